@@ -1,0 +1,201 @@
+"""Settings and the places the app keeps its files.
+
+Settings are typed and validated. Each one can be set in ``settings.json`` in the profile, and
+overridden by an environment variable ``ANIWORLD_<NAME>`` (``ANIWORLD_MAX_DOWNLOADS=5``). An
+invalid value is a :class:`ConfigError` whose one line names the setting and says what it expects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from aniworld_desktop.core.errors import ConfigError
+
+APP_NAME = "aniworld-desktop"
+ENV_PREFIX = "ANIWORLD_"
+
+_SIZE = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$")
+_SIZE_FACTORS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilePaths:
+    """Where the database, settings, logs and cache live.
+
+    ``--profile DIR`` puts all of them under DIR; otherwise they follow the platform's user dirs.
+    """
+
+    config_dir: Path
+    data_dir: Path
+    log_dir: Path
+    cache_dir: Path
+    default_library: Path
+
+    @classmethod
+    def for_profile(cls, profile: Path | None) -> ProfilePaths:
+        if profile is not None:
+            root = profile.expanduser().resolve()
+            return cls(root, root, root / "logs", root / "cache", root / "library")
+        dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
+        return cls(
+            Path(dirs.user_config_dir),
+            Path(dirs.user_data_dir),
+            Path(dirs.user_log_dir),
+            Path(dirs.user_cache_dir),
+            Path(platformdirs.user_videos_dir()) / "Aniworld Desktop",
+        )
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "aniworld.sqlite3"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    def create(self) -> None:
+        for path in (self.config_dir, self.data_dir, self.log_dir, self.cache_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def _parse_int(low: int, high: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+        if not low <= number <= high:
+            raise ValueError
+        return number
+
+    parse.expects = f"a whole number from {low} to {high}"  # type: ignore[attr-defined]
+    return parse
+
+
+def _parse_seconds(low: float, high: float) -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+        if not low <= number <= high:
+            raise ValueError
+        return number
+
+    parse.expects = f"a number of seconds from {low:g} to {high:g}"  # type: ignore[attr-defined]
+    return parse
+
+
+def parse_size(value: Any) -> int:
+    """Bytes from ``1073741824``, ``"500M"``, ``"1 GiB"`` or ``"2g"``."""
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError
+        return value
+    match = _SIZE.match(str(value))
+    if not match:
+        raise ValueError
+    return int(float(match.group(1)) * _SIZE_FACTORS[match.group(2).lower()])
+
+
+parse_size.expects = "a size such as 500M or 2G (0 for none)"  # type: ignore[attr-defined]
+
+
+def _parse_path(value: Any) -> Path:
+    text = str(value).strip()
+    if not text:
+        raise ValueError
+    return Path(text).expanduser()
+
+
+_parse_path.expects = "a folder path"  # type: ignore[attr-defined]
+
+
+def _setting(default: Any, parse: Callable[[Any], Any], help: str) -> Any:
+    return field(default=default, metadata={"parse": parse, "help": help})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a user can set. Defaults are what a new user gets."""
+
+    library_dir: Path | None = _setting(None, _parse_path, "folder that holds the series")
+    max_downloads: int = _setting(3, _parse_int(1, 32), "downloads running at once")
+    max_downloads_per_host: int = _setting(2, _parse_int(1, 32), "downloads from one server")
+    max_retries: int = _setting(3, _parse_int(0, 20), "retries of a transient failure")
+    retry_base_delay: float = _setting(2.0, _parse_seconds(0, 3600), "first retry delay")
+    stall_timeout: float = _setting(30.0, _parse_seconds(1, 3600), "give up a silent attempt")
+    min_free_disk: int = _setting(512 << 20, parse_size, "free space to keep on the disk")
+    speed_limit: int = _setting(0, parse_size, "bytes per second for all downloads (0: none)")
+
+    @staticmethod
+    def names() -> list[str]:
+        return [f.name for f in fields(Settings)]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = str(value) if isinstance(value, Path) else value
+        return out
+
+    def updated(self, values: Mapping[str, Any], source: str = "setting") -> Settings:
+        """A copy with ``values`` parsed and validated; raises ConfigError naming the bad one."""
+        known = {f.name: f for f in fields(self)}
+        parsed: dict[str, Any] = {}
+        for name, raw in values.items():
+            spec = known.get(name)
+            if spec is None:
+                raise ConfigError(f"Unknown setting '{name}' in {source}.")
+            if raw is None and spec.default is None:
+                parsed[name] = None
+                continue
+            parse = spec.metadata["parse"]
+            try:
+                parsed[name] = parse(raw)
+            except (TypeError, ValueError, OverflowError):
+                label = f"{ENV_PREFIX}{name.upper()}" if source == "environment" else name
+                raise ConfigError(
+                    f"Invalid {label}: expected {parse.expects}, got {raw!r}."
+                ) from None
+        return replace(self, **parsed)
+
+    def library(self, paths: ProfilePaths) -> Path:
+        return self.library_dir if self.library_dir is not None else paths.default_library
+
+
+def load_settings(paths: ProfilePaths, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings file (if any), then apply ``ANIWORLD_*`` overrides from ``environ``."""
+    settings = Settings()
+    file = paths.settings_file
+    if file.exists():
+        try:
+            stored = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"Cannot read the settings file {file}: {exc}.") from None
+        if not isinstance(stored, dict):
+            raise ConfigError(f"The settings file {file} does not hold a JSON object.")
+        settings = settings.updated(stored, source=str(file))
+    environ = os.environ if environ is None else environ
+    overrides = {
+        name: environ[f"{ENV_PREFIX}{name.upper()}"]
+        for name in Settings.names()
+        if f"{ENV_PREFIX}{name.upper()}" in environ
+    }
+    return settings.updated(overrides, source="environment")
+
+
+def save_settings(paths: ProfilePaths, settings: Settings) -> None:
+    """Write the settings atomically, so a crash never leaves half a file."""
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    tmp = paths.settings_file.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(settings.to_json(), indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, paths.settings_file)

@@ -1,0 +1,125 @@
+"""Typed events and the one bus that carries them from services to whoever listens.
+
+Subscribers are held weakly (bound methods through ``WeakMethod``), so a closed window or a dropped
+model never keeps itself alive by having listened, in the manner of Electrum's ``CallbackManager``.
+Delivery is synchronous and in order on the caller's thread; the services only publish from the
+event loop, and the Qt bridge re-emits on the GUI thread (which is the same thread under qasync).
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from aniworld_desktop.core.queue import QueueItem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of all events."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItemsAdded(Event):
+    items: tuple[QueueItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItemUpdated(Event):
+    """Status, error or stored progress of one item changed (not per-chunk progress)."""
+
+    item: QueueItem
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItemsRemoved(Event):
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueReordered(Event):
+    """Priorities changed; ``positions`` holds ``(item_id, new_position)`` for the moved rows."""
+
+    positions: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadProgress(Event):
+    """Coalesced progress of a running download (a few per second per item, never per chunk)."""
+
+    item_id: int
+    bytes_done: int
+    bytes_total: int | None
+    speed: float  # bytes per second over the last interval
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadFinished(Event):
+    item: QueueItem
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadFailed(Event):
+    item: QueueItem
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueueIdle(Event):
+    """Nothing is downloading and nothing pending can start."""
+
+
+E = TypeVar("E", bound=Event)
+Listener = Callable[[Any], None]
+
+
+class EventBus:
+    """Publish/subscribe over weak references, keyed by event type (subclasses included)."""
+
+    def __init__(self) -> None:
+        self._listeners: dict[type[Event], list[weakref.ref[Any] | Callable[[], Any]]] = {}
+
+    def subscribe(self, event_type: type[E], listener: Callable[[E], None]) -> None:
+        """Call ``listener(event)`` for every published ``event_type`` (or subclass) instance.
+
+        Bound methods are held weakly; plain functions and lambdas strongly (they have no owner
+        whose lifetime could end the subscription).
+        """
+        ref: weakref.ref[Any] | Callable[[], Any]
+        if hasattr(listener, "__self__") and hasattr(listener, "__func__"):
+            ref = weakref.WeakMethod(listener)
+        else:
+            ref = _strong(listener)
+        self._listeners.setdefault(event_type, []).append(ref)
+
+    def unsubscribe(self, event_type: type[E], listener: Callable[[E], None]) -> None:
+        refs = self._listeners.get(event_type, [])
+        self._listeners[event_type] = [r for r in refs if r() not in (None, listener)]
+
+    def publish(self, event: Event) -> None:
+        """Deliver ``event`` now. A failing listener is logged and does not stop the others."""
+        for event_type in type(event).__mro__:
+            refs = self._listeners.get(event_type)
+            if not refs:
+                continue
+            dead = False
+            for ref in list(refs):
+                listener = ref()
+                if listener is None:
+                    dead = True
+                    continue
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("listener %r failed on %s", listener, type(event).__name__)
+            if dead:
+                self._listeners[event_type] = [r for r in refs if r() is not None]
+
+
+def _strong(listener: Callable[..., None]) -> Callable[[], Callable[..., None]]:
+    return lambda: listener

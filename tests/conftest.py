@@ -1,0 +1,61 @@
+"""Shared fixtures, and the hook that runs Qt tests on qasync's event loop.
+
+Async tests marked ``qt_loop`` run on a ``qasync.QEventLoop`` over the one QApplication, so
+signals, timers and coroutines interleave as they do in the window; every other async test runs
+on a plain stdlib loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _qt_loop_factory() -> asyncio.AbstractEventLoop:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    if item.get_closest_marker("qt_loop") is not None:
+        return {"qasync": _qt_loop_factory}
+    return {"asyncio": asyncio.new_event_loop}
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    """An empty profile folder (database, settings, logs, and a library below it)."""
+    path = tmp_path / "profile"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def paths(profile: Path) -> Any:
+    from aniworld_desktop.config import ProfilePaths
+
+    return ProfilePaths.for_profile(profile)
+
+
+@pytest.fixture
+async def database(paths: Any) -> AsyncIterator[Any]:
+    """A migrated SQLite database in the test's profile."""
+    from aniworld_desktop.storage.database import open_database
+
+    engine = await open_database(paths.database)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()

@@ -1,0 +1,102 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from aniworld_desktop.config import (
+    ProfilePaths,
+    Settings,
+    load_settings,
+    parse_size,
+    save_settings,
+)
+from aniworld_desktop.core.errors import ConfigError
+
+
+def test_profile_puts_everything_under_one_folder(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    for path in (paths.config_dir, paths.data_dir, paths.log_dir, paths.cache_dir):
+        assert path.is_relative_to(tmp_path)
+    assert paths.database.parent == tmp_path
+    assert Settings().library(paths) == tmp_path / "library"
+
+
+def test_defaults_without_file_or_environment(tmp_path):
+    settings = load_settings(ProfilePaths.for_profile(tmp_path), environ={})
+    assert settings == Settings()
+    assert settings.max_downloads == 3 and settings.stall_timeout == 30.0
+
+
+def test_environment_overrides_file(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    paths.create()
+    paths.settings_file.write_text(json.dumps({"max_downloads": 5, "speed_limit": "1M"}))
+    settings = load_settings(
+        paths,
+        environ={
+            "ANIWORLD_MAX_DOWNLOADS": "7",
+            "ANIWORLD_LIBRARY_DIR": str(tmp_path / "lib"),
+            "ANIWORLD_STALL_TIMEOUT": "2.5",
+        },
+    )
+    assert settings.max_downloads == 7
+    assert settings.speed_limit == 1 << 20
+    assert settings.library_dir == tmp_path / "lib"
+    assert settings.stall_timeout == 2.5
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "ANIWORLD_MAX_DOWNLOADS",
+            "abc",
+            "Invalid ANIWORLD_MAX_DOWNLOADS: expected a whole number from 1 to 32, got 'abc'.",
+        ),
+        ("ANIWORLD_MAX_DOWNLOADS", "0", "Invalid ANIWORLD_MAX_DOWNLOADS"),
+        (
+            "ANIWORLD_STALL_TIMEOUT",
+            "-1",
+            "Invalid ANIWORLD_STALL_TIMEOUT: expected a number of seconds",
+        ),
+        ("ANIWORLD_MIN_FREE_DISK", "lots", "Invalid ANIWORLD_MIN_FREE_DISK: expected a size"),
+    ],
+)
+def test_invalid_environment_value_is_one_clear_line(tmp_path, name, value, message):
+    with pytest.raises(ConfigError) as info:
+        load_settings(ProfilePaths.for_profile(tmp_path), environ={name: value})
+    text = str(info.value)
+    assert text.startswith(message)
+    assert "\n" not in text
+
+
+def test_unknown_setting_in_file_is_named(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    paths.create()
+    paths.settings_file.write_text('{"max_downlods": 3}')
+    with pytest.raises(ConfigError, match="Unknown setting 'max_downlods'"):
+        load_settings(paths, environ={})
+
+
+def test_broken_settings_file_is_a_clear_error(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    paths.create()
+    paths.settings_file.write_text("{not json")
+    with pytest.raises(ConfigError, match="Cannot read the settings file"):
+        load_settings(paths, environ={})
+
+
+def test_save_and_load_round_trip(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    settings = Settings().updated({"max_downloads": 4, "library_dir": str(tmp_path / "x")})
+    save_settings(paths, settings)
+    assert load_settings(paths, environ={}) == settings
+    assert not list(Path(paths.config_dir).glob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("0", 0), ("512", 512), ("500M", 500 << 20), ("1 GiB", 1 << 30), ("2g", 2 << 30)],
+)
+def test_parse_size(text, size):
+    assert parse_size(text) == size
