@@ -1,0 +1,1 @@
+"""SQLite storage: the async engine, the tables, migrations and repositories."""

@@ -1,0 +1,126 @@
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from aniworld_desktop.core.queue import QueueRequest
+from aniworld_desktop.core.status import DownloadStatus
+from aniworld_desktop.storage.database import open_database
+from aniworld_desktop.storage.repositories import (
+    CatalogRepository,
+    NewEpisode,
+    SqlQueueRepository,
+)
+
+
+async def make_episodes(engine, count, title="Harbor Lights"):
+    catalog = CatalogRepository(engine)
+    series = await catalog.ensure_series(title, "direct", f"direct:{title}", title)
+    episodes = await catalog.upsert_episodes(
+        series.id, [NewEpisode(1, n, f"Ep {n}", f"http://h/{n}.mp4") for n in range(1, count + 1)]
+    )
+    return series, sorted(episodes, key=lambda e: e.number)
+
+
+def requests_for(series, episodes):
+    return [
+        QueueRequest(e.id, e.key, e.url, f"x/{e.number}.mp4", series.title, e.title)
+        for e in episodes
+    ]
+
+
+async def test_pragmas_and_schema(database):
+    async with database.connect() as conn:
+        assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+        assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+        revision = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+        assert revision == "0001"
+        index_sql = (
+            await conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name='uq_download_queue_active_episode'")
+            )
+        ).scalar()
+        assert "UNIQUE" in index_sql and "WHERE" in index_sql
+
+
+async def test_migrations_are_idempotent(paths, database):
+    again = await open_database(paths.database)
+    await again.dispose()
+
+
+async def test_insert_and_load_in_position_order(database):
+    series, episodes = await make_episodes(database, 3)
+    repo = SqlQueueRepository(database)
+    added = await repo.insert(list(reversed(requests_for(series, episodes))), first_position=10)
+    assert [i.position for i in added] == [10, 11, 12]
+    loaded = await repo.load()
+    assert [i.key.episode for i in loaded] == [3, 2, 1]
+    assert all(i.status is DownloadStatus.PENDING for i in loaded)
+    assert loaded[0].series_title == "Harbor Lights" and loaded[0].title == "Ep 3"
+
+
+async def test_database_refuses_a_second_active_entry_even_after_restart(paths, database):
+    series, episodes = await make_episodes(database, 2)
+    await SqlQueueRepository(database).insert(requests_for(series, episodes[:1]), 1)
+    await database.dispose()
+
+    reopened = await open_database(paths.database)
+    try:
+        repo = SqlQueueRepository(reopened)
+        added = await repo.insert(requests_for(series, episodes), 5)
+        assert [i.key.episode for i in added] == [2]  # episode 1 was still pending
+        # Raw SQL cannot sneak past the partial unique index either.
+        async with reopened.begin() as conn:
+            with pytest.raises(IntegrityError):
+                await conn.execute(
+                    text(
+                        "INSERT INTO download_queue (episode_id, status, position, url, destination,"
+                        " bytes_done, error, attempts) VALUES (:e, 'paused', 9, 'u', 'd', 0, '', 0)"
+                    ),
+                    {"e": episodes[0].id},
+                )
+    finally:
+        await reopened.dispose()
+
+
+async def test_finished_rows_stay_as_history_and_do_not_block_a_new_entry(database):
+    series, episodes = await make_episodes(database, 1)
+    repo = SqlQueueRepository(database)
+    (first,) = await repo.insert(requests_for(series, episodes), 1)
+    await repo.save([first.with_changes(status=DownloadStatus.FAILED, error="404")])
+    (second,) = await repo.insert(requests_for(series, episodes), 2)
+    loaded = await repo.load()
+    assert [(i.id, i.status) for i in loaded] == [
+        (first.id, DownloadStatus.FAILED),
+        (second.id, DownloadStatus.PENDING),
+    ]
+
+
+async def test_reset_interrupted(database):
+    series, episodes = await make_episodes(database, 2)
+    repo = SqlQueueRepository(database)
+    a, _ = await repo.insert(requests_for(series, episodes), 1)
+    await repo.save([a.with_changes(status=DownloadStatus.DOWNLOADING, bytes_done=5)])
+    assert await repo.reset_interrupted() == 1
+    loaded = {i.id: i for i in await repo.load()}
+    assert loaded[a.id].status is DownloadStatus.PENDING
+    assert loaded[a.id].bytes_done == 5
+
+
+async def test_delete(database):
+    series, episodes = await make_episodes(database, 3)
+    repo = SqlQueueRepository(database)
+    items = await repo.insert(requests_for(series, episodes), 1)
+    await repo.delete([items[0].id, items[2].id])
+    assert [i.id for i in await repo.load()] == [items[1].id]
+
+
+async def test_upsert_episodes_updates_by_season_and_number(database):
+    catalog = CatalogRepository(database)
+    series = await catalog.ensure_series("S", "direct", "direct:s", "S")
+    assert (await catalog.ensure_series("S", "direct", "direct:s", "S")).id == series.id
+    (first,) = await catalog.upsert_episodes(series.id, [NewEpisode(1, 1, "a", "http://h/a")])
+    (again,) = await catalog.upsert_episodes(series.id, [NewEpisode(1, 1, "b", "http://h/b")])
+    assert again.id == first.id and again.title == "b"
+    assert await catalog.next_episode_number(series.id, 1) == 2
+    assert await catalog.next_episode_number(series.id, 2) == 1
