@@ -1,0 +1,1 @@
+"""Download engine: resumable, verified HTTP downloads into the library."""

@@ -1,0 +1,881 @@
+"""Resumable, verified HTTP downloads of one file into the library.
+
+A download writes to ``<destination>.part``, resumes it with a Range request, checks the
+length, and only then moves it into place, so the library never holds a truncated video.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import os
+import queue
+import re
+import shutil
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+import aiohttp
+import yarl
+
+from aniworld_desktop.downloads.errors import (
+    DiskFullError,
+    DownloadError,
+    LibraryWriteError,
+    PermanentDownloadError,
+    TransientDownloadError,
+    parse_retry_after,
+)
+from aniworld_desktop.downloads.throttle import SpeedLimiter
+
+__all__ = [
+    "DownloadEngine",
+    "DownloadRequest",
+    "DownloadResult",
+    "ProgressCallback",
+]
+
+ProgressCallback = Callable[[int, int | None], None]
+"""Called with (bytes_done, bytes_total or None)."""
+
+_PART_SUFFIX = ".part"
+_MAX_REDIRECTS = 10
+# Enough of the body's start to recognise an HTML page, small enough to hold back briefly.
+_SNIFF_BYTES = 512
+_HTML_STARTS = (b"<!doctype html", b"<html")
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_COMPRESSIONS = frozenset({"gzip", "x-gzip", "deflate", "br", "zstd", "compress", "x-compress"})
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)\s*-\s*(\d+)\s*/\s*(\d+|\*)\s*$", re.IGNORECASE)
+_UNSATISFIED_RANGE = re.compile(r"^\s*bytes\s+\*\s*/\s*(\d+)\s*$", re.IGNORECASE)
+_STATUS_WORDS = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    408: "Request Timeout",
+    410: "Gone",
+    429: "Too Many Requests",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadRequest:
+    """What to fetch and where to put it.
+
+    Attributes:
+        url: An http or https address.
+        destination: Final path inside the library; missing parent folders are created.
+        headers: Extra request headers (cookies, referer); Range and Accept-Encoding are ours.
+        expected_size: Size in bytes the file must have, when known beforehand.
+    """
+
+    url: str
+    destination: Path
+    headers: Mapping[str, str] = field(default_factory=dict)
+    expected_size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadResult:
+    """A finished download.
+
+    Attributes:
+        path: Where the file now is (the request's destination).
+        size: Its size in bytes.
+        resumed_from: Bytes reused from an earlier ``.part`` file; 0 for a fresh download.
+    """
+
+    path: Path
+    size: int
+    resumed_from: int
+
+
+@dataclass(frozen=True, slots=True)
+class _ContentRange:
+    start: int
+    end: int
+    total: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    done: int  # bytes in the part file now
+    start: int  # bytes of it that were reused rather than received
+    complete: bool  # False: the server sent one piece of the file and there is more to ask for
+    synced: bool  # the bytes were fsynced already
+
+
+class _RestartFromZero(Exception):
+    """The server answered a Range request with bytes from somewhere else."""
+
+
+class _StallWatchdog:
+    """Cancels the running task once it has waited ``timeout`` seconds for data.
+
+    aiohttp's ``sock_read`` timeout re-arms a timer on every socket read; on qasync's loop every
+    timer is a Qt timer, a cost paid thousands of times per GiB. This one wakes once per period.
+    """
+
+    __slots__ = ("_handle", "_loop", "_task", "_timeout", "fired", "waiting_since")
+
+    # Timers may fire a little early (Qt rounds to milliseconds); that much idle counts as all.
+    _SLACK = 0.005
+
+    def __init__(self, timeout: float) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        self._timeout = timeout
+        self.fired = False
+        # When the task started waiting for the network; None while it works on what it got.
+        self.waiting_since: float | None = self._loop.time()
+        self._handle: asyncio.TimerHandle | None = self._loop.call_at(
+            self._loop.time() + timeout, self._check
+        )
+
+    def _check(self) -> None:
+        now = self._loop.time()
+        since = self.waiting_since
+        if since is not None and now - since >= self._timeout - self._SLACK:
+            self._handle = None
+            self.fired = True
+            if self._task is not None:
+                self._task.cancel()
+            return
+        due = (since if since is not None else now) + self._timeout
+        self._handle = self._loop.call_at(due, self._check)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+
+class DownloadEngine:
+    """Downloads single files over HTTP, resuming, verifying and throttling them.
+
+    Use it as ``async with DownloadEngine() as engine`` to let it own a session, or pass a
+    session it will use but never close.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        read_size: int = 1 << 20,
+        stall_timeout: float = 30.0,
+        connect_timeout: float = 30.0,
+        min_free_disk: int = 0,
+        limiter: SpeedLimiter | None = None,
+        progress_interval: float = 0.25,
+        write_in_thread: bool = False,
+    ) -> None:
+        """Configure the engine.
+
+        Args:
+            session: A session to borrow; without one the engine makes its own.
+            read_size: Largest read from the network, in bytes.
+            stall_timeout: Seconds without any data before a download counts as stalled.
+            connect_timeout: Seconds allowed to open a connection.
+            min_free_disk: Bytes that must stay free on the library's disk.
+            limiter: Shared speed limit; None means unlimited.
+            progress_interval: Least seconds between two progress reports.
+            write_in_thread: Write from a worker thread, so a slow disk or network share
+                never blocks the event loop (and with it the window); it also overlaps disk
+                writes with network reads, which made 1 GiB over loopback faster here.
+        """
+        if read_size <= 0:
+            raise ValueError("read_size must be positive")
+        self._session = session
+        self._stack: contextlib.AsyncExitStack | None = None
+        self._read_size = read_size
+        self.stall_timeout = stall_timeout
+        self.connect_timeout = connect_timeout
+        self.min_free_disk = min_free_disk
+        self.limiter = limiter
+        self.progress_interval = progress_interval
+        self.write_in_thread = write_in_thread
+
+    async def __aenter__(self) -> DownloadEngine:
+        """Create the engine's own session unless one was given."""
+        if self._session is None:
+            stack = contextlib.AsyncExitStack()
+            self._session = await stack.enter_async_context(self._new_session())
+            self._stack = stack
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the session the engine created; a borrowed one stays open."""
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            self._session = None
+            await stack.aclose()
+
+    @staticmethod
+    def part_path(destination: Path) -> Path:
+        """Return where the unfinished download of ``destination`` lives."""
+        return destination.with_name(destination.name + _PART_SUFFIX)
+
+    async def download(
+        self, request: DownloadRequest, on_progress: ProgressCallback | None = None
+    ) -> DownloadResult:
+        """Download ``request.url`` to ``request.destination``, resuming a ``.part`` file.
+
+        Args:
+            request: What to fetch and where to put it.
+            on_progress: Told about progress at most every ``progress_interval`` seconds and
+                once at the end.
+
+        Returns:
+            The finished file.
+
+        Raises:
+            TransientDownloadError: Worth retrying; the ``.part`` file is kept for resuming.
+            PermanentDownloadError: Retrying will not help (includes the disk errors below).
+            DiskFullError: No room left on the library's disk.
+            LibraryWriteError: The library folder cannot be written to.
+        """
+        _require_http(request.url)
+        if self._session is not None:
+            return await self._download(self._session, request, on_progress)
+        async with self._new_session() as session:
+            return await self._download(session, request, on_progress)
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            # The download queue decides how many transfers run; the pool must not cap it.
+            connector=aiohttp.TCPConnector(limit=0),
+            # Media must be byte exact, and a Range into a compressed stream means nothing.
+            auto_decompress=False,
+            read_bufsize=self._read_size,
+            headers={"Accept-Encoding": "identity"},
+        )
+
+    async def _download(
+        self,
+        session: aiohttp.ClientSession,
+        request: DownloadRequest,
+        on_progress: ProgressCallback | None,
+    ) -> DownloadResult:
+        destination = request.destination
+        part = self.part_path(destination)
+        # The library may be on a network share, where even mkdir and stat can hang a while.
+        offset = await asyncio.to_thread(_prepare_part, part, request.expected_size)
+        resumed_from: int | None = None
+        restarted = False
+        while True:
+            try:
+                outcome = await self._fetch(session, request, part, offset, on_progress)
+            except _RestartFromZero:
+                if restarted:
+                    raise TransientDownloadError(
+                        "The server keeps sending the wrong part of the file; "
+                        "the download will start again from the beginning."
+                    ) from None
+                restarted = True
+                offset = 0
+                continue
+            done = outcome.done
+            if resumed_from is None:
+                resumed_from = outcome.start
+            if outcome.complete:
+                break
+            if done <= offset:
+                raise TransientDownloadError(
+                    "The server stopped sending data before the end of the file."
+                )
+            # The server sends the file in pieces; ask for the next one right away.
+            offset = done
+        # A rename on a network share can be slow; keep it off the event loop.
+        await asyncio.to_thread(_finalize, part, destination, not outcome.synced)
+        if on_progress is not None:
+            on_progress(done, done)
+        return DownloadResult(path=destination, size=done, resumed_from=resumed_from)
+
+    async def _fetch(
+        self,
+        session: aiohttp.ClientSession,
+        request: DownloadRequest,
+        part: Path,
+        offset: int,
+        on_progress: ProgressCallback | None,
+    ) -> _Outcome:
+        """Run one HTTP request and store what it brings."""
+        headers = {
+            name: value
+            for name, value in request.headers.items()
+            if name.lower() not in ("range", "accept-encoding")
+        }
+        headers["Accept-Encoding"] = "identity"
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        # Stalls are caught by our own watchdog, which is far cheaper than sock_read.
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout)
+        host = yarl.URL(request.url).host or request.url
+        stall_timeout = self.stall_timeout
+        watchdog = _StallWatchdog(stall_timeout) if stall_timeout > 0 else None
+        try:
+            async with session.get(
+                request.url,
+                headers=headers,
+                timeout=timeout,
+                auto_decompress=False,
+                read_bufsize=max(self._read_size, 1 << 16),
+                max_redirects=_MAX_REDIRECTS,
+            ) as response:
+                if watchdog is not None:
+                    watchdog.waiting_since = None
+                return await self._receive(response, request, part, offset, on_progress, watchdog)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            # uncancel() == 0: the watchdog's was the only cancel; anyone else's must win.
+            if (
+                watchdog is not None
+                and watchdog.fired
+                and task is not None
+                and task.uncancel() == 0
+            ):
+                raise TransientDownloadError(_stall_message(host, stall_timeout)) from None
+            raise
+        except (DownloadError, _RestartFromZero):
+            raise
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise TransientDownloadError(
+                f"Could not connect to {host} within {self.connect_timeout:g} seconds."
+            ) from exc
+        except TimeoutError as exc:
+            raise TransientDownloadError(
+                f"The connection to {host} timed out; the next try continues where it stopped."
+            ) from exc
+        except aiohttp.TooManyRedirects as exc:
+            raise PermanentDownloadError(
+                f"The link sent us through more than {_MAX_REDIRECTS} redirects without "
+                "reaching the video."
+            ) from exc
+        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
+            raise PermanentDownloadError(
+                f"The server redirected to an address we cannot download from: {exc}."
+            ) from exc
+        except aiohttp.ClientConnectorCertificateError as exc:
+            raise PermanentDownloadError(
+                f"The secure connection to {host} failed: its certificate is not valid."
+            ) from exc
+        except aiohttp.ClientPayloadError as exc:
+            raise TransientDownloadError(
+                f"The connection to {host} broke off in the middle of the video; "
+                "the next try continues where it stopped."
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise TransientDownloadError(f"Could not connect to {host}: {_describe(exc)}.") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise TransientDownloadError(
+                f"The connection to {host} failed ({_describe(exc)}); "
+                "the next try continues where it stopped."
+            ) from exc
+        finally:
+            if watchdog is not None:
+                watchdog.close()
+
+    async def _receive(
+        self,
+        response: aiohttp.ClientResponse,
+        request: DownloadRequest,
+        part: Path,
+        offset: int,
+        on_progress: ProgressCallback | None,
+        watchdog: _StallWatchdog | None,
+    ) -> _Outcome:
+        status = response.status
+        if status == 416:
+            return _unsatisfiable(response, request, part, offset)
+        if status >= 300 or status < 200:
+            raise _status_error(response)
+        announced_end: int | None = None
+        if status == 206:
+            content_range = _parse_content_range(response.headers.get("Content-Range"))
+            if content_range is None or content_range.start != offset:
+                raise _RestartFromZero
+            start = offset
+            total = content_range.total
+            announced_end = content_range.end + 1
+        elif status == 200:
+            start = 0
+            total = response.content_length
+        else:
+            raise PermanentDownloadError(
+                f"The server answered HTTP {status} {response.reason or ''}".rstrip()
+                + " instead of sending the video."
+            )
+        _reject_web_page(response)
+        _reject_compression(response)
+        length = response.content_length
+        if total is None and length is not None:
+            total = start + length
+        expected = request.expected_size
+        if expected is not None:
+            if total is not None and total != expected:
+                raise PermanentDownloadError(
+                    f"The server offers a file of {total} bytes, but {expected} bytes were "
+                    "expected; it is not the right video."
+                )
+            total = expected
+        # Synchronous on purpose: statvfs is quick, and any await here would let data that
+        # already arrived be dropped by aiohttp should the connection fail in the meantime.
+        self._check_free_space(part.parent, None if total is None else total - start)
+        # Only the last piece of a file sent in pieces needs the (whole-file) fsync.
+        piece = announced_end is not None and total is not None and announced_end < total
+        done = await self._copy_body(
+            response, part, start, total, on_progress, watchdog, durable=not piece
+        )
+        if total is not None and done < total:
+            if piece and done == announced_end:
+                return _Outcome(done, start, complete=False, synced=False)
+            raise TransientDownloadError(
+                f"The server sent only {done} of {total} bytes; "
+                "the next try continues where it stopped."
+            )
+        return _Outcome(done, start, complete=True, synced=True)
+
+    async def _copy_body(
+        self,
+        response: aiohttp.ClientResponse,
+        part: Path,
+        start: int,
+        total: int | None,
+        on_progress: ProgressCallback | None,
+        watchdog: _StallWatchdog | None,
+        *,
+        durable: bool,
+    ) -> int:
+        """Write the body to ``part`` from ``start``; return the part's size afterwards."""
+        folder = part.parent
+        read = response.content.read
+        read_size = self._read_size
+        limiter = self.limiter
+        loop = asyncio.get_running_loop()
+        interval = self.progress_interval
+        last_report = loop.time()
+        sink: _Sink | None = None
+        # A fresh body is held back until we have seen enough of it to rule out a web page,
+        # so an error page never truncates or creates a part file.
+        head: bytes | None = b"" if start == 0 else None
+        done = start
+        limit = total if total is not None else -1
+        try:
+            while True:
+                if watchdog is not None:
+                    watchdog.waiting_since = loop.time()
+                    chunk = await read(read_size)
+                    watchdog.waiting_since = None
+                else:
+                    chunk = await read(read_size)
+                if head is not None:
+                    if chunk:
+                        head += chunk
+                        if len(head) < _SNIFF_BYTES:
+                            continue
+                    _reject_html_bytes(head)
+                    chunk, head = head, None
+                    if not chunk:
+                        break
+                elif not chunk:
+                    break
+                size = len(chunk)
+                if limit >= 0 and done + size > limit:
+                    if sink is not None:
+                        await sink.abandon()
+                        sink = None
+                    _remove(part)
+                    raise PermanentDownloadError(
+                        f"The server sent more than the announced {limit} bytes; "
+                        "the file is not what was expected."
+                    )
+                if sink is None:
+                    sink = _open_sink(part, start, folder, self.write_in_thread, read_size)
+                await sink.write(chunk)
+                done += size
+                if limiter is not None:
+                    await limiter.consume(size)
+                if on_progress is not None:
+                    now = loop.time()
+                    if now - last_report >= interval:
+                        last_report = now
+                        on_progress(done, total)
+            if watchdog is not None:
+                # Everything has arrived; a long fsync below is not a stall.
+                watchdog.close()
+            if sink is None:
+                # An empty body still has to leave an (empty) file behind.
+                sink = _open_sink(part, start, folder, self.write_in_thread, read_size)
+            # Once finishing, the sink closes the file itself, even if we get cancelled.
+            finishing, sink = sink, None
+            await finishing.finish(sync=durable)
+        finally:
+            if sink is not None:
+                await sink.abandon()
+        return done
+
+    def _check_free_space(self, folder: Path, remaining: int | None) -> None:
+        needed = max(0, remaining or 0) + self.min_free_disk
+        if needed <= 0:
+            return
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            # We cannot tell; a real shortage still shows up as ENOSPC while writing.
+            return
+        if free < needed:
+            raise DiskFullError(
+                f"The disk is full: {folder} has {_human(free)} free, but this download "
+                f"needs {_human(max(0, remaining or 0))} and {_human(self.min_free_disk)} "
+                "must stay free."
+            )
+
+
+class _Sink:
+    """Writes a download's bytes to its part file, on the loop's thread."""
+
+    def __init__(self, file: BinaryIO, folder: Path) -> None:
+        self._file = file
+        self._folder = folder
+
+    async def write(self, data: bytes) -> None:
+        try:
+            self._file.write(data)
+        except OSError as exc:
+            raise _write_error(exc, self._folder) from exc
+
+    async def finish(self, *, sync: bool) -> None:
+        """Flush and close the file; with ``sync``, make its bytes durable first."""
+        try:
+            # fsync of a large file can take seconds; the loop (maybe the UI's) must not wait.
+            await asyncio.to_thread(_flush_and_close, self._file, sync)
+        except OSError as exc:
+            raise _write_error(exc, self._folder) from exc
+
+    async def abandon(self) -> None:
+        """Close after a failure, keeping whatever reached the file."""
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+
+class _ThreadSink(_Sink):
+    """Hands chunks to a writer thread through a queue, so a slow disk never blocks the loop.
+
+    The loop only waits when more than ``high_water`` bytes are queued; otherwise a chunk costs
+    one queue put and no event-loop wake-up, which matters on qasync, where each wake-up is a
+    Qt event.
+    """
+
+    def __init__(self, file: BinaryIO, folder: Path, high_water: int) -> None:
+        super().__init__(file, folder)
+        self._loop = asyncio.get_running_loop()
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._high_water = high_water
+        self._lock = threading.Lock()
+        # Guarded by _lock: bytes queued and not yet written, and who waits for room.
+        self._queued = 0
+        self._room: asyncio.Future[None] | None = None
+        self._error: OSError | None = None
+        self._finished: asyncio.Future[None] = self._loop.create_future()
+        self._finishing = False
+        self._sync = False
+        self._thread = threading.Thread(target=self._run, name="download-writer", daemon=True)
+        self._thread.start()
+
+    async def write(self, data: bytes) -> None:
+        self._raise_error()
+        room: asyncio.Future[None] | None = None
+        with self._lock:
+            self._queued += len(data)
+            if self._queued > self._high_water:
+                room = self._room = self._loop.create_future()
+        self._queue.put(data)
+        if room is not None:
+            await room
+            self._raise_error()
+
+    async def finish(self, *, sync: bool) -> None:
+        self._finishing = True
+        self._sync = sync
+        self._queue.put(None)
+        await self._finished
+        self._raise_error()
+
+    async def abandon(self) -> None:
+        # Queued chunks are still written: they are good bytes, and a resume starts after them.
+        # Waiting lets a retry see the part's final size; if we are cancelled once more while
+        # waiting, the thread still finishes and closes the file on its own.
+        self._queue.put(None)
+        await self._finished
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise _write_error(self._error, self._folder) from self._error
+
+    def _run(self) -> None:
+        try:
+            while (data := self._queue.get()) is not None:
+                if self._error is None:
+                    try:
+                        self._file.write(data)
+                    except OSError as exc:
+                        self._error = exc
+                with self._lock:
+                    self._queued -= len(data)
+                    room = self._room
+                    if room is not None and self._queued <= self._high_water // 2:
+                        self._room = None
+                    else:
+                        room = None
+                if room is not None:
+                    with contextlib.suppress(RuntimeError):
+                        self._loop.call_soon_threadsafe(_resolve, room)
+            if self._error is None and self._finishing:
+                try:
+                    _flush_and_close(self._file, self._sync)
+                except OSError as exc:
+                    self._error = exc
+        finally:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            with contextlib.suppress(RuntimeError):  # the loop may be closed by now
+                self._loop.call_soon_threadsafe(_resolve, self._finished)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _open_sink(part: Path, start: int, folder: Path, in_thread: bool, read_size: int) -> _Sink:
+    file: BinaryIO
+    try:
+        if start:
+            file = open(part, "r+b")  # noqa: SIM115 - the sink owns and closes it
+            try:
+                file.truncate(start)
+                file.seek(start)
+            except BaseException:
+                file.close()
+                raise
+        else:
+            file = open(part, "wb")  # noqa: SIM115 - the sink owns and closes it
+    except OSError as exc:
+        raise _write_error(exc, folder) from exc
+    if in_thread:
+        return _ThreadSink(file, folder, high_water=max(4 * read_size, 8 << 20))
+    return _Sink(file, folder)
+
+
+def _flush_and_close(file: BinaryIO, sync: bool) -> None:
+    try:
+        file.flush()
+        if sync:
+            os.fsync(file.fileno())
+    finally:
+        file.close()
+
+
+def _finalize(part: Path, destination: Path, sync_part: bool) -> None:
+    folder = destination.parent
+    try:
+        if sync_part:
+            with open(part, "r+b") as file:
+                os.fsync(file.fileno())
+        os.replace(part, destination)
+    except OSError as exc:
+        raise _write_error(exc, folder) from exc
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; some file systems (SMB, Windows) cannot, which is fine.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _unsatisfiable(
+    response: aiohttp.ClientResponse, request: DownloadRequest, part: Path, offset: int
+) -> _Outcome:
+    match = _UNSATISFIED_RANGE.match(response.headers.get("Content-Range", ""))
+    total = int(match.group(1)) if match else request.expected_size
+    if offset > 0 and total == offset:
+        # We already hold every byte, though maybe not durably: an earlier run was cut off.
+        return _Outcome(offset, offset, complete=True, synced=False)
+    _remove(part)
+    raise TransientDownloadError(
+        "The server could not continue the partial download; "
+        "the next try starts again from the beginning."
+    )
+
+
+def _stall_message(host: str, seconds: float) -> str:
+    return (
+        f"No data arrived from {host} for {seconds:g} seconds; "
+        "the download stalled and will be retried."
+    )
+
+
+def _status_error(response: aiohttp.ClientResponse) -> DownloadError:
+    status = response.status
+    host = response.url.host or str(response.url)
+    label = f"HTTP {status} {response.reason or _STATUS_WORDS.get(status, '')}".rstrip()
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    wait = f" It asked us to wait {retry_after:g} seconds." if retry_after is not None else ""
+    if status == 429:
+        return TransientDownloadError(
+            f"{host} says we are asking too often ({label}).{wait}", retry_after=retry_after
+        )
+    if status == 408 or status >= 500:
+        return TransientDownloadError(
+            f"{host} had a problem ({label}); it may work again later.{wait}",
+            retry_after=retry_after,
+        )
+    if status == 404:
+        return PermanentDownloadError(
+            f"The video is not on {host} ({label}); the link may be outdated."
+        )
+    if status == 410:
+        return PermanentDownloadError(f"The video was removed from {host} ({label}).")
+    if status in (401, 403):
+        return PermanentDownloadError(
+            f"{host} refused access to the video ({label}); the link may have expired."
+        )
+    if 300 <= status < 400:
+        return PermanentDownloadError(
+            f"{host} answered with a redirect that leads nowhere ({label})."
+        )
+    return PermanentDownloadError(f"{host} rejected the download ({label}).")
+
+
+def _parse_content_range(value: str | None) -> _ContentRange | None:
+    if value is None:
+        return None
+    match = _CONTENT_RANGE.match(value)
+    if match is None:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    total = None if match.group(3) == "*" else int(match.group(3))
+    if end < start or (total is not None and end >= total):
+        return None
+    return _ContentRange(start, end, total)
+
+
+def _reject_web_page(response: aiohttp.ClientResponse) -> None:
+    if response.content_type.lower() in _HTML_TYPES:
+        raise _web_page_error()
+
+
+def _reject_html_bytes(head: bytes) -> None:
+    if head.lstrip()[:16].lower().startswith(_HTML_STARTS):
+        raise _web_page_error()
+
+
+def _web_page_error() -> PermanentDownloadError:
+    return PermanentDownloadError(
+        "The server sent a web page instead of the video; the link probably points to a "
+        "player page or an error page, not to the file."
+    )
+
+
+def _reject_compression(response: aiohttp.ClientResponse) -> None:
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in _COMPRESSIONS:
+        raise PermanentDownloadError(
+            f"The server compressed the video ({encoding}) although we asked for it as is; "
+            "the file would be unusable."
+        )
+
+
+def _require_http(url: str) -> None:
+    try:
+        parsed = yarl.URL(url)
+    except (TypeError, ValueError) as exc:
+        raise PermanentDownloadError(f"{url!r} is not a valid web address.") from exc
+    if parsed.scheme.lower() not in ("http", "https"):
+        shown = parsed.scheme or "none"
+        raise PermanentDownloadError(
+            f"Only http and https links can be downloaded; this one uses {shown!r}: {url}"
+        )
+    if not parsed.host:
+        raise PermanentDownloadError(f"{url!r} has no server name in it.")
+
+
+def _prepare_part(part: Path, expected_size: int | None) -> int:
+    """Create the folder and return how many bytes of the part file can be reused."""
+    folder = part.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            size = part.stat().st_size
+        except FileNotFoundError:
+            return 0
+        if expected_size is not None and size > expected_size:
+            # Longer than the whole file: it cannot be the start of it.
+            part.unlink()
+            return 0
+        return size
+    except OSError as exc:
+        raise _write_error(exc, folder) from exc
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _write_error(exc: OSError, folder: Path) -> DownloadError:
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DiskFullError(f"The disk is full: no free space left in {folder}.")
+    reasons = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "it is on a read-only file system",
+        errno.ENOENT: "it does not exist (is the drive or network share connected?)",
+        errno.ENOTDIR: "part of its path is not a folder",
+        errno.EIO: "the drive reported an input/output error",
+    }
+    reason = reasons.get(code if code is not None else -1, exc.strerror or str(exc))
+    return LibraryWriteError(
+        f"Cannot write to the library folder {folder}: {reason}.", folder=folder
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        exc = exc.os_error
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno).lower()
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    text = str(exc).strip().rstrip(".")
+    return text or type(exc).__name__
+
+
+def _human(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    value = size / 1024
+    for unit in ("KiB", "MiB", "GiB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"

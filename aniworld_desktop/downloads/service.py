@@ -1,0 +1,569 @@
+"""DownloadService: the persistent queue and the workers that empty it.
+
+The service owns the queue in memory (``QueueItem`` by id) and in the database, runs at most
+``max_downloads`` downloads at once (and ``max_per_host`` per server), retries transient failures
+with backoff, and tells the world through the event bus. It knows nothing of Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from aniworld_desktop.core.episode import EpisodeKey
+from aniworld_desktop.core.errors import UsageError
+from aniworld_desktop.core.events import (
+    DownloadFailed,
+    DownloadFinished,
+    DownloadProgress,
+    EventBus,
+    QueueIdle,
+    QueueItemsAdded,
+    QueueItemsRemoved,
+    QueueItemUpdated,
+    QueueReordered,
+)
+from aniworld_desktop.core.queue import QueueItem, QueueRequest
+from aniworld_desktop.core.status import DownloadStatus
+from aniworld_desktop.downloads.backoff import retry_delay
+from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, ProgressCallback
+from aniworld_desktop.downloads.errors import DownloadError
+from aniworld_desktop.storage.repositories import QueueRepository
+
+log = logging.getLogger(__name__)
+
+S = DownloadStatus
+PROGRESS_SAVE_INTERVAL = 5.0  # seconds between writes of bytes_done while downloading
+
+
+class Downloader(Protocol):
+    """What the service needs from the HTTP engine (the real one is ``DownloadEngine``)."""
+
+    async def download(
+        self, request: DownloadRequest, on_progress: ProgressCallback | None = None
+    ) -> DownloadResult: ...
+
+    @staticmethod
+    def part_path(destination: Path) -> Path: ...
+
+
+class Move(Enum):
+    """Where ``DownloadService.move()`` puts the selected items."""
+
+    UP = "up"
+    DOWN = "down"
+    TOP = "top"
+    BOTTOM = "bottom"
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What ``add_to_queue()`` did.
+
+    Attributes:
+        added: The new queue items, in priority order.
+        duplicates: Keys that already had an active entry (or came twice in the batch).
+    """
+
+    added: list[QueueItem]
+    duplicates: list[EpisodeKey] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Speed:
+    """Smoothed speed of one running download."""
+
+    last_bytes: int
+    last_time: float
+    bytes_per_second: float = 0.0
+    last_saved: float = 0.0
+
+
+class DownloadService:
+    """The download queue.
+
+    Attributes:
+        library_dir: Destinations are relative to this folder.
+        max_downloads: Downloads running at once.
+        max_per_host: Downloads from one server at once.
+        max_retries: Retries of a transient failure before an item fails.
+
+    Events:
+        QueueItemsAdded, QueueItemUpdated, QueueItemsRemoved, QueueReordered, DownloadProgress,
+        DownloadFinished, DownloadFailed, QueueIdle.
+    """
+
+    def __init__(
+        self,
+        repository: QueueRepository,
+        bus: EventBus,
+        downloader: Downloader,
+        library_dir: Path,
+        *,
+        max_downloads: int = 3,
+        max_per_host: int = 2,
+        max_retries: int = 3,
+        retry_base_delay: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self._repo = repository
+        self._bus = bus
+        self._downloader = downloader
+        self.library_dir = library_dir
+        self.max_downloads = max_downloads
+        self.max_per_host = max_per_host
+        self.max_retries = max_retries
+        self.retry_base_delay = retry_base_delay
+        self._clock = clock
+        self._sleep = sleep
+        self._jitter = jitter
+
+        self._items: dict[int, QueueItem] = {}
+        # Active items (pending, downloading, paused) by episode: the in-memory de-duplication.
+        self._pending_by_episode: dict[EpisodeKey, int] = {}
+        # Pending items by priority; entries go stale when an item moves or changes state and are
+        # dropped when popped (checked against the item's current position and status).
+        self._ready: list[tuple[int, int]] = []
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._hosts: Counter[str] = Counter()
+        self._speeds: dict[int, _Speed] = {}
+        self._lock = asyncio.Lock()  # serialises queue mutations (add, move, state changes)
+        self._started = False
+        self._stopping = False
+        self._hold = 0  # while > 0, no new download starts (a state change is being applied)
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.failed_in_session = 0
+        self.completed_in_session = 0
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def start(self, *, run: bool = True) -> None:
+        """Load the queue and put interrupted downloads back to pending.
+
+        Args:
+            run: Start downloading now. ``False`` loads the queue only (the ``add`` command).
+        """
+        reset = await self._repo.reset_interrupted()
+        if reset:
+            log.info("%d interrupted download(s) will resume", reset)
+        items = await self._repo.load()
+        for n, item in enumerate(items):
+            self._items[item.id] = item
+            if item.status.is_active():
+                self._pending_by_episode[item.key] = item.id
+            if item.status is S.PENDING:
+                self._ready.append((item.position, item.id))
+            if n % 5000 == 4999:
+                await asyncio.sleep(0)  # 100k rows must not starve the loop
+        heapq.heapify(self._ready)
+        self._started = run
+        self._fill_slots()
+
+    def start_workers(self) -> None:
+        """Begin downloading after a ``start(run=False)``."""
+        self._started = True
+        self._fill_slots()
+
+    async def stop(self) -> None:
+        """Stop the workers; running items go back to pending so they resume next time."""
+        self._stopping = True
+        tasks = list(self._running.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        interrupted = [
+            self._items[i].with_changes(status=S.PENDING)
+            for i in list(self._items)
+            if self._items[i].status is S.DOWNLOADING
+        ]
+        for item in interrupted:
+            self._items[item.id] = item
+        await self._repo.save(interrupted)
+
+    async def wait_idle(self) -> None:
+        """Return once nothing runs and nothing pending can start."""
+        while True:
+            await self._idle.wait()
+            if not self._running:
+                return
+
+    # ----------------------------------------------------------------- queries
+
+    def items(self) -> list[QueueItem]:
+        """All queue rows in priority order (a snapshot)."""
+        return sorted(self._items.values(), key=lambda item: item.position)
+
+    def get(self, item_id: int) -> QueueItem:
+        try:
+            return self._items[item_id]
+        except KeyError:
+            raise UsageError(f"There is no queue item {item_id}.") from None
+
+    def is_queued(self, key: EpisodeKey) -> bool:
+        return key in self._pending_by_episode
+
+    def counts(self) -> Counter[DownloadStatus]:
+        return Counter(item.status for item in self._items.values())
+
+    # ----------------------------------------------------------------- adding
+
+    async def add_to_queue(self, requests: Iterable[QueueRequest]) -> AddResult:
+        """Queue episodes, skipping those already active (in memory, in the batch, or in the DB)."""
+        async with self._lock:
+            fresh: list[QueueRequest] = []
+            duplicates: list[EpisodeKey] = []
+            seen: set[EpisodeKey] = set()
+            for request in requests:
+                if request.key in self._pending_by_episode or request.key in seen:
+                    duplicates.append(request.key)
+                    continue
+                seen.add(request.key)
+                fresh.append(request)
+            if not fresh:
+                return AddResult([], duplicates)
+            first = max((i.position for i in self._items.values()), default=0) + 1
+            added = await self._repo.insert(fresh, first)
+            inserted_keys = {item.key for item in added}
+            # Whatever the database refused is already active there (another process added it).
+            duplicates.extend(r.key for r in fresh if r.key not in inserted_keys)
+            for item in added:
+                self._items[item.id] = item
+                self._pending_by_episode[item.key] = item.id
+                heapq.heappush(self._ready, (item.position, item.id))
+        if added:
+            self._bus.publish(QueueItemsAdded(tuple(added)))
+        if duplicates:
+            log.info("skipped %d episode(s) already in the queue", len(duplicates))
+        self._fill_slots()
+        return AddResult(added, duplicates)
+
+    # ----------------------------------------------------------------- user actions
+
+    async def pause(self, ids: Iterable[int]) -> list[QueueItem]:
+        """Pause pending or running items; a running one keeps its partial file."""
+        return await self._transition(ids, S.PAUSED, lambda s: s.can_pause())
+
+    async def resume(self, ids: Iterable[int]) -> list[QueueItem]:
+        return await self._transition(ids, S.PENDING, lambda s: s.can_resume())
+
+    async def cancel(self, ids: Iterable[int]) -> list[QueueItem]:
+        """Cancel items and delete their partial files; they stay in the list as history."""
+        return await self._transition(ids, S.CANCELLED, lambda s: s.can_cancel())
+
+    async def retry(self, ids: Iterable[int]) -> list[QueueItem]:
+        """Queue failed or cancelled items again (unless the episode is queued once more)."""
+        return await self._transition(ids, S.PENDING, lambda s: s.can_retry())
+
+    async def pause_all(self) -> list[QueueItem]:
+        return await self.pause(list(self._items))
+
+    async def resume_all(self) -> list[QueueItem]:
+        return await self.resume(list(self._items))
+
+    async def retry_failed(self) -> list[QueueItem]:
+        return await self.retry(i.id for i in self._items.values() if i.status is S.FAILED)
+
+    async def remove(self, ids: Iterable[int]) -> list[int]:
+        """Remove items from the list. Active ones are cancelled first; finished files stay."""
+        wanted = [i for i in dict.fromkeys(ids) if i in self._items]
+        removed: list[int] = []
+        self._hold += 1
+        try:
+            await self._stop_running(wanted)
+            async with self._lock:
+                for item_id in wanted:
+                    item = self._items.pop(item_id, None)
+                    if item is None:
+                        continue
+                    if item.status.is_active():
+                        self._discard_part(item)
+                    self._forget_active(item)
+                    removed.append(item_id)
+                await self._repo.delete(removed)
+        finally:
+            self._hold -= 1
+        if removed:
+            self._bus.publish(QueueItemsRemoved(tuple(removed)))
+        self._fill_slots()
+        return removed
+
+    async def move(self, ids: Iterable[int], where: Move) -> None:
+        """Change the priority of ``ids`` (kept in their relative order)."""
+        async with self._lock:
+            selected = [i for i in dict.fromkeys(ids) if i in self._items]
+            if not selected:
+                return
+            order = [item.id for item in self.items()]
+            chosen = set(selected)
+            positions = [self._items[i].position for i in order]
+            if where is Move.TOP:
+                top = positions[0]
+                moved = sorted(selected, key=lambda i: self._items[i].position)
+                changes = {i: top - len(moved) + n for n, i in enumerate(moved)}
+            elif where is Move.BOTTOM:
+                bottom = positions[-1]
+                moved = sorted(selected, key=lambda i: self._items[i].position)
+                changes = {i: bottom + 1 + n for n, i in enumerate(moved)}
+            else:
+                new_order = _shift(order, chosen, up=where is Move.UP)
+                changes = {
+                    item_id: positions[n]
+                    for n, item_id in enumerate(new_order)
+                    if self._items[item_id].position != positions[n]
+                }
+            updated = [self._items[i].with_changes(position=p) for i, p in changes.items()]
+            for item in updated:
+                self._items[item.id] = item
+                if item.status is S.PENDING:
+                    heapq.heappush(self._ready, (item.position, item.id))
+            await self._repo.save(updated)
+        if updated:
+            self._bus.publish(QueueReordered(tuple((i.id, i.position) for i in updated)))
+            self._fill_slots()
+
+    # ----------------------------------------------------------------- internals
+
+    async def _transition(
+        self,
+        ids: Iterable[int],
+        target: DownloadStatus,
+        allowed: Callable[[DownloadStatus], bool],
+    ) -> list[QueueItem]:
+        wanted = [
+            i for i in dict.fromkeys(ids) if i in self._items and allowed(self._items[i].status)
+        ]
+        changed: list[QueueItem] = []
+        self._hold += 1
+        try:
+            await self._stop_running([i for i in wanted if i in self._running])
+            await self._apply(wanted, target, allowed, changed)
+        finally:
+            self._hold -= 1
+        for item in changed:
+            self._bus.publish(QueueItemUpdated(item))
+        self._fill_slots()
+        return changed
+
+    async def _apply(
+        self,
+        wanted: list[int],
+        target: DownloadStatus,
+        allowed: Callable[[DownloadStatus], bool],
+        changed: list[QueueItem],
+    ) -> None:
+        async with self._lock:
+            for item_id in wanted:
+                item = self._items.get(item_id)
+                if item is None or not allowed(item.status):
+                    continue
+                if target is S.PENDING and not item.status.is_active():
+                    # Retrying history: the episode may have been queued again meanwhile.
+                    if item.key in self._pending_by_episode:
+                        continue
+                    item = item.with_changes(attempts=0, error="", finished_at=None)
+                if target is S.CANCELLED:
+                    self._discard_part(item)
+                    item = item.with_changes(bytes_done=0, error="", finished_at=_now())
+                if item.status is S.DOWNLOADING and target is S.PAUSED:
+                    item = item.with_changes(error="")
+                item = item.with_changes(status=item.status.check_transition(target))
+                self._items[item_id] = item
+                if item.status.is_active():
+                    self._pending_by_episode[item.key] = item.id
+                else:
+                    self._forget_active(item)
+                if item.status is S.PENDING:
+                    heapq.heappush(self._ready, (item.position, item.id))
+                changed.append(item)
+            await self._repo.save(changed)
+
+    async def _stop_running(self, ids: Sequence[int]) -> None:
+        tasks = [self._running[i] for i in ids if i in self._running]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _forget_active(self, item: QueueItem) -> None:
+        if self._pending_by_episode.get(item.key) == item.id:
+            del self._pending_by_episode[item.key]
+
+    def _discard_part(self, item: QueueItem) -> None:
+        part = self._downloader.part_path(self.library_dir / item.destination)
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
+
+    def _fill_slots(self) -> None:
+        """Start pending items in priority order while slots (total and per host) are free."""
+        if not self._started or self._stopping or self._hold:
+            return
+        deferred: list[tuple[int, int]] = []
+        while self._ready and len(self._running) < self.max_downloads:
+            position, item_id = heapq.heappop(self._ready)
+            item = self._items.get(item_id)
+            if item is None or item.status is not S.PENDING or item.position != position:
+                continue  # a stale entry
+            if item_id in self._running:
+                continue
+            host = _host(item.url)
+            if self._hosts[host] >= self.max_per_host:
+                deferred.append((position, item_id))
+                continue
+            self._hosts[host] += 1
+            self._running[item_id] = asyncio.create_task(
+                self._run(item_id, host), name=f"download-{item_id}"
+            )
+        for entry in deferred:
+            heapq.heappush(self._ready, entry)
+        if self._running:
+            self._idle.clear()
+        elif not self._idle.is_set():
+            self._idle.set()
+            self._bus.publish(QueueIdle())
+
+    async def _run(self, item_id: int, host: str) -> None:
+        try:
+            await self._download_with_retries(item_id)
+        except asyncio.CancelledError:
+            pass  # pause, cancel, remove or shutdown: whoever cancelled sets the new state
+        except Exception:
+            log.exception("download %d crashed", item_id)
+            await self._finish_failed(item_id, "An unexpected error stopped this download.")
+        finally:
+            self._running.pop(item_id, None)
+            self._speeds.pop(item_id, None)
+            self._hosts[host] -= 1
+            if self._hosts[host] <= 0:
+                del self._hosts[host]
+            self._fill_slots()
+
+    async def _download_with_retries(self, item_id: int) -> None:
+        item = await self._update(item_id, status=S.DOWNLOADING, error="")
+        destination = self.library_dir / item.destination
+        request = DownloadRequest(
+            url=item.url, destination=destination, expected_size=item.bytes_total
+        )
+        attempt = item.attempts
+        while True:
+            self._speeds[item_id] = _Speed(item.bytes_done, self._clock())
+            try:
+                result = await self._downloader.download(
+                    request, lambda done, total: self._on_progress(item_id, done, total)
+                )
+            except DownloadError as error:
+                if not error.retryable or attempt >= self.max_retries:
+                    await self._finish_failed(item_id, error.message)
+                    return
+                attempt += 1
+                delay = retry_delay(
+                    attempt,
+                    base=self.retry_base_delay,
+                    jitter=self._jitter(),
+                    retry_after=error.retry_after,
+                )
+                note = (
+                    f"{error.message} Retrying in {delay:.0f} s "
+                    f"(attempt {attempt} of {self.max_retries})."
+                )
+                log.info("download %d: %s", item_id, note)
+                item = await self._update(item_id, attempts=attempt, error=note)
+                await self._sleep(delay)
+                continue
+            item = await self._update(
+                item_id,
+                status=S.COMPLETED,
+                bytes_done=result.size,
+                bytes_total=result.size,
+                error="",
+                finished_at=_now(),
+            )
+            self._forget_active(item)
+            self.completed_in_session += 1
+            self._bus.publish(DownloadFinished(item))
+            return
+
+    async def _finish_failed(self, item_id: int, reason: str) -> None:
+        item = await self._update(item_id, status=S.FAILED, error=reason, finished_at=_now())
+        self._forget_active(item)
+        self.failed_in_session += 1
+        log.warning("download %d failed: %s", item_id, reason)
+        self._bus.publish(DownloadFailed(item, reason))
+
+    async def _update(self, item_id: int, **changes: object) -> QueueItem:
+        item = self._items[item_id]
+        status = changes.get("status")
+        if isinstance(status, DownloadStatus) and status is not item.status:
+            item.status.check_transition(status)
+        item = item.with_changes(**changes)
+        self._items[item_id] = item
+        await self._repo.save([item])
+        self._bus.publish(QueueItemUpdated(item))
+        return item
+
+    def _on_progress(self, item_id: int, done: int, total: int | None) -> None:
+        item = self._items.get(item_id)
+        speed = self._speeds.get(item_id)
+        if item is None or speed is None:
+            return
+        now = self._clock()
+        elapsed = now - speed.last_time
+        if elapsed > 0:
+            instant = max(0, done - speed.last_bytes) / elapsed
+            # An exponential average: steady enough to read, quick enough to follow a change.
+            speed.bytes_per_second = (
+                instant
+                if speed.bytes_per_second == 0
+                else 0.7 * speed.bytes_per_second + 0.3 * instant
+            )
+        speed.last_bytes, speed.last_time = done, now
+        item = item.with_changes(bytes_done=done, bytes_total=total)
+        self._items[item_id] = item
+        self._bus.publish(DownloadProgress(item_id, done, total, speed.bytes_per_second))
+        if now - speed.last_saved >= PROGRESS_SAVE_INTERVAL:
+            speed.last_saved = now
+            task = asyncio.ensure_future(self._repo.save_progress(item_id, done, total))
+            task.add_done_callback(_log_failure)
+
+    def speed(self, item_id: int) -> float:
+        """Current speed of a running item in bytes per second (0 when not running)."""
+        speed = self._speeds.get(item_id)
+        return speed.bytes_per_second if speed else 0.0
+
+    def total_speed(self) -> float:
+        return sum(s.bytes_per_second for s in self._speeds.values())
+
+
+def _shift(order: list[int], chosen: set[int], *, up: bool) -> list[int]:
+    """Move each chosen id one step up (or down) past an unchosen neighbour."""
+    result = list(order) if up else list(reversed(order))
+    for n in range(1, len(result)):
+        if result[n] in chosen and result[n - 1] not in chosen:
+            result[n - 1], result[n] = result[n], result[n - 1]
+    return result if up else list(reversed(result))
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _log_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("saving progress failed: %s", task.exception())

@@ -1,0 +1,299 @@
+"""DownloadService against a mock repository and a scripted downloader (no I/O)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from aniworld_desktop.core.episode import EpisodeKey
+from aniworld_desktop.core.events import (
+    DownloadFailed,
+    DownloadFinished,
+    Event,
+    EventBus,
+    QueueItemsAdded,
+)
+from aniworld_desktop.core.status import DownloadStatus as S
+from aniworld_desktop.downloads.errors import PermanentDownloadError, TransientDownloadError
+from aniworld_desktop.downloads.service import DownloadService, Move
+from tests.fakes import MemoryQueueRepository, ScriptedDownloader, make_requests
+
+
+class Recorder:
+    def __init__(self, bus):
+        self.events: list[Event] = []
+        bus.subscribe(Event, self.on_event)
+
+    def on_event(self, event):
+        self.events.append(event)
+
+    def of(self, kind):
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+class Harness:
+    def __init__(self, tmp_path, **options):
+        self.repo = MemoryQueueRepository()
+        self.bus = EventBus()
+        self.recorder = Recorder(self.bus)
+        self.downloader = ScriptedDownloader()
+        self.sleeps: list[float] = []
+        self.service = self.make_service(tmp_path, **options)
+
+    def make_service(self, tmp_path, **options):
+        async def fake_sleep(seconds):
+            self.sleeps.append(seconds)
+
+        defaults = dict(max_downloads=2, max_per_host=2, max_retries=3, retry_base_delay=2.0)
+        defaults.update(options)
+        return DownloadService(
+            self.repo,
+            self.bus,
+            self.downloader,
+            tmp_path / "library",
+            sleep=fake_sleep,
+            jitter=lambda: 0.5,
+            **defaults,
+        )
+
+
+@pytest.fixture
+def harness(tmp_path):
+    return Harness(tmp_path)
+
+
+async def test_single_duplicate_is_skipped(harness):
+    service = harness.service
+    await service.start(run=False)
+    first = await service.add_to_queue(make_requests(1))
+    again = await service.add_to_queue(make_requests(1))
+    assert len(first.added) == 1
+    assert again.added == [] and again.duplicates == [EpisodeKey(1, 1, 1)]
+    assert len(harness.repo.rows) == 1
+
+
+async def test_duplicates_inside_one_batch_are_skipped(harness):
+    await harness.service.start(run=False)
+    batch = make_requests(3) + make_requests(2)
+    result = await harness.service.add_to_queue(batch)
+    assert [i.key.episode for i in result.added] == [1, 2, 3]
+    assert result.duplicates == [EpisodeKey(1, 1, 1), EpisodeKey(1, 1, 2)]
+    assert len(harness.recorder.of(QueueItemsAdded)) == 1
+
+
+async def test_database_is_the_final_word_on_duplicates(harness, tmp_path):
+    # Another process queued episode 2: the in-memory dict does not know, the repository does.
+    await harness.repo.insert(make_requests(2)[1:], first_position=1)
+    service = harness.service
+    service._pending_by_episode.clear()
+    service._started = False
+    result = await service.add_to_queue(make_requests(3))
+    assert [i.key.episode for i in result.added] == [1, 3]
+    assert result.duplicates == [EpisodeKey(1, 1, 2)]
+
+
+async def test_downloads_run_in_priority_order_and_complete(harness):
+    service = harness.service
+    harness.service.max_downloads = 1
+    await service.start()
+    await service.add_to_queue(make_requests(3))
+    await asyncio.wait_for(service.wait_idle(), 5)
+    assert harness.downloader.calls == [f"http://h/1/1/{n}.mp4" for n in (1, 2, 3)]
+    assert {i.status for i in service.items()} == {S.COMPLETED}
+    assert len(harness.recorder.of(DownloadFinished)) == 3
+    # Finished items leave the in-memory index, so the episode may be queued again later.
+    assert not service.is_queued(EpisodeKey(1, 1, 1))
+    again = await service.add_to_queue(make_requests(1))
+    assert len(again.added) == 1
+
+
+async def test_worker_pool_and_per_host_limit(tmp_path):
+    h = Harness(tmp_path, max_downloads=3, max_per_host=1)
+    gate = asyncio.Event()
+    requests = make_requests(2, host="a") + make_requests(2, series_id=2, host="b")
+    for r in requests:
+        h.downloader.gates[r.url] = gate
+    await h.service.start()
+    await h.service.add_to_queue(requests)
+    await asyncio.sleep(0.05)
+    running = sorted(i.url for i in h.service.items() if i.status is S.DOWNLOADING)
+    assert running == ["http://a/1/1/1.mp4", "http://b/2/1/1.mp4"]
+    gate.set()
+    await asyncio.wait_for(h.service.wait_idle(), 5)
+    assert {i.status for i in h.service.items()} == {S.COMPLETED}
+
+
+async def test_transient_errors_back_off_then_succeed(harness):
+    url = "http://h/1/1/1.mp4"
+    harness.downloader.outcomes[url] = [
+        TransientDownloadError("The server had an error (500)."),
+        TransientDownloadError("Too many requests (429).", retry_after=7.0),
+    ]
+    await harness.service.start()
+    await harness.service.add_to_queue(make_requests(1))
+    await asyncio.wait_for(harness.service.wait_idle(), 5)
+    (item,) = harness.service.items()
+    assert item.status is S.COMPLETED and item.error == ""
+    # First retry: base 2 s with jitter 0.5 -> 1.5 s; second: Retry-After honoured exactly.
+    assert harness.sleeps == [1.5, 7.0]
+    assert harness.downloader.calls == [url] * 3
+
+
+async def test_retries_are_bounded(harness):
+    url = "http://h/1/1/1.mp4"
+    harness.downloader.outcomes[url] = [TransientDownloadError("Connection reset.")] * 10
+    await harness.service.start()
+    await harness.service.add_to_queue(make_requests(1))
+    await asyncio.wait_for(harness.service.wait_idle(), 5)
+    (item,) = harness.service.items()
+    assert item.status is S.FAILED
+    assert item.error == "Connection reset."
+    assert len(harness.downloader.calls) == 4  # the first try and max_retries=3 retries
+    assert harness.service.failed_in_session == 1
+
+
+async def test_permanent_failure_fails_at_once_with_the_reason(harness):
+    url = "http://h/1/1/1.mp4"
+    harness.downloader.outcomes[url] = [PermanentDownloadError("The file is gone (404).")]
+    await harness.service.start()
+    await harness.service.add_to_queue(make_requests(1))
+    await asyncio.wait_for(harness.service.wait_idle(), 5)
+    (item,) = harness.service.items()
+    assert (item.status, item.error) == (S.FAILED, "The file is gone (404).")
+    assert harness.sleeps == []
+    (failed,) = harness.recorder.of(DownloadFailed)
+    assert failed.reason == "The file is gone (404)."
+
+
+async def test_pause_resume_cancel_retry(harness):
+    url = "http://h/1/1/1.mp4"
+    gate = asyncio.Event()
+    harness.downloader.gates[url] = gate
+    harness.downloader.outcomes[url] = [PermanentDownloadError("nope")]
+    service = harness.service
+    await service.start()
+    (item,) = (await service.add_to_queue(make_requests(1))).added
+    await asyncio.wait_for(harness.downloader.started[url].wait(), 5)
+    assert service.get(item.id).status is S.DOWNLOADING
+
+    (paused,) = await service.pause([item.id])
+    assert paused.status is S.PAUSED
+    assert service.is_queued(item.key)  # paused stays active
+    assert await service.pause([item.id]) == []  # not allowed twice
+
+    gate.set()
+    await service.resume([item.id])
+    await asyncio.wait_for(service.wait_idle(), 5)
+    assert service.get(item.id).status is S.FAILED and service.get(item.id).error == "nope"
+
+    (retried,) = await service.retry([item.id])
+    assert retried.status in (S.PENDING, S.DOWNLOADING)
+    await asyncio.wait_for(service.wait_idle(), 5)
+    assert service.get(item.id).status is S.COMPLETED
+
+
+async def test_cancel_removes_the_partial_file_and_frees_the_episode(harness, tmp_path):
+    url = "http://h/1/1/1.mp4"
+    harness.downloader.gates[url] = asyncio.Event()
+    service = harness.service
+    await service.start()
+    (item,) = (await service.add_to_queue(make_requests(1))).added
+    part = harness.downloader.part_path(tmp_path / "library" / item.destination)
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"partial")
+    await asyncio.wait_for(harness.downloader.started[url].wait(), 5)
+    (cancelled,) = await service.cancel([item.id])
+    assert cancelled.status is S.CANCELLED
+    assert not part.exists()
+    assert not service.is_queued(item.key)
+    assert (await service.add_to_queue(make_requests(1))).added  # may be queued again
+
+
+async def test_retry_refuses_when_the_episode_was_queued_again(harness):
+    url = "http://h/1/1/1.mp4"
+    harness.downloader.outcomes[url] = [PermanentDownloadError("gone")]
+    service = harness.service
+    await service.start()
+    (old,) = (await service.add_to_queue(make_requests(1))).added
+    await asyncio.wait_for(service.wait_idle(), 5)
+    await service.pause_all()
+    harness.downloader.gates[url] = asyncio.Event()
+    (new,) = (await service.add_to_queue(make_requests(1))).added
+    assert await service.retry([old.id]) == []
+    assert service.get(old.id).status is S.FAILED
+    assert service.get(new.id).status.is_active()
+
+
+async def test_remove_drops_rows_and_keeps_finished_files(harness, tmp_path):
+    service = harness.service
+    await service.start()
+    items = (await service.add_to_queue(make_requests(2))).added
+    await asyncio.wait_for(service.wait_idle(), 5)
+    finished = tmp_path / "library" / items[0].destination
+    finished.parent.mkdir(parents=True, exist_ok=True)
+    finished.write_bytes(b"movie")
+    assert await service.remove([items[0].id]) == [items[0].id]
+    assert finished.exists()
+    assert [i.id for i in service.items()] == [items[1].id]
+    assert items[0].id not in harness.repo.rows
+
+
+async def test_restart_recovery_puts_interrupted_items_back_and_resumes(harness, tmp_path):
+    service = harness.service
+    await service.start(run=False)
+    (item,) = (await service.add_to_queue(make_requests(1))).added
+    # A crash left the row "downloading".
+    harness.repo.rows[item.id] = item.with_changes(status=S.DOWNLOADING, bytes_done=500)
+    fresh = harness.make_service(tmp_path)
+    await fresh.start(run=False)
+    assert fresh.get(item.id).status is S.PENDING
+    assert fresh.is_queued(item.key)
+    assert fresh.get(item.id).bytes_done == 500
+    fresh.start_workers()
+    await asyncio.wait_for(fresh.wait_idle(), 5)
+    assert fresh.get(item.id).status is S.COMPLETED
+
+
+async def test_stop_leaves_running_items_pending_for_next_time(harness):
+    url = "http://h/1/1/1.mp4"
+    harness.downloader.gates[url] = asyncio.Event()
+    await harness.service.start()
+    (item,) = (await harness.service.add_to_queue(make_requests(1))).added
+    await asyncio.wait_for(harness.downloader.started[url].wait(), 5)
+    await harness.service.stop()
+    assert harness.repo.rows[item.id].status is S.PENDING
+
+
+@pytest.mark.parametrize(
+    ("where", "selected", "expected"),
+    [
+        (Move.UP, [3], [1, 3, 2, 4]),
+        (Move.UP, [1], [1, 2, 3, 4]),
+        (Move.DOWN, [1, 2], [3, 1, 2, 4]),
+        (Move.TOP, [3, 4], [3, 4, 1, 2]),
+        (Move.BOTTOM, [1], [2, 3, 4, 1]),
+    ],
+)
+async def test_move(harness, where, selected, expected):
+    service = harness.service
+    await service.start(run=False)
+    items = (await service.add_to_queue(make_requests(4))).added
+    ids = {n + 1: item.id for n, item in enumerate(items)}
+    await service.move([ids[n] for n in selected], where)
+    by_id = {v: k for k, v in ids.items()}
+    assert [by_id[i.id] for i in service.items()] == expected
+    assert len({i.position for i in service.items()}) == 4
+    # The repository has the same order, so it survives a restart.
+    stored = sorted(harness.repo.rows.values(), key=lambda i: i.position)
+    assert [by_id[i.id] for i in stored] == expected
+
+
+async def test_moving_an_item_to_the_top_makes_it_next(tmp_path):
+    h = Harness(tmp_path, max_downloads=1)
+    await h.service.start(run=False)
+    items = (await h.service.add_to_queue(make_requests(3))).added
+    await h.service.move([items[2].id], Move.TOP)
+    h.service.start_workers()
+    await asyncio.wait_for(h.service.wait_idle(), 5)
+    assert h.downloader.calls[0] == items[2].url
