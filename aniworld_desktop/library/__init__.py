@@ -1,0 +1,1 @@
+"""Series in the library and their catalogues."""

@@ -1,0 +1,1 @@
+"""Sources of episodes, behind one small protocol."""

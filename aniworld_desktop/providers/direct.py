@@ -1,0 +1,39 @@
+"""The direct provider: a media URL becomes one episode.
+
+Season and episode come from the file name when it has them (``Show.S01E02.mkv``, ``Show 1x02.mp4``);
+otherwise the file joins a "Direct downloads" series, numbered in the order it was added.
+"""
+
+from __future__ import annotations
+
+import aiohttp
+
+from aniworld_desktop.core.naming import file_name_from_url, parse_episode_name
+from aniworld_desktop.providers.base import EpisodeInfo, ProviderError, SeriesInfo, check_url
+
+DIRECT_SERIES = "Direct downloads"
+DIRECT_SOURCE = "direct:"
+
+
+class DirectProvider:
+    """A media URL, dropped or pasted."""
+
+    name = "direct"
+
+    def can_handle(self, url: str) -> bool:
+        return url.strip().lower().startswith(("http://", "https://"))
+
+    async def fetch(self, url: str, session: aiohttp.ClientSession) -> SeriesInfo:
+        url = check_url(url)
+        name = file_name_from_url(url)
+        if not name:
+            raise ProviderError(f"The link does not name a file: {url}")
+        parsed = parse_episode_name(name)
+        if parsed.season is not None and parsed.series:
+            series = parsed.series
+            episode = EpisodeInfo(parsed.season, parsed.episode, "", url)
+        else:
+            series = DIRECT_SERIES
+            episode = EpisodeInfo(1, None, parsed.series, url)
+        source = DIRECT_SOURCE if series == DIRECT_SERIES else f"{DIRECT_SOURCE}{series.casefold()}"
+        return SeriesInfo(series, source, (episode,), queue_now=True)

@@ -1,0 +1,70 @@
+"""Finds providers: the built-in ones and those registered by other packages.
+
+Every provider, ours included, is declared under the entry-point group
+``aniworld_desktop.providers``; when the package is not installed (running from a source tree)
+the built-ins are still there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+
+from aniworld_desktop.core.errors import UsageError
+from aniworld_desktop.providers.base import Provider
+from aniworld_desktop.providers.direct import DirectProvider
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "aniworld_desktop.providers"
+
+
+class ProviderRegistry:
+    """Providers by name, in the order they are asked to handle a URL."""
+
+    def __init__(self, providers: Iterable[Provider] = ()) -> None:
+        self._providers: dict[str, Provider] = {}
+        for provider in providers:
+            self.register(provider)
+
+    @classmethod
+    def discover(cls) -> ProviderRegistry:
+        """The built-ins plus every provider installed under the entry-point group."""
+        registry = cls([DirectProvider()])
+        for point in entry_points(group=ENTRY_POINT_GROUP):
+            if point.name in registry._providers:
+                continue
+            try:
+                provider = point.load()()
+            except Exception as exc:  # a broken plug-in must not stop the app
+                log.warning("provider %s could not be loaded: %s", point.name, exc)
+                continue
+            if not isinstance(provider, Provider):
+                log.warning("provider %s does not implement the Provider protocol", point.name)
+                continue
+            registry.register(provider)
+        return registry
+
+    def register(self, provider: Provider) -> None:
+        self._providers[provider.name] = provider
+
+    def names(self) -> list[str]:
+        return list(self._providers)
+
+    def get(self, name: str) -> Provider:
+        try:
+            return self._providers[name]
+        except KeyError:
+            known = ", ".join(self._providers) or "none"
+            raise UsageError(f"Unknown provider '{name}' (known: {known}).") from None
+
+    def for_url(self, url: str) -> Provider:
+        """The first provider that says it can handle ``url``, the direct one last."""
+        ordered = [p for n, p in self._providers.items() if n != "direct"]
+        if "direct" in self._providers:
+            ordered.append(self._providers["direct"])
+        for provider in ordered:
+            if provider.can_handle(url):
+                return provider
+        raise UsageError(f"No provider knows what to do with {url}.")

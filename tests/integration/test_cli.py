@@ -1,0 +1,84 @@
+"""The command line: stable output, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+from aniworld_desktop import __version__
+from tests.integration.cli import cli, queue_json
+
+
+def test_version(profile):
+    proc = cli(profile, "--version")
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"aniworld-desktop {__version__}"
+
+
+def test_empty_queue(profile):
+    proc = cli(profile, "queue")
+    assert (proc.returncode, proc.stdout.strip()) == (0, "The queue is empty.")
+    assert queue_json(profile) == []
+
+
+def test_add_refuses_other_schemes_with_one_line(profile):
+    proc = cli(profile, "add", "file:///etc/passwd")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "aniworld-desktop: Only http and https links can be added (file given): file:///etc/passwd"
+    ]
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_provider_is_a_usage_error(profile):
+    proc = cli(profile, "add", "https://example.test/a.mp4", "--provider", "nope")
+    assert proc.returncode == 2
+    assert "Unknown provider 'nope'" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_environment_setting_names_it(profile):
+    proc = cli(profile, "queue", ANIWORLD_MAX_DOWNLOADS="many")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "aniworld-desktop: Invalid ANIWORLD_MAX_DOWNLOADS: expected a whole number from 1 to 32,"
+        " got 'many'."
+    )
+
+
+def test_usage_error_exit_code(profile):
+    proc = cli(profile, "frobnicate")
+    assert proc.returncode == 2
+
+
+def test_add_queues_and_queue_json_has_the_stable_keys(profile):
+    proc = cli(profile, "add", "http://127.0.0.1:9/media/Harbor.Lights.S01E02.mkv")
+    assert proc.returncode == 0, proc.stderr
+    assert "Harbor Lights S01E02" in proc.stdout
+    again = cli(profile, "add", "http://127.0.0.1:9/media/Harbor.Lights.S01E02.mkv")
+    assert "Already in the queue: 1 episode(s)." in again.stdout
+    (item,) = queue_json(profile)
+    assert {
+        "id",
+        "series",
+        "season",
+        "episode",
+        "status",
+        "bytes_done",
+        "bytes_total",
+        "error",
+    } <= set(item)
+    assert (item["series"], item["season"], item["episode"], item["status"]) == (
+        "Harbor Lights",
+        1,
+        2,
+        "pending",
+    )
+    assert item["destination"] == "Harbor Lights/Season 01/Harbor Lights - S01E02.mkv"
+
+
+def test_direct_downloads_without_marker_are_numbered_in_order(profile):
+    for name in ("first.mp4", "second.mp4"):
+        assert cli(profile, "add", f"http://127.0.0.1:9/{name}").returncode == 0
+    items = queue_json(profile)
+    assert [(i["series"], i["season"], i["episode"], i["title"]) for i in items] == [
+        ("Direct downloads", 1, 1, "first"),
+        ("Direct downloads", 1, 2, "second"),
+    ]
