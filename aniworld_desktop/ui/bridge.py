@@ -1,0 +1,100 @@
+"""The one way service events reach Qt: each bus event re-emitted as a signal."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from aniworld_desktop.core.events import (
+    DownloadFailed,
+    DownloadFinished,
+    DownloadProgress,
+    EventBus,
+    QueueIdle,
+    QueueItemsAdded,
+    QueueItemsRemoved,
+    QueueItemUpdated,
+    QueueReordered,
+)
+
+log = logging.getLogger(__name__)
+
+
+class EventBridge(QObject):
+    """Subscribes to the event bus and re-emits every event as a Qt signal.
+
+    The bus holds its listeners weakly, so the bridge lives as long as its Qt parent (give it one,
+    usually the main window) or whoever keeps a reference. Payloads travel as ``object`` because
+    byte counts overflow Qt's 32-bit ``int``. Delivery is synchronous: the services publish on the
+    asyncio loop, which under qasync is the GUI thread.
+
+    Signals:
+        itemsAdded(tuple[QueueItem, ...]): New queue rows, in priority order.
+        itemUpdated(QueueItem): Status, error or stored progress of one row changed.
+        itemsRemoved(tuple[int, ...]): Ids of rows that left the queue.
+        reordered(tuple[tuple[int, int], ...]): ``(item_id, new_position)`` of moved rows.
+        progress(DownloadProgress): Live progress of a running download.
+        finished(QueueItem): A download completed.
+        failed(QueueItem, str): A download failed for good, with the reason.
+        idle(): Nothing runs and nothing pending can start.
+    """
+
+    itemsAdded = Signal(object)
+    itemUpdated = Signal(object)
+    itemsRemoved = Signal(object)
+    reordered = Signal(object)
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(object, str)
+    idle = Signal()
+
+    def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bus: EventBus | None = bus
+        bus.subscribe(QueueItemsAdded, self._on_added)
+        bus.subscribe(QueueItemUpdated, self._on_updated)
+        bus.subscribe(QueueItemsRemoved, self._on_removed)
+        bus.subscribe(QueueReordered, self._on_reordered)
+        bus.subscribe(DownloadProgress, self._on_progress)
+        bus.subscribe(DownloadFinished, self._on_finished)
+        bus.subscribe(DownloadFailed, self._on_failed)
+        bus.subscribe(QueueIdle, self._on_idle)
+
+    def detach(self) -> None:
+        """Stop listening. Call before the Qt object goes away while the services still run."""
+        bus, self._bus = self._bus, None
+        if bus is None:
+            return
+        bus.unsubscribe(QueueItemsAdded, self._on_added)
+        bus.unsubscribe(QueueItemUpdated, self._on_updated)
+        bus.unsubscribe(QueueItemsRemoved, self._on_removed)
+        bus.unsubscribe(QueueReordered, self._on_reordered)
+        bus.unsubscribe(DownloadProgress, self._on_progress)
+        bus.unsubscribe(DownloadFinished, self._on_finished)
+        bus.unsubscribe(DownloadFailed, self._on_failed)
+        bus.unsubscribe(QueueIdle, self._on_idle)
+
+    def _on_added(self, event: QueueItemsAdded) -> None:
+        self.itemsAdded.emit(event.items)
+
+    def _on_updated(self, event: QueueItemUpdated) -> None:
+        self.itemUpdated.emit(event.item)
+
+    def _on_removed(self, event: QueueItemsRemoved) -> None:
+        self.itemsRemoved.emit(event.ids)
+
+    def _on_reordered(self, event: QueueReordered) -> None:
+        self.reordered.emit(event.positions)
+
+    def _on_progress(self, event: DownloadProgress) -> None:
+        self.progress.emit(event)
+
+    def _on_finished(self, event: DownloadFinished) -> None:
+        self.finished.emit(event.item)
+
+    def _on_failed(self, event: DownloadFailed) -> None:
+        self.failed.emit(event.item, event.reason)
+
+    def _on_idle(self, event: QueueIdle) -> None:
+        self.idle.emit()

@@ -1,0 +1,541 @@
+"""The main window: the download queue, its actions, and the status bar.
+
+Every user command is a ``QAction`` registered once in :meth:`MainWindow._create_actions` and
+placed in the menu, the toolbar and the queue's context menu from there. Shortcuts:
+
+=================  ===================  ==========================================================
+Action             Shortcut             Note
+=================  ===================  ==========================================================
+Add URL…           Ctrl+L               "L" for link; Ctrl+N stays free for "Add series".
+Pause / Resume     Ctrl+P / Ctrl+R
+Cancel             (none)               Deletes partial files: deliberately no key.
+Retry              Ctrl+Shift+T         "Try again".
+Remove…            Delete               Asks first; queue view only.
+Pause all          Ctrl+Shift+P
+Resume all         Ctrl+Shift+R
+Retry failed       (none)
+Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
+Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
+Quit               Ctrl+Q
+=================  ===================  ==========================================================
+
+Service calls run as asyncio tasks owned by the window; nothing blocks the loop, and every
+dialog is opened with ``open()``. Errors the user can act on (``AniworldError``) appear in the
+status bar and a non-blocking message box, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.core.status import DownloadStatus
+from aniworld_desktop.downloads.service import Move
+from aniworld_desktop.ui.bridge import EventBridge
+from aniworld_desktop.ui.delegates import ProgressDelegate
+from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
+from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_speed
+
+if TYPE_CHECKING:
+    from aniworld_desktop.app import Services
+    from aniworld_desktop.core.queue import QueueItem
+
+log = logging.getLogger(__name__)
+
+S = DownloadStatus
+STATE_VERSION = 1  # bump when the toolbar or columns change so old saved layouts are dropped
+STATUS_REFRESH_MS = 1000
+COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
+MESSAGE_MS = 8000
+
+_DEFAULT_WIDTHS = {
+    Column.POSITION: 64,
+    Column.SERIES: 180,
+    Column.EPISODE: 72,
+    Column.TITLE: 200,
+    Column.STATUS: 96,
+    Column.PROGRESS: 120,
+    Column.SPEED: 90,
+    Column.ETA: 70,
+    Column.SIZE: 90,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _ActionSpec:
+    name: str
+    text: str
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None
+    icon: str
+    tip: str
+    view_only: bool = False  # shortcut only while the queue has focus (a text field may need it)
+
+
+_ACTIONS: tuple[_ActionSpec, ...] = (
+    _ActionSpec("add_url", "&Add URL…", "Ctrl+L", "list-add", "Add a video link or a series page"),
+    _ActionSpec("pause", "&Pause", "Ctrl+P", "media-playback-pause", "Pause the selected downloads"),
+    _ActionSpec("resume", "&Resume", "Ctrl+R", "media-playback-start", "Resume the selected downloads"),
+    _ActionSpec("cancel", "&Cancel", None, "process-stop", "Cancel the selected downloads and delete their partial files"),
+    _ActionSpec("retry", "Re&try", "Ctrl+Shift+T", "view-refresh", "Queue the selected failed or cancelled downloads again"),
+    _ActionSpec("remove", "Re&move…", QKeySequence.StandardKey.Delete, "edit-delete", "Remove the selected downloads from the list", view_only=True),
+    _ActionSpec("pause_all", "Pause A&ll", "Ctrl+Shift+P", "media-playback-pause", "Pause every queued and running download"),
+    _ActionSpec("resume_all", "Resume Al&l", "Ctrl+Shift+R", "media-playback-start", "Resume every paused download"),
+    _ActionSpec("retry_failed", "Retry &Failed", None, "view-refresh", "Queue every failed download again"),
+    _ActionSpec("move_up", "Move &Up", "Ctrl+Up", "go-up", "Download the selection earlier", view_only=True),
+    _ActionSpec("move_down", "Move &Down", "Ctrl+Down", "go-down", "Download the selection later", view_only=True),
+    _ActionSpec("move_top", "Move to &Top", "Ctrl+Home", "go-top", "Download the selection first", view_only=True),
+    _ActionSpec("move_bottom", "Move to &Bottom", "Ctrl+End", "go-bottom", "Download the selection last", view_only=True),
+    _ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "application-exit", "Stop the downloads and quit"),
+)  # fmt: skip
+
+_SELECTION_ACTIONS = ("pause", "resume", "cancel", "retry", "remove")
+_MOVE_ACTIONS = ("move_up", "move_down", "move_top", "move_bottom")
+
+
+class MainWindow(QMainWindow):
+    """The application window over the running services.
+
+    Attributes:
+        services: The services it shows and commands.
+        bridge: Re-emits the services' events as signals.
+        model: The queue table's model.
+        view: The queue table.
+        commands: Every action, by name (``"pause"``, ``"move_top"`` …). Not ``actions``, which
+            would hide ``QWidget.actions()``.
+
+    Signals:
+        quitRequested(): The user asked to quit (Quit, or closing the window).
+    """
+
+    quitRequested = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Aniworld Desktop")
+        self.resize(1100, 640)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
+        self._counts: dict[DownloadStatus, int] = {}
+        self._settings = QSettings(
+            str(services.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
+        )
+
+        self.bridge = EventBridge(services.bus, self)
+        self.model = QueueTableModel(self)
+        self.model.attach(self.bridge)
+        self.view = self._create_view()
+        self.setCentralWidget(self.view)
+
+        self.commands: dict[str, QAction] = {}
+        self._create_actions()
+        self._create_menus()
+        self._create_toolbar()
+        self._create_status_bar()
+
+        downloads = services.downloads
+        items = downloads.items()
+        speeds = {i.id: downloads.speed(i.id) for i in items if i.status is S.DOWNLOADING}
+        self.model.load(items, speeds)
+
+        self.view.selectionModel().selectionChanged.connect(self.update_actions)
+        # Every status change arrives as itemUpdated; progress ticks never change a count.
+        for signal in (
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.modelReset,
+            self.bridge.itemUpdated,
+        ):
+            signal.connect(self._queue_changed)
+        self.bridge.finished.connect(self._on_finished)
+        self.bridge.failed.connect(self._on_failed)
+
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_DELAY_MS)
+        self._counts_timer.timeout.connect(self.refresh_status)
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self._refresh_speed)
+        self._status_timer.start()
+
+        self._restore_state()
+        self.refresh_status()
+
+    # ----------------------------------------------------------------- construction
+
+    def _create_view(self) -> QTableView:
+        view = QTableView(self)
+        view.setObjectName("queueView")
+        view.setModel(self.model)
+        view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # The model keeps priority order itself; header clicks must not re-sort the queue.
+        view.setSortingEnabled(False)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._show_context_menu)
+        # The vertical header numbers the rows: the place of each download in the queue.
+        rows = view.verticalHeader()
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Fixed row heights keep 100,000 rows cheap: no per-row size hints are asked for.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in _DEFAULT_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
+        return view
+
+    def _create_actions(self) -> None:
+        slots: dict[str, Callable[[], object]] = {
+            "add_url": self.add_url_interactively,
+            "pause": partial(self._on_selection, "Pause", self.services.downloads.pause),
+            "resume": partial(self._on_selection, "Resume", self.services.downloads.resume),
+            "cancel": partial(self._on_selection, "Cancel", self.services.downloads.cancel),
+            "retry": partial(self._on_selection, "Retry", self.services.downloads.retry),
+            "remove": self.remove_selected_interactively,
+            "pause_all": partial(self._on_all, "Pause all", self.services.downloads.pause_all),
+            "resume_all": partial(self._on_all, "Resume all", self.services.downloads.resume_all),
+            "retry_failed": partial(
+                self._on_all, "Retry failed", self.services.downloads.retry_failed
+            ),
+            "move_up": partial(self.move_selected, Move.UP),
+            "move_down": partial(self.move_selected, Move.DOWN),
+            "move_top": partial(self.move_selected, Move.TOP),
+            "move_bottom": partial(self.move_selected, Move.BOTTOM),
+            "quit": self.close,
+        }
+        for spec in _ACTIONS:
+            action = QAction(QIcon.fromTheme(spec.icon), spec.text, self)
+            action.setObjectName(f"action_{spec.name}")
+            action.setToolTip(spec.tip)
+            action.setStatusTip(spec.tip)
+            if spec.shortcut is not None:
+                action.setShortcut(QKeySequence(spec.shortcut))
+            if spec.view_only:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                self.view.addAction(action)
+            else:
+                self.addAction(action)
+            action.triggered.connect(slots[spec.name])
+            self.commands[spec.name] = action
+        self.commands["quit"].setMenuRole(QAction.MenuRole.QuitRole)
+
+    def _create_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.commands["add_url"])
+        file_menu.addSeparator()
+        file_menu.addAction(self.commands["quit"])
+        queue_menu = menus.addMenu("&Queue")
+        self._add_queue_actions(queue_menu)
+        queue_menu.addSeparator()
+        for name in ("pause_all", "resume_all", "retry_failed"):
+            queue_menu.addAction(self.commands[name])
+
+    def _add_queue_actions(self, menu: QMenu) -> None:
+        for name in _SELECTION_ACTIONS:
+            menu.addAction(self.commands[name])
+        menu.addSeparator()
+        for name in _MOVE_ACTIONS:
+            menu.addAction(self.commands[name])
+
+    def _create_toolbar(self) -> None:
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")  # saveState() needs a name
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        for name in ("add_url", None, "pause", "resume", "cancel", "retry", "remove", None,
+                     "pause_all", "resume_all", None, "move_top", "move_up", "move_down",
+                     "move_bottom"):  # fmt: skip
+            if name is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.commands[name])
+        self.addToolBar(toolbar)
+
+    def _create_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("countsLabel")
+        self.speed_label = QLabel(self)
+        self.speed_label.setObjectName("speedLabel")
+        bar.addPermanentWidget(self.counts_label)
+        bar.addPermanentWidget(self.speed_label)
+
+    # ----------------------------------------------------------------- selection
+
+    def selected_rows(self) -> list[int]:
+        """Selected rows, top to bottom (read from ranges, so a full selection stays cheap)."""
+        rows: list[int] = []
+        selection = self.view.selectionModel().selection()
+        for n in range(selection.count()):
+            selection_range = selection.at(n)
+            rows.extend(range(selection_range.top(), selection_range.bottom() + 1))
+        rows.sort()
+        return rows
+
+    def selected_ids(self) -> list[int]:
+        """Queue item ids of the selected rows, top to bottom."""
+        return [self.model.item_id(row) for row in self.selected_rows()]
+
+    def selected_statuses(self) -> set[DownloadStatus]:
+        """The distinct states among the selected rows."""
+        statuses: set[DownloadStatus] = set()
+        for row in self.selected_rows():
+            statuses.add(self.model.item(row).status)
+            if len(statuses) == len(S):
+                break
+        return statuses
+
+    def select_ids(self, ids: list[int]) -> None:
+        """Select the rows of ``ids`` (for tests, and for "reveal" actions later)."""
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+        for item_id in ids:
+            row = self.model.row_of(item_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), flags)
+
+    def update_actions(self) -> None:
+        """Enable each action when it applies to the selection or to the queue."""
+        statuses = self.selected_statuses()
+        any_selected = bool(statuses)
+        self.commands["pause"].setEnabled(any(s.can_pause() for s in statuses))
+        self.commands["resume"].setEnabled(any(s.can_resume() for s in statuses))
+        self.commands["cancel"].setEnabled(any(s.can_cancel() for s in statuses))
+        self.commands["retry"].setEnabled(any(s.can_retry() for s in statuses))
+        self.commands["remove"].setEnabled(any_selected)
+        for name in _MOVE_ACTIONS:
+            self.commands[name].setEnabled(any_selected)
+        counts = self._counts
+        self.commands["pause_all"].setEnabled(
+            bool(counts.get(S.PENDING) or counts.get(S.DOWNLOADING))
+        )
+        self.commands["resume_all"].setEnabled(bool(counts.get(S.PAUSED)))
+        self.commands["retry_failed"].setEnabled(bool(counts.get(S.FAILED)))
+
+    # ----------------------------------------------------------------- commands
+
+    def run_task(
+        self, coroutine: Coroutine[Any, Any, Any], *, what: str
+    ) -> asyncio.Task[Any] | None:
+        """Run a service call as a task the window owns; its errors are shown, not raised.
+
+        Args:
+            coroutine: The work.
+            what: What the user asked for, in a few words ("Pause"), to title an error.
+        """
+        if self._closing:
+            coroutine.close()
+            return None
+        task = asyncio.get_running_loop().create_task(coroutine, name=f"ui: {what}")
+        self._tasks.add(task)
+        task.add_done_callback(partial(self._task_done, what))
+        return task
+
+    def _task_done(self, what: str, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is None:
+            return
+        if isinstance(error, AniworldError):
+            log.info("%s: %s", what, error)
+            self.show_error(what, str(error))
+        else:
+            log.error("%s failed", what, exc_info=error)
+            self.show_error(what, "Something went wrong. The log file has the details.")
+
+    def show_error(self, title: str, message: str) -> None:
+        """Tell the user, in the status bar and a box that does not block."""
+        if self._closing:
+            return
+        self.statusBar().showMessage(message, MESSAGE_MS)
+        show_message(self, title, message, object_name="errorBox")
+
+    def _on_selection(
+        self, what: str, command: Callable[[list[int]], Coroutine[Any, Any, Any]]
+    ) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.run_task(command(ids), what=what)
+
+    def _on_all(self, what: str, command: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        self.run_task(command(), what=what)
+
+    def move_selected(self, where: Move) -> None:
+        """Change the priority of the selected downloads."""
+        ids = self.selected_ids()
+        if ids:
+            self.run_task(self._move(ids, where), what="Move")
+
+    async def _move(self, ids: list[int], where: Move) -> None:
+        await self.services.downloads.move(ids, where)
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.view.scrollTo(current)
+
+    def add_url_interactively(self) -> None:
+        """Ask for a link, then add it."""
+        self.run_task(self._ask_url(), what="Add URL")
+
+    async def _ask_url(self) -> None:
+        dialog = AddUrlDialog(self)
+        try:
+            result = await run_dialog(dialog)
+            url = dialog.url()
+        finally:
+            dialog.deleteLater()
+        if result == AddUrlDialog.DialogCode.Accepted:
+            await self.add_url(url)
+
+    async def add_url(self, url: str) -> None:
+        """Follow or queue ``url`` and say what happened; raises AniworldError."""
+        self.statusBar().showMessage(f"Adding {url}…")
+        result = await self.services.library.add_url(url)
+        queued = result.queued
+        if queued is None:
+            message = f"Following {result.series.title} ({len(result.episodes)} episodes)."
+        elif queued.added:
+            message = f"Queued {len(queued.added)} episode(s) of {result.series.title}."
+        else:
+            message = f"{result.series.title}: already in the queue."
+        self.statusBar().showMessage(message, MESSAGE_MS)
+
+    def remove_selected_interactively(self) -> None:
+        """Remove the selected downloads once the user confirms."""
+        ids = self.selected_ids()
+        if ids:
+            self.run_task(self._remove(ids), what="Remove")
+
+    async def _remove(self, ids: list[int]) -> None:
+        count = len(ids)
+        what = "this download" if count == 1 else f"these {count} downloads"
+        question = (
+            f"Remove {what} from the list?\n\n"
+            "Unfinished downloads are cancelled and their partial files deleted. "
+            "Finished files stay in the library."
+        )
+        if not await confirm(
+            self, "Remove downloads", question, "Remove", object_name="confirmRemove"
+        ):
+            return
+        removed = await self.services.downloads.remove(ids)
+        self.statusBar().showMessage(f"Removed {len(removed)} download(s).", MESSAGE_MS)
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._add_queue_actions(menu)
+        # popup(), not exec(): exec() would spin a nested loop inside qasync's.
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    # ----------------------------------------------------------------- status
+
+    def _queue_changed(self, *args: object) -> None:
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
+
+    def refresh_status(self) -> None:
+        """Recount the queue by state and refresh the status bar and the queue-wide actions."""
+        self._counts = dict(self.services.downloads.counts())
+        counts = self._counts
+        parts = [
+            f"{counts.get(S.DOWNLOADING, 0)} downloading",
+            f"{counts.get(S.PENDING, 0)} queued",
+        ]
+        if counts.get(S.PAUSED):
+            parts.append(f"{counts[S.PAUSED]} paused")
+        if counts.get(S.FAILED):
+            parts.append(f"{counts[S.FAILED]} failed")
+        self.counts_label.setText(" · ".join(parts))
+        self._refresh_speed()
+        self.update_actions()
+
+    def _refresh_speed(self) -> None:
+        speed = self.services.downloads.total_speed()
+        self.speed_label.setText(f"↓ {format_speed(speed)}" if speed > 0 else "")
+
+    def _on_finished(self, item: QueueItem) -> None:
+        self.statusBar().showMessage(
+            f"Finished {item.series_title} {item.key.label()}.", MESSAGE_MS
+        )
+
+    def _on_failed(self, item: QueueItem, reason: str) -> None:
+        self.statusBar().showMessage(
+            f"{item.series_title} {item.key.label()} failed: {reason}", MESSAGE_MS
+        )
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window quits (until a tray icon keeps the app alive)."""
+        self._save_state()
+        event.accept()
+        self.quitRequested.emit()
+
+    async def aclose(self) -> None:
+        """Detach from the services and end the window's tasks, before the services stop."""
+        self._closing = True
+        self.bridge.detach()
+        self._status_timer.stop()
+        self._counts_timer.stop()
+        self.model.progress_timer.stop()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for box in self.findChildren(QMessageBox):
+            box.close()
+
+    def _save_state(self) -> None:
+        settings = self._settings
+        settings.setValue("window/version", STATE_VERSION)
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(STATE_VERSION))
+        settings.setValue("queue/header", self.view.horizontalHeader().saveState())
+        settings.sync()
+
+    def _restore_state(self) -> None:
+        settings = self._settings
+        if settings.value("window/version", 0, type=int) != STATE_VERSION:
+            return
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state, STATE_VERSION)
+        header = settings.value("queue/header")
+        if isinstance(header, QByteArray):
+            self.view.horizontalHeader().restoreState(header)

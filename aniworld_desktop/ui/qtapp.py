@@ -1,0 +1,109 @@
+"""Running the window: the QApplication, qasync's loop, the services, and an orderly shutdown.
+
+The order matters (see STYLE.md, "Known traps"): the QApplication exists before the loop; the
+main coroutine waits on an ``asyncio.Event`` that Quit, closing the window, SIGTERM or SIGINT
+set; then the window's tasks end, the services stop (workers cancelled, sessions closed, engine
+disposed) while the loop still runs; only then does the loop close, and the QApplication last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Callable, Iterator
+
+import qasync
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from aniworld_desktop import __version__
+from aniworld_desktop.app import EXIT_OK, EXIT_USAGE, open_services
+from aniworld_desktop.config import ProfilePaths, Settings
+from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Aniworld Desktop"
+ORGANISATION = "aniworld-desktop"
+
+
+def run_window(paths: ProfilePaths, settings: Settings, *, minimized: bool = False) -> int:
+    """Show the window until the user quits; return the process exit code.
+
+    Args:
+        paths: The profile's folders.
+        settings: The settings in force.
+        minimized: Start iconified instead of in front.
+
+    Returns:
+        0 after a normal quit, 2 when the services could not start (the reason is shown).
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationVersion(__version__)
+    # The quit event ends the app, not the last window: a tray icon will keep it alive later,
+    # and closing the window must still run the async shutdown.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            return runner.run(_main(paths, settings, minimized=minimized))
+    except AniworldError as exc:
+        # The loop is closed by now, so a modal box cannot re-enter it.
+        log.error("cannot start: %s", exc)
+        show_startup_error(str(exc))
+        return EXIT_USAGE
+
+
+def show_startup_error(message: str) -> None:
+    """Tell the user why the app cannot start (blocking: no event loop runs any more)."""
+    QMessageBox.critical(None, APP_NAME, message)
+
+
+async def _main(paths: ProfilePaths, settings: Settings, *, minimized: bool) -> int:
+    quit_event = asyncio.Event()
+    with _quit_on_signals(quit_event.set):
+        async with open_services(paths, settings, write_in_thread=True) as services:
+            window = MainWindow(services)
+            window.quitRequested.connect(quit_event.set)
+            if minimized:
+                window.showMinimized()
+                log.info("window shown minimized")
+            else:
+                window.show()
+                log.info("window shown")
+            try:
+                await quit_event.wait()
+            finally:
+                log.info("shutting down")
+                window.hide()
+                await window.aclose()
+        log.info("services stopped")
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _quit_on_signals(quit: Callable[[], None]) -> Iterator[None]:
+    """Call ``quit`` on SIGTERM and SIGINT while the loop runs.
+
+    qasync's loop is a selector loop whose self-pipe is watched by a QSocketNotifier, so
+    ``add_signal_handler`` wakes it even while Qt sits in its own event loop.
+    """
+    loop = asyncio.get_running_loop()
+    installed: list[signal.Signals] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, quit)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # Windows, or not the main thread: Quit and the window still work
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,29 @@
+"""Item data roles shared by the models, delegates and views.
+
+Raw values live under these roles and formatted text under ``DisplayRole``, so a sort proxy (with
+``sortRole=Role.RAW``) compares numbers, not strings.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import Qt
+
+_USER = Qt.ItemDataRole.UserRole.value
+
+
+class Role(IntEnum):
+    """Custom roles, above ``Qt.UserRole``.
+
+    Attributes:
+        RAW: The cell's raw value (int, float or str; None when unknown), for sorting.
+        ITEM_ID: Id of the row's queue item (any column).
+        STATUS: The row's ``DownloadStatus`` value, a str such as ``"paused"`` (any column).
+        PROGRESS: Fraction done from 0.0 to 1.0, or None while the size is unknown.
+    """
+
+    RAW = _USER + 1
+    ITEM_ID = _USER + 2
+    STATUS = _USER + 3
+    PROGRESS = _USER + 4
