@@ -1,0 +1,310 @@
+"""Download throughput of DownloadEngine against curl, on the stdlib loop and on qasync's loop.
+
+Serves one file from a separate server process on 127.0.0.1 (nginx when installed, else the
+aiohttp sendfile server of ``tests/fault_server.py``), then runs interleaved rounds of: curl, the
+engine on the stdlib asyncio loop, and the engine on qasync's QEventLoop under a QApplication,
+each engine mode with direct writes and with the writer thread, each in a fresh subprocess.
+
+The engine fsyncs the finished file, as a library must; so curl's time includes an fsync of its
+output too, or the comparison would reward skipping durability. Engine wall and CPU time are
+measured inside the worker around the download (interpreter start-up and imports excluded).
+
+The last line is the verdict: ``download_throughput: headless Rx, qasync Rx, C CPU-s/GiB (goal
+>=0.9x, >=0.7x, <=2.5) PASS|FAIL`` where the ratios are curl's time over the engine's (higher is
+faster), measured with the configuration the app uses: direct writes on the stdlib loop, the
+writer thread on qasync. CPU-s/GiB is the worse of those two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+GOAL_HEADLESS = 0.9
+GOAL_QASYNC = 0.7
+GOAL_CPU_PER_GIB = 2.5
+FILE_NAME = "payload.bin"
+# (label, loop, write_in_thread); the first of each loop is what the verdict uses.
+ENGINE_MODES = [
+    ("headless", "stdlib", False),
+    ("headless+thread", "stdlib", True),
+    ("qasync+thread", "qasync", True),
+    ("qasync", "qasync", False),
+]
+BARE_CURL = "curl (no fsync)"
+VERDICT_HEADLESS = "headless"
+VERDICT_QASYNC = "qasync+thread"
+
+
+@dataclass
+class Sample:
+    """One measured download."""
+
+    wall: float
+    cpu: float
+
+
+# --- workers (run in a subprocess) -----------------------------------------------------------
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _download(url: str, out: Path, write_in_thread: bool) -> dict[str, float]:
+    from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
+
+    cpu0, wall0 = _cpu_seconds(), time.perf_counter()
+    async with DownloadEngine(write_in_thread=write_in_thread) as engine:
+        result = await engine.download(DownloadRequest(url=url, destination=out))
+    wall, cpu = time.perf_counter() - wall0, _cpu_seconds() - cpu0
+    return {"wall": wall, "cpu": cpu, "size": result.size}
+
+
+def _worker(args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(REPO))
+    out = Path(args.out)
+    if args.worker == "stdlib":
+        import asyncio
+
+        figures = asyncio.run(_download(args.url, out, args.thread))
+    else:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        import qasync
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication([])
+        loop = qasync.QEventLoop(app)
+        with loop:
+            figures = loop.run_until_complete(_download(args.url, out, args.thread))
+    print(json.dumps(figures), flush=True)
+    return 0
+
+
+# --- the driver ------------------------------------------------------------------------------
+
+
+def _make_file(path: Path, size: int) -> None:
+    block = 16 << 20
+    with open(path, "wb") as file:
+        left = size
+        while left > 0:
+            step = min(block, left)
+            file.write(os.urandom(step))
+            left -= step
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _start_server(root: Path, work: Path) -> tuple[subprocess.Popen[str], int, str]:
+    nginx = shutil.which("nginx")
+    if nginx:
+        port = _free_port()
+        conf = work / "nginx.conf"
+        conf.write_text(
+            f"""
+daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path {work}/nginx-body;
+    proxy_temp_path {work}/nginx-proxy;
+    fastcgi_temp_path {work}/nginx-fastcgi;
+    uwsgi_temp_path {work}/nginx-uwsgi;
+    scgi_temp_path {work}/nginx-scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location /media/ {{ alias {root}/; }}
+    }}
+}}
+"""
+        )
+        proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(work)], text=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    return proc, port, f"nginx ({nginx})"
+            time.sleep(0.05)
+        proc.terminate()
+        raise RuntimeError("nginx did not start")
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "tests" / "fault_server.py"), "--root", str(root)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line.strip():
+        proc.terminate()
+        raise RuntimeError("the aiohttp server did not start")
+    return proc, int(line), "aiohttp FileResponse/sendfile (tests/fault_server.py), no nginx"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_curl(url: str, out: Path) -> tuple[Sample, Sample]:
+    """Return curl's figures with and without the fsync of its output."""
+    cpu0, wall0 = _children_cpu(), time.perf_counter()
+    subprocess.run(["curl", "-s", "-f", "-o", str(out), url], check=True)
+    bare = Sample(wall=time.perf_counter() - wall0, cpu=_children_cpu() - cpu0)
+    _fsync(out)
+    return Sample(wall=time.perf_counter() - wall0, cpu=bare.cpu), bare
+
+
+def _run_engine(url: str, out: Path, loop: str, thread: bool) -> Sample:
+    command = [sys.executable, __file__, "--worker", loop, "--url", url, "--out", str(out)]
+    if thread:
+        command.append("--thread")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    return Sample(wall=figures["wall"], cpu=figures["cpu"])
+
+
+def _check_copy(source: Path, out: Path) -> None:
+    size = source.stat().st_size
+    if out.stat().st_size != size:
+        raise RuntimeError(f"{out} has {out.stat().st_size} bytes, expected {size}")
+    # Head, middle and tail are enough to catch a misplaced resume or a truncation.
+    with open(source, "rb") as a, open(out, "rb") as b:
+        for offset in (0, size // 2, max(0, size - (1 << 20))):
+            a.seek(offset)
+            b.seek(offset)
+            if a.read(1 << 20) != b.read(1 << 20):
+                raise RuntimeError(f"{out} differs from the source near byte {offset}")
+
+
+def _drive(args: argparse.Namespace) -> int:
+    if not shutil.which("curl"):
+        print("download_throughput: curl is not installed FAIL")
+        return 1
+    size = args.size_mib << 20
+    gib = size / (1 << 30)
+    work = Path(tempfile.mkdtemp(prefix="aniworld-bench-"))
+    server: subprocess.Popen[str] | None = None
+    try:
+        root = work / "served"
+        root.mkdir()
+        source = root / FILE_NAME
+        _make_file(source, size)
+        server, port, server_name = _start_server(root, work)
+        url = f"http://127.0.0.1:{port}/media/{FILE_NAME}"
+        print(f"file: {args.size_mib} MiB, rounds: {args.rounds}, cpus: {os.cpu_count()}")
+        print(f"server: {server_name}")
+        print("curl timing includes an fsync of its output (the engine fsyncs too)")
+        warm = work / "warm.bin"
+        _run_curl(url, warm)  # the page cache and the server, warmed for everybody alike
+        warm.unlink()
+
+        labels = ["curl", *(label for label, _, _ in ENGINE_MODES)]
+        samples: dict[str, list[Sample]] = {label: [] for label in [*labels, BARE_CURL]}
+        for round_no in range(1, args.rounds + 1):
+            for label in labels:
+                out = work / f"{label}.bin"
+                if label == "curl":
+                    sample, bare = _run_curl(url, out)
+                    samples[BARE_CURL].append(bare)
+                else:
+                    _, loop, thread = next(m for m in ENGINE_MODES if m[0] == label)
+                    sample = _run_engine(url, out, loop, thread)
+                _check_copy(source, out)
+                out.unlink()
+                samples[label].append(sample)
+                print(
+                    f"  round {round_no} {label:<16} {sample.wall:7.3f} s "
+                    f"{args.size_mib / sample.wall:8.0f} MiB/s  {sample.cpu:6.3f} CPU-s",
+                    flush=True,
+                )
+
+        wall = {k: statistics.median(s.wall for s in v) for k, v in samples.items()}
+        cpu = {k: statistics.median(s.cpu for s in v) for k, v in samples.items()}
+        print()
+        print(
+            f"{'mode':<16} {'wall s':>8} {'MiB/s':>8} {'CPU-s':>7} {'CPU-s/GiB':>9} {'vs curl':>8}"
+        )
+        for label in [BARE_CURL, *labels]:
+            print(
+                f"{label:<16} {wall[label]:8.3f} {args.size_mib / wall[label]:8.0f} "
+                f"{cpu[label]:7.3f} {cpu[label] / gib:9.2f} {wall['curl'] / wall[label]:7.2f}x"
+            )
+        headless = wall["curl"] / wall[VERDICT_HEADLESS]
+        qasync = wall["curl"] / wall[VERDICT_QASYNC]
+        cpu_per_gib = max(cpu[VERDICT_HEADLESS], cpu[VERDICT_QASYNC]) / gib
+        passed = (
+            headless >= GOAL_HEADLESS and qasync >= GOAL_QASYNC and cpu_per_gib <= GOAL_CPU_PER_GIB
+        )
+        print(f"(verdict modes: {VERDICT_HEADLESS} and {VERDICT_QASYNC}; medians of the rounds)")
+        print(
+            f"against curl without fsync: headless {wall[BARE_CURL] / wall[VERDICT_HEADLESS]:.2f}x,"
+            f" qasync {wall[BARE_CURL] / wall[VERDICT_QASYNC]:.2f}x"
+        )
+        print(
+            f"download_throughput: headless {headless:.2f}x, qasync {qasync:.2f}x, "
+            f"{cpu_per_gib:.2f} CPU-s/GiB (goal >={GOAL_HEADLESS}x, >={GOAL_QASYNC}x, "
+            f"<={GOAL_CPU_PER_GIB}) {'PASS' if passed else 'FAIL'}"
+        )
+        return 0 if passed else 1
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, or one worker download when called with ``--worker``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--size-mib", type=int, default=1024, help="file size (default 1024)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--worker", choices=["stdlib", "qasync"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--thread", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return _worker(args)
+    return _drive(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
