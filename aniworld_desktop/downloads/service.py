@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import heapq
 import logging
 import random
@@ -35,6 +36,7 @@ from aniworld_desktop.core.events import (
     QueueItemUpdated,
     QueueReordered,
 )
+from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.backoff import retry_delay
@@ -45,7 +47,10 @@ from aniworld_desktop.storage.repositories import QueueRepository
 log = logging.getLogger(__name__)
 
 S = DownloadStatus
-PROGRESS_SAVE_INTERVAL = 5.0  # seconds between writes of bytes_done while downloading
+PROGRESS_SAVE_INTERVAL = 5.0
+FREEZE_AFTER_LOADING = (
+    10_000  # rows; see core.gcpause  # seconds between writes of bytes_done while downloading
+)
 
 
 class Downloader(Protocol):
@@ -161,16 +166,18 @@ class DownloadService:
         reset = await self._repo.reset_interrupted()
         if reset:
             log.info("%d interrupted download(s) will resume", reset)
-        items = await self._repo.load()
-        for n, item in enumerate(items):
-            self._items[item.id] = item
-            if item.status.is_active():
-                self._pending_by_episode[item.key] = item.id
-            if item.status is S.PENDING:
-                self._ready.append((item.position, item.id))
-            if n % 5000 == 4999:
-                await asyncio.sleep(0)  # 100k rows must not starve the loop
-        heapq.heapify(self._ready)
+        with collector_paused() as pause:
+            items = await self._repo.load()
+            pause.freeze = len(items) >= FREEZE_AFTER_LOADING
+            for n, item in enumerate(items):
+                self._items[item.id] = item
+                if item.status.is_active():
+                    self._pending_by_episode[item.key] = item.id
+                if item.status is S.PENDING:
+                    self._ready.append((item.position, item.id))
+                if n % 5000 == 4999:
+                    await asyncio.sleep(0)  # 100k rows must not starve the loop
+            heapq.heapify(self._ready)
         self._started = run
         self._fill_slots()
 
@@ -274,6 +281,10 @@ class DownloadService:
 
     async def resume_all(self) -> list[QueueItem]:
         return await self.resume(list(self._items))
+
+    async def cancel_all(self) -> list[QueueItem]:
+        """Cancel every pending, running and paused item."""
+        return await self.cancel(list(self._items))
 
     async def retry_failed(self) -> list[QueueItem]:
         return await self.retry(i.id for i in self._items.values() if i.status is S.FAILED)
@@ -424,9 +435,11 @@ class DownloadService:
                 deferred.append((position, item_id))
                 continue
             self._hosts[host] += 1
-            self._running[item_id] = asyncio.create_task(
-                self._run(item_id, host), name=f"download-{item_id}"
-            )
+            task = asyncio.create_task(self._run(item_id), name=f"download-{item_id}")
+            # A done callback, not a ``finally`` in _run: a task cancelled before its first step
+            # never runs its body, and its slot must still be given back.
+            task.add_done_callback(functools.partial(self._release_slot, item_id, host))
+            self._running[item_id] = task
         for entry in deferred:
             heapq.heappush(self._ready, entry)
         if self._running:
@@ -435,7 +448,7 @@ class DownloadService:
             self._idle.set()
             self._bus.publish(QueueIdle())
 
-    async def _run(self, item_id: int, host: str) -> None:
+    async def _run(self, item_id: int) -> None:
         try:
             await self._download_with_retries(item_id)
         except asyncio.CancelledError:
@@ -443,13 +456,15 @@ class DownloadService:
         except Exception:
             log.exception("download %d crashed", item_id)
             await self._finish_failed(item_id, "An unexpected error stopped this download.")
-        finally:
-            self._running.pop(item_id, None)
-            self._speeds.pop(item_id, None)
-            self._hosts[host] -= 1
-            if self._hosts[host] <= 0:
-                del self._hosts[host]
-            self._fill_slots()
+
+    def _release_slot(self, item_id: int, host: str, task: asyncio.Task[None]) -> None:
+        if self._running.get(item_id) is task:
+            del self._running[item_id]
+        self._speeds.pop(item_id, None)
+        self._hosts[host] -= 1
+        if self._hosts[host] <= 0:
+            del self._hosts[host]
+        self._fill_slots()
 
     async def _download_with_retries(self, item_id: int) -> None:
         item = await self._update(item_id, status=S.DOWNLOADING, error="")

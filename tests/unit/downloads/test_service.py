@@ -297,3 +297,37 @@ async def test_moving_an_item_to_the_top_makes_it_next(tmp_path):
     h.service.start_workers()
     await asyncio.wait_for(h.service.wait_idle(), 5)
     assert h.downloader.calls[0] == items[2].url
+
+
+async def test_pause_all_resume_all_cancel_all(tmp_path):
+    h = Harness(tmp_path, max_downloads=2)
+    gate = asyncio.Event()
+    requests = make_requests(4)
+    for r in requests:
+        h.downloader.gates[r.url] = gate
+    await h.service.start()
+    await h.service.add_to_queue(requests)
+    await asyncio.wait_for(h.downloader.started[requests[1].url].wait(), 5)
+    paused = await h.service.pause_all()
+    assert len(paused) == 4
+    assert {i.status for i in h.service.items()} == {S.PAUSED}
+    assert not h.service._running  # nothing keeps running behind a "paused" row
+    assert len(await h.service.resume_all()) == 4
+    cancelled = await h.service.cancel_all()
+    assert len(cancelled) == 4
+    assert {i.status for i in h.service.items()} == {S.CANCELLED}
+    assert not any(h.service.is_queued(r.key) for r in requests)
+    assert {i.status for i in h.repo.rows.values()} == {S.CANCELLED}
+
+
+async def test_pausing_a_download_before_it_ever_ran_frees_its_slot(tmp_path):
+    # Pause right after add: the worker task is cancelled before its first step, so only a
+    # done callback (not a ``finally`` in the task) can give its slot back.
+    h = Harness(tmp_path, max_downloads=1)
+    await h.service.start()
+    (item,) = (await h.service.add_to_queue(make_requests(1))).added
+    await h.service.pause([item.id])
+    assert not h.service._running
+    await h.service.resume([item.id])
+    await asyncio.wait_for(h.service.wait_idle(), 5)
+    assert h.service.get(item.id).status is S.COMPLETED
