@@ -73,9 +73,17 @@ async def open_services(
     settings: Settings,
     *,
     run_downloads: bool = True,
-    write_in_thread: bool = False,
+    write_in_thread: bool = True,
 ) -> AsyncIterator[Services]:
-    """Build the services; on exit stop the workers, close every session, dispose the engine."""
+    """Build the services; on exit stop the workers, close every session, dispose the engine.
+
+    Args:
+        paths: The profile's folders.
+        settings: The settings in force.
+        run_downloads: Start the download workers now (``add`` and ``queue`` do not).
+        write_in_thread: Hand disk writes to a thread; measured faster on both the stdlib loop
+            and qasync's (tests/benchmarks/download_throughput.py).
+    """
     paths.create()
     library_dir = settings.library(paths)
     try:
