@@ -91,7 +91,7 @@ class _ActionSpec:
 
 
 _ACTIONS: tuple[_ActionSpec, ...] = (
-    _ActionSpec("add_url", "&Add URL…", "Ctrl+L", "list-add", "Add a video link or a series page"),
+    _ActionSpec("add_url", "&Add URL…", "Ctrl+L", "list-add", "Add a video link"),
     _ActionSpec("pause", "&Pause", "Ctrl+P", "media-playback-pause", "Pause the selected downloads"),
     _ActionSpec("resume", "&Resume", "Ctrl+R", "media-playback-start", "Resume the selected downloads"),
     _ActionSpec("cancel", "&Cancel", None, "process-stop", "Cancel the selected downloads and delete their partial files"),
