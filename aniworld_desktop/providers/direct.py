@@ -9,7 +9,14 @@ from __future__ import annotations
 import aiohttp
 
 from aniworld_desktop.core.naming import file_name_from_url, parse_episode_name
-from aniworld_desktop.providers.base import EpisodeInfo, ProviderError, SeriesInfo, check_url
+from aniworld_desktop.providers.base import (
+    EpisodeInfo,
+    ProviderError,
+    ResolvedDownload,
+    SeriesInfo,
+    Validators,
+    check_url,
+)
 
 DIRECT_SERIES = "Direct downloads"
 DIRECT_SOURCE = "direct:"
@@ -23,7 +30,17 @@ class DirectProvider:
     def can_handle(self, url: str) -> bool:
         return url.strip().lower().startswith(("http://", "https://"))
 
-    async def fetch(self, url: str, session: aiohttp.ClientSession) -> SeriesInfo:
+    def recognises(self, content_type: str, head: bytes) -> bool:
+        """Audio and video bodies are media files; everything else is for another provider."""
+        kind = content_type.split(";", 1)[0].strip().lower()
+        return kind.startswith(("video/", "audio/")) or kind == "application/octet-stream"
+
+    async def fetch(
+        self,
+        url: str,
+        session: aiohttp.ClientSession,
+        validators: Validators | None = None,
+    ) -> SeriesInfo:
         url = check_url(url)
         name = file_name_from_url(url)
         if not name:
@@ -37,3 +54,6 @@ class DirectProvider:
             episode = EpisodeInfo(1, None, parsed.series, url)
         source = DIRECT_SOURCE if series == DIRECT_SERIES else f"{DIRECT_SOURCE}{series.casefold()}"
         return SeriesInfo(series, source, (episode,), queue_now=True)
+
+    async def resolve(self, url: str, session: aiohttp.ClientSession) -> ResolvedDownload:
+        return ResolvedDownload(check_url(url))
