@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -52,6 +53,14 @@ class SeriesRow(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime, nullable=False, server_default=func.now()
     )
+    description: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    poster_url: Mapped[str] = mapped_column(String, nullable=False, server_default="")
+    fanart_url: Mapped[str] = mapped_column(String, nullable=False, server_default="")
+    # Conditional-GET state of the last refresh, and how it went.
+    etag: Mapped[str | None] = mapped_column(String)
+    last_modified: Mapped[str | None] = mapped_column(String)
+    refreshed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    refresh_error: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
 
 
 class EpisodeRow(Base):
@@ -67,6 +76,15 @@ class EpisodeRow(Base):
     title: Mapped[str] = mapped_column(String, nullable=False, default="")
     url: Mapped[str] = mapped_column(String, nullable=False, default="")
     size: Mapped[int | None] = mapped_column(BigInteger)
+    absolute: Mapped[int | None] = mapped_column(Integer)
+    air_date: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False, server_default="full")
+    guid: Mapped[str] = mapped_column(String, nullable=False, server_default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    image_url: Mapped[str] = mapped_column(String, nullable=False, server_default="")
+    # The file on disk, relative to the library root, as the last scan found it.
+    file_path: Mapped[str | None] = mapped_column(String)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class QueueRow(Base):

@@ -1,15 +1,13 @@
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from aniworld_desktop.core.queue import QueueRequest
 from aniworld_desktop.core.status import DownloadStatus
-from aniworld_desktop.storage.database import open_database
-from aniworld_desktop.storage.repositories import (
-    CatalogRepository,
-    NewEpisode,
-    SqlQueueRepository,
-)
+from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
+from aniworld_desktop.storage.database import alembic_config, open_database
+from aniworld_desktop.storage.repositories import SqlQueueRepository
 
 
 async def make_episodes(engine, count, title="Harbor Lights"):
@@ -34,7 +32,7 @@ async def test_pragmas_and_schema(database):
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
         revision = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
-        assert revision == "0001"
+        assert revision == ScriptDirectory.from_config(alembic_config()).get_current_head()
         index_sql = (
             await conn.execute(
                 text("SELECT sql FROM sqlite_master WHERE name='uq_download_queue_active_episode'")

@@ -1,0 +1,368 @@
+"""The catalogue: series, their episodes, the files on disk, and what is missing.
+
+Core statements only; bulk writes are executemany, and the per-series counts are one aggregate
+query, so a library of thousands of series lists in one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aniworld_desktop.core.episode import EpisodeKey
+from aniworld_desktop.core.status import ACTIVE_STATUSES
+from aniworld_desktop.storage.tables import episode_table, queue_table, series_table
+
+FULL = "full"
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRecord:
+    """A followed series as stored."""
+
+    id: int
+    title: str
+    provider: str
+    source_url: str
+    folder: str
+    year: int | None = None
+    monitored: bool = True
+    description: str = ""
+    poster_url: str = ""
+    fanart_url: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    refreshed_at: datetime | None = None
+    refresh_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeRecord:
+    """An episode of the catalogue as stored, with its file on disk if the last scan found one."""
+
+    id: int
+    series_id: int
+    season: int
+    number: int
+    title: str
+    url: str
+    size: int | None = None
+    absolute: int | None = None
+    air_date: date | None = None
+    kind: str = FULL
+    guid: str = ""
+    description: str = ""
+    image_url: str = ""
+    file_path: str | None = None
+    file_size: int | None = None
+
+    @property
+    def key(self) -> EpisodeKey:
+        return EpisodeKey(self.series_id, self.season, self.number)
+
+    def released(self, today: date) -> bool:
+        return self.air_date is None or self.air_date <= today
+
+
+@dataclass(frozen=True, slots=True)
+class NewEpisode:
+    """An episode to insert or update, keyed by ``(season, number)`` within its series."""
+
+    season: int
+    number: int
+    title: str
+    url: str
+    size: int | None = None
+    absolute: int | None = None
+    air_date: date | None = None
+    kind: str = FULL
+    guid: str = ""
+    description: str = ""
+    image_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesCounts:
+    """Regular episodes only (trailers and bonus items never count)."""
+
+    episodes: int = 0
+    on_disk: int = 0
+    missing: int = 0
+    queued: int = 0
+
+
+# What a refresh of the catalogue may change in an existing episode row.
+_CATALOGUE_FIELDS = (
+    "title", "url", "size", "absolute", "air_date", "kind", "guid", "description", "image_url",
+)  # fmt: skip
+_SERIES_COLUMNS = (
+    series_table.c.id,
+    series_table.c.title,
+    series_table.c.provider,
+    series_table.c.source_url,
+    series_table.c.folder,
+    series_table.c.year,
+    series_table.c.monitored,
+    series_table.c.description,
+    series_table.c.poster_url,
+    series_table.c.fanart_url,
+    series_table.c.etag,
+    series_table.c.last_modified,
+    series_table.c.refreshed_at,
+    series_table.c.refresh_error,
+)
+_EPISODE_COLUMNS = (
+    episode_table.c.id,
+    episode_table.c.series_id,
+    episode_table.c.season,
+    episode_table.c.number,
+    episode_table.c.title,
+    episode_table.c.url,
+    episode_table.c.size,
+    episode_table.c.absolute,
+    episode_table.c.air_date,
+    episode_table.c.kind,
+    episode_table.c.guid,
+    episode_table.c.description,
+    episode_table.c.image_url,
+    episode_table.c.file_path,
+    episode_table.c.file_size,
+)
+
+
+def _queued_clause() -> Any:
+    return exists().where(
+        queue_table.c.episode_id == episode_table.c.id, queue_table.c.status.in_(_ACTIVE)
+    )
+
+
+def _missing_clause(today: date) -> Any:
+    """In the catalogue, a full episode, released, not on disk, not queued or downloading."""
+    return and_(
+        episode_table.c.kind == FULL,
+        or_(episode_table.c.air_date.is_(None), episode_table.c.air_date <= today),
+        episode_table.c.file_path.is_(None),
+        not_(_queued_clause()),
+    )
+
+
+class CatalogRepository:
+    """Series, episodes and their files."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    # ------------------------------------------------------------------ series
+
+    async def ensure_series(
+        self,
+        title: str,
+        provider: str,
+        source_url: str,
+        folder: str,
+        *,
+        year: int | None = None,
+        description: str = "",
+        poster_url: str = "",
+        fanart_url: str = "",
+        monitored: bool = True,
+    ) -> SeriesRecord:
+        """The series with ``source_url``, created when new (an existing one keeps its folder)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                sqlite_insert(series_table)
+                .values(
+                    title=title,
+                    provider=provider,
+                    source_url=source_url,
+                    folder=folder,
+                    year=year,
+                    monitored=monitored,
+                    description=description,
+                    poster_url=poster_url,
+                    fanart_url=fanart_url,
+                    created_at=_now(),
+                )
+                .on_conflict_do_nothing(index_elements=[series_table.c.source_url])
+            )
+            row = (
+                await conn.execute(
+                    select(*_SERIES_COLUMNS).where(series_table.c.source_url == source_url)
+                )
+            ).one()
+        return SeriesRecord(*row)
+
+    async def update_series(self, series_id: int, **values: Any) -> None:
+        """Change stored fields of a series (metadata, refresh state, monitored, folder)."""
+        if values:
+            async with self._engine.begin() as conn:
+                await conn.execute(
+                    update(series_table).where(series_table.c.id == series_id).values(**values)
+                )
+
+    async def get_series(self, series_id: int) -> SeriesRecord | None:
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(select(*_SERIES_COLUMNS).where(series_table.c.id == series_id))
+            ).one_or_none()
+        return SeriesRecord(*row) if row else None
+
+    async def list_series(self, *, monitored_only: bool = False) -> list[SeriesRecord]:
+        query = select(*_SERIES_COLUMNS).order_by(func.lower(series_table.c.title))
+        if monitored_only:
+            query = query.where(series_table.c.monitored.is_(True))
+        async with self._engine.connect() as conn:
+            return [SeriesRecord(*row) for row in await conn.execute(query)]
+
+    async def counts(self, today: date) -> dict[int, SeriesCounts]:
+        """Per series: regular episodes, on disk, missing and queued, in one query."""
+        full = episode_table.c.kind == FULL
+        query = (
+            select(
+                series_table.c.id,
+                func.sum(case((full, 1), else_=0)),
+                func.sum(case((and_(full, episode_table.c.file_path.is_not(None)), 1), else_=0)),
+                func.sum(case((_missing_clause(today), 1), else_=0)),
+                func.sum(case((and_(full, _queued_clause()), 1), else_=0)),
+            )
+            .select_from(series_table)
+            .outerjoin(episode_table, episode_table.c.series_id == series_table.c.id)
+            .group_by(series_table.c.id)
+        )
+        async with self._engine.connect() as conn:
+            return {
+                row[0]: SeriesCounts(*(int(n or 0) for n in row[1:]))
+                for row in await conn.execute(query)
+            }
+
+    # ------------------------------------------------------------------ episodes
+
+    async def next_episode_number(self, series_id: int, season: int) -> int:
+        async with self._engine.connect() as conn:
+            result = await conn.execute(
+                select(func.coalesce(func.max(episode_table.c.number), 0)).where(
+                    episode_table.c.series_id == series_id, episode_table.c.season == season
+                )
+            )
+            return int(result.scalar_one()) + 1
+
+    async def upsert_episodes(
+        self, series_id: int, episodes: Iterable[NewEpisode]
+    ) -> list[EpisodeRecord]:
+        """Insert or update episodes by ``(season, number)``; returns them with their ids.
+
+        The file on disk is never touched here: only a scan or a finished download knows it.
+        """
+        rows = [
+            {
+                "series_id": series_id,
+                "season": e.season,
+                "number": e.number,
+                "title": e.title,
+                "url": e.url,
+                "size": e.size,
+                "absolute": e.absolute,
+                "air_date": e.air_date,
+                "kind": e.kind,
+                "guid": e.guid,
+                "description": e.description,
+                "image_url": e.image_url,
+            }
+            for e in episodes
+        ]
+        if not rows:
+            return []
+        statement = sqlite_insert(episode_table)
+        excluded = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=[
+                episode_table.c.series_id,
+                episode_table.c.season,
+                episode_table.c.number,
+            ],
+            set_={name: getattr(excluded, name) for name in _CATALOGUE_FIELDS},
+        )
+        keys = {(r["season"], r["number"]) for r in rows}
+        async with self._engine.begin() as conn:
+            await conn.execute(statement, rows)
+            result = await conn.execute(
+                select(*_EPISODE_COLUMNS).where(episode_table.c.series_id == series_id)
+            )
+            return [EpisodeRecord(*row) for row in result if (row[2], row[3]) in keys]
+
+    async def episodes(self, series_id: int) -> list[EpisodeRecord]:
+        """The catalogue of one series, by season and number."""
+        async with self._engine.connect() as conn:
+            result = await conn.execute(
+                select(*_EPISODE_COLUMNS)
+                .where(episode_table.c.series_id == series_id)
+                .order_by(episode_table.c.season, episode_table.c.number)
+            )
+            return [EpisodeRecord(*row) for row in result]
+
+    async def all_episodes(self) -> list[EpisodeRecord]:
+        async with self._engine.connect() as conn:
+            result = await conn.execute(select(*_EPISODE_COLUMNS))
+            return [EpisodeRecord(*row) for row in result]
+
+    async def active_queue_status(self, series_id: int) -> dict[int, str]:
+        """Episode id -> status of its active queue entry, for one series."""
+        async with self._engine.connect() as conn:
+            result = await conn.execute(
+                select(queue_table.c.episode_id, queue_table.c.status)
+                .join(episode_table, episode_table.c.id == queue_table.c.episode_id)
+                .where(
+                    episode_table.c.series_id == series_id,
+                    queue_table.c.status.in_(_ACTIVE),
+                )
+            )
+            return {row[0]: row[1] for row in result}
+
+    async def missing_episodes(
+        self, today: date, series_id: int | None = None
+    ) -> list[EpisodeRecord]:
+        """Episodes to fetch: full, released, not on disk, not queued (one series or all)."""
+        query = select(*_EPISODE_COLUMNS).where(_missing_clause(today))
+        if series_id is not None:
+            query = query.where(episode_table.c.series_id == series_id)
+        query = query.order_by(
+            episode_table.c.series_id, episode_table.c.season, episode_table.c.number
+        )
+        async with self._engine.connect() as conn:
+            return [EpisodeRecord(*row) for row in await conn.execute(query)]
+
+    async def set_files(self, files: Sequence[tuple[int, str | None, int | None]]) -> None:
+        """Record ``(episode_id, file_path, file_size)``; a None path means "not on disk"."""
+        if not files:
+            return
+        statement = (
+            update(episode_table)
+            .where(episode_table.c.id == bindparam("b_id"))
+            .values(file_path=bindparam("b_path"), file_size=bindparam("b_size"))
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                statement,
+                [{"b_id": i, "b_path": path, "b_size": size} for i, path, size in files],
+            )

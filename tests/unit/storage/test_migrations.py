@@ -1,0 +1,55 @@
+"""Migrations upgrade a database that already holds data, and never rebuild it empty."""
+
+from alembic import command
+from sqlalchemy import create_engine, text
+
+from aniworld_desktop.storage.database import alembic_config, open_database
+
+
+def make_revision_0001(path):
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO series (id, title, provider, source_url, folder, monitored)"
+                " VALUES (1, 'Harbor Lights', 'direct', 'direct:hl', 'Harbor Lights', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO episode (id, series_id, season, number, title, url)"
+                " VALUES (7, 1, 1, 2, 'Fog', 'http://h/e.mkv')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO download_queue (episode_id, status, position, url, destination,"
+                " bytes_done, error, attempts) VALUES (7, 'paused', 1, 'http://h/e.mkv', 'x', 5, '', 0)"
+            )
+        )
+    engine.dispose()
+
+
+async def test_upgrade_from_0001_keeps_every_row(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    make_revision_0001(path)
+    engine = await open_database(path)
+    try:
+        async with engine.connect() as conn:
+            episode = (
+                await conn.execute(text("SELECT title, url, kind, guid, file_path FROM episode"))
+            ).one()
+            assert tuple(episode) == ("Fog", "http://h/e.mkv", "full", "", None)
+            series = (
+                await conn.execute(text("SELECT title, description, refresh_error FROM series"))
+            ).one()
+            assert tuple(series) == ("Harbor Lights", "", "")
+            queue = (
+                await conn.execute(text("SELECT status, bytes_done FROM download_queue"))
+            ).one()
+            assert tuple(queue) == ("paused", 5)
+    finally:
+        await engine.dispose()
