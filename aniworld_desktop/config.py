@@ -18,6 +18,7 @@ from typing import Any
 import platformdirs
 
 from aniworld_desktop.core.errors import ConfigError
+from aniworld_desktop.core.naming import DEFAULT_TEMPLATE, NamingTemplate
 
 APP_NAME = "aniworld-desktop"
 ENV_PREFIX = "ANIWORLD_"
@@ -119,6 +120,23 @@ def _parse_path(value: Any) -> Path:
 _parse_path.expects = "a folder path"  # type: ignore[attr-defined]
 
 
+class _Refused(ValueError):
+    """A value refused with a reason worth showing (``int("x")``'s message is not)."""
+
+
+def _parse_template(value: Any) -> str:
+    text = str(value).strip()
+    try:
+        NamingTemplate(text)
+    except ValueError as exc:
+        raise _Refused(str(exc)) from None
+    return text
+
+
+_TEMPLATE_EXAMPLE = "{series}/Season {season:02}/{series} S{season:02}E{episode:02}"
+_parse_template.expects = f"a naming template such as {_TEMPLATE_EXAMPLE}"  # type: ignore[attr-defined]
+
+
 def _setting(default: Any, parse: Callable[[Any], Any], help: str) -> Any:
     return field(default=default, metadata={"parse": parse, "help": help})
 
@@ -135,6 +153,7 @@ class Settings:
     stall_timeout: float = _setting(30.0, _parse_seconds(1, 3600), "give up a silent attempt")
     min_free_disk: int = _setting(512 << 20, parse_size, "free space to keep on the disk")
     speed_limit: int = _setting(0, parse_size, "bytes per second for all downloads (0: none)")
+    naming_template: str = _setting(DEFAULT_TEMPLATE, _parse_template, "where episodes are saved")
 
     @staticmethod
     def names() -> list[str]:
@@ -161,12 +180,16 @@ class Settings:
             parse = spec.metadata["parse"]
             try:
                 parsed[name] = parse(raw)
-            except (TypeError, ValueError, OverflowError):
+            except (TypeError, ValueError, OverflowError) as exc:
                 label = f"{ENV_PREFIX}{name.upper()}" if source == "environment" else name
+                reason = f" ({exc})" if isinstance(exc, _Refused) else ""
                 raise ConfigError(
-                    f"Invalid {label}: expected {parse.expects}, got {raw!r}."
+                    f"Invalid {label}: expected {parse.expects}, got {raw!r}{reason}."
                 ) from None
         return replace(self, **parsed)
+
+    def naming(self) -> NamingTemplate:
+        return NamingTemplate(self.naming_template)
 
     def library(self, paths: ProfilePaths) -> Path:
         return self.library_dir if self.library_dir is not None else paths.default_library

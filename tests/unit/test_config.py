@@ -100,3 +100,22 @@ def test_save_and_load_round_trip(tmp_path):
 )
 def test_parse_size(text, size):
     assert parse_size(text) == size
+
+
+def test_naming_template_is_validated_with_its_reason(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_settings(
+            ProfilePaths.for_profile(tmp_path),
+            environ={"ANIWORLD_NAMING_TEMPLATE": "{series}/{title}"},
+        )
+    assert str(info.value).endswith("got '{series}/{title}' (the file name needs {episode}).")
+    settings = load_settings(
+        ProfilePaths.for_profile(tmp_path),
+        environ={"ANIWORLD_NAMING_TEMPLATE": "{series}/S{season:02}E{episode:02}"},
+    )
+    assert (
+        settings.naming().render(
+            series="A", year=None, season=1, episode=2, title="t", suffix=".mkv"
+        )
+        == "A/S01E02.mkv"
+    )
