@@ -118,7 +118,11 @@ class ResolvedDownload:
 
 @runtime_checkable
 class Provider(Protocol):
-    """What every source implements."""
+    """What every source implements.
+
+    A provider may also set ``refreshable = False`` when its series have no catalogue to
+    refresh (the direct provider), and define ``async aclose()`` when it holds resources.
+    """
 
     name: str
 

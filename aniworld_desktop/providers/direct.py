@@ -26,6 +26,8 @@ class DirectProvider:
     """A media URL, dropped or pasted."""
 
     name = "direct"
+    # A pasted link is queued once; there is no catalogue at the source to refresh.
+    refreshable = False
 
     def can_handle(self, url: str) -> bool:
         return url.strip().lower().startswith(("http://", "https://"))

@@ -52,6 +52,23 @@ class ProviderRegistry:
     def names(self) -> list[str]:
         return list(self._providers)
 
+    def providers(self) -> list[Provider]:
+        """Every provider in the order they are asked: the direct one, the catch-all, last."""
+        ordered = [p for n, p in self._providers.items() if n != "direct"]
+        if "direct" in self._providers:
+            ordered.append(self._providers["direct"])
+        return ordered
+
+    async def aclose(self) -> None:
+        """Let providers that hold resources (the demo server) release them."""
+        for provider in self._providers.values():
+            close = getattr(provider, "aclose", None)
+            if close is not None:
+                try:
+                    await close()
+                except Exception:
+                    log.exception("closing provider %s failed", provider.name)
+
     def get(self, name: str) -> Provider:
         try:
             return self._providers[name]
@@ -61,10 +78,7 @@ class ProviderRegistry:
 
     def for_url(self, url: str) -> Provider:
         """The first provider that says it can handle ``url``, the direct one last."""
-        ordered = [p for n, p in self._providers.items() if n != "direct"]
-        if "direct" in self._providers:
-            ordered.append(self._providers["direct"])
-        for provider in ordered:
+        for provider in self.providers():
             if provider.can_handle(url):
                 return provider
         raise UsageError(f"No provider knows what to do with {url}.")
