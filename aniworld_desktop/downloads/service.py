@@ -24,7 +24,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from aniworld_desktop.core.episode import EpisodeKey
-from aniworld_desktop.core.errors import UsageError
+from aniworld_desktop.core.errors import AniworldError, UsageError
 from aniworld_desktop.core.events import (
     DownloadFailed,
     DownloadFinished,
@@ -62,6 +62,15 @@ class Downloader(Protocol):
 
     @staticmethod
     def part_path(destination: Path) -> Path: ...
+
+
+Resolver = Callable[[QueueItem, Path], Awaitable[DownloadRequest]]
+"""Turns a queue item's stored reference into a request (a provider may map ``demo:`` URLs)."""
+
+
+async def direct_request(item: QueueItem, destination: Path) -> DownloadRequest:
+    """The default resolver: the stored URL is the download URL."""
+    return DownloadRequest(url=item.url, destination=destination, expected_size=item.bytes_total)
 
 
 class Move(Enum):
@@ -124,6 +133,7 @@ class DownloadService:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        resolver: Resolver | None = None,
     ) -> None:
         self._repo = repository
         self._bus = bus
@@ -136,6 +146,7 @@ class DownloadService:
         self._clock = clock
         self._sleep = sleep
         self._jitter = jitter
+        self.resolver: Resolver = resolver or direct_request
 
         self._items: dict[int, QueueItem] = {}
         # Active items (pending, downloading, paused) by episode: the in-memory de-duplication.
@@ -469,13 +480,11 @@ class DownloadService:
     async def _download_with_retries(self, item_id: int) -> None:
         item = await self._update(item_id, status=S.DOWNLOADING, error="")
         destination = self.library_dir / item.destination
-        request = DownloadRequest(
-            url=item.url, destination=destination, expected_size=item.bytes_total
-        )
         attempt = item.attempts
         while True:
             self._speeds[item_id] = _Speed(item.bytes_done, self._clock())
             try:
+                request = await self.resolver(item, destination)
                 result = await self._downloader.download(
                     request, lambda done, total: self._on_progress(item_id, done, total)
                 )
@@ -498,6 +507,10 @@ class DownloadService:
                 item = await self._update(item_id, attempts=attempt, error=note)
                 await self._sleep(delay)
                 continue
+            except AniworldError as error:
+                # The source no longer knows the episode, or cannot say where it is.
+                await self._finish_failed(item_id, str(error))
+                return
             item = await self._update(
                 item_id,
                 status=S.COMPLETED,

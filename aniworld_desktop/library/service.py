@@ -1,25 +1,57 @@
-"""LibraryService: follows series from providers and queues what should be downloaded."""
+"""LibraryService: followed series, their catalogues, the files on disk, and what is missing.
+
+It asks providers for catalogues (cheaply, with conditional GET), scans the library folder to
+learn which episodes are on disk, and turns missing episodes into queue requests named by the
+naming template. It knows nothing of Qt.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import aiohttp
 
-from aniworld_desktop.core.naming import episode_path, file_name_from_url, video_suffix
-from aniworld_desktop.core.queue import QueueRequest
+from aniworld_desktop.core.errors import AniworldError, UsageError
+from aniworld_desktop.core.events import DownloadFinished, EventBus
+from aniworld_desktop.core.naming import (
+    NamingTemplate,
+    file_name_from_url,
+    video_suffix,
+)
+from aniworld_desktop.core.queue import QueueItem, QueueRequest
+from aniworld_desktop.downloads.engine import DownloadRequest
 from aniworld_desktop.downloads.service import AddResult, DownloadService
-from aniworld_desktop.providers.base import check_url
+from aniworld_desktop.library.scanner import ScanCache, ScannedFile, scan_library
+from aniworld_desktop.providers.base import (
+    ALLOWED_SCHEMES,
+    EpisodeInfo,
+    EpisodeKind,
+    Provider,
+    ProviderError,
+    SeriesInfo,
+    Validators,
+    check_url,
+)
 from aniworld_desktop.providers.registry import ProviderRegistry
-from aniworld_desktop.storage.repositories import (
+from aniworld_desktop.storage.catalog import (
     CatalogRepository,
     EpisodeRecord,
     NewEpisode,
+    SeriesCounts,
     SeriesRecord,
 )
 
 log = logging.getLogger(__name__)
+
+PROBE_BYTES = 64 * 1024  # enough of a response to tell a feed from a video
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +71,74 @@ class AddUrlResult:
     queued: AddResult | None
 
 
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    """One series' refresh: ``changed`` is False for a 304; ``error`` is set when it failed."""
+
+    series: SeriesRecord
+    changed: bool = False
+    episodes: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    """What a scan of the library found.
+
+    Attributes:
+        files: Video files seen.
+        matched: Files matched to an episode of a followed series.
+        unmatched: Video files that belong to no followed episode (``ScannedFile`` each).
+        parsed, cached: Names read this time, names taken from the cache.
+        errors: Folders that could not be read, as sentences.
+    """
+
+    files: int
+    matched: int
+    unmatched: list[ScannedFile] = field(default_factory=list)
+    parsed: int = 0
+    cached: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSummary:
+    """A series with its counts, as ``list`` prints it."""
+
+    series: SeriesRecord
+    counts: SeriesCounts
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeState:
+    """An episode with its state in the user's words.
+
+    ``state`` is one of: on disk, downloading, queued, paused, failed, missing, not released,
+    trailer, bonus.
+    """
+
+    episode: EpisodeRecord
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProposal:
+    """A sub-folder of the library that looks like a series, with what was recognised in it."""
+
+    folder: str
+    title: str
+    year: int | None
+    video_files: int
+    recognised: int
+
+
 class LibraryService:
-    """Series, their catalogues, and turning episodes into queue requests."""
+    """Series, catalogues, files on disk and missing episodes.
+
+    Attributes:
+        library_dir: The library root; nothing is ever written outside it.
+        naming: Where downloads go.
+    """
 
     def __init__(
         self,
@@ -48,50 +146,347 @@ class LibraryService:
         downloads: DownloadService,
         registry: ProviderRegistry,
         session: aiohttp.ClientSession,
+        *,
+        library_dir: Path,
+        naming: NamingTemplate | None = None,
+        scan_cache_file: Path | None = None,
+        bus: EventBus | None = None,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self._catalog = catalog
         self._downloads = downloads
         self._registry = registry
         self._session = session
+        self.library_dir = library_dir
+        self.naming = naming or NamingTemplate()
+        self._scan_cache_file = scan_cache_file
+        self._today = today
+        self._scan_lock = asyncio.Lock()
+        if bus is not None:
+            bus.subscribe(DownloadFinished, self._on_download_finished)
+        self._pending_files: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------------ adding and refreshing
 
     async def add_url(self, url: str, provider_name: str | None = None) -> AddUrlResult:
         """Follow the series behind ``url`` or, for a media link, queue it."""
-        url = check_url(url)
-        provider = (
-            self._registry.get(provider_name) if provider_name else self._registry.for_url(url)
-        )
-        info = await provider.fetch(url, self._session)
+        provider = await self._choose_provider(url.strip(), provider_name)
+        info = await provider.fetch(url.strip(), self._session)
+        if info is None:  # only a conditional fetch may answer "not modified"
+            raise ProviderError(f"{url} gave no content.")
+        existing = {s.source_url: s for s in await self._catalog.list_series()}.get(info.source_url)
+        folder = existing.folder if existing else self._folder_for(info.title, info.year)
         series = await self._catalog.ensure_series(
-            info.title, provider.name, info.source_url, folder=info.title
+            info.title,
+            provider.name,
+            info.source_url,
+            folder,
+            year=info.year,
+            description=info.description,
+            poster_url=info.poster_url,
+            fanart_url=info.fanart_url,
+            # A pasted link is a one-off download: auto-download must not fetch it again.
+            monitored=not info.queue_now,
         )
-        numbered: list[NewEpisode] = []
-        next_number: dict[int, int] = {}
-        for episode in info.episodes:
-            number = episode.number
-            if number is None:
-                if episode.season not in next_number:
-                    next_number[episode.season] = await self._catalog.next_episode_number(
-                        series.id, episode.season
-                    )
-                number = next_number[episode.season]
-                next_number[episode.season] += 1
-            numbered.append(
-                NewEpisode(episode.season, number, episode.title, episode.url, episode.size)
-            )
-        records = await self._catalog.upsert_episodes(series.id, numbered)
+        records = await self._store_catalogue(series, info)
+        await self._catalog.update_series(
+            series.id,
+            etag=info.validators.etag,
+            last_modified=info.validators.last_modified,
+            refreshed_at=_now(),
+            refresh_error="",
+        )
         queued = None
         if info.queue_now:
             queued = await self._downloads.add_to_queue(
-                queue_request(series, record) for record in records
+                self.queue_request(series, record) for record in records
             )
         log.info("added %s from %s (%d episode(s))", series.title, provider.name, len(records))
         return AddUrlResult(provider.name, series, records, queued)
 
+    async def refresh(self, series: SeriesRecord) -> RefreshResult:
+        """Ask the series' provider for its catalogue again, conditionally.
 
-def queue_request(series: SeriesRecord, episode: EpisodeRecord) -> QueueRequest:
-    """The queue entry for an episode, with its library path built from safe names."""
+        A failure is stored with the series and returned, never raised, so one broken source
+        does not stop the refresh of the others.
+        """
+        try:
+            provider = self._registry.get(series.provider)
+            if not getattr(provider, "refreshable", True):
+                return RefreshResult(series, changed=False)
+            validators = Validators(series.etag, series.last_modified)
+            info = await provider.fetch(series.source_url, self._session, validators)
+        except (AniworldError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            message = str(exc) or type(exc).__name__
+            log.warning("refreshing %s failed: %s", series.title, message)
+            await self._catalog.update_series(series.id, refresh_error=message)
+            return RefreshResult(series, error=message)
+        if info is None:
+            await self._catalog.update_series(series.id, refreshed_at=_now(), refresh_error="")
+            return RefreshResult(series, changed=False)
+        records = await self._store_catalogue(series, info)
+        await self._catalog.update_series(
+            series.id,
+            year=info.year if info.year is not None else series.year,
+            description=info.description or series.description,
+            poster_url=info.poster_url or series.poster_url,
+            fanart_url=info.fanart_url or series.fanart_url,
+            etag=info.validators.etag,
+            last_modified=info.validators.last_modified,
+            refreshed_at=_now(),
+            refresh_error="",
+        )
+        return RefreshResult(series, changed=True, episodes=len(records))
+
+    async def refresh_monitored(self) -> list[RefreshResult]:
+        """Refresh every monitored series; the failures are in the results."""
+        return [await self.refresh(s) for s in await self._catalog.list_series(monitored_only=True)]
+
+    async def _choose_provider(self, url: str, name: str | None) -> Provider:
+        if name:
+            return self._registry.get(name)
+        scheme = url.split(":", 1)[0].lower()
+        if scheme not in ALLOWED_SCHEMES:
+            # A provider's own reference (demo:...) or a scheme nobody may fetch (file:, ftp:).
+            for provider in self._registry.providers():
+                if provider.can_handle(url):
+                    return provider
+            check_url(url)  # raises the clear "only http and https" error
+        check_url(url)
+        if video_suffix(file_name_from_url(url), default=""):
+            return self._registry.get("direct")  # a media file by its name: no need to ask
+        content_type, head = await self._probe(url)
+        for provider in self._registry.providers():
+            if provider.recognises(content_type, head):
+                return provider
+        raise ProviderError(
+            f"{url} is neither a feed nor a video (the server sent {content_type or 'no type'})."
+        )
+
+    async def _probe(self, url: str) -> tuple[str, bytes]:
+        try:
+            async with self._session.get(
+                url, timeout=aiohttp.ClientTimeout(total=30), headers={"Range": "bytes=0-65535"}
+            ) as response:
+                if response.status >= 400:
+                    raise ProviderError(f"{url} answered HTTP {response.status}.")
+                head = await response.content.read(PROBE_BYTES)
+                return response.headers.get("Content-Type", ""), head
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise ProviderError(f"Could not read {url}: {exc or type(exc).__name__}.") from exc
+
+    async def _store_catalogue(self, series: SeriesRecord, info: SeriesInfo) -> list[EpisodeRecord]:
+        """Store the catalogue; items without a number keep the one they got before.
+
+        An unnumbered item is recognised by its guid (or URL) among the stored episodes, so a
+        refresh never adds it again under a new number; a new one takes the next free number
+        of its season. Unnumbered trailers and bonus items are kept with the specials.
+        """
+        stored = await self._catalog.episodes(series.id)
+        known = {e.guid: (e.season, e.number) for e in stored if e.guid}
+        known.update({e.url: (e.season, e.number) for e in stored if not e.guid})
+        used = {(e.season, e.number) for e in stored}
+        used.update((e.season, e.number) for e in info.episodes if e.number is not None)
+        numbered: list[NewEpisode] = []
+        for episode in info.episodes:
+            season, number = episode.season, episode.number
+            if number is None:
+                previous = known.get(episode.guid or episode.url)
+                if previous is not None:
+                    season, number = previous
+                else:
+                    if episode.kind is not EpisodeKind.FULL:
+                        season = 0
+                    number = 1 + max((n for s, n in used if s == season), default=0)
+                    used.add((season, number))
+            numbered.append(_new_episode(episode, season, number))
+        return await self._catalog.upsert_episodes(series.id, numbered)
+
+    def _folder_for(self, title: str, year: int | None) -> str:
+        """The template's folder, or an existing library folder of the same series."""
+        wanted = self.naming.series_folder(title, year)
+        try:
+            existing = {
+                e.name.casefold(): e.name for e in os.scandir(self.library_dir) if e.is_dir()
+            }
+        except OSError:
+            return wanted
+        for candidate in (wanted, self.naming.series_folder(title, None)):
+            if candidate.casefold() in existing:
+                return existing[candidate.casefold()]
+        return wanted
+
+    # ------------------------------------------------------------------ listing
+
+    async def list_series(self) -> list[SeriesSummary]:
+        counts = await self._catalog.counts(self._today())
+        return [
+            SeriesSummary(series, counts.get(series.id, SeriesCounts()))
+            for series in await self._catalog.list_series()
+        ]
+
+    async def find_series(self, text: str) -> SeriesRecord:
+        """A series by id, or by title (exact, then unique prefix), ignoring case."""
+        all_series = await self._catalog.list_series()
+        if text.isdigit():
+            for series in all_series:
+                if series.id == int(text):
+                    return series
+        wanted = text.casefold().strip()
+        exact = [s for s in all_series if s.title.casefold() == wanted]
+        if len(exact) == 1:
+            return exact[0]
+        prefix = [s for s in all_series if s.title.casefold().startswith(wanted)]
+        if len(prefix) == 1:
+            return prefix[0]
+        if prefix:
+            names = ", ".join(s.title for s in prefix[:5])
+            raise UsageError(f"'{text}' matches several series: {names}.")
+        raise UsageError(f"No series '{text}'. See the list command.")
+
+    async def episode_states(self, series: SeriesRecord) -> list[EpisodeState]:
+        """Each episode of the series with its state."""
+        queue = await self._catalog.active_queue_status(series.id)
+        failed = {
+            item.episode_id
+            for item in self._downloads.items()
+            if item.status.value == "failed" and item.key.series_id == series.id
+        }
+        today = self._today()
+        states = []
+        for episode in await self._catalog.episodes(series.id):
+            states.append(EpisodeState(episode, _state(episode, queue, failed, today)))
+        return states
+
+    # ------------------------------------------------------------------ missing
+
+    async def missing(self, series_id: int | None = None) -> list[QueueRequest]:
+        """Queue requests for the missing episodes (one series, or all)."""
+        episodes = await self._catalog.missing_episodes(self._today(), series_id)
+        series = {s.id: s for s in await self._catalog.list_series()}
+        return [self.queue_request(series[e.series_id], e) for e in episodes]
+
+    async def queue_missing(
+        self, series_id: int | None = None, *, monitored_only: bool = True
+    ) -> AddResult:
+        """Queue what is missing: for one series, or for every (monitored) series."""
+        requests = await self.missing(series_id)
+        if series_id is None and monitored_only:
+            monitored = {s.id for s in await self._catalog.list_series(monitored_only=True)}
+            requests = [r for r in requests if r.key.series_id in monitored]
+        return await self._downloads.add_to_queue(requests)
+
+    def queue_request(self, series: SeriesRecord, episode: EpisodeRecord) -> QueueRequest:
+        """The queue entry for an episode, with its library path from the naming template."""
+        return queue_request(series, episode, self.naming)
+
+    async def download_request(self, item: QueueItem, destination: Path) -> DownloadRequest:
+        """Resolve a queue item's stored reference into a request (DownloadService's resolver)."""
+        url = item.url
+        if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
+            return DownloadRequest(url=url, destination=destination, expected_size=item.bytes_total)
+        for provider in self._registry.providers():
+            if provider.can_handle(url):
+                resolved = await provider.resolve(url, self._session)
+                return DownloadRequest(
+                    url=resolved.url,
+                    destination=destination,
+                    headers=dict(resolved.headers),
+                    expected_size=resolved.expected_size or item.bytes_total,
+                )
+        raise ProviderError(f"No provider can fetch {url}.")
+
+    # ------------------------------------------------------------------ the files on disk
+
+    async def scan(self) -> ScanSummary:
+        """Walk the library and record which episodes are on disk (renames nothing)."""
+        async with self._scan_lock:
+            cache_file = self._scan_cache_file
+            cache = await asyncio.to_thread(ScanCache.load, cache_file) if cache_file else None
+            result = await asyncio.to_thread(scan_library, self.library_dir, cache)
+            if cache is not None and cache_file is not None:
+                await asyncio.to_thread(cache.save, cache_file)
+            all_series = await self._catalog.list_series()
+            by_folder = {s.folder.casefold(): s for s in all_series}
+            episodes_by_series: dict[int, list[EpisodeRecord]] = defaultdict(list)
+            for episode in await self._catalog.all_episodes():
+                episodes_by_series[episode.series_id].append(episode)
+            found: dict[int, tuple[str, int]] = {}
+            unmatched: list[ScannedFile] = []
+            for file in result.files:
+                series = by_folder.get(file.series_folder.casefold())
+                ids = (
+                    _match(file, episodes_by_series[series.id])
+                    if series is not None and file.parsed is not None
+                    else []
+                )
+                if not ids:
+                    unmatched.append(file)
+                for episode_id in ids:
+                    found[episode_id] = (file.path, file.size)
+            changes: list[tuple[int, str | None, int | None]] = []
+            for episodes in episodes_by_series.values():
+                for episode in episodes:
+                    now = found.get(episode.id)
+                    if now is None and episode.file_path is not None:
+                        changes.append((episode.id, None, None))
+                    elif now is not None and (episode.file_path, episode.file_size) != now:
+                        changes.append((episode.id, *now))
+            await self._catalog.set_files(changes)
+            return ScanSummary(
+                files=len(result.files),
+                matched=len(result.files) - len(unmatched),
+                unmatched=unmatched,
+                parsed=result.parsed,
+                cached=result.cached,
+                errors=list(result.errors),
+            )
+
+    async def propose_import(self) -> list[ImportProposal]:
+        """Sub-folders of the library that are not followed yet, as series proposals."""
+        result = await asyncio.to_thread(scan_library, self.library_dir, None)
+        followed = {s.folder.casefold() for s in await self._catalog.list_series()}
+        folders: dict[str, list[ScannedFile]] = defaultdict(list)
+        for file in result.files:
+            if file.series_folder and file.series_folder.casefold() not in followed:
+                folders[file.series_folder].append(file)
+        proposals = []
+        for folder, files in sorted(folders.items()):
+            title, year = _title_and_year(folder)
+            recognised = sum(1 for f in files if f.parsed is not None)
+            proposals.append(ImportProposal(folder, title, year, len(files), recognised))
+        return proposals
+
+    def _on_download_finished(self, event: DownloadFinished) -> None:
+        """A finished download is on disk now; record it without waiting for the next scan."""
+        item = event.item
+        task = asyncio.ensure_future(
+            self._catalog.set_files([(item.episode_id, item.destination, item.bytes_total)])
+        )
+        self._pending_files.add(task)
+        task.add_done_callback(self._pending_files.discard)
+
+    async def flush(self) -> None:
+        """Wait for bookkeeping started by events (before shutting down)."""
+        if self._pending_files:
+            await asyncio.gather(*self._pending_files, return_exceptions=True)
+
+
+def queue_request(
+    series: SeriesRecord, episode: EpisodeRecord, naming: NamingTemplate | None = None
+) -> QueueRequest:
+    """The queue entry for an episode, its library path built by ``naming`` (or the default)."""
     suffix = video_suffix(file_name_from_url(episode.url))
-    destination = episode_path(series.folder, episode.season, episode.number, episode.title, suffix)
+    destination = (naming or NamingTemplate()).render(
+        series=series.title,
+        year=series.year,
+        season=episode.season,
+        episode=episode.number,
+        title=episode.title,
+        absolute=episode.absolute,
+        suffix=suffix,
+        folder=series.folder,
+    )
     return QueueRequest(
         episode_id=episode.id,
         key=episode.key,
@@ -101,3 +496,67 @@ def queue_request(series: SeriesRecord, episode: EpisodeRecord) -> QueueRequest:
         title=episode.title,
         expected_size=episode.size,
     )
+
+
+def _new_episode(episode: EpisodeInfo, season: int, number: int) -> NewEpisode:
+    return NewEpisode(
+        season=season,
+        number=number,
+        title=episode.title,
+        url=episode.url,
+        size=episode.size,
+        absolute=episode.absolute,
+        air_date=episode.air_date,
+        kind=episode.kind.value,
+        guid=episode.guid,
+        description=episode.description,
+        image_url=episode.image_url,
+    )
+
+
+def _match(file: ScannedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
+    """Episode ids a file holds: by season and number (a range for multi-episode files), else
+    by absolute number, else (a single-season series) by number in that season."""
+    parsed = file.parsed
+    if parsed is None:
+        return []
+    if parsed.season is not None and parsed.episode is not None:
+        last = parsed.episode_end or parsed.episode
+        wanted = {(parsed.season, n) for n in range(parsed.episode, last + 1)}
+        return [e.id for e in episodes if (e.season, e.number) in wanted]
+    if parsed.absolute is not None:
+        by_absolute = [e.id for e in episodes if e.absolute == parsed.absolute]
+        if by_absolute:
+            return by_absolute
+        seasons = {e.season for e in episodes if e.season > 0}
+        if len(seasons) == 1:
+            (season,) = seasons
+            return [e.id for e in episodes if (e.season, e.number) == (season, parsed.absolute)]
+    return []
+
+
+def _state(episode: EpisodeRecord, queue: dict[int, str], failed: set[int], today: date) -> str:
+    if episode.kind != EpisodeKind.FULL.value:
+        return episode.kind
+    if episode.file_path is not None:
+        return "on disk"
+    status = queue.get(episode.id)
+    if status is not None:
+        return {"pending": "queued"}.get(status, status)
+    if episode.id in failed:
+        return "failed"
+    if not episode.released(today):
+        return "not released"
+    return "missing"
+
+
+def _title_and_year(folder: str) -> tuple[str, int | None]:
+    """``Harbor Lights (2024)`` -> ("Harbor Lights", 2024)."""
+    match = re.fullmatch(r"(.*?)\s*[\(\[](\d{4})[\)\]]\s*", folder)
+    if match:
+        return match.group(1).strip(), int(match.group(2))
+    return folder.strip(), None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -19,7 +19,8 @@ import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aniworld_desktop import __version__
-from aniworld_desktop.app import EXIT_OK, EXIT_USAGE, open_services
+from aniworld_desktop.app import open_services
+from aniworld_desktop.cli import EXIT_OK, EXIT_USAGE
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.ui.main_window import MainWindow
@@ -30,13 +31,16 @@ APP_NAME = "Aniworld Desktop"
 ORGANISATION = "aniworld-desktop"
 
 
-def run_window(paths: ProfilePaths, settings: Settings, *, minimized: bool = False) -> int:
+def run_window(
+    paths: ProfilePaths, settings: Settings, *, minimized: bool = False, demo: bool = False
+) -> int:
     """Show the window until the user quits; return the process exit code.
 
     Args:
         paths: The profile's folders.
         settings: The settings in force.
         minimized: Start iconified instead of in front.
+        demo: Follow the built-in demo series (``--demo``).
 
     Returns:
         0 after a normal quit, 2 when the services could not start (the reason is shown).
@@ -52,7 +56,7 @@ def run_window(paths: ProfilePaths, settings: Settings, *, minimized: bool = Fal
     app.setQuitOnLastWindowClosed(False)
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-            return runner.run(_main(paths, settings, minimized=minimized))
+            return runner.run(_main(paths, settings, minimized=minimized, demo=demo))
     except AniworldError as exc:
         # The loop is closed by now, so a modal box cannot re-enter it.
         log.error("cannot start: %s", exc)
@@ -65,10 +69,10 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, APP_NAME, message)
 
 
-async def _main(paths: ProfilePaths, settings: Settings, *, minimized: bool) -> int:
+async def _main(paths: ProfilePaths, settings: Settings, *, minimized: bool, demo: bool) -> int:
     quit_event = asyncio.Event()
     with _quit_on_signals(quit_event.set):
-        async with open_services(paths, settings, write_in_thread=True) as services:
+        async with open_services(paths, settings, demo=demo) as services:
             window = MainWindow(services)
             window.quitRequested.connect(quit_event.set)
             if minimized:

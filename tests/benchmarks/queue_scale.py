@@ -24,12 +24,9 @@ from aniworld_desktop.core.events import EventBus
 from aniworld_desktop.core.queue import QueueRequest
 from aniworld_desktop.downloads.engine import DownloadEngine
 from aniworld_desktop.downloads.service import DownloadService
+from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
 from aniworld_desktop.storage.database import open_database
-from aniworld_desktop.storage.repositories import (
-    CatalogRepository,
-    NewEpisode,
-    SqlQueueRepository,
-)
+from aniworld_desktop.storage.repositories import SqlQueueRepository
 from aniworld_desktop.storage.tables import queue_table
 
 ADD_GOAL = 0.5

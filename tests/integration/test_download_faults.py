@@ -15,11 +15,8 @@ from aniworld_desktop.core.status import DownloadStatus as S
 from aniworld_desktop.downloads.engine import DownloadEngine
 from aniworld_desktop.downloads.service import DownloadService
 from aniworld_desktop.library.service import queue_request
-from aniworld_desktop.storage.repositories import (
-    CatalogRepository,
-    NewEpisode,
-    SqlQueueRepository,
-)
+from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
+from aniworld_desktop.storage.repositories import SqlQueueRepository
 from tests.fault_server import FaultServer
 
 SIZE = 600_000

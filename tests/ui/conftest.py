@@ -19,7 +19,7 @@ from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, ProgressCallback
 from aniworld_desktop.downloads.service import AddResult, DownloadService
 from aniworld_desktop.library.service import queue_request
-from aniworld_desktop.storage.repositories import CatalogRepository, NewEpisode
+from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
 
 
 class GatedDownloader:

@@ -1,0 +1,280 @@
+"""The command line without a window: ``add``, ``list``, ``episodes``, ``scan``, ``queue``,
+``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
+exit codes are stable: 0 success, 1 something failed (a download, a source), 2 usage or
+configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aniworld_desktop import __version__
+from aniworld_desktop.config import ProfilePaths, Settings
+
+if TYPE_CHECKING:
+    from aniworld_desktop.app import Services
+    from aniworld_desktop.library.scanner import ScannedFile
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aniworld-desktop",
+        description="Follow series, download what is missing, describe it for Kodi and Jellyfin.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--profile", type=Path, help="folder for the database, settings and logs")
+    parser.add_argument(
+        "--demo", action="store_true", help="a profile of its own with the built-in demo series"
+    )
+    parser.add_argument("--minimized", action="store_true", help="start without showing the window")
+    parser.add_argument("--debug", action="store_true", help="log everything, show tracebacks")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = commands.add_parser("add", help="follow a series (feed) or queue a media URL")
+    add.add_argument("url")
+    add.add_argument("--provider", help="provider name (default: chosen from what the URL is)")
+    add.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    listing = commands.add_parser("list", help="the followed series with their counts")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    episodes = commands.add_parser("episodes", help="the episodes of one series and their state")
+    episodes.add_argument("series", help="series id or title")
+    episodes.add_argument("--json", action="store_true", help="print JSON")
+
+    scan = commands.add_parser("scan", help="what the scanner recognises in a file or folder")
+    scan.add_argument("path", type=Path)
+    scan.add_argument("--json", action="store_true", help="print JSON")
+
+    queue = commands.add_parser("queue", help="print the download queue")
+    queue.add_argument("--json", action="store_true", help="print JSON")
+
+    run = commands.add_parser(
+        "run-once",
+        help="refresh monitored series, scan, queue what is missing, download it, then exit",
+    )
+    run.add_argument("--json", action="store_true", help="print the final queue as JSON")
+    return parser
+
+
+def _print_json(payload: Any) -> None:
+    print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+
+
+async def _cmd_add(services: Services, args: argparse.Namespace) -> int:
+    result = await services.library.add_url(args.url, args.provider)
+    queued = result.queued
+    if args.json:
+        _print_json(
+            {
+                "provider": result.provider,
+                "series": result.series.title,
+                "series_id": result.series.id,
+                "episodes": len(result.episodes),
+                "queued": [item.to_json() for item in queued.added] if queued else [],
+                "already_queued": len(queued.duplicates) if queued else 0,
+            }
+        )
+        return EXIT_OK
+    if queued is None:
+        print(f"Following {result.series.title} ({len(result.episodes)} episodes).")
+    else:
+        for item in queued.added:
+            print(
+                f"Queued #{item.id}: {item.series_title} {item.key.label()} -> {item.destination}"
+            )
+        if queued.duplicates:
+            print(f"Already in the queue: {len(queued.duplicates)} episode(s).")
+    return EXIT_OK
+
+
+async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
+    summaries = await services.library.list_series()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": s.series.id,
+                    "title": s.series.title,
+                    "year": s.series.year,
+                    "provider": s.series.provider,
+                    "source_url": s.series.source_url,
+                    "folder": s.series.folder,
+                    "episodes": s.counts.episodes,
+                    "on_disk": s.counts.on_disk,
+                    "missing": s.counts.missing,
+                    "queued": s.counts.queued,
+                    "monitored": s.series.monitored,
+                    "refreshed_at": s.series.refreshed_at,
+                    "refresh_error": s.series.refresh_error,
+                }
+                for s in summaries
+            ]
+        )
+        return EXIT_OK
+    if not summaries:
+        print("No series followed yet. Add one with: aniworld-desktop add URL")
+        return EXIT_OK
+    for s in summaries:
+        c = s.counts
+        flag = "" if s.series.monitored else "  (not monitored)"
+        error = (
+            f"  (last refresh failed: {s.series.refresh_error})" if s.series.refresh_error else ""
+        )
+        print(
+            f"#{s.series.id:<4} {s.series.title}  [{s.series.provider}]  {c.episodes} episodes, "
+            f"{c.on_disk} on disk, {c.missing} missing, {c.queued} queued{flag}{error}"
+        )
+    return EXIT_OK
+
+
+async def _cmd_episodes(services: Services, args: argparse.Namespace) -> int:
+    series = await services.library.find_series(args.series)
+    states = await services.library.episode_states(series)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": s.episode.id,
+                    "season": s.episode.season,
+                    "episode": s.episode.number,
+                    "absolute": s.episode.absolute,
+                    "title": s.episode.title,
+                    "kind": s.episode.kind,
+                    "air_date": s.episode.air_date,
+                    "state": s.state,
+                    "file": s.episode.file_path,
+                }
+                for s in states
+            ]
+        )
+        return EXIT_OK
+    print(f"{series.title} ({series.folder})")
+    for s in states:
+        e = s.episode
+        print(f"  S{e.season:02d}E{e.number:02d}  {s.state:<12} {e.title}")
+    return EXIT_OK
+
+
+def _scanned_json(file: ScannedFile) -> dict[str, Any]:
+    parsed = file.parsed
+    out: dict[str, Any] = {"path": file.path, "recognised": parsed is not None}
+    if parsed is not None:
+        out.update(season=parsed.season, episode=parsed.episode, series=parsed.series)
+        if parsed.episode_end is not None:
+            out["episode_end"] = parsed.episode_end
+        if parsed.absolute is not None:
+            out["absolute"] = parsed.absolute
+        out["how"] = parsed.source
+    return out
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    from aniworld_desktop.core.errors import UsageError
+    from aniworld_desktop.library.scanner import scan_path
+
+    if not args.path.exists():
+        raise UsageError(f"{args.path} does not exist.")
+    files = scan_path(args.path)
+    if args.json:
+        _print_json([_scanned_json(f) for f in files])
+        return EXIT_OK
+    for file in files:
+        p = file.parsed
+        if p is None:
+            what = "not recognised"
+        elif p.season is not None and p.episode is not None:
+            what = f"S{p.season:02d}E{p.episode:02d}" + (
+                f"-E{p.episode_end:02d}" if p.episode_end is not None else ""
+            )
+            if p.absolute is not None:
+                what += f" (absolute {p.absolute})"
+        else:
+            what = f"absolute {p.absolute}"
+        how = f"  [{p.source}]" if p is not None and p.source != "fast" else ""
+        print(f"{file.path}  ->  {what}{how}")
+    recognised = sum(1 for f in files if f.parsed is not None)
+    print(f"{len(files)} video file(s), {recognised} recognised.")
+    return EXIT_OK
+
+
+def _print_queue(services: Services, as_json: bool) -> None:
+    items = services.downloads.items()
+    if as_json:
+        _print_json([item.to_json() for item in items])
+        return
+    if not items:
+        print("The queue is empty.")
+        return
+    for item in items:
+        total = f"{item.bytes_total}" if item.bytes_total is not None else "?"
+        line = (
+            f"#{item.id:<5} {item.status.value:<11} {item.series_title} {item.key.label()}"
+            f"  {item.bytes_done}/{total} bytes"
+        )
+        if item.error:
+            line += f"  ({item.error})"
+        print(line)
+
+
+async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyncio.Event) -> int:
+    """Refresh monitored series, scan, queue what is missing, and download until idle."""
+    library, downloads = services.library, services.downloads
+    refreshed = await library.refresh_monitored()
+    source_failures = [r for r in refreshed if r.error]
+    for result in source_failures:
+        print(f"Could not refresh {result.series.title}: {result.error}", file=sys.stderr)
+    scan = await library.scan()
+    for error in scan.errors:
+        print(error, file=sys.stderr)
+    queued = await library.queue_missing()
+    downloads.start_workers()
+    idle = asyncio.ensure_future(downloads.wait_idle())
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({idle, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (idle, stopped):
+        task.cancel()
+    if stop.is_set():
+        print("Interrupted; unfinished downloads resume next time.", file=sys.stderr)
+        return EXIT_FAILED
+    _print_queue(services, args.json)
+    if not args.json:
+        print(
+            f"Refreshed {len(refreshed)} series ({len(source_failures)} failed), "
+            f"queued {len(queued.added)} missing episode(s); "
+            f"{downloads.completed_in_session} completed, {downloads.failed_in_session} failed."
+        )
+    failed = downloads.failed_in_session or source_failures
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+async def run_command(args: argparse.Namespace, paths: ProfilePaths, settings: Settings) -> int:
+    from aniworld_desktop.app import open_services
+
+    if args.command == "scan":
+        return _cmd_scan(args)  # reads files only: no database, no network
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with open_services(paths, settings, run_downloads=False, demo=args.demo) as services:
+        if args.command == "add":
+            return await _cmd_add(services, args)
+        if args.command == "list":
+            return await _cmd_list(services, args)
+        if args.command == "episodes":
+            return await _cmd_episodes(services, args)
+        if args.command == "queue":
+            _print_queue(services, args.json)
+            return EXIT_OK
+        return await _cmd_run_once(services, args, stop)

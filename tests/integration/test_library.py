@@ -1,0 +1,225 @@
+"""LibraryService over a real SQLite catalogue: following, refreshing, scanning, what is missing."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import date
+
+import aiohttp
+import pytest
+
+from aniworld_desktop.core.events import EventBus
+from aniworld_desktop.downloads.engine import DownloadEngine
+from aniworld_desktop.downloads.service import DownloadService
+from aniworld_desktop.library.service import LibraryService
+from aniworld_desktop.providers.base import (
+    EpisodeInfo,
+    EpisodeKind,
+    ProviderError,
+    ResolvedDownload,
+    SeriesInfo,
+    Validators,
+)
+from aniworld_desktop.providers.direct import DirectProvider
+from aniworld_desktop.providers.registry import ProviderRegistry
+from aniworld_desktop.storage.catalog import CatalogRepository
+from aniworld_desktop.storage.repositories import SqlQueueRepository
+
+TODAY = date(2026, 11, 24)
+
+
+class FakeFeed:
+    """A provider whose catalogue the test edits; counts conditional fetches."""
+
+    name = "fake"
+
+    def __init__(self):
+        self.info = SeriesInfo(
+            "Harbor Lights",
+            "fake:harbor",
+            (
+                EpisodeInfo(1, 1, "Fog", "fake:harbor/1"),
+                EpisodeInfo(1, 2, "Tide", "fake:harbor/2", air_date=date(2026, 1, 1)),
+                EpisodeInfo(1, 3, "Storm", "fake:harbor/3", air_date=date(2027, 1, 1)),
+                EpisodeInfo(1, None, "Teaser", "fake:harbor/t", kind=EpisodeKind.TRAILER),
+                EpisodeInfo(0, 1, "Behind the Lights", "fake:harbor/s1"),
+            ),
+            year=2024,
+            description="A lighthouse keeper.",
+            validators=Validators(etag='"v1"'),
+        )
+        self.fetches: list[Validators | None] = []
+        self.fail = False
+        self.resolved: dict[str, str] = {}
+
+    def can_handle(self, url):
+        return url.startswith("fake:")
+
+    def recognises(self, content_type, head):
+        return False
+
+    async def fetch(self, url, session, validators=None):
+        self.fetches.append(validators)
+        if self.fail:
+            raise ProviderError("The feed is gone (HTTP 410).")
+        if validators is not None and validators.etag == self.info.validators.etag:
+            return None
+        return self.info
+
+    async def resolve(self, url, session):
+        return ResolvedDownload(self.resolved[url], expected_size=None)
+
+
+@pytest.fixture
+async def world(database, tmp_path):
+    library_dir = tmp_path / "library"
+    library_dir.mkdir()
+    feed = FakeFeed()
+    registry = ProviderRegistry([DirectProvider(), feed])
+    bus = EventBus()
+    async with aiohttp.ClientSession() as session, DownloadEngine() as engine:
+        downloads = DownloadService(SqlQueueRepository(database), bus, engine, library_dir)
+        library = LibraryService(
+            CatalogRepository(database),
+            downloads,
+            registry,
+            session,
+            library_dir=library_dir,
+            scan_cache_file=tmp_path / "scan-cache.json",
+            bus=bus,
+            today=lambda: TODAY,
+        )
+        downloads.resolver = library.download_request
+        await downloads.start(run=False)
+        try:
+            yield library, downloads, feed, library_dir
+        finally:
+            await downloads.stop()
+            await library.flush()
+
+
+async def test_follow_stores_the_catalogue_and_counts_only_full_released_episodes(world):
+    library, downloads, feed, library_dir = world
+    result = await library.add_url("fake:harbor")
+    assert result.provider == "fake" and result.queued is None
+    assert result.series.folder == "Harbor Lights (2024)"
+    (summary,) = await library.list_series()
+    # Full episodes: 1, 2, 3 and the special; the trailer never counts.
+    assert (summary.counts.episodes, summary.counts.on_disk, summary.counts.queued) == (4, 0, 0)
+    # Missing: released and not on disk: 1, 2 and the special (3 airs next year).
+    assert summary.counts.missing == 3
+    states = {
+        (s.episode.season, s.episode.number): s.state
+        for s in await library.episode_states(summary.series)
+    }
+    assert states[(1, 3)] == "not released"
+    assert states[(1, 1)] == "missing"
+    trailer = [
+        s for s in await library.episode_states(summary.series) if s.episode.kind == "trailer"
+    ]
+    assert [t.state for t in trailer] == ["trailer"]
+    assert trailer[0].episode.season == 0  # unnumbered extras live with the specials
+
+
+async def test_missing_queues_with_template_names_and_never_twice(world):
+    library, downloads, feed, library_dir = world
+    await library.add_url("fake:harbor")
+    first = await library.queue_missing()
+    assert sorted(r.destination for r in first.added) == [
+        "Harbor Lights (2024)/Season 01/Harbor Lights - S01E01 - Fog.mp4",
+        "Harbor Lights (2024)/Season 01/Harbor Lights - S01E02 - Tide.mp4",
+        "Harbor Lights (2024)/Specials/Harbor Lights - S00E01 - Behind the Lights.mp4",
+    ]
+    again = await library.queue_missing()
+    assert again.added == [] and again.duplicates == []  # queued ones are not missing
+    (summary,) = await library.list_series()
+    assert (summary.counts.missing, summary.counts.queued) == (0, 3)
+
+
+async def test_refresh_is_conditional_and_a_failure_is_kept_not_raised(world):
+    library, downloads, feed, library_dir = world
+    await library.add_url("fake:harbor")
+    (series,) = [s.series for s in await library.list_series()]
+    unchanged = await library.refresh(series)
+    assert unchanged.changed is False and unchanged.error == ""
+    assert feed.fetches[-1] == Validators(etag='"v1"')
+
+    feed.info = replace(
+        feed.info,
+        episodes=(*feed.info.episodes, EpisodeInfo(2, 1, "New Season", "fake:harbor/21")),
+        validators=Validators(etag='"v2"'),
+    )
+    changed = await library.refresh(series)
+    assert changed.changed and changed.episodes == 6
+    feed.fail = True
+    failed = await library.refresh(series)
+    assert failed.error == "The feed is gone (HTTP 410)."
+    (summary,) = await library.list_series()
+    assert summary.series.refresh_error == "The feed is gone (HTTP 410)."
+    assert summary.counts.episodes == 5  # the stored catalogue is intact
+
+
+async def test_scan_marks_episodes_on_disk_and_notices_deletions(world):
+    library, downloads, feed, library_dir = world
+    await library.add_url("fake:harbor")
+    season = library_dir / "Harbor Lights (2024)" / "Season 01"
+    season.mkdir(parents=True)
+    (season / "harbor.lights.s01e01.mkv").write_bytes(b"x" * 10)
+    (season / "Harbor Lights - S01E02E03.mkv").write_bytes(b"y" * 20)
+    (library_dir / "Unfollowed Show").mkdir()
+    (library_dir / "Unfollowed Show" / "Unfollowed.Show.S01E01.mkv").write_bytes(b"z")
+    summary = await library.scan()
+    assert (summary.files, summary.matched) == (3, 2)
+    assert [f.path for f in summary.unmatched] == ["Unfollowed Show/Unfollowed.Show.S01E01.mkv"]
+    (listed,) = await library.list_series()
+    assert listed.counts.on_disk == 3  # the multi-episode file holds episodes 2 and 3
+    assert listed.counts.missing == 1  # only the special is left
+    proposals = await library.propose_import()
+    assert [(p.folder, p.title, p.video_files) for p in proposals] == [
+        ("Unfollowed Show", "Unfollowed Show", 1)
+    ]
+
+    (season / "harbor.lights.s01e01.mkv").unlink()
+    again = await library.scan()
+    assert again.parsed == 0  # nothing new to read: names come from the cache
+    (listed,) = await library.list_series()
+    assert (listed.counts.on_disk, listed.counts.missing) == (2, 2)
+    assert (season / "Harbor Lights - S01E02E03.mkv").exists()  # a scan renames nothing
+
+
+async def test_existing_folder_is_used_instead_of_the_template_one(world):
+    library, downloads, feed, library_dir = world
+    (library_dir / "harbor lights").mkdir()
+    result = await library.add_url("fake:harbor")
+    assert result.series.folder == "harbor lights"
+    destinations = {r.destination.rsplit("/", 1)[0] for r in await library.missing()}
+    assert destinations == {"harbor lights/Season 01", "harbor lights/Specials"}
+
+
+async def test_download_resolves_provider_references_at_download_time(world, tmp_path):
+    from tests.fault_server import FaultServer
+
+    library, downloads, feed, library_dir = world
+    async with FaultServer(tmp_path / "srv") as server:
+        data = server.add_payload("fog.mkv", 30_000)
+        feed.resolved["fake:harbor/1"] = server.url("fog.mkv")
+        feed.info = replace(feed.info, episodes=feed.info.episodes[:1])
+        await library.add_url("fake:harbor")
+        (item,) = (await library.queue_missing()).added
+        assert item.url == "fake:harbor/1"  # the reference is stored, not today's address
+        downloads.start_workers()
+        await asyncio.wait_for(downloads.wait_idle(), 10)
+        await library.flush()
+        assert (library_dir / item.destination).read_bytes() == data
+        (listed,) = await library.list_series()
+        assert (listed.counts.on_disk, listed.counts.missing) == (1, 0)
+
+
+async def test_find_series(world):
+    library, downloads, feed, library_dir = world
+    await library.add_url("fake:harbor")
+    assert (await library.find_series("harbor")).title == "Harbor Lights"
+    assert (await library.find_series("1")).title == "Harbor Lights"
+    with pytest.raises(Exception, match="No series 'nothing'"):
+        await library.find_series("nothing")
