@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("path", type=Path)
     scan.add_argument("--json", action="store_true", help="print JSON")
 
+    organize = commands.add_parser(
+        "organize", help="show (and with --apply, do) the renames to the naming convention"
+    )
+    organize.add_argument("series", help="series id or title")
+    organize.add_argument("--apply", action="store_true", help="rename the files")
+
     queue = commands.add_parser("queue", help="print the download queue")
     queue.add_argument("--json", action="store_true", help="print JSON")
 
@@ -207,6 +213,24 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _cmd_organize(services: Services, args: argparse.Namespace) -> int:
+    library = services.library
+    plan = await library.plan_organize(await library.find_series(args.series))
+    for move in plan.moves:
+        print(f"{move.source}\n  -> {move.target}")
+    for reason in plan.skipped:
+        print(f"skipped: {reason}")
+    if not plan.moves:
+        print(f"{plan.series.title} already follows the naming convention.")
+        return EXIT_OK
+    if not args.apply:
+        print(f"{len(plan.moves)} file(s) would be renamed. Run again with --apply to do it.")
+        return EXIT_OK
+    moved = await library.organize(plan)
+    print(f"Renamed {moved} file(s).")
+    return EXIT_OK
+
+
 def _print_queue(services: Services, as_json: bool) -> None:
     items = services.downloads.items()
     if as_json:
@@ -274,6 +298,8 @@ async def run_command(args: argparse.Namespace, paths: ProfilePaths, settings: S
             return await _cmd_list(services, args)
         if args.command == "episodes":
             return await _cmd_episodes(services, args)
+        if args.command == "organize":
+            return await _cmd_organize(services, args)
         if args.command == "queue":
             _print_queue(services, args.json)
             return EXIT_OK

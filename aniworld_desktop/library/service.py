@@ -122,6 +122,31 @@ class EpisodeState:
 
 
 @dataclass(frozen=True, slots=True)
+class FileMove:
+    """One file to rename, both paths relative to the library root."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizePlan:
+    """What ``organize()`` would do to one series, shown before it is done.
+
+    Attributes:
+        series: The series.
+        folder: The folder the convention gives it.
+        moves: Episode files and their side files (subtitles, NFO, thumbnails) to rename.
+        skipped: Files left where they are, each with the reason.
+    """
+
+    series: SeriesRecord
+    folder: str
+    moves: list[FileMove]
+    skipped: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class ImportProposal:
     """A sub-folder of the library that looks like a series, with what was recognised in it."""
 
@@ -162,6 +187,7 @@ class LibraryService:
         self._scan_cache_file = scan_cache_file
         self._today = today
         self._scan_lock = asyncio.Lock()
+        self._scan_cache: ScanCache | None = None  # loaded once, kept between scans
         if bus is not None:
             bus.subscribe(DownloadFinished, self._on_download_finished)
         self._pending_files: set[asyncio.Task[None]] = set()
@@ -303,17 +329,19 @@ class LibraryService:
         return await self._catalog.upsert_episodes(series.id, numbered)
 
     def _folder_for(self, title: str, year: int | None) -> str:
-        """The template's folder, or an existing library folder of the same series."""
+        """The template's folder, or an existing library folder of the same series.
+
+        Existing folders match loosely (``harbor.lights``, ``Harbor_Lights (2024)``), so an
+        imported library keeps its folder names.
+        """
         wanted = self.naming.series_folder(title, year)
         try:
-            existing = {
-                e.name.casefold(): e.name for e in os.scandir(self.library_dir) if e.is_dir()
-            }
+            existing = {_loose(e.name): e.name for e in os.scandir(self.library_dir) if e.is_dir()}
         except OSError:
             return wanted
-        for candidate in (wanted, self.naming.series_folder(title, None)):
-            if candidate.casefold() in existing:
-                return existing[candidate.casefold()]
+        for candidate in (wanted, title, f"{title} ({year})" if year else title):
+            if _loose(candidate) in existing:
+                return existing[_loose(candidate)]
         return wanted
 
     # ------------------------------------------------------------------ listing
@@ -402,7 +430,9 @@ class LibraryService:
         """Walk the library and record which episodes are on disk (renames nothing)."""
         async with self._scan_lock:
             cache_file = self._scan_cache_file
-            cache = await asyncio.to_thread(ScanCache.load, cache_file) if cache_file else None
+            cache = self._scan_cache
+            if cache is None and cache_file is not None:
+                cache = self._scan_cache = await asyncio.to_thread(ScanCache.load, cache_file)
             result = await asyncio.to_thread(scan_library, self.library_dir, cache)
             if cache is not None and cache_file is not None:
                 await asyncio.to_thread(cache.save, cache_file)
@@ -456,6 +486,86 @@ class LibraryService:
             recognised = sum(1 for f in files if f.parsed is not None)
             proposals.append(ImportProposal(folder, title, year, len(files), recognised))
         return proposals
+
+    async def plan_organize(self, series: SeriesRecord) -> OrganizePlan:
+        """The renames that bring a series to the naming convention. Changes nothing.
+
+        Each episode file moves to its template path; files next to it that share its name
+        (``.srt``, ``.nfo``, ``-thumb.jpg``...) move with it. A file holding several episodes, a
+        target that already exists, or anything that would leave the library is skipped.
+        """
+        folder = self.naming.series_folder(series.title, series.year)
+        episodes = [e for e in await self._catalog.episodes(series.id) if e.file_path]
+        by_file: dict[str, list[EpisodeRecord]] = defaultdict(list)
+        for episode in episodes:
+            by_file[episode.file_path or ""].append(episode)
+        moves: list[FileMove] = []
+        skipped: list[str] = []
+        root = self.library_dir.resolve()
+        targets: set[str] = set()
+        for source, held in sorted(by_file.items()):
+            if len(held) > 1:
+                skipped.append(f"{source}: holds {len(held)} episodes; left as it is")
+                continue
+            episode = held[0]
+            target = self.naming.render(
+                series=series.title,
+                year=series.year,
+                season=episode.season,
+                episode=episode.number,
+                title=episode.title,
+                absolute=episode.absolute,
+                suffix=Path(source).suffix.lower(),
+                folder=folder,
+            )
+            if target == source:
+                continue
+            if not (root / target).resolve().is_relative_to(root):
+                skipped.append(f"{source}: its new name would leave the library")
+                continue
+            if (self.library_dir / target).exists() or target in targets:
+                skipped.append(f"{source}: {target} already exists")
+                continue
+            targets.add(target)
+            moves.append(FileMove(source, target))
+            moves.extend(_side_files(self.library_dir, source, target))
+        return OrganizePlan(series, folder, moves, skipped)
+
+    async def organize(self, plan: OrganizePlan) -> int:
+        """Carry out a plan from :meth:`plan_organize`; returns the number of files moved.
+
+        Refused while the series has anything in the queue: a download would land under the
+        old name. Nothing is overwritten; a file that vanished since the plan is skipped.
+        """
+        series = plan.series
+        if any(
+            item.key.series_id == series.id and item.status.is_active()
+            for item in self._downloads.items()
+        ):
+            raise UsageError(
+                f"{series.title} has downloads in the queue; organize it when they are done."
+            )
+        moved = 0
+        old_folders: set[Path] = set()
+        for move in plan.moves:
+            source, target = self.library_dir / move.source, self.library_dir / move.target
+            if not source.exists() or target.exists():
+                continue
+            await asyncio.to_thread(_rename, source, target)
+            old_folders.add(source.parent)
+            moved += 1
+        files = {m.source: m.target for m in plan.moves}
+        await self._catalog.set_files(
+            [
+                (e.id, files[e.file_path], e.file_size)
+                for e in await self._catalog.episodes(series.id)
+                if e.file_path in files and (self.library_dir / files[e.file_path]).exists()
+            ]
+        )
+        await self._catalog.update_series(series.id, folder=plan.folder)
+        await asyncio.to_thread(_remove_empty_folders, old_folders, self.library_dir)
+        log.info("organized %s: %d file(s) renamed", series.title, moved)
+        return moved
 
     def _on_download_finished(self, event: DownloadFinished) -> None:
         """A finished download is on disk now; record it without waiting for the next scan."""
@@ -523,7 +633,9 @@ def _match(file: ScannedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
     if parsed.season is not None and parsed.episode is not None:
         last = parsed.episode_end or parsed.episode
         wanted = {(parsed.season, n) for n in range(parsed.episode, last + 1)}
-        return [e.id for e in episodes if (e.season, e.number) in wanted]
+        found = [e.id for e in episodes if (e.season, e.number) in wanted]
+        if found or parsed.absolute is None:
+            return found
     if parsed.absolute is not None:
         by_absolute = [e.id for e in episodes if e.absolute == parsed.absolute]
         if by_absolute:
@@ -548,6 +660,54 @@ def _state(episode: EpisodeRecord, queue: dict[int, str], failed: set[int], toda
     if not episode.released(today):
         return "not released"
     return "missing"
+
+
+def _side_files(root: Path, source: str, target: str) -> list[FileMove]:
+    """Subtitles, NFO files and thumbnails named after ``source``, renamed along with it."""
+    source_path = root / source
+    stem, new_stem = Path(source).stem, Path(target).stem
+    moves = []
+    try:
+        entries = list(os.scandir(source_path.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name == source_path.name or not entry.name.startswith(stem):
+            continue
+        rest = entry.name[len(stem) :]
+        if rest.startswith((".", "-")) and entry.is_file():
+            new_name = new_stem + rest
+            moves.append(
+                FileMove(
+                    f"{Path(source).parent.as_posix()}/{entry.name}",
+                    f"{Path(target).parent.as_posix()}/{new_name}",
+                )
+            )
+    return moves
+
+
+def _rename(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():  # checked again here: never overwrite
+        return
+    os.rename(source, target)
+
+
+def _remove_empty_folders(folders: set[Path], root: Path) -> None:
+    """Remove folders left empty by a move, up to (never including) the library root."""
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        current = folder
+        while current != root and current.is_relative_to(root):
+            try:
+                current.rmdir()  # fails, as it should, when anything is left inside
+            except OSError:
+                break
+            current = current.parent
+
+
+def _loose(name: str) -> str:
+    """A folder name reduced to letters and digits, for matching ``harbor.lights`` to a title."""
+    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 def _title_and_year(folder: str) -> tuple[str, int | None]:

@@ -223,3 +223,68 @@ async def test_find_series(world):
     assert (await library.find_series("1")).title == "Harbor Lights"
     with pytest.raises(Exception, match="No series 'nothing'"):
         await library.find_series("nothing")
+
+
+async def test_organize_shows_the_plan_then_renames_with_side_files(world):
+    library, downloads, feed, library_dir = world
+    (library_dir / "harbor.lights").mkdir()
+    result = await library.add_url("fake:harbor")
+    assert result.series.folder == "harbor.lights"  # the existing folder was adopted
+    old = library_dir / "harbor.lights" / "S1"
+    old.mkdir()
+    (old / "hl.s01e01.mkv").write_bytes(b"one")
+    (old / "hl.s01e01.en.srt").write_bytes(b"subs")
+    (old / "hl.s01e02e03.mkv").write_bytes(b"two and three")
+    await library.scan()
+    series = await library.find_series("harbor")
+
+    plan = await library.plan_organize(series)
+    assert plan.folder == "Harbor Lights (2024)"
+    assert [(m.source, m.target) for m in plan.moves] == [
+        (
+            "harbor.lights/S1/hl.s01e01.mkv",
+            "Harbor Lights (2024)/Season 01/Harbor Lights - S01E01 - Fog.mkv",
+        ),
+        (
+            "harbor.lights/S1/hl.s01e01.en.srt",
+            "Harbor Lights (2024)/Season 01/Harbor Lights - S01E01 - Fog.en.srt",
+        ),
+    ]
+    assert plan.skipped == ["harbor.lights/S1/hl.s01e02e03.mkv: holds 2 episodes; left as it is"]
+    assert (old / "hl.s01e01.mkv").exists()  # planning changes nothing
+
+    # Not while the series has something in the queue.
+    (queued,) = (await library.queue_missing(series.id)).added
+    with pytest.raises(Exception, match="has downloads in the queue"):
+        await library.organize(plan)
+    await downloads.cancel([queued.id])
+
+    assert await library.organize(plan) == 2
+    new = library_dir / "Harbor Lights (2024)" / "Season 01"
+    assert (new / "Harbor Lights - S01E01 - Fog.mkv").read_bytes() == b"one"
+    assert (new / "Harbor Lights - S01E01 - Fog.en.srt").read_bytes() == b"subs"
+    assert (old / "hl.s01e02e03.mkv").exists()  # skipped, untouched
+    states = {
+        (s.episode.season, s.episode.number): s.episode.file_path
+        for s in await library.episode_states(await library.find_series("harbor"))
+    }
+    assert states[(1, 1)] == "Harbor Lights (2024)/Season 01/Harbor Lights - S01E01 - Fog.mkv"
+    assert (await library.find_series("harbor")).folder == "Harbor Lights (2024)"
+
+
+async def test_organize_never_overwrites(world):
+    library, downloads, feed, library_dir = world
+    (library_dir / "harbor.lights").mkdir()
+    await library.add_url("fake:harbor")
+    (library_dir / "harbor.lights" / "hl.s01e01.mkv").write_bytes(b"mine")
+    target = library_dir / "Harbor Lights (2024)" / "Season 01" / "Harbor Lights - S01E01 - Fog.mkv"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"already there")
+    await library.scan()
+    plan = await library.plan_organize(await library.find_series("harbor"))
+    assert plan.moves == []
+    assert plan.skipped == [
+        f"harbor.lights/hl.s01e01.mkv: {target.relative_to(library_dir)} already exists"
+    ]
+    assert await library.organize(plan) == 0
+    assert target.read_bytes() == b"already there"
