@@ -55,6 +55,8 @@ DEMO_SCHEME = "demo:"
 DEMO_DIR_ENV = "ANIWORLD_DEMO_DIR"
 CATALOGUE_FILE = "catalogue.json"
 DEFAULT_SECONDS_PER_FILE = 4.0
+# Seconds the demo server takes per episode; set lower for a quicker demo (0: full speed).
+PACE_VARIABLE = "ANIWORLD_DEMO_SECONDS_PER_FILE"
 
 # Slugs, episode ids and file names are single plain path segments: no "/", no "..", no "~".
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -261,6 +263,16 @@ def _split_reference(url: str) -> tuple[str, str | None]:
     return slug, name or None
 
 
+def _pace_from_environment() -> float:
+    raw = os.environ.get(PACE_VARIABLE, "")
+    try:
+        return max(0.0, float(raw)) if raw.strip() else DEFAULT_SECONDS_PER_FILE
+    except ValueError:
+        raise ProviderError(
+            f"Invalid {PACE_VARIABLE}: expected a number of seconds, got {raw!r}."
+        ) from None
+
+
 class DemoProvider:
     """The built-in demo catalogue (``demo:<slug>`` references).
 
@@ -275,7 +287,7 @@ class DemoProvider:
         self,
         resources: Path | None = None,
         *,
-        seconds_per_file: float = DEFAULT_SECONDS_PER_FILE,
+        seconds_per_file: float | None = None,
         sleep: Sleep = asyncio.sleep,
         today: Callable[[], date] = date.today,
     ) -> None:
@@ -284,11 +296,13 @@ class DemoProvider:
         Args:
             resources: The demo folder; by default :func:`demo_resources`, looked up on use.
             seconds_per_file: How long the server takes to send a whole episode; 0 for full
-                speed.
+                speed. By default ``ANIWORLD_DEMO_SECONDS_PER_FILE`` or 4 seconds.
             sleep: What the server awaits between paced chunks (tests pass a recorder).
             today: Today's date, for episodes listed with ``airs_in_days``.
         """
         self._resources = resources
+        if seconds_per_file is None:
+            seconds_per_file = _pace_from_environment()
         self._seconds_per_file = seconds_per_file
         self._sleep = sleep
         self._today = today

@@ -10,7 +10,7 @@ from tests.fault_server import FaultServer
 from tests.integration.cli import cli_env
 
 
-async def run_cli(profile, *args):
+async def run_cli(profile, *args, **env):
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -20,7 +20,7 @@ async def run_cli(profile, *args):
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=cli_env(ANIWORLD_RETRY_BASE_DELAY="0.05"),
+        env=cli_env(**{"ANIWORLD_RETRY_BASE_DELAY": "0.05", **env}),
     )
     async with asyncio.timeout(60):
         out, err = await proc.communicate()
