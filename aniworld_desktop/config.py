@@ -21,6 +21,8 @@ from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import DEFAULT_TEMPLATE, NamingTemplate
 
 APP_NAME = "aniworld-desktop"
+TMDB_API_URL = "https://api.themoviedb.org/3"
+SECRET_SETTINGS = frozenset({"tmdb_token"})
 ENV_PREFIX = "ANIWORLD_"
 
 _SIZE = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$")
@@ -137,6 +139,48 @@ _TEMPLATE_EXAMPLE = "{series}/Season {season:02}/{series} S{season:02}E{episode:
 _parse_template.expects = f"a naming template such as {_TEMPLATE_EXAMPLE}"  # type: ignore[attr-defined]
 
 
+def _parse_choice(*choices: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip()
+        if text not in choices:
+            raise ValueError
+        return text
+
+    parse.expects = "one of " + ", ".join(choices)  # type: ignore[attr-defined]
+    return parse
+
+
+def _parse_text(value: Any) -> str:
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError
+    return str(value).strip()
+
+
+_parse_text.expects = "text"  # type: ignore[attr-defined]
+
+
+def _parse_http_url(value: Any) -> str:
+    text = str(value).strip().rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", text):
+        raise ValueError
+    return text
+
+
+_parse_http_url.expects = "an http or https URL"  # type: ignore[attr-defined]
+
+ARTWORK_KINDS = ("poster", "fanart", "logo", "season", "thumb")
+
+
+def _parse_artwork(value: Any) -> str:
+    kinds = [k.strip() for k in str(value).split(",") if k.strip()]
+    if any(k not in ARTWORK_KINDS for k in kinds):
+        raise ValueError
+    return ",".join(k for k in ARTWORK_KINDS if k in kinds)
+
+
+_parse_artwork.expects = "a comma list of " + ", ".join(ARTWORK_KINDS) + " (or empty)"  # type: ignore[attr-defined]
+
+
 def _setting(default: Any, parse: Callable[[Any], Any], help: str) -> Any:
     return field(default=default, metadata={"parse": parse, "help": help})
 
@@ -154,6 +198,13 @@ class Settings:
     min_free_disk: int = _setting(512 << 20, parse_size, "free space to keep on the disk")
     speed_limit: int = _setting(0, parse_size, "bytes per second for all downloads (0: none)")
     naming_template: str = _setting(DEFAULT_TEMPLATE, _parse_template, "where episodes are saved")
+    # A TMDB v4 read-access token or v3 API key. A secret: kept in the platform keyring when one
+    # exists, never in a log line or an error message (see metadata.secrets).
+    tmdb_token: str = _setting("", _parse_text, "TMDB read-access token or API key")
+    tmdb_api_url: str = _setting(TMDB_API_URL, _parse_http_url, "TMDB API base URL")
+    metadata_language: str = _setting("en-US", _parse_text, "language of titles and plots")
+    artwork_size: str = _setting("w500", _parse_choice("w500", "w780", "original"), "image size")
+    artwork: str = _setting(",".join(ARTWORK_KINDS), _parse_artwork, "images to write")
 
     @staticmethod
     def names() -> list[str]:
@@ -165,6 +216,11 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = str(value) if isinstance(value, Path) else value
         return out
+
+    def __repr__(self) -> str:
+        # A settings object ends up in tracebacks and debug logs; its secrets must not.
+        shown = {k: ("***" if k in SECRET_SETTINGS and v else v) for k, v in self.to_json().items()}
+        return f"Settings({shown})"
 
     def updated(self, values: Mapping[str, Any], source: str = "setting") -> Settings:
         """A copy with ``values`` parsed and validated; raises ConfigError naming the bad one."""
@@ -183,8 +239,9 @@ class Settings:
             except (TypeError, ValueError, OverflowError) as exc:
                 label = f"{ENV_PREFIX}{name.upper()}" if source == "environment" else name
                 reason = f" ({exc})" if isinstance(exc, _Refused) else ""
+                shown = "a hidden value" if name in SECRET_SETTINGS else repr(raw)
                 raise ConfigError(
-                    f"Invalid {label}: expected {parse.expects}, got {raw!r}{reason}."
+                    f"Invalid {label}: expected {parse.expects}, got {shown}{reason}."
                 ) from None
         return replace(self, **parsed)
 
