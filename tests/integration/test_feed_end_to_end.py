@@ -76,3 +76,20 @@ async def test_feed_to_library_and_a_second_run_fetches_nothing(profile, tmp_pat
         code, out, err = await run_cli(profile, "list", "--json")
         (series,) = json.loads(out)
         assert (series["on_disk"], series["missing"], series["queued"]) == (2, 0, 0)
+
+
+async def test_a_feed_of_10000_items_adds_and_lists(profile, tmp_path):
+    from tests.unit.providers.test_feed import generated_feed
+
+    async with FaultServer(tmp_path / "srv") as server:
+        body = generated_feed(10_000)
+        server.add_file("big.xml", body if isinstance(body, bytes) else body.encode())
+        code, out, err = await run_cli(profile, "add", server.url("big.xml"))
+        assert code == 0, err
+        code, out, err = await run_cli(profile, "list", "--json")
+        (series,) = json.loads(out)
+        assert series["episodes"] == 10_000
+        code, out, err = await run_cli(profile, "episodes", str(series["id"]), "--json")
+        episodes = json.loads(out)
+        assert len(episodes) == 10_000
+        assert len({(e["season"], e["episode"]) for e in episodes}) == 10_000
