@@ -61,6 +61,10 @@ class SeriesRow(Base):
     last_modified: Mapped[str | None] = mapped_column(String)
     refreshed_at: Mapped[datetime | None] = mapped_column(DateTime)
     refresh_error: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    # The TMDB series this one is, found by a search or set by hand, and how its metadata went.
+    tmdb_id: Mapped[int | None] = mapped_column(Integer)
+    metadata_state: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    metadata_error: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
 
 
 class EpisodeRow(Base):
@@ -117,6 +121,17 @@ class QueueRow(Base):
     )
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class HttpCacheRow(Base):
+    """An API reply kept so a re-run does not fetch it again (see storage.reply_cache)."""
+
+    __tablename__ = "http_cache"
+
+    # The request's method, URL and parameters, never its credentials.
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 # Core statements work on the Table objects; the cast tells mypy they are Tables, not FromClauses.

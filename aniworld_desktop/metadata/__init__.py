@@ -1,0 +1,1 @@
+"""Metadata: TMDB lookups, artwork and the Kodi/Jellyfin NFO files written from them."""
