@@ -1,0 +1,250 @@
+"""Artwork downloads: posters, fanart, logos, season posters and episode thumbnails.
+
+An image is only ever moved into the library whole and verified. The body is read into memory
+under a size cap (artwork is a few hundred KiB; the cap bounds the worst case), its first bytes
+must be a JPEG, PNG, WebP or GIF signature whatever the Content-Type says, and only then is it
+written to a temporary file beside the target, fsynced and renamed over it. Jellyfin ignores a
+zero-byte image and shows a half one, so neither may ever be visible under the final name; a
+refused or failed download leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+from pathlib import Path
+from types import TracebackType
+
+import aiohttp
+import yarl
+
+from aniworld_desktop.metadata.errors import ImageError
+
+__all__ = ["DEFAULT_MAX_BYTES", "ImageDownloader", "image_type"]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""The largest image accepted by default: far above any TMDB original, far below a video."""
+
+_READ_SIZE = 64 * 1024
+# Longest signature we check (WebP: "RIFF", 4 size bytes, "WEBP").
+_SNIFF_BYTES = 12
+
+
+def image_type(data: bytes) -> str | None:
+    """Name the image format ``data`` starts with: "jpeg", "png", "webp", "gif", or None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    return None
+
+
+class ImageDownloader:
+    """Fetches images over HTTP(S) into the library, whole and verified or not at all.
+
+    Use it as ``async with ImageDownloader() as images`` to let it own a session, or pass a
+    session it will use but never close (``NFOService`` shares one with its ``TMDBClient``).
+
+    Attributes:
+        max_bytes: The largest image accepted, in bytes.
+        timeout: Seconds one whole download may take.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession | None = None,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        timeout: float = 30.0,
+    ) -> None:
+        """Configure the downloader.
+
+        Args:
+            session: A session to borrow; without one the downloader makes its own.
+            max_bytes: The largest image accepted, in bytes.
+            timeout: Seconds one whole download may take, connecting included.
+        """
+        if max_bytes <= 0:
+            raise ValueError("max_bytes must be positive")
+        self._session = session
+        self._owned: aiohttp.ClientSession | None = None
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The session in use: the borrowed one, or our own while inside ``async with``."""
+        return self._session
+
+    async def __aenter__(self) -> ImageDownloader:
+        """Create the downloader's own session unless one was given."""
+        if self._session is None:
+            self._owned = self._session = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the session the downloader created; a borrowed one stays open."""
+        owned, self._owned = self._owned, None
+        if owned is not None:
+            self._session = None
+            await owned.close()
+
+    async def download(self, url: str, destination: Path, *, overwrite: bool = False) -> bool:
+        """Fetch the image at ``url`` into ``destination``.
+
+        Args:
+            url: An http or https address.
+            destination: Where the image goes; missing parent folders are created.
+            overwrite: Replace a non-empty file already there (an empty one is always replaced).
+
+        Returns:
+            True when the image was written, False when a non-empty file was already there.
+
+        Raises:
+            ImageError: The address is not http(s), the server failed or answered an error
+                status, the body is too large, or it is not a JPEG, PNG, WebP or GIF image.
+                Nothing is written then.
+        """
+        shown = _require_http(url)
+        if not overwrite and await asyncio.to_thread(_has_content, destination):
+            return False
+        if self._session is not None:
+            data = await self._fetch(self._session, url, shown)
+        else:
+            async with aiohttp.ClientSession() as session:
+                data = await self._fetch(session, url, shown)
+        try:
+            # A network share can be slow to write to; keep the event loop free meanwhile.
+            await asyncio.to_thread(_write_atomic, destination, data)
+        except OSError as exc:
+            raise ImageError(
+                f"The image {destination.name} could not be saved in {destination.parent}: "
+                f"{exc.strerror or exc}."
+            ) from exc
+        return True
+
+    async def _fetch(self, session: aiohttp.ClientSession, url: str, shown: str) -> bytes:
+        try:
+            async with session.get(
+                url, timeout=aiohttp.ClientTimeout(total=self.timeout)
+            ) as response:
+                if not 200 <= response.status < 300:
+                    reason = f" {response.reason}" if response.reason else ""
+                    raise ImageError(
+                        f"The image at {shown} could not be downloaded: the server answered "
+                        f"{response.status}{reason}."
+                    )
+                announced = response.content_length
+                if announced is not None and announced > self.max_bytes:
+                    raise ImageError(self._too_large(shown))
+                data = bytearray()
+                async for chunk in response.content.iter_chunked(_READ_SIZE):
+                    data += chunk
+                    if len(data) > self.max_bytes:
+                        raise ImageError(self._too_large(shown))
+        except ImageError:
+            raise
+        # aiohttp's exception texts carry the whole URL, query and all: never chained, never shown.
+        except TimeoutError:
+            raise ImageError(
+                f"The image at {shown} did not arrive within {self.timeout:g} seconds."
+            ) from None
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ImageError(
+                f"The image at {shown} could not be downloaded: {_reason(exc)}."
+            ) from None
+        kind = image_type(bytes(data[:_SNIFF_BYTES]))
+        if kind is None:
+            raise ImageError(f"The file at {shown} is not an image ({_describe(data)}).")
+        return bytes(data)
+
+    def _too_large(self, shown: str) -> str:
+        return f"The image at {shown} is larger than the {self.max_bytes:,} bytes allowed."
+
+
+def _require_http(url: str) -> str:
+    """Check the address and return it as shown in messages: without query or fragment."""
+    try:
+        parsed = yarl.URL(url)
+    except (TypeError, ValueError) as exc:
+        raise ImageError(f"{url!r} is not a valid web address.") from exc
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.host:
+        raise ImageError(f"Images are only fetched over http or https, not from {url!r}.")
+    # A query may carry a signature or a key; it has no place in a message a user may share.
+    return str(parsed.with_query(None).with_fragment(None))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        exc = exc.os_error
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno).lower()
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return "the connection broke off in the middle of the image"
+    if isinstance(exc, aiohttp.TooManyRedirects):
+        return "too many redirects"
+    if isinstance(exc, aiohttp.ClientConnectionError):
+        return "the connection failed"
+    return type(exc).__name__
+
+
+def _describe(data: bytes | bytearray) -> str:
+    if not data:
+        return "the reply was empty"
+    start = bytes(data[:64]).lstrip().lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "it is a web page"
+    if start.startswith((b"<?xml", b"<")):
+        return "it is an XML or HTML document"
+    return "its first bytes match no JPEG, PNG, WebP or GIF signature"
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Hidden and ending in ".tmp", so a media server scanning meanwhile takes it for no image.
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # 0o666 minus the umask: the media server may run as another user and must read it.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename durable; some file systems (SMB, Windows) cannot, which is fine.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
