@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -30,12 +32,17 @@ from aniworld_desktop.downloads.engine import DownloadEngine
 from aniworld_desktop.downloads.service import DownloadService
 from aniworld_desktop.downloads.throttle import SpeedLimiter
 from aniworld_desktop.library.service import LibraryService
+from aniworld_desktop.metadata.credentials import SecretFilter, load_token
+from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.database import open_database
+from aniworld_desktop.storage.reply_cache import SqlReplyCache
 from aniworld_desktop.storage.repositories import SqlQueueRepository
 
 log = logging.getLogger("aniworld_desktop")
+
+REPLY_MAX_AGE = timedelta(days=7)  # TMDB replies kept this long, so a re-run does not refetch
 
 
 @dataclass(slots=True)
@@ -59,6 +66,7 @@ class Services:
     library: LibraryService
     registry: ProviderRegistry
     engine: DownloadEngine
+    metadata: MetadataService
 
     @property
     def library_dir(self) -> Path:
@@ -135,12 +143,29 @@ async def open_services(
                 bus=bus,
             )
             downloads.resolver = library.download_request
+            token = await asyncio.to_thread(load_token, settings)  # a keyring may block
+            metadata = MetadataService(
+                CatalogRepository(database),
+                bus,
+                library_dir,
+                MetadataOptions(
+                    token=token,
+                    api_url=settings.tmdb_api_url,
+                    language=settings.metadata_language,
+                    artwork_size=settings.artwork_size,
+                    artwork=frozenset(k for k in settings.artwork.split(",") if k),
+                ),
+                cache=SqlReplyCache(database, max_age=REPLY_MAX_AGE),
+                resolve=library.resolve_reference,
+            )
             await downloads.start(run=run_downloads)
             stack.push_async_callback(library.flush)
             stack.push_async_callback(downloads.stop)
             if demo:
                 await follow_demo_series(library, registry)
-            yield Services(paths, settings, bus, database, downloads, library, registry, engine)
+            yield Services(
+                paths, settings, bus, database, downloads, library, registry, engine, metadata
+            )
     finally:
         await database.dispose()
 
@@ -170,8 +195,10 @@ def profile_paths(args: argparse.Namespace) -> ProfilePaths:
     return ProfilePaths.for_profile(None)
 
 
-def setup_logging(paths: ProfilePaths, *, debug: bool, console_level: int) -> None:
-    """A rotating log file in the profile, and terse lines on stderr."""
+def setup_logging(
+    paths: ProfilePaths, *, debug: bool, console_level: int, secrets: Sequence[str] = ()
+) -> None:
+    """A rotating log file in the profile, and terse lines on stderr; secrets never reach either."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     paths.log_dir.mkdir(parents=True, exist_ok=True)
@@ -182,8 +209,11 @@ def setup_logging(paths: ProfilePaths, *, debug: bool, console_level: int) -> No
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.DEBUG if debug else console_level)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    root.addHandler(file_handler)
-    root.addHandler(console)
+    # On the handlers, not the root logger: a logger's filters never see records from its children.
+    masker = SecretFilter(secrets)
+    for handler in (file_handler, console):
+        handler.addFilter(masker)
+        root.addHandler(handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             paths,
             debug=args.debug,
             console_level=logging.ERROR if args.command else logging.WARNING,
+            secrets=[settings.tmdb_token, os.environ.get("ANIWORLD_TMDB_TOKEN", "")],
         )
         if args.command is None:
             from aniworld_desktop.ui.qtapp import run_window  # Qt only when there is a window

@@ -12,6 +12,7 @@ import contextlib
 import json
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     organize.add_argument("series", help="series id or title")
     organize.add_argument("--apply", action="store_true", help="rename the files")
+
+    metadata = commands.add_parser(
+        "metadata", help="write NFO files and artwork (from TMDB with a token, else the source)"
+    )
+    metadata.add_argument("series", nargs="?", help="series id or title (default: all)")
+    metadata.add_argument(
+        "--repair", action="store_true", help="only series whose tvshow.nfo lacks required tags"
+    )
+
+    set_tmdb = commands.add_parser("set-tmdb", help="set a series' TMDB id by hand")
+    set_tmdb.add_argument("series", help="series id or title")
+    set_tmdb.add_argument("tmdb_id", type=int)
+
+    commands.add_parser("tmdb-test", help="check that the TMDB token works")
 
     queue = commands.add_parser("queue", help="print the download queue")
     queue.add_argument("--json", action="store_true", help="print JSON")
@@ -231,6 +246,48 @@ async def _cmd_organize(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_metadata(
+    results: dict[int, Any], titles: dict[int, str], *, quiet: bool = False
+) -> int:
+    """Print what each metadata job did (failures on stderr); returns how many failed."""
+    failed = 0
+    for series_id, outcome in results.items():
+        title = titles.get(series_id, f"#{series_id}")
+        if isinstance(outcome, str):
+            failed += 1
+            print(f"Metadata for {title} failed: {outcome}", file=sys.stderr)
+        elif not quiet:
+            print(f"{title}: {outcome.written} file(s) written from {outcome.source}.")
+            for warning in outcome.warnings:
+                print(f"  note: {warning}")
+    return failed
+
+
+async def _cmd_metadata(services: Services, args: argparse.Namespace) -> int:
+    ids: list[int] | None = None
+    if args.series:
+        ids = [(await services.library.find_series(args.series)).id]
+    elif args.repair:
+        ids = await services.metadata.needing_repair()
+    titles = {s.series.id: s.series.title for s in await services.library.list_series()}
+    results = await services.metadata.describe(ids)
+    if not results:
+        print("Nothing to describe.")
+    return EXIT_FAILED if _report_metadata(results, titles) else EXIT_OK
+
+
+async def _cmd_set_tmdb(services: Services, args: argparse.Namespace) -> int:
+    series = await services.library.find_series(args.series)
+    await services.metadata.set_tmdb_id(series, args.tmdb_id)
+    print(f"{series.title} is TMDB series {args.tmdb_id}; the next metadata run uses it.")
+    return EXIT_OK
+
+
+async def _cmd_tmdb_test(services: Services) -> int:
+    print(await services.metadata.test_connection())
+    return EXIT_OK
+
+
 def _print_queue(services: Services, as_json: bool) -> None:
     items = services.downloads.items()
     if as_json:
@@ -261,6 +318,7 @@ async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyn
     for error in scan.errors:
         print(error, file=sys.stderr)
     queued = await library.queue_missing()
+    started = datetime.now(UTC).replace(tzinfo=None)
     downloads.start_workers()
     idle = asyncio.ensure_future(downloads.wait_idle())
     stopped = asyncio.ensure_future(stop.wait())
@@ -270,6 +328,23 @@ async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyn
     if stop.is_set():
         print("Interrupted; unfinished downloads resume next time.", file=sys.stderr)
         return EXIT_FAILED
+    # Describe what changed: new files, refreshed catalogues, incomplete or missing NFO files.
+    wanted = {r.series.id for r in refreshed if r.changed}
+    wanted |= {
+        i.key.series_id
+        for i in downloads.items()
+        if i.status.value == "completed" and i.finished_at is not None and i.finished_at >= started
+    }
+    wanted |= set(await services.metadata.needing_repair())
+    wanted |= {
+        s.series.id for s in await library.list_series() if s.series.metadata_state != "done"
+    }
+    titles = {s.series.id: s.series.title for s in await library.list_series()}
+    metadata_failures = (
+        _report_metadata(await services.metadata.describe(sorted(wanted)), titles, quiet=args.json)
+        if wanted
+        else 0
+    )
     _print_queue(services, args.json)
     if not args.json:
         print(
@@ -277,7 +352,7 @@ async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyn
             f"queued {len(queued.added)} missing episode(s); "
             f"{downloads.completed_in_session} completed, {downloads.failed_in_session} failed."
         )
-    failed = downloads.failed_in_session or source_failures
+    failed = downloads.failed_in_session or source_failures or metadata_failures
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -298,6 +373,12 @@ async def run_command(args: argparse.Namespace, paths: ProfilePaths, settings: S
             return await _cmd_list(services, args)
         if args.command == "episodes":
             return await _cmd_episodes(services, args)
+        if args.command == "metadata":
+            return await _cmd_metadata(services, args)
+        if args.command == "set-tmdb":
+            return await _cmd_set_tmdb(services, args)
+        if args.command == "tmdb-test":
+            return await _cmd_tmdb_test(services)
         if args.command == "organize":
             return await _cmd_organize(services, args)
         if args.command == "queue":

@@ -199,7 +199,7 @@ class Settings:
     speed_limit: int = _setting(0, parse_size, "bytes per second for all downloads (0: none)")
     naming_template: str = _setting(DEFAULT_TEMPLATE, _parse_template, "where episodes are saved")
     # A TMDB v4 read-access token or v3 API key. A secret: kept in the platform keyring when one
-    # exists, never in a log line or an error message (see metadata.secrets).
+    # exists, never in a log line or an error message (see metadata.credentials).
     tmdb_token: str = _setting("", _parse_text, "TMDB read-access token or API key")
     tmdb_api_url: str = _setting(TMDB_API_URL, _parse_http_url, "TMDB API base URL")
     metadata_language: str = _setting("en-US", _parse_text, "language of titles and plots")

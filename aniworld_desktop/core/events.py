@@ -70,6 +70,29 @@ class DownloadFailed(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class MetadataJobStarted(Event):
+    series_id: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataJobFinished(Event):
+    """A series' NFO files and artwork are written; ``written`` counts files changed."""
+
+    series_id: int
+    title: str
+    written: int
+    source: str  # "tmdb" or "provider"
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataJobFailed(Event):
+    series_id: int
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class QueueIdle(Event):
     """Nothing is downloading and nothing pending can start."""
 

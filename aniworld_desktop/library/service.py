@@ -424,6 +424,15 @@ class LibraryService:
                 )
         raise ProviderError(f"No provider can fetch {url}.")
 
+    async def resolve_reference(self, url: str) -> str:
+        """An http(s) URL for a stored reference (``demo:.../poster.jpg``); URLs pass through."""
+        if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
+            return url
+        for provider in self._registry.providers():
+            if provider.can_handle(url):
+                return (await provider.resolve(url, self._session)).url
+        raise ProviderError(f"No provider can fetch {url}.")
+
     # ------------------------------------------------------------------ the files on disk
 
     async def scan(self) -> ScanSummary:

@@ -55,6 +55,9 @@ class SeriesRecord:
     last_modified: str | None = None
     refreshed_at: datetime | None = None
     refresh_error: str = ""
+    tmdb_id: int | None = None
+    metadata_state: str = ""
+    metadata_error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,9 @@ _SERIES_COLUMNS = (
     series_table.c.last_modified,
     series_table.c.refreshed_at,
     series_table.c.refresh_error,
+    series_table.c.tmdb_id,
+    series_table.c.metadata_state,
+    series_table.c.metadata_error,
 )
 _EPISODE_COLUMNS = (
     episode_table.c.id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from aniworld_desktop.metadata.nfo import read_episode, read_tvshow
 from tests.fault_server import FaultServer
 from tests.integration.test_run_once import run_cli
 
@@ -62,8 +63,19 @@ async def test_feed_to_library_and_a_second_run_fetches_nothing(profile, tmp_pat
         assert (season / "Harbor Lights - S01E02 - Tide.mp4").read_bytes() == second
         assert sorted(p.name for p in season.iterdir()) == [
             "Harbor Lights - S01E01 - Fog.mp4",
+            "Harbor Lights - S01E01 - Fog.nfo",
             "Harbor Lights - S01E02 - Tide.mp4",
+            "Harbor Lights - S01E02 - Tide.nfo",
         ]
+        # Without a TMDB token the NFO files say what the feed said.
+        show = read_tvshow((season.parent / "tvshow.nfo").read_bytes())
+        assert (show.title, show.plot, show.year) == (
+            "Harbor Lights",
+            "A lighthouse keeper and her town.",
+            2025,
+        )
+        episode = read_episode((season / "Harbor Lights - S01E02 - Tide.nfo").read_bytes())
+        assert (episode.title, episode.season, episode.episode) == ("Tide", 1, 2)
         assert not server.requests_for("hl-trailer.mp4")  # a trailer is never missing
 
         before = len(server.requests)

@@ -1,0 +1,486 @@
+"""Metadata jobs: NFO files and artwork for Kodi and Jellyfin, from TMDB or from the provider.
+
+Each job opens its own :class:`NFOService`, which owns one ``TMDBClient`` and one
+``ImageDownloader`` sharing one aiohttp session, and closes all three when the job ends, whatever
+happens. All jobs share one rate limiter (TMDB counts requests per address) and the reply cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import aiohttp
+
+from aniworld_desktop.config import ARTWORK_KINDS, TMDB_API_URL
+from aniworld_desktop.core.errors import AniworldError, UsageError
+from aniworld_desktop.core.events import (
+    EventBus,
+    MetadataJobFailed,
+    MetadataJobFinished,
+    MetadataJobStarted,
+)
+from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
+from aniworld_desktop.metadata.images import ImageDownloader
+from aniworld_desktop.metadata.nfo import (
+    Actor,
+    EpisodeInfo,
+    Rating,
+    SeasonInfo,
+    ShowInfo,
+    episode_xml,
+    missing_tvshow_tags,
+    season_xml,
+    tvshow_xml,
+    write_nfo,
+)
+from aniworld_desktop.metadata.ratelimit import RateLimiter, default_limiter
+from aniworld_desktop.metadata.tmdb import (
+    ImageConfiguration,
+    SeasonDetails,
+    TMDBClient,
+    TVDetails,
+    best_match,
+)
+from aniworld_desktop.storage.catalog import CatalogRepository, EpisodeRecord, SeriesRecord
+from aniworld_desktop.storage.reply_cache import ReplyCache
+
+log = logging.getLogger(__name__)
+
+Resolve = Callable[[str], Awaitable[str]]
+"""Turns an image reference of a provider (``demo:.../poster.jpg``) into an http(s) URL."""
+
+DONE, FAILED = "done", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataOptions:
+    """What to write and where from.
+
+    Attributes:
+        token: TMDB token or key; empty: describe from the provider's data only.
+        api_url: TMDB API base URL.
+        language: Language of titles and plots.
+        artwork_size: w500, w780 or original.
+        artwork: Which images to write (poster, fanart, logo, season, thumb).
+    """
+
+    token: str = ""
+    api_url: str = TMDB_API_URL
+    language: str = "en-US"
+    artwork_size: str = "w500"
+    artwork: frozenset[str] = frozenset(ARTWORK_KINDS)
+
+
+@dataclass(slots=True)
+class DescribeResult:
+    """What one job wrote."""
+
+    source: str
+    tmdb_id: int | None = None
+    written: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class NFOService:
+    """One metadata job's clients: a TMDBClient and an ImageDownloader on one shared session.
+
+    Use as ``async with NFOService(options, ...) as nfo: await nfo.describe(...)``. Without a
+    token it writes what the provider gave (title, description, images).
+
+    Attributes:
+        tmdb: The TMDB client, or None without a token.
+        images: The image downloader.
+    """
+
+    def __init__(
+        self,
+        options: MetadataOptions,
+        *,
+        limiter: RateLimiter | None = None,
+        cache: ReplyCache | None = None,
+        resolve: Resolve | None = None,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.options = options
+        self._limiter = limiter
+        self._cache = cache
+        self._resolve = resolve
+        self._session = session
+        self._stack: contextlib.AsyncExitStack | None = None
+        self.tmdb: TMDBClient | None = None
+        self.images: ImageDownloader | None = None
+
+    async def __aenter__(self) -> NFOService:
+        stack = contextlib.AsyncExitStack()
+        try:
+            session = self._session
+            if session is None:
+                session = await stack.enter_async_context(
+                    aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+                )
+            if self.options.token:
+                self.tmdb = await stack.enter_async_context(
+                    TMDBClient(
+                        self.options.token,
+                        api_url=self.options.api_url,
+                        language=self.options.language,
+                        session=session,
+                        limiter=self._limiter,
+                        cache=self._cache,
+                    )
+                )
+            self.images = await stack.enter_async_context(ImageDownloader(session=session))
+        except BaseException:
+            await stack.aclose()
+            raise
+        self._stack = stack
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        stack, self._stack = self._stack, None
+        self.tmdb = self.images = None
+        if stack is not None:
+            await stack.aclose()
+
+    async def describe(
+        self, series: SeriesRecord, episodes: Sequence[EpisodeRecord], library_dir: Path
+    ) -> DescribeResult:
+        """Write the series' NFO files and artwork into its folder under ``library_dir``."""
+        if self.images is None:
+            raise RuntimeError("use NFOService inside 'async with'")
+        folder = library_dir / series.folder
+        on_disk = [e for e in episodes if e.file_path]
+        if not await asyncio.to_thread(_prepare_folder, library_dir, folder, bool(on_disk)):
+            return DescribeResult("none", series.tmdb_id, 0, ["nothing on disk yet"])
+        if self.tmdb is not None:
+            return await self._from_tmdb(self.tmdb, series, on_disk, library_dir, folder)
+        return await self._from_provider(series, on_disk, library_dir, folder)
+
+    # ------------------------------------------------------------------ TMDB
+
+    async def _from_tmdb(
+        self,
+        tmdb: TMDBClient,
+        series: SeriesRecord,
+        episodes: Sequence[EpisodeRecord],
+        library_dir: Path,
+        folder: Path,
+    ) -> DescribeResult:
+        result = DescribeResult("tmdb")
+        tmdb_id = series.tmdb_id
+        if tmdb_id is None:
+            match = best_match(
+                await tmdb.search_tv(series.title, series.year), series.title, series.year
+            )
+            if match is None:
+                result.warnings.append(
+                    f"TMDB knows no series '{series.title}'; used the source's data"
+                )
+                provider = await self._from_provider(series, episodes, library_dir, folder)
+                provider.warnings[:0] = result.warnings
+                return provider
+            tmdb_id = match.id
+        result.tmdb_id = tmdb_id
+        details = await tmdb.tv_details(tmdb_id)
+        config = await tmdb.configuration()
+        result.written += await _write(
+            folder / "tvshow.nfo", tvshow_xml(_show_info(details, config))
+        )
+        kinds, size = self.options.artwork, self.options.artwork_size
+        pictures: list[tuple[str, Path]] = []
+        if "poster" in kinds and details.poster_path:
+            pictures.append(
+                (
+                    config.url(details.poster_path, _size(config.poster_sizes, size)),
+                    folder / "poster.jpg",
+                )
+            )
+        if "fanart" in kinds and details.backdrop_path:
+            pictures.append(
+                (
+                    config.url(
+                        details.backdrop_path,
+                        _size(config.backdrop_sizes, "w1280" if size != "original" else size),
+                    ),
+                    folder / "fanart.jpg",
+                )
+            )
+        if "logo" in kinds and details.logo_path:
+            pictures.append(
+                (config.url(details.logo_path, _size(config.logo_sizes, size)), folder / "logo.png")
+            )
+        if "season" in kinds:
+            for summary in details.seasons:
+                if summary.poster_path:
+                    name = (
+                        "season-specials-poster.jpg"
+                        if summary.season_number == 0
+                        else f"season{summary.season_number:02d}-poster.jpg"
+                    )
+                    pictures.append(
+                        (
+                            config.url(summary.poster_path, _size(config.poster_sizes, size)),
+                            folder / name,
+                        )
+                    )
+
+        by_season: dict[int, list[EpisodeRecord]] = {}
+        for episode in episodes:
+            by_season.setdefault(episode.season, []).append(episode)
+        for number, held in sorted(by_season.items()):
+            try:
+                season = await tmdb.season(tmdb_id, number)
+            except TMDBNotFound:
+                result.warnings.append(f"TMDB has no season {number}")
+                season = SeasonDetails(tmdb_id, number)
+            season_folder = _season_folder(library_dir, held)
+            if season_folder is not None and season_folder != folder:
+                result.written += await _write(
+                    season_folder / "season.nfo",
+                    season_xml(SeasonInfo(number, season.name, season.overview, season.air_date)),
+                )
+            known = {e.episode_number: e for e in season.episodes}
+            for episode in held:
+                detail = known.get(episode.number)
+                file = library_dir / (episode.file_path or "")
+                info = EpisodeInfo(
+                    title=(detail.name if detail and detail.name else episode.title) or file.stem,
+                    season=episode.season,
+                    episode=episode.number,
+                    aired=(detail.air_date if detail else None) or episode.air_date,
+                    plot=(detail.overview if detail else "") or episode.description,
+                    unique_ids={"tmdb": str(detail.id)} if detail and detail.id else {},
+                    ratings=[Rating("themoviedb", detail.vote_average, detail.vote_count, True)]
+                    if detail and detail.vote_count
+                    else [],
+                    runtime=detail.runtime if detail else None,
+                )
+                result.written += await _write(file.with_suffix(".nfo"), episode_xml(info))
+                if "thumb" in kinds and detail and detail.still_path:
+                    pictures.append(
+                        (
+                            config.url(detail.still_path, _size(config.still_sizes, size)),
+                            file.with_name(f"{file.stem}-thumb.jpg"),
+                        )
+                    )
+        result.written += await self._download_all(pictures, result)
+        return result
+
+    # ------------------------------------------------------------------ provider only
+
+    async def _from_provider(
+        self,
+        series: SeriesRecord,
+        episodes: Sequence[EpisodeRecord],
+        library_dir: Path,
+        folder: Path,
+    ) -> DescribeResult:
+        result = DescribeResult("provider", series.tmdb_id)
+        show = ShowInfo(title=series.title, year=series.year, plot=series.description)
+        result.written += await _write(folder / "tvshow.nfo", tvshow_xml(show))
+        kinds = self.options.artwork
+        pictures: list[tuple[str, Path]] = []
+        if "poster" in kinds and series.poster_url:
+            pictures.append((series.poster_url, folder / "poster.jpg"))
+        if "fanart" in kinds and series.fanart_url:
+            pictures.append((series.fanart_url, folder / "fanart.jpg"))
+        for episode in episodes:
+            file = library_dir / (episode.file_path or "")
+            info = EpisodeInfo(
+                title=episode.title or file.stem,
+                season=episode.season,
+                episode=episode.number,
+                aired=episode.air_date,
+                plot=episode.description,
+            )
+            result.written += await _write(file.with_suffix(".nfo"), episode_xml(info))
+            if "thumb" in kinds and episode.image_url:
+                pictures.append((episode.image_url, file.with_name(f"{file.stem}-thumb.jpg")))
+        result.written += await self._download_all(pictures, result)
+        return result
+
+    async def _download_all(self, pictures: list[tuple[str, Path]], result: DescribeResult) -> int:
+        assert self.images is not None
+        written = 0
+        for url, destination in pictures:
+            try:
+                if self._resolve is not None:
+                    url = await self._resolve(url)
+                if await self.images.download(url, destination):
+                    written += 1
+            except (ImageError, AniworldError) as exc:
+                # A missing picture is worth a warning, not a failed job.
+                result.warnings.append(f"{destination.name}: {exc}")
+        return written
+
+
+class MetadataService:
+    """Runs metadata jobs with bounded concurrency and reports them as events.
+
+    Events:
+        MetadataJobStarted, MetadataJobFinished, MetadataJobFailed.
+    """
+
+    def __init__(
+        self,
+        catalog: CatalogRepository,
+        bus: EventBus,
+        library_dir: Path,
+        options: MetadataOptions,
+        *,
+        cache: ReplyCache | None = None,
+        resolve: Resolve | None = None,
+        limiter: RateLimiter | None = None,
+        concurrency: int = 4,
+    ) -> None:
+        self._catalog = catalog
+        self._bus = bus
+        self.library_dir = library_dir
+        self.options = options
+        self._cache = cache
+        self._resolve = resolve
+        self._limiter = limiter or default_limiter()
+        self._slots = asyncio.Semaphore(concurrency)
+
+    def nfo_service(self, session: aiohttp.ClientSession | None = None) -> NFOService:
+        return NFOService(
+            self.options,
+            limiter=self._limiter,
+            cache=self._cache,
+            resolve=self._resolve,
+            session=session,
+        )
+
+    async def describe(
+        self, series_ids: Sequence[int] | None = None
+    ) -> dict[int, DescribeResult | str]:
+        """Run a job per series (all when None); returns a result, or the failure's sentence."""
+        all_series = {s.id: s for s in await self._catalog.list_series()}
+        ids = list(all_series) if series_ids is None else [i for i in series_ids if i in all_series]
+        outcomes = await asyncio.gather(*(self._job(all_series[i]) for i in ids))
+        return dict(zip(ids, outcomes, strict=True))
+
+    async def _job(self, series: SeriesRecord) -> DescribeResult | str:
+        async with self._slots:
+            self._bus.publish(MetadataJobStarted(series.id, series.title))
+            try:
+                episodes = await self._catalog.episodes(series.id)
+                async with self.nfo_service() as nfo:
+                    result = await nfo.describe(series, episodes, self.library_dir)
+            except (AniworldError, aiohttp.ClientError, OSError, TimeoutError) as exc:
+                reason = str(exc) or type(exc).__name__
+                log.warning("metadata for %s failed: %s", series.title, reason)
+                await self._catalog.update_series(
+                    series.id, metadata_state=FAILED, metadata_error=reason
+                )
+                self._bus.publish(MetadataJobFailed(series.id, series.title, reason))
+                return reason
+            values: dict[str, object] = {"metadata_state": DONE, "metadata_error": ""}
+            if result.tmdb_id is not None and result.tmdb_id != series.tmdb_id:
+                values["tmdb_id"] = result.tmdb_id
+            await self._catalog.update_series(series.id, **values)
+            for warning in result.warnings:
+                log.info("metadata for %s: %s", series.title, warning)
+            self._bus.publish(
+                MetadataJobFinished(series.id, series.title, result.written, result.source)
+            )
+            return result
+
+    async def needing_repair(self) -> list[int]:
+        """Series whose ``tvshow.nfo`` lacks required tags (or is missing while files exist)."""
+        ids = []
+        for series in await self._catalog.list_series():
+            nfo = self.library_dir / series.folder / "tvshow.nfo"
+            try:
+                data = await asyncio.to_thread(nfo.read_bytes)
+            except FileNotFoundError:
+                if (self.library_dir / series.folder).is_dir():
+                    ids.append(series.id)
+                continue
+            except OSError:
+                continue
+            if missing_tvshow_tags(data):
+                ids.append(series.id)
+        return ids
+
+    async def set_tmdb_id(self, series: SeriesRecord, tmdb_id: int) -> None:
+        """Fix the TMDB match by hand; the next job uses it."""
+        if tmdb_id <= 0:
+            raise UsageError("A TMDB id is a positive number.")
+        await self._catalog.update_series(series.id, tmdb_id=tmdb_id, metadata_state="")
+
+    async def test_connection(self) -> str:
+        """A sentence saying whether the token works; raises MetadataError saying why not."""
+        if not self.options.token:
+            raise MetadataError("No TMDB token is set (setting tmdb_token or ANIWORLD_TMDB_TOKEN).")
+        async with self.nfo_service() as nfo:
+            assert nfo.tmdb is not None
+            return await nfo.tmdb.test_connection()
+
+
+def _show_info(details: TVDetails, config: ImageConfiguration) -> ShowInfo:
+    ids = {"tmdb": str(details.id)}
+    if details.imdb_id:
+        ids["imdb"] = details.imdb_id
+    if details.tvdb_id:
+        ids["tvdb"] = str(details.tvdb_id)
+    actors = [
+        Actor(c.name, c.character, config.url(c.profile_path, "w185") if c.profile_path else "")
+        for c in details.cast[:20]
+    ]
+    return ShowInfo(
+        title=details.name,
+        original_title=details.original_name,
+        year=details.year,
+        plot=details.overview,
+        runtime=details.runtime,
+        premiered=details.first_air_date,
+        status=details.status,
+        genres=details.genres,
+        studios=details.networks or details.studios,
+        countries=details.origin_country,
+        actors=actors,
+        ratings=[Rating("themoviedb", details.vote_average, details.vote_count, True)]
+        if details.vote_count
+        else [],
+        unique_ids=ids,
+        default_id="tmdb",
+        named_seasons={s.season_number: s.name for s in details.seasons if s.name},
+    )
+
+
+def _prepare_folder(library_dir: Path, folder: Path, has_files: bool) -> bool:
+    """Make sure the series folder exists; False when there is nothing to describe yet."""
+    if not library_dir.is_dir():
+        raise MetadataError(
+            f"The library folder {library_dir} is not there (a share not mounted?)."
+        )
+    if not folder.is_dir() and not has_files:
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    return True
+
+
+def _size(sizes: Sequence[str], wanted: str) -> str:
+    return ImageConfiguration.closest_size(sizes, wanted) if sizes else wanted
+
+
+def _season_folder(library_dir: Path, episodes: Sequence[EpisodeRecord]) -> Path | None:
+    """The folder holding a season's files, when they share one."""
+    folders = {(library_dir / (e.file_path or "")).parent for e in episodes}
+    return folders.pop() if len(folders) == 1 else None
+
+
+async def _write(path: Path, data: bytes) -> int:
+    return 1 if await asyncio.to_thread(write_nfo, path, data) else 0

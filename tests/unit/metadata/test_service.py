@@ -1,0 +1,213 @@
+"""NFOService and MetadataService: TMDB replies (aioresponses) and provider data to NFO files."""
+
+from __future__ import annotations
+
+import gc
+import re
+from pathlib import Path
+
+import pytest
+
+from aniworld_desktop.core.events import (
+    Event,
+    EventBus,
+    MetadataJobFailed,
+    MetadataJobFinished,
+)
+from aniworld_desktop.metadata.nfo import read_episode, read_nfo, read_season, read_tvshow
+from aniworld_desktop.metadata.service import MetadataOptions, MetadataService, NFOService
+from aniworld_desktop.storage.catalog import (
+    CatalogRepository,
+    EpisodeRecord,
+    NewEpisode,
+    SeriesRecord,
+)
+from tests.unit.metadata.conftest import API, V4_TOKEN, endpoint, fixture_json
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+IMAGES = re.compile(r"^https://image\.tmdb\.org/t/p/.*$")
+
+
+def series_record(**changes) -> SeriesRecord:
+    base = dict(
+        id=1,
+        title="Attack on Titan",
+        provider="feed",
+        source_url="http://feeds.test/aot.xml",
+        folder="Attack on Titan (2013)",
+        year=2013,
+        description="From the feed.",
+    )
+    base.update(changes)
+    return SeriesRecord(**base)
+
+
+def episodes_on_disk(library: Path) -> list[EpisodeRecord]:
+    season = library / "Attack on Titan (2013)" / "Season 01"
+    season.mkdir(parents=True)
+    records = []
+    for n in (1, 2):
+        name = f"Attack on Titan - S01E{n:02d}.mkv"
+        (season / name).write_bytes(b"video")
+        records.append(
+            EpisodeRecord(
+                id=n,
+                series_id=1,
+                season=1,
+                number=n,
+                title=f"Feed title {n}",
+                url="u",
+                description=f"Feed plot {n}",
+                file_path=f"Attack on Titan (2013)/Season 01/{name}",
+            )
+        )
+    return records
+
+
+def mock_tmdb(http) -> None:
+    http.get(endpoint("/search/tv"), payload=fixture_json("search_tv.json"), repeat=True)
+    http.get(endpoint("/tv/1429"), payload=fixture_json("tv_details.json"), repeat=True)
+    http.get(endpoint("/tv/1429/season/1"), payload=fixture_json("season.json"), repeat=True)
+    http.get(endpoint("/configuration"), payload=fixture_json("configuration.json"), repeat=True)
+    http.get(IMAGES, body=JPEG, content_type="image/jpeg", repeat=True)
+
+
+def options(**changes) -> MetadataOptions:
+    return MetadataOptions(**{"token": V4_TOKEN, "api_url": API, **changes})
+
+
+async def test_tmdb_writes_every_file_kodi_and_jellyfin_read(http, limiter, tmp_path):
+    mock_tmdb(http)
+    library = tmp_path / "library"
+    episodes = episodes_on_disk(library)
+    async with NFOService(options(), limiter=limiter) as nfo:
+        result = await nfo.describe(series_record(), episodes, library)
+    assert (result.source, result.tmdb_id) == ("tmdb", 1429)
+    folder = library / "Attack on Titan (2013)"
+    show = read_tvshow((folder / "tvshow.nfo").read_bytes())
+    assert show.title == "Attack on Titan" and show.year == 2013
+    assert show.unique_ids["tmdb"] == "1429" and show.unique_ids["imdb"] == "tt2560140"
+    assert show.default_id == "tmdb"
+    raw = read_nfo((folder / "tvshow.nfo").read_bytes())
+    assert raw["genre"] == ["Animation", "Sci-Fi & Fantasy"]
+    assert raw["studio"] == ["NHK", "MBS"] and raw["country"] == ["JP"]
+    season = read_season((folder / "Season 01" / "season.nfo").read_bytes())
+    assert season.season == 1
+    first = read_episode((folder / "Season 01" / "Attack on Titan - S01E01.nfo").read_bytes())
+    assert first.title.startswith("To You, in 2000 Years")
+    assert (first.season, first.episode) == (1, 1)
+    for picture in (
+        "poster.jpg",
+        "fanart.jpg",
+        "season-specials-poster.jpg",
+        "season01-poster.jpg",
+    ):
+        assert (folder / picture).read_bytes() == JPEG, picture
+    assert (folder / "Season 01" / "Attack on Titan - S01E01-thumb.jpg").read_bytes() == JPEG
+    # Episode 2 has no still: no thumb, and nothing half-written.
+    assert not (folder / "Season 01" / "Attack on Titan - S01E02-thumb.jpg").exists()
+    assert not list(folder.rglob("*.tmp"))
+
+
+async def test_a_second_run_changes_nothing(http, limiter, tmp_path):
+    mock_tmdb(http)
+    library = tmp_path / "library"
+    episodes = episodes_on_disk(library)
+    async with NFOService(options(), limiter=limiter) as nfo:
+        await nfo.describe(series_record(), episodes, library)
+        again = await nfo.describe(series_record(tmdb_id=1429), episodes, library)
+    assert again.written == 0
+
+
+async def test_without_a_token_the_provider_data_is_written(tmp_path):
+    library = tmp_path / "library"
+    episodes = episodes_on_disk(library)
+    async with NFOService(MetadataOptions()) as nfo:
+        assert nfo.tmdb is None
+        result = await nfo.describe(series_record(), episodes, library)
+    assert result.source == "provider"
+    folder = library / "Attack on Titan (2013)"
+    show = read_tvshow((folder / "tvshow.nfo").read_bytes())
+    assert (show.title, show.plot, show.year) == ("Attack on Titan", "From the feed.", 2013)
+    episode = read_episode((folder / "Season 01" / "Attack on Titan - S01E02.nfo").read_bytes())
+    assert (episode.title, episode.plot) == ("Feed title 2", "Feed plot 2")
+
+
+async def test_no_match_falls_back_to_the_provider_with_a_note(http, limiter, tmp_path):
+    http.get(endpoint("/search/tv"), payload={"page": 1, "results": []}, repeat=True)
+    library = tmp_path / "library"
+    episodes = episodes_on_disk(library)
+    async with NFOService(options(), limiter=limiter) as nfo:
+        result = await nfo.describe(series_record(), episodes, library)
+    assert result.source == "provider"
+    assert "TMDB knows no series 'Attack on Titan'" in result.warnings[0]
+
+
+async def test_the_shared_session_is_closed_after_an_error_inside(limiter, tmp_path):
+    nfo = NFOService(options(), limiter=limiter)
+    with pytest.raises(RuntimeError, match="boom"):
+        async with nfo:
+            session = nfo.tmdb.session
+            assert nfo.images.session is session  # one session shared by both clients
+            raise RuntimeError("boom")
+    assert session.closed
+    assert nfo.tmdb is None and nfo.images is None
+    gc.collect()  # and nothing warns about an unclosed session (warnings are errors here)
+
+
+async def test_missing_library_folder_is_a_clear_error(tmp_path):
+    async with NFOService(MetadataOptions()) as nfo:
+        with pytest.raises(Exception, match="is not there"):
+            await nfo.describe(series_record(), [], tmp_path / "unmounted")
+
+
+@pytest.fixture
+async def catalog(database):
+    return CatalogRepository(database)
+
+
+async def test_jobs_report_events_and_keep_the_tmdb_id(http, limiter, catalog, tmp_path):
+    mock_tmdb(http)
+    library = tmp_path / "library"
+    series = await catalog.ensure_series(
+        "Attack on Titan", "feed", "http://feeds.test/aot.xml", "Attack on Titan (2013)", year=2013
+    )
+    broken = await catalog.ensure_series("Broken", "feed", "http://feeds.test/b.xml", "Broken")
+    on_disk = episodes_on_disk(library)
+    records = await catalog.upsert_episodes(
+        series.id, [NewEpisode(e.season, e.number, e.title, e.url) for e in on_disk]
+    )
+    await catalog.set_files([(r.id, e.file_path, 5) for r, e in zip(records, on_disk, strict=True)])
+    (library / "Broken").write_text("a file where the series folder should be")
+    (lost,) = await catalog.upsert_episodes(broken.id, [NewEpisode(1, 1, "x", "u")])
+    await catalog.set_files([(lost.id, "Broken/x.mkv", 1)])
+    bus = EventBus()
+    seen: list[Event] = []
+    bus.subscribe(Event, seen.append)
+    service = MetadataService(catalog, bus, library, options(), limiter=limiter)
+    results = await service.describe()
+    assert results[series.id].tmdb_id == 1429
+    assert isinstance(results[broken.id], str)
+    outcomes = {
+        e.series_id: type(e) for e in seen if isinstance(e, MetadataJobFinished | MetadataJobFailed)
+    }
+    assert outcomes == {series.id: MetadataJobFinished, broken.id: MetadataJobFailed}
+    stored = {s.id: s for s in await catalog.list_series()}
+    assert (stored[series.id].tmdb_id, stored[series.id].metadata_state) == (1429, "done")
+    assert stored[broken.id].metadata_state == "failed" and stored[broken.id].metadata_error
+
+
+async def test_repair_finds_incomplete_tvshow_files(catalog, tmp_path):
+    library = tmp_path / "library"
+    complete = await catalog.ensure_series("A", "feed", "http://f/a", "A")
+    partial = await catalog.ensure_series("B", "feed", "http://f/b", "B")
+    (library / "A").mkdir(parents=True)
+    (library / "B").mkdir()
+    (library / "B" / "tvshow.nfo").write_text("<tvshow><title>B</title></tvshow>")
+    service = MetadataService(catalog, EventBus(), library, MetadataOptions())
+    assert sorted(await service.needing_repair()) == [complete.id, partial.id]
+    with pytest.raises(Exception, match="No TMDB token"):
+        await service.test_connection()
+    await service.set_tmdb_id(partial, 99)
+    assert {s.id: s.tmdb_id for s in await catalog.list_series()}[partial.id] == 99
