@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -118,26 +120,26 @@ def test_rescan_from_a_saved_cache_parses_no_names(
     assert again.files == first.files  # parsed readings, None included, survive the round trip
 
 
-def test_a_touched_file_is_parsed_again(library: Path) -> None:
+def test_a_touched_file_is_parsed_again_by_a_full_check(library: Path) -> None:
     cache = ScanCache()
     scan_library(library, cache)
     touched = library / "Harbor Lights/Season 02/Episode 03.mp4"
     os.utime(touched, ns=(1_800_000_000_000_000_000, 1_800_000_000_000_000_000))
-    again = scan_library(library, cache)
+    again = scan_library(library, cache, trust_folder_times=False)
     assert (again.parsed, again.cached) == (1, len(LIBRARY) - 1)
     assert _by_path(again.files)["Harbor Lights/Season 02/Episode 03.mp4"].mtime_ns == (
         1_800_000_000_000_000_000
     )
 
 
-def test_a_file_whose_size_changed_is_parsed_again(library: Path) -> None:
+def test_a_file_whose_size_changed_is_parsed_again_by_a_full_check(library: Path) -> None:
     cache = ScanCache()
     scan_library(library, cache)
     path = library / "Loose.Show.S03E04.mkv"
     stat = path.stat()
     path.write_bytes(b"longer than before" * 10)
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time, other size
-    again = scan_library(library, cache)
+    again = scan_library(library, cache, trust_folder_times=False)
     assert again.parsed == 1
     assert _by_path(again.files)["Loose.Show.S03E04.mkv"].size == 180
 
@@ -154,11 +156,303 @@ def test_new_and_deleted_files(library: Path) -> None:
     assert len(cache) == len(LIBRARY)
 
 
+OLD_NS = 1_600_000_000_000_000_000  # a folder time long past
+
+
+@pytest.fixture
+def settled(library: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The library with every folder's time long past, as a library not written to lately is.
+
+    The racy window is closed: the folders' change times are now (``utime`` sets them), and
+    the scanner would otherwise not trust them yet. Every change a test makes then moves a
+    folder's modification time off ``OLD_NS``, however fast it follows the scan.
+    """
+    monkeypatch.setattr(scanner, "_RACY_WINDOW_NS", 0)
+    _settle(library)
+    return library
+
+
+def _settle(root: Path) -> None:
+    for folder, _, _ in os.walk(root):
+        os.utime(folder, ns=(OLD_NS, OLD_NS))
+
+
+@pytest.fixture
+def listed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders ``os.scandir`` lists from now on, relative to the library ("" for the root)."""
+    real = os.scandir
+    calls: list[str] = []
+
+    def scandir(path: Any = ".") -> Any:
+        if not isinstance(path, int):  # shutil.rmtree lists by file descriptor
+            calls.append(os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return calls
+
+
+def _relative(root: Path, listed: list[str]) -> list[str]:
+    """The listed folders relative to ``root``, sorted ("" for the root itself)."""
+    relative = (Path(p).relative_to(root).as_posix() for p in listed)
+    return sorted("" if p == "." else p for p in relative)
+
+
+def test_an_unchanged_tree_lists_no_folder_and_parses_no_name(
+    settled: Path, no_parsing: Callable[[], None], listed: list[str]
+) -> None:
+    cache = ScanCache()
+    first = scan_library(settled, cache)
+    assert len(listed) == 9  # every folder, hidden ones not entered
+    listed.clear()
+    no_parsing()
+    again = scan_library(settled, cache)
+    assert listed == []
+    assert (again.parsed, again.cached) == (0, len(LIBRARY))
+    assert again.files == first.files
+
+
+def test_an_unchanged_tree_stats_only_its_folders(
+    settled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folders = [p for p in settled.rglob("*") if p.is_dir()]
+    not_hidden = [f for f in folders if "." not in {p[0] for p in f.relative_to(settled).parts}]
+    cache = ScanCache()
+    scan_library(settled, cache)
+    real = os.stat
+    stats: list[str] = []
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        stats.append(os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    scan_library(settled, cache)
+    assert sorted(stats) == sorted(map(os.fspath, [settled, *not_hidden]))
+
+
+def test_the_fast_path_survives_saving_and_loading(
+    settled: Path, tmp_path: Path, no_parsing: Callable[[], None], listed: list[str]
+) -> None:
+    cache = ScanCache()
+    first = scan_library(settled, cache)
+    cache.save(tmp_path / "scan-cache.json")
+    listed.clear()
+    no_parsing()
+    again = scan_library(settled, ScanCache.load(tmp_path / "scan-cache.json"))
+    assert listed == []
+    assert again.files == first.files
+
+
+def test_a_new_file_in_a_folder_is_found(settled: Path, listed: list[str]) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    listed.clear()
+    _write(settled, "Harbor Lights/Season 02/Episode 04.mp4", 7)
+    again = scan_library(settled, cache)
+    assert _relative(settled, listed) == ["Harbor Lights/Season 02"]
+    assert (again.parsed, again.cached) == (1, len(LIBRARY))
+    new = _by_path(again.files)["Harbor Lights/Season 02/Episode 04.mp4"]
+    assert new.size == 7 and new.parsed is not None and new.parsed.episode == 4
+    assert "Harbor Lights/Season 02/Episode 04.mp4" in cache
+
+
+def test_a_deleted_file_is_noticed(settled: Path, listed: list[str]) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    listed.clear()
+    (settled / "Kimi no Hana/[Group] Kimi no Hana - 012 [1080p].mkv").unlink()
+    again = scan_library(settled, cache)
+    assert _relative(settled, listed) == ["Kimi no Hana"]
+    assert {f.path for f in again.files} == set(LIBRARY) - {
+        "Kimi no Hana/[Group] Kimi no Hana - 012 [1080p].mkv"
+    }
+    assert again.parsed == 0
+    assert "Kimi no Hana/[Group] Kimi no Hana - 012 [1080p].mkv" not in cache
+
+
+def test_a_renamed_file_is_noticed(settled: Path, listed: list[str]) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    listed.clear()
+    season = settled / "Harbor Lights/Season 01"
+    (season / "Harbor.Lights.S01E02.1080p.mkv").rename(season / "Harbor.Lights.S01E09.mkv")
+    again = scan_library(settled, cache)
+    assert _relative(settled, listed) == ["Harbor Lights/Season 01"]
+    files = _by_path(again.files)
+    assert "Harbor Lights/Season 01/Harbor.Lights.S01E02.1080p.mkv" not in files
+    renamed = files["Harbor Lights/Season 01/Harbor.Lights.S01E09.mkv"]
+    assert renamed.parsed is not None and renamed.parsed.episode == 9 and renamed.size == 20
+    assert (again.parsed, again.cached) == (1, len(LIBRARY) - 1)
+
+
+def test_a_new_sub_folder_is_found(settled: Path, listed: list[str]) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    listed.clear()
+    _write(settled, "Harbor Lights/Season 03/Harbor.Lights.S03E01.mkv")
+    again = scan_library(settled, cache)
+    assert _relative(settled, listed) == ["Harbor Lights", "Harbor Lights/Season 03"]
+    new = _by_path(again.files)["Harbor Lights/Season 03/Harbor.Lights.S03E01.mkv"]
+    assert new.series_folder == "Harbor Lights"
+    assert new.parsed is not None and (new.parsed.season, new.parsed.episode) == (3, 1)
+    assert again.parsed == 1
+
+
+def test_a_new_series_folder_is_found(settled: Path, listed: list[str]) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    listed.clear()
+    _write(settled, "Paper Moon/Season 01/Paper.Moon.S01E01.mkv")
+    again = scan_library(settled, cache)
+    assert _relative(settled, listed) == ["", "Paper Moon", "Paper Moon/Season 01"]
+    assert "Paper Moon/Season 01/Paper.Moon.S01E01.mkv" in _by_path(again.files)
+
+
+def test_a_removed_sub_folder_is_noticed(settled: Path, listed: list[str]) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    listed.clear()
+    shutil.rmtree(settled / "Harbor Lights" / "Season 01")
+    again = scan_library(settled, cache)
+    assert _relative(settled, listed) == ["Harbor Lights"]
+    assert {f.path for f in again.files} == {
+        p for p in LIBRARY if not p.startswith("Harbor Lights/Season 01/")
+    }
+    assert "Harbor Lights/Season 01/Harbor.Lights.S01E01.1080p.mkv" not in cache
+    assert len(cache) == len(LIBRARY) - 2
+
+
+def test_a_file_rewritten_in_place_keeps_its_cached_size_until_a_full_check(
+    settled: Path,
+) -> None:
+    """The documented price of trusting folder times: the name did not change, so neither
+    did the reading, but the size is only seen again when the folder changes or by a full
+    check."""
+    cache = ScanCache()
+    scan_library(settled, cache)
+    _write(settled, "Loose.Show.S03E04.mkv", 999)  # same name: the root's time stays
+    trusted = scan_library(settled, cache)
+    assert _by_path(trusted.files)["Loose.Show.S03E04.mkv"].size == 80
+    assert trusted.parsed == 0
+    full = scan_library(settled, cache, trust_folder_times=False)
+    assert _by_path(full.files)["Loose.Show.S03E04.mkv"].size == 999
+    assert full.parsed == 1
+
+
+def test_a_folder_whose_time_is_set_back_is_listed_again(settled: Path, listed: list[str]) -> None:
+    """``rsync -a`` sets a folder's modification time back; its change time still moves."""
+    cache = ScanCache()
+    scan_library(settled, cache)
+    season = settled / "Harbor Lights" / "Season 02"
+    before = season.stat().st_ctime_ns
+    _write(settled, "Harbor Lights/Season 02/Episode 05.mp4")
+    while True:  # a change in the same clock tick as the last one would not move it
+        os.utime(season, ns=(OLD_NS, OLD_NS))
+        if season.stat().st_ctime_ns != before:
+            break
+    listed.clear()
+    again = scan_library(settled, cache)
+    assert _relative(settled, listed) == ["Harbor Lights/Season 02"]
+    assert "Harbor Lights/Season 02/Episode 05.mp4" in _by_path(again.files)
+
+
+def test_a_folder_with_an_unsettled_time_is_listed_by_every_scan(
+    settled: Path, listed: list[str]
+) -> None:
+    """A change in the same clock tick as a scan's listing would not move the folder's time,
+    so a folder changed that close to a scan (or dated in the future) is not trusted yet."""
+    future = time.time_ns() + 3_600_000_000_000
+    os.utime(settled / "Die Brücke", ns=(future, future))
+    cache = ScanCache()
+    scan_library(settled, cache)
+    for _ in range(2):
+        listed.clear()
+        scan_library(settled, cache)
+        assert _relative(settled, listed) == ["Die Brücke"]
+
+
+def test_a_freshly_written_library_is_listed_again_by_the_next_scan(
+    library: Path, listed: list[str]
+) -> None:
+    cache = ScanCache()
+    scan_library(library, cache)  # its folders were written moments ago
+    listed.clear()
+    scan_library(library, cache)
+    assert len(listed) == 9
+
+
+def test_a_folder_holding_symlinks_is_always_listed(settled: Path, listed: list[str]) -> None:
+    (settled / "Kimi no Hana" / "Season 01").symlink_to(settled / "Die Brücke" / "Staffel 1")
+    _settle(settled)
+    cache = ScanCache()
+    plain = scan_library(settled, cache)  # links not followed
+    assert {f.path for f in plain.files} == set(LIBRARY)
+    listed.clear()
+    scan_library(settled, cache)
+    assert _relative(settled, listed) == ["Kimi no Hana"]
+    # The same cache, now following links: the linked folder is found, then kept up to date.
+    listed.clear()
+    followed = scan_library(settled, cache, follow_symlinks=True)
+    assert "Kimi no Hana/Season 01/Folge 2.avi" in _by_path(followed.files)
+    assert _relative(settled, listed) == ["Kimi no Hana", "Kimi no Hana/Season 01"]
+    _write(settled, "Die Brücke/Staffel 1/Folge 3.avi")
+    again = scan_library(settled, cache, follow_symlinks=True)
+    paths = {f.path for f in again.files}
+    assert {"Die Brücke/Staffel 1/Folge 3.avi", "Kimi no Hana/Season 01/Folge 3.avi"} <= paths
+    # And back: without following, the linked folder drops out again.
+    assert {f.path for f in scan_library(settled, cache).files} == set(LIBRARY) | {
+        "Die Brücke/Staffel 1/Folge 3.avi"
+    }
+
+
+def test_a_folder_that_could_not_be_read_is_listed_by_the_next_scan(
+    settled: Path, monkeypatch: pytest.MonkeyPatch, listed: list[str]
+) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    season = settled / "Harbor Lights" / "Season 01"
+    with monkeypatch.context() as patch:
+        _scandir_failing(patch, season, OSError(5, "Input/output error"))
+        failed = scan_library(settled, cache, trust_folder_times=False)
+    assert failed.errors == [
+        "The folder Harbor Lights/Season 01 could not be read: Input/output error."
+    ]
+    assert len(cache) == len(LIBRARY)
+    listed.clear()
+    again = scan_library(settled, cache)
+    assert listed == [os.fspath(season)]
+    assert {f.path for f in again.files} == set(LIBRARY) and again.errors == []
+
+
+def test_a_library_that_comes_back_is_not_read_again(
+    settled: Path, tmp_path: Path, no_parsing: Callable[[], None]
+) -> None:
+    cache = ScanCache()
+    scan_library(settled, cache)
+    mount = tmp_path / "mount"
+    settled.rename(mount)  # unplugged
+    assert scan_library(settled, cache).errors == [f"The library folder {settled} does not exist."]
+    mount.rename(settled)
+    no_parsing()
+    again = scan_library(settled, cache)
+    assert (again.parsed, again.cached, again.errors) == (0, len(LIBRARY), [])
+
+
+def test_instances_are_the_objects_their_constructor_makes() -> None:
+    columns = (["Show", "Other"], [1, None], [2, None], [3, None], [None, 12], ["fast", "guessit"])
+    built = scanner._instances(ParsedFile, 2, *columns)
+    assert built == [ParsedFile(*row) for row in zip(*columns, strict=True)]
+    assert hash(built[0]) == hash(ParsedFile("Show", 1, 2, 3, None, "fast"))
+    with pytest.raises(TypeError):
+        scanner._instances(ParsedFile, 2, *columns[:5])
+
+
 def test_cache_get_checks_size_and_time(library: Path) -> None:
     cache = ScanCache()
     result = scan_library(library, cache)
     file = result.files[0]
-    assert cache.get(file.path, file.size, file.mtime_ns) is file
+    assert cache.get(file.path, file.size, file.mtime_ns) == file
     assert cache.get(file.path, file.size + 1, file.mtime_ns) is None
     assert cache.get(file.path, file.size, file.mtime_ns + 1) is None
     assert cache.get("nowhere.mkv", 0, 0) is None
@@ -185,7 +479,8 @@ def test_an_unreadable_folder_is_reported_and_the_rest_still_scanned(
     _scandir_failing(
         monkeypatch, library / "Harbor Lights" / "Season 01", PermissionError(13, "no")
     )
-    result = scan_library(library, cache)
+    # A real chmod moves the folder's change time, so it is listed; the stand-in does not.
+    result = scan_library(library, cache, trust_folder_times=False)
     assert result.errors == [
         "The folder Harbor Lights/Season 01 could not be read: permission denied."
     ]
@@ -301,18 +596,43 @@ def test_corrupt_cache_files_give_an_empty_cache(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     file = tmp_path / "scan-cache.json"
+    good = _record()
+    unsourced = _record(  # the second file is an episode without a source
+        names=["a.mkv", "b.mkv"],
+        sizes=[1, 2],
+        mtimes=[2, 3],
+        series=[None, "Show"],
+        seasons=[None, 1],
+        episodes=[None, 2],
+        ends=[None, None],
+        absolutes=[None, None],
+        sources=[None, None],
+    )
     cases: list[bytes] = [
         b"{not json",
         b"\xff\xfe\x00garbage",
         b"[]",
         json.dumps({"format": "something else"}).encode(),
-        _payload({"Show/": [["a.mkv", 1]]}),  # a row too short
-        _payload({"Show/": [["a.mkv", "1", 2]]}),  # size is text
-        _payload({"Show/": [["a.mkv", 1, 2, "Show", "1", 2, None, None, "fast"]]}),
-        _payload({"Show/": [["a.mkv", 1, 2, "Show", 1, 2, None, None, "magic"]]}),
-        _payload({"Show/": "not rows"}),
-        _payload({"Show/": [None]}),
         _payload(["not", "a", "dict"]),
+        _payload({"Show/": "not a record"}),
+        _payload({"Show/": good[:5]}),  # no readings
+        _payload({"Show/": _record(stamp=[1, 2, 3])}),
+        _payload({"Show/": _record(stamp=[1, 2, 3, "4"])}),
+        _payload({"Show/": _record(stamp="yesterday")}),
+        _payload({"Show/": _record(folders=[None])}),
+        _payload({"Show/": _record(folders="Season 01")}),
+        _payload({"Show/": _record(names=[1])}),
+        _payload({"Show/": _record(sizes=["1"])}),  # size is text
+        _payload({"Show/": _record(sizes=[1.5])}),
+        _payload({"Show/": _record(sizes=[2**70])}),  # more than 64 bits
+        _payload({"Show/": _record(sizes=[1, 2])}),  # columns of different lengths
+        _payload({"Show/": _record(mtimes=None)}),
+        _payload({"Show/": _record(series=[5])}),
+        _payload({"Show/": _record(seasons=["1"])}),
+        _payload({"Show/": _record(sources=["magic"])}),
+        _payload({"Show/": _record(sources=[None])}),  # an episode without a source
+        _payload({"Show/": _record(sources=[["fast"]])}),
+        _payload({"Show/": unsourced}),
     ]
     for data in cases:
         file.write_bytes(data)
@@ -321,6 +641,17 @@ def test_corrupt_cache_files_give_an_empty_cache(
             cache = ScanCache.load(file)
         assert len(cache) == 0, data
         assert any("corrupt" in r.getMessage() for r in caplog.records), data
+
+
+def _record(**changes: object) -> list[object]:
+    """One folder of a saved cache: one video, read as episode 2 of season 1."""
+    fields: dict[str, object] = {
+        "stamp": None, "folders": [], "names": ["a.mkv"], "sizes": [1], "mtimes": [2],
+        "series": ["Show"], "seasons": [1], "episodes": [2], "ends": [None],
+        "absolutes": [None], "sources": ["fast"],
+    }  # fmt: skip
+    fields |= changes
+    return list(fields.values())
 
 
 def _payload(folders: object, **changes: object) -> bytes:
@@ -333,12 +664,26 @@ def test_a_cache_from_another_parser_version_is_dropped_quietly(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     file = tmp_path / "scan-cache.json"
-    file.write_bytes(_payload({"Show/": [["a.mkv", 1, 2]]}, parser=scanner.PARSER_VERSION + 1))
+    file.write_bytes(_payload({"Show/": _record()}, parser=scanner.PARSER_VERSION + 1))
     with caplog.at_level(logging.INFO, logger="aniworld_desktop.library.scanner"):
         assert len(ScanCache.load(file)) == 0
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
-    file.write_bytes(_payload({"Show/": [["a.mkv", 1, 2]]}))
-    assert len(ScanCache.load(file)) == 1
+    file.write_bytes(_payload({"Show/": _record()}))
+    loaded = ScanCache.load(file)
+    assert len(loaded) == 1 and "Show/a.mkv" in loaded
+    assert loaded.get("Show/a.mkv", 1, 2) == ScannedFile(
+        "Show/a.mkv", "Show", 1, 2, ParsedFile("Show", 1, 2, None, None, "fast")
+    )
+
+
+def test_a_cache_of_the_first_format_is_dropped_quietly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    file = tmp_path / "scan-cache.json"
+    file.write_bytes(_payload({"Show/": [["a.mkv", 1, 2]]}, version=1))  # rows per file
+    with caplog.at_level(logging.INFO, logger="aniworld_desktop.library.scanner"):
+        assert len(ScanCache.load(file)) == 0
+    assert [r.levelno for r in caplog.records] == [logging.INFO]
 
 
 def test_a_missing_cache_file_is_an_empty_cache_without_a_warning(
