@@ -158,6 +158,7 @@ async def open_services(
                 cache=SqlReplyCache(database, max_age=REPLY_MAX_AGE),
                 resolve=library.resolve_reference,
             )
+            stack.push_async_callback(metadata.aclose)
             await downloads.start(run=run_downloads)
             stack.push_async_callback(library.flush)
             stack.push_async_callback(downloads.stop)

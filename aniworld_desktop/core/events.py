@@ -70,6 +70,13 @@ class DownloadFailed(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesChanged(Event):
+    """A series was added or its catalogue changed on refresh."""
+
+    series_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class MetadataJobStarted(Event):
     series_id: int
     title: str

@@ -20,7 +20,7 @@ from pathlib import Path
 import aiohttp
 
 from aniworld_desktop.core.errors import AniworldError, UsageError
-from aniworld_desktop.core.events import DownloadFinished, EventBus
+from aniworld_desktop.core.events import DownloadFinished, EventBus, SeriesChanged
 from aniworld_desktop.core.naming import (
     NamingTemplate,
     file_name_from_url,
@@ -188,6 +188,7 @@ class LibraryService:
         self._today = today
         self._scan_lock = asyncio.Lock()
         self._scan_cache: ScanCache | None = None  # loaded once, kept between scans
+        self._bus = bus
         if bus is not None:
             bus.subscribe(DownloadFinished, self._on_download_finished)
         self._pending_files: set[asyncio.Task[None]] = set()
@@ -228,6 +229,8 @@ class LibraryService:
                 self.queue_request(series, record) for record in records
             )
         log.info("added %s from %s (%d episode(s))", series.title, provider.name, len(records))
+        if self._bus is not None:
+            self._bus.publish(SeriesChanged(series.id))
         return AddUrlResult(provider.name, series, records, queued)
 
     async def refresh(self, series: SeriesRecord) -> RefreshResult:
@@ -262,6 +265,8 @@ class LibraryService:
             refreshed_at=_now(),
             refresh_error="",
         )
+        if self._bus is not None:
+            self._bus.publish(SeriesChanged(series.id))
         return RefreshResult(series, changed=True, episodes=len(records))
 
     async def refresh_monitored(self) -> list[RefreshResult]:

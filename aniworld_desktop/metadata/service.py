@@ -20,10 +20,12 @@ import aiohttp
 from aniworld_desktop.config import ARTWORK_KINDS, TMDB_API_URL
 from aniworld_desktop.core.errors import AniworldError, UsageError
 from aniworld_desktop.core.events import (
+    DownloadFinished,
     EventBus,
     MetadataJobFailed,
     MetadataJobFinished,
     MetadataJobStarted,
+    SeriesChanged,
 )
 from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
 from aniworld_desktop.metadata.images import ImageDownloader
@@ -56,6 +58,7 @@ Resolve = Callable[[str], Awaitable[str]]
 """Turns an image reference of a provider (``demo:.../poster.jpg``) into an http(s) URL."""
 
 DONE, FAILED = "done", "failed"
+SCHEDULE_DELAY = 5.0  # seconds a scheduled job waits, so a burst of downloads makes one job
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +355,48 @@ class MetadataService:
         self._resolve = resolve
         self._limiter = limiter or default_limiter()
         self._slots = asyncio.Semaphore(concurrency)
+        self._scheduled: dict[int, asyncio.Task[None]] = {}
+        self.debounce = SCHEDULE_DELAY
+
+    def follow(self) -> None:
+        """Describe series by themselves: after they are added or refreshed, after downloads.
+
+        The window uses this; ``run-once`` runs its jobs explicitly instead.
+        """
+        self._bus.subscribe(SeriesChanged, self._on_series_changed)
+        self._bus.subscribe(DownloadFinished, self._on_download_finished)
+
+    def _on_series_changed(self, event: SeriesChanged) -> None:
+        self.schedule(event.series_id)
+
+    def _on_download_finished(self, event: DownloadFinished) -> None:
+        self.schedule(event.item.key.series_id)
+
+    def schedule(self, series_id: int) -> None:
+        """Describe a series soon; a burst of finished episodes makes one job, not one each."""
+        if series_id in self._scheduled and not self._scheduled[series_id].done():
+            return
+        task = asyncio.ensure_future(self._later(series_id))
+        self._scheduled[series_id] = task
+        task.add_done_callback(lambda done: self._forget(series_id, done))
+
+    def _forget(self, series_id: int, task: asyncio.Future[None]) -> None:
+        if self._scheduled.get(series_id) is task:
+            del self._scheduled[series_id]
+
+    async def _later(self, series_id: int) -> None:
+        await asyncio.sleep(self.debounce)
+        # Changes from now on need a job of their own: this one may already have read them.
+        if self._scheduled.get(series_id) is asyncio.current_task():
+            del self._scheduled[series_id]
+        await self.describe([series_id])
+
+    async def aclose(self) -> None:
+        """Cancel scheduled jobs (at shutdown); running ones end inside their ``async with``."""
+        tasks = list(self._scheduled.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def nfo_service(self, session: aiohttp.ClientSession | None = None) -> NFOService:
         return NFOService(

@@ -73,6 +73,7 @@ async def _main(paths: ProfilePaths, settings: Settings, *, minimized: bool, dem
     quit_event = asyncio.Event()
     with _quit_on_signals(quit_event.set):
         async with open_services(paths, settings, demo=demo) as services:
+            services.metadata.follow()  # NFO files follow additions and downloads by themselves
             window = MainWindow(services)
             window.quitRequested.connect(quit_event.set)
             if minimized:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import re
 from pathlib import Path
@@ -211,3 +212,34 @@ async def test_repair_finds_incomplete_tvshow_files(catalog, tmp_path):
         await service.test_connection()
     await service.set_tmdb_id(partial, 99)
     assert {s.id: s.tmdb_id for s in await catalog.list_series()}[partial.id] == 99
+
+
+async def test_followed_events_schedule_one_job_per_burst(catalog, tmp_path):
+    from aniworld_desktop.core.episode import EpisodeKey
+    from aniworld_desktop.core.events import DownloadFinished, MetadataJobStarted, SeriesChanged
+    from aniworld_desktop.core.queue import QueueItem
+    from aniworld_desktop.core.status import DownloadStatus
+
+    library = tmp_path / "library"
+    (library / "A").mkdir(parents=True)
+    series = await catalog.ensure_series("A", "feed", "http://f/a", "A")
+    bus = EventBus()
+    started: list[MetadataJobStarted] = []
+    bus.subscribe(MetadataJobStarted, started.append)
+    service = MetadataService(catalog, bus, library, MetadataOptions())
+    service.debounce = 0.01
+    service.follow()
+    item = QueueItem(
+        1, 1, EpisodeKey(series.id, 1, 1), "A", "", "u", "d", DownloadStatus.COMPLETED, 1
+    )
+    for _ in range(3):
+        bus.publish(DownloadFinished(item))
+    bus.publish(SeriesChanged(series.id))
+    await asyncio.wait_for(asyncio.gather(*service._scheduled.values()), 5)
+    assert [e.series_id for e in started] == [series.id]  # four events, one job
+    assert (library / "A" / "tvshow.nfo").exists()
+
+    service.debounce = 60
+    bus.publish(SeriesChanged(series.id))
+    await service.aclose()  # a scheduled job is cancelled at shutdown, nothing left running
+    assert not service._scheduled
