@@ -19,6 +19,7 @@ import platformdirs
 
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import DEFAULT_TEMPLATE, NamingTemplate
+from aniworld_desktop.durable import write_atomic
 
 APP_NAME = "aniworld-desktop"
 TMDB_API_URL = "https://api.themoviedb.org/3"
@@ -276,6 +277,9 @@ def load_settings(paths: ProfilePaths, environ: Mapping[str, str] | None = None)
 def save_settings(paths: ProfilePaths, settings: Settings) -> None:
     """Write the settings atomically, so a crash never leaves half a file."""
     paths.config_dir.mkdir(parents=True, exist_ok=True)
-    tmp = paths.settings_file.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(settings.to_json(), indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, paths.settings_file)
+    # keep_mode: a settings file made private (0600, it may hold the token) stays private.
+    data = (json.dumps(settings.to_json(), indent=2) + "\n").encode("utf-8")
+    if paths.settings_file.exists():
+        write_atomic(paths.settings_file, data, keep_mode=True)
+    else:
+        write_atomic(paths.settings_file, data, mode=0o600 if settings.tmdb_token else 0o666)

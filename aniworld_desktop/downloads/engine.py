@@ -32,6 +32,7 @@ from aniworld_desktop.downloads.errors import (
     parse_retry_after,
 )
 from aniworld_desktop.downloads.throttle import SpeedLimiter
+from aniworld_desktop.durable import fsync_folder
 
 __all__ = [
     "DownloadEngine",
@@ -694,21 +695,7 @@ def _finalize(part: Path, destination: Path, sync_part: bool) -> None:
         os.replace(part, destination)
     except OSError as exc:
         raise _write_error(exc, folder) from exc
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; some file systems (SMB, Windows) cannot, which is fine.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_folder(folder)
 
 
 def _unsatisfiable(

@@ -34,11 +34,9 @@ Everything here is synchronous; the library service runs it with ``asyncio.to_th
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import tempfile
 import time
 from array import array
 from collections import deque
@@ -51,6 +49,7 @@ from stat import S_ISDIR, S_ISREG
 from typing import Any, TypeVar
 
 from aniworld_desktop.core.gcpause import collector_paused
+from aniworld_desktop.durable import write_atomic
 from aniworld_desktop.library.filenames import (
     PARSER_VERSION,
     VIDEO_EXTENSIONS,
@@ -197,7 +196,7 @@ class ScanCache:
         return cache
 
     def save(self, file: Path) -> None:
-        """Write the cache atomically (a temporary file, then ``os.replace``)."""
+        """Write the cache atomically (a temporary file, fsync, then ``os.replace``)."""
         folders: dict[str, list[Any]] = {}
         for rel, folder in self._folders.items():
             stamp = list(folder.stamp) if folder.stamp is not None else None
@@ -217,17 +216,7 @@ class ScanCache:
         # ensure_ascii keeps names with undecodable bytes (lone surrogates) round-tripping.
         data = json.dumps(payload, separators=(",", ":")).encode("ascii")
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, file)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomic(file, data)
 
 
 class _StaleCache(Exception):

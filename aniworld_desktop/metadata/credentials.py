@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from aniworld_desktop.config import ENV_PREFIX, ProfilePaths, Settings
 from aniworld_desktop.core.errors import ConfigError
+from aniworld_desktop.durable import write_atomic
 
 __all__ = [
     "KEYRING_SERVICE",
@@ -140,14 +141,8 @@ def _write_setting(paths: ProfilePaths, token: str) -> None:
         del stored[_SETTING]
     try:
         paths.config_dir.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_suffix(".json.tmp")
         # Created 0600 from the start: a chmod after writing would leave a moment of 0644.
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(json.dumps(stored, indent=2) + "\n")
-        os.replace(tmp, file)
+        write_atomic(file, (json.dumps(stored, indent=2) + "\n").encode("utf-8"), mode=0o600)
     except OSError as exc:
         raise ConfigError(f"Cannot write the settings file {file}: {exc.strerror}.") from None
 

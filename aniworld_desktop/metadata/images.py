@@ -11,15 +11,14 @@ refused or failed download leaves nothing behind.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import secrets
 from pathlib import Path
 from types import TracebackType
 
 import aiohttp
 import yarl
 
+from aniworld_desktop.durable import write_atomic
 from aniworld_desktop.metadata.errors import ImageError
 
 __all__ = ["DEFAULT_MAX_BYTES", "ImageDownloader", "image_type"]
@@ -219,32 +218,4 @@ def _has_content(path: Path) -> bool:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Hidden and ending in ".tmp", so a media server scanning meanwhile takes it for no image.
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # 0o666 minus the umask: the media server may run as another user and must read it.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename durable; some file systems (SMB, Windows) cannot, which is fine.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_atomic(path, data)

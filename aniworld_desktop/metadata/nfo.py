@@ -30,10 +30,7 @@ the user wrote. The XML part of a combination NFO is still merged, so its tags s
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import secrets
-import stat
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +41,7 @@ from typing import Any
 import defusedxml  # type: ignore[import-untyped]
 import defusedxml.ElementTree as DefusedET  # type: ignore[import-untyped]
 
+from aniworld_desktop.durable import write_atomic
 from aniworld_desktop.metadata.errors import MetadataError
 
 __all__ = [
@@ -577,37 +575,7 @@ def _back_up(path: Path, content: bytes) -> Path:
 
 def _write_atomic(path: Path, content: bytes) -> None:
     """Write through a temporary file in the same folder, so readers see old or new, never half."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # 0o666 minus the umask, like any new file: a media server running as another user must read it.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        with contextlib.suppress(OSError):
-            # Replacing a file keeps its permissions, as an editor saving it would.
-            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename durable; some file systems (SMB, Windows) cannot, which is fine.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_atomic(path, content, keep_mode=True)
 
 
 # --- reading ----------------------------------------------------------------------------------
