@@ -358,6 +358,35 @@ class DownloadService:
             self._bus.publish(QueueReordered(tuple((i.id, i.position) for i in updated)))
             self._fill_slots()
 
+    async def move_before(self, ids: Iterable[int], before: int | None) -> None:
+        """Put ``ids`` (in their current order) right before item ``before``, or last (None).
+
+        What a drag within the queue does. Positions in between are renumbered as needed.
+        """
+        wanted = set(ids)
+        async with self._lock:
+            order = [item.id for item in self.items()]
+            moving = [i for i in order if i in wanted]
+            if not moving or before in wanted:
+                return
+            rest = [i for i in order if i not in wanted]
+            cut = rest.index(before) if before in rest else len(rest)
+            new_order = rest[:cut] + moving + rest[cut:]
+            positions = sorted(self._items[i].position for i in order)
+            updated = [
+                self._items[item_id].with_changes(position=positions[n])
+                for n, item_id in enumerate(new_order)
+                if self._items[item_id].position != positions[n]
+            ]
+            for item in updated:
+                self._items[item.id] = item
+                if item.status is S.PENDING:
+                    heapq.heappush(self._ready, (item.position, item.id))
+            await self._repo.save(updated)
+        if updated:
+            self._bus.publish(QueueReordered(tuple((i.id, i.position) for i in updated)))
+            self._fill_slots()
+
     # ----------------------------------------------------------------- internals
 
     async def _transition(

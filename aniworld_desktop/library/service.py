@@ -233,6 +233,34 @@ class LibraryService:
             self._bus.publish(SeriesChanged(series.id))
         return AddUrlResult(provider.name, series, records, queued)
 
+    async def preview_url(
+        self, url: str, provider_name: str | None = None
+    ) -> tuple[str, SeriesInfo]:
+        """What ``add_url`` would add: the provider's name and the series, stored nowhere."""
+        provider = await self._choose_provider(url.strip(), provider_name)
+        info = await provider.fetch(url.strip(), self._session)
+        if info is None:
+            raise ProviderError(f"{url} gave no content.")
+        return provider.name, info
+
+    async def queue_episodes(self, episode_ids: Sequence[int]) -> AddResult:
+        """Queue these episodes (dropped on the queue, say), whatever their state; the queue
+        refuses the ones already there."""
+        wanted = set(episode_ids)
+        series = {s.id: s for s in await self._catalog.list_series()}
+        requests = [
+            self.queue_request(series[e.series_id], e)
+            for e in await self._catalog.episodes_by_id(wanted)
+            if e.series_id in series
+        ]
+        return await self._downloads.add_to_queue(requests)
+
+    async def set_monitored(self, series: SeriesRecord, monitored: bool) -> None:
+        """Monitored series have their missing episodes downloaded automatically."""
+        await self._catalog.update_series(series.id, monitored=monitored)
+        if self._bus is not None:
+            self._bus.publish(SeriesChanged(series.id))
+
     async def refresh(self, series: SeriesRecord) -> RefreshResult:
         """Ask the series' provider for its catalogue again, conditionally.
 

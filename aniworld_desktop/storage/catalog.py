@@ -327,6 +327,20 @@ class CatalogRepository:
             )
             return [EpisodeRecord(*row) for row in result]
 
+    async def episodes_by_id(self, ids: Iterable[int]) -> list[EpisodeRecord]:
+        """The episodes with these ids, by series, season and number."""
+        wanted = sorted(set(ids))
+        found: list[EpisodeRecord] = []
+        async with self._engine.connect() as conn:
+            for start in range(0, len(wanted), 500):  # under SQLite's bound-parameter limit
+                result = await conn.execute(
+                    select(*_EPISODE_COLUMNS).where(
+                        episode_table.c.id.in_(wanted[start : start + 500])
+                    )
+                )
+                found.extend(EpisodeRecord(*row) for row in result)
+        return sorted(found, key=lambda e: (e.series_id, e.season, e.number))
+
     async def all_episodes(self) -> list[EpisodeRecord]:
         async with self._engine.connect() as conn:
             result = await conn.execute(select(*_EPISODE_COLUMNS))

@@ -288,3 +288,22 @@ async def test_organize_never_overwrites(world):
     ]
     assert await library.organize(plan) == 0
     assert target.read_bytes() == b"already there"
+
+
+async def test_preview_stores_nothing_and_dropped_episodes_queue(world):
+    library, downloads, feed, library_dir = world
+    provider, info = await library.preview_url("fake:harbor")
+    assert (provider, info.title, len(info.episodes)) == ("fake", "Harbor Lights", 5)
+    assert await library.list_series() == []
+    await library.add_url("fake:harbor")
+    series = await library.find_series("harbor")
+    states = await library.episode_states(series)
+    not_released = next(s.episode for s in states if s.state == "not released")
+    first = next(s.episode for s in states if (s.episode.season, s.episode.number) == (1, 1))
+    result = await library.queue_episodes([first.id, not_released.id, first.id])
+    assert sorted(i.key.episode for i in result.added) == [1, 3]  # a drop queues what it names
+    again = await library.queue_episodes([first.id])
+    assert again.added == [] and len(again.duplicates) == 1
+    await library.set_monitored(series, False)
+    assert (await library.find_series("harbor")).monitored is False
+    assert (await library.queue_missing()).added == []  # not monitored: auto-download skips it

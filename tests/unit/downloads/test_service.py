@@ -331,3 +331,24 @@ async def test_pausing_a_download_before_it_ever_ran_frees_its_slot(tmp_path):
     await h.service.resume([item.id])
     await asyncio.wait_for(h.service.wait_idle(), 5)
     assert h.service.get(item.id).status is S.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("selected", "before", "expected"),
+    [
+        ([4], 2, [1, 4, 2, 3]),
+        ([1, 3], 4, [2, 1, 3, 4]),
+        ([2], None, [1, 3, 4, 2]),
+        ([4, 1], 1, [1, 2, 3, 4]),  # dropped onto itself: nothing moves
+    ],
+)
+async def test_move_before_is_what_a_drag_does(harness, selected, before, expected):
+    service = harness.service
+    await service.start(run=False)
+    items = (await service.add_to_queue(make_requests(4))).added
+    ids = {n + 1: item.id for n, item in enumerate(items)}
+    by_id = {v: k for k, v in ids.items()}
+    await service.move_before((ids[n] for n in selected), ids[before] if before else None)
+    assert [by_id[i.id] for i in service.items()] == expected
+    stored = sorted(harness.repo.rows.values(), key=lambda i: i.position)
+    assert [by_id[i.id] for i in stored] == expected
