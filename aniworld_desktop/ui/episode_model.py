@@ -1,0 +1,303 @@
+"""The episodes of one series as a Qt tree model: seasons as parents, episodes below them.
+
+Episodes and whole seasons can be dragged; the drag carries episode ids as JSON under
+:data:`EPISODE_IDS_MIME`, which the queue reads to queue them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from aniworld_desktop.library.service import EpisodeState
+from aniworld_desktop.ui.roles import Role
+
+EPISODE_IDS_MIME = "application/x-aniworld-episode-ids"
+
+
+class Column(IntEnum):
+    """Columns of the episode tree."""
+
+    EPISODE = 0
+    TITLE = 1
+    AIR_DATE = 2
+    STATE = 3
+
+
+HEADERS: dict[int, str] = {
+    Column.EPISODE: "Episode",
+    Column.TITLE: "Title",
+    Column.AIR_DATE: "Air date",
+    Column.STATE: "State",
+}
+
+STATE_TEXT: dict[str, str] = {
+    "on disk": "On disk",
+    "missing": "Missing",
+    "queued": "Queued",
+    "downloading": "Downloading",
+    "paused": "Paused",
+    "failed": "Failed",
+    "not released": "Not released",
+    "trailer": "Trailer",
+    "bonus": "Bonus",
+}
+
+# Mid-tone colours that stay readable on light and dark palettes (as the queue's).
+STATE_COLOURS: dict[str, QColor] = {
+    "on disk": QColor("#2e9b4e"),
+    "missing": QColor("#d64040"),
+    "queued": QColor("#7a7f87"),
+    "downloading": QColor("#2f6fd6"),
+    "paused": QColor("#c27c0e"),
+    "failed": QColor("#b02a8a"),
+    "not released": QColor("#8a6fc2"),
+    "trailer": QColor("#5f8f9f"),
+    "bonus": QColor("#5f8f9f"),
+}
+
+# Extras are not episodes one can miss, so a season's summary leaves them out.
+_EXTRAS = frozenset({"trailer", "bonus"})
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_RAW = Role.RAW.value
+_ITEM_ID = Role.ITEM_ID.value
+_STATUS = Role.STATUS.value
+
+_SEASON = 0  # internalId of season rows; an episode's is its season's row + 1
+_DRAG_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+)
+
+
+def season_label(season: int) -> str:
+    """``Season 1``, or ``Specials`` for season 0."""
+    return "Specials" if season == 0 else f"Season {season}"
+
+
+def episode_ids_from_mime(mime: QMimeData) -> list[int]:
+    """The episode ids a drag carries, or an empty list if it carries none (or garbage)."""
+    if not mime.hasFormat(EPISODE_IDS_MIME):
+        return []
+    try:
+        ids = json.loads(bytes(mime.data(EPISODE_IDS_MIME).data()).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+
+
+@dataclass(slots=True)
+class _Season:
+    number: int
+    episodes: list[EpisodeState] = field(default_factory=list)
+
+    def summary(self) -> str:
+        regular = [e for e in self.episodes if e.state not in _EXTRAS]
+        on_disk = sum(1 for e in regular if e.state == "on disk")
+        return f"{on_disk} of {len(regular)} on disk"
+
+
+def _season_order(number: int) -> int:
+    # Specials after the numbered seasons, as people read a series.
+    return number if number > 0 else 1 << 30
+
+
+class EpisodeTreeModel(QAbstractItemModel):
+    """The episodes of one series grouped by season, with their states.
+
+    Season rows sit at the top level and have no id; episode rows are their children. The model
+    holds an episode-id-to-position dict and never reads the database: it is loaded from
+    ``LibraryService.episode_states()``.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._seasons: list[_Season] = []
+        self._where: dict[int, tuple[int, int]] = {}  # episode id -> (season row, row)
+
+    # ----------------------------------------------------------------- loading and lookups
+
+    def load(self, states: Iterable[EpisodeState]) -> None:
+        """Replace the tree with ``states`` (one model reset), grouped and sorted by season."""
+        by_season: dict[int, _Season] = {}
+        for state in states:
+            number = state.episode.season
+            season = by_season.get(number)
+            if season is None:
+                season = by_season[number] = _Season(number)
+            season.episodes.append(state)
+        self.beginResetModel()
+        self._seasons = sorted(by_season.values(), key=lambda s: _season_order(s.number))
+        self._where = {}
+        for season_row, season in enumerate(self._seasons):
+            season.episodes.sort(key=lambda e: e.episode.number)
+            for row, state in enumerate(season.episodes):
+                self._where[state.episode.id] = (season_row, row)
+        self.endResetModel()
+
+    def index_of(self, episode_id: int, column: int = 0) -> QModelIndex:
+        """The index of an episode, invalid if it is not in the model."""
+        where = self._where.get(episode_id)
+        if where is None:
+            return QModelIndex()
+        return self.createIndex(where[1], column, where[0] + 1)
+
+    def episode_state(self, index: QModelIndex | QPersistentModelIndex) -> EpisodeState | None:
+        """The episode at ``index``, or None for a season row or an invalid index."""
+        if not index.isValid() or index.internalId() == _SEASON:
+            return None
+        return self._seasons[index.internalId() - 1].episodes[index.row()]
+
+    def episode_ids(self, indexes: Iterable[QModelIndex | QPersistentModelIndex]) -> list[int]:
+        """Ids of the episodes under ``indexes`` in tree order; a season row means all of its."""
+        wanted: set[tuple[int, int]] = set()
+        for index in indexes:
+            if not index.isValid():
+                continue
+            if index.internalId() == _SEASON:
+                season_row = index.row()
+                count = len(self._seasons[season_row].episodes)
+                wanted.update((season_row, row) for row in range(count))
+            else:
+                wanted.add((index.internalId() - 1, index.row()))
+        return [self._seasons[s].episodes[r].episode.id for s, r in sorted(wanted)]
+
+    # ----------------------------------------------------------------- Qt model API
+
+    def index(
+        self,
+        row: int,
+        column: int,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> QModelIndex:
+        if column < 0 or column >= len(Column) or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            if row >= len(self._seasons):
+                return QModelIndex()
+            return self.createIndex(row, column, _SEASON)
+        if parent.internalId() != _SEASON or parent.column() != 0:
+            return QModelIndex()
+        season_row = parent.row()
+        if row >= len(self._seasons[season_row].episodes):
+            return QModelIndex()
+        return self.createIndex(row, column, season_row + 1)
+
+    def parent(self, child: QModelIndex | QPersistentModelIndex | None = None) -> Any:
+        if child is None:
+            # The QObject overload, which shares this name in Qt.
+            return super().parent()
+        if not child.isValid() or child.internalId() == _SEASON:
+            return QModelIndex()
+        return self.createIndex(child.internalId() - 1, 0, _SEASON)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._seasons)
+        if parent.internalId() == _SEASON and parent.column() == 0:
+            return len(self._seasons[parent.row()].episodes)
+        return 0
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(Column)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role == _DISPLAY and orientation is Qt.Orientation.Horizontal:
+            return HEADERS.get(section)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _DRAG_FLAGS
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid():
+            return None
+        column = index.column()
+        if index.internalId() == _SEASON:
+            return self._season_data(self._seasons[index.row()], column, role)
+        state = self._seasons[index.internalId() - 1].episodes[index.row()]
+        episode = state.episode
+        if role == _DISPLAY:
+            if column == Column.EPISODE:
+                return episode.key.label()
+            if column == Column.TITLE:
+                return episode.title
+            if column == Column.AIR_DATE:
+                return episode.air_date.isoformat() if episode.air_date else ""
+            if column == Column.STATE:
+                return STATE_TEXT.get(state.state, state.state.capitalize())
+            return None
+        if role == _FOREGROUND:
+            return STATE_COLOURS.get(state.state) if column == Column.STATE else None
+        if role == _RAW:
+            if column == Column.EPISODE:
+                return episode.season * 100_000 + episode.number
+            if column == Column.TITLE:
+                return episode.title
+            if column == Column.AIR_DATE:
+                return episode.air_date
+            if column == Column.STATE:
+                return state.state
+            return None
+        if role == _ITEM_ID:
+            return episode.id
+        if role == _STATUS:
+            return state.state
+        if role == _TOOLTIP and column == Column.TITLE and episode.description:
+            return episode.description
+        return None
+
+    def _season_data(self, season: _Season, column: int, role: int) -> Any:
+        if role == _DISPLAY:
+            if column == Column.EPISODE:
+                return season_label(season.number)
+            if column == Column.STATE:
+                return season.summary()
+            return ""
+        if role == _RAW and column == Column.EPISODE:
+            return season.number
+        return None
+
+    # ----------------------------------------------------------------- drag and drop
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    def mimeTypes(self) -> list[str]:
+        return [EPISODE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The episodes under ``indexes`` as a JSON list of ids (a season brings all of its)."""
+        mime = QMimeData()
+        payload = json.dumps(self.episode_ids(indexes)).encode("utf-8")
+        mime.setData(EPISODE_IDS_MIME, QByteArray(payload))
+        return mime

@@ -1,0 +1,185 @@
+"""SeriesTableModel: model tester, roles, in-model sorting and filtering, snapshot updates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPersistentModelIndex, Qt
+
+from aniworld_desktop.library.service import SeriesSummary
+from aniworld_desktop.storage.catalog import SeriesCounts, SeriesRecord
+from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.series_model import Column, SeriesTableModel
+
+RAW = Role.RAW
+ASC = Qt.SortOrder.AscendingOrder
+DESC = Qt.SortOrder.DescendingOrder
+
+
+def summary(series_id: int, title: str | None = None, **changes: Any) -> SeriesSummary:
+    """A series with counts, built without a database; ``changes`` go to record or counts."""
+    counts_fields = {"episodes", "on_disk", "missing", "queued"}
+    counts = SeriesCounts(**{k: v for k, v in changes.items() if k in counts_fields})
+    record = SeriesRecord(
+        id=series_id,
+        title=title or f"Show {series_id}",
+        provider="demo",
+        source_url=f"demo:{series_id}",
+        folder=f"Show {series_id}",
+        **{k: v for k, v in changes.items() if k not in counts_fields},
+    )
+    return SeriesSummary(record, counts)
+
+
+def titles(model: SeriesTableModel) -> list[str]:
+    return [model.summary(row).series.title for row in range(model.rowCount())]
+
+
+@pytest.fixture
+def model(qtmodeltester) -> SeriesTableModel:
+    model = SeriesTableModel()
+    qtmodeltester.check(model)  # empty, before anything is loaded
+    model.load(
+        [
+            summary(1, "Naruto", year=2002, episodes=9, missing=9),
+            summary(2, "Bleach", year=None, episodes=10, on_disk=4, monitored=False),
+            summary(3, "one piece", year=1999, episodes=2, queued=1),
+        ]
+    )
+    qtmodeltester.check(model)
+    return model
+
+
+def test_raw_and_display_roles(model: SeriesTableModel) -> None:
+    row = model.row_of(2)
+    assert row is not None and model.series_id(row) == 2
+    year = model.index(row, Column.YEAR)
+    assert model.data(year) == "" and model.data(year, RAW) is None
+    episodes = model.index(row, Column.EPISODES)
+    assert model.data(episodes) == "10" and model.data(episodes, RAW) == 10
+    monitored = model.index(row, Column.MONITORED)
+    assert model.data(monitored, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert model.data(monitored, RAW) is False
+    assert not model.flags(monitored) & Qt.ItemFlag.ItemIsUserCheckable
+    assert model.data(model.index(row, Column.REFRESHED)) == "Never"
+    assert model.data(model.index(row, Column.METADATA)) == "Pending"
+    assert model.data(model.index(row, 0), Role.ITEM_ID) == 2
+
+
+def test_refreshed_at_is_local_text_and_raw_datetime(qtmodeltester) -> None:
+    moment = datetime(2026, 3, 4, 5, 6)
+    model = SeriesTableModel()
+    model.load([summary(1, refreshed_at=moment, metadata_state="done")])
+    qtmodeltester.check(model)
+    cell = model.index(0, Column.REFRESHED)
+    assert model.data(cell, RAW) == moment
+    assert model.data(cell).startswith("2026-03-0")
+    assert model.data(model.index(0, Column.METADATA)) == "Done"
+
+
+def test_sort_numeric_column_is_numeric(model: SeriesTableModel, qtmodeltester) -> None:
+    model.sort(Column.EPISODES, ASC)
+    assert [model.summary(r).counts.episodes for r in range(3)] == [2, 9, 10]
+    assert model.row_of(2) == 2  # the id-to-row map follows the sort
+    model.sort(Column.EPISODES, DESC)
+    assert [model.summary(r).counts.episodes for r in range(3)] == [10, 9, 2]
+    qtmodeltester.check(model)
+
+
+def test_sort_by_title_ignores_case_and_unknown_years_go_last(model: SeriesTableModel) -> None:
+    model.sort(Column.TITLE, ASC)
+    assert titles(model) == ["Bleach", "Naruto", "one piece"]
+    model.sort(Column.YEAR, DESC)
+    assert titles(model) == ["Naruto", "one piece", "Bleach"]
+    model.sort(Column.YEAR, ASC)
+    assert titles(model) == ["one piece", "Naruto", "Bleach"]
+    model.sort(-1, ASC)  # back to the order of loading
+    assert titles(model) == ["Naruto", "Bleach", "one piece"]
+
+
+def test_sort_is_stable_and_keeps_persistent_indexes(qtmodeltester) -> None:
+    model = SeriesTableModel()
+    model.load([summary(i, missing=i % 2) for i in range(1, 7)])
+    kept = QPersistentModelIndex(model.index(model.row_of(5) or 0, Column.TITLE))
+    model.sort(Column.MISSING, ASC)
+    assert [model.series_id(r) for r in range(6)] == [2, 4, 6, 1, 3, 5]
+    assert kept.row() == model.row_of(5) and kept.data() == "Show 5"
+    model.sort(Column.MISSING, DESC)
+    assert [model.series_id(r) for r in range(6)] == [1, 3, 5, 2, 4, 6]
+    assert kept.data() == "Show 5"
+    qtmodeltester.check(model)
+
+
+def test_filter_by_title_substring_ignoring_case(model: SeriesTableModel, qtmodeltester) -> None:
+    model.sort(Column.TITLE, ASC)
+    model.set_filter("  PIEC ")
+    assert titles(model) == ["one piece"]
+    assert model.row_of(1) is None and model.row_of(3) == 0
+    assert model.total_count() == 3
+    qtmodeltester.check(model)
+    model.set_filter("a")
+    assert titles(model) == ["Bleach", "Naruto"]  # still sorted
+    model.set_filter("")
+    assert model.rowCount() == 3
+
+
+def test_update_summaries_inserts_removes_and_changes(
+    model: SeriesTableModel, qtmodeltester, qtbot
+) -> None:
+    model.sort(Column.TITLE, ASC)
+    old = [model.summary(model.row_of(i) or 0) for i in (1, 2, 3)]
+    fresh = [
+        replace(old[0], counts=SeriesCounts(episodes=9, on_disk=9)),  # Naruto changed
+        old[1],  # Bleach unchanged
+        summary(4, "Attack"),  # new; one piece is gone
+    ]
+    with (
+        qtbot.waitSignal(model.rowsRemoved),
+        qtbot.waitSignal(model.rowsInserted),
+        qtbot.waitSignal(model.dataChanged) as changed,
+    ):
+        model.update_summaries(fresh)
+    assert titles(model) == ["Attack", "Bleach", "Naruto"]
+    assert changed.args[0].row() == changed.args[1].row()  # only Naruto's row repainted
+    naruto = model.row_of(1)
+    assert naruto is not None
+    assert model.data(model.index(naruto, Column.ON_DISK), RAW) == 9
+    assert model.row_of(3) is None
+    qtmodeltester.check(model)
+
+    # The same snapshot again changes nothing.
+    with qtbot.assertNotEmitted(model.dataChanged), qtbot.assertNotEmitted(model.layoutChanged):
+        model.update_summaries(fresh)
+
+
+def test_update_summaries_respects_filter(model: SeriesTableModel, qtmodeltester) -> None:
+    model.set_filter("naru")
+    snapshot = [model.summary(0), summary(2, "Bleach"), summary(3, "one piece")]
+    renamed = replace(snapshot[1].series, title="Boruto: Naruto Next Generations")
+    snapshot[1] = SeriesSummary(renamed, snapshot[1].counts)
+    model.update_summaries([*snapshot, summary(5, "Naruto Shippuden"), summary(6, "Other")])
+    assert sorted(titles(model)) == [
+        "Boruto: Naruto Next Generations",
+        "Naruto",
+        "Naruto Shippuden",
+    ]
+    # Renaming out of the filter removes the row.
+    snapshot[0] = SeriesSummary(replace(snapshot[0].series, title="Gone"), snapshot[0].counts)
+    model.update_summaries([*snapshot, summary(5, "Naruto Shippuden"), summary(6, "Other")])
+    assert model.row_of(1) is None and model.rowCount() == 2
+    qtmodeltester.check(model)
+    model.set_filter("")
+    assert model.rowCount() == 5
+
+
+def test_load_many_series_sorts_and_filters(qtmodeltester) -> None:
+    model = SeriesTableModel()
+    model.load([summary(i, episodes=(i * 7919) % 5000) for i in range(5000)])
+    model.sort(Column.EPISODES, ASC)
+    values = [model.summary(r).counts.episodes for r in range(model.rowCount())]
+    assert values == sorted(values)
+    model.set_filter("show 49")
+    assert model.rowCount() == 111  # 49, 490-499, 4900-4999
