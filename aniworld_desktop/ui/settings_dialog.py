@@ -1,0 +1,373 @@
+"""The settings dialog: every value is checked as it is typed, and refused in place with a reason.
+
+Each field is validated through :meth:`Settings.updated`, so the dialog and ``settings.json``
+accept exactly the same values and say the same sentence when they refuse one. Open the dialog
+with ``open()`` (or :func:`aniworld_desktop.ui.dialogs.run_dialog`), never ``exec()`` inside a
+coroutine, then call :func:`save` once it is accepted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aniworld_desktop.config import (
+    ARTWORK_KINDS,
+    ProfilePaths,
+    Settings,
+    save_settings,
+)
+from aniworld_desktop.core.errors import ConfigError
+from aniworld_desktop.core.naming import NamingTemplate
+from aniworld_desktop.metadata.credentials import load_token, store_token
+
+__all__ = ["ARTWORK_SIZES", "SettingsDialog", "save", "size_text"]
+
+# The choices of Settings.artwork_size; config keeps them inside its parser, so they are repeated
+# here, and the dialog still validates the chosen one through Settings.updated.
+ARTWORK_SIZES = ("w500", "w780", "original")
+
+# An error colour that reads on both light and dark palettes.
+_ERROR_STYLE = "border: 1px solid #d9534f;"
+_ERROR_TEXT_STYLE = "color: #d9534f;"
+_SAMPLE_EPISODE: dict[str, Any] = {
+    "series": "Harbor Lights",
+    "year": 2024,
+    "season": 1,
+    "episode": 2,
+    "title": "Fog",
+    "suffix": ".mkv",
+}
+_SIZE_UNITS = (("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10))
+
+
+def size_text(size: int) -> str:
+    """``512 << 20`` as ``"512M"``: the largest unit that divides it exactly; ``"0"`` for none."""
+    for unit, factor in _SIZE_UNITS:
+        if size and size % factor == 0:
+            return f"{size // factor}{unit}"
+    return str(size)
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+class SettingsDialog(QDialog):
+    """Edits the settings of one profile; OK is enabled only while every value is valid.
+
+    Attributes:
+        paths: The profile the settings belong to.
+        edits: The line edit of each text setting, by setting name.
+        error_labels: The label under each field that says why its value is refused.
+        example_label: The naming template rendered for a sample episode, or why it cannot be.
+        token_edit: The TMDB token, masked unless ``show_token`` is checked.
+        show_token: Unmasks the token while checked.
+        artwork_size_combo: The image size.
+        artwork_checks: One check box per artwork kind.
+        browse_button: Opens a folder chooser for the library.
+        ok_button: Accepts; disabled while any value is invalid.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        paths: ProfilePaths,
+        parent: QWidget | None = None,
+        *,
+        token: str | None = None,
+    ) -> None:
+        """Show ``settings``; ``token`` is the current TMDB token (looked up when None).
+
+        The lookup may ask the keyring, which can block: a caller on the event loop can look it
+        up in a worker thread first and pass it in.
+        """
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self._settings = settings
+        self.paths = paths
+        self._errors: dict[str, str] = {}
+        self._readers: dict[str, Callable[[], Any]] = {}
+        self.edits: dict[str, QLineEdit] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self._folder_dialog: QFileDialog | None = None
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._library_group())
+        layout.addWidget(self._downloads_group())
+        layout.addWidget(self._metadata_group())
+        # Auto-download (on/off, interval, cooldown), notifications and close-to-tray get their
+        # group here once Settings has those fields (a later issue); no controls until then.
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self.token_edit.setText(load_token(settings) if token is None else token)
+        for name in self._readers:
+            self._validate(name)
+
+    # Building the groups.
+
+    def _library_group(self) -> QGroupBox:
+        box = QGroupBox("Library", self)
+        form = QFormLayout(box)
+        library = self._line_edit("library_dir", str(self._settings.library_dir or ""))
+        library.setPlaceholderText(str(self.paths.default_library))
+        self._readers["library_dir"] = lambda: library.text().strip() or None
+        self.browse_button = QPushButton("Browse…", box)
+        # Not a default button: Enter anywhere in the dialog means OK, never "browse".
+        self.browse_button.setAutoDefault(False)
+        self.browse_button.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(library)
+        row.addWidget(self.browse_button)
+        self._add_row(form, "Library &folder:", "library_dir", row, library)
+
+        template = self._line_edit("naming_template", self._settings.naming_template)
+        self.example_label = QLabel(box)
+        self.example_label.setObjectName("namingExample")
+        self.example_label.setWordWrap(True)
+        template.textChanged.connect(self._update_example)
+        field = self._add_row(form, "&Naming template:", "naming_template", template, template)
+        column = field.layout()
+        if isinstance(column, QVBoxLayout):
+            column.addWidget(self.example_label)
+        self._update_example()
+        return box
+
+    def _downloads_group(self) -> QGroupBox:
+        box = QGroupBox("Downloads", self)
+        form = QFormLayout(box)
+        s = self._settings
+        rows = (
+            ("max_downloads", "&Downloads at once:", str(s.max_downloads), ""),
+            ("max_downloads_per_host", "From one &server:", str(s.max_downloads_per_host), ""),
+            ("speed_limit", "Speed &limit (per second):", size_text(s.speed_limit), "0 = none"),
+            ("stall_timeout", "S&tall timeout (seconds):", _number_text(s.stall_timeout), ""),
+            ("min_free_disk", "&Minimum free disk:", size_text(s.min_free_disk), "e.g. 512M"),
+            ("max_retries", "&Retries:", str(s.max_retries), ""),
+        )
+        for name, label, text, placeholder in rows:
+            edit = self._line_edit(name, text)
+            edit.setPlaceholderText(placeholder)
+            self._add_row(form, label, name, edit, edit)
+        return box
+
+    def _metadata_group(self) -> QGroupBox:
+        box = QGroupBox("Metadata", self)
+        form = QFormLayout(box)
+        self.token_edit = self._line_edit("tmdb_token", "")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("TMDB read-access token or API key")
+        self.show_token = QCheckBox("Show", box)
+        self.show_token.toggled.connect(self._toggle_token)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.token_edit)
+        row.addWidget(self.show_token)
+        self._add_row(form, "TMDB &token:", "tmdb_token", row, self.token_edit)
+
+        url = self._line_edit("tmdb_api_url", self._settings.tmdb_api_url)
+        self._add_row(form, "&API URL:", "tmdb_api_url", url, url)
+        language = self._line_edit("metadata_language", self._settings.metadata_language)
+        language.setPlaceholderText("e.g. en-US, de-DE")
+        self._add_row(form, "Lan&guage:", "metadata_language", language, language)
+
+        self.artwork_size_combo = QComboBox(box)
+        self.artwork_size_combo.addItems(list(ARTWORK_SIZES))
+        self.artwork_size_combo.setCurrentText(self._settings.artwork_size)
+        self._readers["artwork_size"] = self.artwork_size_combo.currentText
+        self.artwork_size_combo.currentTextChanged.connect(lambda: self._validate("artwork_size"))
+        combo = self.artwork_size_combo
+        self._add_row(form, "Artwork si&ze:", "artwork_size", combo, combo)
+
+        chosen = set(filter(None, self._settings.artwork.split(",")))
+        self.artwork_checks: dict[str, QCheckBox] = {}
+        kinds = QHBoxLayout()
+        kinds.setContentsMargins(0, 0, 0, 0)
+        for kind in ARTWORK_KINDS:
+            check = QCheckBox(kind, box)
+            check.setChecked(kind in chosen)
+            check.toggled.connect(lambda: self._validate("artwork"))
+            self.artwork_checks[kind] = check
+            kinds.addWidget(check)
+        kinds.addStretch(1)
+        self._readers["artwork"] = lambda: ",".join(
+            kind for kind, check in self.artwork_checks.items() if check.isChecked()
+        )
+        self._add_row(form, "Artwork to write:", "artwork", kinds, None)
+        return box
+
+    def _line_edit(self, name: str, text: str) -> QLineEdit:
+        edit = QLineEdit(text, self)
+        edit.setObjectName(name)
+        self.edits[name] = edit
+        self._readers.setdefault(name, edit.text)
+        edit.textChanged.connect(lambda: self._validate(name))
+        return edit
+
+    def _with_error(self, name: str, content: QWidget | QHBoxLayout) -> QWidget:
+        """``content`` above the label that says why ``name`` is refused."""
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        if isinstance(content, QWidget):
+            column.addWidget(content)
+        else:
+            column.addLayout(content)
+        error = QLabel(holder)
+        error.setObjectName(f"{name}_error")
+        error.setWordWrap(True)
+        error.setStyleSheet(_ERROR_TEXT_STYLE)
+        error.hide()
+        column.addWidget(error)
+        self.error_labels[name] = error
+        return holder
+
+    def _add_row(
+        self,
+        form: QFormLayout,
+        text: str,
+        name: str,
+        content: QWidget | QHBoxLayout,
+        target: QWidget | None,
+    ) -> QWidget:
+        """A form row whose label's mnemonic focuses ``target``, with the error label below."""
+        holder = self._with_error(name, content)
+        label = QLabel(text, holder)
+        if target is not None:
+            label.setBuddy(target)
+        form.addRow(label, holder)
+        return holder
+
+    # Validation.
+
+    def _validate(self, name: str) -> None:
+        reader = self._readers.get(name)
+        if reader is None:  # a signal fired while the dialog is still being built
+            return
+        try:
+            self._settings.updated({name: reader()})
+        except ConfigError as exc:
+            self._errors[name] = str(exc)
+        else:
+            self._errors.pop(name, None)
+        problem = self._errors.get(name, "")
+        label = self.error_labels.get(name)
+        if label is not None:
+            label.setText(problem)
+            label.setVisible(bool(problem))
+        edit = self.edits.get(name)
+        if edit is not None:
+            edit.setProperty("invalid", bool(problem))
+            edit.setStyleSheet(_ERROR_STYLE if problem else "")
+        if hasattr(self, "ok_button"):
+            self.ok_button.setEnabled(not self._errors)
+
+    def _update_example(self) -> None:
+        try:
+            template = NamingTemplate(self.edits["naming_template"].text())
+            example = template.render(**_SAMPLE_EPISODE)
+        except ValueError as exc:
+            self.example_label.setText(f"No example: the template {exc}.")
+        else:
+            self.example_label.setText(f"Example: {example}")
+
+    def errors(self) -> dict[str, str]:
+        """The refused settings, each with the sentence that says why."""
+        return dict(self._errors)
+
+    def is_valid(self) -> bool:
+        """True when every field holds an acceptable value."""
+        return not self._errors
+
+    # Actions.
+
+    def _browse(self) -> None:
+        # open(), not exec() or getExistingDirectory(): a nested loop would hang under qasync.
+        if self._folder_dialog is None:
+            chooser = QFileDialog(self, "Library folder")
+            chooser.setObjectName("libraryFolderDialog")
+            chooser.setFileMode(QFileDialog.FileMode.Directory)
+            chooser.setOption(QFileDialog.Option.ShowDirsOnly, True)
+            chooser.fileSelected.connect(self._folder_chosen)
+            self._folder_dialog = chooser
+        current = self.edits["library_dir"].text().strip() or str(self.paths.default_library)
+        self._folder_dialog.setDirectory(current)
+        self._folder_dialog.open()
+
+    def _folder_chosen(self, folder: str) -> None:
+        if folder:
+            self.edits["library_dir"].setText(folder)
+
+    def _toggle_token(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.token_edit.setEchoMode(mode)
+
+    def accept(self) -> None:
+        """Close with Accepted, only while every value is valid."""
+        # Enter in a line edit can reach accept() even while OK is disabled.
+        if self.is_valid():
+            super().accept()
+
+    # Results.
+
+    def token(self) -> str:
+        """The TMDB token as typed, without surrounding blanks."""
+        return self.token_edit.text().strip()
+
+    def result_settings(self) -> Settings:
+        """The edited settings, validated, with ``tmdb_token`` empty (see :meth:`token`).
+
+        The token travels apart so that no caller writes it into settings.json by accident.
+
+        Raises:
+            ConfigError: A value is invalid (OK is disabled then).
+        """
+        values = {name: read() for name, read in self._readers.items() if name != "tmdb_token"}
+        return dataclasses.replace(self._settings.updated(values), tmdb_token="")
+
+
+def save(dialog: SettingsDialog) -> Settings:
+    """Write the accepted dialog's settings and token; returns the settings as now stored.
+
+    The settings are saved without the token, then the token goes through
+    :func:`store_token`: into the keyring when one works (settings.json keeps an empty
+    ``tmdb_token``), else into settings.json, written 0600. Both may block on disk or on the
+    keyring; a caller on the event loop can run this in ``asyncio.to_thread``.
+
+    Raises:
+        ConfigError: A value is invalid, or settings.json cannot be written.
+    """
+    settings = dialog.result_settings()
+    save_settings(dialog.paths, settings)
+    token = dialog.token()
+    where = store_token(dialog.paths, token)
+    return settings if where == "keyring" else dataclasses.replace(settings, tmdb_token=token)
