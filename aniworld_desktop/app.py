@@ -232,7 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from aniworld_desktop.ui.qtapp import run_window  # Qt only when there is a window
 
-            return run_window(paths, settings, minimized=args.minimized, demo=args.demo)
+            return run_window(
+                paths, settings, minimized=args.minimized, demo=args.demo, links=args.add
+            )
         return asyncio.run(run_command(args, paths, settings))
     except AniworldError as exc:
         if args.debug:

@@ -38,6 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--minimized", action="store_true", help="start without showing the window")
     parser.add_argument("--debug", action="store_true", help="log everything, show tracebacks")
+    parser.add_argument(
+        "--add",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="open the window and add this link (handed to the running window if there is one)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     add = commands.add_parser("add", help="follow a series (feed) or queue a media URL")

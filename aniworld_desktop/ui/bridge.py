@@ -11,11 +11,14 @@ from aniworld_desktop.core.events import (
     DownloadFinished,
     DownloadProgress,
     EventBus,
+    MetadataJobFailed,
+    MetadataJobFinished,
     QueueIdle,
     QueueItemsAdded,
     QueueItemsRemoved,
     QueueItemUpdated,
     QueueReordered,
+    SeriesChanged,
 )
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,8 @@ class EventBridge(QObject):
         progress(DownloadProgress): Live progress of a running download.
         finished(QueueItem): A download completed.
         failed(QueueItem, str): A download failed for good, with the reason.
+        seriesChanged(int): A series was added, refreshed or (un)monitored.
+        metadataChanged(MetadataJobFinished | MetadataJobFailed): A metadata job ended.
         idle(): Nothing runs and nothing pending can start.
     """
 
@@ -48,6 +53,8 @@ class EventBridge(QObject):
     finished = Signal(object)
     failed = Signal(object, str)
     idle = Signal()
+    seriesChanged = Signal(int)
+    metadataChanged = Signal(object)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +67,9 @@ class EventBridge(QObject):
         bus.subscribe(DownloadFinished, self._on_finished)
         bus.subscribe(DownloadFailed, self._on_failed)
         bus.subscribe(QueueIdle, self._on_idle)
+        bus.subscribe(SeriesChanged, self._on_series_changed)
+        bus.subscribe(MetadataJobFinished, self._on_metadata)
+        bus.subscribe(MetadataJobFailed, self._on_metadata)
 
     def detach(self) -> None:
         """Stop listening. Call before the Qt object goes away while the services still run."""
@@ -74,6 +84,9 @@ class EventBridge(QObject):
         bus.unsubscribe(DownloadFinished, self._on_finished)
         bus.unsubscribe(DownloadFailed, self._on_failed)
         bus.unsubscribe(QueueIdle, self._on_idle)
+        bus.unsubscribe(SeriesChanged, self._on_series_changed)
+        bus.unsubscribe(MetadataJobFinished, self._on_metadata)
+        bus.unsubscribe(MetadataJobFailed, self._on_metadata)
 
     def _on_added(self, event: QueueItemsAdded) -> None:
         self.itemsAdded.emit(event.items)
@@ -98,3 +111,9 @@ class EventBridge(QObject):
 
     def _on_idle(self, event: QueueIdle) -> None:
         self.idle.emit()
+
+    def _on_series_changed(self, event: SeriesChanged) -> None:
+        self.seriesChanged.emit(event.series_id)
+
+    def _on_metadata(self, event: MetadataJobFinished | MetadataJobFailed) -> None:
+        self.metadataChanged.emit(event)

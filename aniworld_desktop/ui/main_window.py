@@ -31,33 +31,49 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSplitter,
+    QStackedWidget,
     QTableView,
     QToolBar,
+    QTreeView,
+    QVBoxLayout,
     QWidget,
 )
 
 from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.core.naming import file_name_from_url, video_suffix
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.service import Move
+from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
+from aniworld_desktop.ui.drops import Drop, read_link_file
+from aniworld_desktop.ui.episode_model import EpisodeTreeModel
 from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_speed
+from aniworld_desktop.ui.queue_view import QueueView
+from aniworld_desktop.ui.series_model import SeriesTableModel
+from aniworld_desktop.ui.settings_dialog import SettingsDialog
+from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
+from aniworld_desktop.ui.welcome import WelcomePanel
 
 if TYPE_CHECKING:
     from aniworld_desktop.app import Services
     from aniworld_desktop.core.queue import QueueItem
+    from aniworld_desktop.storage.catalog import SeriesRecord
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +82,7 @@ STATE_VERSION = 1  # bump when the toolbar or columns change so old saved layout
 STATUS_REFRESH_MS = 1000
 COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
 MESSAGE_MS = 8000
+LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 
 _DEFAULT_WIDTHS = {
     Column.POSITION: 64,
@@ -104,6 +121,13 @@ _ACTIONS: tuple[_ActionSpec, ...] = (
     _ActionSpec("move_down", "Move &Down", "Ctrl+Down", "go-down", "Download the selection later", view_only=True),
     _ActionSpec("move_top", "Move to &Top", "Ctrl+Home", "go-top", "Download the selection first", view_only=True),
     _ActionSpec("move_bottom", "Move to &Bottom", "Ctrl+End", "go-bottom", "Download the selection last", view_only=True),
+    _ActionSpec("add_series", "Add &Series…", QKeySequence.StandardKey.New, "folder-new", "Follow a series from its feed, after a preview"),
+    _ActionSpec("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, "view-refresh", "Read the selected series' sources again (all when none is selected)"),
+    _ActionSpec("download_missing", "&Download Missing", "Ctrl+D", "go-down", "Queue the missing episodes of the selected series"),
+    _ActionSpec("monitor", "&Monitor", "Ctrl+M", "emblem-important", "Download new episodes of the selected series automatically"),
+    _ActionSpec("open_folder", "&Open Folder", "Ctrl+Shift+O", "folder-open", "Open the selected series' folder"),
+    _ActionSpec("find", "&Find Series", QKeySequence.StandardKey.Find, "edit-find", "Filter the series by title"),
+    _ActionSpec("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences, "preferences-system", "Library, downloads and metadata settings"),
     _ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "application-exit", "Stop the downloads and quit"),
 )  # fmt: skip
 
@@ -145,7 +169,19 @@ class MainWindow(QMainWindow):
         self.model = QueueTableModel(self)
         self.model.attach(self.bridge)
         self.view = self._create_view()
-        self.setCentralWidget(self.view)
+        self.series_model = SeriesTableModel(self)
+        self.series_view = self._create_series_view()
+        self.series_filter = QLineEdit(self)
+        self.series_filter.setObjectName("seriesFilter")
+        self.series_filter.setPlaceholderText("Filter series (Ctrl+F)")
+        self.series_filter.setClearButtonEnabled(True)
+        self.series_filter.textChanged.connect(self.series_model.set_filter)
+        self.episode_model = EpisodeTreeModel(self)
+        self.episode_view = self._create_episode_view()
+        self.welcome = WelcomePanel(self)
+        self.welcome.addFeedRequested.connect(self.add_series_interactively)
+        self.welcome.demoRequested.connect(self.follow_demo)
+        self.setCentralWidget(self._create_layout())
 
         self.commands: dict[str, QAction] = {}
         self._create_actions()
@@ -169,6 +205,19 @@ class MainWindow(QMainWindow):
             signal.connect(self._queue_changed)
         self.bridge.finished.connect(self._on_finished)
         self.bridge.failed.connect(self._on_failed)
+        # Series counts follow the queue and the catalogue; reloaded at most twice a second.
+        self._library_timer = QTimer(self)
+        self._library_timer.setSingleShot(True)
+        self._library_timer.setInterval(LIBRARY_DELAY_MS)
+        self._library_timer.timeout.connect(self.reload_library)
+        for signal in (
+            self.bridge.itemsAdded,
+            self.bridge.itemsRemoved,
+            self.bridge.itemUpdated,
+            self.bridge.seriesChanged,
+            self.bridge.metadataChanged,
+        ):
+            signal.connect(self._library_changed)
 
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
@@ -181,11 +230,12 @@ class MainWindow(QMainWindow):
 
         self._restore_state()
         self.refresh_status()
+        self.reload_library()
 
     # ----------------------------------------------------------------- construction
 
-    def _create_view(self) -> QTableView:
-        view = QTableView(self)
+    def _create_view(self) -> QueueView:
+        view = QueueView(self)
         view.setObjectName("queueView")
         view.setModel(self.model)
         view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
@@ -198,6 +248,8 @@ class MainWindow(QMainWindow):
         view.setShowGrid(False)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._show_context_menu)
+        view.dropped.connect(self._on_drop)
+        view.refused.connect(lambda reason: self.statusBar().showMessage(reason, MESSAGE_MS))
         # The vertical header numbers the rows: the place of each download in the queue.
         rows = view.verticalHeader()
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -212,6 +264,57 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, width)
         header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
         return view
+
+    def _create_series_view(self) -> QTableView:
+        view = QTableView(self)
+        view.setObjectName("seriesView")
+        view.setModel(self.series_model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSortingEnabled(True)  # the model sorts itself (a proxy is too slow at scale)
+        view.setDragEnabled(True)
+        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setStretchLastSection(True)
+        view.selectionModel().selectionChanged.connect(self._series_selected)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._show_series_menu)
+        return view
+
+    def _create_episode_view(self) -> QTreeView:
+        view = QTreeView(self)
+        view.setObjectName("episodeView")
+        view.setModel(self.episode_model)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setDragEnabled(True)  # episodes (or whole seasons) dragged onto the queue
+        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(True)
+        return view
+
+    def _create_layout(self) -> QWidget:
+        series_pane = QWidget(self)
+        box = QVBoxLayout(series_pane)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.series_filter)
+        box.addWidget(self.series_view)
+        self.library_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.library_splitter.setObjectName("librarySplitter")
+        self.library_splitter.addWidget(series_pane)
+        self.library_splitter.addWidget(self.episode_view)
+        self.library_splitter.setStretchFactor(0, 3)
+        self.library_splitter.setStretchFactor(1, 2)
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.library_splitter)
+        self.main_splitter.addWidget(self.view)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self.main_splitter)
+        return self.stack
 
     def _create_actions(self) -> None:
         slots: dict[str, Callable[[], object]] = {
@@ -230,6 +333,13 @@ class MainWindow(QMainWindow):
             "move_down": partial(self.move_selected, Move.DOWN),
             "move_top": partial(self.move_selected, Move.TOP),
             "move_bottom": partial(self.move_selected, Move.BOTTOM),
+            "add_series": self.add_series_interactively,
+            "refresh": self.refresh_selected,
+            "download_missing": self.download_missing_selected,
+            "monitor": self.toggle_monitor,
+            "open_folder": self.open_folder,
+            "find": self._focus_filter,
+            "settings": self.open_settings,
             "quit": self.close,
         }
         for spec in _ACTIONS:
@@ -247,18 +357,29 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slots[spec.name])
             self.commands[spec.name] = action
         self.commands["quit"].setMenuRole(QAction.MenuRole.QuitRole)
+        self.commands["settings"].setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.commands["monitor"].setCheckable(True)
 
     def _create_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.commands["add_series"])
         file_menu.addAction(self.commands["add_url"])
         file_menu.addSeparator()
+        file_menu.addAction(self.commands["settings"])
+        file_menu.addSeparator()
         file_menu.addAction(self.commands["quit"])
+        series_menu = menus.addMenu("&Series")
+        self._add_series_actions(series_menu)
         queue_menu = menus.addMenu("&Queue")
         self._add_queue_actions(queue_menu)
         queue_menu.addSeparator()
         for name in ("pause_all", "resume_all", "retry_failed"):
             queue_menu.addAction(self.commands[name])
+
+    def _add_series_actions(self, menu: QMenu) -> None:
+        for name in ("refresh", "download_missing", "monitor", "open_folder", "find"):
+            menu.addAction(self.commands[name])
 
     def _add_queue_actions(self, menu: QMenu) -> None:
         for name in _SELECTION_ACTIONS:
@@ -272,7 +393,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")  # saveState() needs a name
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.setMovable(False)
-        for name in ("add_url", None, "pause", "resume", "cancel", "retry", "remove", None,
+        for name in ("add_series", "add_url", "refresh", None, "pause", "resume", "cancel", "retry", "remove", None,
                      "pause_all", "resume_all", None, "move_top", "move_up", "move_down",
                      "move_bottom"):  # fmt: skip
             if name is None:
@@ -342,6 +463,10 @@ class MainWindow(QMainWindow):
         )
         self.commands["resume_all"].setEnabled(bool(counts.get(S.PAUSED)))
         self.commands["retry_failed"].setEnabled(bool(counts.get(S.FAILED)))
+        chosen = self.selected_series() if hasattr(self, "series_view") else []
+        for name in ("download_missing", "monitor"):
+            self.commands[name].setEnabled(bool(chosen))
+        self.commands["monitor"].setChecked(bool(chosen) and all(s.monitored for s in chosen))
 
     # ----------------------------------------------------------------- commands
 
@@ -459,6 +584,196 @@ class MainWindow(QMainWindow):
         self._add_queue_actions(menu)
         # popup(), not exec(): exec() would spin a nested loop inside qasync's.
         menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    # ----------------------------------------------------------------- the library
+
+    def _library_changed(self, *args: object) -> None:
+        if not self._library_timer.isActive():
+            self._library_timer.start()
+
+    def reload_library(self) -> None:
+        """Reload the series counts (and the selected series' episodes) from the services."""
+        self.run_task(self._reload_library(), what="Refresh the library")
+
+    async def _reload_library(self) -> None:
+        summaries = await self.services.library.list_series()
+        if self._closing:
+            return
+        if self.series_model.total_count() == 0:
+            self.series_model.load(summaries)
+        else:
+            self.series_model.update_summaries(summaries)
+        empty = not summaries and self.model.rowCount() == 0
+        self.stack.setCurrentWidget(self.welcome if empty else self.main_splitter)
+        await self._load_episodes()
+        self.update_actions()
+
+    def selected_series(self) -> list[SeriesRecord]:
+        rows = sorted({index.row() for index in self.series_view.selectionModel().selectedRows()})
+        return [self.series_model.summary(row).series for row in rows]
+
+    def _series_selected(self, *args: object) -> None:
+        self.run_task(self._load_episodes(), what="Show episodes")
+        self.update_actions()
+
+    async def _load_episodes(self) -> None:
+        selected = self.selected_series()
+        states = await self.services.library.episode_states(selected[0]) if selected else []
+        if not self._closing:
+            self.episode_model.load(states)
+            self.episode_view.expandAll()
+
+    def _focus_filter(self) -> None:
+        self.stack.setCurrentWidget(self.main_splitter)
+        self.series_filter.setFocus()
+        self.series_filter.selectAll()
+
+    def add_series_interactively(self, url: str = "") -> None:
+        """Ask for a feed link, preview what it holds, add it when the user says so."""
+        self.run_task(self._ask_series(url if isinstance(url, str) else ""), what="Add series")
+
+    async def _ask_series(self, url: str) -> None:
+        dialog = AddSeriesDialog(self.services.library.preview_url, self, url)
+        try:
+            result = await run_dialog(dialog)
+            chosen = dialog.url()
+        finally:
+            dialog.deleteLater()
+        if result == AddSeriesDialog.DialogCode.Accepted:
+            await self.add_url(chosen)
+
+    def follow_demo(self) -> None:
+        """Follow the demo series (served by the app itself) and queue their episodes."""
+        self.run_task(self._follow_demo(), what="Try the demo")
+
+    async def _follow_demo(self) -> None:
+        from aniworld_desktop.app import follow_demo_series
+
+        await follow_demo_series(self.services.library, self.services.registry)
+        queued = await self.services.library.queue_missing()
+        self.statusBar().showMessage(
+            f"Following the demo series; {len(queued.added)} episode(s) queued.", MESSAGE_MS
+        )
+        self.reload_library()
+
+    def refresh_selected(self) -> None:
+        """Refresh the selected series, or every monitored one when none is selected."""
+        self.run_task(self._refresh(self.selected_series()), what="Refresh")
+
+    async def _refresh(self, chosen: list[SeriesRecord]) -> None:
+        library = self.services.library
+        self.statusBar().showMessage("Refreshing…")
+        results = [await library.refresh(s) for s in chosen] or await library.refresh_monitored()
+        failed = [r for r in results if r.error]
+        changed = sum(1 for r in results if r.changed)
+        message = f"Refreshed {len(results)} series, {changed} changed"
+        if failed:
+            message += f"; {failed[0].series.title} failed: {failed[0].error}"
+        self.statusBar().showMessage(message + ".", MESSAGE_MS)
+        self.reload_library()
+
+    def download_missing_selected(self) -> None:
+        """Queue the missing episodes of the selected series."""
+        chosen = self.selected_series()
+        if chosen:
+            self.run_task(self._queue_series([s.id for s in chosen]), what="Download missing")
+
+    async def _queue_series(self, series_ids: list[int]) -> None:
+        added = 0
+        for series_id in series_ids:
+            result = await self.services.library.queue_missing(series_id, monitored_only=False)
+            added += len(result.added)
+        self.statusBar().showMessage(f"Queued {added} missing episode(s).", MESSAGE_MS)
+
+    def toggle_monitor(self) -> None:
+        """Monitor the selected series, or stop monitoring them."""
+        chosen = self.selected_series()
+        if chosen:
+            wanted = not all(s.monitored for s in chosen)
+            self.run_task(self._set_monitored(chosen, wanted), what="Monitor")
+
+    async def _set_monitored(self, chosen: list[SeriesRecord], monitored: bool) -> None:
+        for series in chosen:
+            await self.services.library.set_monitored(series, monitored)
+
+    def open_folder(self) -> None:
+        """Open the selected series' folder (or the library) in the file manager."""
+        chosen = self.selected_series()
+        folder = (
+            self.services.library_dir / chosen[0].folder if chosen else self.services.library_dir
+        )
+        if not folder.is_dir():
+            self.statusBar().showMessage(f"{folder} does not exist yet.", MESSAGE_MS)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def open_settings(self) -> None:
+        """Open the settings; saved ones apply from the next start (the status bar says so)."""
+        self.run_task(self._open_settings(), what="Settings")
+
+    async def _open_settings(self) -> None:
+        from aniworld_desktop.metadata.credentials import load_token
+
+        paths, settings = self.services.paths, self.services.settings
+        token = await asyncio.to_thread(load_token, settings)  # a keyring may block
+        dialog = SettingsDialog(settings, paths, self, token=token)
+        try:
+            if await run_dialog(dialog) != SettingsDialog.DialogCode.Accepted:
+                return
+            await asyncio.to_thread(save_settings_dialog, dialog)
+        finally:
+            dialog.deleteLater()
+        self.statusBar().showMessage("Settings saved; they apply from the next start.", MESSAGE_MS)
+
+    def _show_series_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._add_series_actions(menu)
+        menu.popup(self.series_view.viewport().mapToGlobal(pos))
+
+    # ----------------------------------------------------------------- drops
+
+    def _on_drop(self, drop: Drop, before: int | None) -> None:
+        """Schedule what a drop on the queue asks for; the handler itself does no work."""
+        if drop.kind == "queue":
+            self.run_task(self.services.downloads.move_before(drop.ids, before), what="Move")
+        elif drop.kind == "episodes":
+            self.run_task(self._queue_episodes(drop.ids), what="Queue episodes")
+        elif drop.kind == "series":
+            self.run_task(self._queue_series(drop.ids), what="Queue series")
+        else:
+            self.run_task(self._add_links(drop.urls, drop.files), what="Add links")
+
+    async def _queue_episodes(self, episode_ids: list[int]) -> None:
+        result = await self.services.library.queue_episodes(episode_ids)
+        message = f"Queued {len(result.added)} episode(s)"
+        if result.duplicates:
+            message += f"; {len(result.duplicates)} already in the queue"
+        self.statusBar().showMessage(message + ".", MESSAGE_MS)
+
+    async def _add_links(self, urls: list[str], files: list[Path]) -> None:
+        links = list(urls)
+        for file in files:
+            links += await asyncio.to_thread(read_link_file, file)
+        media = [u for u in links if video_suffix(file_name_from_url(u), default="")]
+        feeds = [u for u in links if u not in media]
+        queued = 0
+        for url in media:
+            result = await self.services.library.add_url(url)
+            queued += len(result.queued.added) if result.queued else 0
+        for url in feeds:
+            provider, info = await self.services.library.preview_url(url)
+            regular = sum(1 for e in info.episodes if e.kind.value == "full")
+            if await confirm(
+                self,
+                "Follow series",
+                f"Follow {info.title} from {provider}? The feed lists {regular} episode(s).",
+                "Follow",
+                object_name="confirmFollow",
+            ):
+                await self.add_url(url)
+        if media:
+            self.statusBar().showMessage(f"Queued {queued} dropped link(s).", MESSAGE_MS)
 
     # ----------------------------------------------------------------- status
 

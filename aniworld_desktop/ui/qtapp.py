@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -24,6 +26,7 @@ from aniworld_desktop.cli import EXIT_OK, EXIT_USAGE
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.ui.main_window import MainWindow
+from aniworld_desktop.ui.single_instance import SingleInstance, instance_key
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,12 @@ ORGANISATION = "aniworld-desktop"
 
 
 def run_window(
-    paths: ProfilePaths, settings: Settings, *, minimized: bool = False, demo: bool = False
+    paths: ProfilePaths,
+    settings: Settings,
+    *,
+    minimized: bool = False,
+    demo: bool = False,
+    links: Sequence[str] = (),
 ) -> int:
     """Show the window until the user quits; return the process exit code.
 
@@ -41,6 +49,7 @@ def run_window(
         settings: The settings in force.
         minimized: Start iconified instead of in front.
         demo: Follow the built-in demo series (``--demo``).
+        links: Links to add once the window is up (``--add URL``).
 
     Returns:
         0 after a normal quit, 2 when the services could not start (the reason is shown).
@@ -54,14 +63,25 @@ def run_window(
     # The quit event ends the app, not the last window: a tray icon will keep it alive later,
     # and closing the window must still run the async shutdown.
     app.setQuitOnLastWindowClosed(False)
+    key = instance_key(paths)
+    instance = SingleInstance(key, app)
+    if not instance.claim():
+        # Blocking is fine here: no event loop runs yet.
+        handed = SingleInstance.hand_over(key, {"args": list(links), "cwd": os.getcwd()})
+        log.info("a window already runs for this profile; handed over: %s", handed)
+        return EXIT_OK
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-            return runner.run(_main(paths, settings, minimized=minimized, demo=demo))
+            return runner.run(
+                _main(paths, settings, instance, minimized=minimized, demo=demo, links=links)
+            )
     except AniworldError as exc:
         # The loop is closed by now, so a modal box cannot re-enter it.
         log.error("cannot start: %s", exc)
         show_startup_error(str(exc))
         return EXIT_USAGE
+    finally:
+        instance.close()
 
 
 def show_startup_error(message: str) -> None:
@@ -69,13 +89,23 @@ def show_startup_error(message: str) -> None:
     QMessageBox.critical(None, APP_NAME, message)
 
 
-async def _main(paths: ProfilePaths, settings: Settings, *, minimized: bool, demo: bool) -> int:
+async def _main(
+    paths: ProfilePaths,
+    settings: Settings,
+    instance: SingleInstance,
+    *,
+    minimized: bool,
+    demo: bool,
+    links: Sequence[str],
+) -> int:
     quit_event = asyncio.Event()
     with _quit_on_signals(quit_event.set):
         async with open_services(paths, settings, demo=demo) as services:
             services.metadata.follow()  # NFO files follow additions and downloads by themselves
             window = MainWindow(services)
             window.quitRequested.connect(quit_event.set)
+            instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
+            _add_links(window, links)
             if minimized:
                 window.showMinimized()
                 log.info("window shown minimized")
@@ -90,6 +120,21 @@ async def _main(paths: ProfilePaths, settings: Settings, *, minimized: bool, dem
                 await window.aclose()
         log.info("services stopped")
     return EXIT_OK
+
+
+def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:
+    """Bring the window to the front and add the links a second launch was given."""
+    log.info("a second launch handed over %d argument(s)", len(message.get("args", [])))
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    args = message.get("args", [])
+    _add_links(window, [a for a in args if isinstance(a, str)] if isinstance(args, list) else [])
+
+
+def _add_links(window: MainWindow, links: Sequence[str]) -> None:
+    for link in links:
+        window.run_task(window.add_url(link), what="Add URL")
 
 
 @contextlib.contextmanager

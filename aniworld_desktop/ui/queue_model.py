@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,6 +22,7 @@ from aniworld_desktop.core.events import DownloadProgress
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.bridge import EventBridge
+from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
 
 log = logging.getLogger(__name__)
@@ -202,6 +204,28 @@ class QueueTableModel(QAbstractTableModel):
         return self._speeds.get(item_id, 0.0)
 
     # ----------------------------------------------------------------- Qt model API
+
+    # ----------------------------------------------------------------- drag and drop
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled  # between rows and below the last one
+
+    def mimeTypes(self) -> list[str]:
+        return [QUEUE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged rows as queue ids, top to bottom (a drop in the queue reorders them)."""
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        return ids_mime(QUEUE_IDS_MIME, [self._items[row].id for row in rows])
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)

@@ -367,3 +367,43 @@ def test_sigterm_shuts_down_cleanly_mid_download(tmp_path: Path) -> None:
         assert bad not in err, err
     log = log_file.read_text(encoding="utf-8")
     assert "shutting down" in log and "services stopped" in log
+
+
+def test_a_second_launch_hands_its_link_to_the_first_and_exits(tmp_path: Path) -> None:
+    """Two real processes: the second gives its --add link to the running window and exits."""
+    profile = tmp_path / "profile"
+    paths = ProfilePaths.for_profile(profile)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONUNBUFFERED": "1"}
+    env = {k: v for k, v in env.items() if not k.startswith("ANIWORLD_")}
+    command = [sys.executable, "-m", "aniworld_desktop", "--profile", str(profile)]
+    first = subprocess.Popen(command, stderr=subprocess.PIPE, env=env, text=True)
+    log_file = paths.log_dir / "aniworld.log"
+    try:
+        deadline = time.monotonic() + 30
+        while not (log_file.exists() and "window shown" in log_file.read_text(encoding="utf-8")):
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline, "the first window did not come up"
+            time.sleep(0.05)
+        second = subprocess.run(
+            [*command, "--add", IDLE_URL.format(4)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert second.returncode == 0, second.stderr
+        deadline = time.monotonic() + 15
+        while "a second launch handed over 1 argument(s)" not in log_file.read_text(
+            encoding="utf-8"
+        ):
+            assert time.monotonic() < deadline, "the first window never heard of the second launch"
+            time.sleep(0.05)
+        deadline = time.monotonic() + 15
+        while "added Show from direct" not in log_file.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the handed-over link was not added"
+            time.sleep(0.05)
+    finally:
+        first.send_signal(signal.SIGTERM)
+        _out, err = first.communicate(timeout=10)
+    assert first.returncode == 0, err
+    assert log_file.read_text(encoding="utf-8").count("window shown") == 1  # only one window

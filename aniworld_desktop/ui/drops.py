@@ -1,0 +1,112 @@
+"""What a drop onto the queue means, read from its MIME data alone.
+
+Drop handlers only read the data and schedule the work (as Picard's item views do): reading a
+dropped text file or asking a server what a URL is happens later, in a task, never in the event
+handler.
+
+Accepted:
+- episodes dragged from the episode list (``application/x-aniworld-episode-ids``): queue them;
+- queue rows dragged within the queue (``application/x-aniworld-queue-ids``): reorder;
+- series dragged from the series table (``application/x-aniworld-series-ids``): queue what is
+  missing in them;
+- links from outside (``text/uri-list`` or plain text, one per line): a feed is followed after a
+  confirmation, a media link is queued; a dropped ``.txt`` file is read for links.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QMimeData
+
+from aniworld_desktop.ui.episode_model import EPISODE_IDS_MIME, episode_ids_from_mime
+
+QUEUE_IDS_MIME = "application/x-aniworld-queue-ids"
+SERIES_IDS_MIME = "application/x-aniworld-series-ids"
+MAX_TEXT_FILE = 1 << 20  # a list of links, not a novel
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    """A drop, understood.
+
+    Attributes:
+        kind: ``episodes``, ``queue``, ``series`` or ``links``.
+        ids: Episode, queue item or series ids.
+        urls: http(s) links.
+        files: Local text files to read links from.
+    """
+
+    kind: str
+    ids: list[int] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def ids_mime(kind: str, ids: list[int]) -> QMimeData:
+    """MIME data carrying ids of ``kind`` (one of the ``*_IDS_MIME`` types)."""
+    mime = QMimeData()
+    mime.setData(kind, QByteArray(json.dumps(ids).encode("utf-8")))
+    return mime
+
+
+def _ids(mime: QMimeData, kind: str) -> list[int]:
+    try:
+        ids = json.loads(bytes(mime.data(kind).data()).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+
+
+def read_drop(mime: QMimeData) -> Drop | str:
+    """The drop's meaning, or a sentence saying why it is refused (for the status bar)."""
+    if mime.hasFormat(QUEUE_IDS_MIME):
+        ids = _ids(mime, QUEUE_IDS_MIME)
+        return Drop("queue", ids) if ids else "Those rows cannot be moved."
+    if mime.hasFormat(EPISODE_IDS_MIME):
+        ids = episode_ids_from_mime(mime)
+        return Drop("episodes", ids) if ids else "Nothing to queue in that drop."
+    if mime.hasFormat(SERIES_IDS_MIME):
+        ids = _ids(mime, SERIES_IDS_MIME)
+        return Drop("series", ids) if ids else "Nothing to queue in that drop."
+    urls: list[str] = []
+    files: list[Path] = []
+    if mime.hasUrls():
+        for url in mime.urls():
+            if url.isLocalFile():
+                path = Path(url.toLocalFile())
+                if path.suffix.lower() == ".txt":
+                    files.append(path)
+                else:
+                    return f"{path.name} is not a list of links (.txt)."
+            elif url.scheme().lower() in ("http", "https"):
+                urls.append(url.toString())
+            else:
+                return f"Only http and https links can be added ({url.scheme() or 'no'} scheme)."
+    elif mime.hasText():
+        urls = links_in(mime.text())
+        if not urls:
+            return "The dropped text holds no http or https link."
+    if not urls and not files:
+        return "That cannot be dropped on the queue."
+    return Drop("links", urls=urls, files=files)
+
+
+def links_in(text: str) -> list[str]:
+    """The http(s) links in a text, in order, each once."""
+    return list(dict.fromkeys(m.group(0).rstrip(".,;)>\"'") for m in _URL.finditer(text)))
+
+
+def read_link_file(path: Path) -> list[str]:
+    """The links in a dropped text file (blocking: run it in a thread)."""
+    with path.open("rb") as file:
+        data = file.read(MAX_TEXT_FILE + 1)
+    if len(data) > MAX_TEXT_FILE:
+        raise ValueError(f"{path.name} is larger than 1 MiB; it is not a list of links.")
+    return links_in(data.decode("utf-8", errors="replace"))

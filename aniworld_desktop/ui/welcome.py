@@ -1,0 +1,43 @@
+"""The first-run panel: an empty library offers to add a feed or to try the demo catalogue.
+
+Signals:
+    addFeedRequested(): "Add a feed…" was clicked.
+    demoRequested(): "Try the demo catalogue" was clicked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class WelcomePanel(QWidget):
+    """Shown instead of the tables while nothing is followed and nothing is queued."""
+
+    addFeedRequested = Signal()
+    demoRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomePanel")
+        title = QLabel("<h2>Welcome to Aniworld Desktop</h2>", self)
+        text = QLabel(
+            "Follow a series from its feed, and the missing episodes download by themselves, "
+            "named and described for Kodi and Jellyfin.<br><br>"
+            "No feed at hand? The demo catalogue is served by the app itself: no network and "
+            "no account needed.",
+            self,
+        )
+        text.setWordWrap(True)
+        text.setMaximumWidth(520)
+        self.add_button = QPushButton("Add a &feed…", self)
+        self.add_button.setObjectName("welcomeAddFeed")
+        self.demo_button = QPushButton("Try the &demo catalogue", self)
+        self.demo_button.setObjectName("welcomeDemo")
+        self.add_button.clicked.connect(self.addFeedRequested)
+        self.demo_button.clicked.connect(self.demoRequested)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (title, text, self.add_button, self.demo_button):
+            layout.addWidget(widget, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
