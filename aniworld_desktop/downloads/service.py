@@ -161,6 +161,7 @@ class DownloadService:
         self._started = False
         self._stopping = False
         self._hold = 0  # while > 0, no new download starts (a state change is being applied)
+        self._writes: set[asyncio.Future[None]] = set()  # database writes under way
         self._idle = asyncio.Event()
         self._idle.set()
         self.failed_in_session = 0
@@ -204,6 +205,7 @@ class DownloadService:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._drain_writes()
         interrupted = [
             self._items[i].with_changes(status=S.PENDING)
             for i in list(self._items)
@@ -448,6 +450,7 @@ class DownloadService:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._drain_writes()  # a stopped worker's last write lands before the new state
 
     def _forget_active(self, item: QueueItem) -> None:
         if self._pending_by_episode.get(item.key) == item.id:
@@ -567,9 +570,30 @@ class DownloadService:
             item.status.check_transition(status)
         item = item.with_changes(**changes)
         self._items[item_id] = item
-        await self._repo.save([item])
+        await self._write(self._repo.save([item]))
         self._bus.publish(QueueItemUpdated(item))
         return item
+
+    async def _write(self, write: Awaitable[None]) -> None:
+        """Run a database write that a cancellation (pause, cancel, quit) cannot cut in half.
+
+        A transaction torn by a cancel left aiosqlite connections half closed, and the loop's
+        shutdown waited for them forever. The write finishes in its own task; whoever cancels
+        waits for it (``_drain_writes``) before writing the item's next state.
+        """
+        task = asyncio.ensure_future(write)
+        self._writes.add(task)
+        task.add_done_callback(self._write_done)
+        await asyncio.shield(task)
+
+    def _write_done(self, task: asyncio.Future[None]) -> None:
+        self._writes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("saving the queue failed: %s", task.exception())
+
+    async def _drain_writes(self) -> None:
+        while self._writes:
+            await asyncio.gather(*list(self._writes), return_exceptions=True)
 
     def _on_progress(self, item_id: int, done: int, total: int | None) -> None:
         item = self._items.get(item_id)
@@ -593,7 +617,8 @@ class DownloadService:
         if now - speed.last_saved >= PROGRESS_SAVE_INTERVAL:
             speed.last_saved = now
             task = asyncio.ensure_future(self._repo.save_progress(item_id, done, total))
-            task.add_done_callback(_log_failure)
+            self._writes.add(task)
+            task.add_done_callback(self._write_done)
 
     def speed(self, item_id: int) -> float:
         """Current speed of a running item in bytes per second (0 when not running)."""
@@ -619,8 +644,3 @@ def _host(url: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _log_failure(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.warning("saving progress failed: %s", task.exception())

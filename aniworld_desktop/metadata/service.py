@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,7 +356,11 @@ class MetadataService:
         self._resolve = resolve
         self._limiter = limiter or default_limiter()
         self._slots = asyncio.Semaphore(concurrency)
-        self._scheduled: dict[int, asyncio.Task[None]] = {}
+        self._scheduled: dict[int, asyncio.Task[None]] = {}  # waiting out their delay
+        self._tasks: set[asyncio.Future[None]] = set()  # every scheduled job, waiting or running
+        self._running_jobs: weakref.WeakKeyDictionary[asyncio.Future[None], bool] = (
+            weakref.WeakKeyDictionary()
+        )
         self.debounce = SCHEDULE_DELAY
 
     def follow(self) -> None:
@@ -378,6 +383,8 @@ class MetadataService:
             return
         task = asyncio.ensure_future(self._later(series_id))
         self._scheduled[series_id] = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         task.add_done_callback(lambda done: self._forget(series_id, done))
 
     def _forget(self, series_id: int, task: asyncio.Future[None]) -> None:
@@ -386,6 +393,9 @@ class MetadataService:
 
     async def _later(self, series_id: int) -> None:
         await asyncio.sleep(self.debounce)
+        task = asyncio.current_task()
+        if task is not None:
+            self._running_jobs[task] = True
         # Changes from now on need a job of their own: this one may already have read them.
         if self._scheduled.get(series_id) is asyncio.current_task():
             del self._scheduled[series_id]
@@ -393,9 +403,12 @@ class MetadataService:
 
     async def aclose(self) -> None:
         """Cancel scheduled jobs (at shutdown); running ones end inside their ``async with``."""
-        tasks = list(self._scheduled.values())
+        tasks = list(self._tasks)
         for task in tasks:
-            task.cancel()
+            if not self._running_jobs.get(task):
+                task.cancel()  # still waiting out its delay: nothing half done
+        # A job already writing files and the database finishes, or it would leave a torn
+        # transaction behind (and the shutdown waiting for it).
         await asyncio.gather(*tasks, return_exceptions=True)
 
     def nfo_service(self, session: aiohttp.ClientSession | None = None) -> NFOService:

@@ -82,6 +82,7 @@ STATE_VERSION = 1  # bump when the toolbar or columns change so old saved layout
 STATUS_REFRESH_MS = 1000
 COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
 MESSAGE_MS = 8000
+CLOSE_GRACE = 2.0  # seconds the window's own tasks get to finish when it closes
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 
 _DEFAULT_WIDTHS = {
@@ -827,9 +828,13 @@ class MainWindow(QMainWindow):
         self._counts_timer.stop()
         self.model.progress_timer.stop()
         tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            # Service calls get a moment to finish: one cancelled in the middle of a database
+            # query leaves its connection half closed, and the shutdown would wait for it.
+            _done, pending = await asyncio.wait(tasks, timeout=CLOSE_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         for box in self.findChildren(QMessageBox):
             box.close()
 

@@ -352,3 +352,37 @@ async def test_move_before_is_what_a_drag_does(harness, selected, before, expect
     assert [by_id[i.id] for i in service.items()] == expected
     stored = sorted(harness.repo.rows.values(), key=lambda i: i.position)
     assert [by_id[i.id] for i in stored] == expected
+
+
+async def test_a_write_under_way_is_not_cut_by_a_pause(tmp_path):
+    """Pausing while the worker saves "downloading" waits for that write, then writes "paused"."""
+
+    class SlowRepository(MemoryQueueRepository):
+        def __init__(self):
+            super().__init__()
+            self.release = asyncio.Event()
+            self.slow = False
+            self.log: list[str] = []
+
+        async def save(self, items):
+            if self.slow and any(i.status is S.DOWNLOADING for i in items):
+                self.slow = False
+                await self.release.wait()  # the pause arrives right now
+            self.log.extend(i.status.value for i in items)
+            await super().save(items)
+
+    h = Harness(tmp_path)
+    h.repo = SlowRepository()
+    h.service = h.make_service(tmp_path)
+    h.downloader.gates["http://h/1/1/1.mp4"] = asyncio.Event()
+    await h.service.start()
+    h.repo.slow = True
+    (item,) = (await h.service.add_to_queue(make_requests(1))).added
+    await asyncio.sleep(0.01)  # the worker is inside its "downloading" write
+    pause = asyncio.ensure_future(h.service.pause([item.id]))
+    await asyncio.sleep(0.01)
+    assert not pause.done()  # waiting for the write under way
+    h.repo.release.set()
+    await asyncio.wait_for(pause, 5)
+    assert h.repo.log[-2:] == ["downloading", "paused"]
+    assert h.repo.rows[item.id].status is S.PAUSED
