@@ -214,11 +214,14 @@ class MainWindow(QMainWindow):
         for signal in (
             self.bridge.itemsAdded,
             self.bridge.itemsRemoved,
-            self.bridge.itemUpdated,
             self.bridge.seriesChanged,
             self.bridge.metadataChanged,
         ):
             signal.connect(self._library_changed)
+        # Of the many updates of a running download, only its end changes a series' counts.
+        self.bridge.itemUpdated.connect(self._item_updated)
+        self._reloading: asyncio.Task[None] | None = None
+        self._reload_again = False
 
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
@@ -588,13 +591,30 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- the library
 
+    def _item_updated(self, item: QueueItem) -> None:
+        if item.status.is_final():
+            self._library_changed()
+
     def _library_changed(self, *args: object) -> None:
         if not self._library_timer.isActive():
             self._library_timer.start()
 
     def reload_library(self) -> None:
-        """Reload the series counts (and the selected series' episodes) from the services."""
-        self.run_task(self._reload_library(), what="Refresh the library")
+        """Reload the series counts (and the selected series' episodes) from the services.
+
+        One reload at a time: a request during one makes one more afterwards, never a pile.
+        """
+        if self._reloading is not None and not self._reloading.done():
+            self._reload_again = True
+            return
+        self._reloading = self.run_task(self._reload_library(), what="Refresh the library")
+        if self._reloading is not None:
+            self._reloading.add_done_callback(self._reload_done)
+
+    def _reload_done(self, _task: asyncio.Task[None]) -> None:
+        if self._reload_again and not self._closing:
+            self._reload_again = False
+            self._library_changed()
 
     async def _reload_library(self) -> None:
         summaries = await self.services.library.list_series()
