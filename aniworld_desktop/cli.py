@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("path", type=Path)
     scan.add_argument("--json", action="store_true", help="print JSON")
 
+    importing = commands.add_parser(
+        "import", help="propose series from the library's sub-folders (renames nothing)"
+    )
+    importing.add_argument("--json", action="store_true", help="print JSON")
+
     organize = commands.add_parser(
         "organize", help="show (and with --apply, do) the renames to the naming convention"
     )
@@ -235,6 +240,38 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _cmd_import(services: Services, args: argparse.Namespace) -> int:
+    proposals = await services.library.propose_import()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "folder": p.folder,
+                    "title": p.title,
+                    "year": p.year,
+                    "video_files": p.video_files,
+                    "recognised": p.recognised,
+                }
+                for p in proposals
+            ]
+        )
+        return EXIT_OK
+    if not proposals:
+        print("Every sub-folder of the library with videos belongs to a followed series.")
+        return EXIT_OK
+    for p in proposals:
+        year = f" ({p.year})" if p.year else ""
+        print(
+            f"{p.folder}: {p.title}{year}, {p.video_files} video file(s), "
+            f"{p.recognised} recognised as episodes"
+        )
+    print(
+        "Follow one with: aniworld-desktop add FEED-URL  (its folder is kept as it is; "
+        "nothing is renamed unless you run organize)"
+    )
+    return EXIT_OK
+
+
 async def _cmd_organize(services: Services, args: argparse.Namespace) -> int:
     library = services.library
     plan = await library.plan_organize(await library.find_series(args.series))
@@ -388,6 +425,8 @@ async def run_command(args: argparse.Namespace, paths: ProfilePaths, settings: S
             return await _cmd_tmdb_test(services)
         if args.command == "organize":
             return await _cmd_organize(services, args)
+        if args.command == "import":
+            return await _cmd_import(services, args)
         if args.command == "queue":
             _print_queue(services, args.json)
             return EXIT_OK

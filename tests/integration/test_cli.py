@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aniworld_desktop import __version__
 from tests.integration.cli import cli, queue_json
 
@@ -82,3 +84,26 @@ def test_direct_downloads_without_marker_are_numbered_in_order(profile):
         ("Direct downloads", 1, 1, "first"),
         ("Direct downloads", 1, 2, "second"),
     ]
+
+
+def test_import_proposes_series_from_sub_folders_and_renames_nothing(profile):
+    library = profile / "library"
+    show = library / "Harbor Lights (2019)" / "Season 1"
+    show.mkdir(parents=True)
+    (show / "harbor.lights.s01e01.mkv").write_bytes(b"x")
+    (show / "notes.txt").write_text("not a video")
+    (library / "Empty Folder").mkdir()
+    proc = cli(profile, "import", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [
+        {
+            "folder": "Harbor Lights (2019)",
+            "title": "Harbor Lights",
+            "year": 2019,
+            "video_files": 1,
+            "recognised": 1,
+        }
+    ]
+    assert (show / "harbor.lights.s01e01.mkv").exists()
+    text = cli(profile, "import").stdout
+    assert "Harbor Lights (2019): Harbor Lights (2019), 1 video file(s), 1 recognised" in text
