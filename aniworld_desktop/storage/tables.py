@@ -102,6 +102,8 @@ class QueueRow(Base):
             sqlite_where=text(ACTIVE_SQL),
         ),
         Index("ix_download_queue_status_position", "status", "position"),
+        # For every status: "is this episode queued?" must not scan the queue (migration 0004).
+        Index("ix_download_queue_episode_id", "episode_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
