@@ -122,3 +122,23 @@ async def test_upsert_episodes_updates_by_season_and_number(database):
     assert again.id == first.id and again.title == "b"
     assert await catalog.next_episode_number(series.id, 1) == 2
     assert await catalog.next_episode_number(series.id, 2) == 1
+
+
+async def test_queue_lookups_per_episode_use_an_index(database):
+    """The counts and the missing list ask "is this episode queued?" once per episode; without
+    an index on the queue's episode column that is a full queue scan each time (100k x 100k)."""
+    from datetime import date
+
+    from sqlalchemy import select
+    from sqlalchemy.dialects import sqlite
+
+    from aniworld_desktop.storage.catalog import _missing_clause
+    from aniworld_desktop.storage.tables import episode_table
+
+    query = select(episode_table.c.id).where(_missing_clause(date(2026, 1, 1)))
+    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    async with database.connect() as conn:
+        plan = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)
+        details = " ".join(str(row[-1]) for row in plan)
+    # Searched by episode, not by status (a status index still visits every queued row).
+    assert "SEARCH download_queue USING" in details and "(episode_id=?" in details, details
