@@ -23,13 +23,13 @@ from typing import BinaryIO
 import aiohttp
 import yarl
 
+from aniworld_desktop.core.retry_after import parse_retry_after
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
     DownloadError,
     LibraryWriteError,
     PermanentDownloadError,
     TransientDownloadError,
-    parse_retry_after,
 )
 from aniworld_desktop.downloads.throttle import SpeedLimiter
 from aniworld_desktop.durable import fsync_folder

@@ -36,6 +36,7 @@ from aniworld_desktop.providers.base import (
     EpisodeKind,
     Provider,
     ProviderError,
+    ResolvedDownload,
     SeriesInfo,
     Validators,
     check_url,
@@ -443,27 +444,26 @@ class LibraryService:
 
     async def download_request(self, item: QueueItem, destination: Path) -> DownloadRequest:
         """Resolve a queue item's stored reference into a request (DownloadService's resolver)."""
-        url = item.url
-        if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
-            return DownloadRequest(url=url, destination=destination, expected_size=item.bytes_total)
-        for provider in self._registry.providers():
-            if provider.can_handle(url):
-                resolved = await provider.resolve(url, self._session)
-                return DownloadRequest(
-                    url=resolved.url,
-                    destination=destination,
-                    headers=dict(resolved.headers),
-                    expected_size=resolved.expected_size or item.bytes_total,
-                )
-        raise ProviderError(f"No provider can fetch {url}.")
+        resolved = await self._resolve(item.url)
+        return DownloadRequest(
+            url=resolved.url,
+            destination=destination,
+            headers=dict(resolved.headers),
+            expected_size=resolved.expected_size or item.bytes_total,
+        )
 
     async def resolve_reference(self, url: str) -> str:
         """An http(s) URL for a stored reference (``demo:.../poster.jpg``); URLs pass through."""
+        return (await self._resolve(url)).url
+
+    async def _resolve(self, url: str) -> ResolvedDownload:
+        """Where a stored reference's bytes are now: an http(s) URL as it is, a provider's own
+        reference (``demo:...``) through that provider."""
         if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
-            return url
+            return ResolvedDownload(url)
         for provider in self._registry.providers():
             if provider.can_handle(url):
-                return (await provider.resolve(url, self._session)).url
+                return await provider.resolve(url, self._session)
         raise ProviderError(f"No provider can fetch {url}.")
 
     # ------------------------------------------------------------------ the files on disk

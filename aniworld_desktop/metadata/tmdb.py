@@ -35,7 +35,7 @@ import yarl
 
 from aniworld_desktop import __version__
 from aniworld_desktop.config import TMDB_API_URL
-from aniworld_desktop.downloads.errors import parse_retry_after
+from aniworld_desktop.core.retry_after import parse_retry_after
 from aniworld_desktop.metadata.errors import (
     MetadataError,
     TMDBAuthError,

@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from aniworld_desktop.core.retry_after import parse_retry_after
 from aniworld_desktop.downloads import engine as engine_module
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest, DownloadResult
 from aniworld_desktop.downloads.errors import (
@@ -30,7 +31,6 @@ from aniworld_desktop.downloads.errors import (
     LibraryWriteError,
     PermanentDownloadError,
     TransientDownloadError,
-    parse_retry_after,
 )
 from aniworld_desktop.downloads.throttle import SpeedLimiter
 from tests.fault_server import FaultServer, make_payload
