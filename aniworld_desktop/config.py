@@ -96,6 +96,24 @@ def _parse_seconds(low: float, high: float) -> Callable[[Any], float]:
     return parse
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError
+
+
+_parse_bool.expects = "on or off (true/false, 1/0, yes/no)"  # type: ignore[attr-defined]
+
+
 def parse_size(value: Any) -> int:
     """Bytes from ``1073741824``, ``"500M"``, ``"1 GiB"`` or ``"2g"``."""
     if isinstance(value, bool):
@@ -206,6 +224,19 @@ class Settings:
     metadata_language: str = _setting("en-US", _parse_text, "language of titles and plots")
     artwork_size: str = _setting("w500", _parse_choice("w500", "w780", "original"), "image size")
     artwork: str = _setting(",".join(ARTWORK_KINDS), _parse_artwork, "images to write")
+    auto_download: bool = _setting(True, _parse_bool, "queue missing episodes by itself")
+    auto_download_interval: float = _setting(
+        3600.0, _parse_seconds(1, 7 * 86400), "seconds between automatic runs"
+    )
+    auto_download_cooldown: float = _setting(
+        300.0, _parse_seconds(0, 86400), "seconds before another automatic run may start"
+    )
+    notify_auto_download: bool = _setting(True, _parse_bool, "notify when episodes are queued")
+    notify_finished: bool = _setting(True, _parse_bool, "notify when downloads finish")
+    notify_failed: bool = _setting(True, _parse_bool, "notify when downloads fail")
+    close_to_tray: bool = _setting(
+        True, _parse_bool, "closing the window keeps the app in the tray"
+    )
 
     @staticmethod
     def names() -> list[str]:

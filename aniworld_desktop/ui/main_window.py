@@ -27,9 +27,12 @@ status bar and a non-blocking message box, never as a traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import shutil
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +41,8 @@ from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, QUrl, Sign
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -63,7 +68,8 @@ from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
 from aniworld_desktop.ui.drops import Drop, read_link_file
 from aniworld_desktop.ui.episode_model import EpisodeTreeModel
-from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_speed
+from aniworld_desktop.ui.progress import TaskProgress
+from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_size, format_speed
 from aniworld_desktop.ui.queue_view import QueueView
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
@@ -84,6 +90,27 @@ COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue chang
 MESSAGE_MS = 8000
 CLOSE_GRACE = 2.0  # seconds the window's own tasks get to finish when it closes
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
+DISK_REFRESH_MS = 30_000
+LOW_DISK_COLOUR = "#d64040"
+
+
+def _app() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
+def free_space(folder: Path) -> int | None:
+    """Free bytes on the disk that holds ``folder`` (or its nearest existing parent)."""
+    for candidate in (folder, *folder.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+    return None
+
 
 _DEFAULT_WIDTHS = {
     Column.POSITION: 64,
@@ -127,6 +154,10 @@ _ACTIONS: tuple[_ActionSpec, ...] = (
     _ActionSpec("download_missing", "&Download Missing", "Ctrl+D", "go-down", "Queue the missing episodes of the selected series"),
     _ActionSpec("monitor", "&Monitor", "Ctrl+M", "emblem-important", "Download new episodes of the selected series automatically"),
     _ActionSpec("open_folder", "&Open Folder", "Ctrl+Shift+O", "folder-open", "Open the selected series' folder"),
+    _ActionSpec("play", "&Play", "Ctrl+Return", "media-playback-start", "Play the selected episode or finished download"),
+    _ActionSpec("tmdb_match", "Set TMDB &Match…", "Ctrl+Shift+M", "tag", "Choose which TMDB series the metadata comes from"),
+    _ActionSpec("scan", "Re&scan Library", "Shift+F5", "view-refresh", "Look for episode files in the library folder again"),
+    _ActionSpec("activity", "&Activity", "Ctrl+Shift+L", "view-list-text", "Show or hide the activity log"),
     _ActionSpec("find", "&Find Series", QKeySequence.StandardKey.Find, "edit-find", "Filter the series by title"),
     _ActionSpec("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences, "preferences-system", "Library, downloads and metadata settings"),
     _ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "application-exit", "Stop the downloads and quit"),
@@ -183,6 +214,7 @@ class MainWindow(QMainWindow):
         self.welcome.addFeedRequested.connect(self.add_series_interactively)
         self.welcome.demoRequested.connect(self.follow_demo)
         self.setCentralWidget(self._create_layout())
+        self.activity_dock = self._create_activity_dock()
 
         self.commands: dict[str, QAction] = {}
         self._create_actions()
@@ -231,10 +263,18 @@ class MainWindow(QMainWindow):
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self._refresh_speed)
         self._status_timer.start()
+        self._disk_task: asyncio.Task[None] | None = None
+        self._disk_timer = QTimer(self)
+        self._disk_timer.setInterval(DISK_REFRESH_MS)
+        self._disk_timer.timeout.connect(self.refresh_disk)
+        self._disk_timer.start()
+        self._play_view: QAbstractItemView = self.episode_view
+        _app().focusChanged.connect(self._focus_changed)
 
         self._restore_state()
         self.refresh_status()
         self.reload_library()
+        self.refresh_disk()
 
     # ----------------------------------------------------------------- construction
 
@@ -253,6 +293,7 @@ class MainWindow(QMainWindow):
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._show_context_menu)
         view.dropped.connect(self._on_drop)
+        view.doubleClicked.connect(lambda: self._play_activated(self.view))
         view.refused.connect(lambda reason: self.statusBar().showMessage(reason, MESSAGE_MS))
         # The vertical header numbers the rows: the place of each download in the queue.
         rows = view.verticalHeader()
@@ -297,6 +338,7 @@ class MainWindow(QMainWindow):
         view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         view.setUniformRowHeights(True)
         view.setAlternatingRowColors(True)
+        view.doubleClicked.connect(lambda: self._play_activated(self.episode_view))
         return view
 
     def _create_layout(self) -> QWidget:
@@ -320,6 +362,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.main_splitter)
         return self.stack
 
+    def _create_activity_dock(self) -> QDockWidget:
+        dock = QDockWidget("Activity", self)
+        dock.setObjectName("activityDock")  # saveState() needs a name
+        dock.setAllowedAreas(
+            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        return dock
+
     def _create_actions(self) -> None:
         slots: dict[str, Callable[[], object]] = {
             "add_url": self.add_url_interactively,
@@ -342,6 +394,10 @@ class MainWindow(QMainWindow):
             "download_missing": self.download_missing_selected,
             "monitor": self.toggle_monitor,
             "open_folder": self.open_folder,
+            "play": self.play_selected,
+            "tmdb_match": self.set_tmdb_match_interactively,
+            "scan": self.scan_library,
+            "activity": self.toggle_activity,
             "find": self._focus_filter,
             "settings": self.open_settings,
             "quit": self.close,
@@ -363,6 +419,8 @@ class MainWindow(QMainWindow):
         self.commands["quit"].setMenuRole(QAction.MenuRole.QuitRole)
         self.commands["settings"].setMenuRole(QAction.MenuRole.PreferencesRole)
         self.commands["monitor"].setCheckable(True)
+        self.commands["activity"].setCheckable(True)
+        self.activity_dock.visibilityChanged.connect(self.commands["activity"].setChecked)
 
     def _create_menus(self) -> None:
         menus = self.menuBar()
@@ -375,19 +433,25 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.commands["quit"])
         series_menu = menus.addMenu("&Series")
         self._add_series_actions(series_menu)
+        series_menu.addSeparator()
+        series_menu.addAction(self.commands["scan"])
         queue_menu = menus.addMenu("&Queue")
         self._add_queue_actions(queue_menu)
         queue_menu.addSeparator()
         for name in ("pause_all", "resume_all", "retry_failed"):
             queue_menu.addAction(self.commands[name])
+        view_menu = menus.addMenu("&View")
+        view_menu.addAction(self.commands["activity"])
+        view_menu.addAction(self.commands["find"])
 
     def _add_series_actions(self, menu: QMenu) -> None:
-        for name in ("refresh", "download_missing", "monitor", "open_folder", "find"):
+        for name in ("refresh", "download_missing", "monitor", "play", "open_folder", "tmdb_match"):
             menu.addAction(self.commands[name])
 
     def _add_queue_actions(self, menu: QMenu) -> None:
         for name in _SELECTION_ACTIONS:
             menu.addAction(self.commands[name])
+        menu.addAction(self.commands["play"])
         menu.addSeparator()
         for name in _MOVE_ACTIONS:
             menu.addAction(self.commands[name])
@@ -408,12 +472,22 @@ class MainWindow(QMainWindow):
 
     def _create_status_bar(self) -> None:
         bar = self.statusBar()
+        self.progress = TaskProgress(self)
+        self.progress.cancelled.connect(
+            lambda what: bar.showMessage(f"{what}: cancelled.", MESSAGE_MS)
+        )
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("countsLabel")
         self.speed_label = QLabel(self)
         self.speed_label.setObjectName("speedLabel")
-        bar.addPermanentWidget(self.counts_label)
-        bar.addPermanentWidget(self.speed_label)
+        self.disk_label = QLabel(self)
+        self.disk_label.setObjectName("diskLabel")
+        self.auto_label = QLabel(self)
+        self.auto_label.setObjectName("autoLabel")
+        for widget in (self.progress, self.counts_label, self.speed_label, self.disk_label,
+                       self.auto_label):  # fmt: skip
+            bar.addPermanentWidget(widget)
+        self.set_next_auto_download(None)
 
     # ----------------------------------------------------------------- selection
 
@@ -683,15 +757,22 @@ class MainWindow(QMainWindow):
 
     async def _refresh(self, chosen: list[SeriesRecord]) -> None:
         library = self.services.library
-        self.statusBar().showMessage("Refreshing…")
-        results = [await library.refresh(s) for s in chosen] or await library.refresh_monitored()
+        if not chosen:
+            chosen = [s.series for s in await library.list_series() if s.series.monitored]
+        results = []
+        try:
+            async with self.progress.track("Refreshing", total=len(chosen)) as progress:
+                for series in chosen:
+                    progress.next(series.title)
+                    results.append(await library.refresh(series))
+        finally:
+            self.reload_library()
         failed = [r for r in results if r.error]
         changed = sum(1 for r in results if r.changed)
         message = f"Refreshed {len(results)} series, {changed} changed"
         if failed:
             message += f"; {failed[0].series.title} failed: {failed[0].error}"
         self.statusBar().showMessage(message + ".", MESSAGE_MS)
-        self.reload_library()
 
     def download_missing_selected(self) -> None:
         """Queue the missing episodes of the selected series."""
@@ -701,9 +782,11 @@ class MainWindow(QMainWindow):
 
     async def _queue_series(self, series_ids: list[int]) -> None:
         added = 0
-        for series_id in series_ids:
-            result = await self.services.library.queue_missing(series_id, monitored_only=False)
-            added += len(result.added)
+        async with self.progress.track("Queueing missing episodes", total=len(series_ids)) as p:
+            for series_id in series_ids:
+                p.next()
+                result = await self.services.library.queue_missing(series_id, monitored_only=False)
+                added += len(result.added)
         self.statusBar().showMessage(f"Queued {added} missing episode(s).", MESSAGE_MS)
 
     def toggle_monitor(self) -> None:
@@ -727,6 +810,97 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{folder} does not exist yet.", MESSAGE_MS)
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is self.episode_view or new is self.view:
+            self._play_view = new
+
+    def playable_file(self) -> Path | None:
+        """The file Play opens: the chosen episode on disk, or the chosen finished download.
+
+        "Chosen" is the current row of the episode list or the queue, whichever had the focus
+        last.
+        """
+        library = self.services.library_dir
+        if self._play_view is self.view:
+            index = self.view.currentIndex()
+            if index.isValid():
+                item = self.model.item(index.row())
+                if item.status is S.COMPLETED:
+                    return library / item.destination
+            return None
+        state = self.episode_model.episode_state(self.episode_view.currentIndex())
+        if state is not None and state.episode.file_path:
+            return library / state.episode.file_path
+        return None
+
+    def play_selected(self) -> None:
+        """Open the chosen episode file in the desktop's video player."""
+        path = self.playable_file()
+        if path is None:
+            self.statusBar().showMessage(
+                "Choose an episode that is on disk, or a finished download, to play.", MESSAGE_MS
+            )
+            return
+        if not path.is_file():
+            self.statusBar().showMessage(
+                f"{path.name} is not on disk any more; rescan the library (Shift+F5).", MESSAGE_MS
+            )
+            return
+        self.statusBar().showMessage(f"Playing {path.name}.", MESSAGE_MS)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _play_activated(self, view: QAbstractItemView) -> None:
+        self._play_view = view
+        if self.playable_file() is not None:
+            self.play_selected()
+
+    def set_tmdb_match_interactively(self) -> None:
+        """Let the user search TMDB and pick the series the metadata comes from."""
+        chosen = self.selected_series()
+        if chosen:
+            self.run_task(self._tmdb_match(chosen[0]), what="Set TMDB match")
+
+    async def _tmdb_match(self, series: SeriesRecord) -> None:
+        from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
+
+        metadata = self.services.metadata
+        dialog = TmdbMatchDialog(metadata.search, series.title, series.year, series.tmdb_id, self)
+        try:
+            accepted = await run_dialog(dialog) == TmdbMatchDialog.DialogCode.Accepted
+            tmdb_id = dialog.chosen_id()
+        finally:
+            dialog.deleteLater()
+        if not accepted or tmdb_id is None:
+            return
+        await metadata.set_tmdb_id(series, tmdb_id)
+        metadata.schedule(series.id)
+        self.statusBar().showMessage(
+            f"{series.title} now takes its metadata from TMDB series {tmdb_id}; "
+            "the files are being rewritten.",
+            MESSAGE_MS,
+        )
+        self.reload_library()
+
+    def scan_library(self) -> None:
+        """Look for episode files in the library again."""
+        self.run_task(self._scan(), what="Rescan library")
+
+    async def _scan(self) -> None:
+        async with self.progress.track("Scanning the library"):
+            summary = await self.services.library.scan()
+        message = f"Scanned {summary.files} file(s): {summary.matched} matched"
+        if summary.unmatched:
+            message += f", {len(summary.unmatched)} not matched to a followed episode"
+        if summary.errors:
+            message += f"; {summary.errors[0]}"
+        self.statusBar().showMessage(message + ".", MESSAGE_MS)
+        self.reload_library()
+
+    def toggle_activity(self, shown: bool | None = None) -> None:
+        """Show or hide the activity log."""
+        visible = not self.activity_dock.isVisible() if shown is None else bool(shown)
+        self.activity_dock.setVisible(visible)
 
     def open_settings(self) -> None:
         """Open the settings; saved ones apply from the next start (the status bar says so)."""
@@ -779,9 +953,17 @@ class MainWindow(QMainWindow):
         media = [u for u in links if video_suffix(file_name_from_url(u), default="")]
         feeds = [u for u in links if u not in media]
         queued = 0
-        for url in media:
-            result = await self.services.library.add_url(url)
-            queued += len(result.queued.added) if result.queued else 0
+        refused: list[str] = []
+        async with self.progress.track("Adding links", total=len(media)) as progress:
+            for url in media:
+                progress.next(file_name_from_url(url))
+                try:
+                    result = await self.services.library.add_url(url)
+                except AniworldError as exc:  # one bad link must not stop the others
+                    log.info("dropped link %s refused: %s", url, exc)
+                    refused.append(f"{file_name_from_url(url)}: {exc}")
+                    continue
+                queued += len(result.queued.added) if result.queued else 0
         for url in feeds:
             provider, info = await self.services.library.preview_url(url)
             regular = sum(1 for e in info.episodes if e.kind.value == "full")
@@ -793,7 +975,13 @@ class MainWindow(QMainWindow):
                 object_name="confirmFollow",
             ):
                 await self.add_url(url)
-        if media:
+        if refused:
+            self.show_error(
+                "Add links",
+                f"Queued {queued} dropped link(s); {len(refused)} refused:\n"
+                + "\n".join(refused[:10]),
+            )
+        elif media:
             self.statusBar().showMessage(f"Queued {queued} dropped link(s).", MESSAGE_MS)
 
     # ----------------------------------------------------------------- status
@@ -822,10 +1010,43 @@ class MainWindow(QMainWindow):
         speed = self.services.downloads.total_speed()
         self.speed_label.setText(f"↓ {format_speed(speed)}" if speed > 0 else "")
 
+    def set_next_auto_download(self, when: datetime | None) -> None:
+        """Show when the next automatic run is due (None: none is scheduled)."""
+        if when is not None:
+            self.auto_label.setText(f"Next auto-download {when.astimezone():%H:%M}")
+            self.auto_label.setToolTip(f"{when.astimezone():%c}")
+        elif not self.services.settings.auto_download:
+            self.auto_label.setText("Auto-download off")
+            self.auto_label.setToolTip("Turn it on in Settings (Automation)")
+        else:
+            self.auto_label.setText("")
+        self.auto_label.setVisible(bool(self.auto_label.text()))
+
+    def refresh_disk(self) -> None:
+        """Read the library disk's free space (in a thread: a share may be slow)."""
+        if self._disk_task is None or self._disk_task.done():
+            self._disk_task = self.run_task(self._refresh_disk(), what="Free disk space")
+
+    async def _refresh_disk(self) -> None:
+        free = await asyncio.to_thread(free_space, self.services.library_dir)
+        if self._closing:
+            return
+        if free is None:
+            self.disk_label.setText("")
+            return
+        low = free < self.services.settings.min_free_disk
+        self.disk_label.setText(f"{format_size(free)} free")
+        self.disk_label.setStyleSheet(f"color: {LOW_DISK_COLOUR};" if low else "")
+        self.disk_label.setToolTip(
+            f"Free space on the library's disk. Downloads wait while it is below "
+            f"{format_size(self.services.settings.min_free_disk)} (Settings)."
+        )
+
     def _on_finished(self, item: QueueItem) -> None:
         self.statusBar().showMessage(
             f"Finished {item.series_title} {item.key.label()}.", MESSAGE_MS
         )
+        self.refresh_disk()
 
     def _on_failed(self, item: QueueItem, reason: str) -> None:
         self.statusBar().showMessage(
@@ -845,7 +1066,10 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.bridge.detach()
         self._status_timer.stop()
+        self._disk_timer.stop()
         self._counts_timer.stop()
+        with contextlib.suppress(RuntimeError, TypeError):
+            _app().focusChanged.disconnect(self._focus_changed)
         self.model.progress_timer.stop()
         tasks = list(self._tasks)
         if tasks:
@@ -864,6 +1088,10 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(STATE_VERSION))
         settings.setValue("queue/header", self.view.horizontalHeader().saveState())
+        settings.setValue("series/header", self.series_view.horizontalHeader().saveState())
+        settings.setValue("episodes/header", self.episode_view.header().saveState())
+        settings.setValue("splitter/main", self.main_splitter.saveState())
+        settings.setValue("splitter/library", self.library_splitter.saveState())
         settings.sync()
 
     def _restore_state(self) -> None:
@@ -876,6 +1104,14 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state, STATE_VERSION)
-        header = settings.value("queue/header")
-        if isinstance(header, QByteArray):
-            self.view.horizontalHeader().restoreState(header)
+        restorers: dict[str, Callable[[QByteArray], bool]] = {
+            "queue/header": self.view.horizontalHeader().restoreState,
+            "series/header": self.series_view.horizontalHeader().restoreState,
+            "episodes/header": self.episode_view.header().restoreState,
+            "splitter/main": self.main_splitter.restoreState,
+            "splitter/library": self.library_splitter.restoreState,
+        }
+        for key, restore in restorers.items():
+            value = settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)

@@ -82,6 +82,7 @@ class SettingsDialog(QDialog):
         show_token: Unmasks the token while checked.
         artwork_size_combo: The image size.
         artwork_checks: One check box per artwork kind.
+        checks: The check box of each on/off setting, by setting name.
         browse_button: Opens a folder chooser for the library.
         ok_button: Accepts; disabled while any value is invalid.
     """
@@ -108,6 +109,7 @@ class SettingsDialog(QDialog):
         self._errors: dict[str, str] = {}
         self._readers: dict[str, Callable[[], Any]] = {}
         self.edits: dict[str, QLineEdit] = {}
+        self.checks: dict[str, QCheckBox] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._folder_dialog: QFileDialog | None = None
 
@@ -115,8 +117,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._library_group())
         layout.addWidget(self._downloads_group())
         layout.addWidget(self._metadata_group())
-        # Auto-download (on/off, interval, cooldown), notifications and close-to-tray get their
-        # group here once Settings has those fields (a later issue); no controls until then.
+        layout.addWidget(self._automation_group())
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -223,6 +224,47 @@ class SettingsDialog(QDialog):
         )
         self._add_row(form, "Artwork to write:", "artwork", kinds, None)
         return box
+
+    def _automation_group(self) -> QGroupBox:
+        box = QGroupBox("Automation and notifications", self)
+        form = QFormLayout(box)
+        s = self._settings
+        auto = self._check_box("auto_download", "Queue missing episodes of monitored series", box)
+        self._add_row(form, "&Auto-download:", "auto_download", auto, auto)
+        rows = (
+            ("auto_download_interval", "Check &every (seconds):", s.auto_download_interval, "3600 = hourly"),
+            ("auto_download_cooldown", "&Cooldown (seconds):", s.auto_download_cooldown, "300 = 5 minutes"),
+        )  # fmt: skip
+        for name, label, value, placeholder in rows:
+            edit = self._line_edit(name, _number_text(value))
+            edit.setPlaceholderText(placeholder)
+            self._add_row(form, label, name, edit, edit)
+            auto.toggled.connect(edit.setEnabled)
+            edit.setEnabled(auto.isChecked())
+        kinds = QHBoxLayout()
+        kinds.setContentsMargins(0, 0, 0, 0)
+        for name, text in (
+            ("notify_auto_download", "Episodes queued"),
+            ("notify_finished", "Downloads finished"),
+            ("notify_failed", "Failures"),
+        ):
+            kinds.addWidget(self._check_box(name, text, box))
+        kinds.addStretch(1)
+        self._add_row(form, "Notify about:", "notifications", kinds, None)
+        tray = self._check_box(
+            "close_to_tray", "Closing the window keeps downloading in the tray", box
+        )
+        self._add_row(form, "&Tray:", "close_to_tray", tray, tray)
+        return box
+
+    def _check_box(self, name: str, text: str, parent: QWidget) -> QCheckBox:
+        check = QCheckBox(text, parent)
+        check.setObjectName(name)
+        check.setChecked(bool(getattr(self._settings, name)))
+        self.checks[name] = check
+        self._readers[name] = check.isChecked
+        check.toggled.connect(lambda: self._validate(name))
+        return check
 
     def _line_edit(self, name: str, text: str) -> QLineEdit:
         edit = QLineEdit(text, self)

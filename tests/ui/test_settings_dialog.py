@@ -309,3 +309,31 @@ def test_size_text() -> None:
     assert size_text(3 << 30) == "3G"
     assert size_text(1536) == "1536"  # 1.5K: kept in bytes, exact
     assert size_text(1000) == "1000"
+
+
+def test_automation_fields_are_checked_and_follow_the_switch(
+    qtbot: Any, paths: ProfilePaths, no_keyring: None
+) -> None:
+    dialog = make_dialog(qtbot, paths)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    interval = dialog.edits["auto_download_interval"]
+    assert interval.text() == "3600" and interval.isEnabled()
+
+    type_into(interval, "0")
+    assert not dialog.ok_button.isEnabled()
+    label = dialog.error_labels["auto_download_interval"]
+    assert label.isVisible()
+    assert "expected a number of seconds from 1" in label.text()
+    type_into(interval, "900")
+    assert dialog.ok_button.isEnabled()
+
+    dialog.checks["auto_download"].setChecked(False)
+    assert not interval.isEnabled()  # the interval means nothing while it is off
+    dialog.checks["notify_finished"].setChecked(False)
+    dialog.checks["close_to_tray"].setChecked(False)
+    result = dialog.result_settings()
+    assert result.auto_download is False
+    assert result.auto_download_interval == 900
+    assert result.notify_finished is False and result.notify_failed is True
+    assert result.close_to_tray is False

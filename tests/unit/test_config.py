@@ -60,6 +60,12 @@ def test_environment_overrides_file(tmp_path):
             "Invalid ANIWORLD_STALL_TIMEOUT: expected a number of seconds",
         ),
         ("ANIWORLD_MIN_FREE_DISK", "lots", "Invalid ANIWORLD_MIN_FREE_DISK: expected a size"),
+        ("ANIWORLD_AUTO_DOWNLOAD", "maybe", "Invalid ANIWORLD_AUTO_DOWNLOAD: expected on or off"),
+        (
+            "ANIWORLD_AUTO_DOWNLOAD_INTERVAL",
+            "0",
+            "Invalid ANIWORLD_AUTO_DOWNLOAD_INTERVAL: expected a number of seconds from 1",
+        ),
     ],
 )
 def test_invalid_environment_value_is_one_clear_line(tmp_path, name, value, message):
@@ -119,3 +125,26 @@ def test_naming_template_is_validated_with_its_reason(tmp_path):
         )
         == "A/S01E02.mkv"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("on", True), ("0", False), ("No", False), ("TRUE", True)]
+)
+def test_switches_read_from_the_environment(tmp_path, text, value):
+    environ = {"ANIWORLD_AUTO_DOWNLOAD": text, "ANIWORLD_CLOSE_TO_TRAY": text}
+    settings = load_settings(ProfilePaths.for_profile(tmp_path), environ=environ)
+    assert settings.auto_download is value
+    assert settings.close_to_tray is value
+
+
+def test_automation_defaults_and_round_trip(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    paths.create()
+    defaults = Settings()
+    assert defaults.auto_download is True
+    assert defaults.auto_download_interval == 3600
+    assert defaults.auto_download_cooldown == 300
+    changed = defaults.updated({"auto_download": False, "auto_download_cooldown": "60"})
+    save_settings(paths, changed)
+    loaded = load_settings(paths, environ={})
+    assert loaded.auto_download is False and loaded.auto_download_cooldown == 60

@@ -1,0 +1,198 @@
+"""The window's series actions, long-action progress, the status bar and the saved layout."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from aniworld_desktop.config import ProfilePaths
+from aniworld_desktop.ui.progress import TaskProgress, format_remaining
+from tests.ui.conftest import signal_future, wait_until
+from tests.ui.test_library_window import FEED
+from tests.ui.test_main_window import make_settings, running_window
+
+
+class UrlCatcher(QObject):
+    """Stands in for the desktop's file handler: records what Play asked to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url)
+
+
+@pytest.fixture
+def url_catcher():
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("file", catcher, "open")
+    try:
+        yield catcher
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+
+
+@pytest.fixture
+def feed_server(tmp_path):
+    from tests.fault_server import FaultServer
+
+    return FaultServer(tmp_path / "srv")
+
+
+async def follow_feed(window, server) -> None:
+    server.add_file("harbor.xml", FEED.encode())
+    await window.add_url(server.url("harbor.xml"))
+    await wait_until(lambda: window.series_model.rowCount() == 1)
+    window.series_view.selectRow(0)
+    await wait_until(lambda: window.episode_model.rowCount() == 1)
+
+
+def first_episode(window):
+    season = window.episode_model.index(0, 0)
+    return window.episode_model.index(0, 0, season)
+
+
+@pytest.mark.qt_loop
+async def test_rescan_then_play_an_episode_on_disk(
+    paths: ProfilePaths, tmp_path: Path, feed_server, url_catcher
+) -> None:
+    settings = make_settings(tmp_path)
+    async with (
+        feed_server as server,
+        running_window(paths, settings, run_downloads=False) as (services, window),
+    ):
+        await follow_feed(window, server)
+        window.episode_view.setCurrentIndex(first_episode(window))
+        window.episode_view.setFocus()
+        window.commands["play"].trigger()
+        assert url_catcher.opened == []  # not on disk yet: nothing to play
+        assert "on disk" in window.statusBar().currentMessage()
+
+        folder = services.library_dir / "Harbor Lights" / "Season 01"
+        folder.mkdir(parents=True)
+        video = folder / "Harbor Lights - S01E01 - Fog.mkv"
+        video.write_bytes(b"x" * 10)
+        window.commands["scan"].trigger()
+        await wait_until(lambda: "matched" in window.statusBar().currentMessage())
+        assert "1 matched" in window.statusBar().currentMessage()
+
+        def on_disk() -> bool:
+            state = window.episode_model.episode_state(first_episode(window))
+            return state is not None and state.episode.file_path is not None
+
+        await wait_until(on_disk)
+        window.episode_view.setCurrentIndex(first_episode(window))
+        window.episode_view.setFocus()
+        window.commands["play"].trigger()
+        assert [u.toLocalFile() for u in url_catcher.opened] == [str(video)]
+
+        video.unlink()  # gone behind the app's back: said, not opened
+        window.commands["play"].trigger()
+        assert len(url_catcher.opened) == 1
+        assert "not on disk any more" in window.statusBar().currentMessage()
+
+
+@pytest.mark.qt_loop
+async def test_refresh_shows_progress_and_can_be_cancelled(
+    paths: ProfilePaths, tmp_path: Path, feed_server
+) -> None:
+    async with (
+        feed_server as server,
+        running_window(paths, make_settings(tmp_path), run_downloads=False) as (services, window),
+    ):
+        await follow_feed(window, server)
+        release = asyncio.Event()
+        entered = asyncio.Event()
+        real_refresh = services.library.refresh
+
+        async def slow_refresh(series):
+            entered.set()
+            await release.wait()
+            return await real_refresh(series)
+
+        services.library.refresh = slow_refresh  # type: ignore[method-assign]
+        window.series_view.selectAll()
+        window.commands["refresh"].trigger()
+        await asyncio.wait_for(entered.wait(), 5)
+        assert window.progress.isVisible()
+        assert window.progress.label.text() == "Refreshing 0 of 1: Harbor Lights"
+        cancelled = signal_future(window.progress.cancelled)
+        window.progress.cancel_button.click()
+        assert await asyncio.wait_for(cancelled, 5) == ("Refreshing",)
+        await wait_until(lambda: not window.progress.isVisible())
+        assert window.statusBar().currentMessage() == "Refreshing: cancelled."
+        assert not window.findChildren(type(window.progress.cancel_button), "errorBox")
+
+
+@pytest.mark.qt_loop
+async def test_task_progress_counts_estimates_and_stacks(qtbot) -> None:
+    widget = TaskProgress()
+    qtbot.addWidget(widget)
+    assert widget.isHidden()
+    async with widget.track("Adding links", total=4) as outer:
+        outer.next("a.mp4")
+        assert widget.label.text() == "Adding links 0 of 4: a.mp4"
+        outer.next("b.mp4")
+        assert widget.label.text() == "Adding links 1 of 4: b.mp4"
+        assert widget.bar.value() == 1 and widget.bar.maximum() == 4
+        outer.started -= 10  # as if ten seconds had passed: one unit took five
+        outer.next("c.mp4")
+        assert widget.label.text() == "Adding links 2 of 4: c.mp4 (about 10 s left)"
+        async with widget.track("Scanning the library"):
+            assert widget.label.text() == "Scanning the library (+1 more)"
+            assert widget.bar.maximum() == 0  # no end known: busy
+        assert widget.label.text().startswith("Adding links 2 of 4")
+    assert widget.isHidden() and widget.running == []
+
+
+def test_remaining_time_reads_like_a_sentence() -> None:
+    assert format_remaining(0.2) == "about 1 s left"
+    assert format_remaining(95) == "about 2 min left"
+    assert format_remaining(5400) == "about 1.5 h left"
+    assert format_remaining(float("nan")) == ""
+
+
+@pytest.mark.qt_loop
+async def test_status_bar_shows_free_disk_and_auto_download(
+    paths: ProfilePaths, tmp_path: Path
+) -> None:
+    settings = dataclasses.replace(
+        make_settings(tmp_path), min_free_disk=1 << 60, auto_download=False
+    )
+    async with running_window(paths, settings, run_downloads=False) as (_services, window):
+        await wait_until(lambda: window.disk_label.text().endswith("free"))
+        assert "#d64040" in window.disk_label.styleSheet()  # below the minimum: red
+        assert window.auto_label.text() == "Auto-download off"
+        from datetime import UTC, datetime
+
+        window.set_next_auto_download(datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+        assert window.auto_label.text().startswith("Next auto-download ")
+
+
+@pytest.mark.qt_loop
+async def test_splitters_and_columns_are_remembered(paths: ProfilePaths, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    async with running_window(paths, settings, run_downloads=False) as (_services, window):
+        window.stack.setCurrentWidget(window.main_splitter)
+        window.library_splitter.setSizes([500, 200])
+        window.series_view.horizontalHeader().resizeSection(0, 333)
+        window.episode_view.header().resizeSection(0, 222)
+        saved = window.library_splitter.sizes()
+        window.close()  # closing saves the layout
+    async with running_window(paths, settings, run_downloads=False) as (_services, window):
+        window.stack.setCurrentWidget(window.main_splitter)
+
+        # The offscreen screen may be narrower than the saved window: the split keeps its ratio.
+        def share(sizes: list[int]) -> float:
+            return sizes[0] / max(1, sum(sizes))
+
+        await wait_until(lambda: abs(share(window.library_splitter.sizes()) - share(saved)) < 0.02)
+        assert window.series_view.horizontalHeader().sectionSize(0) == 333
+        assert window.episode_view.header().sectionSize(0) == 222
