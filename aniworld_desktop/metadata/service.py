@@ -48,6 +48,7 @@ from aniworld_desktop.metadata.tmdb import (
     SeasonDetails,
     TMDBClient,
     TVDetails,
+    TVSearchResult,
     best_match,
 )
 from aniworld_desktop.storage.catalog import CatalogRepository, EpisodeRecord, SeriesRecord
@@ -477,6 +478,27 @@ class MetadataService:
         if tmdb_id <= 0:
             raise UsageError("A TMDB id is a positive number.")
         await self._catalog.update_series(series.id, tmdb_id=tmdb_id, metadata_state="")
+
+    async def search(self, query: str, year: int | None = None) -> list[TVSearchResult]:
+        """Series on TMDB whose title matches ``query``, most relevant first, to pick a match.
+
+        Args:
+            query: A title, as the user typed it.
+            year: The year the series first aired, to narrow the search; None: any year.
+
+        Raises:
+            MetadataError: No token is set, no title was given, or TMDB failed (a sentence).
+        """
+        if not self.options.token:
+            raise MetadataError(
+                "No TMDB token is set: add a TMDB read-access token or API key in Settings."
+            )
+        title = query.strip()
+        if not title:
+            raise MetadataError("Type a title to search TMDB for.")
+        async with self.nfo_service() as nfo:
+            assert nfo.tmdb is not None
+            return await nfo.tmdb.search_tv(title, year)
 
     async def test_connection(self) -> str:
         """A sentence saying whether the token works; raises MetadataError saying why not."""

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -68,6 +68,7 @@ from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
 from aniworld_desktop.ui.drops import Drop, read_link_file
 from aniworld_desktop.ui.episode_model import EpisodeTreeModel
+from aniworld_desktop.ui.icons import app_icon, icon
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_size, format_speed
 from aniworld_desktop.ui.queue_view import QueueView
@@ -136,31 +137,31 @@ class _ActionSpec:
 
 
 _ACTIONS: tuple[_ActionSpec, ...] = (
-    _ActionSpec("add_url", "&Add URL…", "Ctrl+L", "list-add", "Add a video link"),
-    _ActionSpec("pause", "&Pause", "Ctrl+P", "media-playback-pause", "Pause the selected downloads"),
-    _ActionSpec("resume", "&Resume", "Ctrl+R", "media-playback-start", "Resume the selected downloads"),
-    _ActionSpec("cancel", "&Cancel", None, "process-stop", "Cancel the selected downloads and delete their partial files"),
-    _ActionSpec("retry", "Re&try", "Ctrl+Shift+T", "view-refresh", "Queue the selected failed or cancelled downloads again"),
-    _ActionSpec("remove", "Re&move…", QKeySequence.StandardKey.Delete, "edit-delete", "Remove the selected downloads from the list", view_only=True),
-    _ActionSpec("pause_all", "Pause A&ll", "Ctrl+Shift+P", "media-playback-pause", "Pause every queued and running download"),
-    _ActionSpec("resume_all", "Resume Al&l", "Ctrl+Shift+R", "media-playback-start", "Resume every paused download"),
-    _ActionSpec("retry_failed", "Retry &Failed", None, "view-refresh", "Queue every failed download again"),
-    _ActionSpec("move_up", "Move &Up", "Ctrl+Up", "go-up", "Download the selection earlier", view_only=True),
-    _ActionSpec("move_down", "Move &Down", "Ctrl+Down", "go-down", "Download the selection later", view_only=True),
-    _ActionSpec("move_top", "Move to &Top", "Ctrl+Home", "go-top", "Download the selection first", view_only=True),
-    _ActionSpec("move_bottom", "Move to &Bottom", "Ctrl+End", "go-bottom", "Download the selection last", view_only=True),
-    _ActionSpec("add_series", "Add &Series…", QKeySequence.StandardKey.New, "folder-new", "Follow a series from its feed, after a preview"),
-    _ActionSpec("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, "view-refresh", "Read the selected series' sources again (all when none is selected)"),
-    _ActionSpec("download_missing", "&Download Missing", "Ctrl+D", "go-down", "Queue the missing episodes of the selected series"),
-    _ActionSpec("monitor", "&Monitor", "Ctrl+M", "emblem-important", "Download new episodes of the selected series automatically"),
-    _ActionSpec("open_folder", "&Open Folder", "Ctrl+Shift+O", "folder-open", "Open the selected series' folder"),
-    _ActionSpec("play", "&Play", "Ctrl+Return", "media-playback-start", "Play the selected episode or finished download"),
-    _ActionSpec("tmdb_match", "Set TMDB &Match…", "Ctrl+Shift+M", "tag", "Choose which TMDB series the metadata comes from"),
-    _ActionSpec("scan", "Re&scan Library", "Shift+F5", "view-refresh", "Look for episode files in the library folder again"),
-    _ActionSpec("activity", "&Activity", "Ctrl+Shift+L", "view-list-text", "Show or hide the activity log"),
-    _ActionSpec("find", "&Find Series", QKeySequence.StandardKey.Find, "edit-find", "Filter the series by title"),
-    _ActionSpec("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences, "preferences-system", "Library, downloads and metadata settings"),
-    _ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "application-exit", "Stop the downloads and quit"),
+    _ActionSpec("add_url", "&Add URL…", "Ctrl+L", "add-link", "Add a video link"),
+    _ActionSpec("pause", "&Pause", "Ctrl+P", "pause", "Pause the selected downloads"),
+    _ActionSpec("resume", "&Resume", "Ctrl+R", "resume", "Resume the selected downloads"),
+    _ActionSpec("cancel", "&Cancel", None, "remove", "Cancel the selected downloads and delete their partial files"),
+    _ActionSpec("retry", "Re&try", "Ctrl+Shift+T", "retry", "Queue the selected failed or cancelled downloads again"),
+    _ActionSpec("remove", "Re&move…", QKeySequence.StandardKey.Delete, "remove", "Remove the selected downloads from the list", view_only=True),
+    _ActionSpec("pause_all", "Pause A&ll", "Ctrl+Shift+P", "pause-all", "Pause every queued and running download"),
+    _ActionSpec("resume_all", "Resume Al&l", "Ctrl+Shift+R", "resume-all", "Resume every paused download"),
+    _ActionSpec("retry_failed", "Retry &Failed", None, "retry", "Queue every failed download again"),
+    _ActionSpec("move_up", "Move &Up", "Ctrl+Up", "move-up", "Download the selection earlier", view_only=True),
+    _ActionSpec("move_down", "Move &Down", "Ctrl+Down", "move-down", "Download the selection later", view_only=True),
+    _ActionSpec("move_top", "Move to &Top", "Ctrl+Home", "move-top", "Download the selection first", view_only=True),
+    _ActionSpec("move_bottom", "Move to &Bottom", "Ctrl+End", "move-bottom", "Download the selection last", view_only=True),
+    _ActionSpec("add_series", "Add &Series…", QKeySequence.StandardKey.New, "add-series", "Follow a series from its feed, after a preview"),
+    _ActionSpec("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, "refresh", "Read the selected series' sources again (all when none is selected)"),
+    _ActionSpec("download_missing", "&Download Missing", "Ctrl+D", "download-missing", "Queue the missing episodes of the selected series"),
+    _ActionSpec("monitor", "&Monitor", "Ctrl+M", "monitor-on", "Download new episodes of the selected series automatically"),
+    _ActionSpec("open_folder", "&Open Folder", "Ctrl+Shift+O", "open-folder", "Open the selected series' folder"),
+    _ActionSpec("play", "&Play", "Ctrl+Return", "play", "Play the selected episode or finished download"),
+    _ActionSpec("tmdb_match", "Set TMDB &Match…", "Ctrl+Shift+M", "tmdb-match", "Choose which TMDB series the metadata comes from"),
+    _ActionSpec("scan", "Re&scan Library", "Shift+F5", "refresh", "Look for episode files in the library folder again"),
+    _ActionSpec("activity", "&Activity", "Ctrl+Shift+L", "activity", "Show or hide the activity log"),
+    _ActionSpec("find", "&Find Series", QKeySequence.StandardKey.Find, "filter", "Filter the series by title"),
+    _ActionSpec("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences, "settings", "Library, downloads and metadata settings"),
+    _ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "quit", "Stop the downloads and quit"),
 )  # fmt: skip
 
 _SELECTION_ACTIONS = ("pause", "resume", "cancel", "retry", "remove")
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setObjectName("mainWindow")
         self.setWindowTitle("Aniworld Desktop")
+        self.setWindowIcon(app_icon())
         self.resize(1100, 640)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
@@ -403,7 +405,7 @@ class MainWindow(QMainWindow):
             "quit": self.close,
         }
         for spec in _ACTIONS:
-            action = QAction(QIcon.fromTheme(spec.icon), spec.text, self)
+            action = QAction(icon(spec.icon), spec.text, self)
             action.setObjectName(f"action_{spec.name}")
             action.setToolTip(spec.tip)
             action.setStatusTip(spec.tip)
@@ -418,7 +420,11 @@ class MainWindow(QMainWindow):
             self.commands[spec.name] = action
         self.commands["quit"].setMenuRole(QAction.MenuRole.QuitRole)
         self.commands["settings"].setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.commands["monitor"].setCheckable(True)
+        monitor = self.commands["monitor"]
+        monitor.setCheckable(True)
+        monitor.toggled.connect(
+            lambda on: monitor.setIcon(icon("monitor-on" if on else "monitor-off"))
+        )
         self.commands["activity"].setCheckable(True)
         self.activity_dock.visibilityChanged.connect(self.commands["activity"].setChecked)
 

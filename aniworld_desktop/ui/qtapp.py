@@ -25,6 +25,7 @@ from aniworld_desktop.app import open_services
 from aniworld_desktop.cli import EXIT_OK, EXIT_USAGE
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.main_window import MainWindow
 from aniworld_desktop.ui.single_instance import SingleInstance, instance_key
 
@@ -60,6 +61,8 @@ def run_window(
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("aniworld-desktop")  # matches the .desktop file's name
     # The quit event ends the app, not the last window: a tray icon will keep it alive later,
     # and closing the window must still run the async shutdown.
     app.setQuitOnLastWindowClosed(False)

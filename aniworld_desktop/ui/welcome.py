@@ -7,8 +7,12 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from aniworld_desktop.ui.icons import app_icon, icon
+
+LOGO_SIZE = 96
 
 
 class WelcomePanel(QWidget):
@@ -20,6 +24,9 @@ class WelcomePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePanel")
+        logo = QLabel(self)
+        logo.setObjectName("welcomeLogo")
+        logo.setPixmap(app_icon().pixmap(QSize(LOGO_SIZE, LOGO_SIZE), self.devicePixelRatioF()))
         title = QLabel("<h2>Welcome to Aniworld Desktop</h2>", self)
         text = QLabel(
             "Follow a series from its feed, and the missing episodes download by themselves, "
@@ -30,14 +37,14 @@ class WelcomePanel(QWidget):
         )
         text.setWordWrap(True)
         text.setMaximumWidth(520)
-        self.add_button = QPushButton("Add a &feed…", self)
+        self.add_button = QPushButton(icon("add-series"), "Add a &feed…", self)
         self.add_button.setObjectName("welcomeAddFeed")
-        self.demo_button = QPushButton("Try the &demo catalogue", self)
+        self.demo_button = QPushButton(icon("play"), "Try the &demo catalogue", self)
         self.demo_button.setObjectName("welcomeDemo")
         self.add_button.clicked.connect(self.addFeedRequested)
         self.demo_button.clicked.connect(self.demoRequested)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, text, self.add_button, self.demo_button):
+        for widget in (logo, title, text, self.add_button, self.demo_button):
             layout.addWidget(widget, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)

@@ -196,3 +196,38 @@ async def test_splitters_and_columns_are_remembered(paths: ProfilePaths, tmp_pat
         await wait_until(lambda: abs(share(window.library_splitter.sizes()) - share(saved)) < 0.02)
         assert window.series_view.horizontalHeader().sectionSize(0) == 333
         assert window.episode_view.header().sectionSize(0) == 222
+
+
+@pytest.mark.qt_loop
+async def test_set_tmdb_match_from_the_window(
+    paths: ProfilePaths, tmp_path: Path, feed_server
+) -> None:
+    from aniworld_desktop.metadata.tmdb import TVSearchResult
+    from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
+    from tests.ui.test_main_window import visible_child
+
+    async with (
+        feed_server as server,
+        running_window(paths, make_settings(tmp_path), run_downloads=False) as (services, window),
+    ):
+        await follow_feed(window, server)
+        asked: list[tuple[str, int | None]] = []
+
+        async def search(query: str, year: int | None) -> list[TVSearchResult]:
+            asked.append((query, year))
+            return [TVSearchResult(id=4242, name="Harbor Lights")]
+
+        services.metadata.search = search  # type: ignore[method-assign]
+        scheduled: list[int] = []
+        services.metadata.schedule = scheduled.append  # type: ignore[method-assign]
+        window.commands["tmdb_match"].trigger()
+        dialog = await visible_child(window, TmdbMatchDialog)
+        await wait_until(lambda: dialog.results.topLevelItemCount() == 1)
+        assert asked[0][0] == "Harbor Lights"
+        dialog.results.setCurrentItem(dialog.results.topLevelItem(0))
+        assert dialog.chosen_id() == 4242
+        dialog.ok_button.click()
+        series = (await services.library.list_series())[0].series
+        await wait_until(lambda: scheduled == [series.id])
+        assert (await services.library.list_series())[0].series.tmdb_id == 4242
+        assert "TMDB series 4242" in window.statusBar().currentMessage()

@@ -15,6 +15,7 @@ from aniworld_desktop.core.events import (
     MetadataJobFailed,
     MetadataJobFinished,
 )
+from aniworld_desktop.metadata.errors import MetadataError, TMDBAuthError
 from aniworld_desktop.metadata.nfo import read_episode, read_nfo, read_season, read_tvshow
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService, NFOService
 from aniworld_desktop.storage.catalog import (
@@ -23,7 +24,14 @@ from aniworld_desktop.storage.catalog import (
     NewEpisode,
     SeriesRecord,
 )
-from tests.unit.metadata.conftest import API, V4_TOKEN, endpoint, fixture_json
+from tests.unit.metadata.conftest import (
+    API,
+    V4_TOKEN,
+    endpoint,
+    fixture_json,
+    request_count,
+    sent,
+)
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -243,3 +251,56 @@ async def test_followed_events_schedule_one_job_per_burst(catalog, tmp_path):
     bus.publish(SeriesChanged(series.id))
     await service.aclose()  # a scheduled job is cancelled at shutdown, nothing left running
     assert not service._scheduled
+
+
+# --- search, for choosing the TMDB match by hand ---------------------------------------------------
+
+
+async def test_search_returns_typed_results_and_passes_the_year(http, limiter, catalog, tmp_path):
+    http.get(endpoint("/search/tv"), payload=fixture_json("search_tv.json"), repeat=True)
+    service = MetadataService(catalog, EventBus(), tmp_path, options(), limiter=limiter)
+
+    results = await service.search("  Attack on Titan ", 2013)
+    anywhen = await service.search("Attack on Titan")
+
+    assert [r.id for r in results] == [1429, 64196]  # the result without an id is dropped
+    assert (results[0].name, results[0].original_name, results[0].year) == (
+        "Attack on Titan",
+        "進撃の巨人",
+        2013,
+    )
+    assert results[1].overview == "Spin-off set in a middle school."
+    assert [r.id for r in anywhen] == [1429, 64196]
+    (_, with_year), (_, without_year) = sent(http)
+    assert with_year["params"]["query"] == "Attack on Titan"  # blanks trimmed
+    assert with_year["params"]["first_air_date_year"] == "2013"
+    assert "first_air_date_year" not in without_year["params"]
+
+
+async def test_search_without_a_token_says_where_to_set_one(http, catalog, tmp_path):
+    service = MetadataService(catalog, EventBus(), tmp_path, MetadataOptions(api_url=API))
+    with pytest.raises(MetadataError) as caught:
+        await service.search("Attack on Titan")
+    message = str(caught.value)
+    assert message.startswith("No TMDB token is set") and "Settings" in message
+    assert message.endswith(".")
+    assert request_count(http) == 0
+
+
+async def test_search_for_nothing_asks_for_a_title(http, limiter, catalog, tmp_path):
+    service = MetadataService(catalog, EventBus(), tmp_path, options(), limiter=limiter)
+    with pytest.raises(MetadataError, match="Type a title"):
+        await service.search("   ")
+    assert request_count(http) == 0
+
+
+async def test_search_with_a_refused_token_is_a_clear_error(http, limiter, catalog, tmp_path):
+    http.get(endpoint("/search/tv"), status=401, payload=fixture_json("error_401.json"))
+    service = MetadataService(catalog, EventBus(), tmp_path, options(), limiter=limiter)
+    with pytest.raises(TMDBAuthError) as caught:
+        await service.search("Attack on Titan", 2013)
+    assert "TMDB refused the token (HTTP 401)" in str(caught.value)
+    assert V4_TOKEN not in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    assert request_count(http) == 1
+    gc.collect()  # the job's session is closed: nothing warns about it (warnings are errors)
