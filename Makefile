@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-all lint bench clean venv
+.PHONY: run test test-all lint bench screenshots clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@command -v curl >/dev/null || (apt-get update -qq && apt-get install -y -qq curl)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/screenshots.py docs/images
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -37,6 +37,13 @@ class QueueItemUpdated(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class QueueItemsUpdated(Event):
+    """Several items changed at once (Pause all on 5,000 rows): one event, not 5,000."""
+
+    items: tuple[QueueItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class QueueItemsRemoved(Event):
     ids: tuple[int, ...]
 

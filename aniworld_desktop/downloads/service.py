@@ -33,6 +33,7 @@ from aniworld_desktop.core.events import (
     QueueIdle,
     QueueItemsAdded,
     QueueItemsRemoved,
+    QueueItemsUpdated,
     QueueItemUpdated,
     QueueReordered,
 )
@@ -105,6 +106,33 @@ class _Speed:
     last_saved: float = 0.0
 
 
+class _Items(dict[int, QueueItem]):
+    """The queue by id, with a running count per state: the status bar asks for the counts
+    after every change, and walking 100,000 rows each time stalls the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: Counter[DownloadStatus] = Counter()
+
+    def __setitem__(self, item_id: int, item: QueueItem) -> None:
+        old = self.get(item_id)
+        if old is not None:
+            self.counts[old.status] -= 1
+        self.counts[item.status] += 1
+        super().__setitem__(item_id, item)
+
+    def __delitem__(self, item_id: int) -> None:
+        self.counts[self[item_id].status] -= 1
+        super().__delitem__(item_id)
+
+    def pop(self, item_id: int, default: QueueItem | None = None) -> QueueItem | None:  # type: ignore[override]
+        item = super().pop(item_id, None)
+        if item is None:
+            return default
+        self.counts[item.status] -= 1
+        return item
+
+
 class DownloadService:
     """The download queue.
 
@@ -148,7 +176,7 @@ class DownloadService:
         self._jitter = jitter
         self.resolver: Resolver = resolver or direct_request
 
-        self._items: dict[int, QueueItem] = {}
+        self._items = _Items()
         # Active items (pending, downloading, paused) by episode: the in-memory de-duplication.
         self._pending_by_episode: dict[EpisodeKey, int] = {}
         # Pending items by priority; entries go stale when an item moves or changes state and are
@@ -238,7 +266,8 @@ class DownloadService:
         return key in self._pending_by_episode
 
     def counts(self) -> Counter[DownloadStatus]:
-        return Counter(item.status for item in self._items.values())
+        """Items per state (states with none left out); kept up to date, not counted."""
+        return +self._items.counts
 
     # ----------------------------------------------------------------- adding
 
@@ -407,8 +436,10 @@ class DownloadService:
             await self._apply(wanted, target, allowed, changed)
         finally:
             self._hold -= 1
-        for item in changed:
-            self._bus.publish(QueueItemUpdated(item))
+        if len(changed) == 1:
+            self._bus.publish(QueueItemUpdated(changed[0]))
+        elif changed:
+            self._bus.publish(QueueItemsUpdated(tuple(changed)))
         self._fill_slots()
         return changed
 

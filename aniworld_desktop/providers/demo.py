@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import math
 import os
 import re
@@ -50,6 +51,8 @@ from aniworld_desktop.providers.base import (
     SeriesInfo,
     Validators,
 )
+
+log = logging.getLogger(__name__)
 
 DEMO_SCHEME = "demo:"
 DEMO_DIR_ENV = "ANIWORLD_DEMO_DIR"
@@ -647,10 +650,16 @@ class DemoServer:
             self._handlers.add(task)
         try:
             await self._send(response, served, start, end, size)
+            await response.write_eof()
+        except ConnectionResetError:
+            transport = request.transport
+            if transport is not None and not transport.is_closing():
+                raise  # our side ended it (the file shrank): let aiohttp cut the connection
+            # The client went away (a paused download, the app quitting): nothing to report.
+            log.debug("demo client left during %s", request.path)
         finally:
             if task is not None:
                 self._handlers.discard(task)
-        await response.write_eof()
         return response
 
     async def _send(

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,8 +15,14 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 
+# The newest migration. Checked against alembic's own answer by a test; knowing it here lets a
+# start-up with an up-to-date database skip importing alembic (a quarter of a second).
+HEAD_REVISION = "0004"
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
 
@@ -51,12 +54,28 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
+def stored_revision(connection: Connection) -> str | None:
+    """The schema revision recorded in the database; None for a new (empty) one."""
+    try:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except OperationalError:  # no such table: nothing was ever migrated
+        return None
+
+
 def _upgrade(connection: Connection) -> None:
+    if stored_revision(connection) == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     config = alembic_config()
     head = ScriptDirectory.from_config(config).get_current_head()
     current = MigrationContext.configure(connection).get_current_revision()

@@ -16,6 +16,7 @@ from aniworld_desktop.core.events import (
     QueueIdle,
     QueueItemsAdded,
     QueueItemsRemoved,
+    QueueItemsUpdated,
     QueueItemUpdated,
     QueueReordered,
     SeriesChanged,
@@ -35,6 +36,7 @@ class EventBridge(QObject):
     Signals:
         itemsAdded(tuple[QueueItem, ...]): New queue rows, in priority order.
         itemUpdated(QueueItem): Status, error or stored progress of one row changed.
+        itemsUpdated(tuple[QueueItem, ...]): Many rows changed at once (Pause all, Retry failed).
         itemsRemoved(tuple[int, ...]): Ids of rows that left the queue.
         reordered(tuple[tuple[int, int], ...]): ``(item_id, new_position)`` of moved rows.
         progress(DownloadProgress): Live progress of a running download.
@@ -47,6 +49,7 @@ class EventBridge(QObject):
 
     itemsAdded = Signal(object)
     itemUpdated = Signal(object)
+    itemsUpdated = Signal(object)
     itemsRemoved = Signal(object)
     reordered = Signal(object)
     progress = Signal(object)
@@ -61,6 +64,7 @@ class EventBridge(QObject):
         self._bus: EventBus | None = bus
         bus.subscribe(QueueItemsAdded, self._on_added)
         bus.subscribe(QueueItemUpdated, self._on_updated)
+        bus.subscribe(QueueItemsUpdated, self._on_many_updated)
         bus.subscribe(QueueItemsRemoved, self._on_removed)
         bus.subscribe(QueueReordered, self._on_reordered)
         bus.subscribe(DownloadProgress, self._on_progress)
@@ -78,6 +82,7 @@ class EventBridge(QObject):
             return
         bus.unsubscribe(QueueItemsAdded, self._on_added)
         bus.unsubscribe(QueueItemUpdated, self._on_updated)
+        bus.unsubscribe(QueueItemsUpdated, self._on_many_updated)
         bus.unsubscribe(QueueItemsRemoved, self._on_removed)
         bus.unsubscribe(QueueReordered, self._on_reordered)
         bus.unsubscribe(DownloadProgress, self._on_progress)
@@ -93,6 +98,9 @@ class EventBridge(QObject):
 
     def _on_updated(self, event: QueueItemUpdated) -> None:
         self.itemUpdated.emit(event.item)
+
+    def _on_many_updated(self, event: QueueItemsUpdated) -> None:
+        self.itemsUpdated.emit(event.items)
 
     def _on_removed(self, event: QueueItemsRemoved) -> None:
         self.itemsRemoved.emit(event.ids)

@@ -6,7 +6,17 @@ placed in the menu, the toolbar and the queue's context menu from there. Shortcu
 =================  ===================  ==========================================================
 Action             Shortcut             Note
 =================  ===================  ==========================================================
-Add URL…           Ctrl+L               "L" for link; Ctrl+N stays free for "Add series".
+Add Series…        Ctrl+N (New)         Previews the feed before following it.
+Add URL…           Ctrl+L               "L" for link.
+Refresh            F5 (Refresh)         The selected series, or every monitored one.
+Rescan Library     Shift+F5             Looks for episode files on disk again.
+Download Missing   Ctrl+D
+Monitor            Ctrl+M               Checkable.
+Play               Ctrl+Return          Also a double-click on an episode or finished download.
+Open Folder        Ctrl+Shift+O
+Set TMDB Match…    Ctrl+Shift+M
+Find Series        Ctrl+F (Find)        Focuses the series filter.
+Activity           Ctrl+Shift+L         Shows or hides the log panel.
 Pause / Resume     Ctrl+P / Ctrl+R
 Cancel             (none)               Deletes partial files: deliberately no key.
 Retry              Ctrl+Shift+T         "Try again".
@@ -16,7 +26,8 @@ Resume all         Ctrl+Shift+R
 Retry failed       (none)
 Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
 Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
-Quit               Ctrl+Q
+Settings…          Ctrl+, (Preferences) The platform's key, Ctrl+, where it has none.
+Quit               Ctrl+Q (Quit)        The platform's key, Ctrl+Q where it has none.
 =================  ===================  ==========================================================
 
 Service calls run as asyncio tasks owned by the window; nothing blocks the loop, and every
@@ -53,6 +64,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -67,11 +79,13 @@ from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
 from aniworld_desktop.ui.drops import Drop, read_link_file
+from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
 from aniworld_desktop.ui.episode_model import EpisodeTreeModel
 from aniworld_desktop.ui.icons import app_icon, icon
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_size, format_speed
 from aniworld_desktop.ui.queue_view import QueueView
+from aniworld_desktop.ui.series_model import Column as SeriesColumn
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
@@ -126,6 +140,10 @@ _DEFAULT_WIDTHS = {
 }
 
 
+_SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
+_EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 90, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
+
+
 @dataclass(frozen=True, slots=True)
 class _ActionSpec:
     name: str
@@ -164,7 +182,19 @@ _ACTIONS: tuple[_ActionSpec, ...] = (
     _ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "quit", "Stop the downloads and quit"),
 )  # fmt: skip
 
+_STANDARD_FALLBACK = {
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.Preferences: "Ctrl+,",
+}
 _SELECTION_ACTIONS = ("pause", "resume", "cancel", "retry", "remove")
+_LABELLED_TOOLS = (
+    "add_series",
+    "add_url",
+    "refresh",
+    "download_missing",
+    "pause_all",
+    "resume_all",
+)
 _MOVE_ACTIONS = ("move_up", "move_down", "move_top", "move_bottom")
 
 
@@ -230,12 +260,14 @@ class MainWindow(QMainWindow):
         self.model.load(items, speeds)
 
         self.view.selectionModel().selectionChanged.connect(self.update_actions)
-        # Every status change arrives as itemUpdated; progress ticks never change a count.
+        # Every status change arrives as itemUpdated or itemsUpdated; progress never changes a
+        # count.
         for signal in (
             self.model.rowsInserted,
             self.model.rowsRemoved,
             self.model.modelReset,
             self.bridge.itemUpdated,
+            self.bridge.itemsUpdated,
         ):
             signal.connect(self._queue_changed)
         self.bridge.finished.connect(self._on_finished)
@@ -254,6 +286,8 @@ class MainWindow(QMainWindow):
             signal.connect(self._library_changed)
         # Of the many updates of a running download, only its end changes a series' counts.
         self.bridge.itemUpdated.connect(self._item_updated)
+        self.bridge.itemsUpdated.connect(self._items_updated)
+        self.bridge.itemsUpdated.connect(self._update_rows)  # until the model takes batches
         self._reloading: asyncio.Task[None] | None = None
         self._reload_again = False
 
@@ -324,7 +358,18 @@ class MainWindow(QMainWindow):
         view.setWordWrap(False)
         view.setShowGrid(False)
         view.verticalHeader().hide()
-        view.horizontalHeader().setStretchLastSection(True)
+        rows = view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # cheap at 5,000 rows
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        # Fixed widths, not ResizeToContents: that measures every row of a big library.
+        metrics = view.fontMetrics()
+        for column in SeriesColumn:
+            text = self.series_model.headerData(column, Qt.Orientation.Horizontal)
+            width = metrics.horizontalAdvance(str(text)) + 28  # room for the sort arrow
+            header.resizeSection(column, max(width, _SERIES_WIDTHS.get(column, 0)))
         view.selectionModel().selectionChanged.connect(self._series_selected)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._show_series_menu)
@@ -340,6 +385,8 @@ class MainWindow(QMainWindow):
         view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         view.setUniformRowHeights(True)
         view.setAlternatingRowColors(True)
+        for column, width in _EPISODE_WIDTHS.items():
+            view.header().resizeSection(column, width)
         view.doubleClicked.connect(lambda: self._play_activated(self.episode_view))
         return view
 
@@ -410,7 +457,11 @@ class MainWindow(QMainWindow):
             action.setToolTip(spec.tip)
             action.setStatusTip(spec.tip)
             if spec.shortcut is not None:
-                action.setShortcut(QKeySequence(spec.shortcut))
+                keys = QKeySequence(spec.shortcut)
+                if keys.isEmpty() and isinstance(spec.shortcut, QKeySequence.StandardKey):
+                    # Not every platform has every standard key (Windows has no Quit key).
+                    keys = QKeySequence(_STANDARD_FALLBACK.get(spec.shortcut, ""))
+                action.setShortcut(keys)
             if spec.view_only:
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.view.addAction(action)
@@ -465,15 +516,21 @@ class MainWindow(QMainWindow):
     def _create_toolbar(self) -> None:
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolbar")  # saveState() needs a name
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         toolbar.setMovable(False)
-        for name in ("add_series", "add_url", "refresh", None, "pause", "resume", "cancel", "retry", "remove", None,
-                     "pause_all", "resume_all", None, "move_top", "move_up", "move_down",
-                     "move_bottom"):  # fmt: skip
+        for name in ("add_series", "add_url", "refresh", "download_missing", None, "pause", "resume",
+                     "cancel", "retry", "remove", None, "pause_all", "resume_all", None, "move_top",
+                     "move_up", "move_down", "move_bottom", None, "activity"):  # fmt: skip
             if name is None:
                 toolbar.addSeparator()
-            else:
-                toolbar.addAction(self.commands[name])
+                continue
+            toolbar.addAction(self.commands[name])
+            if (
+                name in _LABELLED_TOOLS
+            ):  # the everyday ones say what they are; tooltips say the rest
+                button = toolbar.widgetForAction(self.commands[name])
+                if isinstance(button, QToolButton):
+                    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(toolbar)
 
     def _create_status_bar(self) -> None:
@@ -673,6 +730,14 @@ class MainWindow(QMainWindow):
 
     def _item_updated(self, item: QueueItem) -> None:
         if item.status.is_final():
+            self._library_changed()
+
+    def _update_rows(self, items: tuple[QueueItem, ...]) -> None:
+        for item in items:
+            self.model.update_item(item)
+
+    def _items_updated(self, items: tuple[QueueItem, ...]) -> None:
+        if any(item.status.is_final() for item in items):
             self._library_changed()
 
     def _library_changed(self, *args: object) -> None:
@@ -1044,8 +1109,8 @@ class MainWindow(QMainWindow):
         self.disk_label.setText(f"{format_size(free)} free")
         self.disk_label.setStyleSheet(f"color: {LOW_DISK_COLOUR};" if low else "")
         self.disk_label.setToolTip(
-            f"Free space on the library's disk. Downloads wait while it is below "
-            f"{format_size(self.services.settings.min_free_disk)} (Settings)."
+            "Free space on the library's disk. A download that would leave less than "
+            f"{format_size(self.services.settings.min_free_disk)} stops with an error (Settings)."
         )
 
     def _on_finished(self, item: QueueItem) -> None:

@@ -154,6 +154,7 @@ class SettingsDialog(QDialog):
         self.example_label = QLabel(box)
         self.example_label.setObjectName("namingExample")
         self.example_label.setWordWrap(True)
+        template.setCursorPosition(0)  # the start of a long template says more than its end
         template.textChanged.connect(self._update_example)
         field = self._add_row(form, "&Naming template:", "naming_template", template, template)
         column = field.layout()
@@ -241,15 +242,14 @@ class SettingsDialog(QDialog):
             self._add_row(form, label, name, edit, edit)
             auto.toggled.connect(edit.setEnabled)
             edit.setEnabled(auto.isChecked())
-        kinds = QHBoxLayout()
+        kinds = QVBoxLayout()
         kinds.setContentsMargins(0, 0, 0, 0)
         for name, text in (
-            ("notify_auto_download", "Episodes queued"),
+            ("notify_auto_download", "Episodes queued automatically"),
             ("notify_finished", "Downloads finished"),
-            ("notify_failed", "Failures"),
+            ("notify_failed", "Downloads failed"),
         ):
             kinds.addWidget(self._check_box(name, text, box))
-        kinds.addStretch(1)
         self._add_row(form, "Notify about:", "notifications", kinds, None)
         tray = self._check_box(
             "close_to_tray", "Closing the window keeps downloading in the tray", box
@@ -274,7 +274,7 @@ class SettingsDialog(QDialog):
         edit.textChanged.connect(lambda: self._validate(name))
         return edit
 
-    def _with_error(self, name: str, content: QWidget | QHBoxLayout) -> QWidget:
+    def _with_error(self, name: str, content: QWidget | QHBoxLayout | QVBoxLayout) -> QWidget:
         """``content`` above the label that says why ``name`` is refused."""
         holder = QWidget(self)
         column = QVBoxLayout(holder)
@@ -298,7 +298,7 @@ class SettingsDialog(QDialog):
         form: QFormLayout,
         text: str,
         name: str,
-        content: QWidget | QHBoxLayout,
+        content: QWidget | QHBoxLayout | QVBoxLayout,
         target: QWidget | None,
     ) -> QWidget:
         """A form row whose label's mnemonic focuses ``target``, with the error label below."""

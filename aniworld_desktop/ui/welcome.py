@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from aniworld_desktop.ui.icons import app_icon, icon
 
 LOGO_SIZE = 96
+TEXT_WIDTH = 520
 
 
 class WelcomePanel(QWidget):
@@ -36,7 +37,10 @@ class WelcomePanel(QWidget):
             self,
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(520)
+        # A fixed width: a word-wrapped label added with an alignment gets no height-for-width,
+        # and would show only its first lines.
+        text.setFixedWidth(TEXT_WIDTH)
+        text.setMinimumHeight(text.heightForWidth(TEXT_WIDTH))
         self.add_button = QPushButton(icon("add-series"), "Add a &feed…", self)
         self.add_button.setObjectName("welcomeAddFeed")
         self.demo_button = QPushButton(icon("play"), "Try the &demo catalogue", self)

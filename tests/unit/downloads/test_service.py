@@ -13,6 +13,8 @@ from aniworld_desktop.core.events import (
     Event,
     EventBus,
     QueueItemsAdded,
+    QueueItemsUpdated,
+    QueueItemUpdated,
 )
 from aniworld_desktop.core.status import DownloadStatus as S
 from aniworld_desktop.downloads.errors import PermanentDownloadError, TransientDownloadError
@@ -318,6 +320,40 @@ async def test_pause_all_resume_all_cancel_all(tmp_path):
     assert {i.status for i in h.service.items()} == {S.CANCELLED}
     assert not any(h.service.is_queued(r.key) for r in requests)
     assert {i.status for i in h.repo.rows.values()} == {S.CANCELLED}
+    # Each of the three was one event for all four rows, not four.
+    batches = h.recorder.of(QueueItemsUpdated)
+    assert [len(b.items) for b in batches] == [4, 4, 4]
+    assert [b.items[0].status for b in batches] == [S.PAUSED, S.PENDING, S.CANCELLED]
+
+
+async def test_counts_follow_every_change(tmp_path):
+    from collections import Counter
+
+    h = Harness(tmp_path, max_downloads=1)
+    gate = asyncio.Event()
+    requests = make_requests(5)
+    for r in requests:
+        h.downloader.gates[r.url] = gate
+    service = h.service
+
+    def counted() -> Counter:
+        return Counter(i.status for i in service.items())
+
+    await service.start()
+    added = await service.add_to_queue(requests)
+    await asyncio.wait_for(h.downloader.started[requests[0].url].wait(), 5)
+    assert service.counts() == counted() == Counter({S.DOWNLOADING: 1, S.PENDING: 4})
+    ids = [i.id for i in added.added]
+    await service.pause(ids[3:])
+    await service.cancel(ids[2:3])
+    updates = h.recorder.of(QueueItemUpdated)
+    assert updates[-1].item.status is S.CANCELLED  # a single row: the single-item event
+    assert service.counts() == counted()
+    await service.remove(ids[2:4])
+    assert service.counts() == counted() == Counter({S.DOWNLOADING: 1, S.PENDING: 1, S.PAUSED: 1})
+    gate.set()
+    await service.wait_idle()
+    assert service.counts() == counted() == Counter({S.COMPLETED: 2, S.PAUSED: 1})
 
 
 async def test_pausing_a_download_before_it_ever_ran_frees_its_slot(tmp_path):

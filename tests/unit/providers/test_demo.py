@@ -503,3 +503,22 @@ def _write_tiny_demo(root: Path) -> None:
         ],
     }
     (root / "catalogue.json").write_text(json.dumps(catalogue))
+
+
+async def test_a_client_leaving_mid_download_is_not_an_error(session, caplog):
+    # A paused download closes its connection while the server is still sending.
+    gate = GateSleep()
+    async with DemoProvider(seconds_per_file=4.0, sleep=gate) as provider:
+        resolved = await provider.resolve("demo:paper-moons/s01e02", session)
+        assert provider.server is not None
+        handlers = provider.server._handlers
+        response = await session.get(resolved.url)
+        await gate.reached.wait()
+        response.close()  # the client goes away
+        gate.open.set()
+        for _ in range(200):
+            if not handlers:
+                break
+            await asyncio.sleep(0.01)
+        assert not handlers
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []

@@ -53,3 +53,36 @@ async def test_upgrade_from_0001_keeps_every_row(tmp_path):
             assert tuple(queue) == ("paused", 5)
     finally:
         await engine.dispose()
+
+
+def test_head_revision_constant_is_alembic_head():
+    # A new migration must bump HEAD_REVISION, or databases would not be migrated to it.
+    from alembic.script import ScriptDirectory
+
+    from aniworld_desktop.storage.database import HEAD_REVISION
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+async def test_up_to_date_database_opens_without_alembic(tmp_path):
+    import asyncio
+    import subprocess
+    import sys
+
+    path = tmp_path / "db.sqlite3"
+    engine = await open_database(path)
+    await engine.dispose()
+    code = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from aniworld_desktop.storage.database import open_database\n"
+        "async def main():\n"
+        f"    engine = await open_database(Path({str(path)!r}))\n"
+        "    await engine.dispose()\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    out = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
