@@ -1,0 +1,595 @@
+"""Render the real window offscreen with demo data, to the PNG files of the user guide.
+
+Usage::
+
+    python tests/screenshots.py [OUTDIR]      # default: docs/images (``make screenshots``)
+
+The window runs as ``aniworld-desktop`` runs it (:mod:`aniworld_desktop.ui.qtapp`): the
+QApplication first, qasync's loop through ``asyncio.Runner``, ``open_services`` in a temporary
+profile, the MainWindow over them, and at the end ``window.aclose()`` and the services closed
+inside the loop. Nothing is faked: the demo catalogue is followed through the welcome panel's
+button, its server is slowed (``ANIWORLD_DEMO_SECONDS_PER_FILE``) so downloads are caught
+mid-way, and the add-series preview reads a small feed served on 127.0.0.1.
+
+For pictures that look the same on every machine: the offscreen platform (unless
+``QT_QPA_PLATFORM`` says otherwise), the Fusion style with its own palette, DejaVu Sans 10 pt,
+a 1280x800 window, no ``ANIWORLD_*`` variables from the caller and no keyring (so no token of
+yours can show up).
+
+Each picture is a :class:`Shot` in :data:`SHOTS`: a name and an async ``setup`` that brings the
+window into shape and returns the widget to grab. Add one there for a new dialog or panel.
+
+The exit status is 0 when every picture was written and nothing complained; 1 when a Qt
+warning, a logged warning or error, a Python warning or a leftover task showed up (the pictures
+are written anyway, and the complaints are printed; :data:`KNOWN_PROBLEMS` of the app are
+printed but not counted); 2 when a step never reached the state its picture needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import logging
+import os
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_OUTDIR = REPO / "docs" / "images"
+WINDOW_SIZE = (1280, 800)
+FONT = ("DejaVu Sans", 10)
+# The demo server sends each episode in this many seconds: slow enough to catch downloads
+# mid-way, quick enough that the first ones finish before the picture.
+DEMO_SECONDS_PER_FILE = 6.0
+WAIT = 20.0  # seconds any one step may take before the script gives up
+SETTLE = 0.4  # seconds for posted layout and paint events before a grab
+FEED_PORT = 8765  # a fixed port keeps the link in add-series.png the same; any free one else
+# Qt messages that are not problems (the same list as pyproject's qt_log_ignore).
+QT_MESSAGES_ALLOWED = ("This plugin does not support propagateSizeHints()",)
+# Problems of the app itself that a run shows, reported at the end but not failing it: (logger,
+# exception, what). Remove an entry once the app is fixed.
+KNOWN_PROBLEMS: tuple[tuple[str, type[BaseException], str], ...] = (
+    (
+        "aiohttp.server",
+        ConnectionResetError,
+        "a demo download that stops (paused, or the app quits) makes the demo server log an "
+        "ERROR with a traceback (aniworld_desktop/providers/demo.py: DemoServer._send writes to "
+        "the closed connection)",
+    ),
+)
+
+
+class ScreenshotError(Exception):
+    """A step did not reach the state its picture needs."""
+
+
+# --------------------------------------------------------------------------- the shots
+
+
+@dataclass(frozen=True, slots=True)
+class Shot:
+    """One picture.
+
+    Attributes:
+        name: The file name without ``.png``.
+        setup: Brings the window into shape and returns the widget to grab; it may register
+            clean-ups with :meth:`Stage.after` (close a dialog), run after the grab.
+        size: The picture's size: the widget is resized to it. None keeps the widget's own
+            size (a dialog that grows with its content).
+        caption: What the picture shows, printed with the file.
+    """
+
+    name: str
+    setup: Callable[[Stage], Awaitable[Any]]
+    size: tuple[int, int] | None = WINDOW_SIZE
+    caption: str = ""
+
+
+@dataclass(slots=True)
+class Stage:
+    """What a shot's setup works with.
+
+    Attributes:
+        services: The running services (``aniworld_desktop.app.Services``).
+        window: The MainWindow.
+        feed_url: A small podcast feed served on 127.0.0.1, for the add-series preview.
+    """
+
+    services: Any
+    window: Any
+    feed_url: str
+    _cleanups: list[Callable[[], object]] = field(default_factory=list)
+
+    def after(self, cleanup: Callable[[], object]) -> None:
+        """Run ``cleanup`` once the current shot is grabbed."""
+        self._cleanups.append(cleanup)
+
+    async def clean_up(self) -> None:
+        while self._cleanups:
+            self._cleanups.pop()()
+        await asyncio.sleep(SETTLE)  # dialogs finish; their tasks end
+
+
+async def wait_until(condition: Callable[[], object], what: str, seconds: float = WAIT) -> None:
+    """Poll ``condition`` on the running loop (never a nested Qt loop) until it holds."""
+    deadline = time.monotonic() + seconds
+    # Polling on purpose: the conditions span several signals, or none (isVisible).
+    while not condition():
+        if time.monotonic() > deadline:
+            raise ScreenshotError(f"timed out after {seconds:g} s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def visible_dialog(stage: Stage, kind: type) -> Any:
+    """The window's visible dialog of ``kind``, once it is open."""
+    found: list[Any] = []
+
+    def look() -> bool:
+        found[:] = [w for w in stage.window.findChildren(kind) if w.isVisible()]
+        return bool(found)
+
+    await wait_until(look, f"a visible {kind.__name__}")
+    return found[0]
+
+
+def progress_of(window: Any, item_id: int) -> float:
+    """The fraction the queue table shows for ``item_id`` (0 when unknown)."""
+    from aniworld_desktop.ui.queue_model import Column
+    from aniworld_desktop.ui.roles import Role
+
+    row = window.model.row_of(item_id)
+    if row is None:
+        return 0.0
+    return float(window.model.index(row, Column.PROGRESS).data(Role.PROGRESS) or 0.0)
+
+
+def status_of(window: Any, item_id: int) -> str:
+    row = window.model.row_of(item_id)
+    return "" if row is None else window.model.item(row).status.value
+
+
+def downloading_ids(window: Any) -> list[int]:
+    """Ids of the rows shown as downloading, top to bottom."""
+    model = window.model
+    return [
+        model.item_id(row)
+        for row in range(model.rowCount())
+        if model.item(row).status.value == "downloading"
+    ]
+
+
+async def welcome(stage: Stage) -> Any:
+    """A fresh profile: the welcome panel."""
+    window = stage.window
+    await wait_until(
+        lambda: (
+            window.stack.currentWidget() is window.welcome and window.series_model.rowCount() == 0
+        ),
+        "the welcome panel",
+    )
+    return window
+
+
+async def main_window(stage: Stage) -> Any:
+    """Try the demo, pause one download, and show a series while others run."""
+    from PySide6.QtCore import QModelIndex
+
+    window = stage.window
+    window.welcome.demo_button.click()
+    await wait_until(
+        lambda: (
+            window.stack.currentWidget() is window.main_splitter
+            and window.series_model.rowCount() >= 3
+            and window.model.rowCount() > 0
+        ),
+        "the demo series and their queue",
+    )
+    # Two downloads run at once from the demo server (the per-server limit). Pausing one
+    # half-way lets the next start, so the picture shows downloads at different points.
+    await wait_until(lambda: len(downloading_ids(window)) >= 2, "two running downloads")
+    first, second = downloading_ids(window)[:2]
+    await wait_until(lambda: progress_of(window, second) >= 0.4, "a download at 40%")
+    window.select_ids([second])
+    window.commands["pause"].trigger()
+    await wait_until(lambda: status_of(window, second) == "paused", "the pause")
+    window.view.clearSelection()
+    window.view.setCurrentIndex(QModelIndex())  # no focus frame on a cell
+    await wait_until(lambda: status_of(window, first) == "completed", "a finished download")
+    await wait_until(
+        lambda: any(progress_of(window, i) >= 0.15 for i in downloading_ids(window)[1:]),
+        "a download started after the pause",
+    )
+    title = stage.services.downloads.get(first).series_title
+    select_series(window, title)
+    await wait_until(lambda: window.episode_model.rowCount() > 0, f"the episodes of {title}")
+    await counts_caught_up(window)
+    return window
+
+
+def select_series(window: Any, title: str) -> None:
+    from aniworld_desktop.ui.series_model import Column
+
+    model = window.series_model
+    for row in range(model.rowCount()):
+        if model.index(row, Column.TITLE).data() == title:
+            window.series_view.selectRow(row)
+            return
+    raise ScreenshotError(f"no series {title!r} in the series table")
+
+
+async def counts_caught_up(window: Any) -> None:
+    """Wait until the series table's "Queued" counts agree with the queue table.
+
+    The series counts follow the queue at most twice a second (by design); a picture taken in
+    between would show a finished download still counted as queued.
+    """
+    from collections import Counter
+
+    from aniworld_desktop.ui.roles import Role
+    from aniworld_desktop.ui.series_model import Column
+
+    def agree() -> bool:
+        model, queue = window.series_model, window.model
+        active = Counter(
+            queue.item(row).series_title
+            for row in range(queue.rowCount())
+            if queue.item(row).status.value in ("pending", "downloading", "paused")
+        )
+        shown = {
+            model.index(row, Column.TITLE).data(): model.index(row, Column.QUEUED).data(Role.RAW)
+            for row in range(model.rowCount())
+        }
+        return all(shown.get(title, 0) == count for title, count in active.items())
+
+    await wait_until(agree, "the series counts to follow the queue")
+
+
+async def add_series(stage: Stage) -> Any:
+    """The Add series dialog with the preview of a feed."""
+    from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
+
+    stage.window.commands["add_series"].trigger()
+    dialog = await visible_dialog(stage, AddSeriesDialog)
+    stage.after(dialog.reject)
+    dialog.url_edit.setText(stage.feed_url)
+    dialog.preview_button.click()
+    await wait_until(lambda: dialog.add_button.isEnabled(), "the feed's preview")
+    return dialog
+
+
+async def settings(stage: Stage) -> Any:
+    """The settings dialog, at the size it opens with."""
+    from aniworld_desktop.ui.settings_dialog import SettingsDialog
+
+    stage.window.commands["settings"].trigger()
+    dialog = await visible_dialog(stage, SettingsDialog)
+    stage.after(dialog.reject)
+    dialog.adjustSize()
+    return dialog
+
+
+async def main_window_dark(stage: Stage) -> Any:
+    """The same window on a dark palette."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.setPalette(dark_palette())
+    await counts_caught_up(stage.window)
+    return stage.window
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("welcome", welcome, caption="first start: the welcome panel"),
+    Shot("main-window", main_window, caption="the demo: series, episodes, queue"),
+    Shot("add-series", add_series, (640, 480), caption="Add series with a feed's preview"),
+    Shot("settings", settings, None, caption="Settings"),
+    Shot("main-window-dark", main_window_dark, caption="the window on a dark palette"),
+)
+
+
+# --------------------------------------------------------------------------- the feed
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel>
+<title>The Night Ferry</title>
+<link>{base}/</link>
+<description>Every night at eleven a ferry leaves a harbour that is not on any map. Its crew
+records what the passengers tell them, and the stories do not always end on the far shore.
+</description>
+<itunes:image href="{base}/night-ferry/cover.jpg"/>
+{items}
+</channel>
+</rss>
+"""
+EPISODES = (
+    (1, 0, "trailer", "Season 1 trailer", "2024-01-05"),
+    (1, 1, "full", "Last Boarding", "2024-01-12"),
+    (1, 2, "full", "The Cartographer's Ticket", "2024-01-19"),
+    (1, 3, "full", "Deck Lights", "2024-01-26"),
+    (1, 4, "full", "A Passenger Without a Name", "2024-02-02"),
+    (1, 5, "full", "Low Water", "2024-02-09"),
+    (1, 6, "full", "Far Shore", "2024-02-16"),
+    (2, 1, "full", "Timetables", "2024-09-06"),
+    (2, 2, "full", "The Lighthouse Stop", "2024-09-13"),
+    (2, 3, "full", "Fog Horn", "2024-09-20"),
+)
+
+
+def feed_xml(base: str) -> str:
+    from datetime import UTC, datetime
+    from email.utils import format_datetime
+
+    items = []
+    for season, number, kind, title, day in EPISODES:
+        published = format_datetime(datetime.fromisoformat(f"{day}T21:00:00").replace(tzinfo=UTC))
+        tag = f"s{season:02d}e{number:02d}" if number else f"s{season:02d}-trailer"
+        episode = f"<itunes:episode>{number}</itunes:episode>" if number else ""
+        items.append(
+            f'<item><title>{title}</title><guid isPermaLink="false">night-ferry-{tag}</guid>'
+            f"<pubDate>{published}</pubDate>"
+            f"<itunes:season>{season}</itunes:season>{episode}"
+            f"<itunes:episodeType>{kind}</itunes:episodeType>"
+            f'<enclosure url="{base}/night-ferry/{tag}.mp4" length="48000000" type="video/mp4"/>'
+            "</item>"
+        )
+    return FEED.format(base=base, items="\n".join(items))
+
+
+@contextlib.asynccontextmanager
+async def serve_feed() -> AsyncIterator[str]:
+    """Serve :func:`feed_xml` on 127.0.0.1; yields its URL. Media links are never fetched."""
+    from aiohttp import web
+
+    runner = web.AppRunner(web.Application(), access_log=None)
+    state: dict[str, bytes] = {}
+
+    async def handle(_request: web.Request) -> web.Response:
+        return web.Response(body=state["feed"], content_type="application/rss+xml")
+
+    runner.app.router.add_get("/night-ferry/feed.xml", handle)
+    await runner.setup()
+    try:
+        for port in (FEED_PORT, 0):
+            try:
+                await web.TCPSite(runner, "127.0.0.1", port).start()
+                break
+            except OSError:
+                if port == 0:
+                    raise
+        base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        state["feed"] = feed_xml(base).encode("utf-8")
+        yield f"{base}/night-ferry/feed.xml"
+    finally:
+        await runner.cleanup()
+
+
+# --------------------------------------------------------------------------- look and feel
+
+
+def prepare_environment() -> None:
+    """Before Qt starts: offscreen, scale 1, the demo pace, and none of the caller's settings."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["QT_SCALE_FACTOR"] = "1"
+    os.environ.pop("QT_SCREEN_SCALE_FACTORS", None)
+    for name in [n for n in os.environ if n.startswith("ANIWORLD_")]:
+        del os.environ[name]  # settings, the token, a demo folder elsewhere
+    os.environ["ANIWORLD_DEMO_SECONDS_PER_FILE"] = str(DEMO_SECONDS_PER_FILE)
+    # No keyring: a token stored there must not appear (masked or not) in a picture.
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+
+def light_palette() -> Any:
+    from PySide6.QtWidgets import QStyleFactory
+
+    style = QStyleFactory.create("Fusion")
+    return style.standardPalette()
+
+
+def dark_palette() -> Any:
+    """A dark palette for Fusion, as dark desktop themes set it."""
+    from PySide6.QtGui import QColor, QPalette
+
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    palette = QPalette()
+    colours = {
+        role.Window: "#2b2b2b",
+        role.WindowText: "#e6e6e6",
+        role.Base: "#1e1e1e",
+        role.AlternateBase: "#262626",
+        role.ToolTipBase: "#2b2b2b",
+        role.ToolTipText: "#e6e6e6",
+        role.PlaceholderText: "#8c8c8c",
+        role.Text: "#e6e6e6",
+        role.Button: "#353535",
+        role.ButtonText: "#e6e6e6",
+        role.BrightText: "#ff6b6b",
+        role.Light: "#474747",
+        role.Midlight: "#3c3c3c",
+        role.Mid: "#2f2f2f",
+        role.Dark: "#1a1a1a",
+        role.Shadow: "#0d0d0d",
+        role.Highlight: "#3d7bd9",
+        role.HighlightedText: "#ffffff",
+        role.Link: "#6aa7ff",
+        role.LinkVisited: "#b48cff",
+    }
+    for colour_role, value in colours.items():
+        palette.setColor(colour_role, QColor(value))
+    for colour_role in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(group.Disabled, colour_role, QColor("#7a7a7a"))
+    palette.setColor(group.Disabled, role.Highlight, QColor("#4a4a4a"))
+    return palette
+
+
+def configure_app(app: Any) -> None:
+    from PySide6.QtGui import QFont
+
+    from aniworld_desktop import __version__
+    from aniworld_desktop.ui.qtapp import APP_NAME, ORGANISATION
+
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)  # as qtapp: the quit path is the async one
+    app.setStyle("Fusion")
+    app.setPalette(light_palette())
+    font = QFont(FONT[0])
+    font.setPointSize(FONT[1])
+    app.setFont(font)
+
+
+# --------------------------------------------------------------------------- complaints
+
+
+class Complaints(logging.Handler):
+    """Collects what must not happen during a run: Qt warnings, logged warnings and errors,
+    Python warnings (through logging.captureWarnings) and tasks left running."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+        self.known: dict[str, None] = {}  # KNOWN_PROBLEMS seen, in order, once each
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        for logger, kind, what in KNOWN_PROBLEMS:
+            if record.name == logger and isinstance(error, kind):
+                self.known[what] = None
+                return
+        self.lines.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+
+    def qt_message(self, kind: Any, _context: Any, message: str) -> None:
+        from PySide6.QtCore import QtMsgType
+
+        if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg):
+            return
+        if any(allowed in message for allowed in QT_MESSAGES_ALLOWED):
+            return
+        line = f"Qt {kind.name}: {message}"
+        self.lines.append(line)
+        print(line, file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def grab(widget: Any, size: tuple[int, int] | None, path: Path) -> None:
+    image = widget.grab().toImage()
+    if size is not None and (image.width(), image.height()) != size:
+        raise ScreenshotError(
+            f"{path.name}: the widget is {image.width()}x{image.height()}, not {size[0]}x{size[1]}"
+        )
+    if not image.save(str(path), "PNG"):
+        raise ScreenshotError(f"cannot write {path}")
+
+
+async def capture(
+    paths: Any, settings: Any, outdir: Path, shots: Sequence[Shot], complaints: Complaints
+) -> list[Path]:
+    """The main coroutine: services, window, each shot, then the shutdown qtapp does."""
+    from aniworld_desktop.app import open_services
+    from aniworld_desktop.ui.main_window import MainWindow
+
+    written: list[Path] = []
+    async with serve_feed() as feed_url, open_services(paths, settings) as services:
+        services.metadata.follow()  # as in qtapp: NFO files follow additions and downloads
+        window = MainWindow(services)
+        window.show()
+        try:
+            stage = Stage(services, window, feed_url)
+            for shot in shots:
+                started = time.monotonic()
+                window.resize(*WINDOW_SIZE)
+                widget = await shot.setup(stage)
+                if shot.size is not None:
+                    widget.resize(*shot.size)
+                await asyncio.sleep(SETTLE)
+                path = outdir / f"{shot.name}.png"
+                grab(widget, shot.size, path)
+                written.append(path)
+                print(
+                    f"{path}  {path.stat().st_size:>8,} bytes  "
+                    f"({time.monotonic() - started:.1f} s) {shot.caption}",
+                    flush=True,
+                )
+                await stage.clean_up()
+        finally:
+            # The order qtapp keeps: the window lets go of the services before they stop.
+            window.hide()
+            await window.aclose()
+    current = asyncio.current_task()
+    leftover = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    for task in leftover:
+        complaints.lines.append(f"task left running: {task.get_name()} {task.get_coro()!r}")
+    return written
+
+
+def run(outdir: Path, shots: Sequence[Shot] = SHOTS) -> int:
+    prepare_environment()
+    import qasync
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from aniworld_desktop.app import setup_logging
+    from aniworld_desktop.config import ProfilePaths, load_settings
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    complaints = Complaints()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_app(app)
+    qInstallMessageHandler(complaints.qt_message)
+    warnings.simplefilter("default")  # ResourceWarning and friends are shown, then counted
+    logging.captureWarnings(True)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    started = time.monotonic()
+    written: list[Path] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="aniworld-screenshots-") as profile:
+            paths = ProfilePaths.for_profile(Path(profile))
+            settings = load_settings(paths)
+            setup_logging(paths, debug=False, console_level=logging.WARNING)
+            root.addHandler(complaints)
+            try:
+                with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+                    written = runner.run(capture(paths, settings, outdir, shots, complaints))
+                gc.collect()  # an unclosed session or connector says so now, not at exit
+            finally:
+                for handler in [h for h in root.handlers if h not in before]:
+                    root.removeHandler(handler)
+                    handler.close()
+    finally:
+        qInstallMessageHandler(None)
+    print(f"{len(written)} picture(s) in {time.monotonic() - started:.1f} s")
+    for what in complaints.known:
+        print(f"known problem, not counted: {what}", file=sys.stderr)
+    if complaints.lines:
+        print(f"{len(complaints.lines)} complaint(s):", file=sys.stderr)
+        for line in complaints.lines:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", nargs="?", type=Path, default=DEFAULT_OUTDIR)
+    args = parser.parse_args(argv)
+    try:
+        return run(args.outdir)
+    except ScreenshotError as exc:
+        print(f"screenshots: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
