@@ -26,6 +26,7 @@ Resume all         Ctrl+Shift+R
 Retry failed       (none)
 Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
 Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
+Priority Order     Ctrl+0               Clears the queue's sort and filter (drag needs it).
 Settings…          Ctrl+, (Preferences) The platform's key, Ctrl+, where it has none.
 Quit               Ctrl+Q (Quit)        The platform's key, Ctrl+Q where it has none.
 =================  ===================  ==========================================================
@@ -53,7 +54,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDockWidget,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -99,9 +102,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 S = DownloadStatus
-STATE_VERSION = 1  # bump when the toolbar or columns change so old saved layouts are dropped
+STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
 STATUS_REFRESH_MS = 1000
-COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
+COUNTS_DELAY_MS = 150
+QUEUE_FILTER_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
 MESSAGE_MS = 8000
 CLOSE_GRACE = 2.0  # seconds the window's own tasks get to finish when it closes
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
@@ -167,6 +171,7 @@ _ACTIONS: tuple[_ActionSpec, ...] = (
     _ActionSpec("move_up", "Move &Up", "Ctrl+Up", "move-up", "Download the selection earlier", view_only=True),
     _ActionSpec("move_down", "Move &Down", "Ctrl+Down", "move-down", "Download the selection later", view_only=True),
     _ActionSpec("move_top", "Move to &Top", "Ctrl+Home", "move-top", "Download the selection first", view_only=True),
+    _ActionSpec("priority_order", "&Priority Order", "Ctrl+0", "filter", "Show the whole queue in the order it downloads (drag to reorder)"),
     _ActionSpec("move_bottom", "Move to &Bottom", "Ctrl+End", "move-bottom", "Download the selection last", view_only=True),
     _ActionSpec("add_series", "Add &Series…", QKeySequence.StandardKey.New, "add-series", "Follow a series from its feed, after a preview"),
     _ActionSpec("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, "refresh", "Read the selected series' sources again (all when none is selected)"),
@@ -186,6 +191,14 @@ _STANDARD_FALLBACK = {
     QKeySequence.StandardKey.Quit: "Ctrl+Q",
     QKeySequence.StandardKey.Preferences: "Ctrl+,",
 }
+_QUEUE_STATE_CHOICES: tuple[tuple[str, tuple[DownloadStatus, ...]], ...] = (
+    ("All states", ()),
+    ("To do", (S.PENDING, S.DOWNLOADING, S.PAUSED)),
+    ("Downloading", (S.DOWNLOADING,)),
+    ("Failed", (S.FAILED,)),
+    ("Completed", (S.COMPLETED,)),
+    ("Cancelled", (S.CANCELLED,)),
+)
 _SELECTION_ACTIONS = ("pause", "resume", "cancel", "retry", "remove")
 _LABELLED_TOOLS = (
     "add_series",
@@ -287,7 +300,6 @@ class MainWindow(QMainWindow):
         # Of the many updates of a running download, only its end changes a series' counts.
         self.bridge.itemUpdated.connect(self._item_updated)
         self.bridge.itemsUpdated.connect(self._items_updated)
-        self.bridge.itemsUpdated.connect(self._update_rows)  # until the model takes batches
         self._reloading: asyncio.Task[None] | None = None
         self._reload_again = False
 
@@ -321,8 +333,12 @@ class MainWindow(QMainWindow):
         view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        # The model keeps priority order itself; header clicks must not re-sort the queue.
-        view.setSortingEnabled(False)
+        # The model sorts itself (a proxy takes seconds at 100k rows). Priority order first: with
+        # no indicator set, enabling sorting would sort column 0 descending. A third click on a
+        # header clears the sort, which is priority order again.
+        view.horizontalHeader().setSortIndicator(Column.POSITION, Qt.SortOrder.AscendingOrder)
+        view.horizontalHeader().setSortIndicatorClearable(True)
+        view.setSortingEnabled(True)
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
         view.setShowGrid(False)
@@ -390,6 +406,56 @@ class MainWindow(QMainWindow):
         view.doubleClicked.connect(lambda: self._play_activated(self.episode_view))
         return view
 
+    def _create_queue_pane(self) -> QWidget:
+        pane = QWidget(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.queue_filter = QLineEdit(pane)
+        self.queue_filter.setObjectName("queueFilter")
+        self.queue_filter.setPlaceholderText("Filter downloads by series or title")
+        self.queue_filter.setClearButtonEnabled(True)
+        self.queue_states = QComboBox(pane)
+        self.queue_states.setObjectName("queueStates")
+        for text, statuses in _QUEUE_STATE_CHOICES:
+            self.queue_states.addItem(text, statuses)
+        self.queue_shown = QLabel(pane)
+        self.queue_shown.setObjectName("queueShown")
+        bar.addWidget(self.queue_filter, 1)
+        bar.addWidget(self.queue_states)
+        bar.addWidget(self.queue_shown)
+        # Typing filters 100,000 rows: once the typing pauses, not on every key.
+        self._queue_filter_timer = QTimer(self)
+        self._queue_filter_timer.setSingleShot(True)
+        self._queue_filter_timer.setInterval(QUEUE_FILTER_DELAY_MS)
+        self._queue_filter_timer.timeout.connect(self.apply_queue_filter)
+        self.queue_filter.textChanged.connect(lambda: self._queue_filter_timer.start())
+        self.queue_states.currentIndexChanged.connect(self.apply_queue_filter)
+        box = QVBoxLayout(pane)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addLayout(bar)
+        box.addWidget(self.view)
+        return pane
+
+    def apply_queue_filter(self) -> None:
+        """Show the downloads that match the filter text and the chosen states."""
+        self._queue_filter_timer.stop()
+        statuses = self.queue_states.currentData()
+        self.model.set_filter(self.queue_filter.text(), set(statuses) if statuses else None)
+        self._update_queue_shown()
+
+    def _update_queue_shown(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total_count()
+        filtered = bool(self.model.filter_text) or self.model.status_filter is not None
+        self.queue_shown.setText(f"{shown:,} of {total:,}" if filtered else "")
+
+    def show_priority_order(self) -> None:
+        """Sort the queue by priority again (the order downloads run in), unfiltered."""
+        self.queue_filter.clear()
+        self.queue_states.setCurrentIndex(0)
+        self.apply_queue_filter()
+        self.view.sortByColumn(Column.POSITION, Qt.SortOrder.AscendingOrder)
+
     def _create_layout(self) -> QWidget:
         series_pane = QWidget(self)
         box = QVBoxLayout(series_pane)
@@ -405,7 +471,7 @@ class MainWindow(QMainWindow):
         self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.library_splitter)
-        self.main_splitter.addWidget(self.view)
+        self.main_splitter.addWidget(self._create_queue_pane())
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.main_splitter)
@@ -438,6 +504,7 @@ class MainWindow(QMainWindow):
             "move_down": partial(self.move_selected, Move.DOWN),
             "move_top": partial(self.move_selected, Move.TOP),
             "move_bottom": partial(self.move_selected, Move.BOTTOM),
+            "priority_order": self.show_priority_order,
             "add_series": self.add_series_interactively,
             "refresh": self.refresh_selected,
             "download_missing": self.download_missing_selected,
@@ -497,6 +564,8 @@ class MainWindow(QMainWindow):
         queue_menu.addSeparator()
         for name in ("pause_all", "resume_all", "retry_failed"):
             queue_menu.addAction(self.commands[name])
+        queue_menu.addSeparator()
+        queue_menu.addAction(self.commands["priority_order"])
         view_menu = menus.addMenu("&View")
         view_menu.addAction(self.commands["activity"])
         view_menu.addAction(self.commands["find"])
@@ -732,10 +801,6 @@ class MainWindow(QMainWindow):
         if item.status.is_final():
             self._library_changed()
 
-    def _update_rows(self, items: tuple[QueueItem, ...]) -> None:
-        for item in items:
-            self.model.update_item(item)
-
     def _items_updated(self, items: tuple[QueueItem, ...]) -> None:
         if any(item.status.is_final() for item in items):
             self._library_changed()
@@ -769,7 +834,7 @@ class MainWindow(QMainWindow):
             self.series_model.load(summaries)
         else:
             self.series_model.update_summaries(summaries)
-        empty = not summaries and self.model.rowCount() == 0
+        empty = not summaries and self.model.total_count() == 0
         self.stack.setCurrentWidget(self.welcome if empty else self.main_splitter)
         await self._load_episodes()
         self.update_actions()
@@ -1058,6 +1123,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- status
 
     def _queue_changed(self, *args: object) -> None:
+        self._update_queue_shown()
         if not self._counts_timer.isActive():
             self._counts_timer.start()
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-from aniworld_desktop.ui.drops import read_drop
+from aniworld_desktop.ui.drops import Drop, read_drop
 from aniworld_desktop.ui.queue_model import QueueTableModel
 
 
@@ -39,8 +39,19 @@ class QueueView(QTableView):
         self.setProperty("dropTarget", on)
         self.setStyleSheet("QTableView { border: 2px solid palette(highlight); }" if on else "")
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+    def _read(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> Drop | str:
+        """The drop, or why it is refused (rows reorder only in priority order, unfiltered)."""
         drop = read_drop(event.mimeData())
+        if isinstance(drop, Drop) and drop.kind == "queue":
+            model = self.model()
+            if isinstance(model, QueueTableModel):
+                reason = model.reorder_refusal()
+                if reason is not None:
+                    return reason
+        return drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        drop = self._read(event)
         if isinstance(drop, str):
             self.refused.emit(drop)
             event.ignore()
@@ -52,7 +63,7 @@ class QueueView(QTableView):
         event.accept()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if isinstance(read_drop(event.mimeData()), str):
+        if isinstance(self._read(event), str):
             event.ignore()
             return
         super().dragMoveEvent(event)  # draws the drop indicator between rows
@@ -64,7 +75,7 @@ class QueueView(QTableView):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self._highlight(False)
-        drop = read_drop(event.mimeData())
+        drop = self._read(event)
         if isinstance(drop, str):
             self.refused.emit(drop)
             event.ignore()

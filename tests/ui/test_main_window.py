@@ -91,8 +91,9 @@ async def test_url_added_in_the_dialog_downloads_to_completion(
 ) -> None:
     payload = os.urandom(320 << 10)
     media_server.files["Show.S01E01.mp4"] = payload
-    media_server.chunk = 8 << 10  # 40 paced writes: about 0.6 s, several progress ticks
-    media_server.delay = 0.015
+    # 40 paced writes: about 1.6 s, so the 500 ms progress repaints show it part done.
+    media_server.chunk = 8 << 10
+    media_server.delay = 0.04
     async with running_window(paths, make_settings(tmp_path)) as (services, window):
         model = window.model
         window.commands["add_url"].trigger()

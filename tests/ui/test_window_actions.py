@@ -231,3 +231,50 @@ async def test_set_tmdb_match_from_the_window(
         await wait_until(lambda: scheduled == [series.id])
         assert (await services.library.list_series())[0].series.tmdb_id == 4242
         assert "TMDB series 4242" in window.statusBar().currentMessage()
+
+
+@pytest.mark.qt_loop
+async def test_queue_sorts_filters_and_refuses_reorder_until_priority_order(
+    paths: ProfilePaths, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
+    from aniworld_desktop.ui.queue_model import Column
+    from tests.ui.test_library_window import drop_on
+    from tests.ui.test_main_window import IDLE_URL
+
+    async with running_window(paths, make_settings(tmp_path), run_downloads=False) as (
+        _services,
+        window,
+    ):
+        for n in (1, 2, 3):
+            await window.add_url(IDLE_URL.format(n))
+        await wait_until(lambda: window.model.rowCount() == 3)
+        await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
+        labels = lambda: [
+            window.model.index(r, Column.EPISODE).data() for r in range(window.model.rowCount())
+        ]  # noqa: E731
+        assert labels() == ["S01E01", "S01E02", "S01E03"]
+
+        window.view.sortByColumn(Column.EPISODE, Qt.SortOrder.DescendingOrder)
+        assert labels() == ["S01E03", "S01E02", "S01E01"]
+        ids = [window.model.item_id(r) for r in range(3)]
+        refused = signal_future(window.view.refused)
+        assert not drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
+        (reason,) = await asyncio.wait_for(refused, 5)
+        assert "priority" in reason.lower()
+
+        window.queue_filter.setText("S01E02")
+        await wait_until(lambda: window.model.rowCount() == 1)
+        assert labels() == ["S01E02"]
+        assert window.queue_shown.text() == "1 of 3"
+
+        window.commands["priority_order"].trigger()
+        assert window.queue_filter.text() == "" and window.queue_shown.text() == ""
+        assert labels() == ["S01E01", "S01E02", "S01E03"]
+        first = window.model.item_id(0)
+        last = window.model.item_id(2)
+        assert drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [last]), row=0)
+        await wait_until(lambda: window.model.item_id(0) == last)
+        assert window.model.item_id(1) == first
