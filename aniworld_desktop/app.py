@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import logging.handlers
 import os
@@ -30,6 +31,7 @@ from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.events import EventBus
 from aniworld_desktop.downloads.engine import DownloadEngine
 from aniworld_desktop.downloads.service import DownloadService
+from aniworld_desktop.downloads.thread import ThreadedEngine
 from aniworld_desktop.downloads.throttle import SpeedLimiter
 from aniworld_desktop.library.service import LibraryService
 from aniworld_desktop.metadata.credentials import SecretFilter, load_token
@@ -65,7 +67,7 @@ class Services:
     downloads: DownloadService
     library: LibraryService
     registry: ProviderRegistry
-    engine: DownloadEngine
+    engine: DownloadEngine | ThreadedEngine
     metadata: MetadataService
 
     @property
@@ -80,6 +82,7 @@ async def open_services(
     *,
     run_downloads: bool = True,
     write_in_thread: bool = True,
+    download_thread: bool = True,
     demo: bool = False,
 ) -> AsyncIterator[Services]:
     """Build the services; on exit stop the workers, close every session, dispose the engine.
@@ -90,6 +93,8 @@ async def open_services(
         run_downloads: Start the download workers now (``add`` and ``queue`` do not).
         write_in_thread: Hand disk writes to a thread; measured faster on both the stdlib loop
             and qasync's (tests/benchmarks/download_throughput.py).
+        download_thread: Run the downloads on an event loop of their own thread, so the bytes
+            never pass through the caller's loop (the window's); see downloads/thread.py.
         demo: Follow the demo catalogue's series (served by the app itself) if not yet done.
     """
     paths.create()
@@ -111,14 +116,16 @@ async def open_services(
                     headers={"User-Agent": f"aniworld-desktop/{__version__}"},
                 )
             )
-            engine = await stack.enter_async_context(
-                DownloadEngine(
-                    stall_timeout=settings.stall_timeout,
-                    min_free_disk=settings.min_free_disk,
-                    # Always a limiter (0 = unlimited), so a limit set later applies at once.
-                    limiter=SpeedLimiter(settings.speed_limit),
-                    write_in_thread=write_in_thread,
-                )
+            make_engine = functools.partial(
+                DownloadEngine,
+                stall_timeout=settings.stall_timeout,
+                min_free_disk=settings.min_free_disk,
+                # Always a limiter (0 = unlimited), so a limit set later applies at once.
+                limiter=SpeedLimiter(settings.speed_limit),
+                write_in_thread=write_in_thread,
+            )
+            engine: DownloadEngine | ThreadedEngine = await stack.enter_async_context(
+                ThreadedEngine(make_engine) if download_thread else make_engine()
             )
             registry = ProviderRegistry.discover()
             stack.push_async_callback(registry.aclose)
