@@ -34,6 +34,21 @@ def pytest_asyncio_loop_factories(
     return {"asyncio": asyncio.new_event_loop}
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After a Qt-loop test, collect its cycles here, on the GUI thread.
+
+    A closed qasync loop leaves cycles holding Qt timers; left to the automatic collector they
+    may be destroyed by whichever thread allocates next (aiosqlite's, a download thread's),
+    which Qt forbids and which can crash a later test. (The app itself collects on the GUI
+    thread: ui/collector.py.)
+    """
+    if item.get_closest_marker("qt_loop") is not None:
+        import gc
+
+        gc.collect()
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Path:
     """An empty profile folder (database, settings, logs, and a library below it)."""

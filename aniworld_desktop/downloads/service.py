@@ -39,7 +39,7 @@ from aniworld_desktop.core.events import (
 )
 from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
-from aniworld_desktop.core.status import DownloadStatus
+from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
 from aniworld_desktop.downloads.backoff import retry_delay
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, ProgressCallback
 from aniworld_desktop.downloads.errors import DownloadError
@@ -48,10 +48,8 @@ from aniworld_desktop.storage.repositories import QueueRepository
 log = logging.getLogger(__name__)
 
 S = DownloadStatus
-PROGRESS_SAVE_INTERVAL = 5.0
-FREEZE_AFTER_LOADING = (
-    10_000  # rows; see core.gcpause  # seconds between writes of bytes_done while downloading
-)
+PROGRESS_SAVE_INTERVAL = 5.0  # seconds between writes of bytes_done while downloading
+FREEZE_AFTER_LOADING = 10_000  # rows; see core.gcpause
 
 
 class Downloader(Protocol):
@@ -120,6 +118,11 @@ class _Items(dict[int, QueueItem]):
             self.counts[old.status] -= 1
         self.counts[item.status] += 1
         super().__setitem__(item_id, item)
+
+    def load(self, items: Sequence[QueueItem]) -> None:
+        """Add many at once (start-up): one C-level update instead of 100k Python calls."""
+        dict.update(self, ((item.id, item) for item in items))
+        self.counts = Counter(item.status for item in self.values())
 
     def __delitem__(self, item_id: int) -> None:
         self.counts[self[item_id].status] -= 1
@@ -209,14 +212,11 @@ class DownloadService:
         with collector_paused() as pause:
             items = await self._repo.load()
             pause.freeze = len(items) >= FREEZE_AFTER_LOADING
-            for n, item in enumerate(items):
-                self._items[item.id] = item
-                if item.status.is_active():
-                    self._pending_by_episode[item.key] = item.id
-                if item.status is S.PENDING:
-                    self._ready.append((item.position, item.id))
-                if n % 5000 == 4999:
-                    await asyncio.sleep(0)  # 100k rows must not starve the loop
+            self._items.load(items)
+            await asyncio.sleep(0)  # 100k rows must not starve the loop
+            active = [item for item in items if item.status in ACTIVE_STATUSES]
+            self._pending_by_episode.update((item.key, item.id) for item in active)
+            self._ready = [(item.position, item.id) for item in active if item.status is S.PENDING]
             heapq.heapify(self._ready)
         self._started = run
         self._fill_slots()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
@@ -348,8 +349,14 @@ class MetadataService:
         resolve: Resolve | None = None,
         limiter: RateLimiter | None = None,
         concurrency: int = 4,
+        token_source: Callable[[], Awaitable[str]] | None = None,
     ) -> None:
+        """``token_source``, when given, is asked for ``options.token`` when a job first needs
+        it: a keyring can take a while to answer (and to import), and a starting window need
+        not wait for it."""
         self._catalog = catalog
+        self._token_source = token_source
+        self._token_lookup: asyncio.Future[str] | None = None
         self._bus = bus
         self.library_dir = library_dir
         self.options = options
@@ -411,6 +418,19 @@ class MetadataService:
         # A job already writing files and the database finishes, or it would leave a torn
         # transaction behind (and the shutdown waiting for it).
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._token_lookup is not None:  # a keyring still answering: its thread ends first
+            await asyncio.gather(self._token_lookup, return_exceptions=True)
+
+    async def _token_ready(self) -> None:
+        if self._token_source is None:
+            return
+        if self._token_lookup is None:
+            self._token_lookup = asyncio.ensure_future(self._token_source())
+        lookup = self._token_lookup
+        token = await lookup  # a future: every caller may wait on it
+        if self._token_source is not None and self._token_lookup is lookup:
+            self.options = dataclasses.replace(self.options, token=token)
+            self._token_source = self._token_lookup = None
 
     def nfo_service(self, session: aiohttp.ClientSession | None = None) -> NFOService:
         return NFOService(
@@ -425,6 +445,7 @@ class MetadataService:
         self, series_ids: Sequence[int] | None = None
     ) -> dict[int, DescribeResult | str]:
         """Run a job per series (all when None); returns a result, or the failure's sentence."""
+        await self._token_ready()
         all_series = {s.id: s for s in await self._catalog.list_series()}
         ids = list(all_series) if series_ids is None else [i for i in series_ids if i in all_series]
         outcomes = await asyncio.gather(*(self._job(all_series[i]) for i in ids))
@@ -489,6 +510,7 @@ class MetadataService:
         Raises:
             MetadataError: No token is set, no title was given, or TMDB failed (a sentence).
         """
+        await self._token_ready()
         if not self.options.token:
             raise MetadataError(
                 "No TMDB token is set: add a TMDB read-access token or API key in Settings."
@@ -502,6 +524,7 @@ class MetadataService:
 
     async def test_connection(self) -> str:
         """A sentence saying whether the token works; raises MetadataError saying why not."""
+        await self._token_ready()
         if not self.options.token:
             raise MetadataError("No TMDB token is set (setting tmdb_token or ANIWORLD_TMDB_TOKEN).")
         async with self.nfo_service() as nfo:

@@ -76,9 +76,11 @@ from PySide6.QtWidgets import (
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.naming import file_name_from_url, video_suffix
 from aniworld_desktop.core.status import DownloadStatus
-from aniworld_desktop.downloads.service import Move
+from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING, Move
+from aniworld_desktop.ui.activity import ActivityHandler, ActivityPanel
 from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.bridge import EventBridge
+from aniworld_desktop.ui.collector import MainThreadCollector
 from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
 from aniworld_desktop.ui.drops import Drop, read_link_file
@@ -228,9 +230,24 @@ class MainWindow(QMainWindow):
 
     quitRequested = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        parent: QWidget | None = None,
+        *,
+        activity: ActivityHandler | None = None,
+    ) -> None:
+        """Show ``services``; ``activity`` feeds the activity panel (one of its own if None)."""
         super().__init__(parent)
         self.services = services
+        # Cycles holding Qt objects must die on this thread, not the download thread's.
+        self.collector = MainThreadCollector(self)
+        self.collector.start()
+        self._own_activity = activity is None
+        if activity is None:
+            activity = ActivityHandler()
+            activity.install()
+        self.activity = activity
         self.setObjectName("mainWindow")
         self.setWindowTitle("Aniworld Desktop")
         self.setWindowIcon(app_icon())
@@ -323,6 +340,10 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.reload_library()
         self.refresh_disk()
+        # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
+        # for a small queue: freezing would also keep any garbage alive now, for good.)
+        if self.model.total_count() >= FREEZE_AFTER_LOADING:
+            self.collector.settle()
 
     # ----------------------------------------------------------------- construction
 
@@ -483,6 +504,9 @@ class MainWindow(QMainWindow):
         dock.setAllowedAreas(
             Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.activity_panel = ActivityPanel(parent=dock)
+        self.activity_panel.model.follow(self.activity)
+        dock.setWidget(self.activity_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         return dock
@@ -1201,7 +1225,11 @@ class MainWindow(QMainWindow):
     async def aclose(self) -> None:
         """Detach from the services and end the window's tasks, before the services stop."""
         self._closing = True
+        self.collector.stop()
         self.bridge.detach()
+        self.activity_panel.model.unfollow()
+        if self._own_activity:
+            self.activity.close()
         self._status_timer.stop()
         self._disk_timer.stop()
         self._counts_timer.stop()

@@ -6,9 +6,8 @@ Goals (../shared/BRIEF.md, "UI stays smooth" and "Scale"):
   100,000 queue rows, no event-loop stall over 100 ms while starting, <= 400 MB RSS;
 * with those 100,000 rows in the window and eight downloads running at full loopback speed, the
   loop's lateness (a 1 ms ticker) p99 <= 5 ms and max <= 50 ms, and progress repaints coalesced
-  (4-10 ``dataChanged`` a second for the whole queue table);
-* sorting the 100k-row queue <= 0.3 s, when the queue model can sort (it cannot yet: then it is
-  reported as not measured and left out of the verdict).
+  (at most two ``dataChanged`` a second per running row, and at least one every two seconds);
+* sorting or filtering the 100k-row queue through the view <= 0.3 s each.
 
 How: the parent builds the profiles (Core bulk inserts, not timed), serves eight sparse files with
 ``tests/fault_server.py`` in its own process, and starts one fresh interpreter per profile
@@ -61,7 +60,7 @@ GOAL_START_BIG_S = 2.0
 GOAL_START_STALL_MS = 100.0
 GOAL_RSS_MB = 400
 GOAL_SORT_S = 0.3
-GOAL_REPAINT_HZ = (4.0, 10.0)
+GOAL_ROW_REPAINT_HZ = 2.0  # at most two progress repaints a second per row
 DOWNLOADS = 8
 RESULT_PREFIX = "RESULT "
 CHILD_TIMEOUT_S = 90.0
@@ -313,7 +312,7 @@ def child(args: argparse.Namespace) -> int:
     from aniworld_desktop.downloads.service import DownloadService
     from aniworld_desktop.metadata import credentials
     from aniworld_desktop.ui import main_window
-    from aniworld_desktop.ui.qtapp import APP_NAME, ORGANISATION
+    from aniworld_desktop.ui.qtapp import APP_NAME, ORGANISATION, tune_interpreter
     from aniworld_desktop.ui.queue_model import QueueTableModel
 
     phases = Phases()
@@ -399,6 +398,7 @@ def child(args: argparse.Namespace) -> int:
         print(RESULT_PREFIX + json.dumps(result), flush=True)
 
     app_started = time.perf_counter()
+    tune_interpreter()  # as run_window does
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qt_app, QApplication)
     # As run_window does: names first (QSettings paths), and quitting is the app's decision.
@@ -480,10 +480,16 @@ async def measure_downloads(
     await asyncio.sleep(1.0)  # warm-up: connections open, speeds settle
 
     changes = 0
+    per_item: dict[int, int] = dict.fromkeys(ids, 0)
+    model = window.model
 
-    def count(*_: object) -> None:
+    def count(top_left: Any, bottom_right: Any, *_: object) -> None:
         nonlocal changes
         changes += 1
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            item_id = model.item_id(row)
+            if item_id in per_item:
+                per_item[item_id] += 1
 
     window.model.dataChanged.connect(count)
     bytes_before = sum(downloads.get(i).bytes_done for i in ids)
@@ -508,15 +514,31 @@ async def measure_downloads(
         "ticks": samples,
         "measured_s": elapsed,
         "repaint_hz": changes / elapsed,
+        "row_repaint_hz": max(per_item.values()) / elapsed,
+        "row_repaint_min_hz": min(per_item.values()) / elapsed,
         "throughput_mb_s": moved / elapsed / 1e6,
         "cpu_share": cpu / elapsed,
         "rss_downloading_mb": rss_mb(),
     }
     # QAbstractItemModel.sort exists and does nothing; only an override of our own counts.
     if "sort" in vars(QueueTableModel):
-        started = time.perf_counter()
-        window.model.sort(Column.SERIES, Qt.SortOrder.DescendingOrder)
-        out["sort_s"] = time.perf_counter() - started
+        # Through the view, as a header click does: the relayout and repaint count too.
+        timings = {}
+        for name, act in (
+            ("sort", lambda: window.view.sortByColumn(Column.SERIES, Qt.SortOrder.DescendingOrder)),
+            ("filter", lambda: model.set_filter("Series 0004")),  # about 1 % of the rows
+            ("clear", lambda: model.set_filter("")),
+            (
+                "priority",
+                lambda: window.view.sortByColumn(Column.POSITION, Qt.SortOrder.AscendingOrder),
+            ),
+        ):
+            started = time.perf_counter()
+            act()
+            window.view.viewport().repaint()
+            timings[name] = time.perf_counter() - started
+        out["sort_s"] = max(timings.values())
+        out["sort_detail"] = timings
     note(f"measured: p99 {p99:.1f} ms, max {worst:.1f} ms, {samples} ticks; cancelling")
     await downloads.cancel(ids)
     # Cancelling frees the slots, so more of the profile's pending rows would start; pause them
@@ -642,7 +664,6 @@ def parent(args: argparse.Namespace) -> int:
 def report(empty: dict[str, Any], big: dict[str, Any]) -> int:
     rss = max(big["rss_shown_mb"], empty["rss_shown_mb"])
     stall = max(empty["start_stall_ms"], big["start_stall_ms"])
-    lo, hi = GOAL_REPAINT_HZ
     rows: list[tuple[str, str, str, bool | None]] = [
         ("cold start, empty profile", f"{empty['start_s']:.2f} s", f"<= {GOAL_START_EMPTY_S} s",
          empty["start_s"] <= GOAL_START_EMPTY_S),
@@ -661,16 +682,20 @@ def report(empty: dict[str, Any], big: dict[str, Any]) -> int:
          big["p99_ms"] <= GOAL_P99_MS),
         ("loop lateness max", f"{big['max_ms']:.1f} ms", f"<= {GOAL_MAX_MS} ms",
          big["max_ms"] <= GOAL_MAX_MS),
-        ("queue dataChanged rate", f"{big['repaint_hz']:.1f} /s", f"{lo:.0f}-{hi:.0f} /s",
-         lo <= big["repaint_hz"] <= hi),
+        ("queue dataChanged, whole table", f"{big['repaint_hz']:.1f} /s", "(info)", None),
+        ("progress repaints per running row", f"{big['row_repaint_min_hz']:.1f}-{big['row_repaint_hz']:.1f} /s",
+         f"0.5-{GOAL_ROW_REPAINT_HZ:.0f} /s",
+         big["row_repaint_min_hz"] >= 0.5 and big["row_repaint_hz"] <= GOAL_ROW_REPAINT_HZ + 0.1),
         ("window.aclose() finished", "no" if big.get("aclose_timeout") else "yes",
          f"<= {ACLOSE_TIMEOUT_S:.0f} s", not big.get("aclose_timeout")),
         ("clean exit (both children)", f"{empty['clean_exit']}, {big['clean_exit']}", "True",
          empty["clean_exit"] and big["clean_exit"]),
     ]  # fmt: skip
     if "sort_s" in big:
-        rows.append(("sort the queue", f"{big['sort_s']:.3f} s", f"<= {GOAL_SORT_S} s",
-                     big["sort_s"] <= GOAL_SORT_S))  # fmt: skip
+        detail = ", ".join(f"{k} {v:.3f}" for k, v in big["sort_detail"].items())
+        rows.append(("sort or filter the queue (slowest)", f"{big['sort_s']:.3f} s",
+                     f"<= {GOAL_SORT_S} s", big["sort_s"] <= GOAL_SORT_S))  # fmt: skip
+        print(f"sort/filter at {big['rows']} rows: {detail} s")
     print(f"{'figure':<36} {'value':>20}  {'goal':<12} verdict")
     for name, value, goal, ok in rows:
         verdict = "-" if ok is None else ("PASS" if ok else "FAIL")

@@ -252,9 +252,11 @@ async def test_queue_sorts_filters_and_refuses_reorder_until_priority_order(
             await window.add_url(IDLE_URL.format(n))
         await wait_until(lambda: window.model.rowCount() == 3)
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
-        labels = lambda: [
-            window.model.index(r, Column.EPISODE).data() for r in range(window.model.rowCount())
-        ]  # noqa: E731
+
+        def labels() -> list[str]:
+            model = window.model
+            return [model.index(r, Column.EPISODE).data() for r in range(model.rowCount())]
+
         assert labels() == ["S01E01", "S01E02", "S01E03"]
 
         window.view.sortByColumn(Column.EPISODE, Qt.SortOrder.DescendingOrder)

@@ -304,3 +304,26 @@ async def test_search_with_a_refused_token_is_a_clear_error(http, limiter, catal
     assert caught.value.__cause__ is None and caught.value.__context__ is None
     assert request_count(http) == 1
     gc.collect()  # the job's session is closed: nothing warns about it (warnings are errors)
+
+
+async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, catalog, tmp_path):
+    import dataclasses
+
+    http.get(endpoint("/search/tv"), payload=fixture_json("search_tv.json"), repeat=True)
+    lookup: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    service = MetadataService(
+        catalog,
+        EventBus(),
+        tmp_path,
+        dataclasses.replace(options(), token=""),
+        limiter=limiter,
+        token_source=lambda: lookup,
+    )
+    first = asyncio.ensure_future(service.search("Attack on Titan"))
+    second = asyncio.ensure_future(service.search("Attack on Titan"))
+    await asyncio.sleep(0)
+    assert not first.done()  # waits for the keyring instead of saying "no token"
+    lookup.set_result(options().token)
+    assert [r.id for r in await first] == [1429, 64196]
+    assert [r.id for r in await second] == [1429, 64196]
+    assert service.options.token == options().token

@@ -1,5 +1,8 @@
 """Migrations upgrade a database that already holds data, and never rebuild it empty."""
 
+import contextlib
+import sqlite3
+
 from alembic import command
 from sqlalchemy import create_engine, text
 
@@ -86,3 +89,50 @@ async def test_up_to_date_database_opens_without_alembic(tmp_path):
         subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def schema_of(path):
+    """Tables, columns, indexes and foreign keys, as SQLite reports them (not as SQL text)."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        tables = sorted(
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if r[0] != "alembic_version"
+        )
+        shape = {}
+        for table in tables:
+            columns = conn.execute(f"PRAGMA table_info('{table}')").fetchall()
+            indexes = {}
+            for index in conn.execute(f"PRAGMA index_list('{table}')").fetchall():
+                name, unique, origin, partial = index[1], index[2], index[3], index[4]
+                info = [r[2] for r in conn.execute(f"PRAGMA index_info('{name}')")]
+                where = conn.execute(
+                    "SELECT sql FROM sqlite_master WHERE name=?", (name,)
+                ).fetchone()
+                clause = (where[0] or "").partition(" WHERE ")[2].strip() if where else ""
+                key = name if not name.startswith("sqlite_autoindex") else f"auto:{info}"
+                indexes[key] = (unique, origin, partial, info, clause)
+            keys = sorted(conn.execute(f"PRAGMA foreign_key_list('{table}')").fetchall())
+            shape[table] = (columns, indexes, [k[2:] for k in keys])
+        return shape
+
+
+async def test_a_new_database_gets_the_same_schema_as_every_migration(tmp_path):
+    fresh = tmp_path / "fresh.sqlite3"
+    engine = await open_database(fresh)  # created from the tables, stamped
+    await engine.dispose()
+    migrated = tmp_path / "migrated.sqlite3"
+    sync_engine = create_engine(f"sqlite:///{migrated}")
+    with sync_engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    sync_engine.dispose()
+    assert schema_of(fresh) == schema_of(migrated)
+    # And the fresh one is at the newest revision, so the next start migrates nothing.
+    from aniworld_desktop.storage.database import HEAD_REVISION
+
+    with contextlib.closing(sqlite3.connect(fresh)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (HEAD_REVISION,)
+        ]

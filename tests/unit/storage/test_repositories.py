@@ -57,6 +57,25 @@ async def test_insert_and_load_in_position_order(database):
     assert loaded[0].series_title == "Harbor Lights" and loaded[0].title == "Ep 3"
 
 
+async def test_file_load_on_a_thread_equals_the_sqlalchemy_read(database):
+    series, episodes = await make_episodes(database, 4)
+    repo = SqlQueueRepository(database)
+    added = await repo.insert(requests_for(series, episodes), first_position=1)
+    done = added[1].with_changes(
+        status=DownloadStatus.COMPLETED, bytes_done=7, bytes_total=7, error=""
+    )
+    failed = added[2].with_changes(status=DownloadStatus.FAILED, error="Gone (HTTP 404).")
+    await repo.save([done, failed])
+    fast = await repo.load()
+    slow = await repo.load_streamed()
+    assert fast == slow
+    assert [i.status for i in fast] == [
+        DownloadStatus.PENDING, DownloadStatus.COMPLETED, DownloadStatus.FAILED,
+        DownloadStatus.PENDING,
+    ]  # fmt: skip
+    assert fast[1].finished_at == slow[1].finished_at and fast[0].created_at is not None
+
+
 async def test_database_refuses_a_second_active_entry_even_after_restart(paths, database):
     series, episodes = await make_episodes(database, 2)
     await SqlQueueRepository(database).insert(requests_for(series, episodes[:1]), 1)
