@@ -37,6 +37,8 @@ from aniworld_desktop.library.service import LibraryService
 from aniworld_desktop.metadata.credentials import SecretFilter, load_token
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
 from aniworld_desktop.providers.registry import ProviderRegistry
+from aniworld_desktop.scheduler import SchedulerService
+from aniworld_desktop.storage.app_state import AppStateRepository
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.database import open_database
 from aniworld_desktop.storage.reply_cache import SqlReplyCache
@@ -69,6 +71,7 @@ class Services:
     registry: ProviderRegistry
     engine: DownloadEngine | ThreadedEngine
     metadata: MetadataService
+    scheduler: SchedulerService
 
     @property
     def library_dir(self) -> Path:
@@ -174,10 +177,29 @@ async def open_services(
             await downloads.start(run=run_downloads)
             stack.push_async_callback(library.flush)
             stack.push_async_callback(downloads.stop)
+            # Not started here: the window starts its timer; run-once calls run_once().
+            scheduler = SchedulerService(
+                library,
+                bus,
+                AppStateRepository(database),
+                interval=settings.auto_download_interval,
+                cooldown=settings.auto_download_cooldown,
+                enabled=settings.auto_download,
+            )
+            stack.push_async_callback(scheduler.aclose)  # pushed last, so it stops first
             if demo:
                 await follow_demo_series(library, registry)
             yield Services(
-                paths, settings, bus, database, downloads, library, registry, engine, metadata
+                paths,
+                settings,
+                bus,
+                database,
+                downloads,
+                library,
+                registry,
+                engine,
+                metadata,
+                scheduler,
             )
     finally:
         await database.dispose()

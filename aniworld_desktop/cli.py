@@ -352,16 +352,24 @@ def _print_queue(services: Services, as_json: bool) -> None:
 
 
 async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyncio.Event) -> int:
-    """Refresh monitored series, scan, queue what is missing, and download until idle."""
+    """Refresh monitored series, scan, queue what is missing, and download until idle.
+
+    The first three are the auto-download of the tray and the window (the same run, without
+    its cooldown: this is an explicit command); it records its time, so the window's next timed
+    run waits for the cooldown after it.
+    """
     library, downloads = services.library, services.downloads
-    refreshed = await library.refresh_monitored()
-    source_failures = [r for r in refreshed if r.error]
+    outcome = await services.scheduler.run_once()
+    if outcome.scan is None or outcome.queued is None:  # another run holds the library
+        print(f"Auto-download skipped: {outcome.skipped}.", file=sys.stderr)
+        return EXIT_FAILED
+    refreshed = outcome.refreshed
+    source_failures = outcome.source_failures
     for result in source_failures:
         print(f"Could not refresh {result.series.title}: {result.error}", file=sys.stderr)
-    scan = await library.scan()
-    for error in scan.errors:
+    for error in outcome.scan.errors:
         print(error, file=sys.stderr)
-    queued = await library.queue_missing()
+    queued = outcome.queued
     started = datetime.now(UTC).replace(tzinfo=None)
     downloads.start_workers()
     idle = asyncio.ensure_future(downloads.wait_idle())

@@ -12,6 +12,7 @@ import logging
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from aniworld_desktop.core.queue import QueueItem
@@ -109,6 +110,73 @@ class MetadataJobFailed(Event):
 @dataclass(frozen=True, slots=True)
 class QueueIdle(Event):
     """Nothing is downloading and nothing pending can start."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesQueued:
+    """What one auto-download queued for one series (not an event; carried by one).
+
+    Attributes:
+        series_id: The series.
+        title: Its title, as the queue shows it.
+        labels: The queued episodes as people write them (``S02E01``), in queue order.
+    """
+
+    series_id: int
+    title: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AutoDownloadStarted(Event):
+    """An auto-download run began: it refreshes, scans, then queues what is missing.
+
+    ``trigger`` says who asked: "interval", "manual" (the tray or the window) or "run-once".
+    """
+
+    trigger: str
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AutoDownloadFired(Event):
+    """An auto-download run finished; ``queued`` holds what it queued, per series.
+
+    ``queued`` is empty when nothing was missing. ``refresh_failures`` names the series whose
+    source could not be read (``"Title: reason"``); the others were still refreshed.
+    """
+
+    trigger: str
+    started_at: datetime
+    queued: tuple[SeriesQueued, ...]
+    refreshed: int = 0
+    refresh_failures: tuple[str, ...] = ()
+
+    @property
+    def episodes(self) -> int:
+        """How many episodes were queued, over all series."""
+        return sum(len(series.labels) for series in self.queued)
+
+
+@dataclass(frozen=True, slots=True)
+class AutoDownloadSkipped(Event):
+    """An auto-download was asked for and did not run.
+
+    ``reason`` is "cooldown" (the last run is too recent) or "already running"; ``next_allowed``
+    is the earliest time another run may start (UTC, timezone-aware).
+    """
+
+    trigger: str
+    reason: str
+    next_allowed: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AutoDownloadFailed(Event):
+    """An auto-download run stopped on an error; ``reason`` is a sentence. The timer goes on."""
+
+    trigger: str
+    reason: str
 
 
 E = TypeVar("E", bound=Event)

@@ -140,3 +140,13 @@ class HttpCacheRow(Base):
 series_table = cast(Table, SeriesRow.__table__)
 episode_table = cast(Table, EpisodeRow.__table__)
 queue_table = cast(Table, QueueRow.__table__)
+
+
+class AppStateRow(Base):
+    """One named value kept between runs (see storage.app_state and migration 0005)."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
