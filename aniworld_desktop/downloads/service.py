@@ -12,6 +12,7 @@ import contextlib
 import functools
 import heapq
 import logging
+import operator
 import random
 import time
 from collections import Counter
@@ -102,6 +103,9 @@ class _Speed:
     last_time: float
     bytes_per_second: float = 0.0
     last_saved: float = 0.0
+
+
+_POSITION = operator.attrgetter("position")
 
 
 class _Items(dict[int, QueueItem]):
@@ -254,7 +258,7 @@ class DownloadService:
 
     def items(self) -> list[QueueItem]:
         """All queue rows in priority order (a snapshot)."""
-        return sorted(self._items.values(), key=lambda item: item.position)
+        return sorted(self._items.values(), key=_POSITION)
 
     def get(self, item_id: int) -> QueueItem:
         try:
@@ -655,6 +659,10 @@ class DownloadService:
         """Current speed of a running item in bytes per second (0 when not running)."""
         speed = self._speeds.get(item_id)
         return speed.bytes_per_second if speed else 0.0
+
+    def speeds(self) -> dict[int, float]:
+        """Current speed of each running item, by id."""
+        return {item_id: speed.bytes_per_second for item_id, speed in self._speeds.items()}
 
     def total_speed(self) -> float:
         return sum(s.bytes_per_second for s in self._speeds.values())

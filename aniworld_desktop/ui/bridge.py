@@ -7,9 +7,14 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from aniworld_desktop.core.events import (
+    AutoDownloadFailed,
+    AutoDownloadFired,
+    AutoDownloadSkipped,
+    AutoDownloadStarted,
     DownloadFailed,
     DownloadFinished,
     DownloadProgress,
+    Event,
     EventBus,
     MetadataJobFailed,
     MetadataJobFinished,
@@ -23,6 +28,13 @@ from aniworld_desktop.core.events import (
 )
 
 log = logging.getLogger(__name__)
+
+_AUTO_DOWNLOAD_EVENTS = (
+    AutoDownloadStarted,
+    AutoDownloadFired,
+    AutoDownloadSkipped,
+    AutoDownloadFailed,
+)
 
 
 class EventBridge(QObject):
@@ -45,6 +57,7 @@ class EventBridge(QObject):
         seriesChanged(int): A series was added, refreshed or (un)monitored.
         metadataChanged(MetadataJobFinished | MetadataJobFailed): A metadata job ended.
         idle(): Nothing runs and nothing pending can start.
+        autoDownload(AutoDownloadStarted | Fired | Skipped | Failed): The scheduler's news.
     """
 
     itemsAdded = Signal(object)
@@ -58,6 +71,7 @@ class EventBridge(QObject):
     idle = Signal()
     seriesChanged = Signal(int)
     metadataChanged = Signal(object)
+    autoDownload = Signal(object)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +88,8 @@ class EventBridge(QObject):
         bus.subscribe(SeriesChanged, self._on_series_changed)
         bus.subscribe(MetadataJobFinished, self._on_metadata)
         bus.subscribe(MetadataJobFailed, self._on_metadata)
+        for kind in _AUTO_DOWNLOAD_EVENTS:
+            bus.subscribe(kind, self._on_auto_download)
 
     def detach(self) -> None:
         """Stop listening. Call before the Qt object goes away while the services still run."""
@@ -92,6 +108,8 @@ class EventBridge(QObject):
         bus.unsubscribe(SeriesChanged, self._on_series_changed)
         bus.unsubscribe(MetadataJobFinished, self._on_metadata)
         bus.unsubscribe(MetadataJobFailed, self._on_metadata)
+        for kind in _AUTO_DOWNLOAD_EVENTS:
+            bus.unsubscribe(kind, self._on_auto_download)
 
     def _on_added(self, event: QueueItemsAdded) -> None:
         self.itemsAdded.emit(event.items)
@@ -125,3 +143,6 @@ class EventBridge(QObject):
 
     def _on_metadata(self, event: MetadataJobFinished | MetadataJobFailed) -> None:
         self.metadataChanged.emit(event)
+
+    def _on_auto_download(self, event: Event) -> None:
+        self.autoDownload.emit(event)

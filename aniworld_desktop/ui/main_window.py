@@ -17,6 +17,7 @@ Open Folder        Ctrl+Shift+O
 Set TMDB Match…    Ctrl+Shift+M
 Find Series        Ctrl+F (Find)        Focuses the series filter.
 Activity           Ctrl+Shift+L         Shows or hides the log panel.
+Run Auto-download  Ctrl+Shift+D         Unless the last run is within the cooldown.
 Pause / Resume     Ctrl+P / Ctrl+R
 Cancel             (none)               Deletes partial files: deliberately no key.
 Retry              Ctrl+Shift+T         "Try again".
@@ -183,6 +184,7 @@ _ACTIONS: tuple[_ActionSpec, ...] = (
     _ActionSpec("play", "&Play", "Ctrl+Return", "play", "Play the selected episode or finished download"),
     _ActionSpec("tmdb_match", "Set TMDB &Match…", "Ctrl+Shift+M", "tmdb-match", "Choose which TMDB series the metadata comes from"),
     _ActionSpec("scan", "Re&scan Library", "Shift+F5", "refresh", "Look for episode files in the library folder again"),
+    _ActionSpec("auto_download", "Run Auto-&download Now", "Ctrl+Shift+D", "download-missing", "Refresh the monitored series and queue what is missing, now"),
     _ActionSpec("activity", "&Activity", "Ctrl+Shift+L", "activity", "Show or hide the activity log"),
     _ActionSpec("find", "&Find Series", QKeySequence.StandardKey.Find, "filter", "Filter the series by title"),
     _ActionSpec("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences, "settings", "Library, downloads and metadata settings"),
@@ -285,9 +287,7 @@ class MainWindow(QMainWindow):
         self._create_status_bar()
 
         downloads = services.downloads
-        items = downloads.items()
-        speeds = {i.id: downloads.speed(i.id) for i in items if i.status is S.DOWNLOADING}
-        self.model.load(items, speeds)
+        self.model.load(downloads.items(), downloads.speeds())
 
         self.view.selectionModel().selectionChanged.connect(self.update_actions)
         # Every status change arrives as itemUpdated or itemsUpdated; progress never changes a
@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         # Of the many updates of a running download, only its end changes a series' counts.
         self.bridge.itemUpdated.connect(self._item_updated)
         self.bridge.itemsUpdated.connect(self._items_updated)
+        self.bridge.autoDownload.connect(self._on_auto_download)
         self._reloading: asyncio.Task[None] | None = None
         self._reload_again = False
 
@@ -340,6 +341,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.reload_library()
         self.refresh_disk()
+        self.set_next_auto_download(services.scheduler.next_run())
         # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
         # for a small queue: freezing would also keep any garbage alive now, for good.)
         if self.model.total_count() >= FREEZE_AFTER_LOADING:
@@ -538,6 +540,7 @@ class MainWindow(QMainWindow):
             "tmdb_match": self.set_tmdb_match_interactively,
             "scan": self.scan_library,
             "activity": self.toggle_activity,
+            "auto_download": self.run_auto_download,
             "find": self._focus_filter,
             "settings": self.open_settings,
             "quit": self.close,
@@ -583,6 +586,7 @@ class MainWindow(QMainWindow):
         self._add_series_actions(series_menu)
         series_menu.addSeparator()
         series_menu.addAction(self.commands["scan"])
+        series_menu.addAction(self.commands["auto_download"])
         queue_menu = menus.addMenu("&Queue")
         self._add_queue_actions(queue_menu)
         queue_menu.addSeparator()
@@ -1075,10 +1079,19 @@ class MainWindow(QMainWindow):
         try:
             if await run_dialog(dialog) != SettingsDialog.DialogCode.Accepted:
                 return
-            await asyncio.to_thread(save_settings_dialog, dialog)
+            saved = await asyncio.to_thread(save_settings_dialog, dialog)
         finally:
             dialog.deleteLater()
-        self.statusBar().showMessage("Settings saved; they apply from the next start.", MESSAGE_MS)
+        # Automation applies at once; the rest (folders, limits, metadata) from the next start.
+        await self.services.scheduler.configure(
+            enabled=saved.auto_download,
+            interval=saved.auto_download_interval,
+            cooldown=saved.auto_download_cooldown,
+        )
+        self.set_next_auto_download(self.services.scheduler.next_run())
+        self.statusBar().showMessage(
+            "Settings saved; automation applies now, the rest from the next start.", MESSAGE_MS
+        )
 
     def _show_series_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -1168,15 +1181,52 @@ class MainWindow(QMainWindow):
         self.update_actions()
 
     def _refresh_speed(self) -> None:
+        # The scheduler's timer sets its next run once it has read the last one: follow it here.
+        self.set_next_auto_download(self.services.scheduler.next_run())
         speed = self.services.downloads.total_speed()
         self.speed_label.setText(f"↓ {format_speed(speed)}" if speed > 0 else "")
+
+    def run_auto_download(self) -> None:
+        """Refresh the monitored series, rescan and queue what is missing (unless too soon)."""
+        self.run_task(self._run_auto_download(), what="Auto-download")
+
+    async def _run_auto_download(self) -> None:
+        async with self.progress.track("Auto-download"):
+            await self.services.scheduler.run_now()
+
+    def _on_auto_download(self, event: object) -> None:
+        from aniworld_desktop.core.events import (
+            AutoDownloadFailed,
+            AutoDownloadFired,
+            AutoDownloadSkipped,
+        )
+
+        if isinstance(event, AutoDownloadFired):
+            count = event.episodes
+            message = (
+                f"Auto-download queued {count} episode(s)."
+                if count
+                else "Auto-download: nothing is missing."
+            )
+            if event.refresh_failures:
+                message += f" Could not refresh {event.refresh_failures[0]}."
+            self.statusBar().showMessage(message, MESSAGE_MS)
+        elif isinstance(event, AutoDownloadSkipped):
+            when = event.next_allowed.astimezone()
+            why = "the last run was too recent" if event.reason == "cooldown" else event.reason
+            self.statusBar().showMessage(
+                f"Auto-download skipped: {why}; the next may run at {when:%H:%M:%S}.", MESSAGE_MS
+            )
+        elif isinstance(event, AutoDownloadFailed):
+            self.statusBar().showMessage(f"Auto-download failed: {event.reason}", MESSAGE_MS)
+        self.set_next_auto_download(self.services.scheduler.next_run())
 
     def set_next_auto_download(self, when: datetime | None) -> None:
         """Show when the next automatic run is due (None: none is scheduled)."""
         if when is not None:
             self.auto_label.setText(f"Next auto-download {when.astimezone():%H:%M}")
             self.auto_label.setToolTip(f"{when.astimezone():%c}")
-        elif not self.services.settings.auto_download:
+        elif not self.services.scheduler.enabled:
             self.auto_label.setText("Auto-download off")
             self.auto_label.setToolTip("Turn it on in Settings (Automation)")
         else:

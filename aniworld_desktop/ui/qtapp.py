@@ -127,6 +127,7 @@ async def _main(
     with _quit_on_signals(quit_event.set):
         async with open_services(paths, settings, demo=demo) as services:
             services.metadata.follow()  # NFO files follow additions and downloads by themselves
+            services.scheduler.start()  # the auto-download timer (nothing when switched off)
             window = MainWindow(services, activity=activity)
             window.quitRequested.connect(quit_event.set)
             instance.messageReceived.connect(lambda message: _on_second_launch(window, message))

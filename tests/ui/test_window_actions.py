@@ -280,3 +280,31 @@ async def test_queue_sorts_filters_and_refuses_reorder_until_priority_order(
         assert drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [last]), row=0)
         await wait_until(lambda: window.model.item_id(0) == last)
         assert window.model.item_id(1) == first
+
+
+@pytest.mark.qt_loop
+async def test_run_auto_download_now_then_a_second_time_too_soon(
+    paths: ProfilePaths, tmp_path: Path, feed_server
+) -> None:
+    settings = dataclasses.replace(make_settings(tmp_path), auto_download_cooldown=600)
+    async with (
+        feed_server as server,
+        running_window(paths, settings, run_downloads=False) as (services, window),
+    ):
+        await follow_feed(window, server)
+        services.library_dir.mkdir(parents=True, exist_ok=True)  # a configured, mounted library
+        window.commands["auto_download"].trigger()
+        await wait_until(
+            lambda: "Auto-download queued 2 episode(s)." in window.statusBar().currentMessage()
+        )
+        await wait_until(lambda: window.model.total_count() == 2)
+        window.commands["auto_download"].trigger()
+        await wait_until(lambda: "Auto-download skipped" in window.statusBar().currentMessage())
+        assert "too recent" in window.statusBar().currentMessage()
+        assert window.model.total_count() == 2  # nothing queued twice
+
+        # Switched on with a timer, the status bar says when the next run is.
+        await services.scheduler.configure(enabled=True, interval=3600, cooldown=600)
+        await wait_until(lambda: window.auto_label.text().startswith("Next auto-download "))
+        await services.scheduler.configure(enabled=False, interval=3600, cooldown=600)
+        await wait_until(lambda: window.auto_label.text() == "Auto-download off")
