@@ -276,10 +276,19 @@ async def settings(stage: Stage) -> Any:
     return dialog
 
 
+async def activity(stage: Stage) -> Any:
+    """The activity panel open below the tables."""
+    window = stage.window
+    window.toggle_activity(True)
+    await wait_until(lambda: window.activity_panel.model.rowCount() > 0, "activity records")
+    return window
+
+
 async def main_window_dark(stage: Stage) -> Any:
     """The same window on a dark palette."""
     from PySide6.QtWidgets import QApplication
 
+    stage.window.toggle_activity(False)
     QApplication.setPalette(dark_palette())
     await counts_caught_up(stage.window)
     return stage.window
@@ -288,6 +297,7 @@ async def main_window_dark(stage: Stage) -> Any:
 SHOTS: tuple[Shot, ...] = (
     Shot("welcome", welcome, caption="first start: the welcome panel"),
     Shot("main-window", main_window, caption="the demo: series, episodes, queue"),
+    Shot("activity", activity, caption="the activity panel"),
     Shot("add-series", add_series, (640, 480), caption="Add series with a feed's preview"),
     Shot("settings", settings, None, caption="Settings"),
     Shot("main-window-dark", main_window_dark, caption="the window on a dark palette"),

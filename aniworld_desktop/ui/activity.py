@@ -483,6 +483,7 @@ class ActivityPanel(QWidget):
         self.view.verticalHeader().hide()
         # Fixed row heights: no per-row size hint is computed for thousands of rows.
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         # Widths from the font, not ResizeToContents, which would measure thousands of rows.

@@ -148,7 +148,7 @@ _DEFAULT_WIDTHS = {
 
 
 _SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
-_EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 90, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
+_EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
 
 
 @dataclass(frozen=True, slots=True)
