@@ -134,7 +134,8 @@ async def open_services(
             engine: DownloadEngine | ThreadedEngine = await stack.enter_async_context(
                 ThreadedEngine(make_engine) if download_thread else make_engine()
             )
-            registry = ProviderRegistry.discover()
+            # Entry points and provider imports: 70 ms the window's loop need not wait through.
+            registry = await asyncio.to_thread(ProviderRegistry.discover)
             stack.push_async_callback(registry.aclose)
             downloads = DownloadService(
                 SqlQueueRepository(database),

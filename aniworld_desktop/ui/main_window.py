@@ -107,8 +107,9 @@ log = logging.getLogger(__name__)
 S = DownloadStatus
 STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
 STATUS_REFRESH_MS = 1000
-COUNTS_DELAY_MS = 150
-QUEUE_FILTER_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
+COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
+QUEUE_FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
+QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
 MESSAGE_MS = 8000
 CLOSE_GRACE = 2.0  # seconds the window's own tasks get to finish when it closes
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
         # a second, which the window's construction need not add to. Events in between are
         # safe: the load takes the service's snapshot when it runs.
-        QTimer.singleShot(0, self._load_queue)
+        QTimer.singleShot(QUEUE_LOAD_DELAY_MS, self._load_queue)
 
         self.view.selectionModel().selectionChanged.connect(self.update_actions)
         # Every status change arrives as itemUpdated or itemsUpdated; progress never changes a
