@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -23,7 +24,8 @@ from aniworld_desktop.durable import write_atomic
 
 APP_NAME = "aniworld-desktop"
 TMDB_API_URL = "https://api.themoviedb.org/3"
-SECRET_SETTINGS = frozenset({"tmdb_token"})
+# Never in a log line, a repr or an error message; settings.json holding one is written 0600.
+SECRET_SETTINGS = frozenset({"tmdb_token", "jellyfin_api_key", "kodi_password"})
 ENV_PREFIX = "ANIWORLD_"
 
 _SIZE = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$")
@@ -187,6 +189,81 @@ def _parse_http_url(value: Any) -> str:
 
 _parse_http_url.expects = "an http or https URL"  # type: ignore[attr-defined]
 
+
+def parse_server_url(value: Any) -> str:
+    """A media server's address: an http(s) URL without credentials or query, or "" for none.
+
+    The media server clients check their URL with this too, so the settings and the clients
+    accept the same addresses.
+
+    Raises:
+        ValueError: Not such a URL (its message, when it has one, says why).
+    """
+    text = str(value).strip()
+    if not text:
+        return ""
+    url = _parse_http_url(text)
+    parts = urlsplit(url)
+    if "@" in parts.netloc:
+        # Credentials in a URL end up in every log line and error message that names it.
+        raise _Refused("put the user name and password in their own fields")
+    if parts.query or parts.fragment or not parts.hostname:
+        raise ValueError
+    parts.port  # noqa: B018 (raises ValueError on a port that is not a number from 0 to 65535)
+    return url
+
+
+parse_server_url.expects = "an http or https URL such as http://nas:8096 (or nothing)"  # type: ignore[attr-defined]
+
+
+def header_safe(text: str) -> bool:
+    """True when ``text`` can go into an HTTP header as a token, quoted or not.
+
+    Visible ASCII without quotes, commas or backslashes: a stray space or line break would
+    break the header (and aiohttp's complaint would quote it, secret and all), and a quote or
+    comma would end a ``MediaBrowser Token="..."`` parameter early.
+    """
+    return text.isascii() and text.isprintable() and not any(c in text for c in ' ",\\')
+
+
+def _parse_api_key(value: Any) -> str:
+    text = _parse_text(value)
+    if not header_safe(text):
+        raise ValueError
+    return text
+
+
+_parse_api_key.expects = "an API key (letters and digits, no spaces)"  # type: ignore[attr-defined]
+
+
+def _parse_user(value: Any) -> str:
+    text = _parse_text(value)
+    if ":" in text or not text.isprintable():  # HTTP basic auth cannot carry a ':' in the user
+        raise ValueError
+    return text
+
+
+_parse_user.expects = "a user name without ':'"  # type: ignore[attr-defined]
+
+
+def _parse_password(value: Any) -> str:
+    # Not stripped: a password may begin or end with a space.
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError
+    text = str(value)
+    if any(c in text for c in "\r\n\0"):
+        raise ValueError
+    return text
+
+
+_parse_password.expects = "a password on one line"  # type: ignore[attr-defined]
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, with any ``user:password@`` of a URL replaced by ``***@``."""
+    return re.sub(r"//[^/]*@", "//***@", repr(value))
+
+
 ARTWORK_KINDS = ("poster", "fanart", "logo", "season", "thumb")
 
 
@@ -237,6 +314,13 @@ class Settings:
     close_to_tray: bool = _setting(
         True, _parse_bool, "closing the window keeps the app in the tray"
     )
+    # Media servers asked to rescan after a batch of downloads; an empty URL means none.
+    jellyfin_url: str = _setting("", parse_server_url, "Jellyfin server address")
+    # An API key from Jellyfin's dashboard. A secret, like tmdb_token (kept in settings.json).
+    jellyfin_api_key: str = _setting("", _parse_api_key, "Jellyfin API key")
+    kodi_url: str = _setting("", parse_server_url, "Kodi web server address")
+    kodi_user: str = _setting("", _parse_user, "Kodi web server user name")
+    kodi_password: str = _setting("", _parse_password, "Kodi web server password")
 
     @staticmethod
     def names() -> list[str]:
@@ -248,6 +332,10 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = str(value) if isinstance(value, Path) else value
         return out
+
+    def secrets(self) -> list[str]:
+        """The secret values that are set (for a log filter that masks them)."""
+        return [getattr(self, name) for name in sorted(SECRET_SETTINGS) if getattr(self, name)]
 
     def __repr__(self) -> str:
         # A settings object ends up in tracebacks and debug logs; its secrets must not.
@@ -271,7 +359,7 @@ class Settings:
             except (TypeError, ValueError, OverflowError) as exc:
                 label = f"{ENV_PREFIX}{name.upper()}" if source == "environment" else name
                 reason = f" ({exc})" if isinstance(exc, _Refused) else ""
-                shown = "a hidden value" if name in SECRET_SETTINGS else repr(raw)
+                shown = "a hidden value" if name in SECRET_SETTINGS else _shown(raw)
                 raise ConfigError(
                     f"Invalid {label}: expected {parse.expects}, got {shown}{reason}."
                 ) from None
@@ -308,9 +396,12 @@ def load_settings(paths: ProfilePaths, environ: Mapping[str, str] | None = None)
 def save_settings(paths: ProfilePaths, settings: Settings) -> None:
     """Write the settings atomically, so a crash never leaves half a file."""
     paths.config_dir.mkdir(parents=True, exist_ok=True)
-    # keep_mode: a settings file made private (0600, it may hold the token) stays private.
+    # keep_mode: a settings file made private (0600, it may hold the token) stays private; one
+    # that holds a secret now is made private (created 0600, never chmod-ed after writing).
     data = (json.dumps(settings.to_json(), indent=2) + "\n").encode("utf-8")
-    if paths.settings_file.exists():
+    if settings.secrets():
+        write_atomic(paths.settings_file, data, mode=0o600)
+    elif paths.settings_file.exists():
         write_atomic(paths.settings_file, data, keep_mode=True)
     else:
-        write_atomic(paths.settings_file, data, mode=0o600 if settings.tmdb_token else 0o666)
+        write_atomic(paths.settings_file, data, mode=0o666)

@@ -179,6 +179,31 @@ class AutoDownloadFailed(Event):
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class MediaServerRefreshed(Event):
+    """A media server accepted the request to rescan its library after a batch of downloads.
+
+    ``server`` is its kind as people say it ("Jellyfin", "Kodi"); ``message`` is a sentence
+    that names its address; ``series_ids`` are the series whose downloads made the batch.
+    """
+
+    server: str
+    message: str
+    series_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MediaServerRefreshFailed(Event):
+    """A media server could not be asked to rescan; ``reason`` is a sentence (never a secret).
+
+    Nothing is retried: the next batch asks again, and a rescan covers the whole library.
+    """
+
+    server: str
+    reason: str
+    series_ids: tuple[int, ...] = ()
+
+
 E = TypeVar("E", bound=Event)
 Listener = Callable[[Any], None]
 

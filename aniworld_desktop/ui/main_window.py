@@ -95,6 +95,7 @@ from aniworld_desktop.ui.series_model import Column as SeriesColumn
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
+from aniworld_desktop.ui.tray import Notifier, TrayIcon
 from aniworld_desktop.ui.welcome import WelcomePanel
 
 if TYPE_CHECKING:
@@ -246,6 +247,10 @@ class MainWindow(QMainWindow):
         # Cycles holding Qt objects must die on this thread, not the download thread's.
         self.collector = MainThreadCollector(self)
         self.collector.start()
+        self.tray: TrayIcon | None = None
+        self.notifier: Notifier | None = None
+        self._quitting = False
+        self._told_about_tray = False
         self._own_activity = activity is None
         if activity is None:
             activity = ActivityHandler()
@@ -290,6 +295,7 @@ class MainWindow(QMainWindow):
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
         # a second, which the window's construction need not add to. Events in between are
         # safe: the load takes the service's snapshot when it runs.
+        self.queue_loaded = False
         QTimer.singleShot(QUEUE_LOAD_DELAY_MS, self._load_queue)
 
         self.view.selectionModel().selectionChanged.connect(self.update_actions)
@@ -353,9 +359,9 @@ class MainWindow(QMainWindow):
             return
         downloads = self.services.downloads
         self.model.load(downloads.items(), downloads.speeds())
+        self.queue_loaded = True
         self.refresh_status()
-        if self.model.total_count() and self.stack.currentWidget() is self.welcome:
-            self.stack.setCurrentWidget(self.main_splitter)  # the library's answer came first
+        self._leave_welcome()
         # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
         # for a small queue: freezing would also keep any garbage alive now, for good.)
         if self.model.total_count() >= FREEZE_AFTER_LOADING:
@@ -472,6 +478,11 @@ class MainWindow(QMainWindow):
         box.addWidget(self.view)
         return pane
 
+    def _leave_welcome(self) -> None:
+        """Show the tables as soon as the queue has something (not after the library reload)."""
+        if self.stack.currentWidget() is self.welcome and self.model.total_count():
+            self.stack.setCurrentWidget(self.main_splitter)
+
     def apply_queue_filter(self) -> None:
         """Show the downloads that match the filter text and the chosen states."""
         self._queue_filter_timer.stop()
@@ -555,7 +566,7 @@ class MainWindow(QMainWindow):
             "auto_download": self.run_auto_download,
             "find": self._focus_filter,
             "settings": self.open_settings,
-            "quit": self.close,
+            "quit": self.quit_app,
         }
         for spec in _ACTIONS:
             action = QAction(icon(spec.icon), spec.text, self)
@@ -1100,9 +1111,13 @@ class MainWindow(QMainWindow):
             interval=saved.auto_download_interval,
             cooldown=saved.auto_download_cooldown,
         )
+        self.services.mediaservers.configure(saved)
+        if self.notifier is not None:
+            self.notifier.apply_settings(saved)
         self.set_next_auto_download(self.services.scheduler.next_run())
         self.statusBar().showMessage(
-            "Settings saved; automation applies now, the rest from the next start.", MESSAGE_MS
+            "Settings saved; automation and media servers apply now, the rest from the next start.",
+            MESSAGE_MS,
         )
 
     def _show_series_menu(self, pos: QPoint) -> None:
@@ -1173,6 +1188,7 @@ class MainWindow(QMainWindow):
 
     def _queue_changed(self, *args: object) -> None:
         self._update_queue_shown()
+        self._leave_welcome()
         if not self._counts_timer.isActive():
             self._counts_timer.start()
 
@@ -1196,6 +1212,14 @@ class MainWindow(QMainWindow):
         # The scheduler's timer sets its next run once it has read the last one: follow it here.
         self.set_next_auto_download(self.services.scheduler.next_run())
         speed = self.services.downloads.total_speed()
+        if self.tray is not None:
+            counts = self._counts
+            self.tray.set_state(
+                counts.get(S.DOWNLOADING, 0),
+                counts.get(S.PENDING, 0),
+                counts.get(S.FAILED, 0),
+                speed,
+            )
         self.speed_label.setText(f"↓ {format_speed(speed)}" if speed > 0 else "")
 
     def run_auto_download(self) -> None:
@@ -1278,9 +1302,65 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- lifecycle
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window quits (until a tray icon keeps the app alive)."""
+    def attach_tray(self, tray: TrayIcon, notifier: Notifier) -> None:
+        """Let the tray icon show this window's state and command it (qtapp calls this)."""
+        self.tray, self.notifier = tray, notifier
+        tray.track_window(self)
+        tray.showHideRequested.connect(self.toggle_visible)
+        tray.showRequested.connect(self.show_and_raise)
+        # The services directly, not the window's actions: a disabled action ignores trigger().
+        downloads = self.services.downloads
+        tray.pauseAllRequested.connect(partial(self._on_all, "Pause all", downloads.pause_all))
+        tray.resumeAllRequested.connect(partial(self._on_all, "Resume all", downloads.resume_all))
+        tray.runNowRequested.connect(self.run_auto_download)
+        tray.openFolderRequested.connect(self.open_library_folder)
+        tray.quitRequested.connect(self.quit_app)
+        self.bridge.autoDownload.connect(notifier.on_auto_download_fired)
+        self.bridge.finished.connect(notifier.on_download_finished)
+        self.bridge.failed.connect(notifier.on_download_failed)
+        self.bridge.idle.connect(notifier.on_queue_idle)
+        self._refresh_speed()
+
+    def keeps_running_in_tray(self) -> bool:
+        """Closing hides the window when a tray icon exists and the settings want it."""
+        return (
+            self.tray is not None and self.tray.available() and self.services.settings.close_to_tray
+        )
+
+    def toggle_visible(self) -> None:
+        if self.isVisible() and not self.isMinimized():
+            self.hide()
+        else:
+            self.show_and_raise()
+
+    def show_and_raise(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def open_library_folder(self) -> None:
+        folder = self.services.library_dir
+        if folder.is_dir():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def quit_app(self) -> None:
+        """Quit for real (Quit in the menu or the tray), whatever closing the window does."""
+        self._quitting = True
         self._save_state()
+        self.quitRequested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window hides it to the tray when there is one, else quits."""
+        self._save_state()
+        if not self._quitting and self.keeps_running_in_tray():
+            event.ignore()
+            self.hide()
+            if not self._told_about_tray and self.tray is not None:
+                self._told_about_tray = True
+                self.tray.notify(
+                    "Aniworld Desktop", "Still running in the tray; downloads continue."
+                )
+            return
         event.accept()
         self.quitRequested.emit()
 

@@ -29,6 +29,7 @@ from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.main_window import MainWindow
 from aniworld_desktop.ui.single_instance import SingleInstance, instance_key
+from aniworld_desktop.ui.tray import Notifier, TrayIcon
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +133,15 @@ async def _main(
             window.quitRequested.connect(quit_event.set)
             instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
             _add_links(window, links)
-            if minimized:
+            tray = TrayIcon(parent=window)
+            window.attach_tray(tray, Notifier(tray, settings))
+            if TrayIcon.available():
+                tray.show()
+            if minimized and window.keeps_running_in_tray():
+                log.info("started in the tray")  # --minimized: the window stays hidden
+            elif minimized:
                 window.showMinimized()
-                log.info("window shown minimized")
+                log.info("window shown minimized (no tray on this desktop)")
             else:
                 window.show()
                 log.info("window shown")
@@ -142,6 +149,7 @@ async def _main(
                 await quit_event.wait()
             finally:
                 log.info("shutting down")
+                tray.hide()
                 window.hide()
                 await window.aclose()
         log.info("services stopped")

@@ -8,10 +8,14 @@ coroutine, then call :func:`save` once it is accepted.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,11 +23,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -36,9 +43,17 @@ from aniworld_desktop.config import (
 )
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import NamingTemplate
+from aniworld_desktop.mediaservers import (
+    JellyfinClient,
+    KodiClient,
+    MediaServerClient,
+    MediaServerError,
+)
 from aniworld_desktop.metadata.credentials import load_token, store_token
 
-__all__ = ["ARTWORK_SIZES", "SettingsDialog", "save", "size_text"]
+__all__ = ["ARTWORK_SIZES", "MEDIA_SERVERS", "SettingsDialog", "save", "size_text"]
+
+log = logging.getLogger(__name__)
 
 # The choices of Settings.artwork_size; config keeps them inside its parser, so they are repeated
 # here, and the dialog still validates the chosen one through Settings.updated.
@@ -56,6 +71,11 @@ _SAMPLE_EPISODE: dict[str, Any] = {
     "suffix": ".mkv",
 }
 _SIZE_UNITS = (("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10))
+# Each media server's settings, by the key its Test button and result label go by.
+MEDIA_SERVERS: dict[str, tuple[str, ...]] = {
+    "jellyfin": ("jellyfin_url", "jellyfin_api_key"),
+    "kodi": ("kodi_url", "kodi_user", "kodi_password"),
+}
 
 
 def size_text(size: int) -> str:
@@ -68,6 +88,25 @@ def size_text(size: int) -> str:
 
 def _number_text(value: float) -> str:
     return f"{value:g}"
+
+
+class _FittingScrollArea(QScrollArea):
+    """Asks for room to show all of its content, up to most of the screen's height; scrolls
+    beyond that (the settings are taller than a small laptop screen)."""
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        frame = 2 * self.frameWidth()
+        hint = content.sizeHint() + QSize(
+            frame + self.verticalScrollBar().sizeHint().width(), frame
+        )
+        screen = self.screen()
+        if screen is not None:
+            # The rest of the height is for the title bar, the buttons and the task bar.
+            hint.setHeight(min(hint.height(), screen.availableGeometry().height() * 3 // 4))
+        return hint
 
 
 class SettingsDialog(QDialog):
@@ -83,9 +122,18 @@ class SettingsDialog(QDialog):
         artwork_size_combo: The image size.
         artwork_checks: One check box per artwork kind.
         checks: The check box of each on/off setting, by setting name.
+        show_secrets: The "Show" box of each media server secret, by setting name.
+        test_buttons: The Test button of each media server ("jellyfin", "kodi").
+        test_results: The label below each Test button: what the last test said.
         browse_button: Opens a folder chooser for the library.
         ok_button: Accepts; disabled while any value is invalid.
+
+    Signals:
+        serverTested(str, bool, str): A media server test ended: its key ("jellyfin"),
+            whether it worked, and the sentence shown.
     """
+
+    serverTested = Signal(str, bool, str)
 
     def __init__(
         self,
@@ -112,12 +160,27 @@ class SettingsDialog(QDialog):
         self.checks: dict[str, QCheckBox] = {}
         self.error_labels: dict[str, QLabel] = {}
         self._folder_dialog: QFileDialog | None = None
+        self.show_secrets: dict[str, QCheckBox] = {}
+        self.test_buttons: dict[str, QPushButton] = {}
+        self.test_results: dict[str, QLabel] = {}
+        self._tests: dict[str, asyncio.Future[None]] = {}
 
+        content = QWidget(self)
+        groups = QVBoxLayout(content)
+        groups.setContentsMargins(0, 0, 0, 0)
+        groups.addWidget(self._library_group())
+        groups.addWidget(self._downloads_group())
+        groups.addWidget(self._metadata_group())
+        groups.addWidget(self._automation_group())
+        groups.addWidget(self._media_servers_group())
+        scroll = _FittingScrollArea(self)
+        scroll.setObjectName("settingsScroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(self._library_group())
-        layout.addWidget(self._downloads_group())
-        layout.addWidget(self._metadata_group())
-        layout.addWidget(self._automation_group())
+        layout.addWidget(scroll)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -131,6 +194,8 @@ class SettingsDialog(QDialog):
         self.token_edit.setText(load_token(settings) if token is None else token)
         for name in self._readers:
             self._validate(name)
+        # A test still running when the dialog closes is cancelled: its answer has nowhere to go.
+        self.finished.connect(self._cancel_tests)
 
     # Building the groups.
 
@@ -254,8 +319,87 @@ class SettingsDialog(QDialog):
         tray = self._check_box(
             "close_to_tray", "Closing the window keeps downloading in the tray", box
         )
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            tray.setEnabled(False)
+            tray.setText(tray.text() + " (this desktop has no tray: closing quits)")
         self._add_row(form, "&Tray:", "close_to_tray", tray, tray)
         return box
+
+    def _media_servers_group(self) -> QGroupBox:
+        box = QGroupBox("Media servers", self)
+        form = QFormLayout(box)
+        s = self._settings
+        note = QLabel(
+            "After a batch of downloads and their metadata, these servers are asked to rescan "
+            "their library. Leave an address empty to skip a server.",
+            box,
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+
+        jellyfin = self._line_edit("jellyfin_url", s.jellyfin_url)
+        jellyfin.setPlaceholderText("e.g. http://nas:8096")
+        self._add_row(form, "&Jellyfin address:", "jellyfin_url", jellyfin, jellyfin)
+        self._secret_row(
+            form, "Jellyfin API &key:", "jellyfin_api_key", "Dashboard > API Keys", box
+        )
+        form.addRow("", self._test_row("jellyfin", "Test Jellyfin", box))
+
+        kodi = self._line_edit("kodi_url", s.kodi_url)
+        kodi.setPlaceholderText("e.g. http://kodi:8080")
+        self._add_row(form, "K&odi address:", "kodi_url", kodi, kodi)
+        user = self._line_edit("kodi_user", s.kodi_user)
+        user.setPlaceholderText("Kodi: Settings > Services > Control")
+        self._add_row(form, "Kodi &user:", "kodi_user", user, user)
+        self._secret_row(form, "Kodi pass&word:", "kodi_password", "", box)
+        form.addRow("", self._test_row("kodi", "Test Kodi", box))
+        return box
+
+    def _secret_row(
+        self, form: QFormLayout, text: str, name: str, placeholder: str, parent: QWidget
+    ) -> QLineEdit:
+        """A masked line edit for the secret setting ``name``, with a Show box beside it."""
+        edit = self._line_edit(name, str(getattr(self._settings, name)))
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        edit.setPlaceholderText(placeholder)
+        show = QCheckBox("Show", parent)
+        show.setObjectName(f"show_{name}")
+        show.toggled.connect(
+            lambda shown: edit.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
+        self.show_secrets[name] = show
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit)
+        row.addWidget(show)
+        self._add_row(form, text, name, row, edit)
+        return edit
+
+    def _test_row(self, server: str, text: str, parent: QWidget) -> QWidget:
+        """The Test button of ``server`` above the label that shows what the test said."""
+        holder = QWidget(parent)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        button = QPushButton(text, holder)
+        button.setObjectName(f"{server}_test")
+        button.setAutoDefault(False)  # Enter in the dialog means OK, never "test"
+        button.clicked.connect(lambda: self.test_server(server))
+        result = QLabel(holder)
+        result.setObjectName(f"{server}_test_result")
+        result.setWordWrap(True)
+        result.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(button)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addWidget(result)
+        self.test_buttons[server] = button
+        self.test_results[server] = result
+        return holder
 
     def _check_box(self, name: str, text: str, parent: QWidget) -> QCheckBox:
         check = QCheckBox(text, parent)
@@ -332,6 +476,7 @@ class SettingsDialog(QDialog):
             edit.setStyleSheet(_ERROR_STYLE if problem else "")
         if hasattr(self, "ok_button"):
             self.ok_button.setEnabled(not self._errors)
+        self._update_test_buttons()
 
     def _update_example(self) -> None:
         try:
@@ -368,6 +513,86 @@ class SettingsDialog(QDialog):
     def _folder_chosen(self, folder: str) -> None:
         if folder:
             self.edits["library_dir"].setText(folder)
+
+    # Media server tests.
+
+    def _update_test_buttons(self) -> None:
+        """A Test button works while its server has a valid address and no test is running."""
+        for server, names in MEDIA_SERVERS.items():
+            button = self.test_buttons.get(server)
+            edit = self.edits.get(names[0])
+            if button is None or edit is None:
+                continue
+            running = server in self._tests and not self._tests[server].done()
+            usable = bool(edit.text().strip()) and not any(n in self._errors for n in names)
+            button.setEnabled(usable and not running)
+
+    def _test_client(self, server: str) -> MediaServerClient:
+        """A client of ``server`` with the values as typed (not yet saved).
+
+        Raises:
+            ConfigError: A value of that server is invalid.
+            MediaServerError: Its address is empty.
+        """
+        names = MEDIA_SERVERS[server]
+        typed = self._settings.updated({name: self._readers[name]() for name in names})
+        if server == "jellyfin":
+            return JellyfinClient(typed.jellyfin_url, typed.jellyfin_api_key)
+        return KodiClient(typed.kodi_url, typed.kodi_user, typed.kodi_password)
+
+    def test_server(self, server: str) -> None:
+        """Ask ``server`` ("jellyfin" or "kodi") who it is, in a task; the dialog stays usable.
+
+        The sentence it answers (or why it failed) shows below the button, and
+        ``serverTested`` is emitted. A test of the same server still running is cancelled.
+        """
+        self._cancel_test(server)
+        try:
+            client = self._test_client(server)
+        except (ConfigError, MediaServerError) as exc:
+            self._show_test(server, False, str(exc))
+            self.serverTested.emit(server, False, str(exc))
+            return
+        label = self.test_results[server]
+        label.setStyleSheet("")
+        label.setText(f"Asking {client.name} at {client.url}…")
+        label.show()
+        self._tests[server] = asyncio.ensure_future(self._run_test(server, client))
+        self._update_test_buttons()
+
+    async def _run_test(self, server: str, client: MediaServerClient) -> None:
+        try:
+            async with client:
+                message = await client.test_connection()
+        except MediaServerError as exc:
+            ok, text = False, str(exc)
+        except Exception as exc:  # the dialog must go on whatever happens
+            log.warning("the %s test failed unexpectedly (%s)", client.name, type(exc).__name__)
+            ok, text = False, f"The {client.name} test failed unexpectedly; see the activity log."
+        else:
+            ok, text = True, message
+        self._tests.pop(server, None)
+        self._show_test(server, ok, text)
+        self._update_test_buttons()
+        self.serverTested.emit(server, ok, text)
+
+    def _show_test(self, server: str, ok: bool, text: str) -> None:
+        label = self.test_results[server]
+        label.setText(text)
+        label.setStyleSheet("" if ok else _ERROR_TEXT_STYLE)
+        label.setProperty("failed", not ok)
+        label.show()
+
+    def _cancel_test(self, server: str) -> None:
+        task = self._tests.pop(server, None)
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(RuntimeError):
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    def _cancel_tests(self, *_: object) -> None:
+        for server in list(self._tests):
+            self._cancel_test(server)
 
     def _toggle_token(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password

@@ -52,6 +52,8 @@ async def running_window(
         ) as services:
             window = MainWindow(services)
             window.show()
+            # The queue fills in just after the first paint (a reset, which clears selections).
+            await wait_until(lambda: window.queue_loaded)
             try:
                 yield services, window
             finally:

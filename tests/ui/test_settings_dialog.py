@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import stat
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit
 
 from aniworld_desktop.config import ProfilePaths, Settings, load_settings
+from aniworld_desktop.mediaservers import KodiClient
 from aniworld_desktop.metadata import credentials
+from aniworld_desktop.ui.dialogs import run_dialog
 from aniworld_desktop.ui.settings_dialog import SettingsDialog, save, size_text
+from tests.ui.conftest import signal_future
+from tests.unit.mediaservers.fake_servers import API_KEY, KODI_PASSWORD, KODI_USER, FakeServers
 
 SENTINEL = "sentinel-token-8f3a9c1e77"
 
@@ -337,3 +344,172 @@ def test_automation_fields_are_checked_and_follow_the_switch(
     assert result.auto_download_interval == 900
     assert result.notify_finished is False and result.notify_failed is True
     assert result.close_to_tray is False
+
+
+# Media servers.
+
+MEDIA_KEY = "sentinel-jellyfin-key-0b7e4d"
+MEDIA_PASSWORD = "sentinel-kodi-pass-9a1f"
+
+
+def media_settings(paths: ProfilePaths, **values: Any) -> Settings:
+    return sample_settings(paths).updated(values)
+
+
+def test_media_server_fields_are_checked_and_secrets_masked(
+    qtbot: Any, paths: ProfilePaths, no_keyring: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    settings = media_settings(
+        paths, jellyfin_url="http://nas:8096", jellyfin_api_key=MEDIA_KEY, kodi_user="kodi"
+    )
+    dialog = SettingsDialog(settings, paths, token="")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    edits, buttons = dialog.edits, dialog.test_buttons
+    assert edits["jellyfin_url"].text() == "http://nas:8096"
+    assert edits["jellyfin_api_key"].text() == MEDIA_KEY
+    assert edits["kodi_url"].text() == "" and edits["kodi_user"].text() == "kodi"
+    for name in ("jellyfin_api_key", "kodi_password"):
+        assert edits[name].echoMode() is QLineEdit.EchoMode.Password
+        dialog.show_secrets[name].setChecked(True)
+        assert edits[name].echoMode() is QLineEdit.EchoMode.Normal
+        dialog.show_secrets[name].setChecked(False)
+        assert edits[name].echoMode() is QLineEdit.EchoMode.Password
+    # A server without an address cannot be tested; one with an address can.
+    assert buttons["jellyfin"].isEnabled() and not buttons["kodi"].isEnabled()
+
+    type_into(edits["kodi_url"], "ftp://kodi:8080")
+    assert not dialog.ok_button.isEnabled() and not buttons["kodi"].isEnabled()
+    assert dialog.error_labels["kodi_url"].isVisible()
+    assert (
+        dialog.error_labels["kodi_url"]
+        .text()
+        .startswith("Invalid kodi_url: expected an http or https URL")
+    )
+    type_into(edits["kodi_url"], "http://kodi:8080")
+    assert dialog.ok_button.isEnabled() and buttons["kodi"].isEnabled()
+
+    type_into(edits["jellyfin_api_key"], f"{MEDIA_KEY} x")  # a space: not a header value
+    assert "got a hidden value" in dialog.error_labels["jellyfin_api_key"].text()
+    assert not buttons["jellyfin"].isEnabled()
+    type_into(edits["jellyfin_api_key"], MEDIA_KEY)
+    type_into(edits["kodi_password"], MEDIA_PASSWORD)
+
+    result = dialog.result_settings()
+    assert (result.jellyfin_url, result.jellyfin_api_key) == ("http://nas:8096", MEDIA_KEY)
+    assert (result.kodi_url, result.kodi_user) == ("http://kodi:8080", "kodi")
+    assert result.kodi_password == MEDIA_PASSWORD
+    assert MEDIA_KEY not in repr(result) and MEDIA_PASSWORD not in repr(result)
+
+    saved = save(dialog)
+
+    assert saved.jellyfin_api_key == MEDIA_KEY and saved.kodi_password == MEDIA_PASSWORD
+    assert stat.S_IMODE(paths.settings_file.stat().st_mode) == 0o600
+    assert load_settings(paths, environ={}) == saved
+    for record in caplog.records:
+        assert MEDIA_KEY not in record.getMessage() and MEDIA_PASSWORD not in record.getMessage()
+    for label in dialog.error_labels.values():
+        assert MEDIA_KEY not in label.text() and MEDIA_PASSWORD not in label.text()
+
+
+@contextlib.asynccontextmanager
+async def shown(dialog: SettingsDialog) -> AsyncIterator[asyncio.Future[int]]:
+    """Open ``dialog`` as the window does (no nested loop); yields its result."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
+    result = asyncio.ensure_future(run_dialog(dialog))
+    try:
+        yield result
+    finally:
+        if not result.done():
+            result.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await result
+        dialog.deleteLater()
+        app.setQuitOnLastWindowClosed(quit_on_close)
+
+
+@pytest.mark.qt_loop
+async def test_test_buttons_ask_the_servers_in_a_task_and_show_the_answer(
+    paths: ProfilePaths, no_keyring: None
+) -> None:
+    async with FakeServers() as server:
+        settings = media_settings(
+            paths, jellyfin_url="http://127.0.0.1:9", jellyfin_api_key=API_KEY
+        )
+        dialog = SettingsDialog(settings, paths, token="")
+        async with shown(dialog):
+            # The values as typed are tested, before they are saved.
+            dialog.edits["jellyfin_url"].setText(server.url)
+            tested = signal_future(dialog.serverTested)
+            dialog.test_buttons["jellyfin"].click()
+            # The click returned at once: the question is under way in a task.
+            label = dialog.test_results["jellyfin"]
+            assert label.text() == f"Asking Jellyfin at {server.url}…"
+            assert not dialog.test_buttons["jellyfin"].isEnabled()
+
+            ok_text = f"Connected to Jellyfin “Living Room NAS” 10.10.7 at {server.url}; the API key works."
+            assert await asyncio.wait_for(tested, 5) == ("jellyfin", True, ok_text)
+            assert label.text() == ok_text and label.isVisible()
+            assert label.property("failed") is False
+            assert dialog.test_buttons["jellyfin"].isEnabled()
+            [request] = server.requests
+            assert (request.method, request.path) == ("GET", "/System/Info")
+            assert request.headers["Authorization"] == f'MediaBrowser Token="{API_KEY}"'
+
+            dialog.edits["kodi_url"].setText(server.url)
+            dialog.edits["kodi_user"].setText(KODI_USER)
+            dialog.edits["kodi_password"].setText("not-" + KODI_PASSWORD)
+            tested = signal_future(dialog.serverTested)
+            dialog.test_buttons["kodi"].click()
+            server_key, ok, text = await asyncio.wait_for(tested, 5)
+            assert (server_key, ok) == ("kodi", False)
+            assert text == (
+                f"Kodi at {server.url} refused the user name or password (HTTP 401): check them "
+                "in the settings."
+            )
+            assert dialog.test_results["kodi"].text() == text
+            assert dialog.test_results["kodi"].property("failed") is True
+            assert KODI_PASSWORD not in text
+            assert server.requests[-1].json()["method"] == "JSONRPC.Ping"
+
+
+@pytest.mark.qt_loop
+async def test_a_server_that_never_answers_leaves_the_dialog_usable(
+    paths: ProfilePaths, no_keyring: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cancelled = asyncio.Event()
+    ping = KodiClient.test_connection
+
+    async def watched_ping(client: KodiClient) -> str:
+        try:
+            return await ping(client)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    monkeypatch.setattr(KodiClient, "test_connection", watched_ping)
+    async with FakeServers(hang=True) as server:
+        settings = media_settings(
+            paths, kodi_url=server.url, kodi_user=KODI_USER, kodi_password=KODI_PASSWORD
+        )
+        dialog = SettingsDialog(settings, paths, token="")
+        seen: list[tuple[str, bool, str]] = []
+        dialog.serverTested.connect(lambda *args: seen.append(args))
+        async with shown(dialog) as result:
+            dialog.test_buttons["kodi"].click()
+            await asyncio.wait_for(server.arrived.wait(), 5)
+            # While Kodi thinks, the dialog goes on: values are checked, OK still closes it.
+            dialog.edits["max_retries"].setText("abc")
+            assert "max_retries" in dialog.errors()
+            dialog.edits["max_retries"].setText("4")
+            assert dialog.test_results["kodi"].text() == f"Asking Kodi at {server.url}…"
+            dialog.ok_button.click()
+            assert await asyncio.wait_for(result, 5) == QDialog.DialogCode.Accepted.value
+            # Closing cancelled the test; its session closed (a leak would fail this test).
+            await asyncio.wait_for(cancelled.wait(), 5)
+        assert seen == []

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from aniworld_desktop.config import ProfilePaths
+from aniworld_desktop.core.status import DownloadStatus as S
 from aniworld_desktop.ui.progress import TaskProgress, format_remaining
 from tests.ui.conftest import signal_future, wait_until
 from tests.ui.test_library_window import FEED
@@ -308,3 +309,40 @@ async def test_run_auto_download_now_then_a_second_time_too_soon(
         await wait_until(lambda: window.auto_label.text().startswith("Next auto-download "))
         await services.scheduler.configure(enabled=False, interval=3600, cooldown=600)
         await wait_until(lambda: window.auto_label.text() == "Auto-download off")
+
+
+@pytest.mark.qt_loop
+async def test_tray_commands_the_window_and_closing_hides_to_it(
+    paths: ProfilePaths, tmp_path: Path, monkeypatch
+) -> None:
+    from aniworld_desktop.ui.tray import Notifier, TrayIcon
+    from tests.ui.test_main_window import IDLE_URL
+
+    async with running_window(paths, make_settings(tmp_path), run_downloads=False) as (
+        services,
+        window,
+    ):
+        tray = TrayIcon(parent=window)
+        window.attach_tray(tray, Notifier(tray, services.settings))
+        for n in (1, 2):
+            await window.add_url(IDLE_URL.format(n))
+        await wait_until(lambda: window.model.total_count() == 2)
+        tray.pauseAllRequested.emit()
+        await wait_until(lambda: services.downloads.counts().get(S.PAUSED) == 2)
+        window.refresh_status()
+        assert "2 queued" not in tray.tooltip()
+
+        # Offscreen there is no tray: closing quits, as it must where no tray exists.
+        quits = signal_future(window.quitRequested)
+        assert not window.keeps_running_in_tray()
+        monkeypatch.setattr(TrayIcon, "available", staticmethod(lambda: True))
+        assert window.keeps_running_in_tray()
+        told: list[str] = []
+        monkeypatch.setattr(tray, "notify", lambda title, text, **_: told.append(text))
+        window.close()
+        assert not window.isVisible() and not quits.done()  # hidden to the tray, still running
+        assert told and "tray" in told[0]
+        tray.showHideRequested.emit()
+        assert window.isVisible()
+        tray.quitRequested.emit()  # Quit in the tray menu quits for real
+        await asyncio.wait_for(quits, 5)

@@ -148,3 +148,85 @@ def test_automation_defaults_and_round_trip(tmp_path):
     save_settings(paths, changed)
     loaded = load_settings(paths, environ={})
     assert loaded.auto_download is False and loaded.auto_download_cooldown == 60
+
+
+MEDIA_KEY = "sentinel-jellyfin-key-3c9d1e"
+MEDIA_PASSWORD = "sentinel kodi pass 7f2a "  # spaces kept: a password is not stripped
+
+
+def test_media_servers_are_off_by_default_and_read_from_the_environment(tmp_path):
+    assert Settings().jellyfin_url == "" and Settings().kodi_url == ""
+    settings = load_settings(
+        ProfilePaths.for_profile(tmp_path),
+        environ={
+            "ANIWORLD_JELLYFIN_URL": "http://nas:8096/",
+            "ANIWORLD_JELLYFIN_API_KEY": MEDIA_KEY,
+            "ANIWORLD_KODI_URL": "https://kodi.local:8080/jsonrpc",
+            "ANIWORLD_KODI_USER": " kodi ",
+            "ANIWORLD_KODI_PASSWORD": MEDIA_PASSWORD,
+        },
+    )
+    assert settings.jellyfin_url == "http://nas:8096"
+    assert settings.jellyfin_api_key == MEDIA_KEY
+    assert settings.kodi_url == "https://kodi.local:8080/jsonrpc"
+    assert settings.kodi_user == "kodi"
+    assert settings.kodi_password == MEDIA_PASSWORD
+    assert sorted(settings.secrets()) == sorted([MEDIA_KEY, MEDIA_PASSWORD])
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("jellyfin_url", "ftp://nas", "Invalid jellyfin_url: expected an http or https URL"),
+        ("kodi_url", "nas:8080", "Invalid kodi_url: expected an http or https URL"),
+        ("kodi_url", "http://nas:99999", "Invalid kodi_url"),
+        ("jellyfin_url", "http://nas:8096/?api_key=1", "Invalid jellyfin_url"),
+        ("kodi_user", "ko:di", "Invalid kodi_user: expected a user name without ':'"),
+    ],
+)
+def test_media_server_values_are_checked(name, value, message):
+    with pytest.raises(ConfigError) as info:
+        Settings().updated({name: value})
+    assert str(info.value).startswith(message)
+
+
+def test_credentials_in_a_server_url_are_refused_without_echoing_them():
+    with pytest.raises(ConfigError) as info:
+        Settings().updated({"kodi_url": f"http://kodi:{MEDIA_PASSWORD.strip()}@tv:8080"})
+    text = str(info.value)
+    assert MEDIA_PASSWORD.strip() not in text
+    assert text == (
+        "Invalid kodi_url: expected an http or https URL such as http://nas:8096 (or nothing), "
+        "got 'http://***@tv:8080' (put the user name and password in their own fields)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("jellyfin_api_key", f"{MEDIA_KEY} with spaces"), ("kodi_password", f"{MEDIA_KEY}\nline")],
+)
+def test_a_refused_secret_is_never_echoed(name, value):
+    with pytest.raises(ConfigError) as info:
+        Settings().updated({name: value})
+    assert MEDIA_KEY not in str(info.value)
+    assert "got a hidden value" in str(info.value)
+
+
+def test_media_server_secrets_are_masked_and_make_the_file_private(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    paths.create()
+    save_settings(paths, Settings())  # a file without secrets: readable as usual
+    before = paths.settings_file.stat().st_mode & 0o777
+    settings = Settings().updated(
+        {"jellyfin_url": "http://nas:8096", "jellyfin_api_key": MEDIA_KEY}
+    )
+    assert MEDIA_KEY not in repr(settings)
+    assert "'jellyfin_api_key': '***'" in repr(settings)
+
+    save_settings(paths, settings)
+
+    assert before & 0o077  # (so the change below is the save's doing)
+    assert paths.settings_file.stat().st_mode & 0o777 == 0o600
+    assert load_settings(paths, environ={}) == settings
+    other = Settings().updated({"kodi_password": MEDIA_PASSWORD})
+    assert MEDIA_PASSWORD not in repr(other)
