@@ -151,7 +151,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)
         self._settings = settings
         self.paths = paths
         self._errors: dict[str, str] = {}
@@ -176,7 +176,8 @@ class SettingsDialog(QDialog):
         scroll = _FittingScrollArea(self)
         scroll.setObjectName("settingsScroll")
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # As needed, never clipped: on a narrow screen the long fields scroll sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
@@ -317,11 +318,11 @@ class SettingsDialog(QDialog):
             kinds.addWidget(self._check_box(name, text, box))
         self._add_row(form, "Notify about:", "notifications", kinds, None)
         tray = self._check_box(
-            "close_to_tray", "Closing the window keeps downloading in the tray", box
+            "close_to_tray", "Keep downloading in the tray when the window closes", box
         )
         if not QSystemTrayIcon.isSystemTrayAvailable():
             tray.setEnabled(False)
-            tray.setText(tray.text() + " (this desktop has no tray: closing quits)")
+            tray.setText("No tray on this desktop: closing the window quits")
         self._add_row(form, "&Tray:", "close_to_tray", tray, tray)
         return box
 
