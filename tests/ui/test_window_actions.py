@@ -313,7 +313,7 @@ async def test_run_auto_download_now_then_a_second_time_too_soon(
 
 @pytest.mark.qt_loop
 async def test_tray_commands_the_window_and_closing_hides_to_it(
-    paths: ProfilePaths, tmp_path: Path, monkeypatch
+    paths: ProfilePaths, tmp_path: Path, monkeypatch, url_catcher
 ) -> None:
     from aniworld_desktop.ui.tray import Notifier, TrayIcon
     from tests.ui.test_main_window import IDLE_URL
@@ -331,6 +331,14 @@ async def test_tray_commands_the_window_and_closing_hides_to_it(
         await wait_until(lambda: services.downloads.counts().get(S.PAUSED) == 2)
         window.refresh_status()
         assert "2 queued" not in tray.tooltip()
+        tray.resumeAllRequested.emit()
+        await wait_until(lambda: services.downloads.counts().get(S.PENDING) == 2)
+
+        services.library_dir.mkdir(parents=True, exist_ok=True)
+        tray.openFolderRequested.emit()
+        assert [u.toLocalFile() for u in url_catcher.opened] == [str(services.library_dir)]
+        tray.runNowRequested.emit()  # the same run as the window's action, cooldown and all
+        await wait_until(lambda: "Auto-download" in window.statusBar().currentMessage())
 
         # Offscreen there is no tray: closing quits, as it must where no tray exists.
         quits = signal_future(window.quitRequested)
