@@ -20,8 +20,9 @@ MAX_COMPONENT_BYTES = (
 
 _WINDOWS_RESERVED = {
     "CON", "PRN", "AUX", "NUL",
-    *(f"COM{i}" for i in range(1, 10)),
-    *(f"LPT{i}" for i in range(1, 10)),
+    # Windows also reserves the superscript digits: "COM¹" is a serial port too.
+    *(f"COM{i}" for i in (*"123456789", "\u00b9", "\u00b2", "\u00b3")),
+    *(f"LPT{i}" for i in (*"123456789", "\u00b9", "\u00b2", "\u00b3")),
 }  # fmt: skip
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # Bidirectional controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM) make a name
@@ -93,7 +94,8 @@ def safe_component(
     text = re.sub(r"\s+", " ", text).strip(" .")
     if not text or set(text) <= {"."}:
         text = fallback
-    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
+    # Windows ignores the spaces before an extension: "CON .mkv" is the console too.
+    if text.split(".")[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
         text = f"_{text}"
     encoded = text.encode("utf-8")
     if len(encoded) > max_bytes:

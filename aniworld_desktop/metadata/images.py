@@ -185,6 +185,9 @@ def _require_http(url: str) -> str:
 
 
 def _reason(exc: BaseException) -> str:
+    # Before ClientConnectorError, whose errno would read "operation not permitted" here.
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return "the server's certificate is not valid"
     if isinstance(exc, aiohttp.ClientConnectorError):
         exc = exc.os_error
     if isinstance(exc, OSError) and exc.errno:
@@ -193,6 +196,10 @@ def _reason(exc: BaseException) -> str:
         return "the connection broke off in the middle of the image"
     if isinstance(exc, aiohttp.TooManyRedirects):
         return "too many redirects"
+    if isinstance(exc, aiohttp.RedirectClientError):
+        return "it redirects to an address that is not http or https"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return "the server's answer is not valid HTTP"
     if isinstance(exc, aiohttp.ClientConnectionError):
         return "the connection failed"
     return type(exc).__name__

@@ -128,6 +128,8 @@ _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Characters XML 1.0 does not allow at all (tab, LF and CR are allowed; CR is normalised apart).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LOCKED = re.compile(rb"<lockdata>\s*true\s*</lockdata>", re.IGNORECASE)
+# Kodi's deepest NFO elements (fileinfo/streamdetails/video/codec) are four levels down.
+_MAX_DEPTH = 64
 _RATING_MAX = "10"
 
 
@@ -436,12 +438,28 @@ def _parse_ours(data: bytes) -> ET.Element:
 
 
 def _parse_theirs(data: bytes, root_tag: str) -> tuple[ET.Element | None, bool]:
-    """Read an existing file; the flag says it was a clean NFO of the expected kind."""
+    """Read an existing file; the flag says it was a clean NFO of the expected kind.
+
+    A document nested deeper than any NFO is treated as unreadable: merging compares and
+    serialises elements recursively, which such a document would take past Python's limit.
+    """
     try:
         root = _parse(data)
     except (ET.ParseError, defusedxml.DefusedXmlException, ValueError):
-        return _salvage(data, root_tag), False
-    return (root, True) if root.tag == root_tag else (None, False)
+        salvaged = _salvage(data, root_tag)
+        return (salvaged if salvaged is not None and _shallow(salvaged) else None), False
+    return (root, True) if root.tag == root_tag and _shallow(root) else (None, False)
+
+
+def _shallow(root: ET.Element, limit: int = _MAX_DEPTH) -> bool:
+    """Whether no element lies more than ``limit`` levels below ``root`` (checked without
+    recursion)."""
+    level: list[ET.Element] = [root]
+    for _depth in range(limit):
+        level = [child for element in level for child in element]
+        if not level:
+            return True
+    return False
 
 
 def _salvage(data: bytes, root_tag: str) -> ET.Element | None:
@@ -622,9 +640,9 @@ def read_tvshow(xml: bytes) -> ShowInfo:
         unique_ids=ids,
         default_id=default_id,
         named_seasons={
-            int(number): element.text or ""
+            number: element.text or ""
             for element in root.findall("namedseason")
-            if (number := element.get("number", "")).strip().lstrip("-").isdigit()
+            if (number := _whole_number(element.get("number", ""))) is not None
         },
     )
 
@@ -710,8 +728,13 @@ def _texts(parent: ET.Element, tag: str) -> tuple[str, ...]:
 
 
 def _int(parent: ET.Element, tag: str) -> int | None:
+    return _whole_number(_text(parent, tag))
+
+
+def _whole_number(text: str) -> int | None:
+    # int() refuses "²", "--5" and 5,000 digits with a ValueError: a file's odd number is none.
     try:
-        return int(_text(parent, tag).strip())
+        return int(text.strip())
     except ValueError:
         return None
 

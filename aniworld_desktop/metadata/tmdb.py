@@ -593,8 +593,12 @@ def _describe(exc: BaseException, timeout: float) -> str:
     # Built from parts that never hold the URL: aiohttp's own messages may quote it, api_key and all.
     if isinstance(exc, TimeoutError):
         return f"no answer within {timeout:g} seconds"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return f"the certificate of {exc.host} is not valid"
     if isinstance(exc, aiohttp.ClientConnectorError):
         return f"cannot connect to {exc.host}:{exc.port}"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return "its answer is not valid HTTP"
     return type(exc).__name__
 
 
@@ -881,6 +885,11 @@ class TMDBClient:
                     self._session = self._new_session()
                     await session.close()
                 continue
+            except aiohttp.ClientConnectorCertificateError as exc:
+                # Asking again will not make the certificate valid.
+                raise TMDBUnavailable(
+                    f"TMDB could not be reached: {_describe(exc, self._timeout)}."
+                ) from None
             except (aiohttp.ClientError, TimeoutError) as exc:
                 status = 0
                 failure = TMDBUnavailable(

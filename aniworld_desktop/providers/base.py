@@ -158,7 +158,10 @@ class Provider(Protocol):
 def check_url(url: str) -> str:
     """Return ``url`` stripped if it is an http(s) URL with a host; else raise ProviderError."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[", a host that NFKC turns into a separator...
+        raise ProviderError(f"This is not a valid link: {url}") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         shown = parts.scheme or "no scheme"
         raise ProviderError(f"Only http and https links can be added ({shown} given): {url}")

@@ -3,9 +3,12 @@
 feedparser reads the feed. A second, defused XML read of our own picks up the Podcasting 2.0
 ``podcast:season`` / ``podcast:episode`` numbers (feedparser keeps only the attributes of those
 tags) and the guids as written, and refuses documents that declare entities (billion laughs,
-external files); feedparser would strip those declarations too, so this is a second lock. A
-document that is not well-formed is still read by feedparser's lenient parser, without the
-Podcasting 2.0 numbers.
+external files). feedparser strips external and nested entities itself, but keeps "safe" ones
+(plain text) and expands them, which a few KiB can turn into gigabytes; and it decodes the
+document its own way (the server's charset first: ``utf-7`` hides ``<!ENTITY`` from every other
+reader), so before it runs we ask its own decoding and DOCTYPE steps whether it would keep any,
+and refuse the feed if so. A document that is not well-formed is still read by feedparser's
+lenient parser, without the Podcasting 2.0 numbers.
 
 Only items with a video or audio enclosure (RSS ``<enclosure>``, Atom ``rel="enclosure"``, or
 ``media:content``) become episodes; video wins over audio when an item has both.
@@ -45,6 +48,8 @@ import aiohttp
 import defusedxml  # type: ignore[import-untyped]
 import defusedxml.ElementTree as DefusedET  # type: ignore[import-untyped]
 import feedparser  # type: ignore[import-untyped]
+from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
+from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped]
 
 from aniworld_desktop.core.naming import parse_episode_name
 from aniworld_desktop.providers.base import (
@@ -210,6 +215,21 @@ class FeedProvider:
             raise ProviderError(
                 f"The feed {url} redirects more than {MAX_REDIRECTS} times."
             ) from None
+        except aiohttp.RedirectClientError as exc:
+            raise ProviderError(
+                f"The feed {url} redirects to {exc}, which is not an http or https address; "
+                "it was not followed."
+            ) from None
+        except aiohttp.ClientConnectorCertificateError:
+            raise ProviderError(
+                f"The secure connection to {_host(url)} failed: its certificate is not valid, "
+                f"so the feed {url} was not read."
+            ) from None
+        except aiohttp.ClientResponseError:
+            # aiohttp's text quotes the offending bytes: not something to show anyone.
+            raise ProviderError(
+                f"The server of the feed {url} sent an answer that is not valid HTTP."
+            ) from None
         except TimeoutError:
             raise ProviderError(f"The server of the feed {url} did not answer in time.") from None
         except aiohttp.ClientError as exc:
@@ -242,7 +262,7 @@ def parse_feed(
     """
     base = base_url or url
     extras = _read_extras(body, url)
-    parsed = _run_feedparser(body, base, charset)
+    parsed = _run_feedparser(body, url, base, charset)
     feed = _mapping(_field(parsed, "feed"))
     entries = [
         entry for entry in _sequence(_field(parsed, "entries")) if isinstance(entry, Mapping)
@@ -430,7 +450,23 @@ def _unsafe(url: str) -> ProviderError:
     )
 
 
-def _run_feedparser(body: bytes, base: str, charset: str | None) -> Mapping[str, Any]:
+class _KeepsEntities(Exception):
+    """feedparser would keep (and expand) entities the document declares."""
+
+
+def _check_feedparser_entities(body: bytes, headers: Mapping[str, str]) -> None:
+    """Raise _KeepsEntities when feedparser would expand entities of this document.
+
+    These are the first two steps of ``feedparser.parse()``, run on the same bytes and headers,
+    so what is checked is what it would parse, however the bytes are encoded.
+    """
+    decoded = convert_to_utf8(dict(headers), body, {})
+    _version, _document, entities = replace_doctype(decoded)
+    if entities:
+        raise _KeepsEntities
+
+
+def _run_feedparser(body: bytes, url: str, base: str, charset: str | None) -> Mapping[str, Any]:
     # A str or bytes argument may be taken for a URL or a file name and opened: always a stream.
     stream = io.BytesIO(body)
     headers = {"content-type": "application/xml"}
@@ -443,6 +479,7 @@ def _run_feedparser(body: bytes, base: str, charset: str | None) -> Mapping[str,
     if _RELATIVE_XML_BASE.search(body):
         headers["content-location"] = base
     try:
+        _check_feedparser_entities(body, headers)
         result = feedparser.parse(
             stream,
             response_headers=headers,
@@ -451,6 +488,8 @@ def _run_feedparser(body: bytes, base: str, charset: str | None) -> Mapping[str,
             resolve_relative_uris=False,
             sanitize_html=False,
         )
+    except _KeepsEntities:
+        raise _unsafe(url) from None
     except Exception as exc:  # third-party code fed hostile bytes: any crash means unreadable
         raise ProviderError(f"The feed could not be read: {exc}") from exc
     return _mapping(result)
