@@ -35,7 +35,7 @@ from aniworld_desktop.downloads.thread import ThreadedEngine
 from aniworld_desktop.downloads.throttle import SpeedLimiter
 from aniworld_desktop.library.service import LibraryService
 from aniworld_desktop.mediaservers import MediaServerNotifier
-from aniworld_desktop.metadata.credentials import SecretFilter, load_token
+from aniworld_desktop.metadata.credentials import SecretFilter, load_token_secret
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
@@ -177,7 +177,7 @@ async def open_services(
                 cache=SqlReplyCache(database, max_age=REPLY_MAX_AGE),
                 resolve=library.resolve_reference,
                 # A keyring may take a while to import and answer: not on the way to the window.
-                token_source=lambda: asyncio.to_thread(load_token, settings),
+                token_source=lambda: asyncio.to_thread(load_token_secret, settings),
             )
             stack.push_async_callback(metadata.aclose)
             await downloads.start(run=run_downloads)

@@ -17,6 +17,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Watches every test for the sentinel secrets in logs, the window, files and output.
+pytest_plugins = ["tests.secrets_guard", "pytester"]
+
 
 def _qt_loop_factory() -> asyncio.AbstractEventLoop:
     import qasync

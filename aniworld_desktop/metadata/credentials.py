@@ -84,6 +84,30 @@ def load_token(settings: Settings, environ: Mapping[str, str] | None = None) -> 
     return settings.tmdb_token.strip()
 
 
+class Secret:
+    """A secret on its way from a worker thread: its repr and str are ``***``.
+
+    A thread's result travels in a future, and a library may log the result (qasync's thread
+    executor does, at debug level), as may a debugger or an error report. Take ``value`` only
+    where the secret is used.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return MASK if self.value else "''"
+
+    __str__ = __repr__
+
+
+def load_token_secret(settings: Settings) -> Secret:
+    """:func:`load_token`, wrapped for the trip back from a worker thread."""
+    return Secret(load_token(settings))
+
+
 def store_token(paths: ProfilePaths, token: str) -> Literal["keyring", "settings"]:
     """Keep ``token`` (or forget it, when empty) in the keyring, else in ``settings.json``.
 

@@ -29,6 +29,7 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     SeriesChanged,
 )
+from aniworld_desktop.metadata.credentials import Secret
 from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
 from aniworld_desktop.metadata.images import ImageDownloader
 from aniworld_desktop.metadata.nfo import (
@@ -349,14 +350,14 @@ class MetadataService:
         resolve: Resolve | None = None,
         limiter: RateLimiter | None = None,
         concurrency: int = 4,
-        token_source: Callable[[], Awaitable[str]] | None = None,
+        token_source: Callable[[], Awaitable[Secret]] | None = None,
     ) -> None:
         """``token_source``, when given, is asked for ``options.token`` when a job first needs
         it: a keyring can take a while to answer (and to import), and a starting window need
         not wait for it."""
         self._catalog = catalog
         self._token_source = token_source
-        self._token_lookup: asyncio.Future[str] | None = None
+        self._token_lookup: asyncio.Future[Secret] | None = None
         self._bus = bus
         self.library_dir = library_dir
         self.options = options
@@ -427,7 +428,7 @@ class MetadataService:
         if self._token_lookup is None:
             self._token_lookup = asyncio.ensure_future(self._token_source())
         lookup = self._token_lookup
-        token = await lookup  # a future: every caller may wait on it
+        token = (await lookup).value  # a future: every caller may wait on it
         if self._token_source is not None and self._token_lookup is lookup:
             self.options = dataclasses.replace(self.options, token=token)
             self._token_source = self._token_lookup = None

@@ -7,8 +7,9 @@ import json
 from aiohttp import web
 
 from tests.integration.test_run_once import run_cli
+from tests.sentinels import TMDB_V4_TOKEN
 
-SENTINEL = "eyJzZW50aW5lbCI6InRtZGItdG9rZW4tMTIzNDUifQ.c2VjcmV0.dG9rZW4"
+SENTINEL = TMDB_V4_TOKEN
 
 
 async def fake_tmdb(accept: bool):

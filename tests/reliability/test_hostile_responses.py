@@ -33,6 +33,7 @@ from tests.reliability.hostile import (
     self_signed_server_context,
 )
 from tests.reliability.hostile_server import HostileServer
+from tests.sentinels import TMDB_V4_TOKEN
 
 # Far beyond every cap (feeds and images 20 MiB, TMDB replies 16 MiB): a client that read it
 # all would need more than MEMORY_BOUND.
@@ -40,7 +41,7 @@ SERVED = 128 * MIB
 JPEG_BLOCK = b"\xff\xd8\xff\xe0" + b"\x00" * (MIB - 4)
 JSON_BLOCK = b" " * MIB
 FEED_BLOCK = b"<rss version='2.0'><channel><title>" + b"x" * (MIB - 36)
-TOKEN = "reliability-sentinel-token-0123456789"
+TOKEN = TMDB_V4_TOKEN
 # A redirect loop that a client failed to stop ends here (404), so the test fails, not hangs.
 LOOP_GIVES_UP_AFTER = 50
 

@@ -15,6 +15,7 @@ from aniworld_desktop.core.events import (
     MetadataJobFailed,
     MetadataJobFinished,
 )
+from aniworld_desktop.metadata.credentials import Secret
 from aniworld_desktop.metadata.errors import MetadataError, TMDBAuthError
 from aniworld_desktop.metadata.nfo import read_episode, read_nfo, read_season, read_tvshow
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService, NFOService
@@ -310,7 +311,7 @@ async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, cata
     import dataclasses
 
     http.get(endpoint("/search/tv"), payload=fixture_json("search_tv.json"), repeat=True)
-    lookup: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    lookup: asyncio.Future[Secret] = asyncio.get_running_loop().create_future()
     service = MetadataService(
         catalog,
         EventBus(),
@@ -323,7 +324,7 @@ async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, cata
     second = asyncio.ensure_future(service.search("Attack on Titan"))
     await asyncio.sleep(0)
     assert not first.done()  # waits for the keyring instead of saying "no token"
-    lookup.set_result(options().token)
+    lookup.set_result(Secret(options().token))
     assert [r.id for r in await first] == [1429, 64196]
     assert [r.id for r in await second] == [1429, 64196]
     assert service.options.token == options().token
