@@ -21,6 +21,13 @@ import yarl
 
 from aniworld_desktop import __version__
 from aniworld_desktop.config import parse_server_url
+from aniworld_desktop.core.tls import (
+    NO_TRUSTED_HOSTS,
+    UNTRUSTED_HINT,
+    TrustedHosts,
+    changed_certificate,
+    client_session,
+)
 from aniworld_desktop.mediaservers.errors import (
     MediaServerAuthError,
     MediaServerBadReply,
@@ -77,8 +84,12 @@ class MediaServerClient:
         *,
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        trusted: TrustedHosts = NO_TRUSTED_HOSTS,
     ) -> None:
         """Check the address; no request is made yet.
+
+        ``trusted`` (self-signed hosts the user trusts) is for the client's own session; a
+        borrowed session brings its own.
 
         Raises:
             MediaServerError: ``url`` is empty or not an http(s) URL without credentials.
@@ -98,6 +109,7 @@ class MediaServerClient:
         self.timeout = timeout
         self._session = session
         self._owns_session = session is None
+        self._trusted = trusted
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.url!r})"
@@ -105,7 +117,8 @@ class MediaServerClient:
     async def __aenter__(self) -> Self:
         """Open the client's own session unless one was given."""
         if self._session is None:
-            self._session = aiohttp.ClientSession(
+            self._session = client_session(
+                self._trusted,
                 headers={"User-Agent": f"aniworld-desktop/{__version__}"},
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             )
@@ -175,10 +188,12 @@ class MediaServerClient:
             raise MediaServerUnavailable(
                 f"{where} cannot be reached: the name {exc.host} is not known."
             ) from None
+        except aiohttp.ServerFingerprintMismatch as exc:
+            raise MediaServerUnavailable(changed_certificate(f"{exc.host}:{exc.port}")) from None
         except aiohttp.ClientSSLError:
             raise MediaServerUnavailable(
                 f"{where} cannot be reached securely: its TLS certificate or connection was "
-                "refused."
+                f"refused. {UNTRUSTED_HINT}"
             ) from None
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, ConnectionRefusedError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import aiohttp
 
 from aniworld_desktop.config import header_safe
+from aniworld_desktop.core.tls import NO_TRUSTED_HOSTS, TrustedHosts
 from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient, Secret
 from aniworld_desktop.mediaservers.errors import MediaServerAuthError, MediaServerBadReply
 
@@ -33,13 +34,14 @@ class JellyfinClient(MediaServerClient):
         *,
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        trusted: TrustedHosts = NO_TRUSTED_HOSTS,
     ) -> None:
         """Keep the address and the key; no request is made yet.
 
         Raises:
             MediaServerError: ``url`` is empty or not an http(s) URL without credentials.
         """
-        super().__init__(url, session=session, timeout=timeout)
+        super().__init__(url, session=session, timeout=timeout, trusted=trusted)
         self._api_key = Secret(api_key.strip())
 
     async def refresh(self) -> str:

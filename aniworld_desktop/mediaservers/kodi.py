@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from aniworld_desktop.core.tls import NO_TRUSTED_HOSTS, TrustedHosts
 from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient, Secret
 from aniworld_desktop.mediaservers.errors import MediaServerBadReply, MediaServerError
 
@@ -39,13 +40,14 @@ class KodiClient(MediaServerClient):
         *,
         session: aiohttp.ClientSession | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        trusted: TrustedHosts = NO_TRUSTED_HOSTS,
     ) -> None:
         """Keep the address and the credentials; no request is made yet.
 
         Raises:
             MediaServerError: ``url`` is empty or not an http(s) URL without credentials.
         """
-        super().__init__(url, session=session, timeout=timeout)
+        super().__init__(url, session=session, timeout=timeout, trusted=trusted)
         self.endpoint = self.url if self.url.endswith("/jsonrpc") else f"{self.url}/jsonrpc"
         self.user = user.strip()
         self._password = Secret(password)

@@ -18,6 +18,13 @@ from types import TracebackType
 import aiohttp
 import yarl
 
+from aniworld_desktop.core.tls import (
+    NO_TRUSTED_HOSTS,
+    UNTRUSTED_HINT,
+    TrustedHosts,
+    changed_certificate,
+    client_session,
+)
 from aniworld_desktop.durable import write_atomic
 from aniworld_desktop.metadata.errors import ImageError
 
@@ -61,6 +68,7 @@ class ImageDownloader:
         *,
         max_bytes: int = DEFAULT_MAX_BYTES,
         timeout: float = 30.0,
+        trusted: TrustedHosts = NO_TRUSTED_HOSTS,
     ) -> None:
         """Configure the downloader.
 
@@ -68,6 +76,8 @@ class ImageDownloader:
             session: A session to borrow; without one the downloader makes its own.
             max_bytes: The largest image accepted, in bytes.
             timeout: Seconds one whole download may take, connecting included.
+            trusted: Self-signed hosts the user trusts, for a session of its own (a borrowed
+                session brings its own).
         """
         if max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
@@ -75,6 +85,7 @@ class ImageDownloader:
         self._owned: aiohttp.ClientSession | None = None
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self._trusted = trusted
 
     @property
     def session(self) -> aiohttp.ClientSession | None:
@@ -84,7 +95,7 @@ class ImageDownloader:
     async def __aenter__(self) -> ImageDownloader:
         """Create the downloader's own session unless one was given."""
         if self._session is None:
-            self._owned = self._session = aiohttp.ClientSession()
+            self._owned = self._session = client_session(self._trusted)
         return self
 
     async def __aexit__(
@@ -121,7 +132,7 @@ class ImageDownloader:
         if self._session is not None:
             data = await self._fetch(self._session, url, shown)
         else:
-            async with aiohttp.ClientSession() as session:
+            async with client_session(self._trusted) as session:
                 data = await self._fetch(session, url, shown)
         try:
             # A network share can be slow to write to; keep the event loop free meanwhile.
@@ -187,7 +198,9 @@ def _require_http(url: str) -> str:
 def _reason(exc: BaseException) -> str:
     # Before ClientConnectorError, whose errno would read "operation not permitted" here.
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return "the server's certificate is not valid"
+        return f"the server's certificate is not valid. {UNTRUSTED_HINT}"
+    if isinstance(exc, aiohttp.ServerFingerprintMismatch):
+        return changed_certificate(f"{exc.host}:{exc.port}")
     if isinstance(exc, aiohttp.ClientConnectorError):
         exc = exc.os_error
     if isinstance(exc, OSError) and exc.errno:

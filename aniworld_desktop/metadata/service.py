@@ -29,6 +29,7 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     SeriesChanged,
 )
+from aniworld_desktop.core.tls import NO_TRUSTED_HOSTS, TrustedHosts, client_session
 from aniworld_desktop.metadata.credentials import Secret
 from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
 from aniworld_desktop.metadata.images import ImageDownloader
@@ -75,6 +76,7 @@ class MetadataOptions:
         language: Language of titles and plots.
         artwork_size: w500, w780 or original.
         artwork: Which images to write (poster, fanart, logo, season, thumb).
+        trusted_hosts: Self-signed hosts the user trusts (artwork on a NAS of theirs).
     """
 
     token: str = ""
@@ -82,6 +84,7 @@ class MetadataOptions:
     language: str = "en-US"
     artwork_size: str = "w500"
     artwork: frozenset[str] = frozenset(ARTWORK_KINDS)
+    trusted_hosts: TrustedHosts = NO_TRUSTED_HOSTS
 
 
 @dataclass(slots=True)
@@ -129,7 +132,9 @@ class NFOService:
             session = self._session
             if session is None:
                 session = await stack.enter_async_context(
-                    aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
+                    client_session(
+                        self.options.trusted_hosts, timeout=aiohttp.ClientTimeout(total=60)
+                    )
                 )
             if self.options.token:
                 self.tmdb = await stack.enter_async_context(

@@ -52,6 +52,7 @@ from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
 from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped]
 
 from aniworld_desktop.core.naming import parse_episode_name
+from aniworld_desktop.core.tls import UNTRUSTED_HINT, changed_certificate
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
     EpisodeKind,
@@ -223,7 +224,11 @@ class FeedProvider:
         except aiohttp.ClientConnectorCertificateError:
             raise ProviderError(
                 f"The secure connection to {_host(url)} failed: its certificate is not valid, "
-                f"so the feed {url} was not read."
+                f"so the feed {url} was not read. {UNTRUSTED_HINT}"
+            ) from None
+        except aiohttp.ServerFingerprintMismatch as exc:
+            raise ProviderError(
+                f"{changed_certificate(f'{exc.host}:{exc.port}')} The feed {url} was not read."
             ) from None
         except aiohttp.ClientResponseError:
             # aiohttp's text quotes the offending bytes: not something to show anyone.

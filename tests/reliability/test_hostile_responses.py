@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from aniworld_desktop.core.tls import UNTRUSTED_HINT
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import DownloadError, PermanentDownloadError
 from aniworld_desktop.metadata.errors import ImageError, MetadataError
@@ -30,7 +31,6 @@ from tests.reliability.hostile import (
     caught,
     listing,
     measure_peak,
-    self_signed_server_context,
 )
 from tests.reliability.hostile_server import HostileServer
 from tests.sentinels import TMDB_V4_TOKEN
@@ -211,18 +211,6 @@ async def test_tmdb_never_follows_a_redirect(server: HostileServer):
 # --- TLS ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def tls_server(tmp_path: Path) -> AsyncIterator[HostileServer]:
-    context = self_signed_server_context(tmp_path)
-    async with HostileServer(ssl=context) as running:
-        running.add("/feed.xml", b"<rss version='2.0'><channel><title>T</title></channel></rss>",
-                    content_type="application/rss+xml")  # fmt: skip
-        running.add("/ep.mkv", b"\x1a\x45\xdf\xa3" + bytes(1024), content_type="video/x-matroska")
-        running.add("/poster.jpg", JPEG_BLOCK[:4096], content_type="image/jpeg")
-        running.add("/api/configuration", b"{}", content_type="application/json")
-        yield running
-
-
 async def test_feed_from_a_self_signed_server_is_refused(
     tls_server: HostileServer, session: aiohttp.ClientSession, feed_provider: Provider
 ):
@@ -230,7 +218,7 @@ async def test_feed_from_a_self_signed_server_is_refused(
         await feed_provider.fetch(tls_server.url("/feed.xml"), session)
     assert str(refused.value) == (
         "The secure connection to 127.0.0.1 failed: its certificate is not valid, "
-        f"so the feed {tls_server.url('/feed.xml')} was not read."
+        f"so the feed {tls_server.url('/feed.xml')} was not read. {UNTRUSTED_HINT}"
     )
     assert tls_server.requests == []  # nothing was asked over the untrusted connection
 
