@@ -1,20 +1,26 @@
-"""Download throughput of DownloadEngine against curl, on the stdlib loop and on qasync's loop.
+"""Download throughput of the app's download path against curl, on the stdlib and qasync loops.
 
 Serves one file from a separate server process on 127.0.0.1 (nginx when installed, else the
-aiohttp sendfile server of ``tests/fault_server.py``), then runs interleaved rounds of: curl, the
-engine on the stdlib asyncio loop, and the engine on qasync's QEventLoop under a QApplication,
-each engine mode with direct writes and with the writer thread, each in a fresh subprocess.
+aiohttp sendfile server of ``tests/fault_server.py``), then runs interleaved rounds of: curl; the
+path the app uses, :class:`ThreadedEngine` (the engine on an event loop of its own thread, built
+as ``app.open_services`` builds it), called from the stdlib asyncio loop (``run-once``) and from
+qasync's QEventLoop under a QApplication with the window's interpreter tuning (the window); and,
+for information, the bare :class:`DownloadEngine` on each of those loops, with direct writes and
+with its writer thread. Each download runs in a fresh subprocess.
 
 The reference is plain ``curl -o FILE``, as the brief measured it. The engine also fsyncs the
 finished file, as a library must, and curl does not; a second line compares against curl followed
 by an fsync of its output, for information only. Engine wall and CPU time are measured inside the
 worker around the download (interpreter start-up and imports excluded).
 
-The last line is the verdict: ``download_throughput: headless Rx, qasync Rx, C CPU-s/GiB (goal
+The last line is the verdict: ``download_throughput: run-once Rx, window Rx, C CPU-s/GiB (goal
 >=0.9x, >=0.7x, <=2.5) PASS|FAIL`` where the ratios are plain curl's time over the engine's
-(higher is faster), measured with the configuration the app uses (the writer thread, on the
-stdlib loop for ``run-once`` and on qasync's loop for the window). CPU-s/GiB is the worse of the
-two.
+(higher is faster), measured with the configuration the app uses (``ThreadedEngine``, called
+from the stdlib loop for ``run-once`` and from qasync's loop for the window). CPU-s/GiB is the
+worse of the two.
+
+Run: .venv/bin/python tests/benchmarks/download_throughput.py [--size-mib 1024] [--rounds 3]
+``parallel_downloads.py`` reuses this script's server, file and check helpers.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -40,17 +47,21 @@ GOAL_HEADLESS = 0.9
 GOAL_QASYNC = 0.7
 GOAL_CPU_PER_GIB = 2.5
 FILE_NAME = "payload.bin"
-# (label, loop, write_in_thread); the first of each loop is what the verdict uses.
+# (label, loop, engine). Engines: "app" is ThreadedEngine over DownloadEngine as
+# app.open_services builds it (writes on the download thread itself); "writer" and "direct" are
+# the bare DownloadEngine on the caller's loop, with and without its writer thread.
 ENGINE_MODES = [
-    ("headless+thread", "stdlib", True),
-    ("headless", "stdlib", False),
-    ("qasync+thread", "qasync", True),
-    ("qasync", "qasync", False),
+    ("app run-once", "stdlib", "app"),
+    ("app window", "qasync", "app"),
+    ("engine std+wthr", "stdlib", "writer"),
+    ("engine std", "stdlib", "direct"),
+    ("engine qasync+wt", "qasync", "writer"),
+    ("engine qasync", "qasync", "direct"),
 ]
 CURL = "curl"
 SYNCED_CURL = "curl + fsync"
-VERDICT_HEADLESS = "headless+thread"
-VERDICT_QASYNC = "qasync+thread"
+VERDICT_HEADLESS = "app run-once"
+VERDICT_QASYNC = "app window"
 
 
 @dataclass
@@ -69,11 +80,35 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def _download(url: str, out: Path, write_in_thread: bool) -> dict[str, float]:
-    from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
+def app_engine_factory() -> Any:
+    """What ``app.open_services`` hands to ThreadedEngine, with the default settings."""
+    import functools
 
+    from aniworld_desktop.config import Settings
+    from aniworld_desktop.downloads.engine import DownloadEngine
+    from aniworld_desktop.downloads.throttle import SpeedLimiter
+
+    settings = Settings()
+    return functools.partial(
+        DownloadEngine,
+        stall_timeout=settings.stall_timeout,
+        min_free_disk=settings.min_free_disk,
+        limiter=SpeedLimiter(settings.speed_limit),
+        write_in_thread=False,  # on the download thread the writes stay on it
+    )
+
+
+async def _download(url: str, out: Path, engine_kind: str) -> dict[str, float]:
+    from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
+    from aniworld_desktop.downloads.thread import ThreadedEngine
+
+    engine: Any
+    if engine_kind == "app":
+        engine = ThreadedEngine(app_engine_factory())
+    else:
+        engine = DownloadEngine(write_in_thread=engine_kind == "writer")
     cpu0, wall0 = _cpu_seconds(), time.perf_counter()
-    async with DownloadEngine(write_in_thread=write_in_thread) as engine:
+    async with engine:
         result = await engine.download(DownloadRequest(url=url, destination=out))
     wall, cpu = time.perf_counter() - wall0, _cpu_seconds() - cpu0
     return {"wall": wall, "cpu": cpu, "size": result.size}
@@ -85,16 +120,22 @@ def _worker(args: argparse.Namespace) -> int:
     if args.worker == "stdlib":
         import asyncio
 
-        figures = asyncio.run(_download(args.url, out, args.thread))
+        figures = asyncio.run(_download(args.url, out, args.engine))
     else:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        import asyncio
+
         import qasync
         from PySide6.QtWidgets import QApplication
 
+        if args.engine == "app":
+            from aniworld_desktop.ui.qtapp import tune_interpreter
+
+            tune_interpreter()  # as run_window does: the window's GIL switch interval
         app = QApplication([])
-        loop = qasync.QEventLoop(app)
-        with loop:
-            figures = loop.run_until_complete(_download(args.url, out, args.thread))
+        # As run_window starts its loop.
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            figures = runner.run(_download(args.url, out, args.engine))
     print(json.dumps(figures), flush=True)
     return 0
 
@@ -102,7 +143,7 @@ def _worker(args: argparse.Namespace) -> int:
 # --- the driver ------------------------------------------------------------------------------
 
 
-def _make_file(path: Path, size: int) -> None:
+def make_file(path: Path, size: int) -> None:
     block = 16 << 20
     with open(path, "wb") as file:
         left = size
@@ -112,16 +153,21 @@ def _make_file(path: Path, size: int) -> None:
             left -= step
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _start_server(root: Path, work: Path) -> tuple[subprocess.Popen[str], int, str]:
+def start_server(root: Path, work: Path) -> tuple[subprocess.Popen[str], int, str]:
+    """Serve ``root`` as ``/media/`` from a process of its own; return it, its port, its name.
+
+    nginx when installed (config and pid in ``work``), else ``tests/fault_server.py`` (aiohttp,
+    sendfile). Stop it with :func:`stop_server`.
+    """
     nginx = shutil.which("nginx")
     if nginx:
-        port = _free_port()
+        port = free_port()
         conf = work / "nginx.conf"
         conf.write_text(
             f"""
@@ -168,7 +214,17 @@ http {{
     return proc, int(line), "aiohttp FileResponse/sendfile (tests/fault_server.py), no nginx"
 
 
-def _fsync(path: Path) -> None:
+def stop_server(server: subprocess.Popen[str]) -> None:
+    """SIGTERM, then SIGKILL after 10 s."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -176,31 +232,30 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
 def _run_curl(url: str, out: Path) -> tuple[Sample, Sample]:
     """Return curl's figures without and with an fsync of its output."""
-    cpu0, wall0 = _children_cpu(), time.perf_counter()
+    cpu0, wall0 = children_cpu(), time.perf_counter()
     subprocess.run(["curl", "-s", "-f", "-o", str(out), url], check=True)
-    bare = Sample(wall=time.perf_counter() - wall0, cpu=_children_cpu() - cpu0)
-    _fsync(out)
+    bare = Sample(wall=time.perf_counter() - wall0, cpu=children_cpu() - cpu0)
+    fsync_file(out)
     return bare, Sample(wall=time.perf_counter() - wall0, cpu=bare.cpu)
 
 
-def _run_engine(url: str, out: Path, loop: str, thread: bool) -> Sample:
+def _run_engine(url: str, out: Path, loop: str, engine: str) -> Sample:
     command = [sys.executable, __file__, "--worker", loop, "--url", url, "--out", str(out)]
-    if thread:
-        command.append("--thread")
+    command += ["--engine", engine]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     figures = json.loads(proc.stdout.strip().splitlines()[-1])
     return Sample(wall=figures["wall"], cpu=figures["cpu"])
 
 
-def _check_copy(source: Path, out: Path) -> None:
+def check_copy(source: Path, out: Path) -> None:
     size = source.stat().st_size
     if out.stat().st_size != size:
         raise RuntimeError(f"{out} has {out.stat().st_size} bytes, expected {size}")
@@ -225,8 +280,8 @@ def _drive(args: argparse.Namespace) -> int:
         root = work / "served"
         root.mkdir()
         source = root / FILE_NAME
-        _make_file(source, size)
-        server, port, server_name = _start_server(root, work)
+        make_file(source, size)
+        server, port, server_name = start_server(root, work)
         url = f"http://127.0.0.1:{port}/media/{FILE_NAME}"
         print(f"file: {args.size_mib} MiB, rounds: {args.rounds}, cpus: {os.cpu_count()}")
         print(f"server: {server_name}")
@@ -244,9 +299,9 @@ def _drive(args: argparse.Namespace) -> int:
                     sample, synced = _run_curl(url, out)
                     samples[SYNCED_CURL].append(synced)
                 else:
-                    _, loop, thread = next(m for m in ENGINE_MODES if m[0] == label)
-                    sample = _run_engine(url, out, loop, thread)
-                _check_copy(source, out)
+                    _, loop, engine = next(m for m in ENGINE_MODES if m[0] == label)
+                    sample = _run_engine(url, out, loop, engine)
+                check_copy(source, out)
                 out.unlink()
                 samples[label].append(sample)
                 print(
@@ -275,24 +330,24 @@ def _drive(args: argparse.Namespace) -> int:
         print(f"(verdict modes: {VERDICT_HEADLESS} and {VERDICT_QASYNC}; medians of the rounds)")
         print(
             f"for information, against curl + fsync: "
-            f"headless {wall[SYNCED_CURL] / wall[VERDICT_HEADLESS]:.2f}x,"
-            f" qasync {wall[SYNCED_CURL] / wall[VERDICT_QASYNC]:.2f}x"
+            f"run-once {wall[SYNCED_CURL] / wall[VERDICT_HEADLESS]:.2f}x,"
+            f" window {wall[SYNCED_CURL] / wall[VERDICT_QASYNC]:.2f}x"
         )
         print(
-            f"download_throughput: headless {headless:.2f}x, qasync {qasync:.2f}x, "
+            f"download_throughput: run-once {headless:.2f}x, window {qasync:.2f}x, "
             f"{cpu_per_gib:.2f} CPU-s/GiB (goal >={GOAL_HEADLESS}x, >={GOAL_QASYNC}x, "
             f"<={GOAL_CPU_PER_GIB}) {'PASS' if passed else 'FAIL'}"
         )
         return 0 if passed else 1
     finally:
         if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_server(server)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    # SIGTERM from run_all's timeout or a CI job: unwind so the server stops and the files go.
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -303,10 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", choices=["stdlib", "qasync"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
-    parser.add_argument("--thread", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", choices=["app", "writer", "direct"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return _worker(args)
+    signal.signal(signal.SIGTERM, _terminate)
     return _drive(args)
 
 

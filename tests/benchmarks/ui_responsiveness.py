@@ -157,6 +157,9 @@ async def build_profile(
                 "number": k + 1,
                 "title": f"Big file {k + 1}",
                 "url": url,
+                # Every row of one executemany needs the same keys (a smaller profile puts
+                # these in the same chunk as the catalogue's).
+                "size": None,
             }
             for k, url in enumerate(media_urls)
         ]
@@ -419,21 +422,18 @@ def child(args: argparse.Namespace) -> int:
     return 0
 
 
-async def measure_downloads(
-    services: Any, window: Any, monitor: LatenessMonitor, args: argparse.Namespace
-) -> dict[str, Any]:
-    """Queue eight big files at the top, let them run, and watch the loop and the repaints."""
-    from PySide6.QtCore import Qt
+async def bench_requests(services: Any) -> list[Any]:
+    """Queue requests for the benchmark series' episodes (one per served file), in order.
+
+    ``build_profile`` gave that series one unqueued episode per media URL; parallel_downloads.py
+    queues the same requests.
+    """
     from sqlalchemy import select
 
     from aniworld_desktop.core.episode import EpisodeKey
     from aniworld_desktop.core.queue import QueueRequest
-    from aniworld_desktop.core.status import DownloadStatus as S
-    from aniworld_desktop.downloads.service import Move
     from aniworld_desktop.storage.tables import episode_table, series_table
-    from aniworld_desktop.ui.queue_model import Column, QueueTableModel
 
-    downloads = services.downloads
     query = (
         select(
             episode_table.c.id,
@@ -449,7 +449,7 @@ async def measure_downloads(
     )
     async with services.database.connect() as conn:
         rows = (await conn.execute(query)).all()
-    requests = [
+    return [
         QueueRequest(
             r.id,
             EpisodeKey(r.series_id, r.season, r.number),
@@ -460,6 +460,20 @@ async def measure_downloads(
         )
         for r in rows
     ]
+
+
+async def measure_downloads(
+    services: Any, window: Any, monitor: LatenessMonitor, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Queue eight big files at the top, let them run, and watch the loop and the repaints."""
+    from PySide6.QtCore import Qt
+
+    from aniworld_desktop.core.status import DownloadStatus as S
+    from aniworld_desktop.downloads.service import Move
+    from aniworld_desktop.ui.queue_model import Column, QueueTableModel
+
+    downloads = services.downloads
+    requests = await bench_requests(services)
     note(f"queueing {len(requests)} downloads")
     added = await downloads.add_to_queue(requests)
     ids = [item.id for item in added.added]
