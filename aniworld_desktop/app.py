@@ -16,7 +16,7 @@ import logging.handlers
 import os
 import sys
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -61,6 +61,9 @@ class Services:
         downloads: The download queue.
         library: Series and catalogues.
         registry: Known providers.
+        notices: Sentences the user must read once at start: a database or settings file that
+            could not be used and was set aside. The CLI prints them on stderr; the window
+            shows them.
     """
 
     paths: ProfilePaths
@@ -74,6 +77,7 @@ class Services:
     metadata: MetadataService
     scheduler: SchedulerService
     mediaservers: MediaServerNotifier
+    notices: list[str] = field(default_factory=list)
 
     @property
     def library_dir(self) -> Path:
@@ -89,6 +93,7 @@ async def open_services(
     write_in_thread: bool = True,
     download_thread: bool = True,
     demo: bool = False,
+    notices: Sequence[str] = (),
 ) -> AsyncIterator[Services]:
     """Build the services; on exit stop the workers, close every session, dispose the engine.
 
@@ -102,6 +107,8 @@ async def open_services(
         download_thread: Run the downloads on an event loop of their own thread, so the bytes
             never pass through the caller's loop (the window's); see downloads/thread.py.
         demo: Follow the demo catalogue's series (served by the app itself) if not yet done.
+        notices: Sentences from before (the settings file's), kept first in
+            ``Services.notices``; the database's are added after them.
     """
     paths.create()
     library_dir = settings.library(paths)
@@ -109,10 +116,17 @@ async def open_services(
         # Our default folder may be created; a configured one that is missing may be an
         # unmounted share, where creating it would fill the local disk instead: the scan says so.
         library_dir.mkdir(parents=True, exist_ok=True)
+    all_notices = list(notices)
+    database_notices: list[str] = []
     try:
-        database = await open_database(paths.database)
+        database = await open_database(paths.database, notices=database_notices)
     except (SQLAlchemyError, OSError) as exc:
-        raise AniworldError(f"Cannot open the database {paths.database}: {exc}") from exc
+        raise AniworldError(
+            f"Cannot open the database {paths.database}: {_database_reason(exc)}."
+        ) from exc
+    for notice in database_notices:
+        log.warning("%s", notice)
+    all_notices += database_notices
     try:
         async with contextlib.AsyncExitStack() as stack:
             bus = EventBus()
@@ -207,9 +221,20 @@ async def open_services(
                 metadata,
                 scheduler,
                 mediaservers,
+                all_notices,
             )
     finally:
         await database.dispose()
+
+
+def _database_reason(exc: BaseException) -> str:
+    """What SQLite or the system said, without SQLAlchemy's statement and help link."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, BaseException):
+        exc = orig
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).strip().rstrip(".") or type(exc).__name__
 
 
 async def follow_demo_series(library: LibraryService, registry: ProviderRegistry) -> None:
@@ -267,13 +292,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         paths = profile_paths(args)
-        settings = load_settings(paths)
+        notices: list[str] = []  # a settings file set aside; said once logging is set up
+        settings = load_settings(paths, notices=notices)
         masker = setup_logging(
             paths,
             debug=args.debug,
             console_level=logging.ERROR if args.command else logging.WARNING,
             secrets=[*settings.secrets(), os.environ.get("ANIWORLD_TMDB_TOKEN", "")],
         )
+        for notice in notices:
+            log.warning("%s", notice)
         if args.command is None:
             from aniworld_desktop.ui.qtapp import run_window  # Qt only when there is a window
 
@@ -285,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 links=args.add,
                 log_filter=masker,
             )
-        return asyncio.run(run_command(args, paths, settings))
+        return asyncio.run(run_command(args, paths, settings, notices=notices))
     except AniworldError as exc:
         if args.debug:
             log.exception("stopped")

@@ -12,6 +12,7 @@ import contextlib
 import json
 import signal
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -408,17 +409,34 @@ async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyn
     return EXIT_FAILED if failed else EXIT_OK
 
 
-async def run_command(args: argparse.Namespace, paths: ProfilePaths, settings: Settings) -> int:
+def _print_notices(notices: Sequence[str]) -> None:
+    """What the user must know before anything else (a file set aside), on stderr."""
+    for notice in notices:
+        print(f"aniworld-desktop: {notice}", file=sys.stderr)
+
+
+async def run_command(
+    args: argparse.Namespace,
+    paths: ProfilePaths,
+    settings: Settings,
+    *,
+    notices: Sequence[str] = (),
+) -> int:
+    """Run one sub-command; ``notices`` (the settings file's) are printed with the database's."""
     from aniworld_desktop.app import open_services
 
     if args.command == "scan":
+        _print_notices(notices)
         return _cmd_scan(args)  # reads files only: no database, no network
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    async with open_services(paths, settings, run_downloads=False, demo=args.demo) as services:
+    async with open_services(
+        paths, settings, run_downloads=False, demo=args.demo, notices=notices
+    ) as services:
+        _print_notices(services.notices)
         if args.command == "add":
             return await _cmd_add(services, args)
         if args.command == "list":

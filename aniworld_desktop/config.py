@@ -3,11 +3,14 @@
 Settings are typed and validated. Each one can be set in ``settings.json`` in the profile, and
 overridden by an environment variable ``ANIWORLD_<NAME>`` (``ANIWORLD_MAX_DOWNLOADS=5``). An
 invalid value is a :class:`ConfigError` whose one line names the setting and says what it expects.
+A settings file that cannot be used (broken JSON, wrong types) does not stop the app: it is kept
+aside as ``settings.json.corrupt-<time>`` and the app starts with what was valid plus defaults.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -20,7 +23,9 @@ import platformdirs
 
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import DEFAULT_TEMPLATE, NamingTemplate
-from aniworld_desktop.durable import write_atomic
+from aniworld_desktop.durable import set_aside, write_atomic
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "aniworld-desktop"
 TMDB_API_URL = "https://api.themoviedb.org/3"
@@ -372,18 +377,25 @@ class Settings:
         return self.library_dir if self.library_dir is not None else paths.default_library
 
 
-def load_settings(paths: ProfilePaths, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings file (if any), then apply ``ANIWORLD_*`` overrides from ``environ``."""
-    settings = Settings()
-    file = paths.settings_file
-    if file.exists():
-        try:
-            stored = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"Cannot read the settings file {file}: {exc}.") from None
-        if not isinstance(stored, dict):
-            raise ConfigError(f"The settings file {file} does not hold a JSON object.")
-        settings = settings.updated(stored, source=str(file))
+def load_settings(
+    paths: ProfilePaths,
+    environ: Mapping[str, str] | None = None,
+    *,
+    notices: list[str] | None = None,
+) -> Settings:
+    """Read the settings file (if any), then apply ``ANIWORLD_*`` overrides from ``environ``.
+
+    A settings file that cannot be used as it is never stops the app (see
+    :func:`_read_settings_file`): the sentence saying what was done goes to ``notices``, or to
+    the log when no list is given. A bad environment variable is still a :class:`ConfigError`:
+    it was typed for this run, and the person who typed it is there to fix it.
+    """
+    settings, notice = _read_settings_file(paths)
+    if notice is not None:
+        if notices is not None:
+            notices.append(notice)
+        else:
+            log.warning("%s", notice)
     environ = os.environ if environ is None else environ
     overrides = {
         name: environ[f"{ENV_PREFIX}{name.upper()}"]
@@ -391,6 +403,79 @@ def load_settings(paths: ProfilePaths, environ: Mapping[str, str] | None = None)
         if f"{ENV_PREFIX}{name.upper()}" in environ
     }
     return settings.updated(overrides, source="environment")
+
+
+def _read_settings_file(paths: ProfilePaths) -> tuple[Settings, str | None]:
+    """The settings in ``settings.json``, and a sentence when the file could not be used as it is.
+
+    A file that is not JSON, not an object, or holds values this version cannot use (a wrong
+    type, an unknown name) is kept as ``settings.json.corrupt-<time>`` (renamed: its bytes and
+    permissions stay). The values that are valid are kept and written back; the others are
+    the defaults.
+
+    Raises:
+        ConfigError: The file exists but cannot be read at all (permissions, I/O error).
+    """
+    file = paths.settings_file
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        return Settings(), None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the settings file {file}: {exc.strerror or exc}.") from None
+    settings = Settings()
+    problems: list[str] = []
+    try:
+        stored = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        problems.append("it is not text")
+    except json.JSONDecodeError as exc:
+        problems.append(f"it is not valid JSON ({exc.msg} at line {exc.lineno})")
+    except (ValueError, RecursionError):
+        problems.append("it is not valid JSON")
+    else:
+        if not isinstance(stored, dict):
+            problems.append("it does not hold a JSON object")
+        else:
+            # One at a time, so one bad value costs only itself.
+            for name, value in stored.items():
+                try:
+                    settings = settings.updated({name: value}, source=file.name)
+                except ConfigError as exc:
+                    problems.append(str(exc).rstrip("."))
+    if not problems:
+        return settings, None
+    return settings, _set_settings_aside(paths, settings, problems)
+
+
+def _set_settings_aside(paths: ProfilePaths, settings: Settings, problems: list[str]) -> str:
+    """Keep the unusable settings file aside, write back what was valid, and say so."""
+    file = paths.settings_file
+    shown = [p if len(p) <= 160 else p[:157] + "..." for p in problems[:3]]
+    if len(problems) > 3:
+        shown.append(f"{len(problems) - 3} more")
+    what = "; ".join(shown)
+    kept_values = settings != Settings()
+    then = (
+        "the settings that were valid are kept and the others are back to their defaults"
+        if kept_values
+        else "the defaults are used"
+    )
+    try:
+        kept = set_aside(file, "corrupt")
+    except OSError as exc:
+        return (
+            f"The settings file {file} could not be used ({what}), and it could not be set "
+            f"aside ({exc.strerror or exc}); {then} for this run."
+        )
+    if kept_values:
+        try:
+            save_settings(paths, settings)
+        except OSError as exc:
+            then += f" for this run (they could not be written back: {exc.strerror or exc})"
+    return (
+        f"The settings file {file} could not be used ({what}). It was kept as {kept.name}; {then}."
+    )
 
 
 def save_settings(paths: ProfilePaths, settings: Settings) -> None:

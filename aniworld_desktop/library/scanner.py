@@ -345,12 +345,15 @@ class ScanResult:
         parsed: Names parsed this time.
         cached: Names taken from the cache.
         errors: Folders that could not be read (permission, vanished), as sentences.
+        failed: Those folders, relative to the root with a trailing "/" ("" for the root
+            itself): what was known under them is unknown now, not gone.
     """
 
     files: list[ScannedFile] = field(default_factory=list)
     parsed: int = 0
     cached: int = 0
     errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
 def scan_library(
@@ -391,7 +394,7 @@ def scan_library(
             if prefix in seen:
                 seen[prefix].stamp = None  # list it again next time
         cache._folders = seen
-    return ScanResult(files, walk.parsed, len(files) - walk.parsed, walk.errors)
+    return ScanResult(files, walk.parsed, len(files) - walk.parsed, walk.errors, walk.failed)
 
 
 def scan_path(path: Path) -> list[ScannedFile]:

@@ -8,6 +8,7 @@ naming template. It knows nothing of Qt.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import re
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from stat import S_ISDIR
 
 import aiohttp
 
@@ -29,7 +31,8 @@ from aniworld_desktop.core.naming import (
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.downloads.engine import DownloadRequest
 from aniworld_desktop.downloads.service import AddResult, DownloadService
-from aniworld_desktop.library.scanner import ScanCache, ScannedFile, scan_library
+from aniworld_desktop.durable import write_failure_reason
+from aniworld_desktop.library.scanner import ScanCache, ScannedFile, ScanResult, scan_library
 from aniworld_desktop.providers.base import (
     ALLOWED_SCHEMES,
     EpisodeInfo,
@@ -53,6 +56,22 @@ from aniworld_desktop.storage.catalog import (
 log = logging.getLogger(__name__)
 
 PROBE_BYTES = 64 * 1024  # enough of a response to tell a feed from a video
+
+
+class LibraryUnavailableError(AniworldError):
+    """The library folder cannot be used now; whatever was asked changed nothing.
+
+    Missing, unreadable, gone during a scan (an unmounted drive or share, whose empty mount
+    point looks like a library whose every file was deleted), or read-only when something must
+    be written.
+
+    Attributes:
+        folder: The library folder.
+    """
+
+    def __init__(self, message: str, folder: Path) -> None:
+        super().__init__(message)
+        self.folder = folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,12 +450,33 @@ class LibraryService:
     async def queue_missing(
         self, series_id: int | None = None, *, monitored_only: bool = True
     ) -> AddResult:
-        """Queue what is missing: for one series, or for every (monitored) series."""
+        """Queue what is missing: for one series, or for every (monitored) series.
+
+        Raises:
+            LibraryUnavailableError: The library folder is read-only: every download would
+                fail, so nothing is queued (a share remounted read-only after an error, say).
+        """
+        await asyncio.to_thread(self._check_writable)
         requests = await self.missing(series_id)
         if series_id is None and monitored_only:
             monitored = {s.id for s in await self._catalog.list_series(monitored_only=True)}
             requests = [r for r in requests if r.key.series_id in monitored]
         return await self._downloads.add_to_queue(requests)
+
+    def _check_writable(self) -> None:
+        """Raise LibraryUnavailableError when the library folder exists and cannot be written.
+
+        A missing folder passes: the default one is created by the first download, and a
+        missing share is the scan's to report.
+        """
+        root = self.library_dir
+        if root.is_dir() and not os.access(root, os.W_OK):
+            raise LibraryUnavailableError(
+                f"The library folder {root} is read-only, so nothing was queued: downloads "
+                "could not be saved there. Make it writable (or remount the drive or share "
+                "with write access) and try again.",
+                root,
+            )
 
     def queue_request(self, series: SeriesRecord, episode: EpisodeRecord) -> QueueRequest:
         """The queue entry for an episode, with its library path from the naming template."""
@@ -469,20 +509,45 @@ class LibraryService:
     # ------------------------------------------------------------------ the files on disk
 
     async def scan(self) -> ScanSummary:
-        """Walk the library and record which episodes are on disk (renames nothing)."""
+        """Walk the library and record which episodes are on disk (renames nothing).
+
+        A library that is not there must not look like one whose files were all deleted:
+        that would mark every episode missing and queue the whole library again. So nothing
+        is changed, and LibraryUnavailableError says why, when the library folder is missing
+        or unreadable, when it is another folder after the scan than before (a drive or share
+        unmounted meanwhile), or when the scan finds no video at all while episodes are
+        recorded on disk there (the empty mount point of a share that is not connected).
+        Episodes whose files are under a folder that could not be read keep their files.
+
+        Raises:
+            LibraryUnavailableError: As above; the database and the scan cache are unchanged.
+        """
         async with self._scan_lock:
+            root = self.library_dir
             cache_file = self._scan_cache_file
             cache = self._scan_cache
             if cache is None and cache_file is not None:
                 cache = self._scan_cache = await asyncio.to_thread(ScanCache.load, cache_file)
-            result = await asyncio.to_thread(scan_library, self.library_dir, cache)
-            if cache is not None and cache_file is not None:
-                await asyncio.to_thread(cache.save, cache_file)
+            before = await asyncio.to_thread(_identity, root)
+            result = await asyncio.to_thread(scan_library, root, cache)
+            after = await asyncio.to_thread(_identity, root)
             all_series = await self._catalog.list_series()
-            by_folder = {s.folder.casefold(): s for s in all_series}
             episodes_by_series: dict[int, list[EpisodeRecord]] = defaultdict(list)
             for episode in await self._catalog.all_episodes():
                 episodes_by_series[episode.series_id].append(episode)
+            try:
+                self._check_scan(result, before, after, episodes_by_series)
+            except LibraryUnavailableError:
+                # The walk updated the cache in memory with what it saw (nothing); the next
+                # scan starts again from the file, which still holds the library as it was.
+                self._scan_cache = None
+                raise
+            if cache is not None and cache_file is not None:
+                try:
+                    await asyncio.to_thread(cache.save, cache_file)
+                except OSError as exc:  # only the next scan is slower
+                    log.warning("The scan cache could not be saved: %s", exc)
+            by_folder = {s.folder.casefold(): s for s in all_series}
             found: dict[int, tuple[str, int]] = {}
             unmatched: list[ScannedFile] = []
             for file in result.files:
@@ -496,12 +561,14 @@ class LibraryService:
                     unmatched.append(file)
                 for episode_id in ids:
                     found[episode_id] = (file.path, file.size)
+            unread = tuple(result.failed)  # "Series/", "Series/Season 01/": unread, not gone
             changes: list[tuple[int, str | None, int | None]] = []
             for episodes in episodes_by_series.values():
                 for episode in episodes:
                     now = found.get(episode.id)
                     if now is None and episode.file_path is not None:
-                        changes.append((episode.id, None, None))
+                        if not episode.file_path.startswith(unread):
+                            changes.append((episode.id, None, None))
                     elif now is not None and (episode.file_path, episode.file_size) != now:
                         changes.append((episode.id, *now))
             await self._catalog.set_files(changes)
@@ -514,9 +581,42 @@ class LibraryService:
                 errors=list(result.errors),
             )
 
+    def _check_scan(
+        self,
+        result: ScanResult,
+        before: tuple[int, int] | OSError,
+        after: tuple[int, int] | OSError,
+        episodes: dict[int, list[EpisodeRecord]],
+    ) -> None:
+        """Raise LibraryUnavailableError when a scan's result must not be trusted (see scan)."""
+        root = self.library_dir
+        unchanged = "nothing was changed"
+        for state in (before, after):
+            if isinstance(state, OSError):
+                raise LibraryUnavailableError(_unavailable(root, state, unchanged), root)
+        if "" in result.failed:  # the root itself could not be listed
+            raise LibraryUnavailableError(f"{result.errors[0]} Nothing was changed.", root)
+        if before != after:
+            raise LibraryUnavailableError(
+                f"The library folder {root} changed while it was scanned (was a drive or "
+                f"network share disconnected?); {unchanged}. Scan again once it is back.",
+                root,
+            )
+        if not result.files:
+            on_disk = sum(1 for group in episodes.values() for e in group if e.file_path)
+            if on_disk:
+                raise LibraryUnavailableError(
+                    f"The library folder {root} holds no videos, but {on_disk} episode(s) "
+                    "were on disk there. Is the drive or network share connected? Nothing "
+                    "was changed and nothing will be queued until the files are back.",
+                    root,
+                )
+
     async def propose_import(self) -> list[ImportProposal]:
         """Sub-folders of the library that are not followed yet, as series proposals."""
         result = await asyncio.to_thread(scan_library, self.library_dir, None)
+        if "" in result.failed:
+            raise LibraryUnavailableError(result.errors[0], self.library_dir)
         followed = {s.folder.casefold() for s in await self._catalog.list_series()}
         folders: dict[str, list[ScannedFile]] = defaultdict(list)
         for file in result.files:
@@ -589,11 +689,18 @@ class LibraryService:
             )
         moved = 0
         old_folders: set[Path] = set()
+        failure: str | None = None
         for move in plan.moves:
             source, target = self.library_dir / move.source, self.library_dir / move.target
             if not source.exists() or target.exists():
                 continue
-            await asyncio.to_thread(_rename, source, target)
+            try:
+                await asyncio.to_thread(_rename, source, target)
+            except OSError as exc:
+                # Stop at the first refusal (a read-only drive refuses them all); what was
+                # moved before it is still recorded below.
+                failure = f"Cannot rename {move.source}: {write_failure_reason(exc)}"
+                break
             old_folders.add(source.parent)
             moved += 1
         files = {m.source: m.target for m in plan.moves}
@@ -604,6 +711,14 @@ class LibraryService:
                 if e.file_path in files and (self.library_dir / files[e.file_path]).exists()
             ]
         )
+        if failure is not None:
+            log.warning("organizing %s stopped: %s", series.title, failure)
+            raise LibraryUnavailableError(
+                f"{failure} (in the library folder {self.library_dir}). "
+                f"{moved} of {len(plan.moves)} file(s) were renamed before that; the rest "
+                "are where they were.",
+                self.library_dir,
+            )
         await self._catalog.update_series(series.id, folder=plan.folder)
         await asyncio.to_thread(_remove_empty_folders, old_folders, self.library_dir)
         log.info("organized %s: %d file(s) renamed", series.title, moved)
@@ -762,3 +877,29 @@ def _title_and_year(folder: str) -> tuple[str, int | None]:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _identity(folder: Path) -> tuple[int, int] | OSError:
+    """The folder's device and inode (another folder, or a mount, has others), or the error."""
+    try:
+        stat = os.stat(folder)
+    except OSError as exc:
+        return exc
+    if not S_ISDIR(stat.st_mode):
+        return NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
+    return stat.st_dev, stat.st_ino
+
+
+def _unavailable(root: Path, exc: OSError, unchanged: str) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return (
+            f"The library folder {root} cannot be found (is the drive or network share "
+            f"connected?); {unchanged}."
+        )
+    if isinstance(exc, NotADirectoryError):
+        return f"The library folder {root} is not a folder; {unchanged}."
+    reason = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or exc
+    return (
+        f"The library folder {root} cannot be read ({reason}; is the drive or network share "
+        f"connected?); {unchanged}."
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aniworld_desktop.storage.database import DatabaseBusyError
 from aniworld_desktop.storage.tables import HttpCacheRow
 
 __all__ = ["ReplyCache", "SqlReplyCache"]
@@ -74,7 +75,7 @@ class SqlReplyCache:
         try:
             async with self._engine.connect() as connection:
                 body = (await connection.execute(query)).scalar_one_or_none()
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, DatabaseBusyError) as exc:  # a cache: never worth failing for
             log.warning("reply cache unreadable, fetching again: %s", type(exc).__name__)
             return None
         return body
@@ -89,7 +90,7 @@ class SqlReplyCache:
         try:
             async with self._engine.begin() as connection:
                 await connection.execute(statement)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, DatabaseBusyError) as exc:
             log.warning("reply cache not written: %s", type(exc).__name__)
 
     async def purge(self) -> int:

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
+from aniworld_desktop.storage.database import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy
 from aniworld_desktop.storage.tables import (
     ACTIVE_SQL,
     episode_table,
@@ -30,7 +31,7 @@ from aniworld_desktop.storage.tables import (
     series_table,
 )
 
-BUSY_TIMEOUT_S = 5.0
+BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 LOAD_PARTITION = 2000  # rows handed to the loop at a time while loading the queue
 
 
@@ -119,8 +120,13 @@ def _load_file(path: Path) -> list[QueueItem]:
     """The queue's rows as items, read with plain sqlite3 (worker thread)."""
     sql = str(_queue_select().order_by(queue_table.c.position).compile(dialect=sqlite_dialect()))
     uri = path.resolve().as_uri() + "?mode=ro"
-    with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as conn:
-        rows = conn.execute(sql).fetchall()
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as conn:
+            rows = conn.execute(sql).fetchall()
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):  # another program holds it exclusively (not a WAL reader's lock)
+            raise DatabaseBusyError(path, BUSY_TIMEOUT_MS) from exc
+        raise
     status, stamp, key, item = _STATUS_BY_VALUE, _timestamp, EpisodeKey, QueueItem
     # Positional arguments in QueueItem's field order: the fastest way to build 100k of them.
     return [
@@ -158,7 +164,19 @@ class SqlQueueRepository:
         return items
 
     async def reset_interrupted(self) -> int:
-        """Items left ``downloading`` by a crash go back to ``pending``; returns how many."""
+        """Items left ``downloading`` by a crash go back to ``pending``; returns how many.
+
+        Asks first, and writes only when there is something to put back: a start that only
+        reads (``list``, ``queue``) then works while another program holds the write lock.
+        """
+        async with self._engine.connect() as conn:
+            interrupted = await conn.scalar(
+                select(func.count())
+                .select_from(queue_table)
+                .where(queue_table.c.status == DownloadStatus.DOWNLOADING.value)
+            )
+        if not interrupted:
+            return 0
         async with self._engine.begin() as conn:
             result = await conn.execute(
                 update(queue_table)

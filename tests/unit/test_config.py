@@ -76,20 +76,39 @@ def test_invalid_environment_value_is_one_clear_line(tmp_path, name, value, mess
     assert "\n" not in text
 
 
-def test_unknown_setting_in_file_is_named(tmp_path):
+def test_unknown_setting_in_file_is_named_and_the_rest_kept(tmp_path):
     paths = ProfilePaths.for_profile(tmp_path)
     paths.create()
-    paths.settings_file.write_text('{"max_downlods": 3}')
-    with pytest.raises(ConfigError, match="Unknown setting 'max_downlods'"):
-        load_settings(paths, environ={})
+    paths.settings_file.write_text('{"max_downlods": 3, "max_retries": 7}')
+    notices: list[str] = []
+    settings = load_settings(paths, environ={}, notices=notices)
+    (notice,) = notices
+    assert "Unknown setting 'max_downlods'" in notice
+    assert settings.max_retries == 7 and settings.max_downloads == Settings().max_downloads
+    # The valid value was written back; the file as it was is kept beside it.
+    assert json.loads(paths.settings_file.read_text())["max_retries"] == 7
+    (kept,) = paths.config_dir.glob("settings.json.corrupt-*")
+    assert json.loads(kept.read_text()) == {"max_downlods": 3, "max_retries": 7}
 
 
-def test_broken_settings_file_is_a_clear_error(tmp_path):
+def test_broken_settings_file_is_set_aside_with_a_clear_notice(tmp_path):
     paths = ProfilePaths.for_profile(tmp_path)
     paths.create()
     paths.settings_file.write_text("{not json")
+    notices: list[str] = []
+    assert load_settings(paths, environ={}, notices=notices) == Settings()
+    (notice,) = notices
+    assert "could not be used (it is not valid JSON" in notice and "defaults" in notice
+    assert not paths.settings_file.exists()  # nothing valid to write back: defaults
+
+
+def test_an_unreadable_settings_file_is_still_an_error(tmp_path):
+    paths = ProfilePaths.for_profile(tmp_path)
+    paths.create()
+    paths.settings_file.mkdir()  # cannot be read (a folder); not corrupt, so left alone
     with pytest.raises(ConfigError, match="Cannot read the settings file"):
         load_settings(paths, environ={})
+    assert paths.settings_file.is_dir()
 
 
 def test_save_and_load_round_trip(tmp_path):

@@ -497,6 +497,7 @@ def test_a_folder_that_vanishes_during_the_scan(
     _scandir_failing(monkeypatch, library / "Kimi no Hana", FileNotFoundError(2, "gone"))
     result = scan_library(library)
     assert result.errors == ["The folder Kimi no Hana disappeared during the scan."]
+    assert result.failed == ["Kimi no Hana/"]  # what the library service must not forget
     assert len(result.files) == len(LIBRARY) - 1
 
 
@@ -516,6 +517,7 @@ def test_a_missing_library_is_an_error_not_an_exception_and_keeps_the_cache(
     result = scan_library(tmp_path / "unplugged-nas", cache)
     assert result.files == []
     assert result.errors == [f"The library folder {tmp_path / 'unplugged-nas'} does not exist."]
+    assert result.failed == [""]
     assert len(cache) == len(LIBRARY)
 
 
