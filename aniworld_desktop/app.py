@@ -29,6 +29,7 @@ from aniworld_desktop.cli import EXIT_USAGE, build_parser, run_command
 from aniworld_desktop.config import ProfilePaths, Settings, load_settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.events import EventBus
+from aniworld_desktop.core.tls import client_session
 from aniworld_desktop.downloads.engine import DownloadEngine
 from aniworld_desktop.downloads.service import DownloadService
 from aniworld_desktop.downloads.thread import ThreadedEngine
@@ -131,7 +132,10 @@ async def open_services(
         async with contextlib.AsyncExitStack() as stack:
             bus = EventBus()
             session = await stack.enter_async_context(
-                aiohttp.ClientSession(
+                # The providers' and the library's session: the servers the user trusts by
+                # certificate are reached through it, plug-in providers included.
+                client_session(
+                    settings.trusted_hosts(),
                     timeout=aiohttp.ClientTimeout(total=60, sock_connect=30),
                     headers={"User-Agent": f"aniworld-desktop/{__version__}"},
                 )
@@ -187,6 +191,7 @@ async def open_services(
                     language=settings.metadata_language,
                     artwork_size=settings.artwork_size,
                     artwork=frozenset(k for k in settings.artwork.split(",") if k),
+                    trusted_hosts=settings.trusted_hosts(),
                 ),
                 cache=SqlReplyCache(database, max_age=REPLY_MAX_AGE),
                 resolve=library.resolve_reference,

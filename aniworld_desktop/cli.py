@@ -13,12 +13,14 @@ import json
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
+from aniworld_desktop.core.tls import TrustedHosts
 
 if TYPE_CHECKING:
     from aniworld_desktop.app import Services
@@ -88,6 +90,16 @@ def build_parser() -> argparse.ArgumentParser:
     set_tmdb.add_argument("tmdb_id", type=int)
 
     commands.add_parser("tmdb-test", help="check that the TMDB token works")
+
+    trust = commands.add_parser(
+        "trust", help="trust a server of yours that has a self-signed certificate"
+    )
+    trust.add_argument("url", help="its address, such as https://nas.local:8920")
+    trust.add_argument(
+        "--fingerprint",
+        help="the SHA-256 fingerprint you checked (printed by 'trust URL' without it)",
+    )
+    trust.add_argument("--remove", action="store_true", help="stop trusting it")
 
     queue = commands.add_parser("queue", help="print the download queue")
     queue.add_argument("--json", action="store_true", help="print JSON")
@@ -415,6 +427,64 @@ def _print_notices(notices: Sequence[str]) -> None:
         print(f"aniworld-desktop: {notice}", file=sys.stderr)
 
 
+async def _cmd_trust(args: argparse.Namespace, paths: ProfilePaths, settings: Settings) -> int:
+    """Show a server's certificate fingerprint; with the one the user checked, trust it.
+
+    Two steps on purpose: the first prints what the server presents, the user compares it with
+    what the server itself shows (its admin page, ``openssl x509 -fingerprint -sha256``), and
+    only the second, given that fingerprint, saves it. A certificate that differs from it
+    between the two steps is refused.
+    """
+    from yarl import URL
+
+    from aniworld_desktop.config import save_settings
+    from aniworld_desktop.core.tls import fetch_fingerprint, format_fingerprint, parse_fingerprint
+
+    url = URL(args.url.strip())
+    if url.scheme != "https" or not url.host:
+        print(f"aniworld-desktop: {args.url} is not an https:// address.", file=sys.stderr)
+        return EXIT_USAGE
+    host, port = url.host.lower(), url.port or 443
+    shown = f"{host}:{port}"
+    trusted = settings.trusted_hosts()
+    if args.remove:
+        if (host, port) not in trusted.pins:
+            print(f"{shown} was not trusted; nothing changed.")
+            return EXIT_OK
+        rest = {k: v for k, v in trusted.pins.items() if k != (host, port)}
+        save_settings(paths, replace(settings, trusted_servers=TrustedHosts(rest).to_text()))
+        print(f"{shown} is no longer trusted: its certificate is verified as any other.")
+        return EXIT_OK
+    try:
+        expected = parse_fingerprint(args.fingerprint) if args.fingerprint else None
+    except ValueError as exc:
+        print(f"aniworld-desktop: {exc}.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        presented = await fetch_fingerprint(host, port)
+    except OSError as exc:
+        print(f"aniworld-desktop: cannot read the certificate of {shown}: {exc}.", file=sys.stderr)
+        return EXIT_FAILED
+    if expected is None:
+        print(f"The certificate of {shown} has the SHA-256 fingerprint\n")
+        print(f"  {format_fingerprint(presented)}\n")
+        print("Compare it with the one your server shows. If they are the same, trust it with")
+        print(f"  aniworld-desktop trust {args.url} --fingerprint {presented.hex()}")
+        return EXIT_OK
+    if presented != expected:
+        print(
+            f"aniworld-desktop: {shown} presents another certificate "
+            f"({format_fingerprint(presented)}) than the fingerprint you gave; nothing changed.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    save_settings(
+        paths, replace(settings, trusted_servers=trusted.with_pin(host, port, presented).to_text())
+    )
+    print(f"{shown} is trusted now, as long as it presents this certificate.")
+    return EXIT_OK
+
+
 async def run_command(
     args: argparse.Namespace,
     paths: ProfilePaths,
@@ -428,6 +498,9 @@ async def run_command(
     if args.command == "scan":
         _print_notices(notices)
         return _cmd_scan(args)  # reads files only: no database, no network
+    if args.command == "trust":
+        _print_notices(notices)
+        return await _cmd_trust(args, paths, settings)  # the settings file only
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -23,6 +23,7 @@ import platformdirs
 
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import DEFAULT_TEMPLATE, NamingTemplate
+from aniworld_desktop.core.tls import TrustedHosts
 from aniworld_desktop.durable import set_aside, write_atomic
 
 log = logging.getLogger(__name__)
@@ -241,6 +242,20 @@ def _parse_api_key(value: Any) -> str:
 _parse_api_key.expects = "an API key (letters and digits, no spaces)"  # type: ignore[attr-defined]
 
 
+def _parse_trusted_servers(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError
+    try:
+        return TrustedHosts.parse(value).to_text()
+    except ValueError as exc:  # it names the entry that is wrong, and how
+        raise _Refused(str(exc)) from None
+
+
+_parse_trusted_servers.expects = (  # type: ignore[attr-defined]
+    "lines of 'host:port fingerprint' (the certificate's SHA-256, 64 hex digits)"
+)
+
+
 def _parse_user(value: Any) -> str:
     text = _parse_text(value)
     if ":" in text or not text.isprintable():  # HTTP basic auth cannot carry a ':' in the user
@@ -326,6 +341,11 @@ class Settings:
     kodi_url: str = _setting("", parse_server_url, "Kodi web server address")
     kodi_user: str = _setting("", _parse_user, "Kodi web server user name")
     kodi_password: str = _setting("", _parse_password, "Kodi web server password")
+    # Servers of the user's own with a self-signed certificate, trusted by its fingerprint for
+    # that host and port only (core.tls); every other HTTPS connection is fully verified.
+    trusted_servers: str = _setting(
+        "", _parse_trusted_servers, "self-signed servers trusted by certificate fingerprint"
+    )
 
     @staticmethod
     def names() -> list[str]:
@@ -337,6 +357,10 @@ class Settings:
             value = getattr(self, f.name)
             out[f.name] = str(value) if isinstance(value, Path) else value
         return out
+
+    def trusted_hosts(self) -> TrustedHosts:
+        """The pins of ``trusted_servers`` (checked when the settings were read)."""
+        return TrustedHosts.parse(self.trusted_servers)
 
     def secrets(self) -> list[str]:
         """The secret values that are set (for a log filter that masks them)."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from stat import S_ISDIR
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -29,6 +30,7 @@ from aniworld_desktop.core.naming import (
     video_suffix,
 )
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
+from aniworld_desktop.core.tls import UNTRUSTED_HINT, changed_certificate
 from aniworld_desktop.downloads.engine import DownloadRequest
 from aniworld_desktop.downloads.service import AddResult, DownloadService
 from aniworld_desktop.durable import write_failure_reason
@@ -351,8 +353,33 @@ class LibraryService:
                     raise ProviderError(f"{url} answered HTTP {response.status}.")
                 head = await response.content.read(PROBE_BYTES)
                 return response.headers.get("Content-Type", ""), head
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise ProviderError(f"Could not read {url}: {exc or type(exc).__name__}.") from exc
+        # aiohttp's own texts quote the request and the TLS internals: not for a person.
+        except aiohttp.ClientConnectorCertificateError:
+            raise ProviderError(
+                f"The secure connection to {_host_of(url)} failed: its certificate is not "
+                f"valid, so {url} was not read. {UNTRUSTED_HINT}"
+            ) from None
+        except aiohttp.ServerFingerprintMismatch as exc:
+            raise ProviderError(
+                f"{changed_certificate(f'{exc.host}:{exc.port}')} {url} was not read."
+            ) from None
+        except aiohttp.TooManyRedirects:
+            raise ProviderError(f"{url} redirects too many times; it was not read.") from None
+        except aiohttp.RedirectClientError:
+            raise ProviderError(
+                f"{url} redirects to an address that is not http or https; it was not followed."
+            ) from None
+        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError):
+            raise ProviderError(f"{url} is not an http or https address.") from None
+        except aiohttp.ClientConnectorError as exc:
+            reason = exc.os_error.strerror or "the connection failed"
+            raise ProviderError(
+                f"Could not connect to {_host_of(url)} for {url}: {reason.lower()}."
+            ) from None
+        except TimeoutError:
+            raise ProviderError(f"The server of {url} did not answer in time.") from None
+        except aiohttp.ClientError:
+            raise ProviderError(f"Could not read {url}: the connection broke off.") from None
 
     async def _store_catalogue(self, series: SeriesRecord, info: SeriesInfo) -> list[EpisodeRecord]:
         """Store the catalogue; items without a number keep the one they got before.
@@ -903,3 +930,11 @@ def _unavailable(root: Path, exc: OSError, unchanged: str) -> str:
         f"The library folder {root} cannot be read ({reason}; is the drive or network share "
         f"connected?); {unchanged}."
     )
+
+
+def _host_of(url: str) -> str:
+    """The host of ``url`` for a message, or the URL itself when it has none."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url

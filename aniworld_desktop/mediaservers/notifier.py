@@ -30,6 +30,7 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     QueueIdle,
 )
+from aniworld_desktop.core.tls import client_session
 from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient
 from aniworld_desktop.mediaservers.errors import MediaServerError
 from aniworld_desktop.mediaservers.jellyfin import JellyfinClient
@@ -142,7 +143,9 @@ class MediaServerNotifier:
 
     async def __aenter__(self) -> MediaServerNotifier:
         """Open the session and start following the bus."""
-        self._session = aiohttp.ClientSession(
+        self._session = client_session(
+            # Asked at each request: configure() may bring other trusted servers.
+            lambda: self._settings.trusted_hosts(),
             headers={"User-Agent": f"aniworld-desktop/{__version__}"},
             timeout=aiohttp.ClientTimeout(total=self.timeout),
         )

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import ssl
+import sys
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
 
+from aniworld_desktop.cli import build_parser, run_command
+from aniworld_desktop.config import ProfilePaths, Settings, load_settings
 from aniworld_desktop.core import tls
+from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.tls import (
     TrustedHosts,
     client_session,
@@ -190,3 +194,66 @@ async def test_a_jellyfin_with_its_own_certificate_is_reached_when_trusted(
         with pytest.raises(MediaServerError, match="securely"):
             await jellyfin.test_connection()
     assert [r.path for r in tls_server.requests] == ["/System/Info"]
+
+
+# --- the user's way in: `trust`, then the app reaches the server --------------------------------
+
+
+async def cli(profile: Path, *argv: str) -> int:
+    args = build_parser().parse_args(["--profile", str(profile), *argv])
+    paths = ProfilePaths.for_profile(profile)
+    try:
+        return await run_command(args, paths, load_settings(paths, environ={}))
+    except AniworldError as exc:  # what app.main does with it
+        print(f"aniworld-desktop: {exc}", file=sys.stderr)
+        return 2
+
+
+async def test_trust_shows_the_fingerprint_then_saves_it_and_the_app_reads_the_feed(
+    tls_server: HostileServer, tmp_path: Path, profile: Path, capsys: pytest.CaptureFixture[str]
+):
+    feed = tls_server.url("/feed.xml")
+    base = tls_server.url("/").rstrip("/")
+    port = int(base.rsplit(":", 1)[1])
+    digest = served_digest(tmp_path)
+    (profile / "library").mkdir()
+
+    assert await cli(profile, "add", feed) != 0  # not trusted yet
+    assert "certificate is not valid" in capsys.readouterr().err
+
+    assert await cli(profile, "trust", base) == 0  # step one: only shows it
+    out = capsys.readouterr().out
+    assert format_fingerprint(digest) in out and f"--fingerprint {digest.hex()}" in out
+    assert load_settings(ProfilePaths.for_profile(profile), environ={}).trusted_servers == ""
+
+    assert await cli(profile, "trust", base, "--fingerprint", HEX) == 1  # not what it presents
+    assert "another certificate" in capsys.readouterr().err
+    assert await cli(profile, "trust", base, "--fingerprint", format_fingerprint(digest)) == 0
+    settings = load_settings(ProfilePaths.for_profile(profile), environ={})
+    assert dict(settings.trusted_hosts().pins) == {("127.0.0.1", port): digest}
+
+    assert await cli(profile, "add", feed) == 0  # through the library's session now
+    assert "Following T" in capsys.readouterr().out
+    assert [r.path for r in tls_server.requests if r.path == "/feed.xml"]
+
+    assert await cli(profile, "trust", base, "--remove") == 0
+    assert load_settings(ProfilePaths.for_profile(profile), environ={}).trusted_servers == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["trust", "http://nas.local"], "is not an https:// address"),
+        (["trust", "https://nas.local", "--fingerprint", "abc"], "is not a SHA-256 fingerprint"),
+    ],
+)
+async def test_trust_refuses_bad_input_in_one_line(profile, capsys, argv, message):
+    assert await cli(profile, *argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_bad_trusted_servers_setting_names_the_entry(profile):
+    from aniworld_desktop.core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"Invalid trusted_servers: .*'nas:1 xyz'"):
+        Settings().updated({"trusted_servers": "nas:1 xyz"}, "settings.json")
