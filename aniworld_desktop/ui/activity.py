@@ -28,6 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -49,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = [
     "APP_LOGGER",
@@ -79,11 +81,20 @@ class Column(IntEnum):
     MESSAGE = 3
 
 
+# Marked for translation here, translated by the model (ActivityModel context).
 HEADERS: dict[int, str] = {
-    Column.TIME: "Time",
-    Column.LEVEL: "Level",
-    Column.SOURCE: "Source",
-    Column.MESSAGE: "Message",
+    Column.TIME: QT_TRANSLATE_NOOP("ActivityModel", "Time"),
+    Column.LEVEL: QT_TRANSLATE_NOOP("ActivityModel", "Level"),
+    Column.SOURCE: QT_TRANSLATE_NOOP("ActivityModel", "Source"),
+    Column.MESSAGE: QT_TRANSLATE_NOOP("ActivityModel", "Message"),
+}
+# The level column in the UI language; copied lines and the log file keep logging's names.
+LEVEL_NAMES: dict[str, str] = {
+    "DEBUG": QT_TRANSLATE_NOOP("ActivityModel", "DEBUG"),
+    "INFO": QT_TRANSLATE_NOOP("ActivityModel", "INFO"),
+    "WARNING": QT_TRANSLATE_NOOP("ActivityModel", "WARNING"),
+    "ERROR": QT_TRANSLATE_NOOP("ActivityModel", "ERROR"),
+    "CRITICAL": QT_TRANSLATE_NOOP("ActivityModel", "CRITICAL"),
 }
 
 # Mid-tone text on a faint tint: the alpha lets the palette's own base show through, so the
@@ -290,6 +301,15 @@ class ActivityModel(QAbstractTableModel):
         self.handler: ActivityHandler | None = None
         self._entries: list[ActivityEntry] = []
         self._timer_id = 0
+        # Translated once: data() runs for every visible cell on each repaint.
+        self._headers = {
+            column: QCoreApplication.translate("ActivityModel", text)
+            for column, text in HEADERS.items()
+        }
+        self._levels = {
+            name: QCoreApplication.translate("ActivityModel", text)
+            for name, text in LEVEL_NAMES.items()
+        }
 
     def follow(self, handler: ActivityHandler, interval_ms: int = BATCH_INTERVAL_MS) -> None:
         """Show what ``handler`` queues, in batches at most ``interval_ms`` apart (GUI thread).
@@ -368,7 +388,7 @@ class ActivityModel(QAbstractTableModel):
         if role != _DISPLAY:
             return None
         if orientation is Qt.Orientation.Horizontal:
-            return HEADERS.get(section)
+            return self._headers.get(section)
         return str(section + 1)
 
     def data(
@@ -384,7 +404,7 @@ class ActivityModel(QAbstractTableModel):
             if column == Column.TIME:
                 return entry.time_text
             if column == Column.LEVEL:
-                return entry.levelname
+                return self._levels.get(entry.levelname, entry.levelname)
             if column == Column.SOURCE:
                 return entry.source
             return entry.message
@@ -445,9 +465,9 @@ class LevelFilterProxy(QSortFilterProxyModel):
 # --------------------------------------------------------------------------- the panel
 
 LEVEL_CHOICES: tuple[tuple[str, int], ...] = (
-    ("All", logging.NOTSET),
-    ("Warnings and errors", logging.WARNING),
-    ("Errors", logging.ERROR),
+    (QT_TRANSLATE_NOOP("ActivityPanel", "All"), logging.NOTSET),
+    (QT_TRANSLATE_NOOP("ActivityPanel", "Warnings and errors"), logging.WARNING),
+    (QT_TRANSLATE_NOOP("ActivityPanel", "Errors"), logging.ERROR),
 )
 
 
@@ -493,11 +513,11 @@ class ActivityPanel(QWidget):
         header.resizeSection(Column.LEVEL, metrics.horizontalAdvance("CRITICAL") + padding)
         header.resizeSection(Column.SOURCE, metrics.horizontalAdvance("x" * 22) + padding)
 
-        self.copy_action = QAction("Copy", self)
+        self.copy_action = QAction(self.tr("Copy"), self)
         self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.copy_action.triggered.connect(self.copy_selected)
-        self.copy_all_action = QAction("Copy all", self)
+        self.copy_all_action = QAction(self.tr("Copy all"), self)
         self.copy_all_action.triggered.connect(self.copy_all)
         self.view.addAction(self.copy_action)
         self.view.addAction(self.copy_all_action)
@@ -505,13 +525,13 @@ class ActivityPanel(QWidget):
 
         self.level_combo = QComboBox(self)
         for label, level in LEVEL_CHOICES:
-            self.level_combo.addItem(label, level)
+            self.level_combo.addItem(QCoreApplication.translate("ActivityPanel", label), level)
         self.level_combo.currentIndexChanged.connect(self._level_chosen)
-        self.clear_button = QPushButton("Clear", self)
+        self.clear_button = QPushButton(self.tr("Clear"), self)
         self.clear_button.clicked.connect(self.model.clear)
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Show:", self))
+        bar.addWidget(QLabel(self.tr("Show:"), self))
         bar.addWidget(self.level_combo)
         bar.addStretch(1)
         bar.addWidget(self.clear_button)

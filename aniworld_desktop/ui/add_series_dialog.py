@@ -43,7 +43,7 @@ class AddSeriesDialog(QDialog):
     def __init__(self, preview: Preview, parent: QWidget | None = None, url: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("addSeriesDialog")
-        self.setWindowTitle("Add series")
+        self.setWindowTitle(self.tr("Add series"))
         self.resize(560, 460)
         self._preview = preview
         self._task: asyncio.Task[None] | None = None
@@ -52,20 +52,20 @@ class AddSeriesDialog(QDialog):
         self.url_edit = QLineEdit(url, self)
         self.url_edit.setPlaceholderText("https://example.org/podcast/feed.xml")
         self.url_edit.textChanged.connect(self._url_changed)
-        self.preview_button = QPushButton("&Preview", self)
+        self.preview_button = QPushButton(self.tr("&Preview"), self)
         self.preview_button.clicked.connect(self.start_preview)
-        self.summary = QLabel("Paste the link of a podcast-style RSS or Atom feed.", self)
+        self.summary = QLabel(self.tr("Paste the link of a podcast-style RSS or Atom feed."), self)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.episodes = QListWidget(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
-        self.add_button = buttons.addButton("&Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button = buttons.addButton(self.tr("&Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.add_button.setEnabled(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Feed link:", self))
+        layout.addWidget(QLabel(self.tr("Feed link:"), self))
         layout.addWidget(self.url_edit)
         layout.addWidget(self.preview_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
@@ -88,7 +88,7 @@ class AddSeriesDialog(QDialog):
     def start_preview(self) -> None:
         """Fetch what the link holds, in a task; the dialog stays responsive."""
         self._cancel_preview()
-        self.summary.setText("Looking at the link…")
+        self.summary.setText(self.tr("Looking at the link…"))
         self.episodes.clear()
         self.preview_button.setEnabled(False)
         self._task = asyncio.ensure_future(self._run_preview(self.url()))
@@ -108,10 +108,14 @@ class AddSeriesDialog(QDialog):
     def show_preview(self, provider: str, info: SeriesInfo) -> None:
         regular = [e for e in info.episodes if e.kind is EpisodeKind.FULL]
         extras = len(info.episodes) - len(regular)
-        year = f" ({info.year})" if info.year else ""
-        text = f"<b>{_escape(info.title)}</b>{year} from {provider}: {len(regular)} episode(s)"
+        title = f"<b>{_escape(info.title)}</b>" + (f" ({info.year})" if info.year else "")
+        text = self.tr("{title} from {provider}: %n episode(s)", "", len(regular)).format(
+            title=title, provider=_escape(provider)
+        )
         if extras:
-            text += f" and {extras} trailer(s) or bonus item(s)"
+            text = self.tr("{found} and %n trailer(s) or bonus item(s)", "", extras).format(
+                found=text
+            )
         if info.description:
             text += f"<br>{_escape(info.description[:400])}"
         self.summary.setText(text)

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -96,18 +96,18 @@ def url_problem(text: str) -> str | None:
     """
     url = text.strip()
     if not url:
-        return "Paste or type a link."
+        return QCoreApplication.translate("AddUrlDialog", "Paste or type a link.")
     if any(c.isspace() for c in url):
-        return "A link cannot contain spaces."
+        return QCoreApplication.translate("AddUrlDialog", "A link cannot contain spaces.")
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
     except ValueError:
-        return "This is not a valid link."
+        return QCoreApplication.translate("AddUrlDialog", "This is not a valid link.")
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        return "Only http and https links can be added."
+        return QCoreApplication.translate("AddUrlDialog", "Only http and https links can be added.")
     if not hostname:
-        return "The link has no server name."
+        return QCoreApplication.translate("AddUrlDialog", "The link has no server name.")
     return None
 
 
@@ -125,10 +125,10 @@ class AddUrlDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, text: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("addUrlDialog")
-        self.setWindowTitle("Add URL")
+        self.setWindowTitle(self.tr("Add URL"))
         self.setMinimumWidth(480)
 
-        prompt = QLabel("Link to a video file or a series page:", self)
+        prompt = QLabel(self.tr("Link to a video file or a series page:"), self)
         self.url_edit = QLineEdit(self)
         self.url_edit.setPlaceholderText("https://…")
         self.url_edit.setClearButtonEnabled(True)
@@ -141,7 +141,7 @@ class AddUrlDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Add")
+        self.ok_button.setText(self.tr("Add"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData
 
 from aniworld_desktop.ui.episode_model import EPISODE_IDS_MIME, episode_ids_from_mime
 
@@ -68,13 +68,25 @@ def read_drop(mime: QMimeData) -> Drop | str:
     """The drop's meaning, or a sentence saying why it is refused (for the status bar)."""
     if mime.hasFormat(QUEUE_IDS_MIME):
         ids = _ids(mime, QUEUE_IDS_MIME)
-        return Drop("queue", ids) if ids else "Those rows cannot be moved."
+        return (
+            Drop("queue", ids)
+            if ids
+            else QCoreApplication.translate("QueueView", "Those rows cannot be moved.")
+        )
     if mime.hasFormat(EPISODE_IDS_MIME):
         ids = episode_ids_from_mime(mime)
-        return Drop("episodes", ids) if ids else "Nothing to queue in that drop."
+        return (
+            Drop("episodes", ids)
+            if ids
+            else QCoreApplication.translate("QueueView", "Nothing to queue in that drop.")
+        )
     if mime.hasFormat(SERIES_IDS_MIME):
         ids = _ids(mime, SERIES_IDS_MIME)
-        return Drop("series", ids) if ids else "Nothing to queue in that drop."
+        return (
+            Drop("series", ids)
+            if ids
+            else QCoreApplication.translate("QueueView", "Nothing to queue in that drop.")
+        )
     urls: list[str] = []
     files: list[Path] = []
     if mime.hasUrls():
@@ -84,17 +96,27 @@ def read_drop(mime: QMimeData) -> Drop | str:
                 if path.suffix.lower() == ".txt":
                     files.append(path)
                 else:
-                    return f"{path.name} is not a list of links (.txt)."
+                    return QCoreApplication.translate(
+                        "QueueView", "{name} is not a list of links (.txt)."
+                    ).format(name=path.name)
             elif url.scheme().lower() in ("http", "https"):
                 urls.append(url.toString())
+            elif url.scheme():
+                return QCoreApplication.translate(
+                    "QueueView", "Only http and https links can be added ({scheme} scheme)."
+                ).format(scheme=url.scheme())
             else:
-                return f"Only http and https links can be added ({url.scheme() or 'no'} scheme)."
+                return QCoreApplication.translate(
+                    "QueueView", "Only http and https links can be added (no scheme)."
+                )
     elif mime.hasText():
         urls = links_in(mime.text())
         if not urls:
-            return "The dropped text holds no http or https link."
+            return QCoreApplication.translate(
+                "QueueView", "The dropped text holds no http or https link."
+            )
     if not urls and not files:
-        return "That cannot be dropped on the queue."
+        return QCoreApplication.translate("QueueView", "That cannot be dropped on the queue.")
     return Drop("links", urls=urls, files=files)
 
 
@@ -108,5 +130,9 @@ def read_link_file(path: Path) -> list[str]:
     with path.open("rb") as file:
         data = file.read(MAX_TEXT_FILE + 1)
     if len(data) > MAX_TEXT_FILE:
-        raise ValueError(f"{path.name} is larger than 1 MiB; it is not a list of links.")
+        raise ValueError(
+            QCoreApplication.translate(
+                "QueueView", "{name} is larger than 1 MiB; it is not a list of links."
+            ).format(name=path.name)
+        )
     return links_in(data.decode("utf-8", errors="replace"))

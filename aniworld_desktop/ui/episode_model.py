@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QByteArray,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QObject,
@@ -25,6 +26,7 @@ from PySide6.QtGui import QColor
 
 from aniworld_desktop.library.service import EpisodeState
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 EPISODE_IDS_MIME = "application/x-aniworld-episode-ids"
 
@@ -38,23 +40,24 @@ class Column(IntEnum):
     STATE = 3
 
 
+# Marked for translation here, translated where shown (EpisodeTreeModel context).
 HEADERS: dict[int, str] = {
-    Column.EPISODE: "Episode",
-    Column.TITLE: "Title",
-    Column.AIR_DATE: "Air date",
-    Column.STATE: "State",
+    Column.EPISODE: QT_TRANSLATE_NOOP("EpisodeTreeModel", "Episode"),
+    Column.TITLE: QT_TRANSLATE_NOOP("EpisodeTreeModel", "Title"),
+    Column.AIR_DATE: QT_TRANSLATE_NOOP("EpisodeTreeModel", "Air date"),
+    Column.STATE: QT_TRANSLATE_NOOP("EpisodeTreeModel", "State"),
 }
 
 STATE_TEXT: dict[str, str] = {
-    "on disk": "On disk",
-    "missing": "Missing",
-    "queued": "Queued",
-    "downloading": "Downloading",
-    "paused": "Paused",
-    "failed": "Failed",
-    "not released": "Not released",
-    "trailer": "Trailer",
-    "bonus": "Bonus",
+    "on disk": QT_TRANSLATE_NOOP("EpisodeTreeModel", "On disk"),
+    "missing": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Missing"),
+    "queued": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Queued"),
+    "downloading": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Downloading"),
+    "paused": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Paused"),
+    "failed": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Failed"),
+    "not released": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Not released"),
+    "trailer": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Trailer"),
+    "bonus": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Bonus"),
 }
 
 # Mid-tone colours that stay readable on light and dark palettes (as the queue's).
@@ -86,9 +89,15 @@ _DRAG_FLAGS = (
 )
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("EpisodeTreeModel", text)
+
+
 def season_label(season: int) -> str:
     """``Season 1``, or ``Specials`` for season 0."""
-    return "Specials" if season == 0 else f"Season {season}"
+    if season == 0:
+        return QCoreApplication.translate("EpisodeTreeModel", "Specials")
+    return QCoreApplication.translate("EpisodeTreeModel", "Season {number}").format(number=season)
 
 
 def episode_ids_from_mime(mime: QMimeData) -> list[int]:
@@ -109,10 +118,10 @@ class _Season:
     number: int
     episodes: list[EpisodeState] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def counts(self) -> tuple[int, int]:
+        """Episodes on disk and episodes in all, extras left out."""
         regular = [e for e in self.episodes if e.state not in _EXTRAS]
-        on_disk = sum(1 for e in regular if e.state == "on disk")
-        return f"{on_disk} of {len(regular)} on disk"
+        return sum(1 for e in regular if e.state == "on disk"), len(regular)
 
 
 def _season_order(number: int) -> int:
@@ -226,7 +235,8 @@ class EpisodeTreeModel(QAbstractItemModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if role == _DISPLAY and orientation is Qt.Orientation.Horizontal:
-            return HEADERS.get(section)
+            text = HEADERS.get(section)
+            return _tr(text) if text is not None else None
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -254,7 +264,8 @@ class EpisodeTreeModel(QAbstractItemModel):
             if column == Column.AIR_DATE:
                 return episode.air_date.isoformat() if episode.air_date else ""
             if column == Column.STATE:
-                return STATE_TEXT.get(state.state, state.state.capitalize())
+                known = STATE_TEXT.get(state.state)
+                return _tr(known) if known is not None else state.state.capitalize()
             return None
         if role == _FOREGROUND:
             return STATE_COLOURS.get(state.state) if column == Column.STATE else None
@@ -281,7 +292,8 @@ class EpisodeTreeModel(QAbstractItemModel):
             if column == Column.EPISODE:
                 return season_label(season.number)
             if column == Column.STATE:
-                return season.summary()
+                on_disk, total = season.counts()
+                return self.tr("{on_disk} of %n on disk", "", total).format(on_disk=on_disk)
             return ""
         if role == _RAW and column == Column.EPISODE:
             return season.number

@@ -50,7 +50,18 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QDate,
+    QLocale,
+    QPoint,
+    QSettings,
+    Qt,
+    QTime,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,6 +106,7 @@ from aniworld_desktop.ui.series_model import Column as SeriesColumn
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
 from aniworld_desktop.ui.welcome import WelcomePanel
 
@@ -116,6 +128,17 @@ CLOSE_GRACE = 2.0  # seconds the window's own tasks get to finish when it closes
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 DISK_REFRESH_MS = 30_000
 LOW_DISK_COLOUR = "#d64040"
+APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
+
+
+def _tr(text: str) -> str:
+    """``text`` (marked with QT_TRANSLATE_NOOP in the MainWindow context) in the UI language."""
+    return QApplication.translate("MainWindow", text)
+
+
+def _shortcut_text(action: QAction) -> str:
+    """The action's shortcut as the platform writes it, in the UI language ("Strg+F")."""
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def _app() -> QApplication:
@@ -164,33 +187,33 @@ class _ActionSpec:
 
 
 _ACTIONS: tuple[_ActionSpec, ...] = (
-    _ActionSpec("add_url", "&Add URL…", "Ctrl+L", "add-link", "Add a video link"),
-    _ActionSpec("pause", "&Pause", "Ctrl+P", "pause", "Pause the selected downloads"),
-    _ActionSpec("resume", "&Resume", "Ctrl+R", "resume", "Resume the selected downloads"),
-    _ActionSpec("cancel", "&Cancel", None, "remove", "Cancel the selected downloads and delete their partial files"),
-    _ActionSpec("retry", "Re&try", "Ctrl+Shift+T", "retry", "Queue the selected failed or cancelled downloads again"),
-    _ActionSpec("remove", "Re&move…", QKeySequence.StandardKey.Delete, "remove", "Remove the selected downloads from the list", view_only=True),
-    _ActionSpec("pause_all", "Pause A&ll", "Ctrl+Shift+P", "pause-all", "Pause every queued and running download"),
-    _ActionSpec("resume_all", "Resume Al&l", "Ctrl+Shift+R", "resume-all", "Resume every paused download"),
-    _ActionSpec("retry_failed", "Retry &Failed", None, "retry", "Queue every failed download again"),
-    _ActionSpec("move_up", "Move &Up", "Ctrl+Up", "move-up", "Download the selection earlier", view_only=True),
-    _ActionSpec("move_down", "Move &Down", "Ctrl+Down", "move-down", "Download the selection later", view_only=True),
-    _ActionSpec("move_top", "Move to &Top", "Ctrl+Home", "move-top", "Download the selection first", view_only=True),
-    _ActionSpec("priority_order", "&Priority Order", "Ctrl+0", "filter", "Show the whole queue in the order it downloads (drag to reorder)"),
-    _ActionSpec("move_bottom", "Move to &Bottom", "Ctrl+End", "move-bottom", "Download the selection last", view_only=True),
-    _ActionSpec("add_series", "Add &Series…", QKeySequence.StandardKey.New, "add-series", "Follow a series from its feed, after a preview"),
-    _ActionSpec("refresh", "&Refresh", QKeySequence.StandardKey.Refresh, "refresh", "Read the selected series' sources again (all when none is selected)"),
-    _ActionSpec("download_missing", "&Download Missing", "Ctrl+D", "download-missing", "Queue the missing episodes of the selected series"),
-    _ActionSpec("monitor", "&Monitor", "Ctrl+M", "monitor-on", "Download new episodes of the selected series automatically"),
-    _ActionSpec("open_folder", "&Open Folder", "Ctrl+Shift+O", "open-folder", "Open the selected series' folder"),
-    _ActionSpec("play", "&Play", "Ctrl+Return", "play", "Play the selected episode or finished download"),
-    _ActionSpec("tmdb_match", "Set TMDB &Match…", "Ctrl+Shift+M", "tmdb-match", "Choose which TMDB series the metadata comes from"),
-    _ActionSpec("scan", "Re&scan Library", "Shift+F5", "refresh", "Look for episode files in the library folder again"),
-    _ActionSpec("auto_download", "Run Auto-&download Now", "Ctrl+Shift+D", "download-missing", "Refresh the monitored series and queue what is missing, now"),
-    _ActionSpec("activity", "&Activity", "Ctrl+Shift+L", "activity", "Show or hide the activity log"),
-    _ActionSpec("find", "&Find Series", QKeySequence.StandardKey.Find, "filter", "Filter the series by title"),
-    _ActionSpec("settings", "Se&ttings…", QKeySequence.StandardKey.Preferences, "settings", "Library, downloads and metadata settings"),
-    _ActionSpec("quit", "&Quit", QKeySequence.StandardKey.Quit, "quit", "Stop the downloads and quit"),
+    _ActionSpec("add_url", QT_TRANSLATE_NOOP("MainWindow", "&Add URL…"), "Ctrl+L", "add-link", QT_TRANSLATE_NOOP("MainWindow", "Add a video link")),
+    _ActionSpec("pause", QT_TRANSLATE_NOOP("MainWindow", "&Pause"), "Ctrl+P", "pause", QT_TRANSLATE_NOOP("MainWindow", "Pause the selected downloads")),
+    _ActionSpec("resume", QT_TRANSLATE_NOOP("MainWindow", "&Resume"), "Ctrl+R", "resume", QT_TRANSLATE_NOOP("MainWindow", "Resume the selected downloads")),
+    _ActionSpec("cancel", QT_TRANSLATE_NOOP("MainWindow", "&Cancel"), None, "remove", QT_TRANSLATE_NOOP("MainWindow", "Cancel the selected downloads and delete their partial files")),
+    _ActionSpec("retry", QT_TRANSLATE_NOOP("MainWindow", "Re&try"), "Ctrl+Shift+T", "retry", QT_TRANSLATE_NOOP("MainWindow", "Queue the selected failed or cancelled downloads again")),
+    _ActionSpec("remove", QT_TRANSLATE_NOOP("MainWindow", "Re&move…"), QKeySequence.StandardKey.Delete, "remove", QT_TRANSLATE_NOOP("MainWindow", "Remove the selected downloads from the list"), view_only=True),
+    _ActionSpec("pause_all", QT_TRANSLATE_NOOP("MainWindow", "Pause A&ll"), "Ctrl+Shift+P", "pause-all", QT_TRANSLATE_NOOP("MainWindow", "Pause every queued and running download")),
+    _ActionSpec("resume_all", QT_TRANSLATE_NOOP("MainWindow", "Resume Al&l"), "Ctrl+Shift+R", "resume-all", QT_TRANSLATE_NOOP("MainWindow", "Resume every paused download")),
+    _ActionSpec("retry_failed", QT_TRANSLATE_NOOP("MainWindow", "Retry &Failed"), None, "retry", QT_TRANSLATE_NOOP("MainWindow", "Queue every failed download again")),
+    _ActionSpec("move_up", QT_TRANSLATE_NOOP("MainWindow", "Move &Up"), "Ctrl+Up", "move-up", QT_TRANSLATE_NOOP("MainWindow", "Download the selection earlier"), view_only=True),
+    _ActionSpec("move_down", QT_TRANSLATE_NOOP("MainWindow", "Move &Down"), "Ctrl+Down", "move-down", QT_TRANSLATE_NOOP("MainWindow", "Download the selection later"), view_only=True),
+    _ActionSpec("move_top", QT_TRANSLATE_NOOP("MainWindow", "Move to &Top"), "Ctrl+Home", "move-top", QT_TRANSLATE_NOOP("MainWindow", "Download the selection first"), view_only=True),
+    _ActionSpec("priority_order", QT_TRANSLATE_NOOP("MainWindow", "&Priority Order"), "Ctrl+0", "filter", QT_TRANSLATE_NOOP("MainWindow", "Show the whole queue in the order it downloads (drag to reorder)")),
+    _ActionSpec("move_bottom", QT_TRANSLATE_NOOP("MainWindow", "Move to &Bottom"), "Ctrl+End", "move-bottom", QT_TRANSLATE_NOOP("MainWindow", "Download the selection last"), view_only=True),
+    _ActionSpec("add_series", QT_TRANSLATE_NOOP("MainWindow", "Add &Series…"), QKeySequence.StandardKey.New, "add-series", QT_TRANSLATE_NOOP("MainWindow", "Follow a series from its feed, after a preview")),
+    _ActionSpec("refresh", QT_TRANSLATE_NOOP("MainWindow", "&Refresh"), QKeySequence.StandardKey.Refresh, "refresh", QT_TRANSLATE_NOOP("MainWindow", "Read the selected series' sources again (all when none is selected)")),
+    _ActionSpec("download_missing", QT_TRANSLATE_NOOP("MainWindow", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("MainWindow", "Queue the missing episodes of the selected series")),
+    _ActionSpec("monitor", QT_TRANSLATE_NOOP("MainWindow", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("MainWindow", "Download new episodes of the selected series automatically")),
+    _ActionSpec("open_folder", QT_TRANSLATE_NOOP("MainWindow", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("MainWindow", "Open the selected series' folder")),
+    _ActionSpec("play", QT_TRANSLATE_NOOP("MainWindow", "&Play"), "Ctrl+Return", "play", QT_TRANSLATE_NOOP("MainWindow", "Play the selected episode or finished download")),
+    _ActionSpec("tmdb_match", QT_TRANSLATE_NOOP("MainWindow", "Set TMDB &Match…"), "Ctrl+Shift+M", "tmdb-match", QT_TRANSLATE_NOOP("MainWindow", "Choose which TMDB series the metadata comes from")),
+    _ActionSpec("scan", QT_TRANSLATE_NOOP("MainWindow", "Re&scan Library"), "Shift+F5", "refresh", QT_TRANSLATE_NOOP("MainWindow", "Look for episode files in the library folder again")),
+    _ActionSpec("auto_download", QT_TRANSLATE_NOOP("MainWindow", "Run Auto-&download Now"), "Ctrl+Shift+D", "download-missing", QT_TRANSLATE_NOOP("MainWindow", "Refresh the monitored series and queue what is missing, now")),
+    _ActionSpec("activity", QT_TRANSLATE_NOOP("MainWindow", "&Activity"), "Ctrl+Shift+L", "activity", QT_TRANSLATE_NOOP("MainWindow", "Show or hide the activity log")),
+    _ActionSpec("find", QT_TRANSLATE_NOOP("MainWindow", "&Find Series"), QKeySequence.StandardKey.Find, "filter", QT_TRANSLATE_NOOP("MainWindow", "Filter the series by title")),
+    _ActionSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "Se&ttings…"), QKeySequence.StandardKey.Preferences, "settings", QT_TRANSLATE_NOOP("MainWindow", "Library, downloads and metadata settings")),
+    _ActionSpec("quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), QKeySequence.StandardKey.Quit, "quit", QT_TRANSLATE_NOOP("MainWindow", "Stop the downloads and quit")),
 )  # fmt: skip
 
 _STANDARD_FALLBACK = {
@@ -198,12 +221,12 @@ _STANDARD_FALLBACK = {
     QKeySequence.StandardKey.Preferences: "Ctrl+,",
 }
 _QUEUE_STATE_CHOICES: tuple[tuple[str, tuple[DownloadStatus, ...]], ...] = (
-    ("All states", ()),
-    ("To do", (S.PENDING, S.DOWNLOADING, S.PAUSED)),
-    ("Downloading", (S.DOWNLOADING,)),
-    ("Failed", (S.FAILED,)),
-    ("Completed", (S.COMPLETED,)),
-    ("Cancelled", (S.CANCELLED,)),
+    (QT_TRANSLATE_NOOP("MainWindow", "All states"), ()),
+    (QT_TRANSLATE_NOOP("MainWindow", "To do"), (S.PENDING, S.DOWNLOADING, S.PAUSED)),
+    (QT_TRANSLATE_NOOP("MainWindow", "Downloading"), (S.DOWNLOADING,)),
+    (QT_TRANSLATE_NOOP("MainWindow", "Failed"), (S.FAILED,)),
+    (QT_TRANSLATE_NOOP("MainWindow", "Completed"), (S.COMPLETED,)),
+    (QT_TRANSLATE_NOOP("MainWindow", "Cancelled"), (S.CANCELLED,)),
 )
 _SELECTION_ACTIONS = ("pause", "resume", "cancel", "retry", "remove")
 _LABELLED_TOOLS = (
@@ -257,7 +280,7 @@ class MainWindow(QMainWindow):
             activity.install()
         self.activity = activity
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Aniworld Desktop")
+        self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
         self.resize(1100, 640)
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -275,7 +298,12 @@ class MainWindow(QMainWindow):
         self.series_view = self._create_series_view()
         self.series_filter = QLineEdit(self)
         self.series_filter.setObjectName("seriesFilter")
-        self.series_filter.setPlaceholderText("Filter series (Ctrl+F)")
+        find_keys = QKeySequence(QKeySequence.StandardKey.Find)
+        self.series_filter.setPlaceholderText(
+            self.tr("Filter series ({shortcut})").format(
+                shortcut=find_keys.toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
         self.series_filter.setClearButtonEnabled(True)
         self.series_filter.textChanged.connect(self.series_model.set_filter)
         self.episode_model = EpisodeTreeModel(self)
@@ -453,12 +481,12 @@ class MainWindow(QMainWindow):
         bar.setContentsMargins(0, 0, 0, 0)
         self.queue_filter = QLineEdit(pane)
         self.queue_filter.setObjectName("queueFilter")
-        self.queue_filter.setPlaceholderText("Filter downloads by series or title")
+        self.queue_filter.setPlaceholderText(self.tr("Filter downloads by series or title"))
         self.queue_filter.setClearButtonEnabled(True)
         self.queue_states = QComboBox(pane)
         self.queue_states.setObjectName("queueStates")
         for text, statuses in _QUEUE_STATE_CHOICES:
-            self.queue_states.addItem(text, statuses)
+            self.queue_states.addItem(_tr(text), statuses)
         self.queue_shown = QLabel(pane)
         self.queue_shown.setObjectName("queueShown")
         bar.addWidget(self.queue_filter, 1)
@@ -493,7 +521,14 @@ class MainWindow(QMainWindow):
     def _update_queue_shown(self) -> None:
         shown, total = self.model.rowCount(), self.model.total_count()
         filtered = bool(self.model.filter_text) or self.model.status_filter is not None
-        self.queue_shown.setText(f"{shown:,} of {total:,}" if filtered else "")
+        locale = QLocale()
+        self.queue_shown.setText(
+            self.tr("{shown} of {total}").format(
+                shown=locale.toString(shown), total=locale.toString(total)
+            )
+            if filtered
+            else ""
+        )
 
     def show_priority_order(self) -> None:
         """Sort the queue by priority again (the order downloads run in), unfiltered."""
@@ -524,7 +559,7 @@ class MainWindow(QMainWindow):
         return self.stack
 
     def _create_activity_dock(self) -> QDockWidget:
-        dock = QDockWidget("Activity", self)
+        dock = QDockWidget(self.tr("Activity"), self)
         dock.setObjectName("activityDock")  # saveState() needs a name
         dock.setAllowedAreas(
             Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
@@ -539,15 +574,23 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         slots: dict[str, Callable[[], object]] = {
             "add_url": self.add_url_interactively,
-            "pause": partial(self._on_selection, "Pause", self.services.downloads.pause),
-            "resume": partial(self._on_selection, "Resume", self.services.downloads.resume),
-            "cancel": partial(self._on_selection, "Cancel", self.services.downloads.cancel),
-            "retry": partial(self._on_selection, "Retry", self.services.downloads.retry),
+            "pause": partial(self._on_selection, self.tr("Pause"), self.services.downloads.pause),
+            "resume": partial(
+                self._on_selection, self.tr("Resume"), self.services.downloads.resume
+            ),
+            "cancel": partial(
+                self._on_selection, self.tr("Cancel"), self.services.downloads.cancel
+            ),
+            "retry": partial(self._on_selection, self.tr("Retry"), self.services.downloads.retry),
             "remove": self.remove_selected_interactively,
-            "pause_all": partial(self._on_all, "Pause all", self.services.downloads.pause_all),
-            "resume_all": partial(self._on_all, "Resume all", self.services.downloads.resume_all),
+            "pause_all": partial(
+                self._on_all, self.tr("Pause all"), self.services.downloads.pause_all
+            ),
+            "resume_all": partial(
+                self._on_all, self.tr("Resume all"), self.services.downloads.resume_all
+            ),
             "retry_failed": partial(
-                self._on_all, "Retry failed", self.services.downloads.retry_failed
+                self._on_all, self.tr("Retry failed"), self.services.downloads.retry_failed
             ),
             "move_up": partial(self.move_selected, Move.UP),
             "move_down": partial(self.move_selected, Move.DOWN),
@@ -569,10 +612,11 @@ class MainWindow(QMainWindow):
             "quit": self.quit_app,
         }
         for spec in _ACTIONS:
-            action = QAction(icon(spec.icon), spec.text, self)
+            action = QAction(icon(spec.icon), _tr(spec.text), self)
             action.setObjectName(f"action_{spec.name}")
-            action.setToolTip(spec.tip)
-            action.setStatusTip(spec.tip)
+            tip = _tr(spec.tip)
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
             if spec.shortcut is not None:
                 keys = QKeySequence(spec.shortcut)
                 if keys.isEmpty() and isinstance(spec.shortcut, QKeySequence.StandardKey):
@@ -598,26 +642,26 @@ class MainWindow(QMainWindow):
 
     def _create_menus(self) -> None:
         menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
+        file_menu = menus.addMenu(self.tr("&File"))
         file_menu.addAction(self.commands["add_series"])
         file_menu.addAction(self.commands["add_url"])
         file_menu.addSeparator()
         file_menu.addAction(self.commands["settings"])
         file_menu.addSeparator()
         file_menu.addAction(self.commands["quit"])
-        series_menu = menus.addMenu("&Series")
+        series_menu = menus.addMenu(self.tr("&Series"))
         self._add_series_actions(series_menu)
         series_menu.addSeparator()
         series_menu.addAction(self.commands["scan"])
         series_menu.addAction(self.commands["auto_download"])
-        queue_menu = menus.addMenu("&Queue")
+        queue_menu = menus.addMenu(self.tr("&Queue"))
         self._add_queue_actions(queue_menu)
         queue_menu.addSeparator()
         for name in ("pause_all", "resume_all", "retry_failed"):
             queue_menu.addAction(self.commands[name])
         queue_menu.addSeparator()
         queue_menu.addAction(self.commands["priority_order"])
-        view_menu = menus.addMenu("&View")
+        view_menu = menus.addMenu(self.tr("&View"))
         view_menu.addAction(self.commands["activity"])
         view_menu.addAction(self.commands["find"])
 
@@ -634,7 +678,7 @@ class MainWindow(QMainWindow):
             menu.addAction(self.commands[name])
 
     def _create_toolbar(self) -> None:
-        toolbar = QToolBar("Main", self)
+        toolbar = QToolBar(self.tr("Main toolbar"), self)
         toolbar.setObjectName("mainToolbar")  # saveState() needs a name
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         toolbar.setMovable(False)
@@ -657,7 +701,9 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.progress = TaskProgress(self)
         self.progress.cancelled.connect(
-            lambda what: bar.showMessage(f"{what}: cancelled.", MESSAGE_MS)
+            lambda what: bar.showMessage(
+                self.tr("{what}: cancelled.").format(what=what), MESSAGE_MS
+            )
         )
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("countsLabel")
@@ -760,7 +806,7 @@ class MainWindow(QMainWindow):
             self.show_error(what, str(error))
         else:
             log.error("%s failed", what, exc_info=error)
-            self.show_error(what, "Something went wrong. The log file has the details.")
+            self.show_error(what, self.tr("Something went wrong. The log file has the details."))
 
     def show_error(self, title: str, message: str) -> None:
         """Tell the user, in the status bar and a box that does not block."""
@@ -783,7 +829,7 @@ class MainWindow(QMainWindow):
         """Change the priority of the selected downloads."""
         ids = self.selected_ids()
         if ids:
-            self.run_task(self._move(ids, where), what="Move")
+            self.run_task(self._move(ids, where), what=self.tr("Move"))
 
     async def _move(self, ids: list[int], where: Move) -> None:
         await self.services.downloads.move(ids, where)
@@ -793,7 +839,7 @@ class MainWindow(QMainWindow):
 
     def add_url_interactively(self) -> None:
         """Ask for a link, then add it."""
-        self.run_task(self._ask_url(), what="Add URL")
+        self.run_task(self._ask_url(), what=self.tr("Add URL"))
 
     async def _ask_url(self) -> None:
         dialog = AddUrlDialog(self)
@@ -807,37 +853,44 @@ class MainWindow(QMainWindow):
 
     async def add_url(self, url: str) -> None:
         """Follow or queue ``url`` and say what happened; raises AniworldError."""
-        self.statusBar().showMessage(f"Adding {url}…")
+        self.statusBar().showMessage(self.tr("Adding {url}…").format(url=url))
         result = await self.services.library.add_url(url)
-        queued = result.queued
+        queued, title = result.queued, result.series.title
         if queued is None:
-            message = f"Following {result.series.title} ({len(result.episodes)} episodes)."
+            message = self.tr("Following {title} (%n episode(s)).", "", len(result.episodes))
         elif queued.added:
-            message = f"Queued {len(queued.added)} episode(s) of {result.series.title}."
+            message = self.tr("Queued %n episode(s) of {title}.", "", len(queued.added))
         else:
-            message = f"{result.series.title}: already in the queue."
+            message = self.tr("{title}: already in the queue.")
+        message = message.format(title=title)
         self.statusBar().showMessage(message, MESSAGE_MS)
 
     def remove_selected_interactively(self) -> None:
         """Remove the selected downloads once the user confirms."""
         ids = self.selected_ids()
         if ids:
-            self.run_task(self._remove(ids), what="Remove")
+            self.run_task(self._remove(ids), what=self.tr("Remove"))
 
     async def _remove(self, ids: list[int]) -> None:
-        count = len(ids)
-        what = "this download" if count == 1 else f"these {count} downloads"
-        question = (
-            f"Remove {what} from the list?\n\n"
+        question = self.tr(
+            "Remove %n download(s) from the list?\n\n"
             "Unfinished downloads are cancelled and their partial files deleted. "
-            "Finished files stay in the library."
+            "Finished files stay in the library.",
+            "",
+            len(ids),
         )
         if not await confirm(
-            self, "Remove downloads", question, "Remove", object_name="confirmRemove"
+            self,
+            self.tr("Remove downloads"),
+            question,
+            self.tr("Remove"),
+            object_name="confirmRemove",
         ):
             return
         removed = await self.services.downloads.remove(ids)
-        self.statusBar().showMessage(f"Removed {len(removed)} download(s).", MESSAGE_MS)
+        self.statusBar().showMessage(
+            self.tr("Removed %n download(s).", "", len(removed)), MESSAGE_MS
+        )
 
     def _show_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -868,7 +921,7 @@ class MainWindow(QMainWindow):
         if self._reloading is not None and not self._reloading.done():
             self._reload_again = True
             return
-        self._reloading = self.run_task(self._reload_library(), what="Refresh the library")
+        self._reloading = self.run_task(self._reload_library(), what=self.tr("Refresh the library"))
         if self._reloading is not None:
             self._reloading.add_done_callback(self._reload_done)
 
@@ -895,7 +948,7 @@ class MainWindow(QMainWindow):
         return [self.series_model.summary(row).series for row in rows]
 
     def _series_selected(self, *args: object) -> None:
-        self.run_task(self._load_episodes(), what="Show episodes")
+        self.run_task(self._load_episodes(), what=self.tr("Show episodes"))
         self.update_actions()
 
     async def _load_episodes(self) -> None:
@@ -912,7 +965,9 @@ class MainWindow(QMainWindow):
 
     def add_series_interactively(self, url: str = "") -> None:
         """Ask for a feed link, preview what it holds, add it when the user says so."""
-        self.run_task(self._ask_series(url if isinstance(url, str) else ""), what="Add series")
+        self.run_task(
+            self._ask_series(url if isinstance(url, str) else ""), what=self.tr("Add series")
+        )
 
     async def _ask_series(self, url: str) -> None:
         dialog = AddSeriesDialog(self.services.library.preview_url, self, url)
@@ -926,7 +981,7 @@ class MainWindow(QMainWindow):
 
     def follow_demo(self) -> None:
         """Follow the demo series (served by the app itself) and queue their episodes."""
-        self.run_task(self._follow_demo(), what="Try the demo")
+        self.run_task(self._follow_demo(), what=self.tr("Try the demo"))
 
     async def _follow_demo(self) -> None:
         from aniworld_desktop.app import follow_demo_series
@@ -934,13 +989,14 @@ class MainWindow(QMainWindow):
         await follow_demo_series(self.services.library, self.services.registry)
         queued = await self.services.library.queue_missing()
         self.statusBar().showMessage(
-            f"Following the demo series; {len(queued.added)} episode(s) queued.", MESSAGE_MS
+            self.tr("Following the demo series; %n episode(s) queued.", "", len(queued.added)),
+            MESSAGE_MS,
         )
         self.reload_library()
 
     def refresh_selected(self) -> None:
         """Refresh the selected series, or every monitored one when none is selected."""
-        self.run_task(self._refresh(self.selected_series()), what="Refresh")
+        self.run_task(self._refresh(self.selected_series()), what=self.tr("Refresh"))
 
     async def _refresh(self, chosen: list[SeriesRecord]) -> None:
         library = self.services.library
@@ -948,7 +1004,7 @@ class MainWindow(QMainWindow):
             chosen = [s.series for s in await library.list_series() if s.series.monitored]
         results = []
         try:
-            async with self.progress.track("Refreshing", total=len(chosen)) as progress:
+            async with self.progress.track(self.tr("Refreshing"), total=len(chosen)) as progress:
                 for series in chosen:
                     progress.next(series.title)
                     results.append(await library.refresh(series))
@@ -956,32 +1012,43 @@ class MainWindow(QMainWindow):
             self.reload_library()
         failed = [r for r in results if r.error]
         changed = sum(1 for r in results if r.changed)
-        message = f"Refreshed {len(results)} series, {changed} changed"
         if failed:
-            message += f"; {failed[0].series.title} failed: {failed[0].error}"
-        self.statusBar().showMessage(message + ".", MESSAGE_MS)
+            message = self.tr(
+                "Refreshed %n series, {changed} changed; {title} failed: {error}.",
+                "",
+                len(results),
+            ).format(changed=changed, title=failed[0].series.title, error=failed[0].error)
+        else:
+            message = self.tr("Refreshed %n series, {changed} changed.", "", len(results))
+            message = message.format(changed=changed)
+        self.statusBar().showMessage(message, MESSAGE_MS)
 
     def download_missing_selected(self) -> None:
         """Queue the missing episodes of the selected series."""
         chosen = self.selected_series()
         if chosen:
-            self.run_task(self._queue_series([s.id for s in chosen]), what="Download missing")
+            self.run_task(
+                self._queue_series([s.id for s in chosen]), what=self.tr("Download missing")
+            )
 
     async def _queue_series(self, series_ids: list[int]) -> None:
         added = 0
-        async with self.progress.track("Queueing missing episodes", total=len(series_ids)) as p:
+        what = self.tr("Queueing missing episodes")
+        async with self.progress.track(what, total=len(series_ids)) as p:
             for series_id in series_ids:
                 p.next()
                 result = await self.services.library.queue_missing(series_id, monitored_only=False)
                 added += len(result.added)
-        self.statusBar().showMessage(f"Queued {added} missing episode(s).", MESSAGE_MS)
+        self.statusBar().showMessage(
+            self.tr("Queued %n missing episode(s).", "", added), MESSAGE_MS
+        )
 
     def toggle_monitor(self) -> None:
         """Monitor the selected series, or stop monitoring them."""
         chosen = self.selected_series()
         if chosen:
             wanted = not all(s.monitored for s in chosen)
-            self.run_task(self._set_monitored(chosen, wanted), what="Monitor")
+            self.run_task(self._set_monitored(chosen, wanted), what=self.tr("Monitor"))
 
     async def _set_monitored(self, chosen: list[SeriesRecord], monitored: bool) -> None:
         for series in chosen:
@@ -994,7 +1061,9 @@ class MainWindow(QMainWindow):
             self.services.library_dir / chosen[0].folder if chosen else self.services.library_dir
         )
         if not folder.is_dir():
-            self.statusBar().showMessage(f"{folder} does not exist yet.", MESSAGE_MS)
+            self.statusBar().showMessage(
+                self.tr("{folder} does not exist yet.").format(folder=folder), MESSAGE_MS
+            )
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
@@ -1026,15 +1095,19 @@ class MainWindow(QMainWindow):
         path = self.playable_file()
         if path is None:
             self.statusBar().showMessage(
-                "Choose an episode that is on disk, or a finished download, to play.", MESSAGE_MS
+                self.tr("Choose an episode that is on disk, or a finished download, to play."),
+                MESSAGE_MS,
             )
             return
         if not path.is_file():
             self.statusBar().showMessage(
-                f"{path.name} is not on disk any more; rescan the library (Shift+F5).", MESSAGE_MS
+                self.tr("{name} is not on disk any more; rescan the library ({shortcut}).").format(
+                    name=path.name, shortcut=_shortcut_text(self.commands["scan"])
+                ),
+                MESSAGE_MS,
             )
             return
-        self.statusBar().showMessage(f"Playing {path.name}.", MESSAGE_MS)
+        self.statusBar().showMessage(self.tr("Playing {name}.").format(name=path.name), MESSAGE_MS)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def _play_activated(self, view: QAbstractItemView) -> None:
@@ -1046,7 +1119,7 @@ class MainWindow(QMainWindow):
         """Let the user search TMDB and pick the series the metadata comes from."""
         chosen = self.selected_series()
         if chosen:
-            self.run_task(self._tmdb_match(chosen[0]), what="Set TMDB match")
+            self.run_task(self._tmdb_match(chosen[0]), what=self.tr("Set TMDB match"))
 
     async def _tmdb_match(self, series: SeriesRecord) -> None:
         from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
@@ -1063,24 +1136,30 @@ class MainWindow(QMainWindow):
         await metadata.set_tmdb_id(series, tmdb_id)
         metadata.schedule(series.id)
         self.statusBar().showMessage(
-            f"{series.title} now takes its metadata from TMDB series {tmdb_id}; "
-            "the files are being rewritten.",
+            self.tr(
+                "{title} now takes its metadata from TMDB series {id}; "
+                "the files are being rewritten."
+            ).format(title=series.title, id=tmdb_id),
             MESSAGE_MS,
         )
         self.reload_library()
 
     def scan_library(self) -> None:
         """Look for episode files in the library again."""
-        self.run_task(self._scan(), what="Rescan library")
+        self.run_task(self._scan(), what=self.tr("Rescan library"))
 
     async def _scan(self) -> None:
-        async with self.progress.track("Scanning the library"):
+        async with self.progress.track(self.tr("Scanning the library")):
             summary = await self.services.library.scan()
-        message = f"Scanned {summary.files} file(s): {summary.matched} matched"
+        message = self.tr("Scanned %n file(s): {matched} matched", "", summary.files).format(
+            matched=summary.matched
+        )
         if summary.unmatched:
-            message += f", {len(summary.unmatched)} not matched to a followed episode"
+            message = self.tr(
+                "{scanned}, %n not matched to a followed episode", "", len(summary.unmatched)
+            ).format(scanned=message)
         if summary.errors:
-            message += f"; {summary.errors[0]}"
+            message = f"{message}; {summary.errors[0]}"
         self.statusBar().showMessage(message + ".", MESSAGE_MS)
         self.reload_library()
 
@@ -1091,7 +1170,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Open the settings; saved ones apply from the next start (the status bar says so)."""
-        self.run_task(self._open_settings(), what="Settings")
+        self.run_task(self._open_settings(), what=self.tr("Settings"))
 
     async def _open_settings(self) -> None:
         from aniworld_desktop.metadata.credentials import load_token
@@ -1116,7 +1195,10 @@ class MainWindow(QMainWindow):
             self.notifier.apply_settings(saved)
         self.set_next_auto_download(self.services.scheduler.next_run())
         self.statusBar().showMessage(
-            "Settings saved; automation and media servers apply now, the rest from the next start.",
+            self.tr(
+                "Settings saved; automation and media servers apply now, "
+                "the rest from the next start."
+            ),
             MESSAGE_MS,
         )
 
@@ -1131,19 +1213,23 @@ class MainWindow(QMainWindow):
     def _on_drop(self, drop: Drop, before: int | None) -> None:
         """Schedule what a drop on the queue asks for; the handler itself does no work."""
         if drop.kind == "queue":
-            self.run_task(self.services.downloads.move_before(drop.ids, before), what="Move")
+            self.run_task(
+                self.services.downloads.move_before(drop.ids, before), what=self.tr("Move")
+            )
         elif drop.kind == "episodes":
-            self.run_task(self._queue_episodes(drop.ids), what="Queue episodes")
+            self.run_task(self._queue_episodes(drop.ids), what=self.tr("Queue episodes"))
         elif drop.kind == "series":
-            self.run_task(self._queue_series(drop.ids), what="Queue series")
+            self.run_task(self._queue_series(drop.ids), what=self.tr("Queue series"))
         else:
-            self.run_task(self._add_links(drop.urls, drop.files), what="Add links")
+            self.run_task(self._add_links(drop.urls, drop.files), what=self.tr("Add links"))
 
     async def _queue_episodes(self, episode_ids: list[int]) -> None:
         result = await self.services.library.queue_episodes(episode_ids)
-        message = f"Queued {len(result.added)} episode(s)"
+        message = self.tr("Queued %n episode(s)", "", len(result.added))
         if result.duplicates:
-            message += f"; {len(result.duplicates)} already in the queue"
+            message = self.tr(
+                "{queued}; %n already in the queue", "", len(result.duplicates)
+            ).format(queued=message)
         self.statusBar().showMessage(message + ".", MESSAGE_MS)
 
     async def _add_links(self, urls: list[str], files: list[Path]) -> None:
@@ -1154,7 +1240,7 @@ class MainWindow(QMainWindow):
         feeds = [u for u in links if u not in media]
         queued = 0
         refused: list[str] = []
-        async with self.progress.track("Adding links", total=len(media)) as progress:
+        async with self.progress.track(self.tr("Adding links"), total=len(media)) as progress:
             for url in media:
                 progress.next(file_name_from_url(url))
                 try:
@@ -1167,22 +1253,27 @@ class MainWindow(QMainWindow):
         for url in feeds:
             provider, info = await self.services.library.preview_url(url)
             regular = sum(1 for e in info.episodes if e.kind.value == "full")
+            question = self.tr(
+                "Follow {title} from {provider}? The feed lists %n episode(s).", "", regular
+            ).format(title=info.title, provider=provider)
             if await confirm(
                 self,
-                "Follow series",
-                f"Follow {info.title} from {provider}? The feed lists {regular} episode(s).",
-                "Follow",
+                self.tr("Follow series"),
+                question,
+                self.tr("Follow"),
                 object_name="confirmFollow",
             ):
                 await self.add_url(url)
         if refused:
+            summary = self.tr("Queued %n dropped link(s); {refused} refused:", "", queued)
             self.show_error(
-                "Add links",
-                f"Queued {queued} dropped link(s); {len(refused)} refused:\n"
-                + "\n".join(refused[:10]),
+                self.tr("Add links"),
+                summary.format(refused=len(refused)) + "\n" + "\n".join(refused[:10]),
             )
         elif media:
-            self.statusBar().showMessage(f"Queued {queued} dropped link(s).", MESSAGE_MS)
+            self.statusBar().showMessage(
+                self.tr("Queued %n dropped link(s).", "", queued), MESSAGE_MS
+            )
 
     # ----------------------------------------------------------------- status
 
@@ -1197,13 +1288,13 @@ class MainWindow(QMainWindow):
         self._counts = dict(self.services.downloads.counts())
         counts = self._counts
         parts = [
-            f"{counts.get(S.DOWNLOADING, 0)} downloading",
-            f"{counts.get(S.PENDING, 0)} queued",
+            self.tr("%n downloading", "", counts.get(S.DOWNLOADING, 0)),
+            self.tr("%n queued", "", counts.get(S.PENDING, 0)),
         ]
         if counts.get(S.PAUSED):
-            parts.append(f"{counts[S.PAUSED]} paused")
+            parts.append(self.tr("%n paused", "", counts[S.PAUSED]))
         if counts.get(S.FAILED):
-            parts.append(f"{counts[S.FAILED]} failed")
+            parts.append(self.tr("%n failed", "", counts[S.FAILED]))
         self.counts_label.setText(" · ".join(parts))
         self._refresh_speed()
         self.update_actions()
@@ -1224,10 +1315,10 @@ class MainWindow(QMainWindow):
 
     def run_auto_download(self) -> None:
         """Refresh the monitored series, rescan and queue what is missing (unless too soon)."""
-        self.run_task(self._run_auto_download(), what="Auto-download")
+        self.run_task(self._run_auto_download(), what=self.tr("Auto-download"))
 
     async def _run_auto_download(self) -> None:
-        async with self.progress.track("Auto-download"):
+        async with self.progress.track(self.tr("Auto-download")):
             await self.services.scheduler.run_now()
 
     def _on_auto_download(self, event: object) -> None:
@@ -1240,31 +1331,49 @@ class MainWindow(QMainWindow):
         if isinstance(event, AutoDownloadFired):
             count = event.episodes
             message = (
-                f"Auto-download queued {count} episode(s)."
+                self.tr("Auto-download queued %n episode(s).", "", count)
                 if count
-                else "Auto-download: nothing is missing."
+                else self.tr("Auto-download: nothing is missing.")
             )
             if event.refresh_failures:
-                message += f" Could not refresh {event.refresh_failures[0]}."
+                message += " " + self.tr("Could not refresh {name}.").format(
+                    name=event.refresh_failures[0]
+                )
             self.statusBar().showMessage(message, MESSAGE_MS)
         elif isinstance(event, AutoDownloadSkipped):
             when = event.next_allowed.astimezone()
-            why = "the last run was too recent" if event.reason == "cooldown" else event.reason
+            why = (
+                self.tr("the last run was too recent")
+                if event.reason == "cooldown"
+                else event.reason
+            )
             self.statusBar().showMessage(
-                f"Auto-download skipped: {why}; the next may run at {when:%H:%M:%S}.", MESSAGE_MS
+                self.tr("Auto-download skipped: {why}; the next may run at {time}.").format(
+                    why=why, time=f"{when:%H:%M:%S}"
+                ),
+                MESSAGE_MS,
             )
         elif isinstance(event, AutoDownloadFailed):
-            self.statusBar().showMessage(f"Auto-download failed: {event.reason}", MESSAGE_MS)
+            self.statusBar().showMessage(
+                self.tr("Auto-download failed: {reason}").format(reason=event.reason), MESSAGE_MS
+            )
         self.set_next_auto_download(self.services.scheduler.next_run())
 
     def set_next_auto_download(self, when: datetime | None) -> None:
         """Show when the next automatic run is due (None: none is scheduled)."""
         if when is not None:
-            self.auto_label.setText(f"Next auto-download {when.astimezone():%H:%M}")
-            self.auto_label.setToolTip(f"{when.astimezone():%c}")
+            local = when.astimezone()
+            self.auto_label.setText(
+                self.tr("Next auto-download {time}").format(time=f"{local:%H:%M}")
+            )
+            locale = QLocale()
+            self.auto_label.setToolTip(
+                f"{locale.toString(QDate(local.year, local.month, local.day), QLocale.FormatType.LongFormat)} "
+                f"{locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)}"
+            )
         elif not self.services.scheduler.enabled:
-            self.auto_label.setText("Auto-download off")
-            self.auto_label.setToolTip("Turn it on in Settings (Automation)")
+            self.auto_label.setText(self.tr("Auto-download off"))
+            self.auto_label.setToolTip(self.tr("Turn it on in Settings (Automation)"))
         else:
             self.auto_label.setText("")
         self.auto_label.setVisible(bool(self.auto_label.text()))
@@ -1272,7 +1381,7 @@ class MainWindow(QMainWindow):
     def refresh_disk(self) -> None:
         """Read the library disk's free space (in a thread: a share may be slow)."""
         if self._disk_task is None or self._disk_task.done():
-            self._disk_task = self.run_task(self._refresh_disk(), what="Free disk space")
+            self._disk_task = self.run_task(self._refresh_disk(), what=self.tr("Free disk space"))
 
     async def _refresh_disk(self) -> None:
         free = await asyncio.to_thread(free_space, self.services.library_dir)
@@ -1282,22 +1391,30 @@ class MainWindow(QMainWindow):
             self.disk_label.setText("")
             return
         low = free < self.services.settings.min_free_disk
-        self.disk_label.setText(f"{format_size(free)} free")
+        self.disk_label.setText(self.tr("{size} free").format(size=format_size(free)))
         self.disk_label.setStyleSheet(f"color: {LOW_DISK_COLOUR};" if low else "")
         self.disk_label.setToolTip(
-            "Free space on the library's disk. A download that would leave less than "
-            f"{format_size(self.services.settings.min_free_disk)} stops with an error (Settings)."
+            self.tr(
+                "Free space on the library's disk. A download that would leave less than "
+                "{size} stops with an error (Settings)."
+            ).format(size=format_size(self.services.settings.min_free_disk))
         )
 
     def _on_finished(self, item: QueueItem) -> None:
         self.statusBar().showMessage(
-            f"Finished {item.series_title} {item.key.label()}.", MESSAGE_MS
+            self.tr("Finished {title} {episode}.").format(
+                title=item.series_title, episode=item.key.label()
+            ),
+            MESSAGE_MS,
         )
         self.refresh_disk()
 
     def _on_failed(self, item: QueueItem, reason: str) -> None:
         self.statusBar().showMessage(
-            f"{item.series_title} {item.key.label()} failed: {reason}", MESSAGE_MS
+            self.tr("{title} {episode} failed: {reason}").format(
+                title=item.series_title, episode=item.key.label(), reason=reason
+            ),
+            MESSAGE_MS,
         )
 
     # ----------------------------------------------------------------- lifecycle
@@ -1310,8 +1427,12 @@ class MainWindow(QMainWindow):
         tray.showRequested.connect(self.show_and_raise)
         # The services directly, not the window's actions: a disabled action ignores trigger().
         downloads = self.services.downloads
-        tray.pauseAllRequested.connect(partial(self._on_all, "Pause all", downloads.pause_all))
-        tray.resumeAllRequested.connect(partial(self._on_all, "Resume all", downloads.resume_all))
+        tray.pauseAllRequested.connect(
+            partial(self._on_all, self.tr("Pause all"), downloads.pause_all)
+        )
+        tray.resumeAllRequested.connect(
+            partial(self._on_all, self.tr("Resume all"), downloads.resume_all)
+        )
         tray.runNowRequested.connect(self.run_auto_download)
         tray.openFolderRequested.connect(self.open_library_folder)
         tray.quitRequested.connect(self.quit_app)
@@ -1358,7 +1479,7 @@ class MainWindow(QMainWindow):
             if not self._told_about_tray and self.tray is not None:
                 self._told_about_tray = True
                 self.tray.notify(
-                    "Aniworld Desktop", "Still running in the tray; downloads continue."
+                    APP_TITLE, self.tr("Still running in the tray; downloads continue.")
                 )
             return
         event.accept()

@@ -21,7 +21,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 __all__ = ["TaskProgress", "Tracked", "format_remaining"]
@@ -35,10 +35,16 @@ def format_remaining(seconds: float) -> str:
     if seconds != seconds or seconds < 0:  # NaN or negative
         return ""
     if seconds < 60:
-        return f"about {max(1, round(seconds))} s left"
+        return QCoreApplication.translate("TaskProgress", "about {seconds} s left").format(
+            seconds=max(1, round(seconds))
+        )
     if seconds < 3600:
-        return f"about {round(seconds / 60)} min left"
-    return f"about {seconds / 3600:.1f} h left"
+        return QCoreApplication.translate("TaskProgress", "about {minutes} min left").format(
+            minutes=round(seconds / 60)
+        )
+    return QCoreApplication.translate("TaskProgress", "about {hours} h left").format(
+        hours=QLocale().toString(seconds / 3600, "f", 1)
+    )
 
 
 @dataclass(slots=True)
@@ -91,8 +97,8 @@ class TaskProgress(QWidget):
         self.bar.setTextVisible(False)
         self.cancel_button = QToolButton(self)
         self.cancel_button.setObjectName("taskCancel")
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop this action (what is done stays done)")
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop this action (what is done stays done)"))
         self.cancel_button.clicked.connect(self.cancel_current)
         box = QHBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -137,20 +143,22 @@ class TaskProgress(QWidget):
             self.hide()
             return
         tracked = self._running[-1]
-        parts = [tracked.what]
+        text = tracked.what
         if tracked.total:
-            parts.append(f"{min(tracked.done, tracked.total)} of {tracked.total}")
+            done = min(tracked.done, tracked.total)
+            text = self.tr("{what} {done} of {total}").format(
+                what=text, done=done, total=tracked.total
+            )
             self.bar.setRange(0, tracked.total)
-            self.bar.setValue(min(tracked.done, tracked.total))
+            self.bar.setValue(done)
         else:
             self.bar.setRange(0, 0)  # busy
-        text = " ".join(parts)
         if tracked.current:
             text += f": {tracked.current}"
         remaining = tracked.remaining(time.monotonic())
         if remaining is not None:
             text += f" ({format_remaining(remaining)})"
         if len(self._running) > 1:
-            text += f" (+{len(self._running) - 1} more)"
+            text += " " + self.tr("(+%n more)", "", len(self._running) - 1)
         self.label.setText(text)
         self.show()

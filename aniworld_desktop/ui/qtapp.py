@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import qasync
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aniworld_desktop import __version__
@@ -25,6 +26,7 @@ from aniworld_desktop.app import open_services
 from aniworld_desktop.cli import EXIT_OK, EXIT_USAGE
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.ui import translation
 from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.main_window import MainWindow
@@ -79,6 +81,9 @@ def run_window(
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("aniworld-desktop")  # matches the .desktop file's name
+    # Before any widget exists: texts are translated when the widgets are made.
+    language = translation.install()
+    log.info("window language: %s", language.language)
     # The quit event ends the app, not the last window: a tray icon will keep it alive later,
     # and closing the window must still run the async shutdown.
     app.setQuitOnLastWindowClosed(False)
@@ -168,7 +173,9 @@ def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:
 
 def _add_links(window: MainWindow, links: Sequence[str]) -> None:
     for link in links:
-        window.run_task(window.add_url(link), what="Add URL")
+        window.run_task(
+            window.add_url(link), what=QCoreApplication.translate("MainWindow", "Add URL")
+        )
 
 
 @contextlib.contextmanager

@@ -9,11 +9,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QCoreApplication,
+    QLocale,
     QMimeData,
     QModelIndex,
     QObject,
@@ -30,8 +32,10 @@ from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
+_K = TypeVar("_K")
 
 S = DownloadStatus
 # At most two repaints a second per row (qutebrowser repaints downloads every 500 ms).
@@ -59,27 +63,33 @@ class Column(IntEnum):
     ERROR = 9
 
 
+# Marked for translation here, translated by the model (QueueTableModel context).
 HEADERS: dict[int, str] = {
-    Column.POSITION: "Priority",
-    Column.SERIES: "Series",
-    Column.EPISODE: "Episode",
-    Column.TITLE: "Title",
-    Column.STATUS: "Status",
-    Column.PROGRESS: "Progress",
-    Column.SPEED: "Speed",
-    Column.ETA: "ETA",
-    Column.SIZE: "Size",
-    Column.ERROR: "Error",
+    Column.POSITION: QT_TRANSLATE_NOOP("QueueTableModel", "Priority"),
+    Column.SERIES: QT_TRANSLATE_NOOP("QueueTableModel", "Series"),
+    Column.EPISODE: QT_TRANSLATE_NOOP("QueueTableModel", "Episode"),
+    Column.TITLE: QT_TRANSLATE_NOOP("QueueTableModel", "Title"),
+    Column.STATUS: QT_TRANSLATE_NOOP("QueueTableModel", "Status"),
+    Column.PROGRESS: QT_TRANSLATE_NOOP("QueueTableModel", "Progress"),
+    Column.SPEED: QT_TRANSLATE_NOOP("QueueTableModel", "Speed"),
+    Column.ETA: QT_TRANSLATE_NOOP("QueueTableModel", "ETA"),
+    Column.SIZE: QT_TRANSLATE_NOOP("QueueTableModel", "Size"),
+    Column.ERROR: QT_TRANSLATE_NOOP("QueueTableModel", "Error"),
 }
 
 STATUS_TEXT: dict[DownloadStatus, str] = {
-    S.PENDING: "Queued",
-    S.DOWNLOADING: "Downloading",
-    S.PAUSED: "Paused",
-    S.COMPLETED: "Completed",
-    S.FAILED: "Failed",
-    S.CANCELLED: "Cancelled",
+    S.PENDING: QT_TRANSLATE_NOOP("QueueTableModel", "Queued"),
+    S.DOWNLOADING: QT_TRANSLATE_NOOP("QueueTableModel", "Downloading"),
+    S.PAUSED: QT_TRANSLATE_NOOP("QueueTableModel", "Paused"),
+    S.COMPLETED: QT_TRANSLATE_NOOP("QueueTableModel", "Completed"),
+    S.FAILED: QT_TRANSLATE_NOOP("QueueTableModel", "Failed"),
+    S.CANCELLED: QT_TRANSLATE_NOOP("QueueTableModel", "Cancelled"),
 }
+
+
+def _translated(texts: Mapping[_K, str]) -> dict[_K, str]:
+    return {key: QCoreApplication.translate("QueueTableModel", text) for key, text in texts.items()}
+
 
 # Mid-tone colours that stay readable on light and dark palettes.
 STATUS_COLOURS: dict[DownloadStatus, QColor] = {
@@ -119,13 +129,17 @@ _ROWS_SORTED = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
 
 
 def format_size(size: int | float) -> str:
-    """``1.5 MiB`` as file managers show it."""
+    """``1.5 MiB`` as file managers show it (``1,5 MiB`` where the locale writes a comma)."""
     value = float(size)
     for unit in ("B", "KiB", "MiB", "GiB"):
         if abs(value) < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            if unit == "B":
+                return f"{value:.0f} B"
+            break
         value /= 1024
-    return f"{value:.1f} TiB"  # pragma: no cover - the loop returns at GiB
+    text = f"{value:.1f}"
+    point = QLocale().decimalPoint()  # half a microsecond; only visible cells are formatted
+    return f"{text.replace('.', point) if point != '.' else text} {unit}"
 
 
 def format_speed(bytes_per_second: float) -> str:
@@ -225,6 +239,9 @@ class QueueTableModel(QAbstractTableModel):
         self._statuses: frozenset[DownloadStatus] | None = None
         self._haystacks: dict[int, str] | None = None  # built with the first text filter
         self._misplaced: set[int] = set()  # ids whose place or visibility may have changed
+        # Translated once: data() runs for every visible cell on each repaint.
+        self._headers = _translated(HEADERS)
+        self._status_text = _translated(STATUS_TEXT)
         self.progress_timer = QTimer(self)
         self.progress_timer.setSingleShot(True)
         self.progress_timer.setInterval(PROGRESS_INTERVAL_MS)
@@ -323,10 +340,10 @@ class QueueTableModel(QAbstractTableModel):
         if self.is_priority_order:
             return None
         if not self._in_queue_order() and self._is_filtered():
-            return "Sort by priority and clear the filter to reorder by dragging."
+            return self.tr("Sort by priority and clear the filter to reorder by dragging.")
         if self._is_filtered():
-            return "Clear the filter to reorder by dragging."
-        return "Sort by priority to reorder by dragging."
+            return self.tr("Clear the filter to reorder by dragging.")
+        return self.tr("Sort by priority to reorder by dragging.")
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort rows by the raw value of ``column``, stably; selections stay on their items.
@@ -433,7 +450,7 @@ class QueueTableModel(QAbstractTableModel):
         if role != _DISPLAY:
             return None
         if orientation is Qt.Orientation.Horizontal:
-            return HEADERS.get(section)
+            return self._headers.get(section)
         if self.is_priority_order or not 0 <= section < len(self._items):
             return str(section + 1)
         return str(self.queue_place(self._items[section].id))
@@ -478,7 +495,7 @@ class QueueTableModel(QAbstractTableModel):
         if column == Column.TITLE:
             return item.title
         if column == Column.STATUS:
-            return STATUS_TEXT[item.status]
+            return self._status_text[item.status]
         if column == Column.PROGRESS:
             fraction = progress_fraction(item)
             if fraction is not None:

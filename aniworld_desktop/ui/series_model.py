@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QObject,
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 from aniworld_desktop.library.service import SeriesSummary
 from aniworld_desktop.ui.drops import SERIES_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 
 class Column(IntEnum):
@@ -40,20 +42,30 @@ class Column(IntEnum):
     METADATA = 9
 
 
+# Marked for translation here, translated where shown (SeriesTableModel context).
 HEADERS: dict[int, str] = {
-    Column.TITLE: "Title",
-    Column.YEAR: "Year",
-    Column.PROVIDER: "Provider",
-    Column.EPISODES: "Episodes",
-    Column.ON_DISK: "On disk",
-    Column.MISSING: "Missing",
-    Column.QUEUED: "Queued",
-    Column.MONITORED: "Monitored",
-    Column.REFRESHED: "Last refresh",
-    Column.METADATA: "Metadata",
+    Column.TITLE: QT_TRANSLATE_NOOP("SeriesTableModel", "Title"),
+    Column.YEAR: QT_TRANSLATE_NOOP("SeriesTableModel", "Year"),
+    Column.PROVIDER: QT_TRANSLATE_NOOP("SeriesTableModel", "Provider"),
+    Column.EPISODES: QT_TRANSLATE_NOOP("SeriesTableModel", "Episodes"),
+    Column.ON_DISK: QT_TRANSLATE_NOOP("SeriesTableModel", "On disk"),
+    Column.MISSING: QT_TRANSLATE_NOOP("SeriesTableModel", "Missing"),
+    Column.QUEUED: QT_TRANSLATE_NOOP("SeriesTableModel", "Queued"),
+    Column.MONITORED: QT_TRANSLATE_NOOP("SeriesTableModel", "Monitored"),
+    Column.REFRESHED: QT_TRANSLATE_NOOP("SeriesTableModel", "Last refresh"),
+    Column.METADATA: QT_TRANSLATE_NOOP("SeriesTableModel", "Metadata"),
 }
 
-METADATA_TEXT: dict[str, str] = {"": "Pending", "done": "Done", "failed": "Failed"}
+METADATA_TEXT: dict[str, str] = {
+    "": QT_TRANSLATE_NOOP("SeriesTableModel", "Pending"),
+    "done": QT_TRANSLATE_NOOP("SeriesTableModel", "Done"),
+    "failed": QT_TRANSLATE_NOOP("SeriesTableModel", "Failed"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SeriesTableModel", text)
+
 
 # Roles as plain ints: data() runs for every visible cell and role on each repaint.
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
@@ -99,7 +111,7 @@ def raw_value(summary: SeriesSummary, column: int) -> Any:
 def format_refreshed(moment: datetime | None) -> str:
     """A stored refresh time (naive UTC, as the catalogue writes it) in local time."""
     if moment is None:
-        return "Never"
+        return QCoreApplication.translate("SeriesTableModel", "Never")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -119,7 +131,8 @@ def _display(summary: SeriesSummary, column: int) -> str | None:
         return format_refreshed(series.refreshed_at)
     if column == Column.METADATA:
         state = series.metadata_state
-        return METADATA_TEXT.get(state, state.capitalize())
+        known = METADATA_TEXT.get(state)
+        return _tr(known) if known is not None else state.capitalize()
     return str(raw_value(summary, column))
 
 
@@ -277,7 +290,8 @@ class SeriesTableModel(QAbstractTableModel):
         if role != _DISPLAY:
             return None
         if orientation is Qt.Orientation.Horizontal:
-            return HEADERS.get(section)
+            text = HEADERS.get(section)
+            return _tr(text) if text is not None else None
         return str(section + 1)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,6 +50,7 @@ from aniworld_desktop.mediaservers import (
     MediaServerError,
 )
 from aniworld_desktop.metadata.credentials import load_token, store_token
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = ["ARTWORK_SIZES", "MEDIA_SERVERS", "SettingsDialog", "save", "size_text"]
 
@@ -58,6 +59,15 @@ log = logging.getLogger(__name__)
 # The choices of Settings.artwork_size; config keeps them inside its parser, so they are repeated
 # here, and the dialog still validates the chosen one through Settings.updated.
 ARTWORK_SIZES = ("w500", "w780", "original")
+# What the artwork choices say; TMDB's size codes (w500, w780) are shown as they are.
+_ARTWORK_LABELS: dict[str, str] = {
+    "original": QT_TRANSLATE_NOOP("SettingsDialog", "original"),
+    "poster": QT_TRANSLATE_NOOP("SettingsDialog", "poster"),
+    "fanart": QT_TRANSLATE_NOOP("SettingsDialog", "fanart"),
+    "logo": QT_TRANSLATE_NOOP("SettingsDialog", "logo"),
+    "season": QT_TRANSLATE_NOOP("SettingsDialog", "season"),
+    "thumb": QT_TRANSLATE_NOOP("SettingsDialog", "thumb"),
+}
 
 # An error colour that reads on both light and dark palettes.
 _ERROR_STYLE = "border: 1px solid #d9534f;"
@@ -84,6 +94,11 @@ def size_text(size: int) -> str:
         if size and size % factor == 0:
             return f"{size // factor}{unit}"
     return str(size)
+
+
+def _artwork_label(value: str) -> str:
+    label = _ARTWORK_LABELS.get(value)
+    return QCoreApplication.translate("SettingsDialog", label) if label is not None else value
 
 
 def _number_text(value: float) -> str:
@@ -150,7 +165,7 @@ class SettingsDialog(QDialog):
         """
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(660)
         self._settings = settings
         self.paths = paths
@@ -201,12 +216,12 @@ class SettingsDialog(QDialog):
     # Building the groups.
 
     def _library_group(self) -> QGroupBox:
-        box = QGroupBox("Library", self)
+        box = QGroupBox(self.tr("Library"), self)
         form = QFormLayout(box)
         library = self._line_edit("library_dir", str(self._settings.library_dir or ""))
         library.setPlaceholderText(str(self.paths.default_library))
         self._readers["library_dir"] = lambda: library.text().strip() or None
-        self.browse_button = QPushButton("Browse…", box)
+        self.browse_button = QPushButton(self.tr("Browse…"), box)
         # Not a default button: Enter anywhere in the dialog means OK, never "browse".
         self.browse_button.setAutoDefault(False)
         self.browse_button.clicked.connect(self._browse)
@@ -214,7 +229,7 @@ class SettingsDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(library)
         row.addWidget(self.browse_button)
-        self._add_row(form, "Library &folder:", "library_dir", row, library)
+        self._add_row(form, self.tr("Library &folder:"), "library_dir", row, library)
 
         template = self._line_edit("naming_template", self._settings.naming_template)
         self.example_label = QLabel(box)
@@ -222,7 +237,9 @@ class SettingsDialog(QDialog):
         self.example_label.setWordWrap(True)
         template.setCursorPosition(0)  # the start of a long template says more than its end
         template.textChanged.connect(self._update_example)
-        field = self._add_row(form, "&Naming template:", "naming_template", template, template)
+        field = self._add_row(
+            form, self.tr("&Naming template:"), "naming_template", template, template
+        )
         column = field.layout()
         if isinstance(column, QVBoxLayout):
             column.addWidget(self.example_label)
@@ -230,17 +247,17 @@ class SettingsDialog(QDialog):
         return box
 
     def _downloads_group(self) -> QGroupBox:
-        box = QGroupBox("Downloads", self)
+        box = QGroupBox(self.tr("Downloads"), self)
         form = QFormLayout(box)
         s = self._settings
         rows = (
-            ("max_downloads", "&Downloads at once:", str(s.max_downloads), ""),
-            ("max_downloads_per_host", "From one &server:", str(s.max_downloads_per_host), ""),
-            ("speed_limit", "Speed &limit (per second):", size_text(s.speed_limit), "0 = none"),
-            ("stall_timeout", "S&tall timeout (seconds):", _number_text(s.stall_timeout), ""),
-            ("min_free_disk", "&Minimum free disk:", size_text(s.min_free_disk), "e.g. 512M"),
-            ("max_retries", "&Retries:", str(s.max_retries), ""),
-        )
+            ("max_downloads", self.tr("&Downloads at once:"), str(s.max_downloads), ""),
+            ("max_downloads_per_host", self.tr("From one &server:"), str(s.max_downloads_per_host), ""),
+            ("speed_limit", self.tr("Speed &limit (per second):"), size_text(s.speed_limit), self.tr("0 = none")),
+            ("stall_timeout", self.tr("S&tall timeout (seconds):"), _number_text(s.stall_timeout), ""),
+            ("min_free_disk", self.tr("&Minimum free disk:"), size_text(s.min_free_disk), self.tr("e.g. 512M")),
+            ("max_retries", self.tr("&Retries:"), str(s.max_retries), ""),
+        )  # fmt: skip
         for name, label, text, placeholder in rows:
             edit = self._line_edit(name, text)
             edit.setPlaceholderText(placeholder)
@@ -248,39 +265,42 @@ class SettingsDialog(QDialog):
         return box
 
     def _metadata_group(self) -> QGroupBox:
-        box = QGroupBox("Metadata", self)
+        box = QGroupBox(self.tr("Metadata"), self)
         form = QFormLayout(box)
         self.token_edit = self._line_edit("tmdb_token", "")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("TMDB read-access token or API key")
-        self.show_token = QCheckBox("Show", box)
+        self.token_edit.setPlaceholderText(self.tr("TMDB read-access token or API key"))
+        self.show_token = QCheckBox(self.tr("Show"), box)
         self.show_token.toggled.connect(self._toggle_token)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.token_edit)
         row.addWidget(self.show_token)
-        self._add_row(form, "TMDB &token:", "tmdb_token", row, self.token_edit)
+        self._add_row(form, self.tr("TMDB &token:"), "tmdb_token", row, self.token_edit)
 
         url = self._line_edit("tmdb_api_url", self._settings.tmdb_api_url)
-        self._add_row(form, "&API URL:", "tmdb_api_url", url, url)
+        self._add_row(form, self.tr("&API URL:"), "tmdb_api_url", url, url)
         language = self._line_edit("metadata_language", self._settings.metadata_language)
-        language.setPlaceholderText("e.g. en-US, de-DE")
-        self._add_row(form, "Lan&guage:", "metadata_language", language, language)
+        language.setPlaceholderText(self.tr("e.g. en-US, de-DE"))
+        self._add_row(form, self.tr("Lan&guage:"), "metadata_language", language, language)
 
         self.artwork_size_combo = QComboBox(box)
-        self.artwork_size_combo.addItems(list(ARTWORK_SIZES))
-        self.artwork_size_combo.setCurrentText(self._settings.artwork_size)
-        self._readers["artwork_size"] = self.artwork_size_combo.currentText
-        self.artwork_size_combo.currentTextChanged.connect(lambda: self._validate("artwork_size"))
+        for size in ARTWORK_SIZES:
+            self.artwork_size_combo.addItem(_artwork_label(size), size)
+        self.artwork_size_combo.setCurrentIndex(
+            max(0, self.artwork_size_combo.findData(self._settings.artwork_size))
+        )
+        self._readers["artwork_size"] = self.artwork_size_combo.currentData
+        self.artwork_size_combo.currentIndexChanged.connect(lambda: self._validate("artwork_size"))
         combo = self.artwork_size_combo
-        self._add_row(form, "Artwork si&ze:", "artwork_size", combo, combo)
+        self._add_row(form, self.tr("Artwork si&ze:"), "artwork_size", combo, combo)
 
         chosen = set(filter(None, self._settings.artwork.split(",")))
         self.artwork_checks: dict[str, QCheckBox] = {}
         kinds = QHBoxLayout()
         kinds.setContentsMargins(0, 0, 0, 0)
         for kind in ARTWORK_KINDS:
-            check = QCheckBox(kind, box)
+            check = QCheckBox(_artwork_label(kind), box)
             check.setChecked(kind in chosen)
             check.toggled.connect(lambda: self._validate("artwork"))
             self.artwork_checks[kind] = check
@@ -289,18 +309,20 @@ class SettingsDialog(QDialog):
         self._readers["artwork"] = lambda: ",".join(
             kind for kind, check in self.artwork_checks.items() if check.isChecked()
         )
-        self._add_row(form, "Artwork to write:", "artwork", kinds, None)
+        self._add_row(form, self.tr("Artwork to write:"), "artwork", kinds, None)
         return box
 
     def _automation_group(self) -> QGroupBox:
-        box = QGroupBox("Automation and notifications", self)
+        box = QGroupBox(self.tr("Automation and notifications"), self)
         form = QFormLayout(box)
         s = self._settings
-        auto = self._check_box("auto_download", "Queue missing episodes of monitored series", box)
-        self._add_row(form, "&Auto-download:", "auto_download", auto, auto)
+        auto = self._check_box(
+            "auto_download", self.tr("Queue missing episodes of monitored series"), box
+        )
+        self._add_row(form, self.tr("&Auto-download:"), "auto_download", auto, auto)
         rows = (
-            ("auto_download_interval", "Check &every (seconds):", s.auto_download_interval, "3600 = hourly"),
-            ("auto_download_cooldown", "&Cooldown (seconds):", s.auto_download_cooldown, "300 = 5 minutes"),
+            ("auto_download_interval", self.tr("Check &every (seconds):"), s.auto_download_interval, self.tr("3600 = hourly")),
+            ("auto_download_cooldown", self.tr("&Cooldown (seconds):"), s.auto_download_cooldown, self.tr("300 = 5 minutes")),
         )  # fmt: skip
         for name, label, value, placeholder in rows:
             edit = self._line_edit(name, _number_text(value))
@@ -311,49 +333,55 @@ class SettingsDialog(QDialog):
         kinds = QVBoxLayout()
         kinds.setContentsMargins(0, 0, 0, 0)
         for name, text in (
-            ("notify_auto_download", "Episodes queued automatically"),
-            ("notify_finished", "Downloads finished"),
-            ("notify_failed", "Downloads failed"),
+            ("notify_auto_download", self.tr("Episodes queued automatically")),
+            ("notify_finished", self.tr("Downloads finished")),
+            ("notify_failed", self.tr("Downloads failed")),
         ):
             kinds.addWidget(self._check_box(name, text, box))
-        self._add_row(form, "Notify about:", "notifications", kinds, None)
+        self._add_row(form, self.tr("Notify about:"), "notifications", kinds, None)
         tray = self._check_box(
-            "close_to_tray", "Keep downloading in the tray when the window closes", box
+            "close_to_tray", self.tr("Keep downloading in the tray when the window closes"), box
         )
         if not QSystemTrayIcon.isSystemTrayAvailable():
             tray.setEnabled(False)
-            tray.setText("No tray on this desktop: closing the window quits")
-        self._add_row(form, "&Tray:", "close_to_tray", tray, tray)
+            tray.setText(self.tr("No tray on this desktop: closing the window quits"))
+        self._add_row(form, self.tr("&Tray:"), "close_to_tray", tray, tray)
         return box
 
     def _media_servers_group(self) -> QGroupBox:
-        box = QGroupBox("Media servers", self)
+        box = QGroupBox(self.tr("Media servers"), self)
         form = QFormLayout(box)
         s = self._settings
         note = QLabel(
-            "After a batch of downloads and their metadata, these servers are asked to rescan "
-            "their library. Leave an address empty to skip a server.",
+            self.tr(
+                "After a batch of downloads and their metadata, these servers are asked to "
+                "rescan their library. Leave an address empty to skip a server."
+            ),
             box,
         )
         note.setWordWrap(True)
         form.addRow(note)
 
         jellyfin = self._line_edit("jellyfin_url", s.jellyfin_url)
-        jellyfin.setPlaceholderText("e.g. http://nas:8096")
-        self._add_row(form, "&Jellyfin address:", "jellyfin_url", jellyfin, jellyfin)
+        jellyfin.setPlaceholderText(self.tr("e.g. http://nas:8096"))
+        self._add_row(form, self.tr("&Jellyfin address:"), "jellyfin_url", jellyfin, jellyfin)
         self._secret_row(
-            form, "Jellyfin API &key:", "jellyfin_api_key", "Dashboard > API Keys", box
+            form,
+            self.tr("Jellyfin API &key:"),
+            "jellyfin_api_key",
+            self.tr("Dashboard > API Keys"),
+            box,
         )
-        form.addRow("", self._test_row("jellyfin", "Test Jellyfin", box))
+        form.addRow("", self._test_row("jellyfin", self.tr("Test Jellyfin"), box))
 
         kodi = self._line_edit("kodi_url", s.kodi_url)
-        kodi.setPlaceholderText("e.g. http://kodi:8080")
-        self._add_row(form, "K&odi address:", "kodi_url", kodi, kodi)
+        kodi.setPlaceholderText(self.tr("e.g. http://kodi:8080"))
+        self._add_row(form, self.tr("K&odi address:"), "kodi_url", kodi, kodi)
         user = self._line_edit("kodi_user", s.kodi_user)
-        user.setPlaceholderText("Kodi: Settings > Services > Control")
-        self._add_row(form, "Kodi &user:", "kodi_user", user, user)
-        self._secret_row(form, "Kodi pass&word:", "kodi_password", "", box)
-        form.addRow("", self._test_row("kodi", "Test Kodi", box))
+        user.setPlaceholderText(self.tr("Kodi: Settings > Services > Control"))
+        self._add_row(form, self.tr("Kodi &user:"), "kodi_user", user, user)
+        self._secret_row(form, self.tr("Kodi pass&word:"), "kodi_password", "", box)
+        form.addRow("", self._test_row("kodi", self.tr("Test Kodi"), box))
         return box
 
     def _secret_row(
@@ -363,7 +391,7 @@ class SettingsDialog(QDialog):
         edit = self._line_edit(name, str(getattr(self._settings, name)))
         edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.setPlaceholderText(placeholder)
-        show = QCheckBox("Show", parent)
+        show = QCheckBox(self.tr("Show"), parent)
         show.setObjectName(f"show_{name}")
         show.toggled.connect(
             lambda shown: edit.setEchoMode(
@@ -484,9 +512,11 @@ class SettingsDialog(QDialog):
             template = NamingTemplate(self.edits["naming_template"].text())
             example = template.render(**_SAMPLE_EPISODE)
         except ValueError as exc:
-            self.example_label.setText(f"No example: the template {exc}.")
+            self.example_label.setText(
+                self.tr("No example: the template {problem}.").format(problem=exc)
+            )
         else:
-            self.example_label.setText(f"Example: {example}")
+            self.example_label.setText(self.tr("Example: {name}").format(name=example))
 
     def errors(self) -> dict[str, str]:
         """The refused settings, each with the sentence that says why."""
@@ -501,7 +531,7 @@ class SettingsDialog(QDialog):
     def _browse(self) -> None:
         # open(), not exec() or getExistingDirectory(): a nested loop would hang under qasync.
         if self._folder_dialog is None:
-            chooser = QFileDialog(self, "Library folder")
+            chooser = QFileDialog(self, self.tr("Library folder"))
             chooser.setObjectName("libraryFolderDialog")
             chooser.setFileMode(QFileDialog.FileMode.Directory)
             chooser.setOption(QFileDialog.Option.ShowDirsOnly, True)
@@ -556,7 +586,9 @@ class SettingsDialog(QDialog):
             return
         label = self.test_results[server]
         label.setStyleSheet("")
-        label.setText(f"Asking {client.name} at {client.url}…")
+        label.setText(
+            self.tr("Asking {server} at {url}…").format(server=client.name, url=client.url)
+        )
         label.show()
         self._tests[server] = asyncio.ensure_future(self._run_test(server, client))
         self._update_test_buttons()
@@ -569,7 +601,8 @@ class SettingsDialog(QDialog):
             ok, text = False, str(exc)
         except Exception as exc:  # the dialog must go on whatever happens
             log.warning("the %s test failed unexpectedly (%s)", client.name, type(exc).__name__)
-            ok, text = False, f"The {client.name} test failed unexpectedly; see the activity log."
+            text = self.tr("The {server} test failed unexpectedly; see the activity log.")
+            ok, text = False, text.format(server=client.name)
         else:
             ok, text = True, message
         self._tests.pop(server, None)

@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -89,7 +89,11 @@ class TmdbMatchDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("tmdbMatchDialog")
-        self.setWindowTitle(f"TMDB match for {title}" if title else "TMDB match")
+        self.setWindowTitle(
+            self.tr("TMDB match for {title}").format(title=title)
+            if title
+            else self.tr("TMDB match")
+        )
         self.resize(640, 480)
         self._search = search
         self._current_id = current_id
@@ -103,25 +107,29 @@ class TmdbMatchDialog(QDialog):
         self.current_label.setOpenExternalLinks(True)
         if current_id is None:
             self.current_label.setText(
-                "No TMDB match is set yet; the metadata job guesses one from the title."
+                self.tr("No TMDB match is set yet; the metadata job guesses one from the title.")
             )
         else:
             url = TMDB_TV_URL.format(int(current_id))
             self.current_label.setText(
-                f'Current match: TMDB id <a href="{url}">{int(current_id)}</a>.'
+                self.tr("Current match: TMDB id {link}.").format(
+                    link=f'<a href="{url}">{int(current_id)}</a>'
+                )
             )
 
         self.query_edit = QLineEdit(title, self)
         self.query_edit.setObjectName("tmdbQuery")
-        self.query_edit.setPlaceholderText("Series title")
+        self.query_edit.setPlaceholderText(self.tr("Series title"))
         self.query_edit.setClearButtonEnabled(True)
         self.year_spin = QSpinBox(self)
         self.year_spin.setObjectName("tmdbYear")
         self.year_spin.setRange(0, MAX_YEAR)
-        self.year_spin.setSpecialValueText("Any year")
+        self.year_spin.setSpecialValueText(self.tr("Any year"))
         self.year_spin.setValue(year if year is not None and 0 < year <= MAX_YEAR else 0)
-        self.year_spin.setToolTip("The year the series first aired; 0 searches every year.")
-        self.search_button = QPushButton("&Search", self)
+        self.year_spin.setToolTip(
+            self.tr("The year the series first aired; 0 searches every year.")
+        )
+        self.search_button = QPushButton(self.tr("&Search"), self)
         self.search_button.setObjectName("tmdbSearch")
         self.search_button.setAutoDefault(False)
         self.search_button.clicked.connect(self.start_search)
@@ -133,11 +141,13 @@ class TmdbMatchDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if not title.strip():
-            self.status.setText("Type a title and press Enter to search TMDB.")
+            self.status.setText(self.tr("Type a title and press Enter to search TMDB."))
 
         self.results = QTreeWidget(self)
         self.results.setObjectName("tmdbResults")
-        self.results.setHeaderLabels(["Title", "First aired", "Original title"])
+        self.results.setHeaderLabels(
+            [self.tr("Title"), self.tr("First aired"), self.tr("Original title")]
+        )
         self.results.setRootIsDecorated(False)
         self.results.setUniformRowHeights(True)
         self.results.setAllColumnsShowFocus(True)
@@ -150,7 +160,7 @@ class TmdbMatchDialog(QDialog):
 
         self.id_edit = QLineEdit(self)
         self.id_edit.setObjectName("tmdbId")
-        self.id_edit.setPlaceholderText("such as 1429, or a themoviedb.org/tv/… link")
+        self.id_edit.setPlaceholderText(self.tr("such as 1429, or a themoviedb.org/tv/… link"))
         self.id_edit.setClearButtonEnabled(True)
         self.id_reason = QLabel(self)
         self.id_reason.setObjectName("tmdbIdReason")
@@ -159,7 +169,7 @@ class TmdbMatchDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = buttons.addButton(
-            "&Use this match", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("&Use this match"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.ok_button.setObjectName("tmdbUse")
         self.ok_button.setDefault(True)
@@ -168,20 +178,20 @@ class TmdbMatchDialog(QDialog):
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.query_edit, 1)
-        year_label = QLabel("&Year:", self)
+        year_label = QLabel(self.tr("&Year:"), self)
         year_label.setBuddy(self.year_spin)
         search_row.addWidget(year_label)
         search_row.addWidget(self.year_spin)
         search_row.addWidget(self.search_button)
         id_form = QFormLayout()
-        id_label = QLabel("TMDB &id:", self)
+        id_label = QLabel(self.tr("TMDB &id:"), self)
         id_label.setBuddy(self.id_edit)
         id_form.addRow(id_label, self.id_edit)
         id_form.addRow("", self.id_reason)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.current_label)
-        query_label = QLabel("Search TMDB for a &title:", self)
+        query_label = QLabel(self.tr("Search TMDB for a &title:"), self)
         query_label.setBuddy(self.query_edit)
         layout.addWidget(query_label)
         layout.addLayout(search_row)
@@ -225,13 +235,16 @@ class TmdbMatchDialog(QDialog):
         self._searched_once = True
         query = self.query()
         if not query:
-            self.status.setText("Type a title to search TMDB for.")
+            self.status.setText(self.tr("Type a title to search TMDB for."))
             return
         self._cancel_search()
         year = self.year()
-        self.status.setText(
-            f"Searching TMDB for “{query}”" + (f" from {year}" if year else "") + "…"
+        searching = (
+            self.tr("Searching TMDB for “{query}” from {year}…")
+            if year
+            else self.tr("Searching TMDB for “{query}”…")
         )
+        self.status.setText(searching.format(query=query, year=year))
         self._set_results([])
         self._task = asyncio.ensure_future(self._run_search(query, year))
 
@@ -239,12 +252,14 @@ class TmdbMatchDialog(QDialog):
         try:
             found = await self._search(query, year)
         except AniworldError as exc:
-            self.status.setText(str(exc) or "The TMDB search failed.")
+            self.status.setText(str(exc) or self.tr("The TMDB search failed."))
             self.searchFinished.emit(-1)
             return
         except Exception:
             log.exception("TMDB search for %r failed", query)
-            self.status.setText("The TMDB search failed unexpectedly; the log has the details.")
+            self.status.setText(
+                self.tr("The TMDB search failed unexpectedly; the log has the details.")
+            )
             self.searchFinished.emit(-1)
             return
         self.show_results(query, year, found)
@@ -254,14 +269,19 @@ class TmdbMatchDialog(QDialog):
         """List ``found`` (the results of searching ``query`` in ``year``) and say how many."""
         self._set_results(found)
         if found:
-            count = "One series" if len(found) == 1 else f"{len(found)} series"
-            self.status.setText(f"{count} found; choose one, or type its TMDB id below.")
+            self.status.setText(
+                self.tr("%n series found; choose one, or type its TMDB id below.", "", len(found))
+            )
         elif year:
             self.status.setText(
-                f"TMDB knows no series “{query}” first aired in {year}; try any year."
+                self.tr(
+                    "TMDB knows no series “{query}” first aired in {year}; try any year."
+                ).format(query=query, year=year)
             )
         else:
-            self.status.setText(f"TMDB knows no series “{query}”; try another title.")
+            self.status.setText(
+                self.tr("TMDB knows no series “{query}”; try another title.").format(query=query)
+            )
 
     def _set_results(self, found: list[TVSearchResult]) -> None:
         self._syncing = True
@@ -276,14 +296,19 @@ class TmdbMatchDialog(QDialog):
                     ]
                 )
                 item.setData(Column.TITLE, ID_ROLE, result.id)
-                tooltip = _one_line(result.overview) or "TMDB has no overview of this series."
+                tooltip = _one_line(result.overview) or self.tr(
+                    "TMDB has no overview of this series."
+                )
                 for column in range(self.results.columnCount()):
                     item.setToolTip(column, tooltip)
                 if result.id == self._current_id:
                     font = QFont(item.font(Column.TITLE))
                     font.setBold(True)
                     item.setFont(Column.TITLE, font)
-                    item.setToolTip(Column.TITLE, f"The current match. {tooltip}")
+                    item.setToolTip(
+                        Column.TITLE,
+                        self.tr("The current match. {overview}").format(overview=tooltip),
+                    )
                 self.results.addTopLevelItem(item)
         finally:
             self._syncing = False
@@ -323,7 +348,8 @@ class TmdbMatchDialog(QDialog):
         tmdb_id, problem = _parse_id(text)
         self.ok_button.setEnabled(tmdb_id is not None)
         if problem is None and tmdb_id is not None and not text.strip().isdigit():
-            problem = f"TMDB id {tmdb_id}, from the link."  # not a problem: what was understood
+            # Not a problem: what was understood.
+            problem = self.tr("TMDB id {id}, from the link.").format(id=tmdb_id)
         self.id_reason.setText(problem or "")
         if not self._syncing:
             self._select_row_of(tmdb_id)
@@ -380,17 +406,26 @@ def _parse_id(text: str) -> tuple[int | None, str | None]:
     """The id in ``text`` and None, or None and why there is none."""
     value = text.strip()
     if not value:
-        return None, "Choose a result, or type the TMDB id of the series."
+        return None, QCoreApplication.translate(
+            "TmdbMatchDialog", "Choose a result, or type the TMDB id of the series."
+        )
     link = _TMDB_LINK.search(value)
     if link is not None:
         value = link.group(1)
     elif "://" in value or "themoviedb.org" in value.lower():
-        return None, "This link is not a TMDB series page (themoviedb.org/tv/…)."
+        return None, QCoreApplication.translate(
+            "TmdbMatchDialog", "This link is not a TMDB series page (themoviedb.org/tv/…)."
+        )
     if not (value.isascii() and value.isdigit()):
-        return None, "A TMDB id is a whole number, such as 1429."
+        return None, QCoreApplication.translate(
+            "TmdbMatchDialog", "A TMDB id is a whole number, such as 1429."
+        )
     number = int(value)
     if not 1 <= number <= MAX_TMDB_ID:
-        return None, f"A TMDB id is a number from 1 to {MAX_TMDB_ID:,}."
+        largest = QLocale().toString(MAX_TMDB_ID)
+        return None, QCoreApplication.translate(
+            "TmdbMatchDialog", "A TMDB id is a number from 1 to {largest}."
+        ).format(largest=largest)
     return number, None
 
 

@@ -17,9 +17,20 @@ import enum
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Final, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
@@ -168,13 +179,13 @@ class TrayIcon(QObject):
         self.menu.setObjectName("tray_menu")
         self.actions: dict[str, QAction] = {}
         entries = (
-            ("show_hide", "Show window", None, self.showHideRequested),
-            ("pause_all", "Pause all", "pause-all", self.pauseAllRequested),
-            ("resume_all", "Resume all", "resume-all", self.resumeAllRequested),
-            ("run_now", "Run auto-download now", "download-missing", self.runNowRequested),
-            ("open_folder", "Open library folder", "open-folder", self.openFolderRequested),
-            ("quit", "Quit", "quit", self.quitRequested),
-        )
+            ("show_hide", self.tr("Show window"), None, self.showHideRequested),
+            ("pause_all", self.tr("Pause all"), "pause-all", self.pauseAllRequested),
+            ("resume_all", self.tr("Resume all"), "resume-all", self.resumeAllRequested),
+            ("run_now", self.tr("Run auto-download now"), "download-missing", self.runNowRequested),
+            ("open_folder", self.tr("Open library folder"), "open-folder", self.openFolderRequested),
+            ("quit", self.tr("Quit"), "quit", self.quitRequested),
+        )  # fmt: skip
         for name, text, icon_name, signal in entries:
             if name in ("pause_all", "run_now", "quit"):
                 self.menu.addSeparator()
@@ -243,7 +254,9 @@ class TrayIcon(QObject):
         if visible and not self._window_visible:
             self.acknowledge_errors()
         self._window_visible = visible
-        self.actions["show_hide"].setText("Hide window" if visible else "Show window")
+        self.actions["show_hide"].setText(
+            self.tr("Hide window") if visible else self.tr("Show window")
+        )
 
     def _refresh_show_hide(self) -> None:
         if self._window is not None:
@@ -296,14 +309,15 @@ class TrayIcon(QObject):
         downloading, queued, failed, speed = self._counts
         parts: list[str] = []
         if downloading:
-            parts.append(f"{downloading} downloading")
+            parts.append(self.tr("%n downloading", "", downloading))
         if queued:
-            parts.append(f"{queued} queued")
+            parts.append(self.tr("%n queued", "", queued))
         if failed:
-            parts.append(f"{failed} failed")
+            parts.append(self.tr("%n failed", "", failed))
         if downloading and speed > 0:
             parts.append(format_speed(speed))
-        self.tray.setToolTip(f"{APP_TITLE}\n{' · '.join(parts) if parts else 'Idle'}")
+        state = " · ".join(parts) if parts else self.tr("Idle")
+        self.tray.setToolTip(f"{APP_TITLE}\n{state}")
 
     def _update_icon(self) -> None:
         downloading, _queued, failed, _speed = self._counts
@@ -371,55 +385,85 @@ def collapse_labels(labels: Iterable[str]) -> str:
     return ", ".join(texts + others)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+class NotificationTexts:
+    """The notifications' sentences in the UI language.
+
+    ``pyside6-lupdate`` reads plural forms (a count) from ``tr()`` calls only, and takes the
+    class around them as the context; ``QCoreApplication.translate()`` with a count is not
+    seen as plural. So the sentences live here, with a ``tr()`` of this class's context, and the
+    module's functions below ask the one instance :func:`_texts` makes.
+    """
+
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        """``QObject.tr()`` for a class that needs no QObject."""
+        return QCoreApplication.translate("NotificationTexts", text, disambiguation, n)
+
+    def listed(self, parts: Sequence[str]) -> str:
+        """The first few of ``parts`` joined, the rest counted."""
+        shown = ", ".join(parts[:_LISTED])
+        rest = len(parts) - _LISTED
+        if rest <= 0:
+            return shown
+        return self.tr("{shown} and %n more", "", rest).format(shown=shown)
+
+    def unknown_series(self) -> str:
+        return self.tr("Unknown series")
+
+    def by_series(self, items: Iterable[QueueItem]) -> list[str]:
+        """``Harbor Lights S01E01\u2013E03`` per series, in the order the series first came."""
+        labels: dict[str, list[str]] = {}
+        for item in items:
+            title = item.series_title or self.unknown_series()
+            labels.setdefault(title, []).append(item.key.label())
+        return [f"{title} {collapse_labels(found)}" for title, found in labels.items()]
+
+    def auto_download(self, queued: Sequence[SeriesQueued]) -> str:
+        queued = [series for series in queued if series.labels]
+        count = sum(len(series.labels) for series in queued)
+        if not count:
+            return ""
+        if len(queued) == 1:
+            only = queued[0]
+            return self.tr("Queued %n new episode(s) of {title}, {episodes}", "", count).format(
+                title=only.title, episodes=collapse_labels(only.labels)
+            )
+        listed = self.listed([f"{s.title} {collapse_labels(s.labels)}" for s in queued])
+        return self.tr("Queued %n new episode(s): {list}", "", count).format(list=listed)
+
+    def finished(self, items: Sequence[QueueItem]) -> str:
+        listed = self.listed(self.by_series(items))
+        return self.tr("Downloaded %n episode(s): {list}", "", len(items)).format(list=listed)
+
+    def failed(self, failures: Sequence[tuple[QueueItem, str]]) -> str:
+        parts = []
+        for item, reason in failures:
+            reason = " ".join(reason.split())
+            if len(reason) > _REASON_CHARS:
+                reason = reason[: _REASON_CHARS - 1].rstrip() + "…"
+            name = f"{item.series_title or self.unknown_series()} {item.key.label()}"
+            parts.append(f"{name} ({reason})" if reason else name)
+        listed = self.listed(parts)
+        return self.tr("%n download(s) failed: {list}", "", len(failures)).format(list=listed)
 
 
-def _listed(parts: Sequence[str]) -> str:
-    """The first few of ``parts`` joined, the rest counted."""
-    shown = ", ".join(parts[:_LISTED])
-    rest = len(parts) - _LISTED
-    return f"{shown} and {rest} more" if rest > 0 else shown
-
-
-def _by_series(items: Iterable[QueueItem]) -> list[str]:
-    """``Harbor Lights S01E01\u2013E03`` per series, in the order the series first came."""
-    labels: dict[str, list[str]] = {}
-    for item in items:
-        labels.setdefault(item.series_title or "Unknown series", []).append(item.key.label())
-    return [f"{title} {collapse_labels(found)}" for title, found in labels.items()]
+@cache
+def _texts() -> NotificationTexts:
+    return NotificationTexts()
 
 
 def auto_download_text(queued: Sequence[SeriesQueued]) -> str:
     """``Queued 3 new episodes of Harbor Lights, S02E01\u2013E03``, or "" when nothing was queued."""
-    queued = [series for series in queued if series.labels]
-    count = sum(len(series.labels) for series in queued)
-    if not count:
-        return ""
-    episodes = _plural(count, "new episode")
-    if len(queued) == 1:
-        only = queued[0]
-        return f"Queued {episodes} of {only.title}, {collapse_labels(only.labels)}"
-    return f"Queued {episodes}: " + _listed(
-        [f"{series.title} {collapse_labels(series.labels)}" for series in queued]
-    )
+    return _texts().auto_download(queued)
 
 
 def finished_text(items: Sequence[QueueItem]) -> str:
     """``Downloaded 4 episodes: Harbor Lights S01E01\u2013E03, Paper Moons S01E04``."""
-    return f"Downloaded {_plural(len(items), 'episode')}: {_listed(_by_series(items))}"
+    return _texts().finished(items)
 
 
 def failed_text(failures: Sequence[tuple[QueueItem, str]]) -> str:
     """``2 downloads failed: Harbor Lights S01E02 (disk full), …``."""
-    parts = []
-    for item, reason in failures:
-        reason = " ".join(reason.split())
-        if len(reason) > _REASON_CHARS:
-            reason = reason[: _REASON_CHARS - 1].rstrip() + "…"
-        name = f"{item.series_title or 'Unknown series'} {item.key.label()}"
-        parts.append(f"{name} ({reason})" if reason else name)
-    return f"{_plural(len(failures), 'download')} failed: {_listed(parts)}"
+    return _texts().failed(failures)
 
 
 class Notifier(QObject):
@@ -482,7 +526,7 @@ class Notifier(QObject):
             return
         text = auto_download_text(event.queued)
         if text:
-            self.tray.notify("New episodes queued", text)
+            self.tray.notify(self.tr("New episodes queued"), text)
 
     def on_download_finished(self, item: QueueItem) -> None:
         if not self.switches.notify_finished:
@@ -511,9 +555,9 @@ class Notifier(QObject):
         finished, self._finished = list(self._finished.values()), {}
         failed, self._failed = list(self._failed.values()), {}
         if finished and self.switches.notify_finished:
-            self.tray.notify("Downloads finished", finished_text(finished))
+            self.tray.notify(self.tr("Downloads finished"), finished_text(finished))
         if failed and self.switches.notify_failed:
-            self.tray.notify("Downloads failed", failed_text(failed), warning=True)
+            self.tray.notify(self.tr("Downloads failed"), failed_text(failed), warning=True)
 
     def _restart(self) -> None:
         self._quiet.start()

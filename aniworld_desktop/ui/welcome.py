@@ -28,12 +28,15 @@ class WelcomePanel(QWidget):
         logo = QLabel(self)
         logo.setObjectName("welcomeLogo")
         logo.setPixmap(app_icon().pixmap(QSize(LOGO_SIZE, LOGO_SIZE), self.devicePixelRatioF()))
-        title = QLabel("<h2>Welcome to Aniworld Desktop</h2>", self)
+        heading = self.tr("Welcome to {app}").format(app="Aniworld Desktop")
+        title = QLabel(f"<h2>{heading}</h2>", self)
         text = QLabel(
-            "Follow a series from its feed, and the missing episodes download by themselves, "
-            "named and described for Kodi and Jellyfin.<br><br>"
-            "No feed at hand? The demo catalogue is served by the app itself: no network and "
-            "no account needed.",
+            self.tr(
+                "Follow a series from its feed, and the missing episodes download by themselves, "
+                "named and described for Kodi and Jellyfin.<br><br>"
+                "No feed at hand? The demo catalogue is served by the app itself: no network and "
+                "no account needed."
+            ),
             self,
         )
         text.setWordWrap(True)
@@ -41,9 +44,9 @@ class WelcomePanel(QWidget):
         # and would show only its first lines.
         text.setFixedWidth(TEXT_WIDTH)
         text.setMinimumHeight(text.heightForWidth(TEXT_WIDTH))
-        self.add_button = QPushButton(icon("add-series"), "Add a &feed…", self)
+        self.add_button = QPushButton(icon("add-series"), self.tr("Add a &feed…"), self)
         self.add_button.setObjectName("welcomeAddFeed")
-        self.demo_button = QPushButton(icon("play"), "Try the &demo catalogue", self)
+        self.demo_button = QPushButton(icon("play"), self.tr("Try the &demo catalogue"), self)
         self.demo_button.setObjectName("welcomeDemo")
         self.add_button.clicked.connect(self.addFeedRequested)
         self.demo_button.clicked.connect(self.demoRequested)

@@ -7,8 +7,9 @@ re-enters asyncio. Wait with :func:`signal_future` or :func:`wait_until` instead
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,30 @@ from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, P
 from aniworld_desktop.downloads.service import AddResult, DownloadService
 from aniworld_desktop.library.service import queue_request
 from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_window(qapp: Any) -> Iterator[Any]:
+    """The window speaks English in these tests, whatever the machine's locale is.
+
+    As ``aniworld-desktop`` does in English: the English plural forms ("2 episodes") and an
+    English default locale (numbers as "2,000"). Child processes (run_window) get
+    ``ANIWORLD_DESKTOP_LANG=en``. A test that wants German installs it and removes it again
+    (tests/ui/test_translation.py).
+    """
+    from aniworld_desktop.ui import translation
+
+    before = os.environ.get(translation.LANGUAGE_ENV)
+    os.environ[translation.LANGUAGE_ENV] = "en"
+    installed = translation.install("en_US")
+    try:
+        yield installed
+    finally:
+        installed.remove()
+        if before is None:
+            os.environ.pop(translation.LANGUAGE_ENV, None)
+        else:
+            os.environ[translation.LANGUAGE_ENV] = before
 
 
 class GatedDownloader:

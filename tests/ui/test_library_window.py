@@ -72,7 +72,7 @@ async def test_welcome_then_add_series_with_preview(
         dialog.url_edit.setText(server.url("harbor.xml"))
         dialog.preview_button.click()
         await wait_until(lambda: dialog.add_button.isEnabled())
-        assert "Harbor Lights" in dialog.summary.text() and "2 episode(s)" in dialog.summary.text()
+        assert "Harbor Lights" in dialog.summary.text() and "2 episodes" in dialog.summary.text()
         assert dialog.episodes.count() == 2
         assert await services.library.list_series() == []  # a preview stores nothing
         dialog.add_button.click()
@@ -159,7 +159,7 @@ async def test_links_dropped_from_outside(paths: ProfilePaths, tmp_path: Path, f
         feed.setText(server.url("harbor.xml"))
         assert drop_on(window.view, feed)
         box = await visible_child(window, QMessageBox, "confirmFollow")
-        assert "Follow Harbor Lights" in box.text() and "2 episode(s)" in box.text()
+        assert "Follow Harbor Lights" in box.text() and "2 episodes" in box.text()
         (follow,) = [b for b in box.buttons() if b.text() == "Follow"]
         follow.click()
         await wait_until(lambda: window.series_model.rowCount() >= 2)

@@ -296,7 +296,7 @@ async def test_run_auto_download_now_then_a_second_time_too_soon(
         services.library_dir.mkdir(parents=True, exist_ok=True)  # a configured, mounted library
         window.commands["auto_download"].trigger()
         await wait_until(
-            lambda: "Auto-download queued 2 episode(s)." in window.statusBar().currentMessage()
+            lambda: "Auto-download queued 2 episodes." in window.statusBar().currentMessage()
         )
         await wait_until(lambda: window.model.total_count() == 2)
         window.commands["auto_download"].trigger()

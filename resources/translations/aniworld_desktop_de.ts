@@ -1,0 +1,1585 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>ActivityModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>DEBUG</source>
+        <translation>DEBUG</translation>
+    </message>
+    <message>
+        <source>INFO</source>
+        <translation>INFO</translation>
+    </message>
+    <message>
+        <source>WARNING</source>
+        <translation>WARNUNG</translation>
+    </message>
+    <message>
+        <source>ERROR</source>
+        <translation>FEHLER</translation>
+    </message>
+    <message>
+        <source>CRITICAL</source>
+        <translation>KRITISCH</translation>
+    </message>
+</context>
+<context>
+    <name>ActivityPanel</name>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>Warnungen und Fehler</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy all</source>
+        <translation>Alles kopieren</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+</context>
+<context>
+    <name>AddSeriesDialog</name>
+    <message>
+        <source>Add series</source>
+        <translation>Serie hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>&amp;Vorschau</translation>
+    </message>
+    <message>
+        <source>Paste the link of a podcast-style RSS or Atom feed.</source>
+        <translation>Fügen Sie den Link eines RSS- oder Atom-Feeds im Podcast-Stil ein.</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Feed link:</source>
+        <translation>Feed-Link:</translation>
+    </message>
+    <message>
+        <source>Looking at the link…</source>
+        <translation>Der Link wird geprüft…</translation>
+    </message>
+    <message numerus="yes">
+        <source>{title} from {provider}: %n episode(s)</source>
+        <translation>
+            <numerusform>{title} von {provider}: %n Folge</numerusform>
+            <numerusform>{title} von {provider}: %n Folgen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{found} and %n trailer(s) or bonus item(s)</source>
+        <translation>
+            <numerusform>{found} und %n Trailer oder Bonusinhalt</numerusform>
+            <numerusform>{found} und %n Trailer oder Bonusinhalte</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AddUrlDialog</name>
+    <message>
+        <source>Paste or type a link.</source>
+        <translation>Fügen Sie einen Link ein oder geben Sie ihn ein.</translation>
+    </message>
+    <message>
+        <source>A link cannot contain spaces.</source>
+        <translation>Ein Link darf keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>This is not a valid link.</source>
+        <translation>Das ist kein gültiger Link.</translation>
+    </message>
+    <message>
+        <source>Only http and https links can be added.</source>
+        <translation>Nur http- und https-Links können hinzugefügt werden.</translation>
+    </message>
+    <message>
+        <source>The link has no server name.</source>
+        <translation>Der Link enthält keinen Servernamen.</translation>
+    </message>
+    <message>
+        <source>Add URL</source>
+        <translation>Link hinzufügen</translation>
+    </message>
+    <message>
+        <source>Link to a video file or a series page:</source>
+        <translation>Link zu einer Videodatei oder einer Serienseite:</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+</context>
+<context>
+    <name>EpisodeTreeModel</name>
+    <message>
+        <source>Episode</source>
+        <translation>Folge</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Air date</source>
+        <translation>Sendedatum</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>On disk</source>
+        <translation>Vorhanden</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Fehlt</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Eingereiht</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>Lädt herunter</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Not released</source>
+        <translation>Noch nicht erschienen</translation>
+    </message>
+    <message>
+        <source>Trailer</source>
+        <translation>Trailer</translation>
+    </message>
+    <message>
+        <source>Bonus</source>
+        <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Specials</source>
+        <translation>Specials</translation>
+    </message>
+    <message>
+        <source>Season {number}</source>
+        <translation>Staffel {number}</translation>
+    </message>
+    <message numerus="yes">
+        <source>{on_disk} of %n on disk</source>
+        <translation>
+            <numerusform>{on_disk} von %n vorhanden</numerusform>
+            <numerusform>{on_disk} von %n vorhanden</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;Add URL…</source>
+        <translation>&amp;Link hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a video link</source>
+        <translation>Einen Videolink hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Pause the selected downloads</source>
+        <translation>Die ausgewählten Downloads pausieren</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Resume the selected downloads</source>
+        <translation>Die ausgewählten Downloads fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the selected downloads and delete their partial files</source>
+        <translation>Die ausgewählten Downloads abbrechen und ihre Teildateien löschen</translation>
+    </message>
+    <message>
+        <source>Re&amp;try</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Queue the selected failed or cancelled downloads again</source>
+        <translation>Die ausgewählten fehlgeschlagenen oder abgebrochenen Downloads erneut einreihen</translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source>
+        <translation>Entfe&amp;rnen…</translation>
+    </message>
+    <message>
+        <source>Remove the selected downloads from the list</source>
+        <translation>Die ausgewählten Downloads aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <source>Pause A&amp;ll</source>
+        <translation>A&amp;lle pausieren</translation>
+    </message>
+    <message>
+        <source>Pause every queued and running download</source>
+        <translation>Alle wartenden und laufenden Downloads pausieren</translation>
+    </message>
+    <message>
+        <source>Resume Al&amp;l</source>
+        <translation>Alle fort&amp;setzen</translation>
+    </message>
+    <message>
+        <source>Resume every paused download</source>
+        <translation>Alle pausierten Downloads fortsetzen</translation>
+    </message>
+    <message>
+        <source>Retry &amp;Failed</source>
+        <translation>Fehlgeschlagene &amp;wiederholen</translation>
+    </message>
+    <message>
+        <source>Queue every failed download again</source>
+        <translation>Alle fehlgeschlagenen Downloads erneut einreihen</translation>
+    </message>
+    <message>
+        <source>Move &amp;Up</source>
+        <translation>Nach &amp;oben</translation>
+    </message>
+    <message>
+        <source>Download the selection earlier</source>
+        <translation>Die Auswahl früher herunterladen</translation>
+    </message>
+    <message>
+        <source>Move &amp;Down</source>
+        <translation>Nach &amp;unten</translation>
+    </message>
+    <message>
+        <source>Download the selection later</source>
+        <translation>Die Auswahl später herunterladen</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Top</source>
+        <translation>An den &amp;Anfang</translation>
+    </message>
+    <message>
+        <source>Download the selection first</source>
+        <translation>Die Auswahl zuerst herunterladen</translation>
+    </message>
+    <message>
+        <source>&amp;Priority Order</source>
+        <translation>Nach Priori&amp;tät</translation>
+    </message>
+    <message>
+        <source>Show the whole queue in the order it downloads (drag to reorder)</source>
+        <translation>Die ganze Warteschlange in der Download-Reihenfolge zeigen (zum Umsortieren ziehen)</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Bottom</source>
+        <translation>Ans E&amp;nde</translation>
+    </message>
+    <message>
+        <source>Download the selection last</source>
+        <translation>Die Auswahl zuletzt herunterladen</translation>
+    </message>
+    <message>
+        <source>Add &amp;Series…</source>
+        <translation>&amp;Serie hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Follow a series from its feed, after a preview</source>
+        <translation>Eine Serie über ihren Feed abonnieren, nach einer Vorschau</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the selected series&apos; sources again (all when none is selected)</source>
+        <translation>Die Quellen der ausgewählten Serien neu lesen (alle, wenn keine ausgewählt ist)</translation>
+    </message>
+    <message>
+        <source>&amp;Download Missing</source>
+        <translation>&amp;Fehlende herunterladen</translation>
+    </message>
+    <message>
+        <source>Queue the missing episodes of the selected series</source>
+        <translation>Die fehlenden Folgen der ausgewählten Serien einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Monitor</source>
+        <translation>Über&amp;wachen</translation>
+    </message>
+    <message>
+        <source>Download new episodes of the selected series automatically</source>
+        <translation>Neue Folgen der ausgewählten Serien automatisch herunterladen</translation>
+    </message>
+    <message>
+        <source>&amp;Open Folder</source>
+        <translation>&amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open the selected series&apos; folder</source>
+        <translation>Den Ordner der ausgewählten Serie öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>Absp&amp;ielen</translation>
+    </message>
+    <message>
+        <source>Play the selected episode or finished download</source>
+        <translation>Die ausgewählte Folge oder den fertigen Download abspielen</translation>
+    </message>
+    <message>
+        <source>Set TMDB &amp;Match…</source>
+        <translation>TMDB-&amp;Zuordnung festlegen…</translation>
+    </message>
+    <message>
+        <source>Choose which TMDB series the metadata comes from</source>
+        <translation>Festlegen, von welcher TMDB-Serie die Metadaten stammen</translation>
+    </message>
+    <message>
+        <source>Re&amp;scan Library</source>
+        <translation>Bibliothek neu &amp;einlesen</translation>
+    </message>
+    <message>
+        <source>Look for episode files in the library folder again</source>
+        <translation>Den Bibliotheksordner erneut nach Folgen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Run Auto-&amp;download Now</source>
+        <translation>Auto-&amp;Download jetzt ausführen</translation>
+    </message>
+    <message>
+        <source>Refresh the monitored series and queue what is missing, now</source>
+        <translation>Die überwachten Serien jetzt aktualisieren und Fehlendes einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation>&amp;Aktivität</translation>
+    </message>
+    <message>
+        <source>Show or hide the activity log</source>
+        <translation>Das Aktivitätsprotokoll ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>&amp;Find Series</source>
+        <translation>Serie &amp;suchen</translation>
+    </message>
+    <message>
+        <source>Filter the series by title</source>
+        <translation>Die Serien nach Titel filtern</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Library, downloads and metadata settings</source>
+        <translation>Einstellungen für Bibliothek, Downloads und Metadaten</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Stop the downloads and quit</source>
+        <translation>Die Downloads anhalten und das Programm beenden</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>Alle Zustände</translation>
+    </message>
+    <message>
+        <source>To do</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>Lädt herunter</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Filter series ({shortcut})</source>
+        <translation>Serien filtern ({shortcut})</translation>
+    </message>
+    <message>
+        <source>Filter downloads by series or title</source>
+        <translation>Downloads nach Serie oder Titel filtern</translation>
+    </message>
+    <message>
+        <source>{shown} of {total}</source>
+        <translation>{shown} von {total}</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Aktivität</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Pause all</source>
+        <translation>Alle pausieren</translation>
+    </message>
+    <message>
+        <source>Resume all</source>
+        <translation>Alle fortsetzen</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>Fehlgeschlagene wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Series</source>
+        <translation>&amp;Serien</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Warteschlange</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>Werkzeugleiste</translation>
+    </message>
+    <message>
+        <source>{what}: cancelled.</source>
+        <translation>{what}: abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Something went wrong. The log file has the details.</source>
+        <translation>Etwas ist schiefgelaufen. Die Einzelheiten stehen in der Protokolldatei.</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Verschieben</translation>
+    </message>
+    <message>
+        <source>Add URL</source>
+        <translation>Link hinzufügen</translation>
+    </message>
+    <message>
+        <source>Adding {url}…</source>
+        <translation>{url} wird hinzugefügt…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following {title} (%n episode(s)).</source>
+        <translation>
+            <numerusform>{title} abonniert (%n Folge).</numerusform>
+            <numerusform>{title} abonniert (%n Folgen).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s) of {title}.</source>
+        <translation>
+            <numerusform>%n Folge von {title} eingereiht.</numerusform>
+            <numerusform>%n Folgen von {title} eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{title}: already in the queue.</source>
+        <translation>{title}: bereits in der Warteschlange.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n download(s) from the list?
+
+Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</source>
+        <translation>
+            <numerusform>Diesen Download aus der Liste entfernen?
+
+Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
+            <numerusform>Diese %n Downloads aus der Liste entfernen?
+
+Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove downloads</source>
+        <translation>Downloads entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n download(s).</source>
+        <translation>
+            <numerusform>%n Download entfernt.</numerusform>
+            <numerusform>%n Downloads entfernt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refresh the library</source>
+        <translation>Bibliothek aktualisieren</translation>
+    </message>
+    <message>
+        <source>Show episodes</source>
+        <translation>Folgen anzeigen</translation>
+    </message>
+    <message>
+        <source>Add series</source>
+        <translation>Serie hinzufügen</translation>
+    </message>
+    <message>
+        <source>Try the demo</source>
+        <translation>Demo ausprobieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following the demo series; %n episode(s) queued.</source>
+        <translation>
+            <numerusform>Demo-Serien abonniert; %n Folge eingereiht.</numerusform>
+            <numerusform>Demo-Serien abonniert; %n Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Refreshing</source>
+        <translation>Aktualisierung</translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed; {title} failed: {error}.</source>
+        <translation>
+            <numerusform>%n Serie aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
+            <numerusform>%n Serien aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed.</source>
+        <translation>
+            <numerusform>%n Serie aktualisiert, {changed} geändert.</numerusform>
+            <numerusform>%n Serien aktualisiert, {changed} geändert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Download missing</source>
+        <translation>Fehlende herunterladen</translation>
+    </message>
+    <message>
+        <source>Queueing missing episodes</source>
+        <translation>Einreihen fehlender Folgen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n missing episode(s).</source>
+        <translation>
+            <numerusform>%n fehlende Folge eingereiht.</numerusform>
+            <numerusform>%n fehlende Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Überwachen</translation>
+    </message>
+    <message>
+        <source>{folder} does not exist yet.</source>
+        <translation>{folder} existiert noch nicht.</translation>
+    </message>
+    <message>
+        <source>Choose an episode that is on disk, or a finished download, to play.</source>
+        <translation>Wählen Sie zum Abspielen eine vorhandene Folge oder einen fertigen Download.</translation>
+    </message>
+    <message>
+        <source>{name} is not on disk any more; rescan the library ({shortcut}).</source>
+        <translation>{name} ist nicht mehr vorhanden; lesen Sie die Bibliothek neu ein ({shortcut}).</translation>
+    </message>
+    <message>
+        <source>Playing {name}.</source>
+        <translation>{name} wird abgespielt.</translation>
+    </message>
+    <message>
+        <source>Set TMDB match</source>
+        <translation>TMDB-Zuordnung festlegen</translation>
+    </message>
+    <message>
+        <source>{title} now takes its metadata from TMDB series {id}; the files are being rewritten.</source>
+        <translation>{title} erhält die Metadaten jetzt von der TMDB-Serie {id}; die Dateien werden neu geschrieben.</translation>
+    </message>
+    <message>
+        <source>Rescan library</source>
+        <translation>Bibliothek neu einlesen</translation>
+    </message>
+    <message>
+        <source>Scanning the library</source>
+        <translation>Einlesen der Bibliothek</translation>
+    </message>
+    <message numerus="yes">
+        <source>Scanned %n file(s): {matched} matched</source>
+        <translation>
+            <numerusform>%n Datei eingelesen: {matched} zugeordnet</numerusform>
+            <numerusform>%n Dateien eingelesen: {matched} zugeordnet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{scanned}, %n not matched to a followed episode</source>
+        <translation>
+            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
+            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
+    </message>
+    <message>
+        <source>Queue episodes</source>
+        <translation>Folgen einreihen</translation>
+    </message>
+    <message>
+        <source>Queue series</source>
+        <translation>Serien einreihen</translation>
+    </message>
+    <message>
+        <source>Add links</source>
+        <translation>Links hinzufügen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s)</source>
+        <translation>
+            <numerusform>%n Folge eingereiht</numerusform>
+            <numerusform>%n Folgen eingereiht</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{queued}; %n already in the queue</source>
+        <translation>
+            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
+            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Adding links</source>
+        <translation>Hinzufügen von Links</translation>
+    </message>
+    <message numerus="yes">
+        <source>Follow {title} from {provider}? The feed lists %n episode(s).</source>
+        <translation>
+            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folge.</numerusform>
+            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folgen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Follow series</source>
+        <translation>Serie abonnieren</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Abonnieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s); {refused} refused:</source>
+        <translation>
+            <numerusform>%n abgelegter Link eingereiht; {refused} abgelehnt:</numerusform>
+            <numerusform>%n abgelegte Links eingereiht; {refused} abgelehnt:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s).</source>
+        <translation>
+            <numerusform>%n abgelegter Link eingereiht.</numerusform>
+            <numerusform>%n abgelegte Links eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n downloading</source>
+        <translation>
+            <numerusform>%n aktiv</numerusform>
+            <numerusform>%n aktiv</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n wartend</numerusform>
+            <numerusform>%n wartend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n pausiert</numerusform>
+            <numerusform>%n pausiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto-download</source>
+        <translation>Auto-Download</translation>
+    </message>
+    <message numerus="yes">
+        <source>Auto-download queued %n episode(s).</source>
+        <translation>
+            <numerusform>Auto-Download hat %n Folge eingereiht.</numerusform>
+            <numerusform>Auto-Download hat %n Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto-download: nothing is missing.</source>
+        <translation>Auto-Download: Es fehlt nichts.</translation>
+    </message>
+    <message>
+        <source>Could not refresh {name}.</source>
+        <translation>{name} konnte nicht aktualisiert werden.</translation>
+    </message>
+    <message>
+        <source>the last run was too recent</source>
+        <translation>der letzte Lauf liegt zu kurz zurück</translation>
+    </message>
+    <message>
+        <source>Auto-download skipped: {why}; the next may run at {time}.</source>
+        <translation>Auto-Download übersprungen: {why}; der nächste ist ab {time} möglich.</translation>
+    </message>
+    <message>
+        <source>Auto-download failed: {reason}</source>
+        <translation>Auto-Download fehlgeschlagen: {reason}</translation>
+    </message>
+    <message>
+        <source>Next auto-download {time}</source>
+        <translation>Nächster Auto-Download {time}</translation>
+    </message>
+    <message>
+        <source>Auto-download off</source>
+        <translation>Auto-Download aus</translation>
+    </message>
+    <message>
+        <source>Turn it on in Settings (Automation)</source>
+        <translation>In den Einstellungen einschalten (Automatik)</translation>
+    </message>
+    <message>
+        <source>Free disk space</source>
+        <translation>Freier Speicherplatz</translation>
+    </message>
+    <message>
+        <source>{size} free</source>
+        <translation>{size} frei</translation>
+    </message>
+    <message>
+        <source>Free space on the library&apos;s disk. A download that would leave less than {size} stops with an error (Settings).</source>
+        <translation>Freier Speicherplatz auf dem Laufwerk der Bibliothek. Ein Download, nach dem weniger als {size} frei blieben, bricht mit einem Fehler ab (Einstellungen).</translation>
+    </message>
+    <message>
+        <source>Finished {title} {episode}.</source>
+        <translation>{title} {episode} fertig.</translation>
+    </message>
+    <message>
+        <source>{title} {episode} failed: {reason}</source>
+        <translation>{title} {episode} fehlgeschlagen: {reason}</translation>
+    </message>
+    <message>
+        <source>Still running in the tray; downloads continue.</source>
+        <translation>Läuft im Infobereich weiter; die Downloads laufen weiter.</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationTexts</name>
+    <message numerus="yes">
+        <source>{shown} and %n more</source>
+        <translation>
+            <numerusform>{shown} und %n weitere</numerusform>
+            <numerusform>{shown} und %n weitere</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Unknown series</source>
+        <translation>Unbekannte Serie</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n new episode(s) of {title}, {episodes}</source>
+        <translation>
+            <numerusform>%n neue Folge von {title} eingereiht, {episodes}</numerusform>
+            <numerusform>%n neue Folgen von {title} eingereiht, {episodes}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n new episode(s): {list}</source>
+        <translation>
+            <numerusform>%n neue Folge eingereiht: {list}</numerusform>
+            <numerusform>%n neue Folgen eingereiht: {list}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Downloaded %n episode(s): {list}</source>
+        <translation>
+            <numerusform>%n Folge heruntergeladen: {list}</numerusform>
+            <numerusform>%n Folgen heruntergeladen: {list}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n download(s) failed: {list}</source>
+        <translation>
+            <numerusform>%n Download fehlgeschlagen: {list}</numerusform>
+            <numerusform>%n Downloads fehlgeschlagen: {list}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>New episodes queued</source>
+        <translation>Neue Folgen eingereiht</translation>
+    </message>
+    <message>
+        <source>Downloads finished</source>
+        <translation>Downloads abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Downloads failed</source>
+        <translation>Downloads fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>Serie</translation>
+    </message>
+    <message>
+        <source>Episode</source>
+        <translation>Folge</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Tempo</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>Restzeit</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>Lädt herunter</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Sort by priority and clear the filter to reorder by dragging.</source>
+        <translation>Zum Umsortieren per Ziehen nach Priorität sortieren und den Filter leeren.</translation>
+    </message>
+    <message>
+        <source>Clear the filter to reorder by dragging.</source>
+        <translation>Zum Umsortieren per Ziehen den Filter leeren.</translation>
+    </message>
+    <message>
+        <source>Sort by priority to reorder by dragging.</source>
+        <translation>Zum Umsortieren per Ziehen nach Priorität sortieren.</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <source>Those rows cannot be moved.</source>
+        <translation>Diese Zeilen lassen sich nicht verschieben.</translation>
+    </message>
+    <message>
+        <source>Nothing to queue in that drop.</source>
+        <translation>Darin ist nichts zum Einreihen.</translation>
+    </message>
+    <message>
+        <source>{name} is not a list of links (.txt).</source>
+        <translation>{name} ist keine Liste von Links (.txt).</translation>
+    </message>
+    <message>
+        <source>Only http and https links can be added ({scheme} scheme).</source>
+        <translation>Nur http- und https-Links können hinzugefügt werden (Schema {scheme}).</translation>
+    </message>
+    <message>
+        <source>Only http and https links can be added (no scheme).</source>
+        <translation>Nur http- und https-Links können hinzugefügt werden (kein Schema).</translation>
+    </message>
+    <message>
+        <source>The dropped text holds no http or https link.</source>
+        <translation>Der abgelegte Text enthält keinen http- oder https-Link.</translation>
+    </message>
+    <message>
+        <source>That cannot be dropped on the queue.</source>
+        <translation>Das kann nicht in der Warteschlange abgelegt werden.</translation>
+    </message>
+    <message>
+        <source>{name} is larger than 1 MiB; it is not a list of links.</source>
+        <translation>{name} ist größer als 1 MiB; das ist keine Liste von Links.</translation>
+    </message>
+</context>
+<context>
+    <name>SeriesTableModel</name>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Jahr</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <source>Episodes</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>On disk</source>
+        <translation>Vorhanden</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Fehlt</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Eingereiht</translation>
+    </message>
+    <message>
+        <source>Monitored</source>
+        <translation>Überwacht</translation>
+    </message>
+    <message>
+        <source>Last refresh</source>
+        <translation>Zuletzt aktualisiert</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>original</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>poster</source>
+        <translation>Poster</translation>
+    </message>
+    <message>
+        <source>fanart</source>
+        <translation>Fanart</translation>
+    </message>
+    <message>
+        <source>logo</source>
+        <translation>Logo</translation>
+    </message>
+    <message>
+        <source>season</source>
+        <translation>Staffelbilder</translation>
+    </message>
+    <message>
+        <source>thumb</source>
+        <translation>Vorschaubilder</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Bibliothek</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Library &amp;folder:</source>
+        <translation>Bibliotheks&amp;ordner:</translation>
+    </message>
+    <message>
+        <source>&amp;Naming template:</source>
+        <translation>&amp;Benennungsschema:</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>Downloads</translation>
+    </message>
+    <message>
+        <source>&amp;Downloads at once:</source>
+        <translation>&amp;Gleichzeitige Downloads:</translation>
+    </message>
+    <message>
+        <source>From one &amp;server:</source>
+        <translation>Vom selben &amp;Server:</translation>
+    </message>
+    <message>
+        <source>Speed &amp;limit (per second):</source>
+        <translation>Geschwindigkeits&amp;limit (pro Sekunde):</translation>
+    </message>
+    <message>
+        <source>0 = none</source>
+        <translation>0 = unbegrenzt</translation>
+    </message>
+    <message>
+        <source>S&amp;tall timeout (seconds):</source>
+        <translation>&amp;Zeitlimit bei Stillstand (Sekunden):</translation>
+    </message>
+    <message>
+        <source>&amp;Minimum free disk:</source>
+        <translation>&amp;Minimaler freier Speicher:</translation>
+    </message>
+    <message>
+        <source>e.g. 512M</source>
+        <translation>z. B. 512M</translation>
+    </message>
+    <message>
+        <source>&amp;Retries:</source>
+        <translation>&amp;Wiederholungen:</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>TMDB read-access token or API key</source>
+        <translation>TMDB-Lesezugriffstoken oder API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>TMDB &amp;token:</source>
+        <translation>TMDB-&amp;Token:</translation>
+    </message>
+    <message>
+        <source>&amp;API URL:</source>
+        <translation>&amp;API-URL:</translation>
+    </message>
+    <message>
+        <source>e.g. en-US, de-DE</source>
+        <translation>z. B. de-DE, en-US</translation>
+    </message>
+    <message>
+        <source>Lan&amp;guage:</source>
+        <translation>Sprac&amp;he:</translation>
+    </message>
+    <message>
+        <source>Artwork si&amp;ze:</source>
+        <translation>Bil&amp;dgröße:</translation>
+    </message>
+    <message>
+        <source>Artwork to write:</source>
+        <translation>Zu schreibende Bilder:</translation>
+    </message>
+    <message>
+        <source>Automation and notifications</source>
+        <translation>Automatik und Benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Queue missing episodes of monitored series</source>
+        <translation>Fehlende Folgen überwachter Serien einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Auto-download:</source>
+        <translation>A&amp;uto-Download:</translation>
+    </message>
+    <message>
+        <source>Check &amp;every (seconds):</source>
+        <translation>Prüf&amp;intervall (Sekunden):</translation>
+    </message>
+    <message>
+        <source>3600 = hourly</source>
+        <translation>3600 = stündlich</translation>
+    </message>
+    <message>
+        <source>&amp;Cooldown (seconds):</source>
+        <translation>&amp;Ruhezeit (Sekunden):</translation>
+    </message>
+    <message>
+        <source>300 = 5 minutes</source>
+        <translation>300 = 5 Minuten</translation>
+    </message>
+    <message>
+        <source>Episodes queued automatically</source>
+        <translation>Automatisch eingereihte Folgen</translation>
+    </message>
+    <message>
+        <source>Downloads finished</source>
+        <translation>Abgeschlossene Downloads</translation>
+    </message>
+    <message>
+        <source>Downloads failed</source>
+        <translation>Fehlgeschlagene Downloads</translation>
+    </message>
+    <message>
+        <source>Notify about:</source>
+        <translation>Benachrichtigen über:</translation>
+    </message>
+    <message>
+        <source>Keep downloading in the tray when the window closes</source>
+        <translation>Beim Schließen des Fensters im Infobereich weiter herunterladen</translation>
+    </message>
+    <message>
+        <source>No tray on this desktop: closing the window quits</source>
+        <translation>Kein Infobereich auf diesem Desktop: Schließen des Fensters beendet das Programm</translation>
+    </message>
+    <message>
+        <source>&amp;Tray:</source>
+        <translation>Infob&amp;ereich:</translation>
+    </message>
+    <message>
+        <source>Media servers</source>
+        <translation>Medienserver</translation>
+    </message>
+    <message>
+        <source>After a batch of downloads and their metadata, these servers are asked to rescan their library. Leave an address empty to skip a server.</source>
+        <translation>Nach einer Reihe von Downloads und ihren Metadaten werden diese Server gebeten, ihre Bibliothek neu einzulesen. Lassen Sie eine Adresse leer, um einen Server auszulassen.</translation>
+    </message>
+    <message>
+        <source>e.g. http://nas:8096</source>
+        <translation>z. B. http://nas:8096</translation>
+    </message>
+    <message>
+        <source>&amp;Jellyfin address:</source>
+        <translation>&amp;Jellyfin-Adresse:</translation>
+    </message>
+    <message>
+        <source>Jellyfin API &amp;key:</source>
+        <translation>Jellyfin-API-S&amp;chlüssel:</translation>
+    </message>
+    <message>
+        <source>Dashboard &gt; API Keys</source>
+        <translation>Dashboard &gt; API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Test Jellyfin</source>
+        <translation>Jellyfin testen</translation>
+    </message>
+    <message>
+        <source>e.g. http://kodi:8080</source>
+        <translation>z. B. http://kodi:8080</translation>
+    </message>
+    <message>
+        <source>K&amp;odi address:</source>
+        <translation>&amp;Kodi-Adresse:</translation>
+    </message>
+    <message>
+        <source>Kodi: Settings &gt; Services &gt; Control</source>
+        <translation>Kodi: Einstellungen &gt; Dienste &gt; Steuerung</translation>
+    </message>
+    <message>
+        <source>Kodi &amp;user:</source>
+        <translation>Kodi-Benutzer&amp;name:</translation>
+    </message>
+    <message>
+        <source>Kodi pass&amp;word:</source>
+        <translation>Kodi-&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Test Kodi</source>
+        <translation>Kodi testen</translation>
+    </message>
+    <message>
+        <source>No example: the template {problem}.</source>
+        <translation>Kein Beispiel möglich ({problem}).</translation>
+    </message>
+    <message>
+        <source>Example: {name}</source>
+        <translation>Beispiel: {name}</translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>Bibliotheksordner</translation>
+    </message>
+    <message>
+        <source>Asking {server} at {url}…</source>
+        <translation>{server} unter {url} wird abgefragt…</translation>
+    </message>
+    <message>
+        <source>The {server} test failed unexpectedly; see the activity log.</source>
+        <translation>Der Test von {server} ist unerwartet fehlgeschlagen; siehe das Aktivitätsprotokoll.</translation>
+    </message>
+</context>
+<context>
+    <name>TaskProgress</name>
+    <message>
+        <source>about {seconds} s left</source>
+        <translation>noch etwa {seconds} s</translation>
+    </message>
+    <message>
+        <source>about {minutes} min left</source>
+        <translation>noch etwa {minutes} min</translation>
+    </message>
+    <message>
+        <source>about {hours} h left</source>
+        <translation>noch etwa {hours} h</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop this action (what is done stays done)</source>
+        <translation>Diesen Vorgang anhalten (Erledigtes bleibt erledigt)</translation>
+    </message>
+    <message>
+        <source>{what} {done} of {total}</source>
+        <translation>{what} {done} von {total}</translation>
+    </message>
+    <message numerus="yes">
+        <source>(+%n more)</source>
+        <translation>
+            <numerusform>(+%n weiterer)</numerusform>
+            <numerusform>(+%n weitere)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TmdbMatchDialog</name>
+    <message>
+        <source>TMDB match for {title}</source>
+        <translation>TMDB-Zuordnung für {title}</translation>
+    </message>
+    <message>
+        <source>TMDB match</source>
+        <translation>TMDB-Zuordnung</translation>
+    </message>
+    <message>
+        <source>No TMDB match is set yet; the metadata job guesses one from the title.</source>
+        <translation>Noch keine TMDB-Zuordnung festgelegt; die Metadatenerstellung ermittelt eine anhand des Titels.</translation>
+    </message>
+    <message>
+        <source>Current match: TMDB id {link}.</source>
+        <translation>Aktuelle Zuordnung: TMDB-ID {link}.</translation>
+    </message>
+    <message>
+        <source>Series title</source>
+        <translation>Serientitel</translation>
+    </message>
+    <message>
+        <source>Any year</source>
+        <translation>Jedes Jahr</translation>
+    </message>
+    <message>
+        <source>The year the series first aired; 0 searches every year.</source>
+        <translation>Das Jahr der Erstausstrahlung; 0 sucht in allen Jahren.</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Suchen</translation>
+    </message>
+    <message>
+        <source>Type a title and press Enter to search TMDB.</source>
+        <translation>Geben Sie einen Titel ein und drücken Sie die Eingabetaste, um bei TMDB zu suchen.</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>First aired</source>
+        <translation>Erstausstrahlung</translation>
+    </message>
+    <message>
+        <source>Original title</source>
+        <translation>Originaltitel</translation>
+    </message>
+    <message>
+        <source>such as 1429, or a themoviedb.org/tv/… link</source>
+        <translation>z. B. 1429 oder ein themoviedb.org/tv/…-Link</translation>
+    </message>
+    <message>
+        <source>&amp;Use this match</source>
+        <translation>Diese &amp;Zuordnung verwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Year:</source>
+        <translation>&amp;Jahr:</translation>
+    </message>
+    <message>
+        <source>TMDB &amp;id:</source>
+        <translation>TMDB-&amp;ID:</translation>
+    </message>
+    <message>
+        <source>Search TMDB for a &amp;title:</source>
+        <translation>Bei TMDB nach einem &amp;Titel suchen:</translation>
+    </message>
+    <message>
+        <source>Type a title to search TMDB for.</source>
+        <translation>Geben Sie einen Titel ein, nach dem bei TMDB gesucht werden soll.</translation>
+    </message>
+    <message>
+        <source>Searching TMDB for “{query}” from {year}…</source>
+        <translation>TMDB wird nach „{query}“ aus {year} durchsucht…</translation>
+    </message>
+    <message>
+        <source>Searching TMDB for “{query}”…</source>
+        <translation>TMDB wird nach „{query}“ durchsucht…</translation>
+    </message>
+    <message>
+        <source>The TMDB search failed.</source>
+        <translation>Die TMDB-Suche ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>The TMDB search failed unexpectedly; the log has the details.</source>
+        <translation>Die TMDB-Suche ist unerwartet fehlgeschlagen; die Einzelheiten stehen im Protokoll.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n series found; choose one, or type its TMDB id below.</source>
+        <translation>
+            <numerusform>Eine Serie gefunden; wählen Sie sie aus oder geben Sie unten ihre TMDB-ID ein.</numerusform>
+            <numerusform>%n Serien gefunden; wählen Sie eine aus oder geben Sie unten ihre TMDB-ID ein.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>TMDB knows no series “{query}” first aired in {year}; try any year.</source>
+        <translation>TMDB kennt keine Serie „{query}“ mit Erstausstrahlung {year}; versuchen Sie es mit jedem Jahr.</translation>
+    </message>
+    <message>
+        <source>TMDB knows no series “{query}”; try another title.</source>
+        <translation>TMDB kennt keine Serie „{query}“; versuchen Sie einen anderen Titel.</translation>
+    </message>
+    <message>
+        <source>TMDB has no overview of this series.</source>
+        <translation>TMDB hat keine Beschreibung dieser Serie.</translation>
+    </message>
+    <message>
+        <source>The current match. {overview}</source>
+        <translation>Die aktuelle Zuordnung. {overview}</translation>
+    </message>
+    <message>
+        <source>TMDB id {id}, from the link.</source>
+        <translation>TMDB-ID {id}, aus dem Link.</translation>
+    </message>
+    <message>
+        <source>Choose a result, or type the TMDB id of the series.</source>
+        <translation>Wählen Sie ein Ergebnis oder geben Sie die TMDB-ID der Serie ein.</translation>
+    </message>
+    <message>
+        <source>This link is not a TMDB series page (themoviedb.org/tv/…).</source>
+        <translation>Dieser Link führt nicht zu einer TMDB-Serienseite (themoviedb.org/tv/…).</translation>
+    </message>
+    <message>
+        <source>A TMDB id is a whole number, such as 1429.</source>
+        <translation>Eine TMDB-ID ist eine ganze Zahl, z. B. 1429.</translation>
+    </message>
+    <message>
+        <source>A TMDB id is a number from 1 to {largest}.</source>
+        <translation>Eine TMDB-ID ist eine Zahl von 1 bis {largest}.</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Show window</source>
+        <translation>Fenster anzeigen</translation>
+    </message>
+    <message>
+        <source>Pause all</source>
+        <translation>Alle pausieren</translation>
+    </message>
+    <message>
+        <source>Resume all</source>
+        <translation>Alle fortsetzen</translation>
+    </message>
+    <message>
+        <source>Run auto-download now</source>
+        <translation>Auto-Download jetzt ausführen</translation>
+    </message>
+    <message>
+        <source>Open library folder</source>
+        <translation>Bibliotheksordner öffnen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Hide window</source>
+        <translation>Fenster ausblenden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n downloading</source>
+        <translation>
+            <numerusform>%n aktiv</numerusform>
+            <numerusform>%n aktiv</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n wartend</numerusform>
+            <numerusform>%n wartend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>Bereit</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePanel</name>
+    <message>
+        <source>Welcome to {app}</source>
+        <translation>Willkommen bei {app}</translation>
+    </message>
+    <message>
+        <source>Follow a series from its feed, and the missing episodes download by themselves, named and described for Kodi and Jellyfin.&lt;br&gt;&lt;br&gt;No feed at hand? The demo catalogue is served by the app itself: no network and no account needed.</source>
+        <translation>Abonnieren Sie eine Serie über ihren Feed, und die fehlenden Folgen werden von selbst heruntergeladen, benannt und beschrieben für Kodi und Jellyfin.&lt;br&gt;&lt;br&gt;Kein Feed zur Hand? Den Demo-Katalog liefert das Programm selbst: kein Netzwerk und kein Konto nötig.</translation>
+    </message>
+    <message>
+        <source>Add a &amp;feed…</source>
+        <translation>&amp;Feed hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Try the &amp;demo catalogue</source>
+        <translation>&amp;Demo-Katalog ausprobieren</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,262 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>AddSeriesDialog</name>
+    <message numerus="yes">
+        <source>{title} from {provider}: %n episode(s)</source>
+        <translation>
+            <numerusform>{title} from {provider}: %n episode</numerusform>
+            <numerusform>{title} from {provider}: %n episodes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{found} and %n trailer(s) or bonus item(s)</source>
+        <translation>
+            <numerusform>{found} and %n trailer or bonus item</numerusform>
+            <numerusform>{found} and %n trailers or bonus items</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EpisodeTreeModel</name>
+    <message numerus="yes">
+        <source>{on_disk} of %n on disk</source>
+        <translation>
+            <numerusform>{on_disk} of %n on disk</numerusform>
+            <numerusform>{on_disk} of %n on disk</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Following {title} (%n episode(s)).</source>
+        <translation>
+            <numerusform>Following {title} (%n episode).</numerusform>
+            <numerusform>Following {title} (%n episodes).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s) of {title}.</source>
+        <translation>
+            <numerusform>Queued %n episode of {title}.</numerusform>
+            <numerusform>Queued %n episodes of {title}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n download(s) from the list?
+
+Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</source>
+        <translation>
+            <numerusform>Remove this download from the list?
+
+Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</numerusform>
+            <numerusform>Remove these %n downloads from the list?
+
+Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n download(s).</source>
+        <translation>
+            <numerusform>Removed %n download.</numerusform>
+            <numerusform>Removed %n downloads.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Following the demo series; %n episode(s) queued.</source>
+        <translation>
+            <numerusform>Following the demo series; %n episode queued.</numerusform>
+            <numerusform>Following the demo series; %n episodes queued.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed; {title} failed: {error}.</source>
+        <translation>
+            <numerusform>Refreshed %n series, {changed} changed; {title} failed: {error}.</numerusform>
+            <numerusform>Refreshed %n series, {changed} changed; {title} failed: {error}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed.</source>
+        <translation>
+            <numerusform>Refreshed %n series, {changed} changed.</numerusform>
+            <numerusform>Refreshed %n series, {changed} changed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n missing episode(s).</source>
+        <translation>
+            <numerusform>Queued %n missing episode.</numerusform>
+            <numerusform>Queued %n missing episodes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Scanned %n file(s): {matched} matched</source>
+        <translation>
+            <numerusform>Scanned %n file: {matched} matched</numerusform>
+            <numerusform>Scanned %n files: {matched} matched</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{scanned}, %n not matched to a followed episode</source>
+        <translation>
+            <numerusform>{scanned}, %n not matched to a followed episode</numerusform>
+            <numerusform>{scanned}, %n not matched to a followed episode</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s)</source>
+        <translation>
+            <numerusform>Queued %n episode</numerusform>
+            <numerusform>Queued %n episodes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{queued}; %n already in the queue</source>
+        <translation>
+            <numerusform>{queued}; %n already in the queue</numerusform>
+            <numerusform>{queued}; %n already in the queue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Follow {title} from {provider}? The feed lists %n episode(s).</source>
+        <translation>
+            <numerusform>Follow {title} from {provider}? The feed lists %n episode.</numerusform>
+            <numerusform>Follow {title} from {provider}? The feed lists %n episodes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s); {refused} refused:</source>
+        <translation>
+            <numerusform>Queued %n dropped link; {refused} refused:</numerusform>
+            <numerusform>Queued %n dropped links; {refused} refused:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s).</source>
+        <translation>
+            <numerusform>Queued %n dropped link.</numerusform>
+            <numerusform>Queued %n dropped links.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n downloading</source>
+        <translation>
+            <numerusform>%n downloading</numerusform>
+            <numerusform>%n downloading</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n queued</numerusform>
+            <numerusform>%n queued</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n paused</numerusform>
+            <numerusform>%n paused</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Auto-download queued %n episode(s).</source>
+        <translation>
+            <numerusform>Auto-download queued %n episode.</numerusform>
+            <numerusform>Auto-download queued %n episodes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>NotificationTexts</name>
+    <message numerus="yes">
+        <source>{shown} and %n more</source>
+        <translation>
+            <numerusform>{shown} and %n more</numerusform>
+            <numerusform>{shown} and %n more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n new episode(s) of {title}, {episodes}</source>
+        <translation>
+            <numerusform>Queued %n new episode of {title}, {episodes}</numerusform>
+            <numerusform>Queued %n new episodes of {title}, {episodes}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n new episode(s): {list}</source>
+        <translation>
+            <numerusform>Queued %n new episode: {list}</numerusform>
+            <numerusform>Queued %n new episodes: {list}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Downloaded %n episode(s): {list}</source>
+        <translation>
+            <numerusform>Downloaded %n episode: {list}</numerusform>
+            <numerusform>Downloaded %n episodes: {list}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n download(s) failed: {list}</source>
+        <translation>
+            <numerusform>%n download failed: {list}</numerusform>
+            <numerusform>%n downloads failed: {list}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TaskProgress</name>
+    <message numerus="yes">
+        <source>(+%n more)</source>
+        <translation>
+            <numerusform>(+%n more)</numerusform>
+            <numerusform>(+%n more)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TmdbMatchDialog</name>
+    <message numerus="yes">
+        <source>%n series found; choose one, or type its TMDB id below.</source>
+        <translation>
+            <numerusform>One series found; choose one, or type its TMDB id below.</numerusform>
+            <numerusform>%n series found; choose one, or type its TMDB id below.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message numerus="yes">
+        <source>%n downloading</source>
+        <translation>
+            <numerusform>%n downloading</numerusform>
+            <numerusform>%n downloading</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n queued</numerusform>
+            <numerusform>%n queued</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
