@@ -2,6 +2,13 @@
 
 A download writes to ``<destination>.part``, resumes it with a Range request, checks the
 length, and only then moves it into place, so the library never holds a truncated video.
+
+A crash (SIGKILL, a power cut of the process) loses what the process had read from the network
+but not yet written: the resume fetches that again. It stays within one read (``read_size``):
+bytes go to the file as they are read, a writer thread's backlog is capped at half a read, and
+whenever a download waits for anything but the network (the disk, the speed limit) it stops
+reading, so they wait in the kernel's socket buffer, not in ours (aiohttp would otherwise keep
+up to two reads buffered). ``tests/reliability/test_crash_soak.py`` measures it.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import queue
 import re
 import shutil
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -186,7 +193,8 @@ class DownloadEngine:
             progress_interval: Least seconds between two progress reports.
             write_in_thread: Write from a worker thread, so a slow disk or network share
                 never blocks the event loop (and with it the window); it also overlaps disk
-                writes with network reads, which made 1 GiB over loopback faster here.
+                writes with network reads, which made 1 GiB over loopback faster here. At
+                most half a read waits for the writer.
         """
         if read_size <= 0:
             raise ValueError("read_size must be positive")
@@ -503,8 +511,18 @@ class DownloadEngine:
                     sink = _open_sink(part, start, folder, self.write_in_thread, read_size)
                 await sink.write(chunk)
                 done += size
+                # Waiting for anything but the network, we stop reading from it: aiohttp would
+                # fill its buffer meanwhile (up to twice the read size), and what the process
+                # holds unwritten is what a crash costs. The kernel's buffer holds it instead.
+                if sink.full():
+                    with _reading_paused(response):
+                        await sink.room()
                 if limiter is not None:
-                    await limiter.consume(size)
+                    if limiter.bytes_per_second:
+                        with _reading_paused(response):
+                            await limiter.consume(size)
+                    else:
+                        await limiter.consume(size)  # returns at once; no pause to pay for
                 if on_progress is not None:
                     now = loop.time()
                     if now - last_report >= interval:
@@ -554,6 +572,13 @@ class _Sink:
         except OSError as exc:
             raise _write_error(exc, self._folder) from exc
 
+    def full(self) -> bool:
+        """Whether the caller should wait for :meth:`room` before writing more."""
+        return False
+
+    async def room(self) -> None:
+        """Return once the sink takes more bytes."""
+
     async def finish(self, *, sync: bool) -> None:
         """Flush and close the file; with ``sync``, make its bytes durable first."""
         try:
@@ -571,9 +596,10 @@ class _Sink:
 class _ThreadSink(_Sink):
     """Hands chunks to a writer thread through a queue, so a slow disk never blocks the loop.
 
-    The loop only waits when more than ``high_water`` bytes are queued; otherwise a chunk costs
-    one queue put and no event-loop wake-up, which matters on qasync, where each wake-up is a
-    Qt event.
+    A chunk costs one queue put and no event-loop wake-up, which matters on qasync, where each
+    wake-up is a Qt event. Once more than ``high_water`` bytes wait for the disk, the caller
+    waits for :meth:`room` (half of that). The backlog is kept small, half a read: bytes queued
+    here are bytes a crash loses, and the resume fetches them again.
     """
 
     def __init__(self, file: BinaryIO, folder: Path, high_water: int) -> None:
@@ -594,15 +620,21 @@ class _ThreadSink(_Sink):
 
     async def write(self, data: bytes) -> None:
         self._raise_error()
-        room: asyncio.Future[None] | None = None
         with self._lock:
             self._queued += len(data)
-            if self._queued > self._high_water:
-                room = self._room = self._loop.create_future()
         self._queue.put(data)
-        if room is not None:
-            await room
-            self._raise_error()
+
+    def full(self) -> bool:
+        with self._lock:
+            return self._queued > self._high_water
+
+    async def room(self) -> None:
+        with self._lock:
+            if self._queued <= self._high_water // 2:
+                return
+            room = self._room = self._loop.create_future()
+        await room
+        self._raise_error()
 
     async def finish(self, *, sync: bool) -> None:
         self._finishing = True
@@ -652,6 +684,27 @@ class _ThreadSink(_Sink):
                 self._loop.call_soon_threadsafe(_resolve, self._finished)
 
 
+@contextlib.contextmanager
+def _reading_paused(response: aiohttp.ClientResponse) -> Iterator[None]:
+    """Take no bytes off ``response``'s connection inside the block.
+
+    The protocol's own pause (the one aiohttp's flow control uses), so that aiohttp's idea of
+    whether it is paused stays true; once its body is complete the connection is gone and
+    there is nothing to pause.
+    """
+    connection = response.connection
+    protocol = connection.protocol if connection is not None else None
+    paused = protocol is not None and protocol.transport is not None
+    if paused:
+        assert protocol is not None
+        protocol.pause_reading()
+    try:
+        yield
+    finally:
+        if paused and protocol is not None and protocol.transport is not None:
+            protocol.resume_reading()
+
+
 def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
@@ -673,7 +726,7 @@ def _open_sink(part: Path, start: int, folder: Path, in_thread: bool, read_size:
     except OSError as exc:
         raise _write_error(exc, folder) from exc
     if in_thread:
-        return _ThreadSink(file, folder, high_water=max(4 * read_size, 8 << 20))
+        return _ThreadSink(file, folder, high_water=read_size // 2)
     return _Sink(file, folder)
 
 

@@ -547,6 +547,12 @@ class DownloadService:
     async def _download_with_retries(self, item_id: int) -> None:
         item = await self._update(item_id, status=S.DOWNLOADING, error="")
         destination = self.library_dir / item.destination
+        if item.bytes_done and item.bytes_total:
+            part = self._downloader.part_path(destination)
+            if await asyncio.to_thread(_finished_earlier, destination, part, item.bytes_total):
+                # The last run moved the file into place, then was killed before saying so.
+                await self._complete(item_id, item.bytes_total)
+                return
         attempt = item.attempts
         while True:
             self._speeds[item_id] = _Speed(item.bytes_done, self._clock())
@@ -578,18 +584,21 @@ class DownloadService:
                 # The source no longer knows the episode, or cannot say where it is.
                 await self._finish_failed(item_id, str(error))
                 return
-            item = await self._update(
-                item_id,
-                status=S.COMPLETED,
-                bytes_done=result.size,
-                bytes_total=result.size,
-                error="",
-                finished_at=_now(),
-            )
-            self._forget_active(item)
-            self.completed_in_session += 1
-            self._bus.publish(DownloadFinished(item))
+            await self._complete(item_id, result.size)
             return
+
+    async def _complete(self, item_id: int, size: int) -> None:
+        item = await self._update(
+            item_id,
+            status=S.COMPLETED,
+            bytes_done=size,
+            bytes_total=size,
+            error="",
+            finished_at=_now(),
+        )
+        self._forget_active(item)
+        self.completed_in_session += 1
+        self._bus.publish(DownloadFinished(item))
 
     async def _finish_failed(self, item_id: int, reason: str) -> None:
         item = await self._update(item_id, status=S.FAILED, error=reason, finished_at=_now())
@@ -675,6 +684,20 @@ def _shift(order: list[int], chosen: set[int], *, up: bool) -> list[int]:
         if result[n] in chosen and result[n - 1] not in chosen:
             result[n - 1], result[n] = result[n], result[n - 1]
     return result if up else list(reversed(result))
+
+
+def _finished_earlier(destination: Path, part: Path, size: int) -> bool:
+    """Whether ``destination`` is the finished download of an item that had begun.
+
+    The engine moves a part file into place only once it is complete and on disk; so when the
+    part is gone and a file of the item's size stands in its place, a run finished it and was
+    stopped (killed, the power gone) before the queue recorded it. Fetching it again would
+    cost the whole file.
+    """
+    try:
+        return not part.exists() and destination.stat().st_size == size
+    except OSError:
+        return False
 
 
 def _host(url: str) -> str:
