@@ -150,6 +150,7 @@ async def open_services(
                 # download only adds threads fighting over the GIL (measured: the window's
                 # loop was late by 15 ms at p99 with them, 4 ms without).
                 write_in_thread=write_in_thread and not download_thread,
+                trusted=settings.trusted_hosts(),
             )
             # Entered before the services it follows, so it closes after them: metadata jobs
             # finishing during shutdown still count, and a batch left waiting is reported.
@@ -317,6 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 demo=args.demo,
                 links=args.add,
                 log_filter=masker,
+                notices=notices,
             )
         return asyncio.run(run_command(args, paths, settings, notices=notices))
     except AniworldError as exc:

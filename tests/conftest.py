@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Windows started by any test (and their child processes) speak English on a German machine too;
+# tests/ui/test_translation.py switches to German where it means to.
+os.environ.setdefault("ANIWORLD_DESKTOP_LANG", "en")
 
 # Watches every test for the sentinel secrets in logs, the window, files and output.
 pytest_plugins = ["tests.secrets_guard", "pytester"]

@@ -31,6 +31,13 @@ import aiohttp
 import yarl
 
 from aniworld_desktop.core.retry_after import parse_retry_after
+from aniworld_desktop.core.tls import (
+    NO_TRUSTED_HOSTS,
+    UNTRUSTED_HINT,
+    TrustedHosts,
+    changed_certificate,
+    client_session,
+)
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
     DownloadError,
@@ -180,6 +187,7 @@ class DownloadEngine:
         limiter: SpeedLimiter | None = None,
         progress_interval: float = 0.25,
         write_in_thread: bool = False,
+        trusted: TrustedHosts = NO_TRUSTED_HOSTS,
     ) -> None:
         """Configure the engine.
 
@@ -195,6 +203,8 @@ class DownloadEngine:
                 never blocks the event loop (and with it the window); it also overlaps disk
                 writes with network reads, which made 1 GiB over loopback faster here. At
                 most half a read waits for the writer.
+            trusted: Servers of the user's own whose self-signed certificate they trust (for
+                the engine's own sessions; a borrowed session brings its own).
         """
         if read_size <= 0:
             raise ValueError("read_size must be positive")
@@ -207,6 +217,7 @@ class DownloadEngine:
         self.limiter = limiter
         self.progress_interval = progress_interval
         self.write_in_thread = write_in_thread
+        self._trusted = trusted
 
     async def __aenter__(self) -> DownloadEngine:
         """Create the engine's own session unless one was given."""
@@ -259,7 +270,8 @@ class DownloadEngine:
             return await self._download(session, request, on_progress)
 
     def _new_session(self) -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(
+        return client_session(
+            self._trusted,
             # The download queue decides how many transfers run; the pool must not cap it.
             connector=aiohttp.TCPConnector(limit=0),
             # Media must be byte exact, and a Range into a compressed stream means nothing.
@@ -375,8 +387,11 @@ class DownloadEngine:
             ) from exc
         except aiohttp.ClientConnectorCertificateError as exc:
             raise PermanentDownloadError(
-                f"The secure connection to {host} failed: its certificate is not valid."
+                f"The secure connection to {host} failed: its certificate is not valid. "
+                f"{UNTRUSTED_HINT}"
             ) from exc
+        except aiohttp.ServerFingerprintMismatch as exc:
+            raise PermanentDownloadError(changed_certificate(f"{exc.host}:{exc.port}")) from exc
         except aiohttp.ClientPayloadError as exc:
             raise TransientDownloadError(
                 f"The connection to {host} broke off in the middle of the video; "

@@ -30,6 +30,7 @@ from aniworld_desktop.core.events import (
     SeriesChanged,
 )
 from aniworld_desktop.core.tls import NO_TRUSTED_HOSTS, TrustedHosts, client_session
+from aniworld_desktop.durable import write_failure_reason
 from aniworld_desktop.metadata.credentials import Secret
 from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
 from aniworld_desktop.metadata.images import ImageDownloader
@@ -465,7 +466,7 @@ class MetadataService:
                 async with self.nfo_service() as nfo:
                     result = await nfo.describe(series, episodes, self.library_dir)
             except (AniworldError, aiohttp.ClientError, OSError, TimeoutError) as exc:
-                reason = str(exc) or type(exc).__name__
+                reason = _job_failure(exc)
                 log.warning("metadata for %s failed: %s", series.title, reason)
                 await self._catalog.update_series(
                     series.id, metadata_state=FAILED, metadata_error=reason
@@ -593,3 +594,12 @@ def _season_folder(library_dir: Path, episodes: Sequence[EpisodeRecord]) -> Path
 
 async def _write(path: Path, data: bytes) -> int:
     return 1 if await asyncio.to_thread(write_nfo, path, data) else 0
+
+
+def _job_failure(exc: BaseException) -> str:
+    """A metadata job's failure in a sentence: our errors say it already; an OS error from a
+    write (a folder on a read-only drive) gets its place and plain reason, not "[Errno 30]"."""
+    if isinstance(exc, OSError) and not isinstance(exc, AniworldError) and exc.errno is not None:
+        where = f" in {Path(exc.filename).parent}" if exc.filename else ""
+        return f"Cannot write{where}: {write_failure_reason(exc)}."
+    return str(exc) or type(exc).__name__

@@ -1173,10 +1173,11 @@ class MainWindow(QMainWindow):
         self.run_task(self._open_settings(), what=self.tr("Settings"))
 
     async def _open_settings(self) -> None:
-        from aniworld_desktop.metadata.credentials import load_token
+        from aniworld_desktop.metadata.credentials import load_token_secret
 
         paths, settings = self.services.paths, self.services.settings
-        token = await asyncio.to_thread(load_token, settings)  # a keyring may block
+        # A keyring may block; the secret comes back wrapped (qasync logs a thread's result).
+        token = (await asyncio.to_thread(load_token_secret, settings)).value
         dialog = SettingsDialog(settings, paths, self, token=token)
         try:
             if await run_dialog(dialog) != SettingsDialog.DialogCode.Accepted:

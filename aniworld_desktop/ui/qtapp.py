@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aniworld_desktop import __version__
@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "Aniworld Desktop"
 ORGANISATION = "aniworld-desktop"
+# The freedesktop app id: packaging/linux/<id>.desktop, its metainfo and icons carry it.
+DESKTOP_FILE_NAME = "io.github.aniworld_desktop.AniworldDesktop"
 
 
 # How long a thread may keep the GIL while another waits for it. Python's 5 ms default lets the
@@ -58,6 +60,7 @@ def run_window(
     demo: bool = False,
     links: Sequence[str] = (),
     log_filter: logging.Filter | None = None,
+    notices: Sequence[str] = (),
 ) -> int:
     """Show the window until the user quits; return the process exit code.
 
@@ -68,6 +71,8 @@ def run_window(
         demo: Follow the built-in demo series (``--demo``).
         links: Links to add once the window is up (``--add URL``).
         log_filter: Masks secrets in what the activity panel shows (the log's own filter).
+        notices: What reading the settings found (a corrupt file set aside); shown with the
+            database's once the window is up.
 
     Returns:
         0 after a normal quit, 2 when the services could not start (the reason is shown).
@@ -80,7 +85,7 @@ def run_window(
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
-    app.setDesktopFileName("aniworld-desktop")  # matches the .desktop file's name
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # packaging/linux/<this>.desktop
     # Before any widget exists: texts are translated when the widgets are made.
     language = translation.install()
     log.info("window language: %s", language.language)
@@ -101,7 +106,14 @@ def run_window(
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
             return runner.run(
                 _main(
-                    paths, settings, instance, activity, minimized=minimized, demo=demo, links=links
+                    paths,
+                    settings,
+                    instance,
+                    activity,
+                    minimized=minimized,
+                    demo=demo,
+                    links=links,
+                    notices=notices,
                 )
             )
     except AniworldError as exc:
@@ -112,6 +124,23 @@ def run_window(
     finally:
         activity.close()
         instance.close()
+
+
+def show_notices(window: MainWindow, tray: TrayIcon, notices: Sequence[str]) -> None:
+    """Tell the user, once, what start-up had to repair (a corrupt database or settings file
+    set aside): in a box over the window, or from the tray when the app started there."""
+    title = QCoreApplication.translate("Startup", "Aniworld Desktop repaired something at start")
+    text = "\n\n".join(notices)
+    if window.isVisible():
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, APP_NAME, title, QMessageBox.StandardButton.Ok, window
+        )
+        box.setObjectName("startupNotices")
+        box.setInformativeText(text)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # never exec(): a nested loop would hang qasync
+    else:
+        tray.notify(title, text, warning=True)
 
 
 def show_startup_error(message: str) -> None:
@@ -128,10 +157,11 @@ async def _main(
     minimized: bool,
     demo: bool,
     links: Sequence[str],
+    notices: Sequence[str] = (),
 ) -> int:
     quit_event = asyncio.Event()
     with _quit_on_signals(quit_event.set):
-        async with open_services(paths, settings, demo=demo) as services:
+        async with open_services(paths, settings, demo=demo, notices=notices) as services:
             services.metadata.follow()  # NFO files follow additions and downloads by themselves
             services.scheduler.start()  # the auto-download timer (nothing when switched off)
             window = MainWindow(services, activity=activity)
@@ -150,6 +180,8 @@ async def _main(
             else:
                 window.show()
                 log.info("window shown")
+            if services.notices:
+                show_notices(window, tray, services.notices)
             try:
                 await quit_event.wait()
             finally:

@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
+from yarl import URL
 
 from aniworld_desktop.config import (
     ARTWORK_KINDS,
@@ -43,6 +45,7 @@ from aniworld_desktop.config import (
 )
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import NamingTemplate
+from aniworld_desktop.core.tls import TrustedHosts, fetch_fingerprint, format_fingerprint
 from aniworld_desktop.mediaservers import (
     JellyfinClient,
     KodiClient,
@@ -149,6 +152,7 @@ class SettingsDialog(QDialog):
     """
 
     serverTested = Signal(str, bool, str)
+    certificateRead = Signal(bool, str)
 
     def __init__(
         self,
@@ -179,6 +183,7 @@ class SettingsDialog(QDialog):
         self.test_buttons: dict[str, QPushButton] = {}
         self.test_results: dict[str, QLabel] = {}
         self._tests: dict[str, asyncio.Future[None]] = {}
+        self._certificate_read: asyncio.Future[None] | None = None
 
         content = QWidget(self)
         groups = QVBoxLayout(content)
@@ -188,6 +193,7 @@ class SettingsDialog(QDialog):
         groups.addWidget(self._metadata_group())
         groups.addWidget(self._automation_group())
         groups.addWidget(self._media_servers_group())
+        groups.addWidget(self._trusted_servers_group())
         scroll = _FittingScrollArea(self)
         scroll.setObjectName("settingsScroll")
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -384,6 +390,110 @@ class SettingsDialog(QDialog):
         form.addRow("", self._test_row("kodi", self.tr("Test Kodi"), box))
         return box
 
+    def _trusted_servers_group(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Trusted servers"), self)
+        form = QFormLayout(box)
+        note = QLabel(
+            self.tr(
+                "Servers of your own with a self-signed certificate (a NAS, a home server). "
+                "Each is trusted by its certificate's fingerprint, for its address and port "
+                "only; every other secure connection is checked as usual."
+            ),
+            box,
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.trusted_edit = QPlainTextEdit(self._settings.trusted_servers, box)
+        self.trusted_edit.setObjectName("trusted_servers")
+        self.trusted_edit.setPlaceholderText(self.tr("nas.local:8920 AB:CD:EF:… (one per line)"))
+        self.trusted_edit.setTabChangesFocus(True)
+        self.trusted_edit.setFixedHeight(self.trusted_edit.fontMetrics().lineSpacing() * 4 + 12)
+        self._readers["trusted_servers"] = self.trusted_edit.toPlainText
+        self.trusted_edit.textChanged.connect(lambda: self._validate("trusted_servers"))
+        self._add_row(
+            form, self.tr("Cert&ificates:"), "trusted_servers", self.trusted_edit, self.trusted_edit
+        )
+
+        self.trust_url_edit = QLineEdit(box)
+        self.trust_url_edit.setObjectName("trust_url")
+        self.trust_url_edit.setPlaceholderText(self.tr("https://nas.local:8920"))
+        self.trust_button = QPushButton(self.tr("Read Certificate"), box)
+        self.trust_button.setObjectName("trust_read")
+        self.trust_button.setAutoDefault(False)  # Enter means OK
+        self.trust_button.clicked.connect(self.read_certificate)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.trust_url_edit)
+        row.addWidget(self.trust_button)
+        label = QLabel(self.tr("Add a ser&ver:"), box)
+        label.setBuddy(self.trust_url_edit)
+        holder = QWidget(box)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addLayout(row)
+        self.trust_result = QLabel(holder)
+        self.trust_result.setObjectName("trust_result")
+        self.trust_result.setWordWrap(True)
+        self.trust_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.trust_result.hide()
+        column.addWidget(self.trust_result)
+        form.addRow(label, holder)
+        return box
+
+    def read_certificate(self) -> None:
+        """Read the certificate the typed server presents and add its fingerprint to the list.
+
+        Nothing is trusted before OK: the line is added for the user to compare with the
+        fingerprint their server shows. ``certificateRead`` is emitted either way.
+        """
+        if self._certificate_read is not None and not self._certificate_read.done():
+            self._certificate_read.cancel()
+        url = URL(self.trust_url_edit.text().strip())
+        if url.scheme != "https" or not url.host:
+            self._show_trust(False, self.tr("Type the server's https:// address first."))
+            return
+        self.trust_result.setStyleSheet("")
+        self.trust_result.setText(
+            self.tr("Reading the certificate of {host}…").format(host=url.host)
+        )
+        self.trust_result.show()
+        self.trust_button.setEnabled(False)
+        self._certificate_read = asyncio.ensure_future(
+            self._read_certificate(url.host.lower(), url.port or 443)
+        )
+
+    async def _read_certificate(self, host: str, port: int) -> None:
+        try:
+            digest = await fetch_fingerprint(host, port)
+        except OSError as exc:
+            self._show_trust(
+                False, self.tr("Cannot read the certificate: {reason}.").format(reason=exc)
+            )
+            return
+        finally:
+            self.trust_button.setEnabled(True)
+        # Any earlier line of the same server goes: it names the certificate it had then.
+        lines = [line for line in self.trusted_edit.toPlainText().splitlines() if line.strip()]
+        lines = [line for line in lines if not _names_server(line, host, port)] + TrustedHosts(
+            {(host, port): digest}
+        ).to_text().splitlines()
+        self.trusted_edit.setPlainText("\n".join(lines))
+        self._show_trust(
+            True,
+            self.tr(
+                "{host}:{port} presents the certificate {fingerprint}. Compare it with the one "
+                "your server shows before you press OK."
+            ).format(host=host, port=port, fingerprint=format_fingerprint(digest)),
+        )
+
+    def _show_trust(self, ok: bool, text: str) -> None:
+        self.trust_result.setText(text)
+        self.trust_result.setStyleSheet("" if ok else _ERROR_TEXT_STYLE)
+        self.trust_result.setProperty("failed", not ok)
+        self.trust_result.show()
+        self.certificateRead.emit(ok, text)
+
     def _secret_row(
         self, form: QFormLayout, text: str, name: str, placeholder: str, parent: QWidget
     ) -> QLineEdit:
@@ -565,11 +675,12 @@ class SettingsDialog(QDialog):
             ConfigError: A value of that server is invalid.
             MediaServerError: Its address is empty.
         """
-        names = MEDIA_SERVERS[server]
+        names = (*MEDIA_SERVERS[server], "trusted_servers")
         typed = self._settings.updated({name: self._readers[name]() for name in names})
+        trusted = typed.trusted_hosts()  # a NAS with a certificate of its own, as typed
         if server == "jellyfin":
-            return JellyfinClient(typed.jellyfin_url, typed.jellyfin_api_key)
-        return KodiClient(typed.kodi_url, typed.kodi_user, typed.kodi_password)
+            return JellyfinClient(typed.jellyfin_url, typed.jellyfin_api_key, trusted=trusted)
+        return KodiClient(typed.kodi_url, typed.kodi_user, typed.kodi_password, trusted=trusted)
 
     def test_server(self, server: str) -> None:
         """Ask ``server`` ("jellyfin" or "kodi") who it is, in a task; the dialog stays usable.
@@ -627,6 +738,8 @@ class SettingsDialog(QDialog):
     def _cancel_tests(self, *_: object) -> None:
         for server in list(self._tests):
             self._cancel_test(server)
+        if self._certificate_read is not None and not self._certificate_read.done():
+            self._certificate_read.cancel()
 
     def _toggle_token(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
@@ -654,6 +767,14 @@ class SettingsDialog(QDialog):
         """
         values = {name: read() for name, read in self._readers.items() if name != "tmdb_token"}
         return dataclasses.replace(self._settings.updated(values), tmdb_token="")
+
+
+def _names_server(line: str, host: str, port: int) -> bool:
+    """Whether a line of the trusted servers list is the one of ``host:port``."""
+    try:
+        return (host, port) in TrustedHosts.parse(line).pins
+    except ValueError:
+        return False
 
 
 def save(dialog: SettingsDialog) -> Settings:

@@ -1319,6 +1319,50 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
         <translation>Kodi testen</translation>
     </message>
     <message>
+        <source>Trusted servers</source>
+        <translation>Vertrauenswürdige Server</translation>
+    </message>
+    <message>
+        <source>Servers of your own with a self-signed certificate (a NAS, a home server). Each is trusted by its certificate&apos;s fingerprint, for its address and port only; every other secure connection is checked as usual.</source>
+        <translation>Eigene Server mit selbst signiertem Zertifikat (ein NAS, ein Heimserver). Jedem wird über den Fingerabdruck seines Zertifikats vertraut, nur für seine Adresse und seinen Port; jede andere sichere Verbindung wird wie üblich geprüft.</translation>
+    </message>
+    <message>
+        <source>nas.local:8920 AB:CD:EF:… (one per line)</source>
+        <translation>nas.local:8920 AB:CD:EF:… (einer pro Zeile)</translation>
+    </message>
+    <message>
+        <source>Cert&amp;ificates:</source>
+        <translation>Zerti&amp;fikate:</translation>
+    </message>
+    <message>
+        <source>https://nas.local:8920</source>
+        <translation>https://nas.local:8920</translation>
+    </message>
+    <message>
+        <source>Read Certificate</source>
+        <translation>Zertifikat lesen</translation>
+    </message>
+    <message>
+        <source>Add a ser&amp;ver:</source>
+        <translation>Ser&amp;ver hinzufügen:</translation>
+    </message>
+    <message>
+        <source>Type the server&apos;s https:// address first.</source>
+        <translation>Geben Sie zuerst die https://-Adresse des Servers ein.</translation>
+    </message>
+    <message>
+        <source>Reading the certificate of {host}…</source>
+        <translation>Das Zertifikat von {host} wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Cannot read the certificate: {reason}.</source>
+        <translation>Das Zertifikat kann nicht gelesen werden: {reason}.</translation>
+    </message>
+    <message>
+        <source>{host}:{port} presents the certificate {fingerprint}. Compare it with the one your server shows before you press OK.</source>
+        <translation>{host}:{port} zeigt das Zertifikat {fingerprint}. Vergleichen Sie es mit dem, das Ihr Server anzeigt, bevor Sie OK drücken.</translation>
+    </message>
+    <message>
         <source>No example: the template {problem}.</source>
         <translation>Kein Beispiel möglich ({problem}).</translation>
     </message>
@@ -1337,6 +1381,13 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>The {server} test failed unexpectedly; see the activity log.</source>
         <translation>Der Test von {server} ist unerwartet fehlgeschlagen; siehe das Aktivitätsprotokoll.</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>Aniworld Desktop repaired something at start</source>
+        <translation>Aniworld Desktop hat beim Start etwas repariert</translation>
     </message>
 </context>
 <context>

@@ -234,7 +234,7 @@ async def test_download_from_a_self_signed_server_is_refused(
             )
     assert isinstance(refused.value, PermanentDownloadError)  # retrying will not fix it
     assert str(refused.value) == (
-        "The secure connection to 127.0.0.1 failed: its certificate is not valid."
+        f"The secure connection to 127.0.0.1 failed: its certificate is not valid. {UNTRUSTED_HINT}"
     )
     assert tls_server.requests == []
     assert not destination.exists() and not DownloadEngine.part_path(destination).exists()

@@ -23,6 +23,8 @@ from aniworld_desktop.core.tls import (
     format_fingerprint,
     parse_fingerprint,
 )
+from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
+from aniworld_desktop.downloads.errors import PermanentDownloadError
 from aniworld_desktop.mediaservers.errors import MediaServerError
 from aniworld_desktop.mediaservers.jellyfin import JellyfinClient
 from aniworld_desktop.metadata.errors import ImageError
@@ -257,3 +259,18 @@ def test_a_bad_trusted_servers_setting_names_the_entry(profile):
 
     with pytest.raises(ConfigError, match=r"Invalid trusted_servers: .*'nas:1 xyz'"):
         Settings().updated({"trusted_servers": "nas:1 xyz"}, "settings.json")
+
+
+async def test_a_download_from_a_trusted_server_arrives_and_a_changed_certificate_stops_it(
+    tls_server: HostileServer, tmp_path: Path
+):
+    destination = tmp_path / "Series" / "ep.mkv"
+    request = DownloadRequest(url=tls_server.url("/ep.mkv"), destination=destination)
+    async with DownloadEngine(trusted=pins_for(tls_server, tmp_path)) as engine:
+        await engine.download(request)
+    assert destination.read_bytes().startswith(b"\x1a\x45\xdf\xa3")
+    other = DownloadRequest(url=tls_server.url("/ep.mkv"), destination=tmp_path / "b.mkv")
+    async with DownloadEngine(trusted=pins_for(tls_server, tmp_path, DIGEST)) as engine:
+        with pytest.raises(PermanentDownloadError, match="it has changed"):
+            await engine.download(other)
+    assert not (tmp_path / "b.mkv").exists()

@@ -411,3 +411,37 @@ def test_a_second_launch_hands_its_link_to_the_first_and_exits(tmp_path: Path) -
         _out, err = first.communicate(timeout=10)
     assert first.returncode == 0, err
     assert log_file.read_text(encoding="utf-8").count("window shown") == 1  # only one window
+
+
+def test_run_window_says_a_corrupt_database_was_set_aside(
+    qapp, paths: ProfilePaths, tmp_path: Path
+) -> None:
+    """Never a silent empty start: the window says the old file was kept, and where."""
+    paths.database.parent.mkdir(parents=True, exist_ok=True)
+    paths.database.write_bytes(b"this is not a database, only words" * 100)
+    seen: list[str] = []
+
+    def read_and_quit() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "startupNotices"]
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]  # an earlier test's window may linger, hidden
+        boxes = [b for b in boxes if b.isVisible()]
+        if boxes and windows:
+            box = boxes[0]
+            assert isinstance(box, QMessageBox)
+            seen.append(box.informativeText())
+            box.accept()
+            windows[0].commands["quit"].trigger()
+        else:
+            QTimer.singleShot(20, read_and_quit)
+
+    with app_state_restored():
+        QTimer.singleShot(20, read_and_quit)
+        notices = ["The settings file was unreadable and was set aside."]
+        assert qtapp.run_window(paths, make_settings(tmp_path), notices=notices) == 0
+    kept = list(paths.database.parent.glob(f"{paths.database.name}.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not a database")
+    assert len(seen) == 1
+    assert seen[0].startswith("The settings file was unreadable")  # the settings' come first
+    assert kept[0].name in seen[0]

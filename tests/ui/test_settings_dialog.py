@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
+import ssl
 import stat
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit
 
 from aniworld_desktop.config import ProfilePaths, Settings, load_settings
+from aniworld_desktop.core.tls import format_fingerprint
 from aniworld_desktop.mediaservers import KodiClient
 from aniworld_desktop.metadata import credentials
 from aniworld_desktop.ui.dialogs import run_dialog
@@ -513,3 +516,74 @@ async def test_a_server_that_never_answers_leaves_the_dialog_usable(
             # Closing cancelled the test; its session closed (a leak would fail this test).
             await asyncio.wait_for(cancelled.wait(), 5)
         assert seen == []
+
+
+# --- trusted servers ----------------------------------------------------------------------------
+
+FINGERPRINT = ":".join(["AB"] * 32)
+
+
+def test_trusted_servers_are_checked_as_typed(qtbot, paths: ProfilePaths, no_keyring: None):
+    dialog = SettingsDialog(sample_settings(paths), paths, token="")
+    qtbot.addWidget(dialog)
+    dialog.trusted_edit.setPlainText("nas.local:8920 not-a-fingerprint")
+    assert "trusted_servers" in dialog.errors() and not dialog.ok_button.isEnabled()
+    assert "is not a SHA-256 fingerprint" in dialog.error_labels["trusted_servers"].text()
+    dialog.trusted_edit.setPlainText(f"NAS.local:8920 {FINGERPRINT.lower()}\n")
+    assert dialog.is_valid() and dialog.ok_button.isEnabled()
+    saved = dialog.result_settings()
+    assert saved.trusted_servers == f"nas.local:8920 {FINGERPRINT}"
+
+
+@pytest.mark.qt_loop
+async def test_read_certificate_adds_what_the_server_presents_and_the_test_uses_it(
+    paths: ProfilePaths, tmp_path: Path, no_keyring: None
+) -> None:
+    from tests.reliability.hostile import self_signed_server_context
+    from tests.reliability.hostile_server import HostileServer
+    from tests.unit.mediaservers.fake_servers import fixture_json
+
+    context = self_signed_server_context(tmp_path)
+    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert((tmp_path / "cert.pem").read_text())).digest()
+    info = json.dumps(fixture_json("jellyfin_system_info.json")).encode()
+    async with HostileServer(ssl=context) as server:
+        server.add("/System/Info", info, content_type="application/json")
+        base = server.url("").rstrip("/")
+        port = int(base.rsplit(":", 1)[1])
+        settings = media_settings(paths, jellyfin_url=base, jellyfin_api_key=API_KEY)
+        dialog = SettingsDialog(
+            settings.updated({"trusted_servers": f"127.0.0.1:{port} {FINGERPRINT}"}),
+            paths,
+            token="",
+        )
+        async with shown(dialog):
+            tested = signal_future(dialog.serverTested)
+            dialog.test_buttons["jellyfin"].click()  # the old certificate: refused
+            _, ok, text = await asyncio.wait_for(tested, 5)
+            assert not ok and "it has changed" in text
+
+            dialog.trust_url_edit.setText(base)
+            read = signal_future(dialog.certificateRead)
+            dialog.trust_button.click()
+            ok, text = await asyncio.wait_for(read, 5)
+            assert ok and format_fingerprint(digest) in text
+            assert dialog.trust_result.text() == text
+            # The server's line is replaced, not doubled.
+            assert dialog.trusted_edit.toPlainText() == (
+                f"127.0.0.1:{port} {format_fingerprint(digest)}"
+            )
+            assert dialog.is_valid()
+
+            tested = signal_future(dialog.serverTested)
+            dialog.test_buttons["jellyfin"].click()
+            _, ok, text = await asyncio.wait_for(tested, 5)
+            assert ok, text
+            assert dialog.result_settings().trusted_hosts().pins == {("127.0.0.1", port): digest}
+
+            dialog.trust_url_edit.setText("http://nas.local")
+            read = signal_future(dialog.certificateRead)
+            dialog.trust_button.click()
+            assert await asyncio.wait_for(read, 5) == (
+                False,
+                "Type the server's https:// address first.",
+            )

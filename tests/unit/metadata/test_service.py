@@ -328,3 +328,13 @@ async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, cata
     assert [r.id for r in await first] == [1429, 64196]
     assert [r.id for r in await second] == [1429, 64196]
     assert service.options.token == options().token
+
+
+def test_a_write_refused_by_the_drive_is_a_sentence_not_an_errno():
+    import errno
+
+    from aniworld_desktop.metadata.service import _job_failure
+
+    refused = OSError(errno.EROFS, "Read-only file system", "/media/library/Harbor Lights")
+    assert _job_failure(refused) == "Cannot write in /media/library: the drive is read-only."
+    assert _job_failure(MetadataError("TMDB is down.")) == "TMDB is down."
