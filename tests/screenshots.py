@@ -7,9 +7,13 @@ Usage::
 The window runs as ``aniworld-desktop`` runs it (:mod:`aniworld_desktop.ui.qtapp`): the
 QApplication first, qasync's loop through ``asyncio.Runner``, ``open_services`` in a temporary
 profile, the MainWindow over them, and at the end ``window.aclose()`` and the services closed
-inside the loop. Nothing is faked: the demo catalogue is followed through the welcome panel's
-button, its server is slowed (``ANIWORLD_DEMO_SECONDS_PER_FILE``) so downloads are caught
-mid-way, and the add-series preview reads a small feed served on 127.0.0.1.
+inside the loop, with the tray icon attached as qtapp attaches it. Nothing in the window is
+faked: the demo catalogue is followed through the welcome panel's button, its server is slowed
+(``ANIWORLD_DEMO_SECONDS_PER_FILE``) so downloads are caught mid-way. What lies outside the app
+is served on 127.0.0.1: a small feed for the add-series preview, a stand-in for TMDB's series
+search for the TMDB match dialog, and a "NAS": a Jellyfin stand-in over HTTPS with a
+self-signed certificate, whose certificate the settings read and whose Test then passes. The
+German window is a second window made under the German translation.
 
 For pictures that look the same on every machine: the offscreen platform (unless
 ``QT_QPA_PLATFORM`` says otherwise), the Fusion style with its own palette, DejaVu Sans 10 pt,
@@ -31,6 +35,8 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import hashlib
+import inspect
 import logging
 import os
 import sys
@@ -52,6 +58,11 @@ DEMO_SECONDS_PER_FILE = 6.0
 WAIT = 20.0  # seconds any one step may take before the script gives up
 SETTLE = 0.4  # seconds for posted layout and paint events before a grab
 FEED_PORT = 8765  # a fixed port keeps the link in add-series.png the same; any free one else
+NAS_PORT = 8920  # Jellyfin's HTTPS port; fixed for the same reason (settings-servers.png)
+SERVERS_DIALOG_SIZE = (860, 760)  # tall enough for the media servers and trusted servers
+NAS_API_KEY = "0c6a4e2f9b8d47e1a3f5c7b9d2e4f6a8"  # what the stand-in Jellyfin accepts; masked
+TMDB_STAND_IN_TOKEN = "stand-in"  # the stand-in for TMDB asks for none
+MATCH_SERIES = "Harbor Lights"  # the demo series whose TMDB match is set in tmdb-match.png
 # Qt messages that are not problems (the same list as pyproject's qt_log_ignore).
 QT_MESSAGES_ALLOWED = ("This plugin does not support propagateSizeHints()",)
 # Problems of the app itself that a run shows, reported at the end but not failing it: (logger,
@@ -101,20 +112,27 @@ class Stage:
         services: The running services (``aniworld_desktop.app.Services``).
         window: The MainWindow.
         feed_url: A small podcast feed served on 127.0.0.1, for the add-series preview.
+        tmdb_url: The API address of a stand-in for TMDB's series search on 127.0.0.1.
+        nas_url: A stand-in Jellyfin over HTTPS with a self-signed certificate, on 127.0.0.1.
     """
 
     services: Any
     window: Any
     feed_url: str
+    tmdb_url: str
+    nas_url: str
     _cleanups: list[Callable[[], object]] = field(default_factory=list)
 
     def after(self, cleanup: Callable[[], object]) -> None:
-        """Run ``cleanup`` once the current shot is grabbed."""
+        """Run ``cleanup`` once the current shot is grabbed (the last registered first); a
+        coroutine function's coroutine is awaited."""
         self._cleanups.append(cleanup)
 
     async def clean_up(self) -> None:
         while self._cleanups:
-            self._cleanups.pop()()
+            done = self._cleanups.pop()()
+            if inspect.isawaitable(done):
+                await done
         await asyncio.sleep(SETTLE)  # dialogs finish; their tasks end
 
 
@@ -276,6 +294,145 @@ async def settings(stage: Stage) -> Any:
     return dialog
 
 
+def next_emission(signal: Any) -> asyncio.Future[tuple[Any, ...]]:
+    """A future resolved with the arguments of ``signal``'s next emission."""
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+    def resolve(*args: Any) -> None:
+        signal.disconnect(resolve)
+        if not future.done():
+            future.set_result(args)
+
+    signal.connect(resolve)
+    return future
+
+
+async def awaited(future: asyncio.Future[tuple[Any, ...]], what: str) -> tuple[Any, ...]:
+    try:
+        return await asyncio.wait_for(future, WAIT)
+    except TimeoutError:
+        raise ScreenshotError(f"timed out after {WAIT:g} s waiting for {what}") from None
+
+
+async def settings_servers(stage: Stage) -> Any:
+    """The settings' last groups: the NAS's certificate read and listed under Trusted servers,
+    then its Jellyfin, which has that certificate, tested successfully through it."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from aniworld_desktop.ui.settings_dialog import SettingsDialog
+
+    stage.window.commands["settings"].trigger()
+    dialog = await visible_dialog(stage, SettingsDialog)
+    stage.after(dialog.reject)  # nothing is saved
+    dialog.resize(*SERVERS_DIALOG_SIZE)
+    dialog.trust_url_edit.setText(stage.nas_url)
+    read = next_emission(dialog.certificateRead)
+    dialog.trust_button.click()
+    ok, text = await awaited(read, "Read Certificate")
+    if not ok:
+        raise ScreenshotError(f"Read Certificate failed: {text}")
+    dialog.edits["jellyfin_url"].setText(stage.nas_url)
+    dialog.edits["jellyfin_api_key"].setText(NAS_API_KEY)
+    tested = next_emission(dialog.serverTested)
+    dialog.test_buttons["jellyfin"].click()
+    _server, ok, text = await awaited(tested, "the Jellyfin test")
+    if not ok:
+        raise ScreenshotError(f"the Jellyfin test failed: {text}")
+    await asyncio.sleep(SETTLE)  # the new size and the result labels are laid out
+    scroll = dialog.findChild(QScrollArea, "settingsScroll")
+    bar = scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    return dialog
+
+
+async def tray_menu(stage: Stage) -> Any:
+    """The tray icon's menu, as a right click on the icon opens it."""
+    tray = stage.window.tray
+    if tray is None:
+        raise ScreenshotError("the window has no tray icon")
+    menu = tray.menu
+    # Drawn without opening it: a popup grabs the keyboard, which the offscreen platform
+    # cannot (Qt warns). aboutToShow still runs, so Show/Hide reads as it would.
+    menu.aboutToShow.emit()
+    menu.ensurePolished()
+    menu.adjustSize()
+    menu.setActiveAction(tray.actions["run_now"])  # where the pointer rests
+    return menu
+
+
+async def tmdb_match(stage: Stage) -> Any:
+    """Set TMDB Match for Harbor Lights: the search widened to any year, the right one chosen.
+
+    The dialog is the one **Series > Set TMDB Match…** opens, over the same search, but the
+    search asks the stand-in on 127.0.0.1 (the demo runs without a TMDB token, and TMDB's
+    answers change).
+    """
+    from aniworld_desktop.metadata.tmdb import TMDBClient
+    from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
+
+    async def search(query: str, year: int | None) -> list[Any]:
+        async with TMDBClient(TMDB_STAND_IN_TOKEN, api_url=stage.tmdb_url) as tmdb:
+            return await tmdb.search_tv(query, year)
+
+    window = stage.window
+    select_series(window, MATCH_SERIES)
+    series = window.selected_series()[0]
+    dialog = TmdbMatchDialog(search, series.title, series.year, series.tmdb_id, window)
+    stage.after(dialog.deleteLater)
+    stage.after(dialog.reject)
+    first = next_emission(dialog.searchFinished)
+    dialog.open()  # the search for the title and year starts when it is shown
+    await awaited(first, "the search for the title and year")
+    dialog.year_spin.setValue(0)  # any year: the other series of that name
+    widened = next_emission(dialog.searchFinished)
+    dialog.start_search()
+    (found,) = await awaited(widened, "the search in every year")
+    if found < 2:
+        raise ScreenshotError(f"the search in every year found {found} series")
+    for row in range(dialog.results.topLevelItemCount()):
+        item = dialog.results.topLevelItem(row)
+        if item.text(1) == str(series.year):
+            dialog.results.setCurrentItem(item)
+            break
+    else:
+        raise ScreenshotError(f"no result from {series.year}")
+    await wait_until(lambda: dialog.ok_button.isEnabled(), "the chosen TMDB id")
+    return dialog
+
+
+async def main_window_german(stage: Stage) -> Any:
+    """A second window over the same services, made under the German translation, as
+    ``ANIWORLD_DESKTOP_LANG=de`` makes it (the language is chosen when the window is made)."""
+    from aniworld_desktop.ui import translation
+    from aniworld_desktop.ui.main_window import MainWindow
+
+    installed = translation.install("de")
+    stage.after(installed.remove)  # after the window has closed
+    german = MainWindow(stage.services)
+
+    async def close() -> None:
+        german.hide()
+        await german.aclose()
+
+    stage.after(close)
+    if installed.language != "de" or german.menuBar().actions()[0].text() == "&File":
+        raise ScreenshotError("the window is not German: is the translation built?")
+    german.resize(*WINDOW_SIZE)
+    german.show()
+    await wait_until(
+        lambda: (
+            german.stack.currentWidget() is german.main_splitter
+            and german.series_model.rowCount() >= 3
+            and german.model.rowCount() > 0
+        ),
+        "the German window's series and queue",
+    )
+    select_series(german, stage.services.downloads.items()[0].series_title)
+    await wait_until(lambda: german.episode_model.rowCount() > 0, "the episodes")
+    await counts_caught_up(german)
+    return german
+
+
 async def activity(stage: Stage) -> Any:
     """The activity panel open below the tables."""
     window = stage.window
@@ -300,6 +457,15 @@ SHOTS: tuple[Shot, ...] = (
     Shot("activity", activity, caption="the activity panel"),
     Shot("add-series", add_series, (640, 480), caption="Add series with a feed's preview"),
     Shot("settings", settings, None, caption="Settings"),
+    Shot(
+        "settings-servers",
+        settings_servers,
+        SERVERS_DIALOG_SIZE,
+        caption="Settings: media servers and a trusted NAS",
+    ),
+    Shot("tray-menu", tray_menu, None, caption="the tray icon's menu"),
+    Shot("tmdb-match", tmdb_match, (640, 480), caption="Set TMDB Match"),
+    Shot("main-window-de", main_window_german, caption="the window in German"),
     Shot("main-window-dark", main_window_dark, caption="the window on a dark palette"),
 )
 
@@ -381,6 +547,144 @@ async def serve_feed() -> AsyncIterator[str]:
         await runner.cleanup()
 
 
+# --------------------------------------------------------------------------- TMDB's search
+
+# What the stand-in for TMDB knows: (id, name, original name, first aired, language, overview).
+# Invented, like the demo series; the first is Harbor Lights of the demo catalogue.
+TMDB_SERIES = (
+    (95127, "Harbor Lights", "Harbor Lights", "2019-04-05", "en",
+     "A lighthouse keeper's daughter finds the logbooks her father never finished."),
+    (40417, "Harbor Lights", "Les Feux du port", "2003-09-12", "fr",
+     "A harbour town on the Breton coast, one family, three generations of fishermen."),
+    (4388, "Harbour Lights", "Harbour Lights", "1999-02-14", "en",
+     "The harbour master of a small English port keeps the peace on land and at sea."),
+    (131950, "Harbor Lights: After Dark", "Harbor Lights: After Dark", "2022-10-28", "en",
+     "Late-night stories from the keepers of the Harbor Lights."),
+)  # fmt: skip
+
+
+def tmdb_search(query: str, year: str | None) -> dict[str, Any]:
+    """The stand-in's answer to ``/search/tv``: the series sharing a word with the query (TMDB
+    also finds "Harbour" for "Harbor"), first aired in ``year`` when one is given."""
+    wanted = {word.rstrip("s")[:6] for word in query.casefold().split() if len(word) > 3}
+    results = []
+    for tmdb_id, name, original, aired, language, overview in TMDB_SERIES:
+        words = {w.rstrip("s")[:6] for w in f"{name} {original}".casefold().split() if len(w) > 3}
+        if wanted & words and (year is None or aired.startswith(year)):
+            results.append(
+                {
+                    "id": tmdb_id,
+                    "name": name,
+                    "original_name": original,
+                    "original_language": language,
+                    "first_air_date": aired,
+                    "overview": overview,
+                    "poster_path": None,
+                    "popularity": 10.0 - len(results),
+                }
+            )
+    return {"page": 1, "results": results, "total_pages": 1, "total_results": len(results)}
+
+
+@contextlib.asynccontextmanager
+async def serve_tmdb() -> AsyncIterator[str]:
+    """Serve :func:`tmdb_search` as ``/3/search/tv`` on 127.0.0.1; yields the API's URL."""
+    from aiohttp import web
+
+    async def search(request: web.Request) -> web.Response:
+        answer = tmdb_search(
+            request.query.get("query", ""), request.query.get("first_air_date_year")
+        )
+        return web.json_response(answer)
+
+    runner = web.AppRunner(web.Application(), access_log=None)
+    runner.app.router.add_get("/3/search/tv", search)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/3"
+    finally:
+        await runner.cleanup()
+
+
+# --------------------------------------------------------------------------- the NAS
+
+
+def write_nas_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for the stand-in NAS, as a NAS makes for itself; the same
+    every run (a fixed key and signing without randomness), so its fingerprint in
+    settings-servers.png does not change. Returns the certificate and key files."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    seed = int.from_bytes(hashlib.sha256(b"aniworld-desktop screenshots nas").digest(), "big")
+    key = ec.derive_private_key(seed, ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "nas.local")])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(2025_01_01)
+        .not_valid_before(datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
+        .not_valid_after(datetime.datetime(2045, 1, 1, tzinfo=datetime.UTC))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("nas.local"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256(), ecdsa_deterministic=True)
+    )
+    cert_file, key_file = folder / "nas.pem", folder / "nas.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+@contextlib.asynccontextmanager
+async def serve_nas() -> AsyncIterator[str]:
+    """A Jellyfin stand-in over HTTPS with a self-signed certificate on 127.0.0.1 (what a NAS
+    often is): ``/System/Info`` for the settings' Test button. Yields its address."""
+    import ssl
+
+    from aiohttp import web
+
+    async def info(request: web.Request) -> web.Response:
+        if request.headers.get("X-Emby-Token") != NAS_API_KEY:
+            return web.json_response({"error": "unauthorized"}, status=401)
+        return web.json_response({"ServerName": "nas", "Version": "10.10.7", "Id": "nas"})
+
+    runner = web.AppRunner(web.Application(), access_log=None)
+    runner.app.router.add_get("/System/Info", info)
+    await runner.setup()
+    with tempfile.TemporaryDirectory(prefix="aniworld-screenshots-nas-") as folder:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*write_nas_certificate(Path(folder)))
+        try:
+            for port in (NAS_PORT, 0):
+                try:
+                    await web.TCPSite(runner, "127.0.0.1", port, ssl_context=context).start()
+                    break
+                except OSError:
+                    if port == 0:
+                        raise
+            yield f"https://127.0.0.1:{runner.addresses[0][1]}"
+        finally:
+            await runner.cleanup()
+
+
 # --------------------------------------------------------------------------- look and feel
 
 
@@ -450,6 +754,9 @@ def configure_app(app: Any) -> None:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)  # as qtapp: the quit path is the async one
+    from aniworld_desktop.ui import translation
+
+    translation.install("en")  # the guide is English, whatever this machine's language
     app.setStyle("Fusion")
     app.setPalette(light_palette())
     font = QFont(FONT[0])
@@ -508,18 +815,34 @@ async def capture(
     """The main coroutine: services, window, each shot, then the shutdown qtapp does."""
     from aniworld_desktop.app import open_services
     from aniworld_desktop.ui.main_window import MainWindow
+    from aniworld_desktop.ui.tray import Notifier, TrayIcon
 
     written: list[Path] = []
-    async with serve_feed() as feed_url, open_services(paths, settings) as services:
+    async with (
+        serve_feed() as feed_url,
+        serve_tmdb() as tmdb_url,
+        serve_nas() as nas_url,
+        open_services(paths, settings) as services,
+    ):
         services.metadata.follow()  # as in qtapp: NFO files follow additions and downloads
+        services.scheduler.start()  # the status bar says when it is due (its first run is
+        # a minute away: after the last picture)
         window = MainWindow(services)
+        # As qtapp does; offscreen there is no notification area, so the icon itself stays
+        # hidden, but its state and menu follow the window.
+        tray = TrayIcon(parent=window)
+        window.attach_tray(tray, Notifier(tray, settings))
         window.show()
         try:
-            stage = Stage(services, window, feed_url)
+            stage = Stage(services, window, feed_url, tmdb_url, nas_url)
             for shot in shots:
                 started = time.monotonic()
                 window.resize(*WINDOW_SIZE)
-                widget = await shot.setup(stage)
+                try:
+                    widget = await shot.setup(stage)
+                except BaseException:
+                    await stage.clean_up()  # a window or dialog of the shot closes first
+                    raise
                 if shot.size is not None:
                     widget.resize(*shot.size)
                 await asyncio.sleep(SETTLE)
