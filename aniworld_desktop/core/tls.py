@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import hashlib
 import re
+import socket
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -208,6 +209,10 @@ async def fetch_fingerprint(host: str, port: int = _DEFAULT_PORT) -> bytes:
     try:
         async with asyncio.timeout(FETCH_TIMEOUT):
             _, writer = await asyncio.open_connection(host, port, ssl=context, server_hostname=host)
+    except ConnectionRefusedError as exc:
+        raise OSError(f"{host}:{port} refused the connection (nothing listens there)") from exc
+    except socket.gaierror as exc:
+        raise OSError(f"the name {host} is not known") from exc
     except TimeoutError as exc:
         raise OSError(
             f"{host}:{port} did not answer within {FETCH_TIMEOUT:g} seconds (is it an HTTPS port?)"

@@ -484,7 +484,12 @@ class SettingsDialog(QDialog):
             self.tr(
                 "{host}:{port} presents the certificate {fingerprint}. Compare it with the one "
                 "your server shows before you press OK."
-            ).format(host=host, port=port, fingerprint=format_fingerprint(digest)),
+            ).format(
+                host=host,
+                port=port,
+                # A zero-width space after each colon: the label may wrap inside it.
+                fingerprint=format_fingerprint(digest).replace(":", ":\u200b"),
+            ),
         )
 
     def _show_trust(self, ok: bool, text: str) -> None:

@@ -274,3 +274,9 @@ async def test_a_download_from_a_trusted_server_arrives_and_a_changed_certificat
         with pytest.raises(PermanentDownloadError, match="it has changed"):
             await engine.download(other)
     assert not (tmp_path / "b.mkv").exists()
+
+
+async def test_reading_a_certificate_where_nothing_listens_says_so(unused_tcp_port: int):
+    with pytest.raises(OSError, match="refused the connection") as refused:
+        await fetch_fingerprint("127.0.0.1", unused_tcp_port)
+    assert "Errno" not in str(refused.value)

@@ -566,7 +566,7 @@ async def test_read_certificate_adds_what_the_server_presents_and_the_test_uses_
             read = signal_future(dialog.certificateRead)
             dialog.trust_button.click()
             ok, text = await asyncio.wait_for(read, 5)
-            assert ok and format_fingerprint(digest) in text
+            assert ok and format_fingerprint(digest) in text.replace("\u200b", "")
             assert dialog.trust_result.text() == text
             # The server's line is replaced, not doubled.
             assert dialog.trusted_edit.toPlainText() == (
