@@ -250,6 +250,13 @@ class LibraryService:
             queued = await self._downloads.add_to_queue(
                 self.queue_request(series, record) for record in records
             )
+        elif existing is None and await asyncio.to_thread((self.library_dir / folder).is_dir):
+            # Following a series you already have: what is on disk must be known before
+            # anything is called missing, or "Download Missing" would fetch it again.
+            try:
+                await self.scan()
+            except LibraryUnavailableError as exc:
+                log.warning("%s is followed, but its folder was not scanned: %s", series.title, exc)
         log.info("added %s from %s (%d episode(s))", series.title, provider.name, len(records))
         if self._bus is not None:
             self._bus.publish(SeriesChanged(series.id))

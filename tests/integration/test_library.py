@@ -307,3 +307,16 @@ async def test_preview_stores_nothing_and_dropped_episodes_queue(world):
     await library.set_monitored(series, False)
     assert (await library.find_series("harbor")).monitored is False
     assert (await library.queue_missing()).added == []  # not monitored: auto-download skips it
+
+
+async def test_following_a_series_you_already_have_knows_its_files_at_once(world):
+    """No "Download Missing" of what is on disk: the folder is scanned when it is followed."""
+    library, downloads, feed, library_dir = world
+    season = library_dir / "Harbor Lights" / "Season 1"
+    season.mkdir(parents=True)
+    (season / "Harbor.Lights.S01E01.1080p.mkv").write_bytes(b"x" * 10)
+    result = await library.add_url("fake:harbor")
+    assert result.series.folder == "Harbor Lights"
+    (listed,) = await library.list_series()
+    assert listed.counts.on_disk == 1
+    assert sorted(r.title for r in await library.missing()) == ["Behind the Lights", "Tide"]
