@@ -139,6 +139,25 @@ class FakeTMDB:
         await self._runner.cleanup()
 
 
+def save_secret_settings(profile: Path, tmdb: FakeTMDB, media: FakeServers) -> None:
+    """A library, and every secret in the settings store (no keyring here): the TMDB token, the
+    Jellyfin key and the Kodi password, with their servers on 127.0.0.1."""
+    (profile / "library").mkdir()
+    save_settings(
+        ProfilePaths.for_profile(profile),
+        Settings(
+            library_dir=profile / "library",
+            tmdb_token=TMDB_V4_TOKEN,
+            tmdb_api_url=tmdb.api_url,
+            jellyfin_url=media.url,
+            jellyfin_api_key=JELLYFIN_KEY,
+            kodi_url=media.url,
+            kodi_user="kodi",
+            kodi_password=KODI_PASSWORD,
+        ),
+    )
+
+
 async def run(profile: Path, *argv: str) -> int:
     """One command of the real command line, in this process (its log records are watched)."""
     args = build_parser().parse_args(["--profile", str(profile), *argv])
@@ -170,20 +189,7 @@ async def test_a_whole_run_with_every_secret_lets_none_out(
     paths = ProfilePaths.for_profile(profile)
     async with FaultServer(tmp_path / "srv") as server, FakeTMDB() as tmdb, FakeServers() as media:
         feed = serve_series(server, "Harbor Lights")
-        (profile / "library").mkdir()
-        save_settings(
-            paths,
-            Settings(
-                library_dir=profile / "library",
-                tmdb_token=TMDB_V4_TOKEN,
-                tmdb_api_url=tmdb.api_url,
-                jellyfin_url=media.url,
-                jellyfin_api_key=JELLYFIN_KEY,
-                kodi_url=media.url,
-                kodi_user="kodi",
-                kodi_password=KODI_PASSWORD,
-            ),
-        )
+        save_secret_settings(profile, tmdb, media)
         assert await run(profile, "add", feed) == 0
         assert await run(profile, "run-once") == 0
         assert await run(profile, "tmdb-test") == 0
@@ -298,7 +304,6 @@ async def test_the_activity_panel_shows_the_refusals_and_no_secret(
 
     from aniworld_desktop.ui.activity import ActivityHandler, ActivityPanel
 
-    paths = ProfilePaths.for_profile(profile)
     panel = ActivityPanel()
     qtbot.addWidget(panel)
     panel.show()
@@ -323,20 +328,7 @@ async def test_the_activity_panel_shows_the_refusals_and_no_secret(
             tmdb.accept = False
             media.api_key = "another-key-entirely"
             media.kodi_password = "another-password"
-            (profile / "library").mkdir()
-            save_settings(
-                paths,
-                Settings(
-                    library_dir=profile / "library",
-                    tmdb_token=TMDB_V4_TOKEN,
-                    tmdb_api_url=tmdb.api_url,
-                    jellyfin_url=media.url,
-                    jellyfin_api_key=JELLYFIN_KEY,
-                    kodi_url=media.url,
-                    kodi_user="kodi",
-                    kodi_password=KODI_PASSWORD,
-                ),
-            )
+            save_secret_settings(profile, tmdb, media)
             assert await run(profile, "add", serve_series(server, "Harbor Lights")) == 0
             await run(profile, "run-once")
             assert await run(profile, "tmdb-test") != 0
