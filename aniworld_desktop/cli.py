@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.tls import TrustedHosts
+from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from aniworld_desktop.services import Services, open_services
 
 if TYPE_CHECKING:
-    from aniworld_desktop.app import Services
     from aniworld_desktop.library.scanner import ScannedFile
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -493,8 +492,6 @@ async def run_command(
     notices: Sequence[str] = (),
 ) -> int:
     """Run one sub-command; ``notices`` (the settings file's) are printed with the database's."""
-    from aniworld_desktop.app import open_services
-
     if args.command == "scan":
         _print_notices(notices)
         return _cmd_scan(args)  # reads files only: no database, no network

@@ -109,7 +109,7 @@ class Stage:
     """What a shot's setup works with.
 
     Attributes:
-        services: The running services (``aniworld_desktop.app.Services``).
+        services: The running services (``aniworld_desktop.services.Services``).
         window: The MainWindow.
         feed_url: A small podcast feed served on 127.0.0.1, for the add-series preview.
         tmdb_url: The API address of a stand-in for TMDB's series search on 127.0.0.1.
@@ -813,7 +813,7 @@ async def capture(
     paths: Any, settings: Any, outdir: Path, shots: Sequence[Shot], complaints: Complaints
 ) -> list[Path]:
     """The main coroutine: services, window, each shot, then the shutdown qtapp does."""
-    from aniworld_desktop.app import open_services
+    from aniworld_desktop.services import open_services
     from aniworld_desktop.ui.main_window import MainWindow
     from aniworld_desktop.ui.tray import Notifier, TrayIcon
 

@@ -272,6 +272,24 @@ class LibraryService:
             raise ProviderError(f"{url} gave no content.")
         return provider.name, info
 
+    async def follow_demo(self) -> None:
+        """Follow every series of the demo catalogue that is not followed yet.
+
+        Raises:
+            AniworldError: This installation has no demo provider.
+        """
+        # Here, not at the top: the registry has loaded it by now (in a thread, at start-up),
+        # and importing it earlier would put aiohttp.web on the way to the window.
+        from aniworld_desktop.providers.demo import DemoProvider
+
+        demo = self._registry.get("demo")
+        if not isinstance(demo, DemoProvider):
+            raise AniworldError("The demo catalogue is not available in this installation.")
+        followed = {s.source_url for s in await self._catalog.list_series()}
+        for url in demo.catalogue():
+            if url not in followed:
+                await self.add_url(url, "demo")
+
     async def queue_episodes(self, episode_ids: Sequence[int]) -> AddResult:
         """Queue these episodes (dropped on the queue, say), whatever their state; the queue
         refuses the ones already there."""

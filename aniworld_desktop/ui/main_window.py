@@ -111,8 +111,8 @@ from aniworld_desktop.ui.tray import Notifier, TrayIcon
 from aniworld_desktop.ui.welcome import WelcomePanel
 
 if TYPE_CHECKING:
-    from aniworld_desktop.app import Services
     from aniworld_desktop.core.queue import QueueItem
+    from aniworld_desktop.services import Services
     from aniworld_desktop.storage.catalog import SeriesRecord
 
 log = logging.getLogger(__name__)
@@ -984,9 +984,7 @@ class MainWindow(QMainWindow):
         self.run_task(self._follow_demo(), what=self.tr("Try the demo"))
 
     async def _follow_demo(self) -> None:
-        from aniworld_desktop.app import follow_demo_series
-
-        await follow_demo_series(self.services.library, self.services.registry)
+        await self.services.library.follow_demo()
         queued = await self.services.library.queue_missing()
         self.statusBar().showMessage(
             self.tr("Following the demo series; %n episode(s) queued.", "", len(queued.added)),

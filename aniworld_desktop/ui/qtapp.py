@@ -22,10 +22,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aniworld_desktop import __version__
-from aniworld_desktop.app import open_services
-from aniworld_desktop.cli import EXIT_OK, EXIT_USAGE
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.exitcodes import EXIT_OK, EXIT_USAGE
+from aniworld_desktop.services import open_services
 from aniworld_desktop.ui import translation
 from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon

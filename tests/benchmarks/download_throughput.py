@@ -3,7 +3,7 @@
 Serves one file from a separate server process on 127.0.0.1 (nginx when installed, else the
 aiohttp sendfile server of ``tests/fault_server.py``), then runs interleaved rounds of: curl; the
 path the app uses, :class:`ThreadedEngine` (the engine on an event loop of its own thread, built
-as ``app.open_services`` builds it), called from the stdlib asyncio loop (``run-once``) and from
+as ``services.open_services`` builds it), called from the stdlib asyncio loop (``run-once``) and from
 qasync's QEventLoop under a QApplication with the window's interpreter tuning (the window); and,
 for information, the bare :class:`DownloadEngine` on each of those loops, with direct writes and
 with its writer thread. Each download runs in a fresh subprocess.
@@ -48,7 +48,7 @@ GOAL_QASYNC = 0.7
 GOAL_CPU_PER_GIB = 2.5
 FILE_NAME = "payload.bin"
 # (label, loop, engine). Engines: "app" is ThreadedEngine over DownloadEngine as
-# app.open_services builds it (writes on the download thread itself); "writer" and "direct" are
+# services.open_services builds it (writes on the download thread itself); "writer" and "direct" are
 # the bare DownloadEngine on the caller's loop, with and without its writer thread.
 ENGINE_MODES = [
     ("app run-once", "stdlib", "app"),
@@ -81,7 +81,7 @@ def _cpu_seconds() -> float:
 
 
 def app_engine_factory() -> Any:
-    """What ``app.open_services`` hands to ThreadedEngine, with the default settings."""
+    """What ``services.open_services`` hands to ThreadedEngine, with the default settings."""
     import functools
 
     from aniworld_desktop.config import Settings

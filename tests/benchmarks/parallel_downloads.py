@@ -13,7 +13,7 @@ process on 127.0.0.1, nginx when installed, else the aiohttp sendfile server of
   the last exit (curl does not fsync; "curl + fsync", for information, adds an fsync of the
   eight files afterwards, as the app does for each file it finishes);
 * ``run-once``: a fresh process opens the app's services as the ``run-once`` command does
-  (``app.open_services``: DownloadService over the SQLite queue, its ThreadedEngine, on the
+  (``services.open_services``: DownloadService over the SQLite queue, its ThreadedEngine, on the
   stdlib loop), with eight download slots, queues the eight episodes in one
   ``add_to_queue`` call, starts the workers and waits until the queue is idle;
 * ``window``: the same inside the window's set-up (qasync's loop under a QApplication, the
@@ -126,7 +126,7 @@ async def _all_bytes_in(services: Any, destinations: list[str], size: int) -> fl
 
 
 async def _run_once(paths: Any, settings: Any, size: int) -> dict[str, Any]:
-    from aniworld_desktop.app import open_services
+    from aniworld_desktop.services import open_services
 
     # As the run-once command opens them: the workers start once the queue is filled.
     async with open_services(paths, settings, run_downloads=False) as services:
@@ -137,7 +137,7 @@ def _window(paths: Any, settings: Any, size: int) -> dict[str, Any]:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from aniworld_desktop.app import open_services
+    from aniworld_desktop.services import open_services
     from aniworld_desktop.ui.main_window import MainWindow
     from aniworld_desktop.ui.qtapp import tune_interpreter
 

@@ -310,7 +310,8 @@ def child(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    from aniworld_desktop import __version__, app
+    from aniworld_desktop import __version__
+    from aniworld_desktop import services as composition
     from aniworld_desktop.config import ProfilePaths, load_settings
     from aniworld_desktop.downloads.service import DownloadService
     from aniworld_desktop.metadata import credentials
@@ -321,8 +322,10 @@ def child(args: argparse.Namespace) -> int:
     phases = Phases()
     phases.add("imports", time.perf_counter() - imports_started)
     # Instrumentation only: the same functions, wrapped to time them; the app is not changed.
-    app.open_database = _time_async(phases, "database open + migrations", app.open_database)
-    app.load_token = _time_sync(phases, "keyring token (thread)", credentials.load_token)
+    composition.open_database = _time_async(
+        phases, "database open + migrations", composition.open_database
+    )
+    composition.load_token = _time_sync(phases, "keyring token (thread)", credentials.load_token)
     DownloadService.start = _time_async(phases, "queue load", DownloadService.start)  # type: ignore[method-assign]
     QueueTableModel.load = _time_sync(phases, "queue model load", QueueTableModel.load)  # type: ignore[method-assign]
 
@@ -353,7 +356,7 @@ def child(args: argparse.Namespace) -> int:
         paths = ProfilePaths.for_profile(Path(args.profile))
         settings = load_settings(paths)
         services_started = time.perf_counter()
-        async with app.open_services(paths, settings) as services:
+        async with composition.open_services(paths, settings) as services:
             phases.add("open_services total", time.perf_counter() - services_started)
             services.metadata.follow()
             with phases.timed("MainWindow() total"):

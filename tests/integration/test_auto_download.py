@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from aniworld_desktop.app import open_services
 from aniworld_desktop.config import ProfilePaths, load_settings
 from aniworld_desktop.core.events import AutoDownloadSkipped
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.scheduler.service import LAST_RUN_KEY, SKIP_COOLDOWN
+from aniworld_desktop.services import open_services
 from aniworld_desktop.storage.app_state import AppStateRepository
 from tests.fault_server import FaultServer
 from tests.integration.test_run_once import run_cli

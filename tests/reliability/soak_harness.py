@@ -287,7 +287,7 @@ def queue_files(rows: Sequence[tuple[int, int, str]]) -> Counter[tuple[int, int]
 async def queue_direct_links(profile: Path, urls: Sequence[str]) -> list[Path]:
     """Queue media links in ``profile`` as ``aniworld-desktop add URL`` does; returns the files'
     places in the library, in order. In-process: eight ``add`` processes would take seconds."""
-    from aniworld_desktop.app import open_services
+    from aniworld_desktop.services import open_services
 
     paths = ProfilePaths.for_profile(profile)
     settings = load_settings(paths, environ={})

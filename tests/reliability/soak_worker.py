@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import aniworld_desktop.downloads.engine as engine_module
-from aniworld_desktop.app import open_services
 from aniworld_desktop.config import ProfilePaths, load_settings
+from aniworld_desktop.services import open_services
 
 
 class SlowFile:

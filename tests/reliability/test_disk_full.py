@@ -29,10 +29,10 @@ from typing import Any, Protocol
 import pytest
 
 import aniworld_desktop.downloads.engine as engine_module
-from aniworld_desktop.app import open_services
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
+from aniworld_desktop.services import open_services
 from tests.reliability.soak_harness import queue_rows
 from tests.reliability.soak_server import SoakServer
 

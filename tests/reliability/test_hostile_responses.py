@@ -58,7 +58,7 @@ async def server() -> AsyncIterator[HostileServer]:
 
 @pytest.fixture
 async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    # What app.open_services() hands the providers: aiohttp's defaults (TLS verified).
+    # What services.open_services() hands the providers: aiohttp's defaults (TLS verified).
     async with aiohttp.ClientSession() as running:
         yield running
 

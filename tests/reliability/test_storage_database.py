@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from aniworld_desktop.app import open_services
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.queue import QueueRequest
+from aniworld_desktop.services import open_services
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.database import (
     HEAD_REVISION,

@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 
 import aniworld_desktop.library.scanner as scanner_module
-from aniworld_desktop.app import Services, open_services
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.library.service import LibraryUnavailableError
+from aniworld_desktop.services import Services, open_services
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.repositories import SqlQueueRepository
 from tests.fault_server import FaultServer

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from aniworld_desktop.app import open_services
 from aniworld_desktop.config import ProfilePaths, Settings, load_settings
 from aniworld_desktop.core.errors import ConfigError
+from aniworld_desktop.services import open_services
 from tests.integration.test_run_once import run_cli
 
 CORRUPT = {

@@ -20,8 +20,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from aniworld_desktop.app import Services, open_services
 from aniworld_desktop.config import ProfilePaths, Settings
+from aniworld_desktop.services import Services, open_services
 from aniworld_desktop.ui import qtapp
 from aniworld_desktop.ui.dialogs import AddUrlDialog
 from aniworld_desktop.ui.main_window import MainWindow

@@ -1,0 +1,238 @@
+"""The composition root: every service of one run, built once and closed in order.
+
+:func:`open_services` is what the window (``ui/qtapp.py``) and the headless commands (``cli.py``)
+both run inside; ``app.py`` only parses the command line and chooses between them. Nothing here
+imports Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from aniworld_desktop import __version__
+from aniworld_desktop.config import ProfilePaths, Settings
+from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.core.events import EventBus
+from aniworld_desktop.core.tls import client_session
+from aniworld_desktop.downloads.engine import DownloadEngine
+from aniworld_desktop.downloads.service import DownloadService
+from aniworld_desktop.downloads.thread import ThreadedEngine
+from aniworld_desktop.downloads.throttle import SpeedLimiter
+from aniworld_desktop.library.service import LibraryService
+from aniworld_desktop.mediaservers import MediaServerNotifier
+from aniworld_desktop.metadata.credentials import load_token_secret
+from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
+from aniworld_desktop.providers.registry import ProviderRegistry
+from aniworld_desktop.scheduler import SchedulerService
+from aniworld_desktop.storage.app_state import AppStateRepository
+from aniworld_desktop.storage.catalog import CatalogRepository
+from aniworld_desktop.storage.database import open_database
+from aniworld_desktop.storage.reply_cache import SqlReplyCache
+from aniworld_desktop.storage.repositories import SqlQueueRepository
+
+log = logging.getLogger(__name__)
+
+REPLY_MAX_AGE = timedelta(days=7)  # TMDB replies kept this long, so a re-run does not refetch
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything the window and the CLI use, built once per run.
+
+    Attributes:
+        paths: Where this profile keeps its files.
+        settings: The settings in force.
+        bus: Events from the services.
+        downloads: The download queue.
+        library: Series and catalogues.
+        registry: Known providers.
+        notices: Sentences the user must read once at start: a database or settings file that
+            could not be used and was set aside. The CLI prints them on stderr; the window
+            shows them.
+    """
+
+    paths: ProfilePaths
+    settings: Settings
+    bus: EventBus
+    database: AsyncEngine
+    downloads: DownloadService
+    library: LibraryService
+    registry: ProviderRegistry
+    engine: DownloadEngine | ThreadedEngine
+    metadata: MetadataService
+    scheduler: SchedulerService
+    mediaservers: MediaServerNotifier
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def library_dir(self) -> Path:
+        return self.settings.library(self.paths)
+
+
+@contextlib.asynccontextmanager
+async def open_services(
+    paths: ProfilePaths,
+    settings: Settings,
+    *,
+    run_downloads: bool = True,
+    write_in_thread: bool = True,
+    download_thread: bool = True,
+    demo: bool = False,
+    notices: Sequence[str] = (),
+) -> AsyncIterator[Services]:
+    """Build the services; on exit stop the workers, close every session, dispose the engine.
+
+    Args:
+        paths: The profile's folders.
+        settings: The settings in force.
+        run_downloads: Start the download workers now (``add`` and ``queue`` do not).
+        write_in_thread: Without a download thread: hand disk writes to a thread of their own;
+            measured faster on both the stdlib loop and qasync's
+            (tests/benchmarks/download_throughput.py).
+        download_thread: Run the downloads on an event loop of their own thread, so the bytes
+            never pass through the caller's loop (the window's); see downloads/thread.py.
+        demo: Follow the demo catalogue's series (served by the app itself) if not yet done.
+        notices: Sentences from before (the settings file's), kept first in
+            ``Services.notices``; the database's are added after them.
+    """
+    paths.create()
+    library_dir = settings.library(paths)
+    if settings.library_dir is None:
+        # Our default folder may be created; a configured one that is missing may be an
+        # unmounted share, where creating it would fill the local disk instead: the scan says so.
+        library_dir.mkdir(parents=True, exist_ok=True)
+    all_notices = list(notices)
+    database_notices: list[str] = []
+    try:
+        database = await open_database(paths.database, notices=database_notices)
+    except (SQLAlchemyError, OSError) as exc:
+        raise AniworldError(
+            f"Cannot open the database {paths.database}: {_database_reason(exc)}."
+        ) from exc
+    for notice in database_notices:
+        log.warning("%s", notice)
+    all_notices += database_notices
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            bus = EventBus()
+            session = await stack.enter_async_context(
+                # The providers' and the library's session: the servers the user trusts by
+                # certificate are reached through it, plug-in providers included.
+                client_session(
+                    settings.trusted_hosts(),
+                    timeout=aiohttp.ClientTimeout(total=60, sock_connect=30),
+                    headers={"User-Agent": f"aniworld-desktop/{__version__}"},
+                )
+            )
+            make_engine = functools.partial(
+                DownloadEngine,
+                stall_timeout=settings.stall_timeout,
+                min_free_disk=settings.min_free_disk,
+                # Always a limiter (0 = unlimited), so a limit set later applies at once.
+                limiter=SpeedLimiter(settings.speed_limit),
+                # On the download thread the disk writes stay on it: a writer thread per
+                # download only adds threads fighting over the GIL (measured: the window's
+                # loop was late by 15 ms at p99 with them, 4 ms without).
+                write_in_thread=write_in_thread and not download_thread,
+                trusted=settings.trusted_hosts(),
+            )
+            # Entered before the services it follows, so it closes after them: metadata jobs
+            # finishing during shutdown still count, and a batch left waiting is reported.
+            mediaservers = await stack.enter_async_context(MediaServerNotifier(bus, settings))
+            engine: DownloadEngine | ThreadedEngine = await stack.enter_async_context(
+                ThreadedEngine(make_engine) if download_thread else make_engine()
+            )
+            # Entry points and provider imports: 70 ms the window's loop need not wait through.
+            registry = await asyncio.to_thread(ProviderRegistry.discover)
+            stack.push_async_callback(registry.aclose)
+            downloads = DownloadService(
+                SqlQueueRepository(database),
+                bus,
+                engine,
+                library_dir,
+                max_downloads=settings.max_downloads,
+                max_per_host=settings.max_downloads_per_host,
+                max_retries=settings.max_retries,
+                retry_base_delay=settings.retry_base_delay,
+            )
+            library = LibraryService(
+                CatalogRepository(database),
+                downloads,
+                registry,
+                session,
+                library_dir=library_dir,
+                naming=settings.naming(),
+                scan_cache_file=paths.cache_dir / "scan-cache.json",
+                bus=bus,
+            )
+            downloads.resolver = library.download_request
+            metadata = MetadataService(
+                CatalogRepository(database),
+                bus,
+                library_dir,
+                MetadataOptions(
+                    token="",  # from token_source, once a job needs it
+                    api_url=settings.tmdb_api_url,
+                    language=settings.metadata_language,
+                    artwork_size=settings.artwork_size,
+                    artwork=frozenset(k for k in settings.artwork.split(",") if k),
+                    trusted_hosts=settings.trusted_hosts(),
+                ),
+                cache=SqlReplyCache(database, max_age=REPLY_MAX_AGE),
+                resolve=library.resolve_reference,
+                # A keyring may take a while to import and answer: not on the way to the window.
+                token_source=lambda: asyncio.to_thread(load_token_secret, settings),
+            )
+            stack.push_async_callback(metadata.aclose)
+            await downloads.start(run=run_downloads)
+            stack.push_async_callback(library.flush)
+            stack.push_async_callback(downloads.stop)
+            # Not started here: the window starts its timer; run-once calls run_once().
+            scheduler = SchedulerService(
+                library,
+                bus,
+                AppStateRepository(database),
+                interval=settings.auto_download_interval,
+                cooldown=settings.auto_download_cooldown,
+                enabled=settings.auto_download,
+            )
+            stack.push_async_callback(scheduler.aclose)  # pushed last, so it stops first
+            if demo:
+                await library.follow_demo()
+            yield Services(
+                paths,
+                settings,
+                bus,
+                database,
+                downloads,
+                library,
+                registry,
+                engine,
+                metadata,
+                scheduler,
+                mediaservers,
+                all_notices,
+            )
+    finally:
+        await database.dispose()
+
+
+def _database_reason(exc: BaseException) -> str:
+    """What SQLite or the system said, without SQLAlchemy's statement and help link."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, BaseException):
+        exc = orig
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).strip().rstrip(".") or type(exc).__name__
