@@ -14,14 +14,14 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
-from aniworld_desktop.core.tls import TrustedHosts
+from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from aniworld_desktop.net.session import TrustedHosts
 from aniworld_desktop.services import Services, open_services
 
 if TYPE_CHECKING:
@@ -382,7 +382,7 @@ async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyn
     for error in outcome.scan.errors:
         print(error, file=sys.stderr)
     queued = outcome.queued
-    started = datetime.now(UTC).replace(tzinfo=None)
+    started = utc_now()
     downloads.start_workers()
     idle = asyncio.ensure_future(downloads.wait_idle())
     stopped = asyncio.ensure_future(stop.wait())
@@ -437,7 +437,11 @@ async def _cmd_trust(args: argparse.Namespace, paths: ProfilePaths, settings: Se
     from yarl import URL
 
     from aniworld_desktop.config import save_settings
-    from aniworld_desktop.core.tls import fetch_fingerprint, format_fingerprint, parse_fingerprint
+    from aniworld_desktop.net.session import (
+        fetch_fingerprint,
+        format_fingerprint,
+        parse_fingerprint,
+    )
 
     url = URL(args.url.strip())
     if url.scheme != "https" or not url.host:

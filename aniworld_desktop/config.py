@@ -23,8 +23,8 @@ import platformdirs
 
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import DEFAULT_TEMPLATE, NamingTemplate
-from aniworld_desktop.core.tls import TrustedHosts
 from aniworld_desktop.durable import set_aside, write_atomic
+from aniworld_desktop.net.session import TrustedHosts
 
 log = logging.getLogger(__name__)
 
@@ -342,7 +342,7 @@ class Settings:
     kodi_user: str = _setting("", _parse_user, "Kodi web server user name")
     kodi_password: str = _setting("", _parse_password, "Kodi web server password")
     # Servers of the user's own with a self-signed certificate, trusted by its fingerprint for
-    # that host and port only (core.tls); every other HTTPS connection is fully verified.
+    # that host and port only (net.session); every other HTTPS connection is fully verified.
     trusted_servers: str = _setting(
         "", _parse_trusted_servers, "self-signed servers trusted by certificate fingerprint"
     )

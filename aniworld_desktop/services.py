@@ -24,7 +24,6 @@ from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.events import EventBus
-from aniworld_desktop.core.tls import client_session
 from aniworld_desktop.downloads.engine import DownloadEngine
 from aniworld_desktop.downloads.service import DownloadService
 from aniworld_desktop.downloads.thread import ThreadedEngine
@@ -33,6 +32,7 @@ from aniworld_desktop.library.service import LibraryService
 from aniworld_desktop.mediaservers import MediaServerNotifier
 from aniworld_desktop.metadata.credentials import load_token_secret
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
+from aniworld_desktop.net.session import client_session
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository

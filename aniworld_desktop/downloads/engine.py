@@ -24,20 +24,11 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import BinaryIO
 
 import aiohttp
 import yarl
 
-from aniworld_desktop.core.retry_after import parse_retry_after
-from aniworld_desktop.core.tls import (
-    NO_TRUSTED_HOSTS,
-    UNTRUSTED_HINT,
-    TrustedHosts,
-    changed_certificate,
-    client_session,
-)
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
     DownloadError,
@@ -47,6 +38,14 @@ from aniworld_desktop.downloads.errors import (
 )
 from aniworld_desktop.downloads.throttle import SpeedLimiter
 from aniworld_desktop.durable import fsync_folder
+from aniworld_desktop.net.errors import TRUST_ERRORS, explain, sentence, why
+from aniworld_desktop.net.retry import parse_retry_after
+from aniworld_desktop.net.session import (
+    NO_TRUSTED_HOSTS,
+    OwnedSession,
+    TrustedHosts,
+    client_session,
+)
 
 __all__ = [
     "DownloadEngine",
@@ -169,7 +168,7 @@ class _StallWatchdog:
             self._handle = None
 
 
-class DownloadEngine:
+class DownloadEngine(OwnedSession):
     """Downloads single files over HTTP, resuming, verifying and throttling them.
 
     Use it as ``async with DownloadEngine() as engine`` to let it own a session, or pass a
@@ -208,8 +207,7 @@ class DownloadEngine:
         """
         if read_size <= 0:
             raise ValueError("read_size must be positive")
-        self._session = session
-        self._stack: contextlib.AsyncExitStack | None = None
+        super().__init__(session)
         self._read_size = read_size
         self.stall_timeout = stall_timeout
         self.connect_timeout = connect_timeout
@@ -218,26 +216,6 @@ class DownloadEngine:
         self.progress_interval = progress_interval
         self.write_in_thread = write_in_thread
         self._trusted = trusted
-
-    async def __aenter__(self) -> DownloadEngine:
-        """Create the engine's own session unless one was given."""
-        if self._session is None:
-            stack = contextlib.AsyncExitStack()
-            self._session = await stack.enter_async_context(self._new_session())
-            self._stack = stack
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the session the engine created; a borrowed one stays open."""
-        stack, self._stack = self._stack, None
-        if stack is not None:
-            self._session = None
-            await stack.aclose()
 
     @staticmethod
     def part_path(destination: Path) -> Path:
@@ -264,9 +242,9 @@ class DownloadEngine:
             LibraryWriteError: The library folder cannot be written to.
         """
         _require_http(request.url)
-        if self._session is not None:
-            return await self._download(self._session, request, on_progress)
-        async with self._new_session() as session:
+        if self.session is not None:
+            return await self._download(self.session, request, on_progress)
+        async with self._new_session() as session:  # outside ``async with``: one per download
             return await self._download(session, request, on_progress)
 
     def _new_session(self) -> aiohttp.ClientSession:
@@ -383,25 +361,20 @@ class DownloadEngine:
             ) from exc
         except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
             raise PermanentDownloadError(
-                f"The server redirected to an address we cannot download from: {exc}."
+                explain("The server sent us to an address we cannot download from", exc)
             ) from exc
-        except aiohttp.ClientConnectorCertificateError as exc:
-            raise PermanentDownloadError(
-                f"The secure connection to {host} failed: its certificate is not valid. "
-                f"{UNTRUSTED_HINT}"
-            ) from exc
-        except aiohttp.ServerFingerprintMismatch as exc:
-            raise PermanentDownloadError(changed_certificate(f"{exc.host}:{exc.port}")) from exc
+        except TRUST_ERRORS as exc:
+            raise PermanentDownloadError(sentence(exc)) from exc
         except aiohttp.ClientPayloadError as exc:
             raise TransientDownloadError(
                 f"The connection to {host} broke off in the middle of the video; "
                 "the next try continues where it stopped."
             ) from exc
         except aiohttp.ClientConnectorError as exc:
-            raise TransientDownloadError(f"Could not connect to {host}: {_describe(exc)}.") from exc
+            raise TransientDownloadError(explain(f"Could not connect to {host}", exc)) from exc
         except (aiohttp.ClientError, OSError) as exc:
             raise TransientDownloadError(
-                f"The connection to {host} failed ({_describe(exc)}); "
+                f"The connection to {host} failed ({why(exc)}); "
                 "the next try continues where it stopped."
             ) from exc
         finally:
@@ -912,17 +885,6 @@ def _write_error(exc: OSError, folder: Path) -> DownloadError:
     return LibraryWriteError(
         f"Cannot write to the library folder {folder}: {reason}.", folder=folder
     )
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        exc = exc.os_error
-    if isinstance(exc, OSError) and exc.errno:
-        return os.strerror(exc.errno).lower()
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    text = str(exc).strip().rstrip(".")
-    return text or type(exc).__name__
 
 
 def _human(size: int) -> str:

@@ -18,12 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.errors import AniworldError, UsageError
 from aniworld_desktop.core.events import (
@@ -41,9 +41,9 @@ from aniworld_desktop.core.events import (
 from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
-from aniworld_desktop.downloads.backoff import retry_delay
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, ProgressCallback
 from aniworld_desktop.downloads.errors import DownloadError
+from aniworld_desktop.net.retry import retry_delay
 from aniworld_desktop.storage.repositories import QueueRepository
 
 log = logging.getLogger(__name__)
@@ -466,7 +466,7 @@ class DownloadService:
                     item = item.with_changes(attempts=0, error="", finished_at=None)
                 if target is S.CANCELLED:
                     self._discard_part(item)
-                    item = item.with_changes(bytes_done=0, error="", finished_at=_now())
+                    item = item.with_changes(bytes_done=0, error="", finished_at=utc_now())
                 if item.status is S.DOWNLOADING and target is S.PAUSED:
                     item = item.with_changes(error="")
                 item = item.with_changes(status=item.status.check_transition(target))
@@ -508,7 +508,7 @@ class DownloadService:
                 continue  # a stale entry
             if item_id in self._running:
                 continue
-            host = _host(item.url)
+            host = _server(item.url)
             if self._hosts[host] >= self.max_per_host:
                 deferred.append((position, item_id))
                 continue
@@ -594,14 +594,14 @@ class DownloadService:
             bytes_done=size,
             bytes_total=size,
             error="",
-            finished_at=_now(),
+            finished_at=utc_now(),
         )
         self._forget_active(item)
         self.completed_in_session += 1
         self._bus.publish(DownloadFinished(item))
 
     async def _finish_failed(self, item_id: int, reason: str) -> None:
-        item = await self._update(item_id, status=S.FAILED, error=reason, finished_at=_now())
+        item = await self._update(item_id, status=S.FAILED, error=reason, finished_at=utc_now())
         self._forget_active(item)
         self.failed_in_session += 1
         log.warning("download %d failed: %s", item_id, reason)
@@ -700,9 +700,6 @@ def _finished_earlier(destination: Path, part: Path, size: int) -> bool:
         return False
 
 
-def _host(url: str) -> str:
+def _server(url: str) -> str:
+    """The per-host limit's key: host and port, so two servers on one machine count apart."""
     return urlsplit(url).netloc.lower()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)

@@ -15,13 +15,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from stat import S_ISDIR
-from urllib.parse import urlsplit
 
 import aiohttp
 
+from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.errors import AniworldError, UsageError
 from aniworld_desktop.core.events import DownloadFinished, EventBus, SeriesChanged
 from aniworld_desktop.core.naming import (
@@ -30,11 +30,11 @@ from aniworld_desktop.core.naming import (
     video_suffix,
 )
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
-from aniworld_desktop.core.tls import UNTRUSTED_HINT, changed_certificate
 from aniworld_desktop.downloads.engine import DownloadRequest
 from aniworld_desktop.downloads.service import AddResult, DownloadService
 from aniworld_desktop.durable import write_failure_reason
 from aniworld_desktop.library.scanner import ScanCache, ScannedFile, ScanResult, scan_library
+from aniworld_desktop.net.errors import TRUST_ERRORS, explain, sentence
 from aniworld_desktop.providers.base import (
     ALLOWED_SCHEMES,
     EpisodeInfo,
@@ -242,7 +242,7 @@ class LibraryService:
             series.id,
             etag=info.validators.etag,
             last_modified=info.validators.last_modified,
-            refreshed_at=_now(),
+            refreshed_at=utc_now(),
             refresh_error="",
         )
         queued = None
@@ -321,12 +321,13 @@ class LibraryService:
             validators = Validators(series.etag, series.last_modified)
             info = await provider.fetch(series.source_url, self._session, validators)
         except (AniworldError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            message = str(exc) or type(exc).__name__
+            # A plug-in provider may let aiohttp's error through, whose text is not for a person.
+            message = str(exc) if isinstance(exc, AniworldError) else sentence(exc)
             log.warning("refreshing %s failed: %s", series.title, message)
             await self._catalog.update_series(series.id, refresh_error=message)
             return RefreshResult(series, error=message)
         if info is None:
-            await self._catalog.update_series(series.id, refreshed_at=_now(), refresh_error="")
+            await self._catalog.update_series(series.id, refreshed_at=utc_now(), refresh_error="")
             return RefreshResult(series, changed=False)
         records = await self._store_catalogue(series, info)
         await self._catalog.update_series(
@@ -337,7 +338,7 @@ class LibraryService:
             fanart_url=info.fanart_url or series.fanart_url,
             etag=info.validators.etag,
             last_modified=info.validators.last_modified,
-            refreshed_at=_now(),
+            refreshed_at=utc_now(),
             refresh_error="",
         )
         if self._bus is not None:
@@ -379,32 +380,10 @@ class LibraryService:
                 head = await response.content.read(PROBE_BYTES)
                 return response.headers.get("Content-Type", ""), head
         # aiohttp's own texts quote the request and the TLS internals: not for a person.
-        except aiohttp.ClientConnectorCertificateError:
-            raise ProviderError(
-                f"The secure connection to {_host_of(url)} failed: its certificate is not "
-                f"valid, so {url} was not read. {UNTRUSTED_HINT}"
-            ) from None
-        except aiohttp.ServerFingerprintMismatch as exc:
-            raise ProviderError(
-                f"{changed_certificate(f'{exc.host}:{exc.port}')} {url} was not read."
-            ) from None
-        except aiohttp.TooManyRedirects:
-            raise ProviderError(f"{url} redirects too many times; it was not read.") from None
-        except aiohttp.RedirectClientError:
-            raise ProviderError(
-                f"{url} redirects to an address that is not http or https; it was not followed."
-            ) from None
-        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError):
-            raise ProviderError(f"{url} is not an http or https address.") from None
-        except aiohttp.ClientConnectorError as exc:
-            reason = exc.os_error.strerror or "the connection failed"
-            raise ProviderError(
-                f"Could not connect to {_host_of(url)} for {url}: {reason.lower()}."
-            ) from None
-        except TimeoutError:
-            raise ProviderError(f"The server of {url} did not answer in time.") from None
-        except aiohttp.ClientError:
-            raise ProviderError(f"Could not read {url}: the connection broke off.") from None
+        except TRUST_ERRORS as exc:
+            raise ProviderError(sentence(exc, f"so {url} was not read")) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise ProviderError(explain(f"Could not read {url}", exc)) from None
 
     async def _store_catalogue(self, series: SeriesRecord, info: SeriesInfo) -> list[EpisodeRecord]:
         """Store the catalogue; items without a number keep the one they got before.
@@ -927,10 +906,6 @@ def _title_and_year(folder: str) -> tuple[str, int | None]:
     return folder.strip(), None
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _identity(folder: Path) -> tuple[int, int] | OSError:
     """The folder's device and inode (another folder, or a mount, has others), or the error."""
     try:
@@ -955,11 +930,3 @@ def _unavailable(root: Path, exc: OSError, unchanged: str) -> str:
         f"The library folder {root} cannot be read ({reason}; is the drive or network share "
         f"connected?); {unchanged}."
     )
-
-
-def _host_of(url: str) -> str:
-    """The host of ``url`` for a message, or the URL itself when it has none."""
-    try:
-        return urlsplit(url).hostname or url
-    except ValueError:
-        return url

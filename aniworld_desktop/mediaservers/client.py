@@ -13,46 +13,33 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import aiohttp
 import yarl
 
 from aniworld_desktop import __version__
 from aniworld_desktop.config import parse_server_url
-from aniworld_desktop.core.tls import (
-    NO_TRUSTED_HOSTS,
-    UNTRUSTED_HINT,
-    TrustedHosts,
-    changed_certificate,
-    client_session,
-)
 from aniworld_desktop.mediaservers.errors import (
     MediaServerAuthError,
     MediaServerBadReply,
     MediaServerError,
     MediaServerUnavailable,
 )
+from aniworld_desktop.net.errors import explain
+from aniworld_desktop.net.session import (
+    NO_TRUSTED_HOSTS,
+    OwnedSession,
+    TrustedHosts,
+    client_session,
+)
 
-__all__ = ["DEFAULT_TIMEOUT", "MediaServerClient", "Secret"]
+__all__ = ["DEFAULT_TIMEOUT", "MediaServerClient"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0  # seconds; both calls are quick: the server scans after answering
 _MAX_BODY = 1 << 20  # a /System/Info or a JSON-RPC answer is a few KiB
-
-
-class Secret:
-    """Holds a key or password so that a repr, a debugger or ``vars()`` shows ``***``."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return "***" if self.value else "''"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +51,7 @@ class Reply:
     location: str = ""
 
 
-class MediaServerClient:
+class MediaServerClient(OwnedSession):
     """Base of the clients: one server address, an optional borrowed session, timeouts.
 
     Subclasses name the server (``name``) and implement :meth:`refresh` and
@@ -105,39 +92,20 @@ class MediaServerClient:
             raise MediaServerError(f"No {self.name} address is set.")
         if timeout <= 0:
             raise ValueError("timeout must be positive")
+        super().__init__(session)
         self.url = checked
         self.timeout = timeout
-        self._session = session
-        self._owns_session = session is None
         self._trusted = trusted
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.url!r})"
 
-    async def __aenter__(self) -> Self:
-        """Open the client's own session unless one was given."""
-        if self._session is None:
-            self._session = client_session(
-                self._trusted,
-                headers={"User-Agent": f"aniworld-desktop/{__version__}"},
-                timeout=aiohttp.ClientTimeout(total=self.timeout),
-            )
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the session the client created; a borrowed one stays open."""
-        await self.close()
-
-    async def close(self) -> None:
-        """Close the client's own session, if it has one; a borrowed session stays open."""
-        if self._owns_session and self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
+    def _new_session(self) -> aiohttp.ClientSession:
+        return client_session(
+            self._trusted,
+            headers={"User-Agent": f"aniworld-desktop/{__version__}"},
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+        )
 
     async def refresh(self) -> str:
         """Ask the server to rescan its library; a sentence saying it does."""
@@ -184,32 +152,19 @@ class MediaServerClient:
             raise MediaServerUnavailable(
                 f"{where} did not answer within {self.timeout:g} seconds."
             ) from None
-        except aiohttp.ClientConnectorDNSError as exc:
+        except (aiohttp.ServerFingerprintMismatch, aiohttp.ClientSSLError) as exc:
             raise MediaServerUnavailable(
-                f"{where} cannot be reached: the name {exc.host} is not known."
-            ) from None
-        except aiohttp.ServerFingerprintMismatch as exc:
-            raise MediaServerUnavailable(changed_certificate(f"{exc.host}:{exc.port}")) from None
-        except aiohttp.ClientSSLError:
-            raise MediaServerUnavailable(
-                f"{where} cannot be reached securely: its TLS certificate or connection was "
-                f"refused. {UNTRUSTED_HINT}"
+                explain(f"{where} cannot be reached securely", exc)
             ) from None
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.os_error, ConnectionRefusedError):
+                # The usual cause with a server of one's own, and what to check.
                 raise MediaServerUnavailable(
                     f"{where} refused the connection: is it running, and is the port right?"
                 ) from None
-            reason = exc.os_error.strerror or type(exc.os_error).__name__
-            raise MediaServerUnavailable(f"{where} cannot be reached ({reason}).") from None
-        except aiohttp.ServerDisconnectedError:
-            raise MediaServerUnavailable(
-                f"{where} closed the connection without answering."
-            ) from None
+            raise MediaServerUnavailable(explain(f"{where} cannot be reached", exc)) from None
         except aiohttp.ClientError as exc:
-            raise MediaServerUnavailable(
-                f"{where} could not be asked ({type(exc).__name__})."
-            ) from None
+            raise MediaServerUnavailable(explain(f"{where} could not be asked", exc)) from None
         except RuntimeError:
             if not session.closed:
                 raise

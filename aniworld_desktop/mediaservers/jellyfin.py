@@ -11,9 +11,10 @@ from __future__ import annotations
 import aiohttp
 
 from aniworld_desktop.config import header_safe
-from aniworld_desktop.core.tls import NO_TRUSTED_HOSTS, TrustedHosts
-from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient, Secret
+from aniworld_desktop.core.secret import Secret
+from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient
 from aniworld_desktop.mediaservers.errors import MediaServerAuthError, MediaServerBadReply
+from aniworld_desktop.net.session import NO_TRUSTED_HOSTS, TrustedHosts
 
 __all__ = ["JellyfinClient"]
 

@@ -14,9 +14,10 @@ from typing import Any
 
 import aiohttp
 
-from aniworld_desktop.core.tls import NO_TRUSTED_HOSTS, TrustedHosts
-from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient, Secret
+from aniworld_desktop.core.secret import Secret
+from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient
 from aniworld_desktop.mediaservers.errors import MediaServerBadReply, MediaServerError
+from aniworld_desktop.net.session import NO_TRUSTED_HOSTS, TrustedHosts
 
 __all__ = ["KodiClient"]
 

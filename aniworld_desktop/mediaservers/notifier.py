@@ -30,11 +30,11 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     QueueIdle,
 )
-from aniworld_desktop.core.tls import client_session
 from aniworld_desktop.mediaservers.client import DEFAULT_TIMEOUT, MediaServerClient
 from aniworld_desktop.mediaservers.errors import MediaServerError
 from aniworld_desktop.mediaservers.jellyfin import JellyfinClient
 from aniworld_desktop.mediaservers.kodi import KodiClient
+from aniworld_desktop.net.session import client_session
 
 __all__ = ["METADATA_WAIT", "MediaServerNotifier", "media_server_clients"]
 

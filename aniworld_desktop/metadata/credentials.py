@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from aniworld_desktop.config import ENV_PREFIX, ProfilePaths, Settings
 from aniworld_desktop.core.errors import ConfigError
+from aniworld_desktop.core.secret import MASK, Secret
 from aniworld_desktop.durable import write_atomic
 
 __all__ = [
@@ -39,7 +40,6 @@ KEYRING_SERVICE = "aniworld-desktop"
 KEYRING_USER = "tmdb"
 TOKEN_ENV = f"{ENV_PREFIX}TMDB_TOKEN"
 _SETTING = "tmdb_token"
-MASK = "***"
 
 
 def keyring_backend() -> Any | None:
@@ -82,25 +82,6 @@ def load_token(settings: Settings, environ: Mapping[str, str] | None = None) -> 
             if stored:
                 return str(stored).strip()
     return settings.tmdb_token.strip()
-
-
-class Secret:
-    """A secret on its way from a worker thread: its repr and str are ``***``.
-
-    A thread's result travels in a future, and a library may log the result (qasync's thread
-    executor does, at debug level), as may a debugger or an error report. Take ``value`` only
-    where the secret is used.
-    """
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return MASK if self.value else "''"
-
-    __str__ = __repr__
 
 
 def load_token_secret(settings: Settings) -> Secret:

@@ -11,22 +11,20 @@ refused or failed download leaves nothing behind.
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
-from types import TracebackType
 
 import aiohttp
 import yarl
 
-from aniworld_desktop.core.tls import (
-    NO_TRUSTED_HOSTS,
-    UNTRUSTED_HINT,
-    TrustedHosts,
-    changed_certificate,
-    client_session,
-)
 from aniworld_desktop.durable import write_atomic
 from aniworld_desktop.metadata.errors import ImageError
+from aniworld_desktop.net.errors import explain
+from aniworld_desktop.net.session import (
+    NO_TRUSTED_HOSTS,
+    OwnedSession,
+    TrustedHosts,
+    client_session,
+)
 
 __all__ = ["DEFAULT_MAX_BYTES", "ImageDownloader", "image_type"]
 
@@ -51,7 +49,7 @@ def image_type(data: bytes) -> str | None:
     return None
 
 
-class ImageDownloader:
+class ImageDownloader(OwnedSession):
     """Fetches images over HTTP(S) into the library, whole and verified or not at all.
 
     Use it as ``async with ImageDownloader() as images`` to let it own a session, or pass a
@@ -81,34 +79,13 @@ class ImageDownloader:
         """
         if max_bytes <= 0:
             raise ValueError("max_bytes must be positive")
-        self._session = session
-        self._owned: aiohttp.ClientSession | None = None
+        super().__init__(session)
         self.max_bytes = max_bytes
         self.timeout = timeout
         self._trusted = trusted
 
-    @property
-    def session(self) -> aiohttp.ClientSession | None:
-        """The session in use: the borrowed one, or our own while inside ``async with``."""
-        return self._session
-
-    async def __aenter__(self) -> ImageDownloader:
-        """Create the downloader's own session unless one was given."""
-        if self._session is None:
-            self._owned = self._session = client_session(self._trusted)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the session the downloader created; a borrowed one stays open."""
-        owned, self._owned = self._owned, None
-        if owned is not None:
-            self._session = None
-            await owned.close()
+    def _new_session(self) -> aiohttp.ClientSession:
+        return client_session(self._trusted)
 
     async def download(self, url: str, destination: Path, *, overwrite: bool = False) -> bool:
         """Fetch the image at ``url`` into ``destination``.
@@ -129,10 +106,10 @@ class ImageDownloader:
         shown = _require_http(url)
         if not overwrite and await asyncio.to_thread(_has_content, destination):
             return False
-        if self._session is not None:
-            data = await self._fetch(self._session, url, shown)
-        else:
-            async with client_session(self._trusted) as session:
+        if self.session is not None:
+            data = await self._fetch(self.session, url, shown)
+        else:  # outside ``async with``: a session for this image only
+            async with self._new_session() as session:
                 data = await self._fetch(session, url, shown)
         try:
             # A network share can be slow to write to; keep the event loop free meanwhile.
@@ -172,7 +149,7 @@ class ImageDownloader:
             ) from None
         except (aiohttp.ClientError, OSError) as exc:
             raise ImageError(
-                f"The image at {shown} could not be downloaded: {_reason(exc)}."
+                explain(f"The image at {shown} could not be downloaded", exc)
             ) from None
         kind = image_type(bytes(data[:_SNIFF_BYTES]))
         if kind is None:
@@ -193,29 +170,6 @@ def _require_http(url: str) -> str:
         raise ImageError(f"Images are only fetched over http or https, not from {url!r}.")
     # A query may carry a signature or a key; it has no place in a message a user may share.
     return str(parsed.with_query(None).with_fragment(None))
-
-
-def _reason(exc: BaseException) -> str:
-    # Before ClientConnectorError, whose errno would read "operation not permitted" here.
-    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return f"the server's certificate is not valid. {UNTRUSTED_HINT}"
-    if isinstance(exc, aiohttp.ServerFingerprintMismatch):
-        return changed_certificate(f"{exc.host}:{exc.port}")
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        exc = exc.os_error
-    if isinstance(exc, OSError) and exc.errno:
-        return os.strerror(exc.errno).lower()
-    if isinstance(exc, aiohttp.ClientPayloadError):
-        return "the connection broke off in the middle of the image"
-    if isinstance(exc, aiohttp.TooManyRedirects):
-        return "too many redirects"
-    if isinstance(exc, aiohttp.RedirectClientError):
-        return "it redirects to an address that is not http or https"
-    if isinstance(exc, aiohttp.ClientResponseError):
-        return "the server's answer is not valid HTTP"
-    if isinstance(exc, aiohttp.ClientConnectionError):
-        return "the connection failed"
-    return type(exc).__name__
 
 
 def _describe(data: bytes | bytearray) -> str:

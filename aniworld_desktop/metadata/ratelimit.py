@@ -1,4 +1,4 @@
-"""Staying under TMDB's request rate, and how long to wait before a retry.
+"""Staying under TMDB's request rate (the retry delay itself is ``net.retry.retry_delay``).
 
 Pure apart from the clock and the sleep, which are injected, so the tests never sleep. TMDB counts
 requests per IP (it answers 429 somewhere around 40 a second), so one :class:`RateLimiter` is
@@ -17,46 +17,17 @@ __all__ = [
     "DEFAULT_LIMIT",
     "MAX_BACKOFF",
     "RateLimiter",
-    "backoff_delay",
     "default_limiter",
 ]
 
 DEFAULT_LIMIT = 40
 DEFAULT_BURST = 2
-# Longest wait before a retry, even when a server asks for more: a metadata job that hangs for
-# an hour helps nobody; it fails and the next run tries again.
+# Longest wait before a retry of a TMDB request (retry_delay's cap), even when the server asks
+# for more: a metadata job that hangs for an hour helps nobody; it fails and the next run tries
+# again.
 MAX_BACKOFF = 60.0
 # Below one request a second the limiter would only be a slower way of failing.
 _MIN_RATE = 1.0
-
-
-def backoff_delay(
-    attempt: int,
-    *,
-    retry_after: float | None = None,
-    base: float = 0.5,
-    jitter: float = 0.0,
-    cap: float = MAX_BACKOFF,
-) -> float:
-    """Seconds to wait before retry number ``attempt`` (1 for the first retry).
-
-    The server's ``Retry-After`` is honoured as given, up to ``cap``. Without one the delay
-    doubles with each attempt and ``jitter`` spreads it over its upper half, so clients that
-    failed together do not come back together.
-
-    Args:
-        attempt: 1-based retry number.
-        retry_after: The server's ``Retry-After`` in seconds, if it sent one.
-        base: Delay before the first retry, before jitter.
-        jitter: A random number in [0, 1).
-        cap: The longest delay ever returned.
-    """
-    if attempt < 1:
-        raise ValueError("attempt counts from 1")
-    if retry_after is not None and retry_after >= 0:
-        return min(retry_after, cap)
-    delay = min(cap, base * 2.0 ** (attempt - 1))
-    return delay / 2 + delay / 2 * jitter
 
 
 class RateLimiter:

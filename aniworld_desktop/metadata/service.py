@@ -29,9 +29,8 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     SeriesChanged,
 )
-from aniworld_desktop.core.tls import NO_TRUSTED_HOSTS, TrustedHosts, client_session
+from aniworld_desktop.core.secret import Secret
 from aniworld_desktop.durable import write_failure_reason
-from aniworld_desktop.metadata.credentials import Secret
 from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
 from aniworld_desktop.metadata.images import ImageDownloader
 from aniworld_desktop.metadata.nfo import (
@@ -55,6 +54,8 @@ from aniworld_desktop.metadata.tmdb import (
     TVSearchResult,
     best_match,
 )
+from aniworld_desktop.net.errors import sentence
+from aniworld_desktop.net.session import NO_TRUSTED_HOSTS, TrustedHosts, client_session
 from aniworld_desktop.storage.catalog import CatalogRepository, EpisodeRecord, SeriesRecord
 from aniworld_desktop.storage.reply_cache import ReplyCache
 
@@ -599,6 +600,9 @@ async def _write(path: Path, data: bytes) -> int:
 def _job_failure(exc: BaseException) -> str:
     """A metadata job's failure in a sentence: our errors say it already; an OS error from a
     write (a folder on a read-only drive) gets its place and plain reason, not "[Errno 30]"."""
+    if isinstance(exc, aiohttp.ClientError | TimeoutError) and not isinstance(exc, AniworldError):
+        # Before OSError: aiohttp's connection errors are OSErrors too, but not about writing.
+        return sentence(exc)
     if isinstance(exc, OSError) and not isinstance(exc, AniworldError) and exc.errno is not None:
         where = f" in {Path(exc.filename).parent}" if exc.filename else ""
         return f"Cannot write{where}: {write_failure_reason(exc)}."

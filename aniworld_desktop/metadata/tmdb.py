@@ -26,7 +26,6 @@ import warnings
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from types import TracebackType
 from typing import Any, Final, Literal, TypeVar
 from urllib.parse import urlencode
 
@@ -35,7 +34,7 @@ import yarl
 
 from aniworld_desktop import __version__
 from aniworld_desktop.config import TMDB_API_URL
-from aniworld_desktop.core.retry_after import parse_retry_after
+from aniworld_desktop.core.secret import Secret
 from aniworld_desktop.metadata.errors import (
     MetadataError,
     TMDBAuthError,
@@ -44,7 +43,10 @@ from aniworld_desktop.metadata.errors import (
     TMDBRateLimited,
     TMDBUnavailable,
 )
-from aniworld_desktop.metadata.ratelimit import RateLimiter, backoff_delay, default_limiter
+from aniworld_desktop.metadata.ratelimit import MAX_BACKOFF, RateLimiter, default_limiter
+from aniworld_desktop.net.errors import TRUST_ERRORS, why
+from aniworld_desktop.net.retry import parse_retry_after, retry_delay
+from aniworld_desktop.net.session import OwnedSession, client_session
 from aniworld_desktop.storage.reply_cache import ReplyCache
 
 __all__ = [
@@ -577,32 +579,19 @@ def best_match(
 # --- the client -------------------------------------------------------------------------------
 
 
-class _Secret:
-    """Holds the token so that a repr, a debugger or ``vars()`` shows ``***``, not the value."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return "***" if self.value else "''"
-
-
-def _describe(exc: BaseException, timeout: float) -> str:
-    # Built from parts that never hold the URL: aiohttp's own messages may quote it, api_key and all.
+def _unreachable(exc: BaseException, timeout: float) -> str:
+    """The sentence for a request that got no answer; never aiohttp's text, which quotes the URL,
+    api_key and all."""
     if isinstance(exc, TimeoutError):
-        return f"no answer within {timeout:g} seconds"
-    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return f"the certificate of {exc.host} is not valid"
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return f"cannot connect to {exc.host}:{exc.port}"
-    if isinstance(exc, aiohttp.ClientResponseError):
-        return "its answer is not valid HTTP"
-    return type(exc).__name__
+        reason = f"no answer within {timeout:g} seconds"
+    elif isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        reason = f"the certificate of {exc.host} is not valid"  # TMDB's host, not a page's
+    else:
+        reason = why(exc)
+    return f"TMDB could not be reached: {reason}."
 
 
-class TMDBClient:
+class TMDBClient(OwnedSession):
     """A client of TMDB's v3 API, rate limited, retried and cached.
 
     Use it as ``async with TMDBClient(token) as tmdb`` to let it own an aiohttp session, or give
@@ -656,10 +645,9 @@ class TMDBClient:
             raise ValueError("timeout must be positive")
         self.api_url = str(url)
         self.language = language.strip() or "en-US"
-        self._token = _Secret(token.strip())
+        super().__init__(session)
+        self._token = Secret(token.strip())
         self.auth: AuthKind = "api_key" if _V3_KEY.match(self._token.value) else "bearer"
-        self._session = session
-        self._owns_session = session is None
         self._limiter = limiter if limiter is not None else default_limiter()
         self._cache = cache
         self._max_retries = max_retries
@@ -673,32 +661,6 @@ class TMDBClient:
             f"TMDBClient(api_url={self.api_url!r}, auth={self.auth!r}, language={self.language!r})"
         )
 
-    @property
-    def session(self) -> aiohttp.ClientSession | None:
-        """The session requests go through (None before entering or after closing)."""
-        return self._session
-
-    async def __aenter__(self) -> TMDBClient:
-        """Open the client's own session unless one was given."""
-        if self._session is None:
-            self._session = self._new_session()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close the session the client created; a borrowed one stays open."""
-        await self.close()
-
-    async def close(self) -> None:
-        """Close the client's own session, if it has one; a borrowed session stays open."""
-        if self._owns_session and self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
-
     def __del__(self) -> None:
         # getattr: __init__ may have failed before the attributes existed.
         session = getattr(self, "_session", None)
@@ -711,7 +673,7 @@ class TMDBClient:
             log.warning(message)
 
     def _new_session(self) -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(
+        return client_session(
             headers={"Accept": "application/json", "User-Agent": f"aniworld-desktop/{__version__}"},
             timeout=aiohttp.ClientTimeout(total=self._timeout),
         )
@@ -885,16 +847,12 @@ class TMDBClient:
                     self._session = self._new_session()
                     await session.close()
                 continue
-            except aiohttp.ClientConnectorCertificateError as exc:
-                # Asking again will not make the certificate valid.
-                raise TMDBUnavailable(
-                    f"TMDB could not be reached: {_describe(exc, self._timeout)}."
-                ) from None
+            except TRUST_ERRORS as exc:
+                # Asking again will not make the certificate valid (or the trusted one return).
+                raise TMDBUnavailable(_unreachable(exc, self._timeout)) from None
             except (aiohttp.ClientError, TimeoutError) as exc:
                 status = 0
-                failure = TMDBUnavailable(
-                    f"TMDB could not be reached: {_describe(exc, self._timeout)}."
-                )
+                failure = TMDBUnavailable(_unreachable(exc, self._timeout))
             if status == 401:
                 raise TMDBAuthError(
                     "TMDB refused the token (HTTP 401): check the TMDB read-access token or API "
@@ -911,7 +869,9 @@ class TMDBClient:
             elif status != 0:
                 raise MetadataError(f"TMDB refused the request for {what} (HTTP {status}).")
             attempt += 1
-            delay = backoff_delay(attempt, retry_after=retry_after, jitter=self._jitter())
+            delay = retry_delay(
+                attempt, base=0.5, jitter=self._jitter(), retry_after=retry_after, cap=MAX_BACKOFF
+            )
             if status == 429:
                 # Everyone sharing the limiter pauses, even when this call gives up now; a
                 # retry's acquire() below waits with them.

@@ -52,7 +52,7 @@ from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
 from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped]
 
 from aniworld_desktop.core.naming import parse_episode_name
-from aniworld_desktop.core.tls import UNTRUSTED_HINT, changed_certificate
+from aniworld_desktop.net.errors import TRUST_ERRORS, explain, host_of, redirect_target, sentence
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
     EpisodeKind,
@@ -212,33 +212,22 @@ class FeedProvider:
                     etag=response.headers.get("ETag"),
                     last_modified=response.headers.get("Last-Modified"),
                 )
+        # aiohttp's own texts quote the request and the offending bytes: never shown, never
+        # chained.
         except aiohttp.TooManyRedirects:
             raise ProviderError(
                 f"The feed {url} redirects more than {MAX_REDIRECTS} times."
             ) from None
         except aiohttp.RedirectClientError as exc:
+            target = redirect_target(exc) or "another place"
             raise ProviderError(
-                f"The feed {url} redirects to {exc}, which is not an http or https address; "
+                f"The feed {url} redirects to {target}, which is not an http or https address; "
                 "it was not followed."
             ) from None
-        except aiohttp.ClientConnectorCertificateError:
-            raise ProviderError(
-                f"The secure connection to {_host(url)} failed: its certificate is not valid, "
-                f"so the feed {url} was not read. {UNTRUSTED_HINT}"
-            ) from None
-        except aiohttp.ServerFingerprintMismatch as exc:
-            raise ProviderError(
-                f"{changed_certificate(f'{exc.host}:{exc.port}')} The feed {url} was not read."
-            ) from None
-        except aiohttp.ClientResponseError:
-            # aiohttp's text quotes the offending bytes: not something to show anyone.
-            raise ProviderError(
-                f"The server of the feed {url} sent an answer that is not valid HTTP."
-            ) from None
-        except TimeoutError:
-            raise ProviderError(f"The server of the feed {url} did not answer in time.") from None
-        except aiohttp.ClientError as exc:
-            raise ProviderError(f"The feed {url} could not be downloaded: {exc}") from exc
+        except TRUST_ERRORS as exc:
+            raise ProviderError(sentence(exc, f"so the feed {url} was not read")) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise ProviderError(explain(f"The feed {url} could not be downloaded", exc)) from None
         info = await asyncio.to_thread(parse_feed, body, url, base_url=final_url, charset=charset)
         return replace(info, validators=fresh)
 
@@ -295,7 +284,7 @@ def parse_feed(
         if poster:
             break
     return SeriesInfo(
-        title=title or _host(url),
+        title=title or host_of(url),
         source_url=url,
         episodes=episodes,
         queue_now=False,
@@ -903,13 +892,6 @@ def _known_codec(name: str) -> bool:
 
 def _header_safe(value: str) -> bool:
     return not any(char in value for char in "\r\n\x00")
-
-
-def _host(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or url
-    except ValueError:
-        return url
 
 
 def _field(node: object, *keys: str) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -25,16 +25,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.status import ACTIVE_STATUSES
 from aniworld_desktop.storage.tables import episode_table, queue_table, series_table
 
 FULL = "full"
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +205,7 @@ class CatalogRepository:
                     description=description,
                     poster_url=poster_url,
                     fanart_url=fanart_url,
-                    created_at=_now(),
+                    created_at=utc_now(),
                 )
                 .on_conflict_do_nothing(index_elements=[series_table.c.source_url])
             )

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
@@ -33,10 +34,6 @@ from aniworld_desktop.storage.tables import (
 
 BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 LOAD_PARTITION = 2000  # rows handed to the loop at a time while loading the queue
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class QueueRepository(Protocol):
@@ -181,7 +178,7 @@ class SqlQueueRepository:
             result = await conn.execute(
                 update(queue_table)
                 .where(queue_table.c.status == DownloadStatus.DOWNLOADING.value)
-                .values(status=DownloadStatus.PENDING.value, updated_at=_now())
+                .values(status=DownloadStatus.PENDING.value, updated_at=utc_now())
             )
         return result.rowcount
 
@@ -195,7 +192,7 @@ class SqlQueueRepository:
         """
         if not requests:
             return []
-        now = _now()
+        now = utc_now()
         rows = [
             {
                 "episode_id": r.episode_id,
@@ -233,7 +230,7 @@ class SqlQueueRepository:
         """Persist the mutable fields of ``items`` in one transaction."""
         if not items:
             return
-        now = _now()
+        now = utc_now()
         params = [
             {
                 "b_id": item.id,
@@ -278,7 +275,7 @@ class SqlQueueRepository:
                     queue_table.c.id == item_id,
                     queue_table.c.status == DownloadStatus.DOWNLOADING.value,
                 )
-                .values(bytes_done=bytes_done, bytes_total=bytes_total, updated_at=_now())
+                .values(bytes_done=bytes_done, bytes_total=bytes_total, updated_at=utc_now())
             )
 
     async def delete(self, ids: Sequence[int]) -> None:

@@ -45,7 +45,6 @@ from aniworld_desktop.config import (
 )
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import NamingTemplate
-from aniworld_desktop.core.tls import TrustedHosts, fetch_fingerprint, format_fingerprint
 from aniworld_desktop.mediaservers import (
     JellyfinClient,
     KodiClient,
@@ -53,6 +52,7 @@ from aniworld_desktop.mediaservers import (
     MediaServerError,
 )
 from aniworld_desktop.metadata.credentials import load_token, store_token
+from aniworld_desktop.net.session import TrustedHosts, fetch_fingerprint, format_fingerprint
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = ["ARTWORK_SIZES", "MEDIA_SERVERS", "SettingsDialog", "save", "size_text"]

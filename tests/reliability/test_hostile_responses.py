@@ -15,13 +15,13 @@ from typing import Any
 import aiohttp
 import pytest
 
-from aniworld_desktop.core.tls import UNTRUSTED_HINT
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import DownloadError, PermanentDownloadError
 from aniworld_desktop.metadata.errors import ImageError, MetadataError
 from aniworld_desktop.metadata.images import DEFAULT_MAX_BYTES, ImageDownloader
 from aniworld_desktop.metadata.ratelimit import RateLimiter
 from aniworld_desktop.metadata.tmdb import TMDBClient
+from aniworld_desktop.net.session import UNTRUSTED_HINT
 from aniworld_desktop.providers.base import Provider, ProviderError
 from aniworld_desktop.providers.feed import MAX_FEED_BYTES
 from aniworld_desktop.providers.registry import ProviderRegistry

@@ -14,21 +14,21 @@ from aiohttp import web
 
 from aniworld_desktop.cli import build_parser, run_command
 from aniworld_desktop.config import ProfilePaths, Settings, load_settings
-from aniworld_desktop.core import tls
 from aniworld_desktop.core.errors import AniworldError
-from aniworld_desktop.core.tls import (
-    TrustedHosts,
-    client_session,
-    fetch_fingerprint,
-    format_fingerprint,
-    parse_fingerprint,
-)
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import PermanentDownloadError
 from aniworld_desktop.mediaservers.errors import MediaServerError
 from aniworld_desktop.mediaservers.jellyfin import JellyfinClient
 from aniworld_desktop.metadata.errors import ImageError
 from aniworld_desktop.metadata.images import ImageDownloader
+from aniworld_desktop.net import session as tls
+from aniworld_desktop.net.session import (
+    TrustedHosts,
+    client_session,
+    fetch_fingerprint,
+    format_fingerprint,
+    parse_fingerprint,
+)
 from tests.reliability.hostile_server import HostileServer
 from tests.sentinels import JELLYFIN_KEY
 

@@ -19,9 +19,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit
 
 from aniworld_desktop.config import ProfilePaths, Settings, load_settings
-from aniworld_desktop.core.tls import format_fingerprint
 from aniworld_desktop.mediaservers import KodiClient
 from aniworld_desktop.metadata import credentials
+from aniworld_desktop.net.session import format_fingerprint
 from aniworld_desktop.ui.dialogs import run_dialog
 from aniworld_desktop.ui.settings_dialog import SettingsDialog, save, size_text
 from tests.ui.conftest import signal_future

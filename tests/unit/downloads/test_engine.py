@@ -23,7 +23,6 @@ from typing import Any
 import aiohttp
 import pytest
 
-from aniworld_desktop.core.retry_after import parse_retry_after
 from aniworld_desktop.downloads import engine as engine_module
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest, DownloadResult
 from aniworld_desktop.downloads.errors import (
@@ -33,6 +32,7 @@ from aniworld_desktop.downloads.errors import (
     TransientDownloadError,
 )
 from aniworld_desktop.downloads.throttle import SpeedLimiter
+from aniworld_desktop.net.retry import parse_retry_after
 from tests.fault_server import FaultServer, make_payload
 
 KIB = 1024

@@ -9,9 +9,9 @@ import pytest
 from aniworld_desktop.metadata.ratelimit import (
     MAX_BACKOFF,
     RateLimiter,
-    backoff_delay,
     default_limiter,
 )
+from aniworld_desktop.net.retry import retry_delay
 from tests.unit.metadata.conftest import FakeClock
 
 
@@ -23,26 +23,31 @@ def make(clock: FakeClock, **kwargs: float) -> RateLimiter:
 
 
 def test_backoff_doubles_and_jitter_spreads_the_upper_half():
-    assert [backoff_delay(n, base=1) for n in (1, 2, 3, 4)] == [0.5, 1, 2, 4]
-    assert [backoff_delay(n, base=1, jitter=0.999999) for n in (1, 2, 3)] == pytest.approx(
-        [1, 2, 4]
-    )
+    assert [retry_delay(n, base=1, jitter=0.0, cap=MAX_BACKOFF) for n in (1, 2, 3, 4)] == [
+        0.5,
+        1,
+        2,
+        4,
+    ]
+    assert [
+        retry_delay(n, base=1, jitter=0.999999, cap=MAX_BACKOFF) for n in (1, 2, 3)
+    ] == pytest.approx([1, 2, 4])
 
 
 def test_backoff_is_capped():
-    assert backoff_delay(40, base=1, jitter=0.999) <= MAX_BACKOFF
-    assert backoff_delay(6, base=10, cap=20) == 10
+    assert retry_delay(40, base=1, jitter=0.999, cap=MAX_BACKOFF) <= MAX_BACKOFF
+    assert retry_delay(6, base=10, jitter=0.0, cap=20) == 10
 
 
 def test_retry_after_is_honoured_as_given_and_capped():
-    assert backoff_delay(1, retry_after=12.5, jitter=0.9) == 12.5
-    assert backoff_delay(3, retry_after=0) == 0
-    assert backoff_delay(1, retry_after=10_000) == MAX_BACKOFF
+    assert retry_delay(1, base=0.5, retry_after=12.5, jitter=0.9, cap=MAX_BACKOFF) == 12.5
+    assert retry_delay(3, base=0.5, jitter=0.0, retry_after=0, cap=MAX_BACKOFF) == 0
+    assert retry_delay(1, base=0.5, jitter=0.0, retry_after=10_000, cap=MAX_BACKOFF) == MAX_BACKOFF
 
 
 def test_attempts_count_from_one():
     with pytest.raises(ValueError):
-        backoff_delay(0)
+        retry_delay(0, base=0.5, jitter=0.0, cap=MAX_BACKOFF)
 
 
 # --- steady rate ----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from aniworld_desktop.core.events import (
     MetadataJobFailed,
     MetadataJobFinished,
 )
-from aniworld_desktop.metadata.credentials import Secret
+from aniworld_desktop.core.secret import Secret
 from aniworld_desktop.metadata.errors import MetadataError, TMDBAuthError
 from aniworld_desktop.metadata.nfo import read_episode, read_nfo, read_season, read_tvshow
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService, NFOService

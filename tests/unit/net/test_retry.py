@@ -1,6 +1,6 @@
 import pytest
 
-from aniworld_desktop.downloads.backoff import MAX_DELAY, retry_delay
+from aniworld_desktop.net.retry import MAX_DELAY, retry_delay
 
 
 def test_delay_doubles_and_jitter_spreads_the_upper_half():

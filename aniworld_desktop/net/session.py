@@ -1,5 +1,11 @@
-"""Trusted hosts: the one exception to certificate checks, made by the user for one server.
+"""HTTP sessions: the one factory every session comes from, who owns them, and trusted hosts.
 
+**Sessions.** Every aiohttp session of the app is made by :func:`client_session`, so each
+request, redirects included, honours the user's trusted hosts. A client that may be handed a
+session or make its own derives from :class:`OwnedSession`: it uses a borrowed session as it is
+and never closes it; without one it makes its own on ``async with`` and closes only that.
+
+**Trusted hosts**, the one exception to certificate checks, made by the user for one server.
 Every HTTPS connection is verified against the system's certificate authorities. A NAS or a
 home server often has a self-signed certificate instead; the user may trust it, for that host
 and port only, by its SHA-256 fingerprint (the way a browser's exception or SSH's known_hosts
@@ -21,14 +27,17 @@ import socket
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import aiohttp
 from yarl import URL
 
 __all__ = [
+    "CHANGED_HINT",
     "NO_TRUSTED_HOSTS",
     "UNTRUSTED_HINT",
+    "OwnedSession",
     "TrustedHosts",
     "changed_certificate",
     "client_session",
@@ -153,12 +162,15 @@ UNTRUSTED_HINT = (
 )
 
 
+# Said after a pinned host's changed certificate: the way back, when the change is expected.
+CHANGED_HINT = (
+    "If you expect that (a renewed certificate), trust it again under Settings > Trusted servers."
+)
+
+
 def changed_certificate(host: str) -> str:
     """The sentence for a pinned host whose certificate is no longer the trusted one."""
-    return (
-        f"The certificate of {host} is not the one you trusted: it has changed. If you expect "
-        "that (a renewed certificate), trust it again under Settings > Trusted servers."
-    )
+    return f"The certificate of {host} is not the one you trusted: it has changed. {CHANGED_HINT}"
 
 
 def client_session(
@@ -192,6 +204,56 @@ def _pinning_request_class(trusted: Callable[[], TrustedHosts]) -> type[aiohttp.
             super().__init__(method, url, *args, **kwargs)
 
     return PinningRequest
+
+
+class OwnedSession:
+    """Base of the HTTP clients: a borrowed session is used as it is, else one of its own.
+
+    Given a session, the client uses it and never closes it: its owner does. Given none, it
+    makes one with :meth:`_new_session` on entering ``async with`` and closes it, and only it,
+    on leaving (or on :meth:`close`); it may be entered again afterwards. Requests made outside
+    ``async with`` are the subclass's matter (some make a session per call).
+    """
+
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        """Borrow ``session``, or make one of our own on entering when it is None."""
+        self._session = session
+        self._owns_session = session is None
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The session in use: the borrowed one, or our own while inside ``async with``."""
+        return self._session
+
+    @property
+    def owns_session(self) -> bool:
+        """True when the session is (or will be) ours to close."""
+        return self._owns_session
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        """A session of our own; subclasses pass their trusted hosts, timeouts and headers."""
+        return client_session()
+
+    async def __aenter__(self) -> Self:
+        """Make our own session unless one was borrowed."""
+        if self._session is None:
+            self._session = self._new_session()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close our own session; a borrowed one stays open."""
+        await self.close()
+
+    async def close(self) -> None:
+        """Close our own session, if we have one; a borrowed session stays open."""
+        if self._owns_session and self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
 
 
 async def fetch_fingerprint(host: str, port: int = _DEFAULT_PORT) -> bytes:
