@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from aniworld_desktop.core.models import SkipReason, Trigger
 from aniworld_desktop.core.queue import QueueItem
 
 log = logging.getLogger(__name__)
@@ -131,10 +132,11 @@ class SeriesQueued:
 class AutoDownloadStarted(Event):
     """An auto-download run began: it refreshes, scans, then queues what is missing.
 
-    ``trigger`` says who asked: "interval", "manual" (the tray or the window) or "run-once".
+    ``trigger`` says who asked: the timer, "Run auto-download now" (the tray or the window) or
+    the ``run-once`` command.
     """
 
-    trigger: str
+    trigger: Trigger
     started_at: datetime
 
 
@@ -146,7 +148,7 @@ class AutoDownloadFired(Event):
     source could not be read (``"Title: reason"``); the others were still refreshed.
     """
 
-    trigger: str
+    trigger: Trigger
     started_at: datetime
     queued: tuple[SeriesQueued, ...]
     refreshed: int = 0
@@ -162,12 +164,12 @@ class AutoDownloadFired(Event):
 class AutoDownloadSkipped(Event):
     """An auto-download was asked for and did not run.
 
-    ``reason`` is "cooldown" (the last run is too recent) or "already running"; ``next_allowed``
-    is the earliest time another run may start (UTC, timezone-aware).
+    ``reason`` says why (the last run is too recent, or one is running); ``next_allowed`` is the
+    earliest time another run may start (UTC, timezone-aware).
     """
 
-    trigger: str
-    reason: str
+    trigger: Trigger
+    reason: SkipReason
     next_allowed: datetime
 
 
@@ -175,7 +177,7 @@ class AutoDownloadSkipped(Event):
 class AutoDownloadFailed(Event):
     """An auto-download run stopped on an error; ``reason`` is a sentence. The timer goes on."""
 
-    trigger: str
+    trigger: Trigger
     reason: str
 
 

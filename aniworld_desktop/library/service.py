@@ -24,12 +24,22 @@ import aiohttp
 from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.errors import AniworldError, UsageError
 from aniworld_desktop.core.events import DownloadFinished, EventBus, SeriesChanged
+from aniworld_desktop.core.models import (
+    EpisodeAvailability,
+    EpisodeKind,
+    EpisodeRecord,
+    EpisodeState,
+    SeriesCounts,
+    SeriesRecord,
+    SeriesSummary,
+)
 from aniworld_desktop.core.naming import (
     NamingTemplate,
     file_name_from_url,
     video_suffix,
 )
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
+from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.engine import DownloadRequest
 from aniworld_desktop.downloads.service import AddResult, DownloadService
 from aniworld_desktop.durable import write_failure_reason
@@ -38,7 +48,6 @@ from aniworld_desktop.net.errors import TRUST_ERRORS, explain, sentence
 from aniworld_desktop.providers.base import (
     ALLOWED_SCHEMES,
     EpisodeInfo,
-    EpisodeKind,
     Provider,
     ProviderError,
     ResolvedDownload,
@@ -47,13 +56,7 @@ from aniworld_desktop.providers.base import (
     check_url,
 )
 from aniworld_desktop.providers.registry import ProviderRegistry
-from aniworld_desktop.storage.catalog import (
-    CatalogRepository,
-    EpisodeRecord,
-    NewEpisode,
-    SeriesCounts,
-    SeriesRecord,
-)
+from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
 
 log = logging.getLogger(__name__)
 
@@ -121,26 +124,6 @@ class ScanSummary:
     parsed: int = 0
     cached: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesSummary:
-    """A series with its counts, as ``list`` prints it."""
-
-    series: SeriesRecord
-    counts: SeriesCounts
-
-
-@dataclass(frozen=True, slots=True)
-class EpisodeState:
-    """An episode with its state in the user's words.
-
-    ``state`` is one of: on disk, downloading, queued, paused, failed, missing, not released,
-    trailer, bonus.
-    """
-
-    episode: EpisodeRecord
-    state: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,7 +445,7 @@ class LibraryService:
         failed = {
             item.episode_id
             for item in self._downloads.items()
-            if item.status.value == "failed" and item.key.series_id == series.id
+            if item.status is DownloadStatus.FAILED and item.key.series_id == series.id
         }
         today = self._today()
         states = []
@@ -805,7 +788,7 @@ def _new_episode(episode: EpisodeInfo, season: int, number: int) -> NewEpisode:
         size=episode.size,
         absolute=episode.absolute,
         air_date=episode.air_date,
-        kind=episode.kind.value,
+        kind=episode.kind,
         guid=episode.guid,
         description=episode.description,
         image_url=episode.image_url,
@@ -835,19 +818,21 @@ def _match(file: ScannedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
     return []
 
 
-def _state(episode: EpisodeRecord, queue: dict[int, str], failed: set[int], today: date) -> str:
-    if episode.kind != EpisodeKind.FULL.value:
-        return episode.kind
+def _state(
+    episode: EpisodeRecord, queue: dict[int, DownloadStatus], failed: set[int], today: date
+) -> EpisodeAvailability:
+    if episode.kind is not EpisodeKind.FULL:
+        return EpisodeAvailability.of_extra(episode.kind)
     if episode.file_path is not None:
-        return "on disk"
+        return EpisodeAvailability.ON_DISK
     status = queue.get(episode.id)
     if status is not None:
-        return {"pending": "queued"}.get(status, status)
+        return EpisodeAvailability.in_queue(status)
     if episode.id in failed:
-        return "failed"
+        return EpisodeAvailability.FAILED
     if not episode.released(today):
-        return "not released"
-    return "missing"
+        return EpisodeAvailability.NOT_RELEASED
+    return EpisodeAvailability.MISSING
 
 
 def _side_files(root: Path, source: str, target: str) -> list[FileMove]:

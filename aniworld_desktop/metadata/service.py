@@ -29,6 +29,7 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     SeriesChanged,
 )
+from aniworld_desktop.core.models import EpisodeRecord, MetadataState, SeriesRecord
 from aniworld_desktop.core.secret import Secret
 from aniworld_desktop.durable import write_failure_reason
 from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
@@ -56,7 +57,7 @@ from aniworld_desktop.metadata.tmdb import (
 )
 from aniworld_desktop.net.errors import sentence
 from aniworld_desktop.net.session import NO_TRUSTED_HOSTS, TrustedHosts, client_session
-from aniworld_desktop.storage.catalog import CatalogRepository, EpisodeRecord, SeriesRecord
+from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.reply_cache import ReplyCache
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,6 @@ log = logging.getLogger(__name__)
 Resolve = Callable[[str], Awaitable[str]]
 """Turns an image reference of a provider (``demo:.../poster.jpg``) into an http(s) URL."""
 
-DONE, FAILED = "done", "failed"
 SCHEDULE_DELAY = 5.0  # seconds a scheduled job waits, so a burst of downloads makes one job
 
 
@@ -470,11 +470,14 @@ class MetadataService:
                 reason = _job_failure(exc)
                 log.warning("metadata for %s failed: %s", series.title, reason)
                 await self._catalog.update_series(
-                    series.id, metadata_state=FAILED, metadata_error=reason
+                    series.id, metadata_state=MetadataState.FAILED, metadata_error=reason
                 )
                 self._bus.publish(MetadataJobFailed(series.id, series.title, reason))
                 return reason
-            values: dict[str, object] = {"metadata_state": DONE, "metadata_error": ""}
+            values: dict[str, object] = {
+                "metadata_state": MetadataState.DONE,
+                "metadata_error": "",
+            }
             if result.tmdb_id is not None and result.tmdb_id != series.tmdb_id:
                 values["tmdb_id"] = result.tmdb_id
             await self._catalog.update_series(series.id, **values)
@@ -506,7 +509,9 @@ class MetadataService:
         """Fix the TMDB match by hand; the next job uses it."""
         if tmdb_id <= 0:
             raise UsageError("A TMDB id is a positive number.")
-        await self._catalog.update_series(series.id, tmdb_id=tmdb_id, metadata_state="")
+        await self._catalog.update_series(
+            series.id, tmdb_id=tmdb_id, metadata_state=MetadataState.PENDING
+        )
 
     async def search(self, query: str, year: int | None = None) -> list[TVSearchResult]:
         """Series on TMDB whose title matches ``query``, most relevant first, to pick a match.

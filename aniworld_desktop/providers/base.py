@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
@@ -18,19 +17,14 @@ import aiohttp
 
 from aniworld_desktop.core.errors import UsageError
 
+# Re-exported: a provider (a plug-in too) names its items' kinds from here.
+from aniworld_desktop.core.models import EpisodeKind as EpisodeKind
+
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 
 class ProviderError(UsageError):
     """A source could not be read or understood; the message says why in plain words."""
-
-
-class EpisodeKind(StrEnum):
-    """What an item of a catalogue is. Only FULL episodes can be "missing"."""
-
-    FULL = "full"
-    TRAILER = "trailer"
-    BONUS = "bonus"
 
 
 @dataclass(frozen=True, slots=True)

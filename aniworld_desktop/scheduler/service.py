@@ -25,17 +25,13 @@ from aniworld_desktop.core.events import (
     EventBus,
     SeriesQueued,
 )
+from aniworld_desktop.core.models import SkipReason, Trigger
 from aniworld_desktop.downloads.service import AddResult
 from aniworld_desktop.library.service import LibraryService, RefreshResult, ScanSummary
 from aniworld_desktop.storage.app_state import AppStateRepository
 
 __all__ = [
     "LAST_RUN_KEY",
-    "SKIP_ALREADY_RUNNING",
-    "SKIP_COOLDOWN",
-    "TRIGGER_INTERVAL",
-    "TRIGGER_MANUAL",
-    "TRIGGER_RUN_ONCE",
     "AutoDownloadError",
     "AutoDownloadOutcome",
     "SchedulerService",
@@ -43,11 +39,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TRIGGER_INTERVAL = "interval"
-TRIGGER_MANUAL = "manual"
-TRIGGER_RUN_ONCE = "run-once"
-SKIP_COOLDOWN = "cooldown"
-SKIP_ALREADY_RUNNING = "already running"
 LAST_RUN_KEY = "last_auto_download_time"
 # A run that is due at start-up waits this long (or the interval, if shorter), so the window
 # comes up and the user can act before the network is busy.
@@ -67,9 +58,9 @@ class AutoDownloadOutcome:
     """What one request for an auto-download did.
 
     Attributes:
-        trigger: Who asked: "interval", "manual" or "run-once".
+        trigger: Who asked: the timer, the user, or the ``run-once`` command.
         started_at: When it was asked for (UTC, timezone-aware).
-        skipped: Why it did not run ("cooldown", "already running"); empty when it ran.
+        skipped: Why it did not run; None when it ran.
         next_allowed: For a skipped run, the earliest time another may start.
         error: Why a run that started stopped, as a sentence; empty otherwise.
         refreshed: One result per monitored series; a failed source has ``error`` set.
@@ -78,9 +69,9 @@ class AutoDownloadOutcome:
         series: The queued episodes per series, as the ``AutoDownloadFired`` event has them.
     """
 
-    trigger: str
+    trigger: Trigger
     started_at: datetime
-    skipped: str = ""
+    skipped: SkipReason | None = None
     next_allowed: datetime | None = None
     error: str = ""
     refreshed: tuple[RefreshResult, ...] = ()
@@ -91,7 +82,7 @@ class AutoDownloadOutcome:
     @property
     def ran(self) -> bool:
         """True when the run started (whether or not it then failed)."""
-        return not self.skipped
+        return self.skipped is None
 
     @property
     def source_failures(self) -> tuple[RefreshResult, ...]:
@@ -237,27 +228,27 @@ class SchedulerService:
                 continue
             self._next = now + self._interval()
             try:
-                await self._auto_download_missing(TRIGGER_INTERVAL)
+                await self._auto_download_missing(Trigger.INTERVAL)
             except Exception:  # it reports its own failures; this only keeps the timer alive
                 log.exception("the auto-download timer caught an error")
 
     # ------------------------------------------------------------------ runs
 
-    async def run_now(self, reason: str = TRIGGER_MANUAL) -> AutoDownloadOutcome:
+    async def run_now(self, trigger: Trigger = Trigger.MANUAL) -> AutoDownloadOutcome:
         """Run the auto-download now, unless within the cooldown or already running.
 
         What "Run auto-download now" in the tray and the window calls. Never raises for a
         failed run: the outcome (and an ``AutoDownloadFailed`` event) says what went wrong.
         """
-        return await self._auto_download_missing(reason)
+        return await self._auto_download_missing(trigger)
 
     async def run_once(self) -> AutoDownloadOutcome:
         """The ``run-once`` command's run: no cooldown (it is an explicit command), the time
         recorded all the same, and an error raised after ``AutoDownloadFailed`` is published."""
-        return await self._auto_download_missing(TRIGGER_RUN_ONCE, force=True, raise_errors=True)
+        return await self._auto_download_missing(Trigger.RUN_ONCE, force=True, raise_errors=True)
 
     async def _auto_download_missing(
-        self, trigger: str, *, force: bool = False, raise_errors: bool = False
+        self, trigger: Trigger, *, force: bool = False, raise_errors: bool = False
     ) -> AutoDownloadOutcome:
         """Refresh the monitored series, rescan, queue what is missing; record the time.
 
@@ -273,10 +264,10 @@ class SchedulerService:
             allowed = last + timedelta(seconds=self.cooldown)
             # A last run in the future means the clock went back; it must not block for long.
             if last <= now < allowed:
-                return self._skip(trigger, now, SKIP_COOLDOWN, allowed)
+                return self._skip(trigger, now, SkipReason.COOLDOWN, allowed)
         if self._running_since is not None:
             allowed = self._running_since + timedelta(seconds=self.cooldown)
-            return self._skip(trigger, now, SKIP_ALREADY_RUNNING, max(allowed, now))
+            return self._skip(trigger, now, SkipReason.ALREADY_RUNNING, max(allowed, now))
         self._running_since = now  # set before any await: a concurrent request sees it
         try:
             return await self._run(trigger, now)
@@ -285,7 +276,7 @@ class SchedulerService:
         finally:
             self._running_since = None
 
-    async def _run(self, trigger: str, started: datetime) -> AutoDownloadOutcome:
+    async def _run(self, trigger: Trigger, started: datetime) -> AutoDownloadOutcome:
         if self._task is not None and not self._task.done():
             self._next = started + self._interval()
         log.info("auto-download (%s) started", trigger)
@@ -340,7 +331,7 @@ class SchedulerService:
         return tuple(results)
 
     def _fail(
-        self, trigger: str, now: datetime, exc: Exception, raise_errors: bool
+        self, trigger: Trigger, now: datetime, exc: Exception, raise_errors: bool
     ) -> AutoDownloadOutcome:
         """Log and announce a failed run; re-raise for the command line."""
         reason = _describe(exc)
@@ -354,7 +345,7 @@ class SchedulerService:
         return AutoDownloadOutcome(trigger, now, error=reason)
 
     def _skip(
-        self, trigger: str, now: datetime, reason: str, allowed: datetime
+        self, trigger: Trigger, now: datetime, reason: SkipReason, allowed: datetime
     ) -> AutoDownloadOutcome:
         log.info("auto-download (%s) skipped: %s; next allowed at %s", trigger, reason, allowed)
         self._bus.publish(AutoDownloadSkipped(trigger, reason, allowed))

@@ -1,14 +1,15 @@
 """The catalogue: series, their episodes, the files on disk, and what is missing.
 
-Core statements only; bulk writes are executemany, and the per-series counts are one aggregate
+Rows become the domain's records (:mod:`aniworld_desktop.core.models`) here and nowhere else,
+their stored words becoming the states' enums. Core statements only; bulk writes are executemany, and the per-series counts are one aggregate
 query, so a library of thousands of series lists in one round trip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -26,63 +27,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from aniworld_desktop.core.clock import utc_now
-from aniworld_desktop.core.episode import EpisodeKey
-from aniworld_desktop.core.status import ACTIVE_STATUSES
+from aniworld_desktop.core.models import (
+    EpisodeKind,
+    EpisodeRecord,
+    MetadataState,
+    SeriesCounts,
+    SeriesRecord,
+)
+from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
 from aniworld_desktop.storage.tables import episode_table, queue_table, series_table
 
-FULL = "full"
+FULL = EpisodeKind.FULL.value
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesRecord:
-    """A followed series as stored."""
-
-    id: int
-    title: str
-    provider: str
-    source_url: str
-    folder: str
-    year: int | None = None
-    monitored: bool = True
-    description: str = ""
-    poster_url: str = ""
-    fanart_url: str = ""
-    etag: str | None = None
-    last_modified: str | None = None
-    refreshed_at: datetime | None = None
-    refresh_error: str = ""
-    tmdb_id: int | None = None
-    metadata_state: str = ""
-    metadata_error: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class EpisodeRecord:
-    """An episode of the catalogue as stored, with its file on disk if the last scan found one."""
-
-    id: int
-    series_id: int
-    season: int
-    number: int
-    title: str
-    url: str
-    size: int | None = None
-    absolute: int | None = None
-    air_date: date | None = None
-    kind: str = FULL
-    guid: str = ""
-    description: str = ""
-    image_url: str = ""
-    file_path: str | None = None
-    file_size: int | None = None
-
-    @property
-    def key(self) -> EpisodeKey:
-        return EpisodeKey(self.series_id, self.season, self.number)
-
-    def released(self, today: date) -> bool:
-        return self.air_date is None or self.air_date <= today
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,20 +52,10 @@ class NewEpisode:
     size: int | None = None
     absolute: int | None = None
     air_date: date | None = None
-    kind: str = FULL
+    kind: EpisodeKind = EpisodeKind.FULL
     guid: str = ""
     description: str = ""
     image_url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesCounts:
-    """Regular episodes only (trailers and bonus items never count)."""
-
-    episodes: int = 0
-    on_disk: int = 0
-    missing: int = 0
-    queued: int = 0
 
 
 # What a refresh of the catalogue may change in an existing episode row.
@@ -152,6 +98,23 @@ _EPISODE_COLUMNS = (
     episode_table.c.file_path,
     episode_table.c.file_size,
 )
+
+
+# The columns above are in the records' field order; these two are stored as words.
+_METADATA_STATE = [f.name for f in fields(SeriesRecord)].index("metadata_state")
+_KIND = [f.name for f in fields(EpisodeRecord)].index("kind")
+
+
+def _series(row: Any) -> SeriesRecord:
+    values = list(row)
+    values[_METADATA_STATE] = MetadataState(values[_METADATA_STATE])
+    return SeriesRecord(*values)
+
+
+def _episode(row: Any) -> EpisodeRecord:
+    values = list(row)
+    values[_KIND] = EpisodeKind(values[_KIND])
+    return EpisodeRecord(*values)
 
 
 def _queued_clause() -> Any:
@@ -214,7 +177,7 @@ class CatalogRepository:
                     select(*_SERIES_COLUMNS).where(series_table.c.source_url == source_url)
                 )
             ).one()
-        return SeriesRecord(*row)
+        return _series(row)
 
     async def update_series(self, series_id: int, **values: Any) -> None:
         """Change stored fields of a series (metadata, refresh state, monitored, folder)."""
@@ -229,14 +192,14 @@ class CatalogRepository:
             row = (
                 await conn.execute(select(*_SERIES_COLUMNS).where(series_table.c.id == series_id))
             ).one_or_none()
-        return SeriesRecord(*row) if row else None
+        return _series(row) if row else None
 
     async def list_series(self, *, monitored_only: bool = False) -> list[SeriesRecord]:
         query = select(*_SERIES_COLUMNS).order_by(func.lower(series_table.c.title))
         if monitored_only:
             query = query.where(series_table.c.monitored.is_(True))
         async with self._engine.connect() as conn:
-            return [SeriesRecord(*row) for row in await conn.execute(query)]
+            return [_series(row) for row in await conn.execute(query)]
 
     async def counts(self, today: date) -> dict[int, SeriesCounts]:
         """Per series: regular episodes, on disk, missing and queued, in one query."""
@@ -287,7 +250,7 @@ class CatalogRepository:
                 "size": e.size,
                 "absolute": e.absolute,
                 "air_date": e.air_date,
-                "kind": e.kind,
+                "kind": EpisodeKind(e.kind).value,
                 "guid": e.guid,
                 "description": e.description,
                 "image_url": e.image_url,
@@ -312,7 +275,7 @@ class CatalogRepository:
             result = await conn.execute(
                 select(*_EPISODE_COLUMNS).where(episode_table.c.series_id == series_id)
             )
-            return [EpisodeRecord(*row) for row in result if (row[2], row[3]) in keys]
+            return [_episode(row) for row in result if (row[2], row[3]) in keys]
 
     async def episodes(self, series_id: int) -> list[EpisodeRecord]:
         """The catalogue of one series, by season and number."""
@@ -322,7 +285,7 @@ class CatalogRepository:
                 .where(episode_table.c.series_id == series_id)
                 .order_by(episode_table.c.season, episode_table.c.number)
             )
-            return [EpisodeRecord(*row) for row in result]
+            return [_episode(row) for row in result]
 
     async def episodes_by_id(self, ids: Iterable[int]) -> list[EpisodeRecord]:
         """The episodes with these ids, by series, season and number."""
@@ -335,15 +298,15 @@ class CatalogRepository:
                         episode_table.c.id.in_(wanted[start : start + 500])
                     )
                 )
-                found.extend(EpisodeRecord(*row) for row in result)
+                found.extend(_episode(row) for row in result)
         return sorted(found, key=lambda e: (e.series_id, e.season, e.number))
 
     async def all_episodes(self) -> list[EpisodeRecord]:
         async with self._engine.connect() as conn:
             result = await conn.execute(select(*_EPISODE_COLUMNS))
-            return [EpisodeRecord(*row) for row in result]
+            return [_episode(row) for row in result]
 
-    async def active_queue_status(self, series_id: int) -> dict[int, str]:
+    async def active_queue_status(self, series_id: int) -> dict[int, DownloadStatus]:
         """Episode id -> status of its active queue entry, for one series."""
         async with self._engine.connect() as conn:
             result = await conn.execute(
@@ -354,7 +317,7 @@ class CatalogRepository:
                     queue_table.c.status.in_(_ACTIVE),
                 )
             )
-            return {row[0]: row[1] for row in result}
+            return {row[0]: DownloadStatus(row[1]) for row in result}
 
     async def missing_episodes(
         self, today: date, series_id: int | None = None
@@ -367,7 +330,7 @@ class CatalogRepository:
             episode_table.c.series_id, episode_table.c.season, episode_table.c.number
         )
         async with self._engine.connect() as conn:
-            return [EpisodeRecord(*row) for row in await conn.execute(query)]
+            return [_episode(row) for row in await conn.execute(query)]
 
     async def set_files(self, files: Sequence[tuple[int, str | None, int | None]]) -> None:
         """Record ``(episode_id, file_path, file_size)``; a None path means "not on disk"."""

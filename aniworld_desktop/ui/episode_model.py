@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from aniworld_desktop.library.service import EpisodeState
+from aniworld_desktop.core.models import EpisodeState
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 

@@ -111,9 +111,9 @@ from aniworld_desktop.ui.tray import Notifier, TrayIcon
 from aniworld_desktop.ui.welcome import WelcomePanel
 
 if TYPE_CHECKING:
+    from aniworld_desktop.core.models import SeriesRecord
     from aniworld_desktop.core.queue import QueueItem
     from aniworld_desktop.services import Services
-    from aniworld_desktop.storage.catalog import SeriesRecord
 
 log = logging.getLogger(__name__)
 

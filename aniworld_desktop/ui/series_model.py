@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from aniworld_desktop.library.service import SeriesSummary
+from aniworld_desktop.core.models import SeriesSummary
 from aniworld_desktop.ui.drops import SERIES_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP

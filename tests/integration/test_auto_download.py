@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from aniworld_desktop.config import ProfilePaths, load_settings
 from aniworld_desktop.core.events import AutoDownloadSkipped
+from aniworld_desktop.core.models import SkipReason
 from aniworld_desktop.scheduler import SchedulerService
-from aniworld_desktop.scheduler.service import LAST_RUN_KEY, SKIP_COOLDOWN
+from aniworld_desktop.scheduler.service import LAST_RUN_KEY
 from aniworld_desktop.services import open_services
 from aniworld_desktop.storage.app_state import AppStateRepository
 from tests.fault_server import FaultServer
@@ -80,9 +81,9 @@ async def test_run_once_records_its_time_and_a_window_waits_for_the_cooldown(
             )
             fetched = len(server.requests_for("harbor-lights.xml"))
             outcome = await scheduler.run_now()
-            assert outcome.skipped == SKIP_COOLDOWN
+            assert outcome.skipped == SkipReason.COOLDOWN
             assert [(s.reason, s.next_allowed) for s in skipped] == [
-                (SKIP_COOLDOWN, ran_at + timedelta(seconds=600))
+                (SkipReason.COOLDOWN, ran_at + timedelta(seconds=600))
             ]
             assert len(server.requests_for("harbor-lights.xml")) == fetched
             await scheduler.aclose()

@@ -8,8 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt
 
-from aniworld_desktop.library.service import EpisodeState
-from aniworld_desktop.storage.catalog import EpisodeRecord
+from aniworld_desktop.core.models import EpisodeRecord, EpisodeState
 from aniworld_desktop.ui.episode_model import (
     EPISODE_IDS_MIME,
     STATE_COLOURS,

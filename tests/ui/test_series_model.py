@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from aniworld_desktop.library.service import SeriesSummary
-from aniworld_desktop.storage.catalog import SeriesCounts, SeriesRecord
+from aniworld_desktop.core.models import SeriesCounts, SeriesRecord, SeriesSummary
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.series_model import Column, SeriesTableModel
 

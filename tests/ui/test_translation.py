@@ -891,9 +891,14 @@ def test_every_state_and_sentence_of_the_models_is_translatable(qtbot: Any, pseu
     from PySide6.QtCore import QMimeData, QUrl
 
     from aniworld_desktop.core.events import SeriesQueued
+    from aniworld_desktop.core.models import (
+        EpisodeRecord,
+        EpisodeState,
+        SeriesCounts,
+        SeriesRecord,
+        SeriesSummary,
+    )
     from aniworld_desktop.core.status import DownloadStatus
-    from aniworld_desktop.library.service import EpisodeState, SeriesSummary
-    from aniworld_desktop.storage.catalog import EpisodeRecord, SeriesCounts, SeriesRecord
     from aniworld_desktop.ui.activity import ActivityModel
     from aniworld_desktop.ui.dialogs import url_problem
     from aniworld_desktop.ui.drops import read_drop

@@ -15,16 +15,12 @@ from aniworld_desktop.core.events import (
     MetadataJobFailed,
     MetadataJobFinished,
 )
+from aniworld_desktop.core.models import EpisodeRecord, SeriesRecord
 from aniworld_desktop.core.secret import Secret
 from aniworld_desktop.metadata.errors import MetadataError, TMDBAuthError
 from aniworld_desktop.metadata.nfo import read_episode, read_nfo, read_season, read_tvshow
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService, NFOService
-from aniworld_desktop.storage.catalog import (
-    CatalogRepository,
-    EpisodeRecord,
-    NewEpisode,
-    SeriesRecord,
-)
+from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
 from tests.unit.metadata.conftest import (
     API,
     V4_TOKEN,

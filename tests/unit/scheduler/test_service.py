@@ -12,13 +12,8 @@ from aniworld_desktop.core.events import (
     AutoDownloadStarted,
     SeriesQueued,
 )
-from aniworld_desktop.scheduler.service import (
-    LAST_RUN_KEY,
-    SKIP_ALREADY_RUNNING,
-    SKIP_COOLDOWN,
-    TRIGGER_INTERVAL,
-    TRIGGER_MANUAL,
-)
+from aniworld_desktop.core.models import SkipReason, Trigger
+from aniworld_desktop.scheduler.service import LAST_RUN_KEY
 from aniworld_desktop.storage.app_state import AppStateRepository
 from aniworld_desktop.storage.database import open_database
 from tests.unit.scheduler.conftest import T0, feed
@@ -39,7 +34,7 @@ async def test_the_interval_fires_and_queues_what_is_missing(world):
     assert world.events.of(AutoDownloadStarted) == []
     await world.clock.advance(1)
     (fired,) = world.events.of(AutoDownloadFired)
-    assert fired.trigger == TRIGGER_INTERVAL
+    assert fired.trigger == Trigger.INTERVAL
     assert fired.started_at == T0 + timedelta(seconds=60)
     assert world.queued_labels() == [
         ("Harbor Lights", "S01E01"),
@@ -65,7 +60,7 @@ async def test_events_carry_the_queued_labels_per_series(world):
     moons = await world.follow("moons.xml", "Paper Moons", MOONS)
     outcome = await world.scheduler().run_now()
     (started,) = world.events.of(AutoDownloadStarted)
-    assert (started.trigger, started.started_at) == (TRIGGER_MANUAL, T0)
+    assert (started.trigger, started.started_at) == (Trigger.MANUAL, T0)
     (fired,) = world.events.of(AutoDownloadFired)
     assert fired.queued == (
         SeriesQueued(harbor, "Harbor Lights", ("S01E01", "S01E02")),
@@ -85,12 +80,12 @@ async def test_a_retrigger_inside_the_cooldown_is_skipped_with_reason_and_next_t
 
     world.clock.now = T0 + timedelta(seconds=120)
     outcome = await scheduler.run_now()
-    assert outcome.skipped == SKIP_COOLDOWN
+    assert outcome.skipped == SkipReason.COOLDOWN
     assert outcome.next_allowed == T0 + timedelta(seconds=300)
     (skipped,) = world.events.of(AutoDownloadSkipped)
     assert (skipped.trigger, skipped.reason, skipped.next_allowed) == (
-        TRIGGER_MANUAL,
-        SKIP_COOLDOWN,
+        Trigger.MANUAL,
+        SkipReason.COOLDOWN,
         T0 + timedelta(seconds=300),
     )
     assert len(world.server.requests_for("harbor.xml")) == fetches  # nothing was fetched
@@ -109,7 +104,7 @@ async def test_the_timer_is_skipped_too_when_the_cooldown_is_longer(world):
     assert len(world.events.of(AutoDownloadFired)) == 1
     skipped = world.events.of(AutoDownloadSkipped)
     assert len(skipped) == 5
-    assert {(s.trigger, s.reason) for s in skipped} == {(TRIGGER_INTERVAL, SKIP_COOLDOWN)}
+    assert {(s.trigger, s.reason) for s in skipped} == {(Trigger.INTERVAL, SkipReason.COOLDOWN)}
     assert {s.next_allowed for s in skipped} == {T0 + timedelta(seconds=63)}
     assert len(world.server.requests_for("harbor.xml")) == 2  # follow + one refresh
 
@@ -128,7 +123,7 @@ async def test_the_cooldown_survives_a_restart(world, paths):
         world.clock.now = T0 + timedelta(seconds=60)
         again = world.scheduler(engine, cooldown=300, interval=3600)
         outcome = await again.run_now()
-        assert outcome.skipped == SKIP_COOLDOWN
+        assert outcome.skipped == SkipReason.COOLDOWN
         assert outcome.next_allowed == T0 + timedelta(seconds=300)
         assert again.last_run == T0
         # Its timer follows the recorded run too: the next one is an interval after it.
@@ -211,9 +206,9 @@ async def test_two_concurrent_runs_one_runs_one_is_skipped(world):
     await scheduler.run_now()  # the last run's time is read: no await before the check now
     first, second = await asyncio.gather(scheduler.run_now(), scheduler.run_now("tray"))
     assert first.ran
-    assert second.skipped == SKIP_ALREADY_RUNNING
+    assert second.skipped == SkipReason.ALREADY_RUNNING
     skipped = world.events.of(AutoDownloadSkipped)
-    assert [(s.trigger, s.reason) for s in skipped] == [("tray", SKIP_ALREADY_RUNNING)]
+    assert [(s.trigger, s.reason) for s in skipped] == [("tray", SkipReason.ALREADY_RUNNING)]
     assert len(world.events.of(AutoDownloadFired)) == 2
 
 
@@ -227,7 +222,7 @@ async def test_a_request_during_a_run_is_skipped_until_the_cooldown_after_its_st
     assert scheduler.running
     outcome = await scheduler.run_now()
     assert (outcome.skipped, outcome.next_allowed) == (
-        SKIP_ALREADY_RUNNING,
+        SkipReason.ALREADY_RUNNING,
         T0 + timedelta(seconds=300),
     )
     assert (await running).ran
@@ -251,7 +246,7 @@ async def test_a_failure_is_announced_and_never_stops_the_timer(world, monkeypat
     scheduler.start()
     await world.clock.advance(60)
     (failed,) = world.events.of(AutoDownloadFailed)
-    assert (failed.trigger, failed.reason) == (TRIGGER_INTERVAL, "disk on fire")
+    assert (failed.trigger, failed.reason) == (Trigger.INTERVAL, "disk on fire")
     assert world.events.of(AutoDownloadFired) == []
     assert scheduler.last_run is None  # a failed run does not start the cooldown
     assert scheduler.next_run() == T0 + timedelta(seconds=660)
