@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING, Any
 from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.clock import utc_now
-from aniworld_desktop.core.models import MetadataState
-from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from aniworld_desktop.net.session import TrustedHosts
 from aniworld_desktop.services import Services, open_services
@@ -395,23 +393,12 @@ async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyn
         print("Interrupted; unfinished downloads resume next time.", file=sys.stderr)
         return EXIT_FAILED
     # Describe what changed: new files, refreshed catalogues, incomplete or missing NFO files.
-    wanted = {r.series.id for r in refreshed if r.changed}
-    wanted |= {
-        i.key.series_id
-        for i in downloads.items()
-        if i.status is DownloadStatus.COMPLETED
-        and i.finished_at is not None
-        and i.finished_at >= started
-    }
-    wanted |= set(await services.metadata.needing_repair())
-    wanted |= {
-        s.series.id
-        for s in await library.list_series()
-        if s.series.metadata_state is not MetadataState.DONE
-    }
+    wanted = await services.metadata.series_to_describe(
+        started, changed=[r.series.id for r in refreshed if r.changed], downloads=downloads.items()
+    )
     titles = {s.series.id: s.series.title for s in await library.list_series()}
     metadata_failures = (
-        _report_metadata(await services.metadata.describe(sorted(wanted)), titles, quiet=args.json)
+        _report_metadata(await services.metadata.describe(wanted), titles, quiet=args.json)
         if wanted
         else 0
     )

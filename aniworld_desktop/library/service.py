@@ -1,8 +1,10 @@
-"""LibraryService: followed series, their catalogues, the files on disk, and what is missing.
+"""LibraryService: the followed series, the files on disk, and what is missing.
 
-It asks providers for catalogues (cheaply, with conditional GET), scans the library folder to
-learn which episodes are on disk, and turns missing episodes into queue requests named by the
-naming template. It knows nothing of Qt.
+It lists the series with their counts, scans the library folder to learn which episodes are on
+disk, and turns missing episodes into queue requests named by the naming template. Where a
+series comes from is :mod:`~aniworld_desktop.library.following`'s; bringing files into shape is
+:mod:`~aniworld_desktop.library.organize`'s; this service holds one of each and answers for
+them too, so its callers (the window, the CLI, the scheduler) ask one object. No Qt here.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import asyncio
 import errno
 import logging
 import os
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +22,7 @@ from stat import S_ISDIR
 
 import aiohttp
 
-from aniworld_desktop.core.clock import utc_now
-from aniworld_desktop.core.errors import AniworldError, UsageError
+from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.core.events import DownloadFinished, EventBus, SeriesChanged
 from aniworld_desktop.core.models import (
     EpisodeAvailability,
@@ -33,77 +33,35 @@ from aniworld_desktop.core.models import (
     SeriesRecord,
     SeriesSummary,
 )
-from aniworld_desktop.core.naming import (
-    NamingTemplate,
-    file_name_from_url,
-    video_suffix,
-)
+from aniworld_desktop.core.naming import NamingTemplate, file_name_from_url, video_suffix
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.engine import DownloadRequest
 from aniworld_desktop.downloads.service import AddResult, DownloadService
-from aniworld_desktop.durable import write_failure_reason
-from aniworld_desktop.library.scanner import ScanCache, ScannedFile, ScanResult, scan_library
-from aniworld_desktop.net.errors import TRUST_ERRORS, explain, sentence
-from aniworld_desktop.providers.base import (
-    ALLOWED_SCHEMES,
-    EpisodeInfo,
-    Provider,
-    ProviderError,
-    ResolvedDownload,
-    SeriesInfo,
-    Validators,
-    check_url,
+from aniworld_desktop.library.errors import LibraryUnavailableError
+from aniworld_desktop.library.following import (
+    AddLinksResult,
+    AddUrlResult,
+    RefreshResult,
+    SourceService,
 )
+from aniworld_desktop.library.organize import ImportProposal, OrganizePlan, Organizer
+from aniworld_desktop.library.scanner import ScanCache, ScannedFile, ScanResult, scan_library
+from aniworld_desktop.providers.base import SeriesInfo
 from aniworld_desktop.providers.registry import ProviderRegistry
-from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
+from aniworld_desktop.storage.catalog import CatalogRepository
+
+__all__ = [
+    "AddLinksResult",
+    "AddUrlResult",
+    "LibraryService",
+    "LibraryUnavailableError",
+    "RefreshResult",
+    "ScanSummary",
+    "queue_request",
+]
 
 log = logging.getLogger(__name__)
-
-PROBE_BYTES = 64 * 1024  # enough of a response to tell a feed from a video
-
-
-class LibraryUnavailableError(AniworldError):
-    """The library folder cannot be used now; whatever was asked changed nothing.
-
-    Missing, unreadable, gone during a scan (an unmounted drive or share, whose empty mount
-    point looks like a library whose every file was deleted), or read-only when something must
-    be written.
-
-    Attributes:
-        folder: The library folder.
-    """
-
-    def __init__(self, message: str, folder: Path) -> None:
-        super().__init__(message)
-        self.folder = folder
-
-
-@dataclass(frozen=True, slots=True)
-class AddUrlResult:
-    """What ``add_url()`` did.
-
-    Attributes:
-        provider: Name of the provider that read the URL.
-        series: The series it belongs to (new or existing).
-        episodes: Episodes stored from the source.
-        queued: What went into the download queue, when the source asked for it.
-    """
-
-    provider: str
-    series: SeriesRecord
-    episodes: list[EpisodeRecord]
-    queued: AddResult | None
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshResult:
-    """One series' refresh: ``changed`` is False for a 304; ``error`` is set when it failed."""
-
-    series: SeriesRecord
-    changed: bool = False
-    episodes: int = 0
-    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,48 +84,14 @@ class ScanSummary:
     errors: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class FileMove:
-    """One file to rename, both paths relative to the library root."""
-
-    source: str
-    target: str
-
-
-@dataclass(frozen=True, slots=True)
-class OrganizePlan:
-    """What ``organize()`` would do to one series, shown before it is done.
-
-    Attributes:
-        series: The series.
-        folder: The folder the convention gives it.
-        moves: Episode files and their side files (subtitles, NFO, thumbnails) to rename.
-        skipped: Files left where they are, each with the reason.
-    """
-
-    series: SeriesRecord
-    folder: str
-    moves: list[FileMove]
-    skipped: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportProposal:
-    """A sub-folder of the library that looks like a series, with what was recognised in it."""
-
-    folder: str
-    title: str
-    year: int | None
-    video_files: int
-    recognised: int
-
-
 class LibraryService:
-    """Series, catalogues, files on disk and missing episodes.
+    """Series, files on disk and missing episodes; sources and organizing through its parts.
 
     Attributes:
         library_dir: The library root; nothing is ever written outside it.
         naming: Where downloads go.
+        sources: Following series from their providers (:class:`SourceService`).
+        organizer: Import proposals and renames (:class:`Organizer`).
     """
 
     def __init__(
@@ -185,8 +109,6 @@ class LibraryService:
     ) -> None:
         self._catalog = catalog
         self._downloads = downloads
-        self._registry = registry
-        self._session = session
         self.library_dir = library_dir
         self.naming = naming or NamingTemplate()
         self._scan_cache_file = scan_cache_file
@@ -197,81 +119,71 @@ class LibraryService:
         if bus is not None:
             bus.subscribe(DownloadFinished, self._on_download_finished)
         self._pending_files: set[asyncio.Task[None]] = set()
+        self.sources = SourceService(
+            catalog,
+            registry,
+            session,
+            library_dir=library_dir,
+            naming=self.naming,
+            queue=self._queue_records,
+            scan=self.scan,
+            bus=bus,
+        )
+        self.organizer = Organizer(catalog, downloads, library_dir=library_dir, naming=self.naming)
 
-    # ------------------------------------------------------------------ adding and refreshing
+    # ------------------------------------------------------------------ sources (SourceService)
 
     async def add_url(self, url: str, provider_name: str | None = None) -> AddUrlResult:
         """Follow the series behind ``url`` or, for a media link, queue it."""
-        provider = await self._choose_provider(url.strip(), provider_name)
-        info = await provider.fetch(url.strip(), self._session)
-        if info is None:  # only a conditional fetch may answer "not modified"
-            raise ProviderError(f"{url} gave no content.")
-        existing = {s.source_url: s for s in await self._catalog.list_series()}.get(info.source_url)
-        folder = existing.folder if existing else self._folder_for(info.title, info.year)
-        series = await self._catalog.ensure_series(
-            info.title,
-            provider.name,
-            info.source_url,
-            folder,
-            year=info.year,
-            description=info.description,
-            poster_url=info.poster_url,
-            fanart_url=info.fanart_url,
-            # A pasted link is a one-off download: auto-download must not fetch it again.
-            monitored=not info.queue_now,
-        )
-        records = await self._store_catalogue(series, info)
-        await self._catalog.update_series(
-            series.id,
-            etag=info.validators.etag,
-            last_modified=info.validators.last_modified,
-            refreshed_at=utc_now(),
-            refresh_error="",
-        )
-        queued = None
-        if info.queue_now:
-            queued = await self._downloads.add_to_queue(
-                self.queue_request(series, record) for record in records
-            )
-        elif existing is None and await asyncio.to_thread((self.library_dir / folder).is_dir):
-            # Following a series you already have: what is on disk must be known before
-            # anything is called missing, or "Download Missing" would fetch it again.
-            try:
-                await self.scan()
-            except LibraryUnavailableError as exc:
-                log.warning("%s is followed, but its folder was not scanned: %s", series.title, exc)
-        log.info("added %s from %s (%d episode(s))", series.title, provider.name, len(records))
-        if self._bus is not None:
-            self._bus.publish(SeriesChanged(series.id))
-        return AddUrlResult(provider.name, series, records, queued)
+        return await self.sources.add_url(url, provider_name)
+
+    async def add_links(
+        self, urls: Sequence[str], *, on_link: Callable[[str], object] | None = None
+    ) -> AddLinksResult:
+        """Queue the media links; hand back the others (feeds the user may follow)."""
+        return await self.sources.add_links(urls, on_link=on_link)
 
     async def preview_url(
         self, url: str, provider_name: str | None = None
     ) -> tuple[str, SeriesInfo]:
         """What ``add_url`` would add: the provider's name and the series, stored nowhere."""
-        provider = await self._choose_provider(url.strip(), provider_name)
-        info = await provider.fetch(url.strip(), self._session)
-        if info is None:
-            raise ProviderError(f"{url} gave no content.")
-        return provider.name, info
+        return await self.sources.preview_url(url, provider_name)
 
     async def follow_demo(self) -> None:
-        """Follow every series of the demo catalogue that is not followed yet.
+        """Follow every series of the demo catalogue that is not followed yet."""
+        await self.sources.follow_demo()
 
-        Raises:
-            AniworldError: This installation has no demo provider.
-        """
-        # Here, not at the top: the registry has loaded it by now (in a thread, at start-up),
-        # and importing it earlier would put aiohttp.web on the way to the window.
-        from aniworld_desktop.providers.demo import DemoProvider
+    async def refresh(self, series: SeriesRecord) -> RefreshResult:
+        """Ask the series' provider for its catalogue again; a failure is in the result."""
+        return await self.sources.refresh(series)
 
-        demo = self._registry.get("demo")
-        if not isinstance(demo, DemoProvider):
-            raise AniworldError("The demo catalogue is not available in this installation.")
-        followed = {s.source_url for s in await self._catalog.list_series()}
-        for url in demo.catalogue():
-            if url not in followed:
-                await self.add_url(url, "demo")
+    async def refresh_monitored(self) -> list[RefreshResult]:
+        """Refresh every monitored series; the failures are in the results."""
+        return await self.sources.refresh_monitored()
+
+    async def download_request(self, item: QueueItem, destination: Path) -> DownloadRequest:
+        """Resolve a queue item's stored reference into a request (DownloadService's resolver)."""
+        return await self.sources.download_request(item, destination)
+
+    async def resolve_reference(self, url: str) -> str:
+        """An http(s) URL for a stored reference (``demo:.../poster.jpg``); URLs pass through."""
+        return await self.sources.resolve_reference(url)
+
+    # ------------------------------------------------------------------ organizing (Organizer)
+
+    async def propose_import(self) -> list[ImportProposal]:
+        """Sub-folders of the library that are not followed yet, as series proposals."""
+        return await self.organizer.propose_import()
+
+    async def plan_organize(self, series: SeriesRecord) -> OrganizePlan:
+        """The renames that bring a series to the naming convention. Changes nothing."""
+        return await self.organizer.plan_organize(series)
+
+    async def organize(self, plan: OrganizePlan) -> int:
+        """Carry out a plan from :meth:`plan_organize`; returns the number of files moved."""
+        return await self.organizer.organize(plan)
+
+    # ------------------------------------------------------------------ queueing
 
     async def queue_episodes(self, episode_ids: Sequence[int]) -> AddResult:
         """Queue these episodes (dropped on the queue, say), whatever their state; the queue
@@ -285,131 +197,18 @@ class LibraryService:
         ]
         return await self._downloads.add_to_queue(requests)
 
+    async def _queue_records(
+        self, series: SeriesRecord, records: Sequence[EpisodeRecord]
+    ) -> AddResult:
+        return await self._downloads.add_to_queue(
+            self.queue_request(series, record) for record in records
+        )
+
     async def set_monitored(self, series: SeriesRecord, monitored: bool) -> None:
         """Monitored series have their missing episodes downloaded automatically."""
         await self._catalog.update_series(series.id, monitored=monitored)
         if self._bus is not None:
             self._bus.publish(SeriesChanged(series.id))
-
-    async def refresh(self, series: SeriesRecord) -> RefreshResult:
-        """Ask the series' provider for its catalogue again, conditionally.
-
-        A failure is stored with the series and returned, never raised, so one broken source
-        does not stop the refresh of the others.
-        """
-        try:
-            provider = self._registry.get(series.provider)
-            if not getattr(provider, "refreshable", True):
-                return RefreshResult(series, changed=False)
-            validators = Validators(series.etag, series.last_modified)
-            info = await provider.fetch(series.source_url, self._session, validators)
-        except (AniworldError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-            # A plug-in provider may let aiohttp's error through, whose text is not for a person.
-            message = str(exc) if isinstance(exc, AniworldError) else sentence(exc)
-            log.warning("refreshing %s failed: %s", series.title, message)
-            await self._catalog.update_series(series.id, refresh_error=message)
-            return RefreshResult(series, error=message)
-        if info is None:
-            await self._catalog.update_series(series.id, refreshed_at=utc_now(), refresh_error="")
-            return RefreshResult(series, changed=False)
-        records = await self._store_catalogue(series, info)
-        await self._catalog.update_series(
-            series.id,
-            year=info.year if info.year is not None else series.year,
-            description=info.description or series.description,
-            poster_url=info.poster_url or series.poster_url,
-            fanart_url=info.fanart_url or series.fanart_url,
-            etag=info.validators.etag,
-            last_modified=info.validators.last_modified,
-            refreshed_at=utc_now(),
-            refresh_error="",
-        )
-        if self._bus is not None:
-            self._bus.publish(SeriesChanged(series.id))
-        return RefreshResult(series, changed=True, episodes=len(records))
-
-    async def refresh_monitored(self) -> list[RefreshResult]:
-        """Refresh every monitored series; the failures are in the results."""
-        return [await self.refresh(s) for s in await self._catalog.list_series(monitored_only=True)]
-
-    async def _choose_provider(self, url: str, name: str | None) -> Provider:
-        if name:
-            return self._registry.get(name)
-        scheme = url.split(":", 1)[0].lower()
-        if scheme not in ALLOWED_SCHEMES:
-            # A provider's own reference (demo:...) or a scheme nobody may fetch (file:, ftp:).
-            for provider in self._registry.providers():
-                if provider.can_handle(url):
-                    return provider
-            check_url(url)  # raises the clear "only http and https" error
-        check_url(url)
-        if video_suffix(file_name_from_url(url), default=""):
-            return self._registry.get("direct")  # a media file by its name: no need to ask
-        content_type, head = await self._probe(url)
-        for provider in self._registry.providers():
-            if provider.recognises(content_type, head):
-                return provider
-        raise ProviderError(
-            f"{url} is neither a feed nor a video (the server sent {content_type or 'no type'})."
-        )
-
-    async def _probe(self, url: str) -> tuple[str, bytes]:
-        try:
-            async with self._session.get(
-                url, timeout=aiohttp.ClientTimeout(total=30), headers={"Range": "bytes=0-65535"}
-            ) as response:
-                if response.status >= 400:
-                    raise ProviderError(f"{url} answered HTTP {response.status}.")
-                head = await response.content.read(PROBE_BYTES)
-                return response.headers.get("Content-Type", ""), head
-        # aiohttp's own texts quote the request and the TLS internals: not for a person.
-        except TRUST_ERRORS as exc:
-            raise ProviderError(sentence(exc, f"so {url} was not read")) from None
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise ProviderError(explain(f"Could not read {url}", exc)) from None
-
-    async def _store_catalogue(self, series: SeriesRecord, info: SeriesInfo) -> list[EpisodeRecord]:
-        """Store the catalogue; items without a number keep the one they got before.
-
-        An unnumbered item is recognised by its guid (or URL) among the stored episodes, so a
-        refresh never adds it again under a new number; a new one takes the next free number
-        of its season. Unnumbered trailers and bonus items are kept with the specials.
-        """
-        stored = await self._catalog.episodes(series.id)
-        known = {e.guid: (e.season, e.number) for e in stored if e.guid}
-        known.update({e.url: (e.season, e.number) for e in stored if not e.guid})
-        used = {(e.season, e.number) for e in stored}
-        used.update((e.season, e.number) for e in info.episodes if e.number is not None)
-        numbered: list[NewEpisode] = []
-        for episode in info.episodes:
-            season, number = episode.season, episode.number
-            if number is None:
-                previous = known.get(episode.guid or episode.url)
-                if previous is not None:
-                    season, number = previous
-                else:
-                    if episode.kind is not EpisodeKind.FULL:
-                        season = 0
-                    number = 1 + max((n for s, n in used if s == season), default=0)
-                    used.add((season, number))
-            numbered.append(_new_episode(episode, season, number))
-        return await self._catalog.upsert_episodes(series.id, numbered)
-
-    def _folder_for(self, title: str, year: int | None) -> str:
-        """The template's folder, or an existing library folder of the same series.
-
-        Existing folders match loosely (``harbor.lights``, ``Harbor_Lights (2024)``), so an
-        imported library keeps its folder names.
-        """
-        wanted = self.naming.series_folder(title, year)
-        try:
-            existing = {_loose(e.name): e.name for e in os.scandir(self.library_dir) if e.is_dir()}
-        except OSError:
-            return wanted
-        for candidate in (wanted, title, f"{title} ({year})" if year else title):
-            if _loose(candidate) in existing:
-                return existing[_loose(candidate)]
-        return wanted
 
     # ------------------------------------------------------------------ listing
 
@@ -495,30 +294,6 @@ class LibraryService:
     def queue_request(self, series: SeriesRecord, episode: EpisodeRecord) -> QueueRequest:
         """The queue entry for an episode, with its library path from the naming template."""
         return queue_request(series, episode, self.naming)
-
-    async def download_request(self, item: QueueItem, destination: Path) -> DownloadRequest:
-        """Resolve a queue item's stored reference into a request (DownloadService's resolver)."""
-        resolved = await self._resolve(item.url)
-        return DownloadRequest(
-            url=resolved.url,
-            destination=destination,
-            headers=dict(resolved.headers),
-            expected_size=resolved.expected_size or item.bytes_total,
-        )
-
-    async def resolve_reference(self, url: str) -> str:
-        """An http(s) URL for a stored reference (``demo:.../poster.jpg``); URLs pass through."""
-        return (await self._resolve(url)).url
-
-    async def _resolve(self, url: str) -> ResolvedDownload:
-        """Where a stored reference's bytes are now: an http(s) URL as it is, a provider's own
-        reference (``demo:...``) through that provider."""
-        if url.split(":", 1)[0].lower() in ALLOWED_SCHEMES:
-            return ResolvedDownload(url)
-        for provider in self._registry.providers():
-            if provider.can_handle(url):
-                return await provider.resolve(url, self._session)
-        raise ProviderError(f"No provider can fetch {url}.")
 
     # ------------------------------------------------------------------ the files on disk
 
@@ -626,118 +401,6 @@ class LibraryService:
                     root,
                 )
 
-    async def propose_import(self) -> list[ImportProposal]:
-        """Sub-folders of the library that are not followed yet, as series proposals."""
-        result = await asyncio.to_thread(scan_library, self.library_dir, None)
-        if "" in result.failed:
-            raise LibraryUnavailableError(result.errors[0], self.library_dir)
-        followed = {s.folder.casefold() for s in await self._catalog.list_series()}
-        folders: dict[str, list[ScannedFile]] = defaultdict(list)
-        for file in result.files:
-            if file.series_folder and file.series_folder.casefold() not in followed:
-                folders[file.series_folder].append(file)
-        proposals = []
-        for folder, files in sorted(folders.items()):
-            title, year = _title_and_year(folder)
-            recognised = sum(1 for f in files if f.parsed is not None)
-            proposals.append(ImportProposal(folder, title, year, len(files), recognised))
-        return proposals
-
-    async def plan_organize(self, series: SeriesRecord) -> OrganizePlan:
-        """The renames that bring a series to the naming convention. Changes nothing.
-
-        Each episode file moves to its template path; files next to it that share its name
-        (``.srt``, ``.nfo``, ``-thumb.jpg``...) move with it. A file holding several episodes, a
-        target that already exists, or anything that would leave the library is skipped.
-        """
-        folder = self.naming.series_folder(series.title, series.year)
-        episodes = [e for e in await self._catalog.episodes(series.id) if e.file_path]
-        by_file: dict[str, list[EpisodeRecord]] = defaultdict(list)
-        for episode in episodes:
-            by_file[episode.file_path or ""].append(episode)
-        moves: list[FileMove] = []
-        skipped: list[str] = []
-        root = self.library_dir.resolve()
-        targets: set[str] = set()
-        for source, held in sorted(by_file.items()):
-            if len(held) > 1:
-                skipped.append(f"{source}: holds {len(held)} episodes; left as it is")
-                continue
-            episode = held[0]
-            target = self.naming.render(
-                series=series.title,
-                year=series.year,
-                season=episode.season,
-                episode=episode.number,
-                title=episode.title,
-                absolute=episode.absolute,
-                suffix=Path(source).suffix.lower(),
-                folder=folder,
-            )
-            if target == source:
-                continue
-            if not (root / target).resolve().is_relative_to(root):
-                skipped.append(f"{source}: its new name would leave the library")
-                continue
-            if (self.library_dir / target).exists() or target in targets:
-                skipped.append(f"{source}: {target} already exists")
-                continue
-            targets.add(target)
-            moves.append(FileMove(source, target))
-            moves.extend(_side_files(self.library_dir, source, target))
-        return OrganizePlan(series, folder, moves, skipped)
-
-    async def organize(self, plan: OrganizePlan) -> int:
-        """Carry out a plan from :meth:`plan_organize`; returns the number of files moved.
-
-        Refused while the series has anything in the queue: a download would land under the
-        old name. Nothing is overwritten; a file that vanished since the plan is skipped.
-        """
-        series = plan.series
-        if any(
-            item.key.series_id == series.id and item.status.is_active()
-            for item in self._downloads.items()
-        ):
-            raise UsageError(
-                f"{series.title} has downloads in the queue; organize it when they are done."
-            )
-        moved = 0
-        old_folders: set[Path] = set()
-        failure: str | None = None
-        for move in plan.moves:
-            source, target = self.library_dir / move.source, self.library_dir / move.target
-            if not source.exists() or target.exists():
-                continue
-            try:
-                await asyncio.to_thread(_rename, source, target)
-            except OSError as exc:
-                # Stop at the first refusal (a read-only drive refuses them all); what was
-                # moved before it is still recorded below.
-                failure = f"Cannot rename {move.source}: {write_failure_reason(exc)}"
-                break
-            old_folders.add(source.parent)
-            moved += 1
-        files = {m.source: m.target for m in plan.moves}
-        await self._catalog.set_files(
-            [
-                (e.id, files[e.file_path], e.file_size)
-                for e in await self._catalog.episodes(series.id)
-                if e.file_path in files and (self.library_dir / files[e.file_path]).exists()
-            ]
-        )
-        if failure is not None:
-            log.warning("organizing %s stopped: %s", series.title, failure)
-            raise LibraryUnavailableError(
-                f"{failure} (in the library folder {self.library_dir}). "
-                f"{moved} of {len(plan.moves)} file(s) were renamed before that; the rest "
-                "are where they were.",
-                self.library_dir,
-            )
-        await self._catalog.update_series(series.id, folder=plan.folder)
-        await asyncio.to_thread(_remove_empty_folders, old_folders, self.library_dir)
-        log.info("organized %s: %d file(s) renamed", series.title, moved)
-        return moved
-
     def _on_download_finished(self, event: DownloadFinished) -> None:
         """A finished download is on disk now; record it without waiting for the next scan."""
         item = event.item
@@ -779,22 +442,6 @@ def queue_request(
     )
 
 
-def _new_episode(episode: EpisodeInfo, season: int, number: int) -> NewEpisode:
-    return NewEpisode(
-        season=season,
-        number=number,
-        title=episode.title,
-        url=episode.url,
-        size=episode.size,
-        absolute=episode.absolute,
-        air_date=episode.air_date,
-        kind=episode.kind,
-        guid=episode.guid,
-        description=episode.description,
-        image_url=episode.image_url,
-    )
-
-
 def _match(file: ScannedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
     """Episode ids a file holds: by season and number (a range for multi-episode files), else
     by absolute number, else (a single-season series) by number in that season."""
@@ -833,62 +480,6 @@ def _state(
     if not episode.released(today):
         return EpisodeAvailability.NOT_RELEASED
     return EpisodeAvailability.MISSING
-
-
-def _side_files(root: Path, source: str, target: str) -> list[FileMove]:
-    """Subtitles, NFO files and thumbnails named after ``source``, renamed along with it."""
-    source_path = root / source
-    stem, new_stem = Path(source).stem, Path(target).stem
-    moves = []
-    try:
-        entries = list(os.scandir(source_path.parent))
-    except OSError:
-        return []
-    for entry in entries:
-        if entry.name == source_path.name or not entry.name.startswith(stem):
-            continue
-        rest = entry.name[len(stem) :]
-        if rest.startswith((".", "-")) and entry.is_file():
-            new_name = new_stem + rest
-            moves.append(
-                FileMove(
-                    f"{Path(source).parent.as_posix()}/{entry.name}",
-                    f"{Path(target).parent.as_posix()}/{new_name}",
-                )
-            )
-    return moves
-
-
-def _rename(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():  # checked again here: never overwrite
-        return
-    os.rename(source, target)
-
-
-def _remove_empty_folders(folders: set[Path], root: Path) -> None:
-    """Remove folders left empty by a move, up to (never including) the library root."""
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        current = folder
-        while current != root and current.is_relative_to(root):
-            try:
-                current.rmdir()  # fails, as it should, when anything is left inside
-            except OSError:
-                break
-            current = current.parent
-
-
-def _loose(name: str) -> str:
-    """A folder name reduced to letters and digits, for matching ``harbor.lights`` to a title."""
-    return re.sub(r"[\W_]+", "", name.casefold())
-
-
-def _title_and_year(folder: str) -> tuple[str, int | None]:
-    """``Harbor Lights (2024)`` -> ("Harbor Lights", 2024)."""
-    match = re.fullmatch(r"(.*?)\s*[\(\[](\d{4})[\)\]]\s*", folder)
-    if match:
-        return match.group(1).strip(), int(match.group(2))
-    return folder.strip(), None
 
 
 def _identity(folder: Path) -> tuple[int, int] | OSError:

@@ -12,8 +12,9 @@ import contextlib
 import dataclasses
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -30,7 +31,9 @@ from aniworld_desktop.core.events import (
     SeriesChanged,
 )
 from aniworld_desktop.core.models import EpisodeRecord, MetadataState, SeriesRecord
+from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.secret import Secret
+from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.durable import write_failure_reason
 from aniworld_desktop.metadata.errors import ImageError, MetadataError, TMDBNotFound
 from aniworld_desktop.metadata.images import ImageDownloader
@@ -487,6 +490,40 @@ class MetadataService:
                 MetadataJobFinished(series.id, series.title, result.written, result.source)
             )
             return result
+
+    async def series_to_describe(
+        self,
+        since: datetime,
+        *,
+        changed: Iterable[int] = (),
+        downloads: Iterable[QueueItem] = (),
+    ) -> list[int]:
+        """The series a run should describe, by id: what it changed, and what was left undone.
+
+        That is: the series in ``changed`` (their catalogue was refreshed), those with a
+        download in ``downloads`` completed at or after ``since``, those whose ``tvshow.nfo``
+        needs repair, and those never described or whose last job failed.
+
+        Args:
+            since: When the run started (naive UTC, as the queue stores it).
+            changed: Series whose catalogue changed in the run.
+            downloads: The queue's items (the finished ones are looked at).
+        """
+        wanted = set(changed)
+        wanted |= {
+            item.key.series_id
+            for item in downloads
+            if item.status is DownloadStatus.COMPLETED
+            and item.finished_at is not None
+            and item.finished_at >= since
+        }
+        wanted |= set(await self.needing_repair())
+        wanted |= {
+            series.id
+            for series in await self._catalog.list_series()
+            if series.metadata_state is not MetadataState.DONE
+        }
+        return sorted(wanted)
 
     async def needing_repair(self) -> list[int]:
         """Series whose ``tvshow.nfo`` lacks required tags (or is missing while files exist)."""

@@ -27,7 +27,8 @@ from aniworld_desktop.core.events import (
 )
 from aniworld_desktop.core.models import SkipReason, Trigger
 from aniworld_desktop.downloads.service import AddResult
-from aniworld_desktop.library.service import LibraryService, RefreshResult, ScanSummary
+from aniworld_desktop.library.following import RefreshResult
+from aniworld_desktop.library.service import LibraryService, ScanSummary
 from aniworld_desktop.storage.app_state import AppStateRepository
 
 __all__ = [

@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.events import (
     Event,
     EventBus,
     MetadataJobFailed,
     MetadataJobFinished,
 )
-from aniworld_desktop.core.models import EpisodeRecord, SeriesRecord
+from aniworld_desktop.core.models import EpisodeRecord, MetadataState, SeriesRecord
+from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.secret import Secret
+from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.metadata.errors import MetadataError, TMDBAuthError
 from aniworld_desktop.metadata.nfo import read_episode, read_nfo, read_season, read_tvshow
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService, NFOService
@@ -217,6 +221,40 @@ async def test_repair_finds_incomplete_tvshow_files(catalog, tmp_path):
         await service.test_connection()
     await service.set_tmdb_id(partial, 99)
     assert {s.id: s.tmdb_id for s in await catalog.list_series()}[partial.id] == 99
+
+
+async def test_a_run_describes_what_it_changed_and_what_was_left_undone(catalog, tmp_path):
+    library = tmp_path / "library"
+    library.mkdir()
+    series = {}
+    for name in ("done", "refreshed", "downloaded", "old download", "never", "failed", "broken"):
+        record = await catalog.ensure_series(name, "feed", f"http://f/{name}", name)
+        series[name] = record.id
+        if name not in ("never", "failed"):
+            await catalog.update_series(record.id, metadata_state=MetadataState.DONE)
+    await catalog.update_series(series["failed"], metadata_state=MetadataState.FAILED)
+    (library / "broken").mkdir()  # a folder without its tvshow.nfo needs repair
+    started = datetime(2026, 11, 24, 12, 0)
+
+    def finished(name: str, at: datetime, status: DownloadStatus) -> QueueItem:
+        key = EpisodeKey(series[name], 1, 1)
+        return QueueItem(1, 1, key, name, "", "u", "d", status, 1, finished_at=at)
+
+    downloads = [
+        finished("downloaded", started, DownloadStatus.COMPLETED),
+        finished("old download", started - timedelta(seconds=1), DownloadStatus.COMPLETED),
+        finished("done", started + timedelta(hours=1), DownloadStatus.FAILED),
+    ]
+    service = MetadataService(catalog, EventBus(), library, MetadataOptions())
+    wanted = await service.series_to_describe(
+        started, changed=[series["refreshed"]], downloads=downloads
+    )
+    assert wanted == sorted(
+        series[name] for name in ("refreshed", "downloaded", "never", "failed", "broken")
+    )
+    assert await service.series_to_describe(started) == sorted(
+        series[name] for name in ("never", "failed", "broken")
+    )
 
 
 async def test_followed_events_schedule_one_job_per_burst(catalog, tmp_path):
