@@ -1,4 +1,5 @@
-"""Fakes for unit tests of DownloadService: an in-memory queue repository and a scripted downloader.
+"""Fakes: an in-memory queue repository and a scripted downloader for DownloadService's unit tests,
+and a provider whose catalogue a test edits, for the library's.
 
 The repository keeps the database's rule (one active entry per episode) so the service's second
 level of de-duplication is exercised without SQLite; everything beyond unit tests uses the real one.
@@ -9,11 +10,22 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+
+import aiohttp
 
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult
+from aniworld_desktop.providers.base import (
+    EpisodeInfo,
+    EpisodeKind,
+    ProviderError,
+    ResolvedDownload,
+    SeriesInfo,
+    Validators,
+)
 
 
 class MemoryQueueRepository:
@@ -123,3 +135,62 @@ def make_requests(
         )
         for n in range(1, count + 1)
     ]
+
+
+class FakeFeed:
+    """A provider of ``fake:`` references whose catalogue the test edits; counts its fetches.
+
+    Attributes:
+        info: What a fetch returns (None when the validators match its ETag: a 304).
+        fetches: The validators of each fetch, oldest first.
+        fail: Fetches raise ``ProviderError("The feed is gone (HTTP 410).")``.
+        failure: Fetches raise this instead (what a plug-in might let through).
+        resolved: Reference to today's URL; ``headers`` and ``expected_size`` come with it.
+    """
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.info = SeriesInfo(
+            "Harbor Lights",
+            "fake:harbor",
+            (
+                EpisodeInfo(1, 1, "Fog", "fake:harbor/1"),
+                EpisodeInfo(1, 2, "Tide", "fake:harbor/2", air_date=date(2026, 1, 1)),
+                EpisodeInfo(1, 3, "Storm", "fake:harbor/3", air_date=date(2027, 1, 1)),
+                EpisodeInfo(1, None, "Teaser", "fake:harbor/t", kind=EpisodeKind.TRAILER),
+                EpisodeInfo(0, 1, "Behind the Lights", "fake:harbor/s1"),
+            ),
+            year=2024,
+            description="A lighthouse keeper.",
+            validators=Validators(etag='"v1"'),
+        )
+        self.fetches: list[Validators | None] = []
+        self.fail = False
+        self.failure: BaseException | None = None
+        self.resolved: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+        self.expected_size: int | None = None
+
+    def can_handle(self, url: str) -> bool:
+        return url.startswith("fake:")
+
+    def recognises(self, content_type: str, head: bytes) -> bool:
+        return head.startswith(b"FAKE-CATALOGUE")
+
+    async def fetch(
+        self, url: str, session: aiohttp.ClientSession, validators: Validators | None = None
+    ) -> SeriesInfo | None:
+        self.fetches.append(validators)
+        if self.fail:
+            raise ProviderError("The feed is gone (HTTP 410).")
+        if self.failure is not None:
+            raise self.failure
+        if validators is not None and validators.etag == self.info.validators.etag:
+            return None
+        return self.info
+
+    async def resolve(self, url: str, session: aiohttp.ClientSession) -> ResolvedDownload:
+        if url not in self.resolved:
+            raise ProviderError(f"{url} is gone.")
+        return ResolvedDownload(self.resolved[url], self.headers, self.expected_size)

@@ -12,7 +12,11 @@ import string
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    from aniworld_desktop.core.models import EpisodeRecord, SeriesRecord
 
 MAX_COMPONENT_BYTES = (
     200  # below every common file system's 255-byte limit, leaving room for ".part"
@@ -174,6 +178,21 @@ class NamingTemplate:
         suffix = suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix) else ".mp4"
         parts.append(self._fill(self.components[-1], values, reserve=len(suffix)) + suffix)
         return "/".join(parts)
+
+    def episode_path(
+        self, series: SeriesRecord, episode: EpisodeRecord, *, suffix: str, folder: str
+    ) -> str:
+        """:meth:`render` for a stored episode of a stored series, in ``folder``."""
+        return self.render(
+            series=series.title,
+            year=series.year,
+            season=episode.season,
+            episode=episode.number,
+            title=episode.title,
+            absolute=episode.absolute,
+            suffix=suffix,
+            folder=folder,
+        )
 
     @staticmethod
     def _values(

@@ -124,15 +124,8 @@ class Organizer:
                 skipped.append(f"{source}: holds {len(held)} episodes; left as it is")
                 continue
             episode = held[0]
-            target = self.naming.render(
-                series=series.title,
-                year=series.year,
-                season=episode.season,
-                episode=episode.number,
-                title=episode.title,
-                absolute=episode.absolute,
-                suffix=Path(source).suffix.lower(),
-                folder=folder,
+            target = self.naming.episode_path(
+                series, episode, suffix=Path(source).suffix.lower(), folder=folder
             )
             if target == source:
                 continue

@@ -420,16 +420,8 @@ def queue_request(
     series: SeriesRecord, episode: EpisodeRecord, naming: NamingTemplate | None = None
 ) -> QueueRequest:
     """The queue entry for an episode, its library path built by ``naming`` (or the default)."""
-    suffix = video_suffix(file_name_from_url(episode.url))
-    destination = (naming or NamingTemplate()).render(
-        series=series.title,
-        year=series.year,
-        season=episode.season,
-        episode=episode.number,
-        title=episode.title,
-        absolute=episode.absolute,
-        suffix=suffix,
-        folder=series.folder,
+    destination = (naming or NamingTemplate()).episode_path(
+        series, episode, suffix=video_suffix(file_name_from_url(episode.url)), folder=series.folder
     )
     return QueueRequest(
         episode_id=episode.id,

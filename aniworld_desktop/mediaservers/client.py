@@ -32,6 +32,7 @@ from aniworld_desktop.net.session import (
     OwnedSession,
     TrustedHosts,
     client_session,
+    read_capped,
 )
 
 __all__ = ["DEFAULT_TIMEOUT", "MediaServerClient"]
@@ -173,20 +174,14 @@ class MediaServerClient(OwnedSession):
             ) from None
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
-        too_big = MediaServerBadReply(
-            f"{self._where()} answered with more than {_MAX_BODY >> 20} MiB; is this the "
-            f"address of a {self.name} server?"
+        return await read_capped(
+            response,
+            _MAX_BODY,
+            lambda: MediaServerBadReply(
+                f"{self._where()} answered with more than {_MAX_BODY >> 20} MiB; is this the "
+                f"address of a {self.name} server?"
+            ),
         )
-        if response.content_length is not None and response.content_length > _MAX_BODY:
-            raise too_big
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.content.iter_chunked(1 << 16):
-            size += len(chunk)
-            if size > _MAX_BODY:
-                raise too_big
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def _auth_refused(self, status: int) -> str:
         """The sentence for a 401 or 403; subclasses name their credentials."""

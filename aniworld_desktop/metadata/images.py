@@ -24,6 +24,7 @@ from aniworld_desktop.net.session import (
     OwnedSession,
     TrustedHosts,
     client_session,
+    read_capped,
 )
 
 __all__ = ["DEFAULT_MAX_BYTES", "ImageDownloader", "image_type"]
@@ -31,7 +32,6 @@ __all__ = ["DEFAULT_MAX_BYTES", "ImageDownloader", "image_type"]
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """The largest image accepted by default: far above any TMDB original, far below a video."""
 
-_READ_SIZE = 64 * 1024
 # Longest signature we check (WebP: "RIFF", 4 size bytes, "WEBP").
 _SNIFF_BYTES = 12
 
@@ -132,14 +132,9 @@ class ImageDownloader(OwnedSession):
                         f"The image at {shown} could not be downloaded: the server answered "
                         f"{response.status}{reason}."
                     )
-                announced = response.content_length
-                if announced is not None and announced > self.max_bytes:
-                    raise ImageError(self._too_large(shown))
-                data = bytearray()
-                async for chunk in response.content.iter_chunked(_READ_SIZE):
-                    data += chunk
-                    if len(data) > self.max_bytes:
-                        raise ImageError(self._too_large(shown))
+                data = await read_capped(
+                    response, self.max_bytes, lambda: ImageError(self._too_large(shown))
+                )
         except ImageError:
             raise
         # aiohttp's exception texts carry the whole URL, query and all: never chained, never shown.
@@ -154,7 +149,7 @@ class ImageDownloader(OwnedSession):
         kind = image_type(bytes(data[:_SNIFF_BYTES]))
         if kind is None:
             raise ImageError(f"The file at {shown} is not an image ({_describe(data)}).")
-        return bytes(data)
+        return data
 
     def _too_large(self, shown: str) -> str:
         return f"The image at {shown} is larger than the {self.max_bytes:,} bytes allowed."

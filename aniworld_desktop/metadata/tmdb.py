@@ -46,7 +46,7 @@ from aniworld_desktop.metadata.errors import (
 from aniworld_desktop.metadata.ratelimit import MAX_BACKOFF, RateLimiter, default_limiter
 from aniworld_desktop.net.errors import TRUST_ERRORS, why
 from aniworld_desktop.net.retry import parse_retry_after, retry_delay
-from aniworld_desktop.net.session import OwnedSession, client_session
+from aniworld_desktop.net.session import OwnedSession, client_session, read_capped
 from aniworld_desktop.storage.reply_cache import ReplyCache
 
 __all__ = [
@@ -884,17 +884,12 @@ class TMDBClient(OwnedSession):
 
 
 async def _read_text(response: aiohttp.ClientResponse, what: str) -> str:
-    too_big = TMDBBadReply(f"TMDB sent {what} larger than {_MAX_BODY >> 20} MiB.")
-    if response.content_length is not None and response.content_length > _MAX_BODY:
-        raise too_big
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_chunked(1 << 16):
-        size += len(chunk)
-        if size > _MAX_BODY:
-            raise too_big
-        chunks.append(chunk)
+    body = await read_capped(
+        response,
+        _MAX_BODY,
+        lambda: TMDBBadReply(f"TMDB sent {what} larger than {_MAX_BODY >> 20} MiB."),
+    )
     try:
-        return b"".join(chunks).decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         raise TMDBBadReply(f"TMDB sent {what} that is not UTF-8 text.") from None

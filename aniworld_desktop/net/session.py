@@ -44,12 +44,14 @@ __all__ = [
     "fetch_fingerprint",
     "format_fingerprint",
     "parse_fingerprint",
+    "read_capped",
 ]
 
 _HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 _ENTRY_SPLIT = re.compile(r"[,\n]+")
 _DEFAULT_PORT = 443
 FETCH_TIMEOUT = 10.0
+_READ_CHUNK = 64 * 1024
 
 
 def parse_fingerprint(text: str) -> bytes:
@@ -254,6 +256,27 @@ class OwnedSession:
         if self._owns_session and self._session is not None:
             session, self._session = self._session, None
             await session.close()
+
+
+async def read_capped(
+    response: aiohttp.ClientResponse, limit: int, too_large: Callable[[], Exception]
+) -> bytes:
+    """A reply's whole body, but never more than ``limit`` bytes in memory.
+
+    An announced ``Content-Length`` over the limit is refused before anything is read; a body
+    that goes on past it is refused as soon as it does. The caller says how
+    (``too_large()`` is raised), and reads inside the request's ``async with``.
+    """
+    if response.content_length is not None and response.content_length > limit:
+        raise too_large()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(_READ_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def fetch_fingerprint(host: str, port: int = _DEFAULT_PORT) -> bytes:

@@ -15,60 +15,15 @@ from aniworld_desktop.downloads.service import DownloadService
 from aniworld_desktop.library.service import LibraryService
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
-    EpisodeKind,
-    ProviderError,
-    ResolvedDownload,
-    SeriesInfo,
     Validators,
 )
 from aniworld_desktop.providers.direct import DirectProvider
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.repositories import SqlQueueRepository
+from tests.fakes import FakeFeed
 
 TODAY = date(2026, 11, 24)
-
-
-class FakeFeed:
-    """A provider whose catalogue the test edits; counts conditional fetches."""
-
-    name = "fake"
-
-    def __init__(self):
-        self.info = SeriesInfo(
-            "Harbor Lights",
-            "fake:harbor",
-            (
-                EpisodeInfo(1, 1, "Fog", "fake:harbor/1"),
-                EpisodeInfo(1, 2, "Tide", "fake:harbor/2", air_date=date(2026, 1, 1)),
-                EpisodeInfo(1, 3, "Storm", "fake:harbor/3", air_date=date(2027, 1, 1)),
-                EpisodeInfo(1, None, "Teaser", "fake:harbor/t", kind=EpisodeKind.TRAILER),
-                EpisodeInfo(0, 1, "Behind the Lights", "fake:harbor/s1"),
-            ),
-            year=2024,
-            description="A lighthouse keeper.",
-            validators=Validators(etag='"v1"'),
-        )
-        self.fetches: list[Validators | None] = []
-        self.fail = False
-        self.resolved: dict[str, str] = {}
-
-    def can_handle(self, url):
-        return url.startswith("fake:")
-
-    def recognises(self, content_type, head):
-        return False
-
-    async def fetch(self, url, session, validators=None):
-        self.fetches.append(validators)
-        if self.fail:
-            raise ProviderError("The feed is gone (HTTP 410).")
-        if validators is not None and validators.etag == self.info.validators.etag:
-            return None
-        return self.info
-
-    async def resolve(self, url, session):
-        return ResolvedDownload(self.resolved[url], expected_size=None)
 
 
 @pytest.fixture

@@ -24,8 +24,9 @@ from aniworld_desktop.providers.base import EpisodeInfo, ProviderError, Validato
 from aniworld_desktop.providers.direct import DirectProvider
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.storage.catalog import CatalogRepository
+from tests.fakes import FakeFeed
 from tests.sentinels import TMDB_V3_KEY
-from tests.unit.library.conftest import FakeSource, World
+from tests.unit.library.conftest import World
 from tests.unit.providers.feed_server import FeedServer
 
 
@@ -64,11 +65,11 @@ def events() -> list[SeriesChanged]:
 
 
 @pytest.fixture
-def sources(database, session, recorder, events, tmp_path) -> tuple[SourceService, FakeSource]:
+def sources(database, session, recorder, events, tmp_path) -> tuple[SourceService, FakeFeed]:
     (tmp_path / "library").mkdir()
     bus = EventBus()
     bus.subscribe(SeriesChanged, events.append)
-    source = FakeSource()
+    source = FakeFeed()
     service = SourceService(
         CatalogRepository(database),
         ProviderRegistry([DirectProvider(), source]),
@@ -207,6 +208,7 @@ async def test_a_source_without_a_catalogue_is_not_refreshed(sources) -> None:
 async def test_a_reference_is_resolved_when_the_download_is_due(sources) -> None:
     service, source = sources
     source.resolved["fake:harbor/1"] = "https://cdn.example/today/fog.mkv"
+    source.headers, source.expected_size = {"X-Token": "t"}, 7
     key = EpisodeKey(1, 1, 1)
     item = QueueItem(
         1, 1, key, "Harbor Lights", "Fog", "fake:harbor/1", "d.mkv", DownloadStatus.PENDING, 1

@@ -1,11 +1,13 @@
-"""OwnedSession: a borrowed session is used as it is; only a session of its own is closed."""
+"""net.session: OwnedSession uses a borrowed session as it is and closes only its own;
+read_capped reads a reply whole, never past its limit."""
 
 from __future__ import annotations
 
 import aiohttp
 import pytest
 
-from aniworld_desktop.net.session import OwnedSession, client_session
+from aniworld_desktop.net.session import OwnedSession, client_session, read_capped
+from tests.unit.providers.feed_server import FeedServer
 
 
 class Client(OwnedSession):
@@ -66,3 +68,20 @@ async def test_the_default_session_comes_from_the_factory() -> None:
         assert isinstance(client.session, aiohttp.ClientSession)
         session = client.session
     assert session.closed
+
+
+class TooLarge(Exception):
+    pass
+
+
+async def test_a_reply_is_read_whole_but_never_past_its_limit() -> None:
+    body = bytes(range(256)) * 400  # 100 KiB, more than one read
+    async with FeedServer() as server, client_session() as session:
+        server.add("/announced", body, content_type="application/octet-stream")
+        server.add("/chunked", body, content_type="application/octet-stream", chunked=True)
+        for path in ("/announced", "/chunked"):
+            async with session.get(server.url(path)) as response:
+                assert await read_capped(response, len(body), TooLarge) == body
+            async with session.get(server.url(path)) as response:
+                with pytest.raises(TooLarge):
+                    await read_capped(response, len(body) - 1, TooLarge)
