@@ -7,7 +7,9 @@ The rules:
 - no import circle among the package's modules;
 - ``ui/`` never imports ``storage/``: the window reads the domain's records from ``core``;
 - Qt (PySide6, shiboken6, qasync) is imported only in ``ui/``, and only ``ui/`` and the entry
-  point ``app.py`` import ``ui/``, so no service can reach Qt even through another module.
+  point ``app.py`` import ``ui/``, so no service can reach Qt even through another module;
+- ``core/`` is the pure domain: it imports only ``core/`` of the package, and nothing that
+  reaches a network, a disk or a database.
 
 The checker runs on the real package, and on small made-up packages that break each rule, so
 a checker that cannot fail would fail here.
@@ -26,6 +28,11 @@ import aniworld_desktop
 
 PACKAGE = "aniworld_desktop"
 QT_MODULES = ("PySide6", "shiboken6", "qasync")
+# What core/ must not import: I/O of any kind (network, files, processes, databases).
+IO_MODULES = frozenset({
+    "aiohttp", "aiosqlite", "alembic", "asyncio", "defusedxml", "feedparser", "keyring", "os",
+    "shutil", "socket", "sqlalchemy", "sqlite3", "ssl", "subprocess", "tempfile", "yarl",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,7 @@ def broken_rules(root: Path, package: str) -> list[str]:
     for group in cycles(edges):
         problems.append("import circle: " + " -> ".join(circle_path(edges, group)))
     ui = f"{package}.ui"
+    core = f"{package}.core"
     entry = f"{package}.app"
     for found in imports(files):
         where = f"{files[found.importer].relative_to(root.parent)}:{found.line}"
@@ -180,6 +188,11 @@ def broken_rules(root: Path, package: str) -> list[str]:
             and (imported == ui or imported.startswith(f"{ui}."))
         ):
             problems.append(f"{where}: {found.importer} imports {imported}; only app.py may")
+        if found.importer == core or found.importer.startswith(f"{core}."):
+            top = imported.split(".")[0]
+            outside = imported.startswith(f"{package}.") and not imported.startswith(f"{core}.")
+            if top in IO_MODULES or outside:
+                problems.append(f"{where}: core imports {imported}; core/ does no I/O")
     return problems
 
 
@@ -249,6 +262,8 @@ def test_a_layered_package_passes(tmp_path: Path) -> None:
         ({"core/models.py": "from PySide6.QtCore import QObject\n"}, "PySide6.QtCore outside ui/"),
         ({"services.py": "def run():\n    import qasync\n"}, "qasync outside ui/"),
         ({"cli.py": "from pkg.ui.window import Window\n"}, "pkg.cli imports pkg.ui.window"),
+        ({"core/models.py": "import ssl\n"}, "core imports ssl; core/ does no I/O"),
+        ({"core/models.py": "from pkg.storage import db\n"}, "core imports pkg.storage"),
     ],
 )
 def test_each_broken_rule_is_named(tmp_path: Path, change: dict[str, str], complaint: str) -> None:
