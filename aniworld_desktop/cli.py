@@ -15,17 +15,23 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from yarl import URL
 
 from aniworld_desktop import __version__
-from aniworld_desktop.config import ProfilePaths, Settings
+from aniworld_desktop.config import ProfilePaths, Settings, save_settings
 from aniworld_desktop.core.clock import utc_now
+from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from aniworld_desktop.net.session import TrustedHosts
+from aniworld_desktop.library.scanner import ScannedFile, scan_path
+from aniworld_desktop.net.session import (
+    TrustedHosts,
+    fetch_fingerprint,
+    format_fingerprint,
+    parse_fingerprint,
+)
 from aniworld_desktop.services import Services, open_services
-
-if TYPE_CHECKING:
-    from aniworld_desktop.library.scanner import ScannedFile
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -224,9 +230,6 @@ def _scanned_json(file: ScannedFile) -> dict[str, Any]:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    from aniworld_desktop.core.errors import UsageError
-    from aniworld_desktop.library.scanner import scan_path
-
     if not args.path.exists():
         raise UsageError(f"{args.path} does not exist.")
     files = scan_path(args.path)
@@ -427,15 +430,6 @@ async def _cmd_trust(args: argparse.Namespace, paths: ProfilePaths, settings: Se
     only the second, given that fingerprint, saves it. A certificate that differs from it
     between the two steps is refused.
     """
-    from yarl import URL
-
-    from aniworld_desktop.config import save_settings
-    from aniworld_desktop.net.session import (
-        fetch_fingerprint,
-        format_fingerprint,
-        parse_fingerprint,
-    )
-
     url = URL(args.url.strip())
     if url.scheme != "https" or not url.host:
         print(f"aniworld-desktop: {args.url} is not an https:// address.", file=sys.stderr)
