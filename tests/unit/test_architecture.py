@@ -4,7 +4,8 @@ Every ``import`` and ``from ... import`` of every module is read with :mod:`ast`
 stands: at the top, inside a function (where a circle likes to hide), under ``TYPE_CHECKING``.
 The rules:
 
-- no import circle among the package's modules;
+- no import circle among the package's modules, and nothing imports the entry point ``app.py``
+  (but ``__main__.py``, which ``python -m`` runs);
 - ``ui/`` never imports ``storage/``: the window reads the domain's records from ``core``;
 - Qt (PySide6, shiboken6, qasync) is imported only in ``ui/``, and only ``ui/`` and the entry
   point ``app.py`` import ``ui/``, so no service can reach Qt even through another module;
@@ -188,6 +189,8 @@ def broken_rules(root: Path, package: str) -> list[str]:
             and (imported == ui or imported.startswith(f"{ui}."))
         ):
             problems.append(f"{where}: {found.importer} imports {imported}; only app.py may")
+        if imported == entry and found.importer != f"{package}.__main__":  # python -m runs it
+            problems.append(f"{where}: {found.importer} imports the entry point {entry}")
         if found.importer == core or found.importer.startswith(f"{core}."):
             top = imported.split(".")[0]
             outside = imported.startswith(f"{package}.") and not imported.startswith(f"{core}.")
@@ -263,6 +266,10 @@ def test_a_layered_package_passes(tmp_path: Path) -> None:
         ({"services.py": "def run():\n    import qasync\n"}, "qasync outside ui/"),
         ({"cli.py": "from pkg.ui.window import Window\n"}, "pkg.cli imports pkg.ui.window"),
         ({"core/models.py": "import ssl\n"}, "core imports ssl; core/ does no I/O"),
+        (
+            {"tools.py": "def f():\n    from pkg.app import main\n"},
+            "imports the entry point pkg.app",
+        ),
         ({"core/models.py": "from pkg.storage import db\n"}, "core imports pkg.storage"),
     ],
 )
