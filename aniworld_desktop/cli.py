@@ -1,7 +1,11 @@
 """The command line without a window: ``add``, ``list``, ``episodes``, ``scan``, ``queue``,
 ``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
 exit codes are stable: 0 success, 1 something failed (a download, a source), 2 usage or
-configuration error.
+configuration error, 3 another run holds the profile (nothing was done).
+
+Every command that writes holds the profile's lock while it runs (``storage/profile_lock.py``);
+the readers (``list``, ``episodes``, ``queue``, ``import``, ``organize`` without ``--apply``,
+``scan``) need none and write nothing, so a script may poll ``queue --json`` during a run.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ if TYPE_CHECKING:
     from aniworld_desktop.library.scanner import ScannedFile
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_LOCKED = 3  # another run holds the profile: a cron job can tell "skipped" from "failed"
+
+# Sub-commands that only read the profile: no lock, a database that refuses writes.
+READ_ONLY_COMMANDS = frozenset({"list", "episodes", "queue", "import", "scan"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -485,6 +493,17 @@ async def _cmd_trust(args: argparse.Namespace, paths: ProfilePaths, settings: Se
     return EXIT_OK
 
 
+def writes_profile(args: argparse.Namespace) -> bool:
+    """Whether the sub-command in ``args`` changes the profile, and so must hold its lock."""
+    if args.demo:
+        return True  # follows the demo series
+    if args.command == "organize":
+        return bool(args.apply)
+    if args.command == "trust":
+        return bool(args.remove or args.fingerprint)  # without them it only shows
+    return args.command not in READ_ONLY_COMMANDS
+
+
 async def run_command(
     args: argparse.Namespace,
     paths: ProfilePaths,
@@ -492,7 +511,30 @@ async def run_command(
     *,
     notices: Sequence[str] = (),
 ) -> int:
-    """Run one sub-command; ``notices`` (the settings file's) are printed with the database's."""
+    """Run one sub-command; ``notices`` (the settings file's) are printed with the database's.
+
+    A command that writes runs only while it holds the profile's lock; when another process
+    holds it, this says who and returns :data:`EXIT_LOCKED` having done nothing.
+    """
+    from aniworld_desktop.storage.profile_lock import ProfileLockedError, hold_profile
+
+    try:
+        with contextlib.ExitStack() as owner:
+            if writes_profile(args):
+                owner.enter_context(hold_profile(paths, args.command))
+            return await _run_command(args, paths, settings, notices=notices)
+    except ProfileLockedError as exc:
+        print(f"aniworld-desktop: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+async def _run_command(
+    args: argparse.Namespace,
+    paths: ProfilePaths,
+    settings: Settings,
+    *,
+    notices: Sequence[str] = (),
+) -> int:
     from aniworld_desktop.app import open_services
 
     if args.command == "scan":
@@ -507,7 +549,12 @@ async def run_command(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     async with open_services(
-        paths, settings, run_downloads=False, demo=args.demo, notices=notices
+        paths,
+        settings,
+        run_downloads=False,
+        demo=args.demo,
+        notices=notices,
+        read_only=not writes_profile(args),
     ) as services:
         _print_notices(services.notices)
         if args.command == "add":

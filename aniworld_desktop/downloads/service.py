@@ -204,15 +204,19 @@ class DownloadService:
 
     # ----------------------------------------------------------------- lifecycle
 
-    async def start(self, *, run: bool = True) -> None:
+    async def start(self, *, run: bool = True, owner: bool = True) -> None:
         """Load the queue and put interrupted downloads back to pending.
 
         Args:
             run: Start downloading now. ``False`` loads the queue only (the ``add`` command).
+            owner: This process holds the profile's lock. A reader (``queue``, ``list``) loads
+                the rows as they are: a ``downloading`` row may be another process's running
+                download, not one a crash left behind.
         """
-        reset = await self._repo.reset_interrupted()
-        if reset:
-            log.info("%d interrupted download(s) will resume", reset)
+        if owner:
+            reset = await self._repo.reset_interrupted()
+            if reset:
+                log.info("%d interrupted download(s) will resume", reset)
         with collector_paused() as pause:
             items = await self._repo.load()
             pause.freeze = len(items) >= FREEZE_AFTER_LOADING
@@ -233,15 +237,17 @@ class DownloadService:
     async def stop(self) -> None:
         """Stop the workers; running items go back to pending so they resume next time."""
         self._stopping = True
-        tasks = list(self._running.values())
-        for task in tasks:
+        running = dict(self._running)
+        for task in running.values():
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*running.values(), return_exceptions=True)
         await self._drain_writes()
+        # Only the downloads this process ran: a row loaded as "downloading" may be another
+        # process's (a reader's view of a running run-once), and is not ours to put back.
         interrupted = [
             self._items[i].with_changes(status=S.PENDING)
-            for i in list(self._items)
-            if self._items[i].status is S.DOWNLOADING
+            for i in running
+            if i in self._items and self._items[i].status is S.DOWNLOADING
         ]
         for item in interrupted:
             self._items[item.id] = item

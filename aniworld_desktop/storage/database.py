@@ -402,9 +402,10 @@ def _upgrade_with_backup(path: Path, busy_timeout_ms: int) -> None:
 
 def _reason(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
-    return str(orig if isinstance(orig, BaseException) else exc).strip().rstrip(".") or type(
-        exc
-    ).__name__
+    return (
+        str(orig if isinstance(orig, BaseException) else exc).strip().rstrip(".")
+        or type(exc).__name__
+    )
 
 
 def migrate_file(path: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> str | None:
@@ -508,7 +509,9 @@ async def open_database(
         read_only: An engine that cannot write; a database already at the newest revision is
             not touched at all (see ``profile_lock.open_profile_database``).
     """
-    if not (read_only and await asyncio.to_thread(is_current, path, busy_timeout_ms=busy_timeout_ms)):
+    if not (
+        read_only and await asyncio.to_thread(is_current, path, busy_timeout_ms=busy_timeout_ms)
+    ):
         notice = await asyncio.to_thread(migrate_file, path, busy_timeout_ms=busy_timeout_ms)
         if notice is not None and notices is not None:
             notices.append(notice)

@@ -179,8 +179,13 @@ class ProfileLock:
             raise ProfileLockedError(self.path.parent, self.holder())
 
     async def wait_acquire(self, command: str, *, poll: float = 1.0) -> None:
-        """Take the lock as soon as its holder lets go (checked every ``poll`` seconds)."""
-        while not await asyncio.to_thread(self.try_acquire, command):
+        """Take the lock as soon as its holder lets go (checked every ``poll`` seconds).
+
+        Polled: the holder is another process, whose end no event of ours can announce.
+        """
+        while True:
+            if await asyncio.to_thread(self.try_acquire, command):
+                return
             await asyncio.sleep(poll)
 
     def release(self) -> None:

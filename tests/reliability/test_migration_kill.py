@@ -78,7 +78,13 @@ def make_revision_0001(path: Path) -> None:
                     " destination, bytes_done, bytes_total, error, attempts)"
                     " VALUES (:id, :ep, :st, :pos, :url, :dest, :done, :total, :err, 0)"
                 ),
-                dict(zip(("id", "ep", "st", "pos", "url", "dest", "done", "total", "err"), row)),
+                dict(
+                    zip(
+                        ("id", "ep", "st", "pos", "url", "dest", "done", "total", "err"),
+                        row,
+                        strict=True,
+                    )
+                ),
             )
     engine.dispose()
 
@@ -155,7 +161,7 @@ async def _open_like_the_app(path: Path) -> tuple[list[tuple[Any, ...]], list[st
 
 def test_sigkill_at_every_statement_of_the_upgrade_leaves_a_profile_that_opens(tmp_path):
     # Imported before forking, so each child starts upgrading at once.
-    import alembic.command  # noqa: F401
+    import alembic.command
     import alembic.script  # noqa: F401
 
     original = tmp_path / "revision-0001.sqlite3"
