@@ -31,6 +31,7 @@ import aiohttp
 import yarl
 
 from aniworld_desktop.core.retry_after import parse_retry_after
+from aniworld_desktop.core.system_ca import tls_context
 from aniworld_desktop.core.tls import (
     NO_TRUSTED_HOSTS,
     UNTRUSTED_HINT,
@@ -273,7 +274,7 @@ class DownloadEngine:
         return client_session(
             self._trusted,
             # The download queue decides how many transfers run; the pool must not cap it.
-            connector=aiohttp.TCPConnector(limit=0),
+            connector=aiohttp.TCPConnector(limit=0, ssl=tls_context()),  # system CA store
             # Media must be byte exact, and a Range into a compressed stream means nothing.
             auto_decompress=False,
             read_bufsize=self._read_size,

@@ -36,6 +36,7 @@ import yarl
 from aniworld_desktop import __version__
 from aniworld_desktop.config import TMDB_API_URL
 from aniworld_desktop.core.retry_after import parse_retry_after
+from aniworld_desktop.core.tls import client_session
 from aniworld_desktop.metadata.errors import (
     MetadataError,
     TMDBAuthError,
@@ -711,7 +712,7 @@ class TMDBClient:
             log.warning(message)
 
     def _new_session(self) -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(
+        return client_session(  # proxies and the system's CA store, as every session
             headers={"Accept": "application/json", "User-Agent": f"aniworld-desktop/{__version__}"},
             timeout=aiohttp.ClientTimeout(total=self._timeout),
         )
