@@ -167,6 +167,7 @@ async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
                     "on_disk": s.counts.on_disk,
                     "missing": s.counts.missing,
                     "queued": s.counts.queued,
+                    "failed": s.counts.failed,
                     "monitored": s.series.monitored,
                     "refreshed_at": s.series.refreshed_at,
                     "refresh_error": s.series.refresh_error,
@@ -184,9 +185,10 @@ async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
         error = (
             f"  (last refresh failed: {s.series.refresh_error})" if s.series.refresh_error else ""
         )
+        failed = f", {c.failed} failed (retry them in the queue)" if c.failed else ""
         print(
             f"#{s.series.id:<4} {s.series.title}  [{s.series.provider}]  {c.episodes} episodes, "
-            f"{c.on_disk} on disk, {c.missing} missing, {c.queued} queued{flag}{error}"
+            f"{c.on_disk} on disk, {c.missing} missing, {c.queued} queued{failed}{flag}{error}"
         )
     return EXIT_OK
 

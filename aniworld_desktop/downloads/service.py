@@ -43,7 +43,12 @@ from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
 from aniworld_desktop.downloads.backoff import retry_delay
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, ProgressCallback
-from aniworld_desktop.downloads.errors import DownloadError
+from aniworld_desktop.downloads.errors import (
+    DiskFullError,
+    DownloadError,
+    LibraryWriteError,
+    PermanentDownloadError,
+)
 from aniworld_desktop.storage.repositories import QueueRepository
 
 log = logging.getLogger(__name__)
@@ -469,7 +474,9 @@ class DownloadService:
                     # Retrying history: the episode may have been queued again meanwhile.
                     if item.key in self._pending_by_episode:
                         continue
-                    item = item.with_changes(attempts=0, error="", finished_at=None)
+                    item = item.with_changes(
+                        attempts=0, error="", finished_at=None, permanent=False
+                    )
                 if target is S.CANCELLED:
                     self._discard_part(item)
                     item = item.with_changes(bytes_done=0, error="", finished_at=_now())
@@ -569,7 +576,7 @@ class DownloadService:
                 )
             except DownloadError as error:
                 if not error.retryable or attempt >= self.max_retries:
-                    await self._finish_failed(item_id, error.message)
+                    await self._finish_failed(item_id, error.message, permanent=_gone(error))
                     return
                 attempt += 1
                 delay = retry_delay(
@@ -606,8 +613,10 @@ class DownloadService:
         self.completed_in_session += 1
         self._bus.publish(DownloadFinished(item))
 
-    async def _finish_failed(self, item_id: int, reason: str) -> None:
-        item = await self._update(item_id, status=S.FAILED, error=reason, finished_at=_now())
+    async def _finish_failed(self, item_id: int, reason: str, *, permanent: bool = False) -> None:
+        item = await self._update(
+            item_id, status=S.FAILED, error=reason, finished_at=_now(), permanent=permanent
+        )
         self._forget_active(item)
         self.failed_in_session += 1
         log.warning("download %d failed: %s", item_id, reason)
@@ -704,6 +713,14 @@ def _finished_earlier(destination: Path, part: Path, size: int) -> bool:
         return not part.exists() and destination.stat().st_size == size
     except OSError:
         return False
+
+
+def _gone(error: DownloadError) -> bool:
+    """Whether the source refused this URL for good (404, 410, not a video), as opposed to a
+    full disk or an unwritable library, which the next run may well get past."""
+    return isinstance(error, PermanentDownloadError) and not isinstance(
+        error, DiskFullError | LibraryWriteError
+    )
 
 
 def _host(url: str) -> str:
