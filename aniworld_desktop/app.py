@@ -42,7 +42,7 @@ from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository
 from aniworld_desktop.storage.catalog import CatalogRepository
-from aniworld_desktop.storage.profile_lock import open_profile_database
+from aniworld_desktop.storage.profile_lock import held_elsewhere, open_profile_database
 from aniworld_desktop.storage.reply_cache import SqlReplyCache
 from aniworld_desktop.storage.repositories import SqlQueueRepository
 
@@ -206,7 +206,11 @@ async def open_services(
                 token_source=lambda: asyncio.to_thread(load_token_secret, settings),
             )
             stack.push_async_callback(metadata.aclose)
-            await downloads.start(run=run_downloads, owner=not read_only)  # profile lock
+            await downloads.start(  # profile lock (issue 16)
+                run=run_downloads,
+                owner=not read_only,
+                running_elsewhere=read_only and held_elsewhere(paths),
+            )
             stack.push_async_callback(library.flush)
             stack.push_async_callback(downloads.stop)
             # Not started here: the window starts its timer; run-once calls run_once().

@@ -209,7 +209,9 @@ class DownloadService:
 
     # ----------------------------------------------------------------- lifecycle
 
-    async def start(self, *, run: bool = True, owner: bool = True) -> None:
+    async def start(
+        self, *, run: bool = True, owner: bool = True, running_elsewhere: bool = True
+    ) -> None:
         """Load the queue and put interrupted downloads back to pending.
 
         Args:
@@ -217,13 +219,22 @@ class DownloadService:
             owner: This process holds the profile's lock. A reader (``queue``, ``list``) loads
                 the rows as they are: a ``downloading`` row may be another process's running
                 download, not one a crash left behind.
+            running_elsewhere: For a reader: whether another process holds the profile. When
+                none does, its ``downloading`` rows were left by a crash, and are shown as the
+                ``pending`` they will be put back to (in memory only: a reader writes nothing).
         """
+        interrupted_shown_pending = not owner and not running_elsewhere
         if owner:
             reset = await self._repo.reset_interrupted()
             if reset:
                 log.info("%d interrupted download(s) will resume", reset)
         with collector_paused() as pause:
             items = await self._repo.load()
+            if interrupted_shown_pending:
+                items = [
+                    item.with_changes(status=S.PENDING) if item.status is S.DOWNLOADING else item
+                    for item in items
+                ]
             pause.freeze = len(items) >= FREEZE_AFTER_LOADING
             self._items.load(items)
             await asyncio.sleep(0)  # 100k rows must not starve the loop

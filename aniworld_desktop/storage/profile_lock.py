@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,8 @@ LOCK_FILE_NAME = "profile.lock"
 # line (locking beyond the end of a file is allowed there) and the line stays readable.
 _WINDOWS_LOCK_OFFSET = 1 << 30
 _MAX_HOLDER_LINE = 4096
+# How long a writer retries before it is refused: longer than a reader's look at the lock.
+ACQUIRE_GRACE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,23 +171,50 @@ class ProfileLock:
         log.debug("profile lock %s taken by %s", self.path, me.describe())
         return True
 
-    def acquire(self, command: str) -> None:
+    def acquire(self, command: str, *, grace: float = ACQUIRE_GRACE) -> None:
         """Take the lock or say who holds it.
+
+        Tries again for ``grace`` seconds: a reader's look (:meth:`held_elsewhere`) holds the
+        file for an instant, and must not make a cron job fail.
 
         Raises:
             ProfileLockedError: Another process (or another lock object) holds it.
             OSError: The lock file cannot be created or opened.
         """
-        if not self.try_acquire(command):
-            raise ProfileLockedError(self.path.parent, self.holder())
+        deadline = time.monotonic() + grace
+        while not self.try_acquire(command):
+            if time.monotonic() >= deadline:
+                raise ProfileLockedError(self.path.parent, self.holder())
+            time.sleep(0.05)
+
+    def held_elsewhere(self) -> bool:
+        """Whether another process (or lock object) holds the profile now; takes nothing.
+
+        For readers: a ``downloading`` row of a profile nobody holds was left by a crash.
+        """
+        if self._fd is not None:
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            if not _lock(fd, shared=True):
+                return True
+            _unlock(fd)
+            return False
+        finally:
+            os.close(fd)
 
     async def wait_acquire(self, command: str, *, poll: float = 1.0) -> None:
         """Take the lock as soon as its holder lets go (checked every ``poll`` seconds).
 
-        Polled: the holder is another process, whose end no event of ours can announce.
+        Polled: the holder is another process, whose end no event of ours can announce. Each
+        try runs on the loop (it never waits), so cancelling this can never leave a lock taken
+        by a worker thread after the caller gave up.
         """
         while True:
-            if await asyncio.to_thread(self.try_acquire, command):
+            if self.try_acquire(command):
                 return
             await asyncio.sleep(poll)
 
@@ -254,6 +284,11 @@ async def open_profile_database(
         return await open_database(path, notices=notices, read_only=True)
 
 
+def held_elsewhere(paths: ProfilePaths) -> bool:
+    """Whether another process holds ``paths``' profile now (see :meth:`ProfileLock.held_elsewhere`)."""
+    return ProfileLock.of(paths).held_elsewhere()
+
+
 def _host() -> str:
     try:
         return socket.gethostname()
@@ -270,7 +305,8 @@ def _write_at_start(fd: int, data: bytes) -> None:
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _lock(fd: int) -> bool:
+    def _lock(fd: int, *, shared: bool = False) -> bool:
+        # No shared locks here: a look takes the one byte for an instant, as a writer would.
         os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -285,9 +321,9 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
 else:
     import fcntl
 
-    def _lock(fd: int) -> bool:
+    def _lock(fd: int, *, shared: bool = False) -> bool:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True

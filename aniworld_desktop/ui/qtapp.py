@@ -257,7 +257,7 @@ async def hold_profile_for_window(
         The held lock (the caller releases it), or None when the user quit while waiting.
     """
     lock = ProfileLock.of(paths)
-    if await asyncio.to_thread(lock.try_acquire, "window"):
+    if lock.try_acquire("window"):  # never waits
         return lock
     holder = lock.holder()
     log.warning("waiting for the profile: %s", holder.describe() if holder else "unknown")

@@ -217,6 +217,12 @@ async def test_the_next_run_takes_over_from_a_sigkilled_holder(
     holder = lock.holder()
     assert holder is not None and holder.pid == killed.pid and holder.command == "run-once"
 
+    # A reader sees that nobody runs it any more: the row is shown as the pending it will be.
+    code, out, err = await run_cli(profile, "queue", "--json")
+    assert code == EXIT_OK, err
+    assert "downloading" not in {item["status"] for item in json.loads(out)}
+    assert "downloading" in {status for _, status in rows(profile)}  # shown, not written
+
     server.gate.set()
     code, out, err = await run_cli(profile, "run-once")
     assert code == EXIT_OK, err
@@ -249,7 +255,9 @@ async def test_writing_commands_are_refused_while_the_window_holds_the_profile(
 
 def test_one_lock_object_at_a_time_even_in_one_process(tmp_path: Path) -> None:
     first, second = ProfileLock(tmp_path), ProfileLock(tmp_path)
+    assert not second.held_elsewhere()
     assert first.try_acquire("window")
+    assert second.held_elsewhere() and not first.held_elsewhere()
     assert not second.try_acquire("run-once")
     with pytest.raises(ProfileLockedError) as refused:
         second.acquire("run-once")
@@ -259,6 +267,7 @@ def test_one_lock_object_at_a_time_even_in_one_process(tmp_path: Path) -> None:
     assert "Another run holds this profile" in str(refused.value)
     first.release()
     assert first.holder() is None  # nobody holds it: no stale name
+    assert not second.held_elsewhere()
     assert second.try_acquire("run-once")
     second.release()
 
