@@ -267,7 +267,8 @@ class DownloadService:
         ]
         for item in interrupted:
             self._items[item.id] = item
-        await self._repo.save(interrupted)
+        if interrupted:  # a reader, or an idle queue, writes nothing at all
+            await self._repo.save(interrupted)
 
     async def wait_idle(self) -> None:
         """Return once nothing runs and nothing pending can start."""
