@@ -1,7 +1,11 @@
 """The command line without a window: ``add``, ``list``, ``episodes``, ``scan``, ``queue``,
 ``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
 exit codes are stable: 0 success, 1 something failed (a download, a source), 2 usage or
-configuration error.
+configuration error, 3 another run holds the profile (nothing was done).
+
+Every command that writes holds the profile's lock while it runs (``storage/profile_lock.py``);
+the readers (``list``, ``episodes``, ``queue``, ``import``, ``organize`` without ``--apply``,
+``scan``) need none and write nothing, so a script may poll ``queue --json`` during a run.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings, save_settings
 from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.errors import UsageError
-from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
 from aniworld_desktop.library.scanner import ScannedFile, scan_path
 from aniworld_desktop.net.session import (
     TrustedHosts,
@@ -32,6 +36,10 @@ from aniworld_desktop.net.session import (
     parse_fingerprint,
 )
 from aniworld_desktop.services import Services, open_services
+from aniworld_desktop.storage.profile_lock import ProfileLockedError, hold_profile
+
+# Sub-commands that only read the profile: no lock, a database that refuses writes.
+READ_ONLY_COMMANDS = frozenset({"list", "episodes", "queue", "import", "scan"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,6 +172,7 @@ async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
                     "on_disk": s.counts.on_disk,
                     "missing": s.counts.missing,
                     "queued": s.counts.queued,
+                    "failed": s.counts.failed,
                     "monitored": s.series.monitored,
                     "refreshed_at": s.series.refreshed_at,
                     "refresh_error": s.series.refresh_error,
@@ -181,9 +190,10 @@ async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
         error = (
             f"  (last refresh failed: {s.series.refresh_error})" if s.series.refresh_error else ""
         )
+        failed = f", {c.failed} failed (retry them in the queue)" if c.failed else ""
         print(
             f"#{s.series.id:<4} {s.series.title}  [{s.series.provider}]  {c.episodes} episodes, "
-            f"{c.on_disk} on disk, {c.missing} missing, {c.queued} queued{flag}{error}"
+            f"{c.on_disk} on disk, {c.missing} missing, {c.queued} queued{failed}{flag}{error}"
         )
     return EXIT_OK
 
@@ -475,6 +485,17 @@ async def _cmd_trust(args: argparse.Namespace, paths: ProfilePaths, settings: Se
     return EXIT_OK
 
 
+def writes_profile(args: argparse.Namespace) -> bool:
+    """Whether the sub-command in ``args`` changes the profile, and so must hold its lock."""
+    if args.demo:
+        return True  # follows the demo series
+    if args.command == "organize":
+        return bool(args.apply)
+    if args.command == "trust":
+        return bool(args.remove or args.fingerprint)  # without them it only shows
+    return args.command not in READ_ONLY_COMMANDS
+
+
 async def run_command(
     args: argparse.Namespace,
     paths: ProfilePaths,
@@ -482,7 +503,28 @@ async def run_command(
     *,
     notices: Sequence[str] = (),
 ) -> int:
-    """Run one sub-command; ``notices`` (the settings file's) are printed with the database's."""
+    """Run one sub-command; ``notices`` (the settings file's) are printed with the database's.
+
+    A command that writes runs only while it holds the profile's lock; when another process
+    holds it, this says who and returns :data:`EXIT_LOCKED` having done nothing.
+    """
+    try:
+        with contextlib.ExitStack() as owner:
+            if writes_profile(args):
+                owner.enter_context(hold_profile(paths, args.command))
+            return await _run_command(args, paths, settings, notices=notices)
+    except ProfileLockedError as exc:
+        print(f"aniworld-desktop: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+async def _run_command(
+    args: argparse.Namespace,
+    paths: ProfilePaths,
+    settings: Settings,
+    *,
+    notices: Sequence[str] = (),
+) -> int:
     if args.command == "scan":
         _print_notices(notices)
         return _cmd_scan(args)  # reads files only: no database, no network
@@ -495,7 +537,12 @@ async def run_command(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     async with open_services(
-        paths, settings, run_downloads=False, demo=args.demo, notices=notices
+        paths,
+        settings,
+        run_downloads=False,
+        demo=args.demo,
+        notices=notices,
+        read_only=not writes_profile(args),
     ) as services:
         _print_notices(services.notices)
         if args.command == "add":

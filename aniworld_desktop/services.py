@@ -37,9 +37,17 @@ from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository
 from aniworld_desktop.storage.catalog import CatalogRepository
-from aniworld_desktop.storage.database import open_database
+from aniworld_desktop.storage.profile_lock import (
+    LockHolder,
+    ProfileLock,
+    held_elsewhere,
+    open_profile_database,
+)
 from aniworld_desktop.storage.reply_cache import SqlReplyCache
 from aniworld_desktop.storage.repositories import SqlQueueRepository
+
+# LockHolder and ProfileLock: the window names who holds the profile (it may not import storage).
+__all__ = ["LockHolder", "ProfileLock", "Services", "open_services"]
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +98,7 @@ async def open_services(
     download_thread: bool = True,
     demo: bool = False,
     notices: Sequence[str] = (),
+    read_only: bool = False,
 ) -> AsyncIterator[Services]:
     """Build the services; on exit stop the workers, close every session, dispose the engine.
 
@@ -105,6 +114,9 @@ async def open_services(
         demo: Follow the demo catalogue's series (served by the app itself) if not yet done.
         notices: Sentences from before (the settings file's), kept first in
             ``Services.notices``; the database's are added after them.
+        read_only: A reader (``list``, ``queue``) that does not hold the profile's lock: its
+            database refuses writes, and nothing is repaired at start or saved at the end.
+            Everyone else holds the lock around this (``storage/profile_lock.py``).
     """
     paths.create()
     library_dir = settings.library(paths)
@@ -115,7 +127,7 @@ async def open_services(
     all_notices = list(notices)
     database_notices: list[str] = []
     try:
-        database = await open_database(paths.database, notices=database_notices)
+        database = await open_profile_database(paths, read_only=read_only, notices=database_notices)
     except (SQLAlchemyError, OSError) as exc:
         raise AniworldError(
             f"Cannot open the database {paths.database}: {_database_reason(exc)}."
@@ -195,7 +207,11 @@ async def open_services(
                 token_source=lambda: asyncio.to_thread(load_token_secret, settings),
             )
             stack.push_async_callback(metadata.aclose)
-            await downloads.start(run=run_downloads)
+            await downloads.start(
+                run=run_downloads,
+                owner=not read_only,
+                running_elsewhere=read_only and held_elsewhere(paths),
+            )
             stack.push_async_callback(library.flush)
             stack.push_async_callback(downloads.stop)
             # Not started here: the window starts its timer; run-once calls run_once().

@@ -55,6 +55,18 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         gc.collect()
 
 
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every session honours HTTP(S)_PROXY; a developer's proxy must not see our loopback
+    servers (nor break the tests). A test that wants a proxy sets one."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Path:
     """An empty profile folder (database, settings, logs, and a library below it)."""

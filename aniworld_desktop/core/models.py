@@ -159,6 +159,7 @@ class SeriesCounts:
     on_disk: int = 0
     missing: int = 0
     queued: int = 0
+    failed: int = 0  # failed for good at the source, not queued again until retried
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,10 @@ class QueueItem:
         bytes_done, bytes_total: Progress; ``bytes_total`` is None until the server says.
         error: Why it failed or is being retried, as a sentence; empty otherwise.
         attempts: Failed attempts so far in this run of retries.
+        permanent: Failed in a way retrying the same URL cannot fix (the server said 404 or 410,
+            sent something that is not the video); such an episode is not queued again until
+            the user retries it or its URL changes. Never set for a full disk or an unwritable
+            library, which the next run tries again.
     """
 
     id: int
@@ -66,6 +70,7 @@ class QueueItem:
     attempts: int = 0
     created_at: datetime | None = None
     finished_at: datetime | None = field(default=None)
+    permanent: bool = False
 
     def with_changes(self, **changes: Any) -> QueueItem:
         return replace(self, **changes)

@@ -46,6 +46,7 @@ from aniworld_desktop.net.session import (
     TrustedHosts,
     client_session,
 )
+from aniworld_desktop.net.system_ca import tls_context
 
 __all__ = [
     "DownloadEngine",
@@ -251,7 +252,7 @@ class DownloadEngine(OwnedSession):
         return client_session(
             self._trusted,
             # The download queue decides how many transfers run; the pool must not cap it.
-            connector=aiohttp.TCPConnector(limit=0),
+            connector=aiohttp.TCPConnector(limit=0, ssl=tls_context()),  # system CA store
             # Media must be byte exact, and a Range into a compressed stream means nothing.
             auto_decompress=False,
             read_bufsize=self._read_size,

@@ -42,7 +42,12 @@ from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, ProgressCallback
-from aniworld_desktop.downloads.errors import DownloadError
+from aniworld_desktop.downloads.errors import (
+    DiskFullError,
+    DownloadError,
+    LibraryWriteError,
+    PermanentDownloadError,
+)
 from aniworld_desktop.net.retry import retry_delay
 from aniworld_desktop.storage.repositories import QueueRepository
 
@@ -204,17 +209,32 @@ class DownloadService:
 
     # ----------------------------------------------------------------- lifecycle
 
-    async def start(self, *, run: bool = True) -> None:
+    async def start(
+        self, *, run: bool = True, owner: bool = True, running_elsewhere: bool = True
+    ) -> None:
         """Load the queue and put interrupted downloads back to pending.
 
         Args:
             run: Start downloading now. ``False`` loads the queue only (the ``add`` command).
+            owner: This process holds the profile's lock. A reader (``queue``, ``list``) loads
+                the rows as they are: a ``downloading`` row may be another process's running
+                download, not one a crash left behind.
+            running_elsewhere: For a reader: whether another process holds the profile. When
+                none does, its ``downloading`` rows were left by a crash, and are shown as the
+                ``pending`` they will be put back to (in memory only: a reader writes nothing).
         """
-        reset = await self._repo.reset_interrupted()
-        if reset:
-            log.info("%d interrupted download(s) will resume", reset)
+        interrupted_shown_pending = not owner and not running_elsewhere
+        if owner:
+            reset = await self._repo.reset_interrupted()
+            if reset:
+                log.info("%d interrupted download(s) will resume", reset)
         with collector_paused() as pause:
             items = await self._repo.load()
+            if interrupted_shown_pending:
+                items = [
+                    item.with_changes(status=S.PENDING) if item.status is S.DOWNLOADING else item
+                    for item in items
+                ]
             pause.freeze = len(items) >= FREEZE_AFTER_LOADING
             self._items.load(items)
             await asyncio.sleep(0)  # 100k rows must not starve the loop
@@ -233,19 +253,22 @@ class DownloadService:
     async def stop(self) -> None:
         """Stop the workers; running items go back to pending so they resume next time."""
         self._stopping = True
-        tasks = list(self._running.values())
-        for task in tasks:
+        running = dict(self._running)
+        for task in running.values():
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*running.values(), return_exceptions=True)
         await self._drain_writes()
+        # Only the downloads this process ran: a row loaded as "downloading" may be another
+        # process's (a reader's view of a running run-once), and is not ours to put back.
         interrupted = [
             self._items[i].with_changes(status=S.PENDING)
-            for i in list(self._items)
-            if self._items[i].status is S.DOWNLOADING
+            for i in running
+            if i in self._items and self._items[i].status is S.DOWNLOADING
         ]
         for item in interrupted:
             self._items[item.id] = item
-        await self._repo.save(interrupted)
+        if interrupted:  # a reader, or an idle queue, writes nothing at all
+            await self._repo.save(interrupted)
 
     async def wait_idle(self) -> None:
         """Return once nothing runs and nothing pending can start."""
@@ -463,7 +486,9 @@ class DownloadService:
                     # Retrying history: the episode may have been queued again meanwhile.
                     if item.key in self._pending_by_episode:
                         continue
-                    item = item.with_changes(attempts=0, error="", finished_at=None)
+                    item = item.with_changes(
+                        attempts=0, error="", finished_at=None, permanent=False
+                    )
                 if target is S.CANCELLED:
                     self._discard_part(item)
                     item = item.with_changes(bytes_done=0, error="", finished_at=utc_now())
@@ -563,7 +588,7 @@ class DownloadService:
                 )
             except DownloadError as error:
                 if not error.retryable or attempt >= self.max_retries:
-                    await self._finish_failed(item_id, error.message)
+                    await self._finish_failed(item_id, error.message, permanent=_gone(error))
                     return
                 attempt += 1
                 delay = retry_delay(
@@ -600,8 +625,10 @@ class DownloadService:
         self.completed_in_session += 1
         self._bus.publish(DownloadFinished(item))
 
-    async def _finish_failed(self, item_id: int, reason: str) -> None:
-        item = await self._update(item_id, status=S.FAILED, error=reason, finished_at=utc_now())
+    async def _finish_failed(self, item_id: int, reason: str, *, permanent: bool = False) -> None:
+        item = await self._update(
+            item_id, status=S.FAILED, error=reason, finished_at=utc_now(), permanent=permanent
+        )
         self._forget_active(item)
         self.failed_in_session += 1
         log.warning("download %d failed: %s", item_id, reason)
@@ -698,6 +725,14 @@ def _finished_earlier(destination: Path, part: Path, size: int) -> bool:
         return not part.exists() and destination.stat().st_size == size
     except OSError:
         return False
+
+
+def _gone(error: DownloadError) -> bool:
+    """Whether the source refused this URL for good (404, 410, not a video), as opposed to a
+    full disk or an unwritable library, which the next run may well get past."""
+    return isinstance(error, PermanentDownloadError) and not isinstance(
+        error, DiskFullError | LibraryWriteError
+    )
 
 
 def _server(url: str) -> str:

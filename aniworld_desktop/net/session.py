@@ -33,6 +33,8 @@ from typing import Any, Self
 import aiohttp
 from yarl import URL
 
+from aniworld_desktop.net.system_ca import tls_context
+
 __all__ = [
     "CHANGED_HINT",
     "NO_TRUSTED_HOSTS",
@@ -183,13 +185,20 @@ def client_session(
     Each request, redirects included, gets the ``ssl=`` of :meth:`TrustedHosts.ssl_for` for its
     own URL, unless the caller passes another. So the providers, which are handed a session
     and may come from plug-ins, reach a trusted host without knowing about trust. A callable
-    is asked at each request (a long-lived session whose settings may change). Without pins
-    this is a plain session.
+    is asked at each request (a long-lived session whose settings may change).
+
+    Every session goes through the proxy the environment names (``HTTP_PROXY``,
+    ``HTTPS_PROXY``, ``NO_PROXY``; on macOS and Windows the system's proxy settings when those
+    are unset), and verifies certificates against the system's store
+    (:func:`~aniworld_desktop.net.system_ca.tls_context`). A caller that passes its own
+    ``connector`` gives it ``ssl=tls_context()`` itself.
 
     Args:
         trusted: The pins, or what gives them.
         kwargs: For :class:`aiohttp.ClientSession`.
     """
+    kwargs.setdefault("trust_env", True)  # HTTP(S)_PROXY, NO_PROXY (issue 16)
+    kwargs.setdefault("connector", aiohttp.TCPConnector(ssl=tls_context()))  # system CA store
     if callable(trusted):
         kwargs["request_class"] = _pinning_request_class(trusted)
     elif trusted:

@@ -39,6 +39,7 @@ from aniworld_desktop.storage.tables import episode_table, queue_table, series_t
 
 FULL = EpisodeKind.FULL.value
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
+_FAILED = DownloadStatus.FAILED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +124,35 @@ def _queued_clause() -> Any:
     )
 
 
+def _failed_for_good_clause() -> Any:
+    """The episode's last queue row failed for good at the source, for the URL it has now.
+
+    Such an episode is not missing (to be queued by every run) but failed; the user's retry
+    reuses that row, and a new URL in the catalogue makes the row another URL's.
+    """
+    later = queue_table.alias("later")
+    return exists().where(
+        queue_table.c.episode_id == episode_table.c.id,
+        queue_table.c.status == _FAILED,
+        queue_table.c.permanent.is_(True),
+        queue_table.c.url == episode_table.c.url,
+        not_(
+            exists().where(
+                later.c.episode_id == queue_table.c.episode_id, later.c.id > queue_table.c.id
+            )
+        ),
+    )
+
+
 def _missing_clause(today: date) -> Any:
-    """In the catalogue, a full episode, released, not on disk, not queued or downloading."""
+    """In the catalogue, a full episode, released, not on disk, not queued or downloading, and
+    not failed for good at its URL."""
     return and_(
         episode_table.c.kind == FULL,
         or_(episode_table.c.air_date.is_(None), episode_table.c.air_date <= today),
         episode_table.c.file_path.is_(None),
         not_(_queued_clause()),
+        not_(_failed_for_good_clause()),
     )
 
 
@@ -211,6 +234,20 @@ class CatalogRepository:
                 func.sum(case((and_(full, episode_table.c.file_path.is_not(None)), 1), else_=0)),
                 func.sum(case((_missing_clause(today), 1), else_=0)),
                 func.sum(case((and_(full, _queued_clause()), 1), else_=0)),
+                func.sum(
+                    case(
+                        (
+                            and_(
+                                full,
+                                episode_table.c.file_path.is_(None),
+                                not_(_queued_clause()),
+                                _failed_for_good_clause(),
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
             )
             .select_from(series_table)
             .outerjoin(episode_table, episode_table.c.series_id == series_table.c.id)

@@ -74,6 +74,7 @@ _QUEUE_COLUMNS = (
     queue_table.c.attempts,
     queue_table.c.created_at,
     queue_table.c.finished_at,
+    queue_table.c.permanent,
 )
 
 
@@ -102,6 +103,7 @@ def _item_from_row(row: Sequence[Any]) -> QueueItem:
         attempts=row[14],
         created_at=row[15],
         finished_at=row[16],
+        permanent=bool(row[17]),
     )
 
 
@@ -128,7 +130,7 @@ def _load_file(path: Path) -> list[QueueItem]:
     # Positional arguments in QueueItem's field order: the fastest way to build 100k of them.
     return [
         item(r[0], r[1], key(r[2], r[3], r[4]), r[5], r[6], r[7], r[8], status[r[9]], r[10],
-             r[11], r[12], r[13], r[14], stamp(r[15]), stamp(r[16]))
+             r[11], r[12], r[13], r[14], stamp(r[15]), stamp(r[16]), bool(r[17]))
         for r in rows
     ]  # fmt: skip
 
@@ -204,6 +206,7 @@ class SqlQueueRepository:
                 "bytes_total": r.expected_size,
                 "error": "",
                 "attempts": 0,
+                "permanent": False,
                 "created_at": now,
             }
             for i, r in enumerate(requests)
@@ -240,6 +243,7 @@ class SqlQueueRepository:
                 "bytes_total": item.bytes_total,
                 "error": item.error,
                 "attempts": item.attempts,
+                "permanent": item.permanent,
                 "finished_at": item.finished_at,
                 "updated_at": now,
             }
@@ -255,6 +259,7 @@ class SqlQueueRepository:
                 bytes_total=bindparam("bytes_total"),
                 error=bindparam("error"),
                 attempts=bindparam("attempts"),
+                permanent=bindparam("permanent"),
                 finished_at=bindparam("finished_at"),
                 updated_at=bindparam("updated_at"),
             )

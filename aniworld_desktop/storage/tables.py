@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
 )
@@ -123,6 +124,10 @@ class QueueRow(Base):
     )
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Last, as migration 0006 added it. Failed for good at the source (404, 410, not a video): not queued again by every run.
+    permanent: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
 
 
 class HttpCacheRow(Base):

@@ -25,7 +25,7 @@ from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.exitcodes import EXIT_OK, EXIT_USAGE
-from aniworld_desktop.services import open_services
+from aniworld_desktop.services import LockHolder, ProfileLock, open_services
 from aniworld_desktop.ui import translation
 from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon
@@ -161,36 +161,149 @@ async def _main(
 ) -> int:
     quit_event = asyncio.Event()
     with _quit_on_signals(quit_event.set):
-        async with open_services(paths, settings, demo=demo, notices=notices) as services:
-            services.metadata.follow()  # NFO files follow additions and downloads by themselves
-            services.scheduler.start()  # the auto-download timer (nothing when switched off)
-            window = MainWindow(services, activity=activity)
-            window.quitRequested.connect(quit_event.set)
-            instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
-            _add_links(window, links)
-            tray = TrayIcon(parent=window)
-            window.attach_tray(tray, Notifier(tray, settings))
-            if TrayIcon.available():
-                tray.show()
-            if minimized and window.keeps_running_in_tray():
-                log.info("started in the tray")  # --minimized: the window stays hidden
-            elif minimized:
-                window.showMinimized()
-                log.info("window shown minimized (no tray on this desktop)")
-            else:
-                window.show()
-                log.info("window shown")
-            if services.notices:
-                show_notices(window, tray, services.notices)
-            try:
-                await quit_event.wait()
-            finally:
-                log.info("shutting down")
-                tray.hide()
-                window.hide()
-                await window.aclose()
-        log.info("services stopped")
+        # One profile, one owner: while a run-once holds it, a box says so and we wait.
+        lock = await hold_profile_for_window(paths, quit_event)
+        if lock is None:
+            return EXIT_OK  # the user quit while waiting
+        with lock:
+            return await _run_services(
+                paths,
+                settings,
+                instance,
+                activity,
+                quit_event,
+                minimized=minimized,
+                demo=demo,
+                links=links,
+                notices=notices,
+            )
+
+
+async def _run_services(
+    paths: ProfilePaths,
+    settings: Settings,
+    instance: SingleInstance,
+    activity: ActivityHandler,
+    quit_event: asyncio.Event,
+    *,
+    minimized: bool,
+    demo: bool,
+    links: Sequence[str],
+    notices: Sequence[str] = (),
+) -> int:
+    async with open_services(paths, settings, demo=demo, notices=notices) as services:
+        services.metadata.follow()  # NFO files follow additions and downloads by themselves
+        services.scheduler.start()  # the auto-download timer (nothing when switched off)
+        window = MainWindow(services, activity=activity)
+        window.quitRequested.connect(quit_event.set)
+        instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
+        _add_links(window, links)
+        tray = TrayIcon(parent=window)
+        window.attach_tray(tray, Notifier(tray, settings))
+        if TrayIcon.available():
+            tray.show()
+        if minimized and window.keeps_running_in_tray():
+            log.info("started in the tray")  # --minimized: the window stays hidden
+        elif minimized:
+            window.showMinimized()
+            log.info("window shown minimized (no tray on this desktop)")
+        else:
+            window.show()
+            log.info("window shown")
+        if services.notices:
+            show_notices(window, tray, services.notices)
+        try:
+            await quit_event.wait()
+        finally:
+            log.info("shutting down")
+            tray.hide()
+            window.hide()
+            await window.aclose()
+    log.info("services stopped")
     return EXIT_OK
+
+
+def _holder_text(holder: LockHolder | None) -> str:
+    """Who holds the profile, in the window's language."""
+    if holder is None:
+        return QCoreApplication.translate("ProfileLock", "Another program")
+    since = holder.since.strftime("%H:%M:%S") if holder.since is not None else "?"
+    if holder.command == "window":
+        return (
+            QCoreApplication.translate(
+                "ProfileLock", "Another Aniworld Desktop window (process %1, since %2)"
+            )
+            .replace("%1", str(holder.pid))
+            .replace("%2", since)
+        )
+    return (
+        QCoreApplication.translate("ProfileLock", "The command '%1' (process %2, since %3)")
+        .replace("%1", holder.command)
+        .replace("%2", str(holder.pid))
+        .replace("%3", since)
+    )
+
+
+async def hold_profile_for_window(
+    paths: ProfilePaths, quit_event: asyncio.Event | None = None, *, poll: float = 1.0
+) -> ProfileLock | None:
+    """The profile's lock for the window, waiting for another run to let go of it.
+
+    While another process (a cron ``run-once``) holds the profile, a box says who and that the
+    window opens as soon as it has finished; its Quit button, or ``quit_event``, gives up.
+
+    Returns:
+        The held lock (the caller releases it), or None when the user quit while waiting.
+    """
+    lock = ProfileLock.of(paths)
+    if lock.try_acquire("window"):  # never waits
+        return lock
+    holder = lock.holder()
+    log.warning("waiting for the profile: %s", holder.describe() if holder else "unknown")
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        APP_NAME,
+        QCoreApplication.translate("ProfileLock", "Another run is using this profile"),
+        QMessageBox.StandardButton.NoButton,
+    )
+    box.setObjectName("profileLocked")
+    box.setInformativeText(
+        QCoreApplication.translate(
+            "ProfileLock",
+            "%1 is working on this profile. The window opens as soon as it has finished.",
+        ).replace("%1", _holder_text(holder))
+    )
+    box.addButton(
+        QCoreApplication.translate("ProfileLock", "&Quit"), QMessageBox.ButtonRole.RejectRole
+    )
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_finished(_result: int) -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    box.finished.connect(on_finished)
+    box.open()  # never exec(): a nested loop would hang qasync
+    waits: set[asyncio.Future[Any]] = {
+        asyncio.ensure_future(lock.wait_acquire("window", poll=poll))
+    }
+    taken = next(iter(waits))
+    waits.add(closed)
+    if quit_event is not None:
+        waits.add(asyncio.ensure_future(quit_event.wait()))
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()
+        box.finished.disconnect()
+        box.done(0)
+        box.deleteLater()
+    if taken.done() and not taken.cancelled() and taken.exception() is None:
+        log.info("the profile is free now")
+        return lock
+    lock.release()  # a take that finished while we were giving up
+    return None
 
 
 def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:

@@ -920,6 +920,33 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     </message>
 </context>
 <context>
+    <name>ProfileLock</name>
+    <message>
+        <source>Another program</source>
+        <translation>Ein anderes Programm</translation>
+    </message>
+    <message>
+        <source>Another Aniworld Desktop window (process %1, since %2)</source>
+        <translation>Ein anderes Aniworld-Desktop-Fenster (Prozess %1, seit %2)</translation>
+    </message>
+    <message>
+        <source>The command &apos;%1&apos; (process %2, since %3)</source>
+        <translation>Der Befehl &apos;%1&apos; (Prozess %2, seit %3)</translation>
+    </message>
+    <message>
+        <source>Another run is using this profile</source>
+        <translation>Ein anderer Lauf verwendet dieses Profil</translation>
+    </message>
+    <message>
+        <source>%1 is working on this profile. The window opens as soon as it has finished.</source>
+        <translation>%1 arbeitet mit diesem Profil. Das Fenster öffnet sich, sobald das Profil wieder frei ist.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+</context>
+<context>
     <name>QueueTableModel</name>
     <message>
         <source>Priority</source>

@@ -6,8 +6,12 @@ from aniworld_desktop.storage.tables import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("Migrations run from the app: aniworld_desktop.storage.database.migrate()")
+    raise RuntimeError(
+        "Migrations run from the app: aniworld_desktop.storage.database.migrate_file()"
+    )
 
+# The connection is inside the app's transaction (an explicit BEGIN): every migration of the
+# upgrade, DDL included, commits together or not at all.
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,

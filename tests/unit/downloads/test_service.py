@@ -17,7 +17,12 @@ from aniworld_desktop.core.events import (
     QueueItemUpdated,
 )
 from aniworld_desktop.core.status import DownloadStatus as S
-from aniworld_desktop.downloads.errors import PermanentDownloadError, TransientDownloadError
+from aniworld_desktop.downloads.errors import (
+    DiskFullError,
+    LibraryWriteError,
+    PermanentDownloadError,
+    TransientDownloadError,
+)
 from aniworld_desktop.downloads.service import DownloadService, Move
 from tests.fakes import MemoryQueueRepository, ScriptedDownloader, make_requests
 
@@ -422,3 +427,46 @@ async def test_a_write_under_way_is_not_cut_by_a_pause(tmp_path):
     await asyncio.wait_for(pause, 5)
     assert h.repo.log[-2:] == ["downloading", "paused"]
     assert h.repo.rows[item.id].status is S.PAUSED
+
+
+async def test_a_reader_leaves_another_processs_running_row_alone(harness, tmp_path):
+    """``queue --json`` during a run: no reset at start, nothing saved at stop."""
+    await harness.service.start(run=False)
+    (item,) = (await harness.service.add_to_queue(make_requests(1))).added
+    harness.repo.rows[item.id] = item.with_changes(status=S.DOWNLOADING, bytes_done=500)
+    saves = harness.repo.saves
+    reader = harness.make_service(tmp_path)
+    await reader.start(run=False, owner=False)
+    assert reader.get(item.id).status is S.DOWNLOADING  # another process's running download
+    await reader.stop()
+    assert harness.repo.rows[item.id].status is S.DOWNLOADING
+    assert harness.repo.saves == saves
+    # With nobody holding the profile it was left by a crash: shown as pending, not written.
+    idle = harness.make_service(tmp_path)
+    await idle.start(run=False, owner=False, running_elsewhere=False)
+    assert idle.get(item.id).status is S.PENDING
+    await idle.stop()
+    assert harness.repo.rows[item.id].status is S.DOWNLOADING
+    assert harness.repo.saves == saves
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (PermanentDownloadError("The file is gone (404)."), True),
+        (DiskFullError("The disk is full."), False),
+        (LibraryWriteError("The library folder is read-only."), False),
+        (TransientDownloadError("The server is busy (503)."), False),
+    ],
+)
+async def test_only_the_sources_refusal_counts_as_failed_for_good(harness, error, permanent):
+    url = "http://h/1/1/1.mp4"
+    harness.downloader.outcomes[url] = [error] * 10
+    await harness.service.start()
+    await harness.service.add_to_queue(make_requests(1))
+    await asyncio.wait_for(harness.service.wait_idle(), 5)
+    (item,) = harness.service.items()
+    assert (item.status, item.permanent) == (S.FAILED, permanent)
+    assert harness.repo.rows[item.id].permanent is permanent
+    (retried,) = await harness.service.retry([item.id])
+    assert not retried.permanent

@@ -55,9 +55,16 @@ async def test_each_episode_says_where_it_is(world: World) -> None:
     }
     assert all(type(state) is EpisodeAvailability for state in now.values())
     (summary,) = await world.library.list_series()
-    # Regular episodes only: the trailer never counts; the failed special is missing again.
+    # Regular episodes only: the trailer never counts; the special its source refused for good
+    # is failed, not missing again (it would be queued again by every run).
     counts = summary.counts
-    assert (counts.episodes, counts.on_disk, counts.missing, counts.queued) == (4, 1, 1, 1)
+    assert (counts.episodes, counts.on_disk, counts.missing, counts.queued, counts.failed) == (
+        4,
+        1,
+        0,
+        1,
+        1,
+    )
 
 
 async def test_series_are_found_by_id_or_unambiguous_title(world: World) -> None:
