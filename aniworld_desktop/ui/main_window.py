@@ -1,36 +1,7 @@
 """The main window: the download queue, its actions, and the status bar.
 
-Every user command is a ``QAction`` registered once in :meth:`MainWindow._create_actions` and
-placed in the menu, the toolbar and the queue's context menu from there. Shortcuts:
-
-=================  ===================  ==========================================================
-Action             Shortcut             Note
-=================  ===================  ==========================================================
-Add Series…        Ctrl+N (New)         Previews the feed before following it.
-Add URL…           Ctrl+L               "L" for link.
-Refresh            F5 (Refresh)         The selected series, or every monitored one.
-Rescan Library     Shift+F5             Looks for episode files on disk again.
-Download Missing   Ctrl+D
-Monitor            Ctrl+M               Checkable.
-Play               Ctrl+Return          Also a double-click on an episode or finished download.
-Open Folder        Ctrl+Shift+O
-Set TMDB Match…    Ctrl+Shift+M
-Find Series        Ctrl+F (Find)        Focuses the series filter.
-Activity           Ctrl+Shift+L         Shows or hides the log panel.
-Run Auto-download  Ctrl+Shift+D         Unless the last run is within the cooldown.
-Pause / Resume     Ctrl+P / Ctrl+R
-Cancel             (none)               Deletes partial files: deliberately no key.
-Retry              Ctrl+Shift+T         "Try again".
-Remove…            Delete               Asks first; queue view only.
-Pause all          Ctrl+Shift+P
-Resume all         Ctrl+Shift+R
-Retry failed       (none)
-Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
-Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
-Priority Order     Ctrl+0               Clears the queue's sort and filter (drag needs it).
-Settings…          Ctrl+, (Preferences) The platform's key, Ctrl+, where it has none.
-Quit               Ctrl+Q (Quit)        The platform's key, Ctrl+Q where it has none.
-=================  ===================  ==========================================================
+Every user command is a ``QAction`` of the table in :mod:`aniworld_desktop.ui.actions`, which
+places it in the menu, the toolbar and the context menus.
 
 Service calls run as asyncio tasks owned by the window; nothing blocks the loop, and every
 dialog is opened with ``open()``. Errors the user can act on (``AniworldError``) appear in the
@@ -44,7 +15,6 @@ import contextlib
 import logging
 import shutil
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -78,8 +48,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
-    QToolBar,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -89,6 +57,17 @@ from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.naming import file_name_from_url, video_suffix
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING, Move
+from aniworld_desktop.ui.actions import (
+    MOVE_ACTIONS,
+    QUEUE_MENU,
+    SERIES_MENU,
+    ActionName,
+    build_menus,
+    build_toolbar,
+    create_actions,
+    fill_menu,
+    pick,
+)
 from aniworld_desktop.ui.activity import ActivityHandler, ActivityPanel
 from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.bridge import EventBridge
@@ -98,7 +77,7 @@ from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_
 from aniworld_desktop.ui.drops import Drop, read_link_file
 from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
 from aniworld_desktop.ui.episode_model import EpisodeTreeModel
-from aniworld_desktop.ui.icons import app_icon, icon
+from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_size, format_speed
 from aniworld_desktop.ui.queue_view import QueueView
@@ -106,6 +85,7 @@ from aniworld_desktop.ui.series_model import Column as SeriesColumn
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
+from aniworld_desktop.ui.tasks import TaskRunner
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
 from aniworld_desktop.ui.welcome import WelcomePanel
@@ -117,6 +97,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+A = ActionName
 S = DownloadStatus
 STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
 STATUS_REFRESH_MS = 1000
@@ -124,7 +105,6 @@ COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue chang
 QUEUE_FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
 QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
 MESSAGE_MS = 8000
-CLOSE_GRACE = 2.0  # seconds the window's own tasks get to finish when it closes
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 DISK_REFRESH_MS = 30_000
 LOW_DISK_COLOUR = "#d64040"
@@ -176,50 +156,6 @@ _SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColu
 _EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
 
 
-@dataclass(frozen=True, slots=True)
-class _ActionSpec:
-    name: str
-    text: str
-    shortcut: QKeySequence | QKeySequence.StandardKey | str | None
-    icon: str
-    tip: str
-    view_only: bool = False  # shortcut only while the queue has focus (a text field may need it)
-
-
-_ACTIONS: tuple[_ActionSpec, ...] = (
-    _ActionSpec("add_url", QT_TRANSLATE_NOOP("MainWindow", "&Add URL…"), "Ctrl+L", "add-link", QT_TRANSLATE_NOOP("MainWindow", "Add a video link")),
-    _ActionSpec("pause", QT_TRANSLATE_NOOP("MainWindow", "&Pause"), "Ctrl+P", "pause", QT_TRANSLATE_NOOP("MainWindow", "Pause the selected downloads")),
-    _ActionSpec("resume", QT_TRANSLATE_NOOP("MainWindow", "&Resume"), "Ctrl+R", "resume", QT_TRANSLATE_NOOP("MainWindow", "Resume the selected downloads")),
-    _ActionSpec("cancel", QT_TRANSLATE_NOOP("MainWindow", "&Cancel"), None, "remove", QT_TRANSLATE_NOOP("MainWindow", "Cancel the selected downloads and delete their partial files")),
-    _ActionSpec("retry", QT_TRANSLATE_NOOP("MainWindow", "Re&try"), "Ctrl+Shift+T", "retry", QT_TRANSLATE_NOOP("MainWindow", "Queue the selected failed or cancelled downloads again")),
-    _ActionSpec("remove", QT_TRANSLATE_NOOP("MainWindow", "Re&move…"), QKeySequence.StandardKey.Delete, "remove", QT_TRANSLATE_NOOP("MainWindow", "Remove the selected downloads from the list"), view_only=True),
-    _ActionSpec("pause_all", QT_TRANSLATE_NOOP("MainWindow", "Pause A&ll"), "Ctrl+Shift+P", "pause-all", QT_TRANSLATE_NOOP("MainWindow", "Pause every queued and running download")),
-    _ActionSpec("resume_all", QT_TRANSLATE_NOOP("MainWindow", "Resume Al&l"), "Ctrl+Shift+R", "resume-all", QT_TRANSLATE_NOOP("MainWindow", "Resume every paused download")),
-    _ActionSpec("retry_failed", QT_TRANSLATE_NOOP("MainWindow", "Retry &Failed"), None, "retry", QT_TRANSLATE_NOOP("MainWindow", "Queue every failed download again")),
-    _ActionSpec("move_up", QT_TRANSLATE_NOOP("MainWindow", "Move &Up"), "Ctrl+Up", "move-up", QT_TRANSLATE_NOOP("MainWindow", "Download the selection earlier"), view_only=True),
-    _ActionSpec("move_down", QT_TRANSLATE_NOOP("MainWindow", "Move &Down"), "Ctrl+Down", "move-down", QT_TRANSLATE_NOOP("MainWindow", "Download the selection later"), view_only=True),
-    _ActionSpec("move_top", QT_TRANSLATE_NOOP("MainWindow", "Move to &Top"), "Ctrl+Home", "move-top", QT_TRANSLATE_NOOP("MainWindow", "Download the selection first"), view_only=True),
-    _ActionSpec("priority_order", QT_TRANSLATE_NOOP("MainWindow", "&Priority Order"), "Ctrl+0", "filter", QT_TRANSLATE_NOOP("MainWindow", "Show the whole queue in the order it downloads (drag to reorder)")),
-    _ActionSpec("move_bottom", QT_TRANSLATE_NOOP("MainWindow", "Move to &Bottom"), "Ctrl+End", "move-bottom", QT_TRANSLATE_NOOP("MainWindow", "Download the selection last"), view_only=True),
-    _ActionSpec("add_series", QT_TRANSLATE_NOOP("MainWindow", "Add &Series…"), QKeySequence.StandardKey.New, "add-series", QT_TRANSLATE_NOOP("MainWindow", "Follow a series from its feed, after a preview")),
-    _ActionSpec("refresh", QT_TRANSLATE_NOOP("MainWindow", "&Refresh"), QKeySequence.StandardKey.Refresh, "refresh", QT_TRANSLATE_NOOP("MainWindow", "Read the selected series' sources again (all when none is selected)")),
-    _ActionSpec("download_missing", QT_TRANSLATE_NOOP("MainWindow", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("MainWindow", "Queue the missing episodes of the selected series")),
-    _ActionSpec("monitor", QT_TRANSLATE_NOOP("MainWindow", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("MainWindow", "Download new episodes of the selected series automatically")),
-    _ActionSpec("open_folder", QT_TRANSLATE_NOOP("MainWindow", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("MainWindow", "Open the selected series' folder")),
-    _ActionSpec("play", QT_TRANSLATE_NOOP("MainWindow", "&Play"), "Ctrl+Return", "play", QT_TRANSLATE_NOOP("MainWindow", "Play the selected episode or finished download")),
-    _ActionSpec("tmdb_match", QT_TRANSLATE_NOOP("MainWindow", "Set TMDB &Match…"), "Ctrl+Shift+M", "tmdb-match", QT_TRANSLATE_NOOP("MainWindow", "Choose which TMDB series the metadata comes from")),
-    _ActionSpec("scan", QT_TRANSLATE_NOOP("MainWindow", "Re&scan Library"), "Shift+F5", "refresh", QT_TRANSLATE_NOOP("MainWindow", "Look for episode files in the library folder again")),
-    _ActionSpec("auto_download", QT_TRANSLATE_NOOP("MainWindow", "Run Auto-&download Now"), "Ctrl+Shift+D", "download-missing", QT_TRANSLATE_NOOP("MainWindow", "Refresh the monitored series and queue what is missing, now")),
-    _ActionSpec("activity", QT_TRANSLATE_NOOP("MainWindow", "&Activity"), "Ctrl+Shift+L", "activity", QT_TRANSLATE_NOOP("MainWindow", "Show or hide the activity log")),
-    _ActionSpec("find", QT_TRANSLATE_NOOP("MainWindow", "&Find Series"), QKeySequence.StandardKey.Find, "filter", QT_TRANSLATE_NOOP("MainWindow", "Filter the series by title")),
-    _ActionSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "Se&ttings…"), QKeySequence.StandardKey.Preferences, "settings", QT_TRANSLATE_NOOP("MainWindow", "Library, downloads and metadata settings")),
-    _ActionSpec("quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), QKeySequence.StandardKey.Quit, "quit", QT_TRANSLATE_NOOP("MainWindow", "Stop the downloads and quit")),
-)  # fmt: skip
-
-_STANDARD_FALLBACK = {
-    QKeySequence.StandardKey.Quit: "Ctrl+Q",
-    QKeySequence.StandardKey.Preferences: "Ctrl+,",
-}
 _QUEUE_STATE_CHOICES: tuple[tuple[str, tuple[DownloadStatus, ...]], ...] = (
     (QT_TRANSLATE_NOOP("MainWindow", "All states"), ()),
     (QT_TRANSLATE_NOOP("MainWindow", "To do"), (S.PENDING, S.DOWNLOADING, S.PAUSED)),
@@ -228,16 +164,6 @@ _QUEUE_STATE_CHOICES: tuple[tuple[str, tuple[DownloadStatus, ...]], ...] = (
     (QT_TRANSLATE_NOOP("MainWindow", "Completed"), (S.COMPLETED,)),
     (QT_TRANSLATE_NOOP("MainWindow", "Cancelled"), (S.CANCELLED,)),
 )
-_SELECTION_ACTIONS = ("pause", "resume", "cancel", "retry", "remove")
-_LABELLED_TOOLS = (
-    "add_series",
-    "add_url",
-    "refresh",
-    "download_missing",
-    "pause_all",
-    "resume_all",
-)
-_MOVE_ACTIONS = ("move_up", "move_down", "move_top", "move_bottom")
 
 
 class MainWindow(QMainWindow):
@@ -283,8 +209,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
         self.resize(1100, 640)
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._closing = False
+        self.tasks = TaskRunner(self)
+        self.tasks.failed.connect(self.show_error)
         self._counts: dict[DownloadStatus, int] = {}
         self._settings = QSettings(
             str(services.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
@@ -314,10 +240,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._create_layout())
         self.activity_dock = self._create_activity_dock()
 
-        self.commands: dict[str, QAction] = {}
         self._create_actions()
-        self._create_menus()
-        self._create_toolbar()
+        build_menus(self.menuBar(), self.commands)
+        self.addToolBar(build_toolbar(self, self.commands))
         self._create_status_bar()
 
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
@@ -383,7 +308,7 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- construction
 
     def _load_queue(self) -> None:
-        if self._closing:
+        if self.tasks.closing:
             return
         downloads = self.services.downloads
         self.model.load(downloads.items(), downloads.speeds())
@@ -572,130 +497,47 @@ class MainWindow(QMainWindow):
         return dock
 
     def _create_actions(self) -> None:
-        slots: dict[str, Callable[[], object]] = {
-            "add_url": self.add_url_interactively,
-            "pause": partial(self._on_selection, self.tr("Pause"), self.services.downloads.pause),
-            "resume": partial(
+        slots: dict[ActionName, Callable[[], object]] = {
+            A.ADD_URL: self.add_url_interactively,
+            A.PAUSE: partial(self._on_selection, self.tr("Pause"), self.services.downloads.pause),
+            A.RESUME: partial(
                 self._on_selection, self.tr("Resume"), self.services.downloads.resume
             ),
-            "cancel": partial(
+            A.CANCEL: partial(
                 self._on_selection, self.tr("Cancel"), self.services.downloads.cancel
             ),
-            "retry": partial(self._on_selection, self.tr("Retry"), self.services.downloads.retry),
-            "remove": self.remove_selected_interactively,
-            "pause_all": partial(
+            A.RETRY: partial(self._on_selection, self.tr("Retry"), self.services.downloads.retry),
+            A.REMOVE: self.remove_selected_interactively,
+            A.PAUSE_ALL: partial(
                 self._on_all, self.tr("Pause all"), self.services.downloads.pause_all
             ),
-            "resume_all": partial(
+            A.RESUME_ALL: partial(
                 self._on_all, self.tr("Resume all"), self.services.downloads.resume_all
             ),
-            "retry_failed": partial(
+            A.RETRY_FAILED: partial(
                 self._on_all, self.tr("Retry failed"), self.services.downloads.retry_failed
             ),
-            "move_up": partial(self.move_selected, Move.UP),
-            "move_down": partial(self.move_selected, Move.DOWN),
-            "move_top": partial(self.move_selected, Move.TOP),
-            "move_bottom": partial(self.move_selected, Move.BOTTOM),
-            "priority_order": self.show_priority_order,
-            "add_series": self.add_series_interactively,
-            "refresh": self.refresh_selected,
-            "download_missing": self.download_missing_selected,
-            "monitor": self.toggle_monitor,
-            "open_folder": self.open_folder,
-            "play": self.play_selected,
-            "tmdb_match": self.set_tmdb_match_interactively,
-            "scan": self.scan_library,
-            "activity": self.toggle_activity,
-            "auto_download": self.run_auto_download,
-            "find": self._focus_filter,
-            "settings": self.open_settings,
-            "quit": self.quit_app,
+            A.MOVE_UP: partial(self.move_selected, Move.UP),
+            A.MOVE_DOWN: partial(self.move_selected, Move.DOWN),
+            A.MOVE_TOP: partial(self.move_selected, Move.TOP),
+            A.MOVE_BOTTOM: partial(self.move_selected, Move.BOTTOM),
+            A.PRIORITY_ORDER: self.show_priority_order,
+            A.ADD_SERIES: self.add_series_interactively,
+            A.REFRESH: self.refresh_selected,
+            A.DOWNLOAD_MISSING: self.download_missing_selected,
+            A.MONITOR: self.toggle_monitor,
+            A.OPEN_FOLDER: self.open_folder,
+            A.PLAY: self.play_selected,
+            A.TMDB_MATCH: self.set_tmdb_match_interactively,
+            A.SCAN: self.scan_library,
+            A.ACTIVITY: self.toggle_activity,
+            A.AUTO_DOWNLOAD: self.run_auto_download,
+            A.FIND: self._focus_filter,
+            A.SETTINGS: self.open_settings,
+            A.QUIT: self.quit_app,
         }
-        for spec in _ACTIONS:
-            action = QAction(icon(spec.icon), _tr(spec.text), self)
-            action.setObjectName(f"action_{spec.name}")
-            tip = _tr(spec.tip)
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            if spec.shortcut is not None:
-                keys = QKeySequence(spec.shortcut)
-                if keys.isEmpty() and isinstance(spec.shortcut, QKeySequence.StandardKey):
-                    # Not every platform has every standard key (Windows has no Quit key).
-                    keys = QKeySequence(_STANDARD_FALLBACK.get(spec.shortcut, ""))
-                action.setShortcut(keys)
-            if spec.view_only:
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.view.addAction(action)
-            else:
-                self.addAction(action)
-            action.triggered.connect(slots[spec.name])
-            self.commands[spec.name] = action
-        self.commands["quit"].setMenuRole(QAction.MenuRole.QuitRole)
-        self.commands["settings"].setMenuRole(QAction.MenuRole.PreferencesRole)
-        monitor = self.commands["monitor"]
-        monitor.setCheckable(True)
-        monitor.toggled.connect(
-            lambda on: monitor.setIcon(icon("monitor-on" if on else "monitor-off"))
-        )
-        self.commands["activity"].setCheckable(True)
-        self.activity_dock.visibilityChanged.connect(self.commands["activity"].setChecked)
-
-    def _create_menus(self) -> None:
-        menus = self.menuBar()
-        file_menu = menus.addMenu(self.tr("&File"))
-        file_menu.addAction(self.commands["add_series"])
-        file_menu.addAction(self.commands["add_url"])
-        file_menu.addSeparator()
-        file_menu.addAction(self.commands["settings"])
-        file_menu.addSeparator()
-        file_menu.addAction(self.commands["quit"])
-        series_menu = menus.addMenu(self.tr("&Series"))
-        self._add_series_actions(series_menu)
-        series_menu.addSeparator()
-        series_menu.addAction(self.commands["scan"])
-        series_menu.addAction(self.commands["auto_download"])
-        queue_menu = menus.addMenu(self.tr("&Queue"))
-        self._add_queue_actions(queue_menu)
-        queue_menu.addSeparator()
-        for name in ("pause_all", "resume_all", "retry_failed"):
-            queue_menu.addAction(self.commands[name])
-        queue_menu.addSeparator()
-        queue_menu.addAction(self.commands["priority_order"])
-        view_menu = menus.addMenu(self.tr("&View"))
-        view_menu.addAction(self.commands["activity"])
-        view_menu.addAction(self.commands["find"])
-
-    def _add_series_actions(self, menu: QMenu) -> None:
-        for name in ("refresh", "download_missing", "monitor", "play", "open_folder", "tmdb_match"):
-            menu.addAction(self.commands[name])
-
-    def _add_queue_actions(self, menu: QMenu) -> None:
-        for name in _SELECTION_ACTIONS:
-            menu.addAction(self.commands[name])
-        menu.addAction(self.commands["play"])
-        menu.addSeparator()
-        for name in _MOVE_ACTIONS:
-            menu.addAction(self.commands[name])
-
-    def _create_toolbar(self) -> None:
-        toolbar = QToolBar(self.tr("Main toolbar"), self)
-        toolbar.setObjectName("mainToolbar")  # saveState() needs a name
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        toolbar.setMovable(False)
-        for name in ("add_series", "add_url", "refresh", "download_missing", None, "pause", "resume",
-                     "cancel", "retry", "remove", None, "pause_all", "resume_all", None, "move_top",
-                     "move_up", "move_down", "move_bottom", None, "activity"):  # fmt: skip
-            if name is None:
-                toolbar.addSeparator()
-                continue
-            toolbar.addAction(self.commands[name])
-            if (
-                name in _LABELLED_TOOLS
-            ):  # the everyday ones say what they are; tooltips say the rest
-                button = toolbar.widgetForAction(self.commands[name])
-                if isinstance(button, QToolButton):
-                    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(toolbar)
+        self.commands = create_actions(self, slots, view=self.view)
+        self.activity_dock.visibilityChanged.connect(self.commands[A.ACTIVITY].setChecked)
 
     def _create_status_bar(self) -> None:
         bar = self.statusBar()
@@ -757,60 +599,29 @@ class MainWindow(QMainWindow):
         """Enable each action when it applies to the selection or to the queue."""
         statuses = self.selected_statuses()
         any_selected = bool(statuses)
-        self.commands["pause"].setEnabled(any(s.can_pause() for s in statuses))
-        self.commands["resume"].setEnabled(any(s.can_resume() for s in statuses))
-        self.commands["cancel"].setEnabled(any(s.can_cancel() for s in statuses))
-        self.commands["retry"].setEnabled(any(s.can_retry() for s in statuses))
-        self.commands["remove"].setEnabled(any_selected)
-        for name in _MOVE_ACTIONS:
+        self.commands[A.PAUSE].setEnabled(any(s.can_pause() for s in statuses))
+        self.commands[A.RESUME].setEnabled(any(s.can_resume() for s in statuses))
+        self.commands[A.CANCEL].setEnabled(any(s.can_cancel() for s in statuses))
+        self.commands[A.RETRY].setEnabled(any(s.can_retry() for s in statuses))
+        self.commands[A.REMOVE].setEnabled(any_selected)
+        for name in MOVE_ACTIONS:
             self.commands[name].setEnabled(any_selected)
         counts = self._counts
-        self.commands["pause_all"].setEnabled(
+        self.commands[A.PAUSE_ALL].setEnabled(
             bool(counts.get(S.PENDING) or counts.get(S.DOWNLOADING))
         )
-        self.commands["resume_all"].setEnabled(bool(counts.get(S.PAUSED)))
-        self.commands["retry_failed"].setEnabled(bool(counts.get(S.FAILED)))
+        self.commands[A.RESUME_ALL].setEnabled(bool(counts.get(S.PAUSED)))
+        self.commands[A.RETRY_FAILED].setEnabled(bool(counts.get(S.FAILED)))
         chosen = self.selected_series() if hasattr(self, "series_view") else []
-        for name in ("download_missing", "monitor"):
+        for name in (A.DOWNLOAD_MISSING, A.MONITOR):
             self.commands[name].setEnabled(bool(chosen))
-        self.commands["monitor"].setChecked(bool(chosen) and all(s.monitored for s in chosen))
+        self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
 
     # ----------------------------------------------------------------- commands
 
-    def run_task(
-        self, coroutine: Coroutine[Any, Any, Any], *, what: str
-    ) -> asyncio.Task[Any] | None:
-        """Run a service call as a task the window owns; its errors are shown, not raised.
-
-        Args:
-            coroutine: The work.
-            what: What the user asked for, in a few words ("Pause"), to title an error.
-        """
-        if self._closing:
-            coroutine.close()
-            return None
-        task = asyncio.get_running_loop().create_task(coroutine, name=f"ui: {what}")
-        self._tasks.add(task)
-        task.add_done_callback(partial(self._task_done, what))
-        return task
-
-    def _task_done(self, what: str, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if task.cancelled():
-            return
-        error = task.exception()
-        if error is None:
-            return
-        if isinstance(error, AniworldError):
-            log.info("%s: %s", what, error)
-            self.show_error(what, str(error))
-        else:
-            log.error("%s failed", what, exc_info=error)
-            self.show_error(what, self.tr("Something went wrong. The log file has the details."))
-
     def show_error(self, title: str, message: str) -> None:
         """Tell the user, in the status bar and a box that does not block."""
-        if self._closing:
+        if self.tasks.closing:
             return
         self.statusBar().showMessage(message, MESSAGE_MS)
         show_message(self, title, message, object_name="errorBox")
@@ -820,16 +631,16 @@ class MainWindow(QMainWindow):
     ) -> None:
         ids = self.selected_ids()
         if ids:
-            self.run_task(command(ids), what=what)
+            self.tasks.run(command(ids), what=what)
 
     def _on_all(self, what: str, command: Callable[[], Coroutine[Any, Any, Any]]) -> None:
-        self.run_task(command(), what=what)
+        self.tasks.run(command(), what=what)
 
     def move_selected(self, where: Move) -> None:
         """Change the priority of the selected downloads."""
         ids = self.selected_ids()
         if ids:
-            self.run_task(self._move(ids, where), what=self.tr("Move"))
+            self.tasks.run(self._move(ids, where), what=self.tr("Move"))
 
     async def _move(self, ids: list[int], where: Move) -> None:
         await self.services.downloads.move(ids, where)
@@ -839,7 +650,7 @@ class MainWindow(QMainWindow):
 
     def add_url_interactively(self) -> None:
         """Ask for a link, then add it."""
-        self.run_task(self._ask_url(), what=self.tr("Add URL"))
+        self.tasks.run(self._ask_url(), what=self.tr("Add URL"))
 
     async def _ask_url(self) -> None:
         dialog = AddUrlDialog(self)
@@ -869,7 +680,7 @@ class MainWindow(QMainWindow):
         """Remove the selected downloads once the user confirms."""
         ids = self.selected_ids()
         if ids:
-            self.run_task(self._remove(ids), what=self.tr("Remove"))
+            self.tasks.run(self._remove(ids), what=self.tr("Remove"))
 
     async def _remove(self, ids: list[int]) -> None:
         question = self.tr(
@@ -895,7 +706,7 @@ class MainWindow(QMainWindow):
     def _show_context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._add_queue_actions(menu)
+        fill_menu(menu, pick(self.commands, QUEUE_MENU))
         # popup(), not exec(): exec() would spin a nested loop inside qasync's.
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
@@ -921,18 +732,20 @@ class MainWindow(QMainWindow):
         if self._reloading is not None and not self._reloading.done():
             self._reload_again = True
             return
-        self._reloading = self.run_task(self._reload_library(), what=self.tr("Refresh the library"))
+        self._reloading = self.tasks.run(
+            self._reload_library(), what=self.tr("Refresh the library")
+        )
         if self._reloading is not None:
             self._reloading.add_done_callback(self._reload_done)
 
     def _reload_done(self, _task: asyncio.Task[None]) -> None:
-        if self._reload_again and not self._closing:
+        if self._reload_again and not self.tasks.closing:
             self._reload_again = False
             self._library_changed()
 
     async def _reload_library(self) -> None:
         summaries = await self.services.library.list_series()
-        if self._closing:
+        if self.tasks.closing:
             return
         if self.series_model.total_count() == 0:
             self.series_model.load(summaries)
@@ -948,13 +761,13 @@ class MainWindow(QMainWindow):
         return [self.series_model.summary(row).series for row in rows]
 
     def _series_selected(self, *args: object) -> None:
-        self.run_task(self._load_episodes(), what=self.tr("Show episodes"))
+        self.tasks.run(self._load_episodes(), what=self.tr("Show episodes"))
         self.update_actions()
 
     async def _load_episodes(self) -> None:
         selected = self.selected_series()
         states = await self.services.library.episode_states(selected[0]) if selected else []
-        if not self._closing:
+        if not self.tasks.closing:
             self.episode_model.load(states)
             self.episode_view.expandAll()
 
@@ -965,7 +778,7 @@ class MainWindow(QMainWindow):
 
     def add_series_interactively(self, url: str = "") -> None:
         """Ask for a feed link, preview what it holds, add it when the user says so."""
-        self.run_task(
+        self.tasks.run(
             self._ask_series(url if isinstance(url, str) else ""), what=self.tr("Add series")
         )
 
@@ -981,7 +794,7 @@ class MainWindow(QMainWindow):
 
     def follow_demo(self) -> None:
         """Follow the demo series (served by the app itself) and queue their episodes."""
-        self.run_task(self._follow_demo(), what=self.tr("Try the demo"))
+        self.tasks.run(self._follow_demo(), what=self.tr("Try the demo"))
 
     async def _follow_demo(self) -> None:
         from aniworld_desktop.app import follow_demo_series
@@ -996,7 +809,7 @@ class MainWindow(QMainWindow):
 
     def refresh_selected(self) -> None:
         """Refresh the selected series, or every monitored one when none is selected."""
-        self.run_task(self._refresh(self.selected_series()), what=self.tr("Refresh"))
+        self.tasks.run(self._refresh(self.selected_series()), what=self.tr("Refresh"))
 
     async def _refresh(self, chosen: list[SeriesRecord]) -> None:
         library = self.services.library
@@ -1027,7 +840,7 @@ class MainWindow(QMainWindow):
         """Queue the missing episodes of the selected series."""
         chosen = self.selected_series()
         if chosen:
-            self.run_task(
+            self.tasks.run(
                 self._queue_series([s.id for s in chosen]), what=self.tr("Download missing")
             )
 
@@ -1048,7 +861,7 @@ class MainWindow(QMainWindow):
         chosen = self.selected_series()
         if chosen:
             wanted = not all(s.monitored for s in chosen)
-            self.run_task(self._set_monitored(chosen, wanted), what=self.tr("Monitor"))
+            self.tasks.run(self._set_monitored(chosen, wanted), what=self.tr("Monitor"))
 
     async def _set_monitored(self, chosen: list[SeriesRecord], monitored: bool) -> None:
         for series in chosen:
@@ -1102,7 +915,7 @@ class MainWindow(QMainWindow):
         if not path.is_file():
             self.statusBar().showMessage(
                 self.tr("{name} is not on disk any more; rescan the library ({shortcut}).").format(
-                    name=path.name, shortcut=_shortcut_text(self.commands["scan"])
+                    name=path.name, shortcut=_shortcut_text(self.commands[A.SCAN])
                 ),
                 MESSAGE_MS,
             )
@@ -1119,7 +932,7 @@ class MainWindow(QMainWindow):
         """Let the user search TMDB and pick the series the metadata comes from."""
         chosen = self.selected_series()
         if chosen:
-            self.run_task(self._tmdb_match(chosen[0]), what=self.tr("Set TMDB match"))
+            self.tasks.run(self._tmdb_match(chosen[0]), what=self.tr("Set TMDB match"))
 
     async def _tmdb_match(self, series: SeriesRecord) -> None:
         from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
@@ -1146,7 +959,7 @@ class MainWindow(QMainWindow):
 
     def scan_library(self) -> None:
         """Look for episode files in the library again."""
-        self.run_task(self._scan(), what=self.tr("Rescan library"))
+        self.tasks.run(self._scan(), what=self.tr("Rescan library"))
 
     async def _scan(self) -> None:
         async with self.progress.track(self.tr("Scanning the library")):
@@ -1170,7 +983,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Open the settings; saved ones apply from the next start (the status bar says so)."""
-        self.run_task(self._open_settings(), what=self.tr("Settings"))
+        self.tasks.run(self._open_settings(), what=self.tr("Settings"))
 
     async def _open_settings(self) -> None:
         from aniworld_desktop.metadata.credentials import load_token_secret
@@ -1206,7 +1019,7 @@ class MainWindow(QMainWindow):
     def _show_series_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._add_series_actions(menu)
+        fill_menu(menu, pick(self.commands, SERIES_MENU))
         menu.popup(self.series_view.viewport().mapToGlobal(pos))
 
     # ----------------------------------------------------------------- drops
@@ -1214,15 +1027,15 @@ class MainWindow(QMainWindow):
     def _on_drop(self, drop: Drop, before: int | None) -> None:
         """Schedule what a drop on the queue asks for; the handler itself does no work."""
         if drop.kind == "queue":
-            self.run_task(
+            self.tasks.run(
                 self.services.downloads.move_before(drop.ids, before), what=self.tr("Move")
             )
         elif drop.kind == "episodes":
-            self.run_task(self._queue_episodes(drop.ids), what=self.tr("Queue episodes"))
+            self.tasks.run(self._queue_episodes(drop.ids), what=self.tr("Queue episodes"))
         elif drop.kind == "series":
-            self.run_task(self._queue_series(drop.ids), what=self.tr("Queue series"))
+            self.tasks.run(self._queue_series(drop.ids), what=self.tr("Queue series"))
         else:
-            self.run_task(self._add_links(drop.urls, drop.files), what=self.tr("Add links"))
+            self.tasks.run(self._add_links(drop.urls, drop.files), what=self.tr("Add links"))
 
     async def _queue_episodes(self, episode_ids: list[int]) -> None:
         result = await self.services.library.queue_episodes(episode_ids)
@@ -1316,7 +1129,7 @@ class MainWindow(QMainWindow):
 
     def run_auto_download(self) -> None:
         """Refresh the monitored series, rescan and queue what is missing (unless too soon)."""
-        self.run_task(self._run_auto_download(), what=self.tr("Auto-download"))
+        self.tasks.run(self._run_auto_download(), what=self.tr("Auto-download"))
 
     async def _run_auto_download(self) -> None:
         async with self.progress.track(self.tr("Auto-download")):
@@ -1382,11 +1195,11 @@ class MainWindow(QMainWindow):
     def refresh_disk(self) -> None:
         """Read the library disk's free space (in a thread: a share may be slow)."""
         if self._disk_task is None or self._disk_task.done():
-            self._disk_task = self.run_task(self._refresh_disk(), what=self.tr("Free disk space"))
+            self._disk_task = self.tasks.run(self._refresh_disk(), what=self.tr("Free disk space"))
 
     async def _refresh_disk(self) -> None:
         free = await asyncio.to_thread(free_space, self.services.library_dir)
-        if self._closing:
+        if self.tasks.closing:
             return
         if free is None:
             self.disk_label.setText("")
@@ -1488,7 +1301,7 @@ class MainWindow(QMainWindow):
 
     async def aclose(self) -> None:
         """Detach from the services and end the window's tasks, before the services stop."""
-        self._closing = True
+        self.tasks.stop()
         self.collector.stop()
         self.bridge.detach()
         self.activity_panel.model.unfollow()
@@ -1500,14 +1313,7 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(RuntimeError, TypeError):
             _app().focusChanged.disconnect(self._focus_changed)
         self.model.progress_timer.stop()
-        tasks = list(self._tasks)
-        if tasks:
-            # Service calls get a moment to finish: one cancelled in the middle of a database
-            # query leaves its connection half closed, and the shutdown would wait for it.
-            _done, pending = await asyncio.wait(tasks, timeout=CLOSE_GRACE)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self.tasks.aclose()
         for box in self.findChildren(QMessageBox):
             box.close()
 

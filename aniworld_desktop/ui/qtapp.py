@@ -205,7 +205,7 @@ def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:
 
 def _add_links(window: MainWindow, links: Sequence[str]) -> None:
     for link in links:
-        window.run_task(
+        window.tasks.run(
             window.add_url(link), what=QCoreApplication.translate("MainWindow", "Add URL")
         )
 

@@ -220,222 +220,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>&amp;Add URL…</source>
-        <translation>&amp;Link hinzufügen…</translation>
-    </message>
-    <message>
-        <source>Add a video link</source>
-        <translation>Einen Videolink hinzufügen</translation>
-    </message>
-    <message>
-        <source>&amp;Pause</source>
-        <translation>&amp;Pausieren</translation>
-    </message>
-    <message>
-        <source>Pause the selected downloads</source>
-        <translation>Die ausgewählten Downloads pausieren</translation>
-    </message>
-    <message>
-        <source>&amp;Resume</source>
-        <translation>&amp;Fortsetzen</translation>
-    </message>
-    <message>
-        <source>Resume the selected downloads</source>
-        <translation>Die ausgewählten Downloads fortsetzen</translation>
-    </message>
-    <message>
-        <source>&amp;Cancel</source>
-        <translation>A&amp;bbrechen</translation>
-    </message>
-    <message>
-        <source>Cancel the selected downloads and delete their partial files</source>
-        <translation>Die ausgewählten Downloads abbrechen und ihre Teildateien löschen</translation>
-    </message>
-    <message>
-        <source>Re&amp;try</source>
-        <translation>&amp;Erneut versuchen</translation>
-    </message>
-    <message>
-        <source>Queue the selected failed or cancelled downloads again</source>
-        <translation>Die ausgewählten fehlgeschlagenen oder abgebrochenen Downloads erneut einreihen</translation>
-    </message>
-    <message>
-        <source>Re&amp;move…</source>
-        <translation>Entfe&amp;rnen…</translation>
-    </message>
-    <message>
-        <source>Remove the selected downloads from the list</source>
-        <translation>Die ausgewählten Downloads aus der Liste entfernen</translation>
-    </message>
-    <message>
-        <source>Pause A&amp;ll</source>
-        <translation>A&amp;lle pausieren</translation>
-    </message>
-    <message>
-        <source>Pause every queued and running download</source>
-        <translation>Alle wartenden und laufenden Downloads pausieren</translation>
-    </message>
-    <message>
-        <source>Resume Al&amp;l</source>
-        <translation>Alle fort&amp;setzen</translation>
-    </message>
-    <message>
-        <source>Resume every paused download</source>
-        <translation>Alle pausierten Downloads fortsetzen</translation>
-    </message>
-    <message>
-        <source>Retry &amp;Failed</source>
-        <translation>Fehlgeschlagene &amp;wiederholen</translation>
-    </message>
-    <message>
-        <source>Queue every failed download again</source>
-        <translation>Alle fehlgeschlagenen Downloads erneut einreihen</translation>
-    </message>
-    <message>
-        <source>Move &amp;Up</source>
-        <translation>Nach &amp;oben</translation>
-    </message>
-    <message>
-        <source>Download the selection earlier</source>
-        <translation>Die Auswahl früher herunterladen</translation>
-    </message>
-    <message>
-        <source>Move &amp;Down</source>
-        <translation>Nach &amp;unten</translation>
-    </message>
-    <message>
-        <source>Download the selection later</source>
-        <translation>Die Auswahl später herunterladen</translation>
-    </message>
-    <message>
-        <source>Move to &amp;Top</source>
-        <translation>An den &amp;Anfang</translation>
-    </message>
-    <message>
-        <source>Download the selection first</source>
-        <translation>Die Auswahl zuerst herunterladen</translation>
-    </message>
-    <message>
-        <source>&amp;Priority Order</source>
-        <translation>Nach Priori&amp;tät</translation>
-    </message>
-    <message>
-        <source>Show the whole queue in the order it downloads (drag to reorder)</source>
-        <translation>Die ganze Warteschlange in der Download-Reihenfolge zeigen (zum Umsortieren ziehen)</translation>
-    </message>
-    <message>
-        <source>Move to &amp;Bottom</source>
-        <translation>Ans E&amp;nde</translation>
-    </message>
-    <message>
-        <source>Download the selection last</source>
-        <translation>Die Auswahl zuletzt herunterladen</translation>
-    </message>
-    <message>
-        <source>Add &amp;Series…</source>
-        <translation>&amp;Serie hinzufügen…</translation>
-    </message>
-    <message>
-        <source>Follow a series from its feed, after a preview</source>
-        <translation>Eine Serie über ihren Feed abonnieren, nach einer Vorschau</translation>
-    </message>
-    <message>
-        <source>&amp;Refresh</source>
-        <translation>&amp;Aktualisieren</translation>
-    </message>
-    <message>
-        <source>Read the selected series&apos; sources again (all when none is selected)</source>
-        <translation>Die Quellen der ausgewählten Serien neu lesen (alle, wenn keine ausgewählt ist)</translation>
-    </message>
-    <message>
-        <source>&amp;Download Missing</source>
-        <translation>&amp;Fehlende herunterladen</translation>
-    </message>
-    <message>
-        <source>Queue the missing episodes of the selected series</source>
-        <translation>Die fehlenden Folgen der ausgewählten Serien einreihen</translation>
-    </message>
-    <message>
-        <source>&amp;Monitor</source>
-        <translation>Über&amp;wachen</translation>
-    </message>
-    <message>
-        <source>Download new episodes of the selected series automatically</source>
-        <translation>Neue Folgen der ausgewählten Serien automatisch herunterladen</translation>
-    </message>
-    <message>
-        <source>&amp;Open Folder</source>
-        <translation>&amp;Ordner öffnen</translation>
-    </message>
-    <message>
-        <source>Open the selected series&apos; folder</source>
-        <translation>Den Ordner der ausgewählten Serie öffnen</translation>
-    </message>
-    <message>
-        <source>&amp;Play</source>
-        <translation>Absp&amp;ielen</translation>
-    </message>
-    <message>
-        <source>Play the selected episode or finished download</source>
-        <translation>Die ausgewählte Folge oder den fertigen Download abspielen</translation>
-    </message>
-    <message>
-        <source>Set TMDB &amp;Match…</source>
-        <translation>TMDB-&amp;Zuordnung festlegen…</translation>
-    </message>
-    <message>
-        <source>Choose which TMDB series the metadata comes from</source>
-        <translation>Festlegen, von welcher TMDB-Serie die Metadaten stammen</translation>
-    </message>
-    <message>
-        <source>Re&amp;scan Library</source>
-        <translation>Bibliothek neu &amp;einlesen</translation>
-    </message>
-    <message>
-        <source>Look for episode files in the library folder again</source>
-        <translation>Den Bibliotheksordner erneut nach Folgen durchsuchen</translation>
-    </message>
-    <message>
-        <source>Run Auto-&amp;download Now</source>
-        <translation>Auto-&amp;Download jetzt ausführen</translation>
-    </message>
-    <message>
-        <source>Refresh the monitored series and queue what is missing, now</source>
-        <translation>Die überwachten Serien jetzt aktualisieren und Fehlendes einreihen</translation>
-    </message>
-    <message>
-        <source>&amp;Activity</source>
-        <translation>&amp;Aktivität</translation>
-    </message>
-    <message>
-        <source>Show or hide the activity log</source>
-        <translation>Das Aktivitätsprotokoll ein- oder ausblenden</translation>
-    </message>
-    <message>
-        <source>&amp;Find Series</source>
-        <translation>Serie &amp;suchen</translation>
-    </message>
-    <message>
-        <source>Filter the series by title</source>
-        <translation>Die Serien nach Titel filtern</translation>
-    </message>
-    <message>
-        <source>Se&amp;ttings…</source>
-        <translation>&amp;Einstellungen…</translation>
-    </message>
-    <message>
-        <source>Library, downloads and metadata settings</source>
-        <translation>Einstellungen für Bibliothek, Downloads und Metadaten</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>Stop the downloads and quit</source>
-        <translation>Die Downloads anhalten und das Programm beenden</translation>
-    </message>
-    <message>
         <source>All states</source>
         <translation>Alle Zustände</translation>
     </message>
@@ -504,32 +288,8 @@
         <translation>Fehlgeschlagene wiederholen</translation>
     </message>
     <message>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <source>&amp;Series</source>
-        <translation>&amp;Serien</translation>
-    </message>
-    <message>
-        <source>&amp;Queue</source>
-        <translation>&amp;Warteschlange</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <source>Main toolbar</source>
-        <translation>Werkzeugleiste</translation>
-    </message>
-    <message>
         <source>{what}: cancelled.</source>
         <translation>{what}: abgebrochen.</translation>
-    </message>
-    <message>
-        <source>Something went wrong. The log file has the details.</source>
-        <translation>Etwas ist schiefgelaufen. Die Einzelheiten stehen in der Protokolldatei.</translation>
     </message>
     <message>
         <source>Move</source>
@@ -1425,6 +1185,13 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     </message>
 </context>
 <context>
+    <name>TaskRunner</name>
+    <message>
+        <source>Something went wrong. The log file has the details.</source>
+        <translation>Etwas ist schiefgelaufen. Die Einzelheiten stehen in der Protokolldatei.</translation>
+    </message>
+</context>
+<context>
     <name>TmdbMatchDialog</name>
     <message>
         <source>TMDB match for {title}</source>
@@ -1631,6 +1398,245 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>Try the &amp;demo catalogue</source>
         <translation>&amp;Demo-Katalog ausprobieren</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>&amp;Add URL…</source>
+        <translation>&amp;Link hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a video link</source>
+        <translation>Einen Videolink hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Pause the selected downloads</source>
+        <translation>Die ausgewählten Downloads pausieren</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Resume the selected downloads</source>
+        <translation>Die ausgewählten Downloads fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the selected downloads and delete their partial files</source>
+        <translation>Die ausgewählten Downloads abbrechen und ihre Teildateien löschen</translation>
+    </message>
+    <message>
+        <source>Re&amp;try</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Queue the selected failed or cancelled downloads again</source>
+        <translation>Die ausgewählten fehlgeschlagenen oder abgebrochenen Downloads erneut einreihen</translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source>
+        <translation>Entfe&amp;rnen…</translation>
+    </message>
+    <message>
+        <source>Remove the selected downloads from the list</source>
+        <translation>Die ausgewählten Downloads aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <source>Pause A&amp;ll</source>
+        <translation>A&amp;lle pausieren</translation>
+    </message>
+    <message>
+        <source>Pause every queued and running download</source>
+        <translation>Alle wartenden und laufenden Downloads pausieren</translation>
+    </message>
+    <message>
+        <source>Resume Al&amp;l</source>
+        <translation>Alle fort&amp;setzen</translation>
+    </message>
+    <message>
+        <source>Resume every paused download</source>
+        <translation>Alle pausierten Downloads fortsetzen</translation>
+    </message>
+    <message>
+        <source>Retry &amp;Failed</source>
+        <translation>Fehlgeschlagene &amp;wiederholen</translation>
+    </message>
+    <message>
+        <source>Queue every failed download again</source>
+        <translation>Alle fehlgeschlagenen Downloads erneut einreihen</translation>
+    </message>
+    <message>
+        <source>Move &amp;Up</source>
+        <translation>Nach &amp;oben</translation>
+    </message>
+    <message>
+        <source>Download the selection earlier</source>
+        <translation>Die Auswahl früher herunterladen</translation>
+    </message>
+    <message>
+        <source>Move &amp;Down</source>
+        <translation>Nach &amp;unten</translation>
+    </message>
+    <message>
+        <source>Download the selection later</source>
+        <translation>Die Auswahl später herunterladen</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Top</source>
+        <translation>An den &amp;Anfang</translation>
+    </message>
+    <message>
+        <source>Download the selection first</source>
+        <translation>Die Auswahl zuerst herunterladen</translation>
+    </message>
+    <message>
+        <source>&amp;Priority Order</source>
+        <translation>Nach Priori&amp;tät</translation>
+    </message>
+    <message>
+        <source>Show the whole queue in the order it downloads (drag to reorder)</source>
+        <translation>Die ganze Warteschlange in der Download-Reihenfolge zeigen (zum Umsortieren ziehen)</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Bottom</source>
+        <translation>Ans E&amp;nde</translation>
+    </message>
+    <message>
+        <source>Download the selection last</source>
+        <translation>Die Auswahl zuletzt herunterladen</translation>
+    </message>
+    <message>
+        <source>Add &amp;Series…</source>
+        <translation>&amp;Serie hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Follow a series from its feed, after a preview</source>
+        <translation>Eine Serie über ihren Feed abonnieren, nach einer Vorschau</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the selected series&apos; sources again (all when none is selected)</source>
+        <translation>Die Quellen der ausgewählten Serien neu lesen (alle, wenn keine ausgewählt ist)</translation>
+    </message>
+    <message>
+        <source>&amp;Download Missing</source>
+        <translation>&amp;Fehlende herunterladen</translation>
+    </message>
+    <message>
+        <source>Queue the missing episodes of the selected series</source>
+        <translation>Die fehlenden Folgen der ausgewählten Serien einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Monitor</source>
+        <translation>Über&amp;wachen</translation>
+    </message>
+    <message>
+        <source>Download new episodes of the selected series automatically</source>
+        <translation>Neue Folgen der ausgewählten Serien automatisch herunterladen</translation>
+    </message>
+    <message>
+        <source>&amp;Open Folder</source>
+        <translation>&amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open the selected series&apos; folder</source>
+        <translation>Den Ordner der ausgewählten Serie öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>Absp&amp;ielen</translation>
+    </message>
+    <message>
+        <source>Play the selected episode or finished download</source>
+        <translation>Die ausgewählte Folge oder den fertigen Download abspielen</translation>
+    </message>
+    <message>
+        <source>Set TMDB &amp;Match…</source>
+        <translation>TMDB-&amp;Zuordnung festlegen…</translation>
+    </message>
+    <message>
+        <source>Choose which TMDB series the metadata comes from</source>
+        <translation>Festlegen, von welcher TMDB-Serie die Metadaten stammen</translation>
+    </message>
+    <message>
+        <source>Re&amp;scan Library</source>
+        <translation>Bibliothek neu &amp;einlesen</translation>
+    </message>
+    <message>
+        <source>Look for episode files in the library folder again</source>
+        <translation>Den Bibliotheksordner erneut nach Folgen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Run Auto-&amp;download Now</source>
+        <translation>Auto-&amp;Download jetzt ausführen</translation>
+    </message>
+    <message>
+        <source>Refresh the monitored series and queue what is missing, now</source>
+        <translation>Die überwachten Serien jetzt aktualisieren und Fehlendes einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation>&amp;Aktivität</translation>
+    </message>
+    <message>
+        <source>Show or hide the activity log</source>
+        <translation>Das Aktivitätsprotokoll ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>&amp;Find Series</source>
+        <translation>Serie &amp;suchen</translation>
+    </message>
+    <message>
+        <source>Filter the series by title</source>
+        <translation>Die Serien nach Titel filtern</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Library, downloads and metadata settings</source>
+        <translation>Einstellungen für Bibliothek, Downloads und Metadaten</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Stop the downloads and quit</source>
+        <translation>Die Downloads anhalten und das Programm beenden</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Series</source>
+        <translation>&amp;Serien</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Warteschlange</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>Werkzeugleiste</translation>
     </message>
 </context>
 </TS>

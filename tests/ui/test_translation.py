@@ -1010,19 +1010,19 @@ def test_the_language_comes_from_the_environment_then_the_system(qapp: Any) -> N
     chosen = translation.install(environ={translation.LANGUAGE_ENV: "de_AT"})
     try:
         assert chosen.language == "de"
-        assert QCoreApplication.translate("MainWindow", "&Quit") == "&Beenden"
+        assert QCoreApplication.translate("WindowActions", "&Quit") == "&Beenden"
         assert QLocale().language() == QLocale.Language.German
     finally:
         chosen.remove()
     assert QLocale() == before
-    assert QCoreApplication.translate("MainWindow", "&Quit") == "&Quit"
+    assert QCoreApplication.translate("WindowActions", "&Quit") == "&Quit"
 
 
 def test_a_language_without_a_translation_speaks_english(qapp: Any, tmp_path: Path) -> None:
     chosen = translation.install("fr")
     try:
         assert chosen.language == "en" and len(chosen.translators) == 1  # the English plurals
-        assert QApplication.translate("MainWindow", "&Quit") == "&Quit"
+        assert QApplication.translate("WindowActions", "&Quit") == "&Quit"
         text = QCoreApplication.translate(
             "NotificationTexts", "Downloaded %n episode(s): {list}", None, 1
         )
