@@ -13,21 +13,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
+from collections import Counter
 from collections.abc import Callable, Coroutine
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QDate,
     QLocale,
     QPoint,
     QSettings,
     Qt,
-    QTime,
     QTimer,
     QUrl,
     Signal,
@@ -78,13 +75,13 @@ from aniworld_desktop.ui.drops import Drop, read_link_file
 from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
 from aniworld_desktop.ui.episode_model import EpisodeTreeModel
 from aniworld_desktop.ui.icons import app_icon
-from aniworld_desktop.ui.progress import TaskProgress
-from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_size, format_speed
+from aniworld_desktop.ui.queue_model import Column, QueueTableModel
 from aniworld_desktop.ui.queue_view import QueueView
 from aniworld_desktop.ui.series_model import Column as SeriesColumn
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
+from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
 from aniworld_desktop.ui.tasks import TaskRunner
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
@@ -100,14 +97,9 @@ log = logging.getLogger(__name__)
 A = ActionName
 S = DownloadStatus
 STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
-STATUS_REFRESH_MS = 1000
-COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
 QUEUE_FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
 QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
-MESSAGE_MS = 8000
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
-DISK_REFRESH_MS = 30_000
-LOW_DISK_COLOUR = "#d64040"
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
 
 
@@ -125,18 +117,6 @@ def _app() -> QApplication:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     return app
-
-
-def free_space(folder: Path) -> int | None:
-    """Free bytes on the disk that holds ``folder`` (or its nearest existing parent)."""
-    for candidate in (folder, *folder.parents):
-        try:
-            return shutil.disk_usage(candidate).free
-        except FileNotFoundError:
-            continue
-        except OSError:
-            return None
-    return None
 
 
 _DEFAULT_WIDTHS = {
@@ -211,7 +191,6 @@ class MainWindow(QMainWindow):
         self.resize(1100, 640)
         self.tasks = TaskRunner(self)
         self.tasks.failed.connect(self.show_error)
-        self._counts: dict[DownloadStatus, int] = {}
         self._settings = QSettings(
             str(services.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
@@ -243,7 +222,17 @@ class MainWindow(QMainWindow):
         self._create_actions()
         build_menus(self.menuBar(), self.commands)
         self.addToolBar(build_toolbar(self, self.commands))
-        self._create_status_bar()
+        self.status_bar = StatusBar(
+            services.downloads,
+            services.scheduler,
+            self.tasks,
+            library_dir=services.library_dir,
+            min_free_disk=services.settings.min_free_disk,
+            parent=self,
+        )
+        self.setStatusBar(self.status_bar)
+        self.progress = self.status_bar.progress
+        self.status_bar.countsChanged.connect(self._counts_changed)
 
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
         # a second, which the window's construction need not add to. Events in between are
@@ -262,8 +251,8 @@ class MainWindow(QMainWindow):
             self.bridge.itemsUpdated,
         ):
             signal.connect(self._queue_changed)
-        self.bridge.finished.connect(self._on_finished)
-        self.bridge.failed.connect(self._on_failed)
+        self.bridge.finished.connect(self.status_bar.on_finished)
+        self.bridge.failed.connect(self.status_bar.on_failed)
         # Series counts follow the queue and the catalogue; reloaded at most twice a second.
         self._library_timer = QTimer(self)
         self._library_timer.setSingleShot(True)
@@ -279,31 +268,17 @@ class MainWindow(QMainWindow):
         # Of the many updates of a running download, only its end changes a series' counts.
         self.bridge.itemUpdated.connect(self._item_updated)
         self.bridge.itemsUpdated.connect(self._items_updated)
-        self.bridge.autoDownload.connect(self._on_auto_download)
+        self.bridge.autoDownload.connect(self.status_bar.on_auto_download)
         self._reloading: asyncio.Task[None] | None = None
         self._reload_again = False
 
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(COUNTS_DELAY_MS)
-        self._counts_timer.timeout.connect(self.refresh_status)
-        self._status_timer = QTimer(self)
-        self._status_timer.setInterval(STATUS_REFRESH_MS)
-        self._status_timer.timeout.connect(self._refresh_speed)
-        self._status_timer.start()
-        self._disk_task: asyncio.Task[None] | None = None
-        self._disk_timer = QTimer(self)
-        self._disk_timer.setInterval(DISK_REFRESH_MS)
-        self._disk_timer.timeout.connect(self.refresh_disk)
-        self._disk_timer.start()
         self._play_view: QAbstractItemView = self.episode_view
         _app().focusChanged.connect(self._focus_changed)
 
         self._restore_state()
-        self.refresh_status()
+        self._update_series_actions()
+        self.status_bar.start()
         self.reload_library()
-        self.refresh_disk()
-        self.set_next_auto_download(services.scheduler.next_run())
 
     # ----------------------------------------------------------------- construction
 
@@ -313,7 +288,7 @@ class MainWindow(QMainWindow):
         downloads = self.services.downloads
         self.model.load(downloads.items(), downloads.speeds())
         self.queue_loaded = True
-        self.refresh_status()
+        self.status_bar.refresh_counts()
         self._leave_welcome()
         # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
         # for a small queue: freezing would also keep any garbage alive now, for good.)
@@ -539,27 +514,6 @@ class MainWindow(QMainWindow):
         self.commands = create_actions(self, slots, view=self.view)
         self.activity_dock.visibilityChanged.connect(self.commands[A.ACTIVITY].setChecked)
 
-    def _create_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.progress = TaskProgress(self)
-        self.progress.cancelled.connect(
-            lambda what: bar.showMessage(
-                self.tr("{what}: cancelled.").format(what=what), MESSAGE_MS
-            )
-        )
-        self.counts_label = QLabel(self)
-        self.counts_label.setObjectName("countsLabel")
-        self.speed_label = QLabel(self)
-        self.speed_label.setObjectName("speedLabel")
-        self.disk_label = QLabel(self)
-        self.disk_label.setObjectName("diskLabel")
-        self.auto_label = QLabel(self)
-        self.auto_label.setObjectName("autoLabel")
-        for widget in (self.progress, self.counts_label, self.speed_label, self.disk_label,
-                       self.auto_label):  # fmt: skip
-            bar.addPermanentWidget(widget)
-        self.set_next_auto_download(None)
-
     # ----------------------------------------------------------------- selection
 
     def selected_rows(self) -> list[int]:
@@ -596,7 +550,7 @@ class MainWindow(QMainWindow):
                 selection.select(self.model.index(row, 0), flags)
 
     def update_actions(self) -> None:
-        """Enable each action when it applies to the selection or to the queue."""
+        """Enable each action that applies to the selected downloads."""
         statuses = self.selected_statuses()
         any_selected = bool(statuses)
         self.commands[A.PAUSE].setEnabled(any(s.can_pause() for s in statuses))
@@ -606,13 +560,16 @@ class MainWindow(QMainWindow):
         self.commands[A.REMOVE].setEnabled(any_selected)
         for name in MOVE_ACTIONS:
             self.commands[name].setEnabled(any_selected)
-        counts = self._counts
-        self.commands[A.PAUSE_ALL].setEnabled(
-            bool(counts.get(S.PENDING) or counts.get(S.DOWNLOADING))
-        )
-        self.commands[A.RESUME_ALL].setEnabled(bool(counts.get(S.PAUSED)))
-        self.commands[A.RETRY_FAILED].setEnabled(bool(counts.get(S.FAILED)))
-        chosen = self.selected_series() if hasattr(self, "series_view") else []
+
+    def _counts_changed(self, counts: Counter[DownloadStatus]) -> None:
+        """Enable the queue-wide actions that apply; the selected rows' states may have changed."""
+        self.commands[A.PAUSE_ALL].setEnabled(bool(counts[S.PENDING] or counts[S.DOWNLOADING]))
+        self.commands[A.RESUME_ALL].setEnabled(bool(counts[S.PAUSED]))
+        self.commands[A.RETRY_FAILED].setEnabled(bool(counts[S.FAILED]))
+        self.update_actions()
+
+    def _update_series_actions(self) -> None:
+        chosen = self.selected_series()
         for name in (A.DOWNLOAD_MISSING, A.MONITOR):
             self.commands[name].setEnabled(bool(chosen))
         self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
@@ -754,7 +711,7 @@ class MainWindow(QMainWindow):
         empty = not summaries and self.model.total_count() == 0
         self.stack.setCurrentWidget(self.welcome if empty else self.main_splitter)
         await self._load_episodes()
-        self.update_actions()
+        self._update_series_actions()
 
     def selected_series(self) -> list[SeriesRecord]:
         rows = sorted({index.row() for index in self.series_view.selectionModel().selectedRows()})
@@ -762,7 +719,7 @@ class MainWindow(QMainWindow):
 
     def _series_selected(self, *args: object) -> None:
         self.tasks.run(self._load_episodes(), what=self.tr("Show episodes"))
-        self.update_actions()
+        self._update_series_actions()
 
     async def _load_episodes(self) -> None:
         selected = self.selected_series()
@@ -1007,7 +964,7 @@ class MainWindow(QMainWindow):
         self.services.mediaservers.configure(saved)
         if self.notifier is not None:
             self.notifier.apply_settings(saved)
-        self.set_next_auto_download(self.services.scheduler.next_run())
+        self.status_bar.follow_schedule()
         self.statusBar().showMessage(
             self.tr(
                 "Settings saved; automation and media servers apply now, "
@@ -1094,38 +1051,7 @@ class MainWindow(QMainWindow):
     def _queue_changed(self, *args: object) -> None:
         self._update_queue_shown()
         self._leave_welcome()
-        if not self._counts_timer.isActive():
-            self._counts_timer.start()
-
-    def refresh_status(self) -> None:
-        """Recount the queue by state and refresh the status bar and the queue-wide actions."""
-        self._counts = dict(self.services.downloads.counts())
-        counts = self._counts
-        parts = [
-            self.tr("%n downloading", "", counts.get(S.DOWNLOADING, 0)),
-            self.tr("%n queued", "", counts.get(S.PENDING, 0)),
-        ]
-        if counts.get(S.PAUSED):
-            parts.append(self.tr("%n paused", "", counts[S.PAUSED]))
-        if counts.get(S.FAILED):
-            parts.append(self.tr("%n failed", "", counts[S.FAILED]))
-        self.counts_label.setText(" · ".join(parts))
-        self._refresh_speed()
-        self.update_actions()
-
-    def _refresh_speed(self) -> None:
-        # The scheduler's timer sets its next run once it has read the last one: follow it here.
-        self.set_next_auto_download(self.services.scheduler.next_run())
-        speed = self.services.downloads.total_speed()
-        if self.tray is not None:
-            counts = self._counts
-            self.tray.set_state(
-                counts.get(S.DOWNLOADING, 0),
-                counts.get(S.PENDING, 0),
-                counts.get(S.FAILED, 0),
-                speed,
-            )
-        self.speed_label.setText(f"↓ {format_speed(speed)}" if speed > 0 else "")
+        self.status_bar.on_queue_changed()
 
     def run_auto_download(self) -> None:
         """Refresh the monitored series, rescan and queue what is missing (unless too soon)."""
@@ -1134,102 +1060,6 @@ class MainWindow(QMainWindow):
     async def _run_auto_download(self) -> None:
         async with self.progress.track(self.tr("Auto-download")):
             await self.services.scheduler.run_now()
-
-    def _on_auto_download(self, event: object) -> None:
-        from aniworld_desktop.core.events import (
-            AutoDownloadFailed,
-            AutoDownloadFired,
-            AutoDownloadSkipped,
-        )
-
-        if isinstance(event, AutoDownloadFired):
-            count = event.episodes
-            message = (
-                self.tr("Auto-download queued %n episode(s).", "", count)
-                if count
-                else self.tr("Auto-download: nothing is missing.")
-            )
-            if event.refresh_failures:
-                message += " " + self.tr("Could not refresh {name}.").format(
-                    name=event.refresh_failures[0]
-                )
-            self.statusBar().showMessage(message, MESSAGE_MS)
-        elif isinstance(event, AutoDownloadSkipped):
-            when = event.next_allowed.astimezone()
-            why = (
-                self.tr("the last run was too recent")
-                if event.reason == "cooldown"
-                else event.reason
-            )
-            self.statusBar().showMessage(
-                self.tr("Auto-download skipped: {why}; the next may run at {time}.").format(
-                    why=why, time=f"{when:%H:%M:%S}"
-                ),
-                MESSAGE_MS,
-            )
-        elif isinstance(event, AutoDownloadFailed):
-            self.statusBar().showMessage(
-                self.tr("Auto-download failed: {reason}").format(reason=event.reason), MESSAGE_MS
-            )
-        self.set_next_auto_download(self.services.scheduler.next_run())
-
-    def set_next_auto_download(self, when: datetime | None) -> None:
-        """Show when the next automatic run is due (None: none is scheduled)."""
-        if when is not None:
-            local = when.astimezone()
-            self.auto_label.setText(
-                self.tr("Next auto-download {time}").format(time=f"{local:%H:%M}")
-            )
-            locale = QLocale()
-            self.auto_label.setToolTip(
-                f"{locale.toString(QDate(local.year, local.month, local.day), QLocale.FormatType.LongFormat)} "
-                f"{locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)}"
-            )
-        elif not self.services.scheduler.enabled:
-            self.auto_label.setText(self.tr("Auto-download off"))
-            self.auto_label.setToolTip(self.tr("Turn it on in Settings (Automation)"))
-        else:
-            self.auto_label.setText("")
-        self.auto_label.setVisible(bool(self.auto_label.text()))
-
-    def refresh_disk(self) -> None:
-        """Read the library disk's free space (in a thread: a share may be slow)."""
-        if self._disk_task is None or self._disk_task.done():
-            self._disk_task = self.tasks.run(self._refresh_disk(), what=self.tr("Free disk space"))
-
-    async def _refresh_disk(self) -> None:
-        free = await asyncio.to_thread(free_space, self.services.library_dir)
-        if self.tasks.closing:
-            return
-        if free is None:
-            self.disk_label.setText("")
-            return
-        low = free < self.services.settings.min_free_disk
-        self.disk_label.setText(self.tr("{size} free").format(size=format_size(free)))
-        self.disk_label.setStyleSheet(f"color: {LOW_DISK_COLOUR};" if low else "")
-        self.disk_label.setToolTip(
-            self.tr(
-                "Free space on the library's disk. A download that would leave less than "
-                "{size} stops with an error (Settings)."
-            ).format(size=format_size(self.services.settings.min_free_disk))
-        )
-
-    def _on_finished(self, item: QueueItem) -> None:
-        self.statusBar().showMessage(
-            self.tr("Finished {title} {episode}.").format(
-                title=item.series_title, episode=item.key.label()
-            ),
-            MESSAGE_MS,
-        )
-        self.refresh_disk()
-
-    def _on_failed(self, item: QueueItem, reason: str) -> None:
-        self.statusBar().showMessage(
-            self.tr("{title} {episode} failed: {reason}").format(
-                title=item.series_title, episode=item.key.label(), reason=reason
-            ),
-            MESSAGE_MS,
-        )
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -1254,7 +1084,8 @@ class MainWindow(QMainWindow):
         self.bridge.finished.connect(notifier.on_download_finished)
         self.bridge.failed.connect(notifier.on_download_failed)
         self.bridge.idle.connect(notifier.on_queue_idle)
-        self._refresh_speed()
+        self.status_bar.refreshed.connect(tray.show_queue)
+        self.status_bar.refresh_speed()
 
     def keeps_running_in_tray(self) -> bool:
         """Closing hides the window when a tray icon exists and the settings want it."""
@@ -1307,9 +1138,7 @@ class MainWindow(QMainWindow):
         self.activity_panel.model.unfollow()
         if self._own_activity:
             self.activity.close()
-        self._status_timer.stop()
-        self._disk_timer.stop()
-        self._counts_timer.stop()
+        self.status_bar.stop()
         with contextlib.suppress(RuntimeError, TypeError):
             _app().focusChanged.disconnect(self._focus_changed)
         self.model.progress_timer.stop()

@@ -288,10 +288,6 @@
         <translation>Fehlgeschlagene wiederholen</translation>
     </message>
     <message>
-        <source>{what}: cancelled.</source>
-        <translation>{what}: abgebrochen.</translation>
-    </message>
-    <message>
         <source>Move</source>
         <translation>Verschieben</translation>
     </message>
@@ -526,96 +522,9 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
             <numerusform>%n abgelegte Links eingereiht.</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n downloading</source>
-        <translation>
-            <numerusform>%n aktiv</numerusform>
-            <numerusform>%n aktiv</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n queued</source>
-        <translation>
-            <numerusform>%n wartend</numerusform>
-            <numerusform>%n wartend</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n paused</source>
-        <translation>
-            <numerusform>%n pausiert</numerusform>
-            <numerusform>%n pausiert</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n failed</source>
-        <translation>
-            <numerusform>%n fehlgeschlagen</numerusform>
-            <numerusform>%n fehlgeschlagen</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Auto-download</source>
         <translation>Auto-Download</translation>
-    </message>
-    <message numerus="yes">
-        <source>Auto-download queued %n episode(s).</source>
-        <translation>
-            <numerusform>Auto-Download hat %n Folge eingereiht.</numerusform>
-            <numerusform>Auto-Download hat %n Folgen eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Auto-download: nothing is missing.</source>
-        <translation>Auto-Download: Es fehlt nichts.</translation>
-    </message>
-    <message>
-        <source>Could not refresh {name}.</source>
-        <translation>{name} konnte nicht aktualisiert werden.</translation>
-    </message>
-    <message>
-        <source>the last run was too recent</source>
-        <translation>der letzte Lauf liegt zu kurz zurück</translation>
-    </message>
-    <message>
-        <source>Auto-download skipped: {why}; the next may run at {time}.</source>
-        <translation>Auto-Download übersprungen: {why}; der nächste ist ab {time} möglich.</translation>
-    </message>
-    <message>
-        <source>Auto-download failed: {reason}</source>
-        <translation>Auto-Download fehlgeschlagen: {reason}</translation>
-    </message>
-    <message>
-        <source>Next auto-download {time}</source>
-        <translation>Nächster Auto-Download {time}</translation>
-    </message>
-    <message>
-        <source>Auto-download off</source>
-        <translation>Auto-Download aus</translation>
-    </message>
-    <message>
-        <source>Turn it on in Settings (Automation)</source>
-        <translation>In den Einstellungen einschalten (Automatik)</translation>
-    </message>
-    <message>
-        <source>Free disk space</source>
-        <translation>Freier Speicherplatz</translation>
-    </message>
-    <message>
-        <source>{size} free</source>
-        <translation>{size} frei</translation>
-    </message>
-    <message>
-        <source>Free space on the library&apos;s disk. A download that would leave less than {size} stops with an error (Settings).</source>
-        <translation>Freier Speicherplatz auf dem Laufwerk der Bibliothek. Ein Download, nach dem weniger als {size} frei blieben, bricht mit einem Fehler ab (Einstellungen).</translation>
-    </message>
-    <message>
-        <source>Finished {title} {episode}.</source>
-        <translation>{title} {episode} fertig.</translation>
-    </message>
-    <message>
-        <source>{title} {episode} failed: {reason}</source>
-        <translation>{title} {episode} fehlgeschlagen: {reason}</translation>
     </message>
     <message>
         <source>Still running in the tray; downloads continue.</source>
@@ -1148,6 +1057,100 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>Aniworld Desktop repaired something at start</source>
         <translation>Aniworld Desktop hat beim Start etwas repariert</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>{what}: cancelled.</source>
+        <translation>{what}: abgebrochen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n downloading</source>
+        <translation>
+            <numerusform>%n aktiv</numerusform>
+            <numerusform>%n aktiv</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n wartend</numerusform>
+            <numerusform>%n wartend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n pausiert</numerusform>
+            <numerusform>%n pausiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Finished {title} {episode}.</source>
+        <translation>{title} {episode} fertig.</translation>
+    </message>
+    <message>
+        <source>{title} {episode} failed: {reason}</source>
+        <translation>{title} {episode} fehlgeschlagen: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Auto-download queued %n episode(s).</source>
+        <translation>
+            <numerusform>Auto-Download hat %n Folge eingereiht.</numerusform>
+            <numerusform>Auto-Download hat %n Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto-download: nothing is missing.</source>
+        <translation>Auto-Download: Es fehlt nichts.</translation>
+    </message>
+    <message>
+        <source>Could not refresh {name}.</source>
+        <translation>{name} konnte nicht aktualisiert werden.</translation>
+    </message>
+    <message>
+        <source>the last run was too recent</source>
+        <translation>der letzte Lauf liegt zu kurz zurück</translation>
+    </message>
+    <message>
+        <source>Auto-download skipped: {why}; the next may run at {time}.</source>
+        <translation>Auto-Download übersprungen: {why}; der nächste ist ab {time} möglich.</translation>
+    </message>
+    <message>
+        <source>Auto-download failed: {reason}</source>
+        <translation>Auto-Download fehlgeschlagen: {reason}</translation>
+    </message>
+    <message>
+        <source>Next auto-download {time}</source>
+        <translation>Nächster Auto-Download {time}</translation>
+    </message>
+    <message>
+        <source>Auto-download off</source>
+        <translation>Auto-Download aus</translation>
+    </message>
+    <message>
+        <source>Turn it on in Settings (Automation)</source>
+        <translation>In den Einstellungen einschalten (Automatik)</translation>
+    </message>
+    <message>
+        <source>Free disk space</source>
+        <translation>Freier Speicherplatz</translation>
+    </message>
+    <message>
+        <source>{size} free</source>
+        <translation>{size} frei</translation>
+    </message>
+    <message>
+        <source>Free space on the library&apos;s disk. A download that would leave less than {size} stops with an error (Settings).</source>
+        <translation>Freier Speicherplatz auf dem Laufwerk der Bibliothek. Ein Download, nach dem weniger als {size} frei blieben, bricht mit einem Fehler ab (Einstellungen).</translation>
     </message>
 </context>
 <context>

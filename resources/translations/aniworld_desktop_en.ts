@@ -141,41 +141,6 @@ Unfinished downloads are cancelled and their partial files deleted. Finished fil
             <numerusform>Queued %n dropped links.</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n downloading</source>
-        <translation>
-            <numerusform>%n downloading</numerusform>
-            <numerusform>%n downloading</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n queued</source>
-        <translation>
-            <numerusform>%n queued</numerusform>
-            <numerusform>%n queued</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n paused</source>
-        <translation>
-            <numerusform>%n paused</numerusform>
-            <numerusform>%n paused</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n failed</source>
-        <translation>
-            <numerusform>%n failed</numerusform>
-            <numerusform>%n failed</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Auto-download queued %n episode(s).</source>
-        <translation>
-            <numerusform>Auto-download queued %n episode.</numerusform>
-            <numerusform>Auto-download queued %n episodes.</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>NotificationTexts</name>
@@ -212,6 +177,44 @@ Unfinished downloads are cancelled and their partial files deleted. Finished fil
         <translation>
             <numerusform>%n download failed: {list}</numerusform>
             <numerusform>%n downloads failed: {list}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message numerus="yes">
+        <source>%n downloading</source>
+        <translation>
+            <numerusform>%n downloading</numerusform>
+            <numerusform>%n downloading</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n queued</numerusform>
+            <numerusform>%n queued</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n paused</numerusform>
+            <numerusform>%n paused</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n failed</numerusform>
+            <numerusform>%n failed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Auto-download queued %n episode(s).</source>
+        <translation>
+            <numerusform>Auto-download queued %n episode.</numerusform>
+            <numerusform>Auto-download queued %n episodes.</numerusform>
         </translation>
     </message>
 </context>

@@ -146,7 +146,7 @@ async def test_actions_follow_the_selection(paths: ProfilePaths, tmp_path: Path)
         assert not any(commands[name].isEnabled() for name in selection_commands)
         assert not commands["resume_all"].isEnabled()
         assert not commands["retry_failed"].isEnabled()
-        assert window.counts_label.text() == "0 downloading · 3 queued"
+        assert window.status_bar.counts_label.text() == "0 downloading · 3 queued"
 
         window.select_ids([first])
         assert commands["pause"].isEnabled() and commands["cancel"].isEnabled()

@@ -647,7 +647,7 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
         await services.downloads.pause([items[0].id])
         await services.downloads.cancel([items[1].id])
         window.select_ids([items[0].id, items[1].id])
-        window.refresh_status()
+        window.status_bar.refresh_counts()
         window.toggle_activity(True)
         await wait_until(lambda: window.activity_panel.model.rowCount() > 0)
         window.play_selected()  # nothing playable: the status bar says why

@@ -168,13 +168,13 @@ async def test_status_bar_shows_free_disk_and_auto_download(
         make_settings(tmp_path), min_free_disk=1 << 60, auto_download=False
     )
     async with running_window(paths, settings, run_downloads=False) as (_services, window):
-        await wait_until(lambda: window.disk_label.text().endswith("free"))
-        assert "#d64040" in window.disk_label.styleSheet()  # below the minimum: red
-        assert window.auto_label.text() == "Auto-download off"
+        await wait_until(lambda: window.status_bar.disk_label.text().endswith("free"))
+        assert "#d64040" in window.status_bar.disk_label.styleSheet()  # below the minimum: red
+        assert window.status_bar.auto_label.text() == "Auto-download off"
         from datetime import UTC, datetime
 
-        window.set_next_auto_download(datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
-        assert window.auto_label.text().startswith("Next auto-download ")
+        window.status_bar.set_next_auto_download(datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+        assert window.status_bar.auto_label.text().startswith("Next auto-download ")
 
 
 @pytest.mark.qt_loop
@@ -306,9 +306,11 @@ async def test_run_auto_download_now_then_a_second_time_too_soon(
 
         # Switched on with a timer, the status bar says when the next run is.
         await services.scheduler.configure(enabled=True, interval=3600, cooldown=600)
-        await wait_until(lambda: window.auto_label.text().startswith("Next auto-download "))
+        await wait_until(
+            lambda: window.status_bar.auto_label.text().startswith("Next auto-download ")
+        )
         await services.scheduler.configure(enabled=False, interval=3600, cooldown=600)
-        await wait_until(lambda: window.auto_label.text() == "Auto-download off")
+        await wait_until(lambda: window.status_bar.auto_label.text() == "Auto-download off")
 
 
 @pytest.mark.qt_loop
@@ -329,7 +331,7 @@ async def test_tray_commands_the_window_and_closing_hides_to_it(
         await wait_until(lambda: window.model.total_count() == 2)
         tray.pauseAllRequested.emit()
         await wait_until(lambda: services.downloads.counts().get(S.PAUSED) == 2)
-        window.refresh_status()
+        window.status_bar.refresh_counts()
         assert "2 queued" not in tray.tooltip()
         tray.resumeAllRequested.emit()
         await wait_until(lambda: services.downloads.counts().get(S.PENDING) == 2)
