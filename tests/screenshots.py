@@ -163,20 +163,20 @@ def progress_of(window: Any, item_id: int) -> float:
     from aniworld_desktop.ui.queue_model import Column
     from aniworld_desktop.ui.roles import Role
 
-    row = window.model.row_of(item_id)
+    row = window.queue_pane.model.row_of(item_id)
     if row is None:
         return 0.0
-    return float(window.model.index(row, Column.PROGRESS).data(Role.PROGRESS) or 0.0)
+    return float(window.queue_pane.model.index(row, Column.PROGRESS).data(Role.PROGRESS) or 0.0)
 
 
 def status_of(window: Any, item_id: int) -> str:
-    row = window.model.row_of(item_id)
-    return "" if row is None else window.model.item(row).status.value
+    row = window.queue_pane.model.row_of(item_id)
+    return "" if row is None else window.queue_pane.model.item(row).status.value
 
 
 def downloading_ids(window: Any) -> list[int]:
     """Ids of the rows shown as downloading, top to bottom."""
-    model = window.model
+    model = window.queue_pane.model
     return [
         model.item_id(row)
         for row in range(model.rowCount())
@@ -206,7 +206,7 @@ async def main_window(stage: Stage) -> Any:
         lambda: (
             window.stack.currentWidget() is window.main_splitter
             and window.series_model.rowCount() >= 3
-            and window.model.rowCount() > 0
+            and window.queue_pane.model.rowCount() > 0
         ),
         "the demo series and their queue",
     )
@@ -215,11 +215,11 @@ async def main_window(stage: Stage) -> Any:
     await wait_until(lambda: len(downloading_ids(window)) >= 2, "two running downloads")
     first, second = downloading_ids(window)[:2]
     await wait_until(lambda: progress_of(window, second) >= 0.4, "a download at 40%")
-    window.select_ids([second])
+    window.queue_pane.select_ids([second])
     window.commands["pause"].trigger()
     await wait_until(lambda: status_of(window, second) == "paused", "the pause")
-    window.view.clearSelection()
-    window.view.setCurrentIndex(QModelIndex())  # no focus frame on a cell
+    window.queue_pane.view.clearSelection()
+    window.queue_pane.view.setCurrentIndex(QModelIndex())  # no focus frame on a cell
     await wait_until(lambda: status_of(window, first) == "completed", "a finished download")
     await wait_until(
         lambda: any(progress_of(window, i) >= 0.15 for i in downloading_ids(window)[1:]),
@@ -255,7 +255,7 @@ async def counts_caught_up(window: Any) -> None:
     from aniworld_desktop.ui.series_model import Column
 
     def agree() -> bool:
-        model, queue = window.series_model, window.model
+        model, queue = window.series_model, window.queue_pane.model
         active = Counter(
             queue.item(row).series_title
             for row in range(queue.rowCount())
@@ -423,7 +423,7 @@ async def main_window_german(stage: Stage) -> Any:
         lambda: (
             german.stack.currentWidget() is german.main_splitter
             and german.series_model.rowCount() >= 3
-            and german.model.rowCount() > 0
+            and german.queue_pane.model.rowCount() > 0
         ),
         "the German window's series and queue",
     )

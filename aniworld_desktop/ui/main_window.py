@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QLocale,
     QPoint,
     QSettings,
     Qt,
@@ -33,11 +32,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QDockWidget,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -69,21 +65,18 @@ from aniworld_desktop.ui.activity import ActivityHandler, ActivityPanel
 from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.collector import MainThreadCollector
-from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
-from aniworld_desktop.ui.drops import Drop, read_link_file
+from aniworld_desktop.ui.drops import Drop, DropKind, read_link_file
 from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
 from aniworld_desktop.ui.episode_model import EpisodeTreeModel
 from aniworld_desktop.ui.icons import app_icon
-from aniworld_desktop.ui.queue_model import Column, QueueTableModel
-from aniworld_desktop.ui.queue_view import QueueView
+from aniworld_desktop.ui.queue_pane import QueuePane
 from aniworld_desktop.ui.series_model import Column as SeriesColumn
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
 from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
 from aniworld_desktop.ui.tasks import TaskRunner
-from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
 from aniworld_desktop.ui.welcome import WelcomePanel
 
@@ -97,15 +90,9 @@ log = logging.getLogger(__name__)
 A = ActionName
 S = DownloadStatus
 STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
-QUEUE_FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
 QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
 LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
-
-
-def _tr(text: str) -> str:
-    """``text`` (marked with QT_TRANSLATE_NOOP in the MainWindow context) in the UI language."""
-    return QApplication.translate("MainWindow", text)
 
 
 def _shortcut_text(action: QAction) -> str:
@@ -119,31 +106,8 @@ def _app() -> QApplication:
     return app
 
 
-_DEFAULT_WIDTHS = {
-    Column.POSITION: 64,
-    Column.SERIES: 180,
-    Column.EPISODE: 72,
-    Column.TITLE: 200,
-    Column.STATUS: 96,
-    Column.PROGRESS: 120,
-    Column.SPEED: 90,
-    Column.ETA: 70,
-    Column.SIZE: 90,
-}
-
-
 _SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
 _EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
-
-
-_QUEUE_STATE_CHOICES: tuple[tuple[str, tuple[DownloadStatus, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("MainWindow", "All states"), ()),
-    (QT_TRANSLATE_NOOP("MainWindow", "To do"), (S.PENDING, S.DOWNLOADING, S.PAUSED)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Downloading"), (S.DOWNLOADING,)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Failed"), (S.FAILED,)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Completed"), (S.COMPLETED,)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Cancelled"), (S.CANCELLED,)),
-)
 
 
 class MainWindow(QMainWindow):
@@ -196,9 +160,8 @@ class MainWindow(QMainWindow):
         )
 
         self.bridge = EventBridge(services.bus, self)
-        self.model = QueueTableModel(self)
-        self.model.attach(self.bridge)
-        self.view = self._create_view()
+        self.queue_pane = QueuePane(self)
+        self.queue_pane.model.attach(self.bridge)
         self.series_model = SeriesTableModel(self)
         self.series_view = self._create_series_view()
         self.series_filter = QLineEdit(self)
@@ -233,6 +196,10 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         self.progress = self.status_bar.progress
         self.status_bar.countsChanged.connect(self._counts_changed)
+        self.queue_pane.dropped.connect(self._on_drop)
+        self.queue_pane.playRequested.connect(lambda: self._play_activated(self.queue_pane.view))
+        self.queue_pane.message.connect(lambda text: self.status_bar.showMessage(text, MESSAGE_MS))
+        self.queue_pane.selectionChanged.connect(self.update_actions)
 
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
         # a second, which the window's construction need not add to. Events in between are
@@ -240,13 +207,12 @@ class MainWindow(QMainWindow):
         self.queue_loaded = False
         QTimer.singleShot(QUEUE_LOAD_DELAY_MS, self._load_queue)
 
-        self.view.selectionModel().selectionChanged.connect(self.update_actions)
         # Every status change arrives as itemUpdated or itemsUpdated; progress never changes a
         # count.
         for signal in (
-            self.model.rowsInserted,
-            self.model.rowsRemoved,
-            self.model.modelReset,
+            self.queue_pane.model.rowsInserted,
+            self.queue_pane.model.rowsRemoved,
+            self.queue_pane.model.modelReset,
             self.bridge.itemUpdated,
             self.bridge.itemsUpdated,
         ):
@@ -286,50 +252,14 @@ class MainWindow(QMainWindow):
         if self.tasks.closing:
             return
         downloads = self.services.downloads
-        self.model.load(downloads.items(), downloads.speeds())
+        self.queue_pane.model.load(downloads.items(), downloads.speeds())
         self.queue_loaded = True
         self.status_bar.refresh_counts()
         self._leave_welcome()
         # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
         # for a small queue: freezing would also keep any garbage alive now, for good.)
-        if self.model.total_count() >= FREEZE_AFTER_LOADING:
+        if self.queue_pane.model.total_count() >= FREEZE_AFTER_LOADING:
             self.collector.settle()
-
-    def _create_view(self) -> QueueView:
-        view = QueueView(self)
-        view.setObjectName("queueView")
-        view.setModel(self.model)
-        view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        # The model sorts itself (a proxy takes seconds at 100k rows). Priority order first: with
-        # no indicator set, enabling sorting would sort column 0 descending. A third click on a
-        # header clears the sort, which is priority order again.
-        view.horizontalHeader().setSortIndicator(Column.POSITION, Qt.SortOrder.AscendingOrder)
-        view.horizontalHeader().setSortIndicatorClearable(True)
-        view.setSortingEnabled(True)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.setShowGrid(False)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._show_context_menu)
-        view.dropped.connect(self._on_drop)
-        view.doubleClicked.connect(lambda: self._play_activated(self.view))
-        view.refused.connect(lambda reason: self.statusBar().showMessage(reason, MESSAGE_MS))
-        # The vertical header numbers the rows: the place of each download in the queue.
-        rows = view.verticalHeader()
-        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # Fixed row heights keep 100,000 rows cheap: no per-row size hints are asked for.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for column, width in _DEFAULT_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
-        return view
 
     def _create_series_view(self) -> QTableView:
         view = QTableView(self)
@@ -375,67 +305,10 @@ class MainWindow(QMainWindow):
         view.doubleClicked.connect(lambda: self._play_activated(self.episode_view))
         return view
 
-    def _create_queue_pane(self) -> QWidget:
-        pane = QWidget(self)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        self.queue_filter = QLineEdit(pane)
-        self.queue_filter.setObjectName("queueFilter")
-        self.queue_filter.setPlaceholderText(self.tr("Filter downloads by series or title"))
-        self.queue_filter.setClearButtonEnabled(True)
-        self.queue_states = QComboBox(pane)
-        self.queue_states.setObjectName("queueStates")
-        for text, statuses in _QUEUE_STATE_CHOICES:
-            self.queue_states.addItem(_tr(text), statuses)
-        self.queue_shown = QLabel(pane)
-        self.queue_shown.setObjectName("queueShown")
-        bar.addWidget(self.queue_filter, 1)
-        bar.addWidget(self.queue_states)
-        bar.addWidget(self.queue_shown)
-        # Typing filters 100,000 rows: once the typing pauses, not on every key.
-        self._queue_filter_timer = QTimer(self)
-        self._queue_filter_timer.setSingleShot(True)
-        self._queue_filter_timer.setInterval(QUEUE_FILTER_DELAY_MS)
-        self._queue_filter_timer.timeout.connect(self.apply_queue_filter)
-        self.queue_filter.textChanged.connect(lambda: self._queue_filter_timer.start())
-        self.queue_states.currentIndexChanged.connect(self.apply_queue_filter)
-        box = QVBoxLayout(pane)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addLayout(bar)
-        box.addWidget(self.view)
-        return pane
-
     def _leave_welcome(self) -> None:
         """Show the tables as soon as the queue has something (not after the library reload)."""
-        if self.stack.currentWidget() is self.welcome and self.model.total_count():
+        if self.stack.currentWidget() is self.welcome and self.queue_pane.model.total_count():
             self.stack.setCurrentWidget(self.main_splitter)
-
-    def apply_queue_filter(self) -> None:
-        """Show the downloads that match the filter text and the chosen states."""
-        self._queue_filter_timer.stop()
-        statuses = self.queue_states.currentData()
-        self.model.set_filter(self.queue_filter.text(), set(statuses) if statuses else None)
-        self._update_queue_shown()
-
-    def _update_queue_shown(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total_count()
-        filtered = bool(self.model.filter_text) or self.model.status_filter is not None
-        locale = QLocale()
-        self.queue_shown.setText(
-            self.tr("{shown} of {total}").format(
-                shown=locale.toString(shown), total=locale.toString(total)
-            )
-            if filtered
-            else ""
-        )
-
-    def show_priority_order(self) -> None:
-        """Sort the queue by priority again (the order downloads run in), unfiltered."""
-        self.queue_filter.clear()
-        self.queue_states.setCurrentIndex(0)
-        self.apply_queue_filter()
-        self.view.sortByColumn(Column.POSITION, Qt.SortOrder.AscendingOrder)
 
     def _create_layout(self) -> QWidget:
         series_pane = QWidget(self)
@@ -452,7 +325,7 @@ class MainWindow(QMainWindow):
         self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.addWidget(self.library_splitter)
-        self.main_splitter.addWidget(self._create_queue_pane())
+        self.main_splitter.addWidget(self.queue_pane)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.main_splitter)
@@ -496,7 +369,7 @@ class MainWindow(QMainWindow):
             A.MOVE_DOWN: partial(self.move_selected, Move.DOWN),
             A.MOVE_TOP: partial(self.move_selected, Move.TOP),
             A.MOVE_BOTTOM: partial(self.move_selected, Move.BOTTOM),
-            A.PRIORITY_ORDER: self.show_priority_order,
+            A.PRIORITY_ORDER: self.queue_pane.show_priority_order,
             A.ADD_SERIES: self.add_series_interactively,
             A.REFRESH: self.refresh_selected,
             A.DOWNLOAD_MISSING: self.download_missing_selected,
@@ -511,47 +384,15 @@ class MainWindow(QMainWindow):
             A.SETTINGS: self.open_settings,
             A.QUIT: self.quit_app,
         }
-        self.commands = create_actions(self, slots, view=self.view)
+        self.commands = create_actions(self, slots, view=self.queue_pane.view)
+        self.queue_pane.set_menu_actions(pick(self.commands, QUEUE_MENU))
         self.activity_dock.visibilityChanged.connect(self.commands[A.ACTIVITY].setChecked)
 
     # ----------------------------------------------------------------- selection
 
-    def selected_rows(self) -> list[int]:
-        """Selected rows, top to bottom (read from ranges, so a full selection stays cheap)."""
-        rows: list[int] = []
-        selection = self.view.selectionModel().selection()
-        for n in range(selection.count()):
-            selection_range = selection.at(n)
-            rows.extend(range(selection_range.top(), selection_range.bottom() + 1))
-        rows.sort()
-        return rows
-
-    def selected_ids(self) -> list[int]:
-        """Queue item ids of the selected rows, top to bottom."""
-        return [self.model.item_id(row) for row in self.selected_rows()]
-
-    def selected_statuses(self) -> set[DownloadStatus]:
-        """The distinct states among the selected rows."""
-        statuses: set[DownloadStatus] = set()
-        for row in self.selected_rows():
-            statuses.add(self.model.item(row).status)
-            if len(statuses) == len(S):
-                break
-        return statuses
-
-    def select_ids(self, ids: list[int]) -> None:
-        """Select the rows of ``ids`` (for tests, and for "reveal" actions later)."""
-        selection = self.view.selectionModel()
-        selection.clearSelection()
-        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
-        for item_id in ids:
-            row = self.model.row_of(item_id)
-            if row is not None:
-                selection.select(self.model.index(row, 0), flags)
-
     def update_actions(self) -> None:
         """Enable each action that applies to the selected downloads."""
-        statuses = self.selected_statuses()
+        statuses = self.queue_pane.selected_statuses()
         any_selected = bool(statuses)
         self.commands[A.PAUSE].setEnabled(any(s.can_pause() for s in statuses))
         self.commands[A.RESUME].setEnabled(any(s.can_resume() for s in statuses))
@@ -586,7 +427,7 @@ class MainWindow(QMainWindow):
     def _on_selection(
         self, what: str, command: Callable[[list[int]], Coroutine[Any, Any, Any]]
     ) -> None:
-        ids = self.selected_ids()
+        ids = self.queue_pane.selected_ids()
         if ids:
             self.tasks.run(command(ids), what=what)
 
@@ -595,15 +436,13 @@ class MainWindow(QMainWindow):
 
     def move_selected(self, where: Move) -> None:
         """Change the priority of the selected downloads."""
-        ids = self.selected_ids()
+        ids = self.queue_pane.selected_ids()
         if ids:
             self.tasks.run(self._move(ids, where), what=self.tr("Move"))
 
     async def _move(self, ids: list[int], where: Move) -> None:
         await self.services.downloads.move(ids, where)
-        current = self.view.currentIndex()
-        if current.isValid():
-            self.view.scrollTo(current)
+        self.queue_pane.scroll_to_current()
 
     def add_url_interactively(self) -> None:
         """Ask for a link, then add it."""
@@ -635,7 +474,7 @@ class MainWindow(QMainWindow):
 
     def remove_selected_interactively(self) -> None:
         """Remove the selected downloads once the user confirms."""
-        ids = self.selected_ids()
+        ids = self.queue_pane.selected_ids()
         if ids:
             self.tasks.run(self._remove(ids), what=self.tr("Remove"))
 
@@ -659,13 +498,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Removed %n download(s).", "", len(removed)), MESSAGE_MS
         )
-
-    def _show_context_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        fill_menu(menu, pick(self.commands, QUEUE_MENU))
-        # popup(), not exec(): exec() would spin a nested loop inside qasync's.
-        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     # ----------------------------------------------------------------- the library
 
@@ -708,7 +540,7 @@ class MainWindow(QMainWindow):
             self.series_model.load(summaries)
         else:
             self.series_model.update_summaries(summaries)
-        empty = not summaries and self.model.total_count() == 0
+        empty = not summaries and self.queue_pane.model.total_count() == 0
         self.stack.setCurrentWidget(self.welcome if empty else self.main_splitter)
         await self._load_episodes()
         self._update_series_actions()
@@ -838,7 +670,7 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is self.episode_view or new is self.view:
+        if new is self.episode_view or new is self.queue_pane.view:
             self._play_view = new
 
     def playable_file(self) -> Path | None:
@@ -848,13 +680,9 @@ class MainWindow(QMainWindow):
         last.
         """
         library = self.services.library_dir
-        if self._play_view is self.view:
-            index = self.view.currentIndex()
-            if index.isValid():
-                item = self.model.item(index.row())
-                if item.status is S.COMPLETED:
-                    return library / item.destination
-            return None
+        if self._play_view is self.queue_pane.view:
+            chosen = self.queue_pane.chosen_file()
+            return None if chosen is None else library / chosen
         state = self.episode_model.episode_state(self.episode_view.currentIndex())
         if state is not None and state.episode.file_path:
             return library / state.episode.file_path
@@ -983,13 +811,13 @@ class MainWindow(QMainWindow):
 
     def _on_drop(self, drop: Drop, before: int | None) -> None:
         """Schedule what a drop on the queue asks for; the handler itself does no work."""
-        if drop.kind == "queue":
+        if drop.kind is DropKind.QUEUE:
             self.tasks.run(
                 self.services.downloads.move_before(drop.ids, before), what=self.tr("Move")
             )
-        elif drop.kind == "episodes":
+        elif drop.kind is DropKind.EPISODES:
             self.tasks.run(self._queue_episodes(drop.ids), what=self.tr("Queue episodes"))
-        elif drop.kind == "series":
+        elif drop.kind is DropKind.SERIES:
             self.tasks.run(self._queue_series(drop.ids), what=self.tr("Queue series"))
         else:
             self.tasks.run(self._add_links(drop.urls, drop.files), what=self.tr("Add links"))
@@ -1049,7 +877,6 @@ class MainWindow(QMainWindow):
     # ----------------------------------------------------------------- status
 
     def _queue_changed(self, *args: object) -> None:
-        self._update_queue_shown()
         self._leave_welcome()
         self.status_bar.on_queue_changed()
 
@@ -1141,7 +968,7 @@ class MainWindow(QMainWindow):
         self.status_bar.stop()
         with contextlib.suppress(RuntimeError, TypeError):
             _app().focusChanged.disconnect(self._focus_changed)
-        self.model.progress_timer.stop()
+        self.queue_pane.model.progress_timer.stop()
         await self.tasks.aclose()
         for box in self.findChildren(QMessageBox):
             box.close()
@@ -1151,7 +978,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/version", STATE_VERSION)
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(STATE_VERSION))
-        settings.setValue("queue/header", self.view.horizontalHeader().saveState())
+        settings.setValue("queue/header", self.queue_pane.view.horizontalHeader().saveState())
         settings.setValue("series/header", self.series_view.horizontalHeader().saveState())
         settings.setValue("episodes/header", self.episode_view.header().saveState())
         settings.setValue("splitter/main", self.main_splitter.saveState())
@@ -1169,7 +996,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state, STATE_VERSION)
         restorers: dict[str, Callable[[QByteArray], bool]] = {
-            "queue/header": self.view.horizontalHeader().restoreState,
+            "queue/header": self.queue_pane.view.horizontalHeader().restoreState,
             "series/header": self.series_view.horizontalHeader().restoreState,
             "episodes/header": self.episode_view.header().restoreState,
             "splitter/main": self.main_splitter.restoreState,

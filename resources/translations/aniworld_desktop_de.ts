@@ -220,40 +220,8 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>All states</source>
-        <translation>Alle Zustände</translation>
-    </message>
-    <message>
-        <source>To do</source>
-        <translation>Offen</translation>
-    </message>
-    <message>
-        <source>Downloading</source>
-        <translation>Lädt herunter</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>Fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Completed</source>
-        <translation>Fertig</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
-    </message>
-    <message>
         <source>Filter series ({shortcut})</source>
         <translation>Serien filtern ({shortcut})</translation>
-    </message>
-    <message>
-        <source>Filter downloads by series or title</source>
-        <translation>Downloads nach Serie oder Titel filtern</translation>
-    </message>
-    <message>
-        <source>{shown} of {total}</source>
-        <translation>{shown} von {total}</translation>
     </message>
     <message>
         <source>Activity</source>
@@ -586,6 +554,41 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>Downloads failed</source>
         <translation>Downloads fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePane</name>
+    <message>
+        <source>All states</source>
+        <translation>Alle Zustände</translation>
+    </message>
+    <message>
+        <source>To do</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>Lädt herunter</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Filter downloads by series or title</source>
+        <translation>Downloads nach Serie oder Titel filtern</translation>
+    </message>
+    <message>
+        <source>{shown} of {total}</source>
+        <translation>{shown} von {total}</translation>
     </message>
 </context>
 <context>

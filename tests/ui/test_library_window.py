@@ -100,14 +100,14 @@ async def test_drag_episodes_and_a_series_onto_the_queue(
         first = window.episode_model.index(0, 0, season)
         mime = window.episode_model.mimeData([first])
         assert mime.hasFormat(EPISODE_IDS_MIME)
-        assert drop_on(window.view, mime)
-        await wait_until(lambda: window.model.rowCount() == 1)
-        assert window.model.item(0).key.episode == 1
+        assert drop_on(window.queue_pane.view, mime)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 1)
+        assert window.queue_pane.model.item(0).key.episode == 1
 
         # The whole series: the other (missing) episode follows; the queued one is not doubled.
         series_mime = window.series_model.mimeData([window.series_model.index(0, 0)])
-        assert drop_on(window.view, series_mime)
-        await wait_until(lambda: window.model.rowCount() == 2)
+        assert drop_on(window.queue_pane.view, series_mime)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 2)
 
 
 @pytest.mark.qt_loop
@@ -120,19 +120,21 @@ async def test_reorder_by_drag_and_refused_drops_say_why(
     ):
         for n in (1, 2, 3):
             await window.add_url(IDLE_URL.format(n))
-        await wait_until(lambda: window.model.rowCount() == 3)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
-        ids = [window.model.item_id(row) for row in range(3)]
-        assert drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
+        ids = [window.queue_pane.model.item_id(row) for row in range(3)]
+        assert drop_on(window.queue_pane.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
         await wait_until(
-            lambda: [window.model.item_id(r) for r in range(3)] == [ids[2], ids[0], ids[1]]
+            lambda: (
+                [window.queue_pane.model.item_id(r) for r in range(3)] == [ids[2], ids[0], ids[1]]
+            )
         )
         stored = [i.id for i in services.downloads.items()]
         assert stored == [ids[2], ids[0], ids[1]]
 
         refused = QMimeData()
         refused.setUrls([QUrl("ftp://example.org/x.mp4")])
-        assert not drop_on(window.view, refused)
+        assert not drop_on(window.queue_pane.view, refused)
         assert "Only http and https" in window.statusBar().currentMessage()
 
 
@@ -145,19 +147,21 @@ async def test_links_dropped_from_outside(paths: ProfilePaths, tmp_path: Path, f
         server.add_file("harbor.xml", FEED.encode())
         media = QMimeData()
         media.setUrls([QUrl(IDLE_URL.format(7))])
-        assert drop_on(window.view, media)
-        await wait_until(lambda: window.model.rowCount() == 1)  # a media link is queued at once
+        assert drop_on(window.queue_pane.view, media)
+        await wait_until(
+            lambda: window.queue_pane.model.rowCount() == 1
+        )  # a media link is queued at once
 
         listing = tmp_path / "links.txt"
         listing.write_text(f"{IDLE_URL.format(8)}\nnot a link\n{IDLE_URL.format(9)}\n")
         files = QMimeData()
         files.setUrls([QUrl.fromLocalFile(str(listing))])
-        assert drop_on(window.view, files)
-        await wait_until(lambda: window.model.rowCount() == 3)
+        assert drop_on(window.queue_pane.view, files)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
 
         feed = QMimeData()
         feed.setText(server.url("harbor.xml"))
-        assert drop_on(window.view, feed)
+        assert drop_on(window.queue_pane.view, feed)
         box = await visible_child(window, QMessageBox, "confirmFollow")
         assert "Follow Harbor Lights" in box.text() and "2 episodes" in box.text()
         (follow,) = [b for b in box.buttons() if b.text() == "Follow"]

@@ -251,36 +251,39 @@ async def test_queue_sorts_filters_and_refuses_reorder_until_priority_order(
     ):
         for n in (1, 2, 3):
             await window.add_url(IDLE_URL.format(n))
-        await wait_until(lambda: window.model.rowCount() == 3)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
 
         def labels() -> list[str]:
-            model = window.model
+            model = window.queue_pane.model
             return [model.index(r, Column.EPISODE).data() for r in range(model.rowCount())]
 
         assert labels() == ["S01E01", "S01E02", "S01E03"]
 
-        window.view.sortByColumn(Column.EPISODE, Qt.SortOrder.DescendingOrder)
+        window.queue_pane.view.sortByColumn(Column.EPISODE, Qt.SortOrder.DescendingOrder)
         assert labels() == ["S01E03", "S01E02", "S01E01"]
-        ids = [window.model.item_id(r) for r in range(3)]
-        refused = signal_future(window.view.refused)
-        assert not drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
+        ids = [window.queue_pane.model.item_id(r) for r in range(3)]
+        refused = signal_future(window.queue_pane.view.refused)
+        assert not drop_on(window.queue_pane.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
         (reason,) = await asyncio.wait_for(refused, 5)
         assert "priority" in reason.lower()
 
-        window.queue_filter.setText("S01E02")
-        await wait_until(lambda: window.model.rowCount() == 1)
+        window.queue_pane.filter_edit.setText("S01E02")
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 1)
         assert labels() == ["S01E02"]
-        assert window.queue_shown.text() == "1 of 3"
+        assert window.queue_pane.shown_label.text() == "1 of 3"
 
         window.commands["priority_order"].trigger()
-        assert window.queue_filter.text() == "" and window.queue_shown.text() == ""
+        assert (
+            window.queue_pane.filter_edit.text() == ""
+            and window.queue_pane.shown_label.text() == ""
+        )
         assert labels() == ["S01E01", "S01E02", "S01E03"]
-        first = window.model.item_id(0)
-        last = window.model.item_id(2)
-        assert drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [last]), row=0)
-        await wait_until(lambda: window.model.item_id(0) == last)
-        assert window.model.item_id(1) == first
+        first = window.queue_pane.model.item_id(0)
+        last = window.queue_pane.model.item_id(2)
+        assert drop_on(window.queue_pane.view, ids_mime(QUEUE_IDS_MIME, [last]), row=0)
+        await wait_until(lambda: window.queue_pane.model.item_id(0) == last)
+        assert window.queue_pane.model.item_id(1) == first
 
 
 @pytest.mark.qt_loop
@@ -298,11 +301,11 @@ async def test_run_auto_download_now_then_a_second_time_too_soon(
         await wait_until(
             lambda: "Auto-download queued 2 episodes." in window.statusBar().currentMessage()
         )
-        await wait_until(lambda: window.model.total_count() == 2)
+        await wait_until(lambda: window.queue_pane.model.total_count() == 2)
         window.commands["auto_download"].trigger()
         await wait_until(lambda: "Auto-download skipped" in window.statusBar().currentMessage())
         assert "too recent" in window.statusBar().currentMessage()
-        assert window.model.total_count() == 2  # nothing queued twice
+        assert window.queue_pane.model.total_count() == 2  # nothing queued twice
 
         # Switched on with a timer, the status bar says when the next run is.
         await services.scheduler.configure(enabled=True, interval=3600, cooldown=600)
@@ -328,7 +331,7 @@ async def test_tray_commands_the_window_and_closing_hides_to_it(
         window.attach_tray(tray, Notifier(tray, services.settings))
         for n in (1, 2):
             await window.add_url(IDLE_URL.format(n))
-        await wait_until(lambda: window.model.total_count() == 2)
+        await wait_until(lambda: window.queue_pane.model.total_count() == 2)
         tray.pauseAllRequested.emit()
         await wait_until(lambda: services.downloads.counts().get(S.PAUSED) == 2)
         window.status_bar.refresh_counts()
