@@ -189,7 +189,8 @@ async def welcome(stage: Stage) -> Any:
     window = stage.window
     await wait_until(
         lambda: (
-            window.stack.currentWidget() is window.welcome and window.series_model.rowCount() == 0
+            window.stack.currentWidget() is window.welcome
+            and window.library_pane.series_model.rowCount() == 0
         ),
         "the welcome panel",
     )
@@ -205,7 +206,7 @@ async def main_window(stage: Stage) -> Any:
     await wait_until(
         lambda: (
             window.stack.currentWidget() is window.main_splitter
-            and window.series_model.rowCount() >= 3
+            and window.library_pane.series_model.rowCount() >= 3
             and window.queue_pane.model.rowCount() > 0
         ),
         "the demo series and their queue",
@@ -227,7 +228,9 @@ async def main_window(stage: Stage) -> Any:
     )
     title = stage.services.downloads.get(first).series_title
     select_series(window, title)
-    await wait_until(lambda: window.episode_model.rowCount() > 0, f"the episodes of {title}")
+    await wait_until(
+        lambda: window.library_pane.episode_model.rowCount() > 0, f"the episodes of {title}"
+    )
     await counts_caught_up(window)
     return window
 
@@ -235,10 +238,10 @@ async def main_window(stage: Stage) -> Any:
 def select_series(window: Any, title: str) -> None:
     from aniworld_desktop.ui.series_model import Column
 
-    model = window.series_model
+    model = window.library_pane.series_model
     for row in range(model.rowCount()):
         if model.index(row, Column.TITLE).data() == title:
-            window.series_view.selectRow(row)
+            window.library_pane.series_view.selectRow(row)
             return
     raise ScreenshotError(f"no series {title!r} in the series table")
 
@@ -255,7 +258,7 @@ async def counts_caught_up(window: Any) -> None:
     from aniworld_desktop.ui.series_model import Column
 
     def agree() -> bool:
-        model, queue = window.series_model, window.queue_pane.model
+        model, queue = window.library_pane.series_model, window.queue_pane.model
         active = Counter(
             queue.item(row).series_title
             for row in range(queue.rowCount())
@@ -376,7 +379,7 @@ async def tmdb_match(stage: Stage) -> Any:
 
     window = stage.window
     select_series(window, MATCH_SERIES)
-    series = window.selected_series()[0]
+    series = window.library_pane.selected_series()[0]
     dialog = TmdbMatchDialog(search, series.title, series.year, series.tmdb_id, window)
     stage.after(dialog.deleteLater)
     stage.after(dialog.reject)
@@ -422,13 +425,13 @@ async def main_window_german(stage: Stage) -> Any:
     await wait_until(
         lambda: (
             german.stack.currentWidget() is german.main_splitter
-            and german.series_model.rowCount() >= 3
+            and german.library_pane.series_model.rowCount() >= 3
             and german.queue_pane.model.rowCount() > 0
         ),
         "the German window's series and queue",
     )
     select_series(german, stage.services.downloads.items()[0].series_title)
-    await wait_until(lambda: german.episode_model.rowCount() > 0, "the episodes")
+    await wait_until(lambda: german.library_pane.episode_model.rowCount() > 0, "the episodes")
     await counts_caught_up(german)
     return german
 

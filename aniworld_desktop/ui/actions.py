@@ -44,9 +44,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QMenu,
+    QMenuBar,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from aniworld_desktop.ui.icons import icon
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
@@ -212,6 +219,31 @@ def fill_menu(menu: QMenu, entries: Sequence[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(action)
+
+
+class ContextMenu:
+    """A view's context menu over actions the window gives it once they exist.
+
+    Attributes:
+        entries: What the menu offers, in order; None is a separator.
+    """
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        self._view = view
+        self.entries: list[QAction | None] = []
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._show)
+
+    def build(self) -> QMenu:
+        """A new menu of :attr:`entries`, deleted when it closes."""
+        menu = QMenu(self._view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        fill_menu(menu, self.entries)
+        return menu
+
+    def _show(self, pos: QPoint) -> None:
+        # popup(), not exec(): exec() would spin a nested loop inside qasync's.
+        self.build().popup(self._view.viewport().mapToGlobal(pos))
 
 
 def build_menus(bar: QMenuBar, actions: Actions) -> None:

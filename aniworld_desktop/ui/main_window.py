@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
-    QPoint,
     QSettings,
     Qt,
     QTimer,
@@ -30,19 +29,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QDockWidget,
-    QHeaderView,
-    QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
-    QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -58,7 +50,6 @@ from aniworld_desktop.ui.actions import (
     build_menus,
     build_toolbar,
     create_actions,
-    fill_menu,
     pick,
 )
 from aniworld_desktop.ui.activity import ActivityHandler, ActivityPanel
@@ -67,12 +58,9 @@ from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.collector import MainThreadCollector
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
 from aniworld_desktop.ui.drops import Drop, DropKind, read_link_file
-from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
-from aniworld_desktop.ui.episode_model import EpisodeTreeModel
 from aniworld_desktop.ui.icons import app_icon
+from aniworld_desktop.ui.library_pane import LibraryPane
 from aniworld_desktop.ui.queue_pane import QueuePane
-from aniworld_desktop.ui.series_model import Column as SeriesColumn
-from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
 from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
@@ -82,7 +70,6 @@ from aniworld_desktop.ui.welcome import WelcomePanel
 
 if TYPE_CHECKING:
     from aniworld_desktop.app import Services
-    from aniworld_desktop.core.queue import QueueItem
     from aniworld_desktop.storage.catalog import SeriesRecord
 
 log = logging.getLogger(__name__)
@@ -91,7 +78,6 @@ A = ActionName
 S = DownloadStatus
 STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
 QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
-LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
 
 
@@ -104,10 +90,6 @@ def _app() -> QApplication:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     return app
-
-
-_SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
-_EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
 
 
 class MainWindow(QMainWindow):
@@ -162,20 +144,7 @@ class MainWindow(QMainWindow):
         self.bridge = EventBridge(services.bus, self)
         self.queue_pane = QueuePane(self)
         self.queue_pane.model.attach(self.bridge)
-        self.series_model = SeriesTableModel(self)
-        self.series_view = self._create_series_view()
-        self.series_filter = QLineEdit(self)
-        self.series_filter.setObjectName("seriesFilter")
-        find_keys = QKeySequence(QKeySequence.StandardKey.Find)
-        self.series_filter.setPlaceholderText(
-            self.tr("Filter series ({shortcut})").format(
-                shortcut=find_keys.toString(QKeySequence.SequenceFormat.NativeText)
-            )
-        )
-        self.series_filter.setClearButtonEnabled(True)
-        self.series_filter.textChanged.connect(self.series_model.set_filter)
-        self.episode_model = EpisodeTreeModel(self)
-        self.episode_view = self._create_episode_view()
+        self.library_pane = LibraryPane(services.library, self.tasks, self)
         self.welcome = WelcomePanel(self)
         self.welcome.addFeedRequested.connect(self.add_series_interactively)
         self.welcome.demoRequested.connect(self.follow_demo)
@@ -197,9 +166,12 @@ class MainWindow(QMainWindow):
         self.progress = self.status_bar.progress
         self.status_bar.countsChanged.connect(self._counts_changed)
         self.queue_pane.dropped.connect(self._on_drop)
-        self.queue_pane.playRequested.connect(lambda: self._play_activated(self.queue_pane.view))
+        self.queue_pane.playRequested.connect(lambda: self._play_from(self.queue_pane))
         self.queue_pane.message.connect(lambda text: self.status_bar.showMessage(text, MESSAGE_MS))
         self.queue_pane.selectionChanged.connect(self.update_actions)
+        self.library_pane.seriesSelected.connect(self._series_chosen)
+        self.library_pane.playRequested.connect(lambda: self._play_from(self.library_pane))
+        self.library_pane.reloaded.connect(self._library_reloaded)
 
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
         # a second, which the window's construction need not add to. Events in between are
@@ -219,32 +191,27 @@ class MainWindow(QMainWindow):
             signal.connect(self._queue_changed)
         self.bridge.finished.connect(self.status_bar.on_finished)
         self.bridge.failed.connect(self.status_bar.on_failed)
-        # Series counts follow the queue and the catalogue; reloaded at most twice a second.
-        self._library_timer = QTimer(self)
-        self._library_timer.setSingleShot(True)
-        self._library_timer.setInterval(LIBRARY_DELAY_MS)
-        self._library_timer.timeout.connect(self.reload_library)
+        # Series counts follow the queue and the catalogue.
         for signal in (
             self.bridge.itemsAdded,
             self.bridge.itemsRemoved,
             self.bridge.seriesChanged,
             self.bridge.metadataChanged,
         ):
-            signal.connect(self._library_changed)
-        # Of the many updates of a running download, only its end changes a series' counts.
-        self.bridge.itemUpdated.connect(self._item_updated)
-        self.bridge.itemsUpdated.connect(self._items_updated)
+            signal.connect(self.library_pane.library_changed)
+        self.bridge.itemUpdated.connect(self.library_pane.on_item_updated)
+        self.bridge.itemsUpdated.connect(self.library_pane.on_items_updated)
         self.bridge.autoDownload.connect(self.status_bar.on_auto_download)
-        self._reloading: asyncio.Task[None] | None = None
-        self._reload_again = False
 
-        self._play_view: QAbstractItemView = self.episode_view
+        # Play opens the current row of the episode list or the queue, whichever had the focus
+        # last.
+        self._play_source: QueuePane | LibraryPane = self.library_pane
         _app().focusChanged.connect(self._focus_changed)
 
         self._restore_state()
-        self._update_series_actions()
+        self._series_chosen([])
         self.status_bar.start()
-        self.reload_library()
+        self.library_pane.reload()
 
     # ----------------------------------------------------------------- construction
 
@@ -261,70 +228,15 @@ class MainWindow(QMainWindow):
         if self.queue_pane.model.total_count() >= FREEZE_AFTER_LOADING:
             self.collector.settle()
 
-    def _create_series_view(self) -> QTableView:
-        view = QTableView(self)
-        view.setObjectName("seriesView")
-        view.setModel(self.series_model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setSortingEnabled(True)  # the model sorts itself (a proxy is too slow at scale)
-        view.setDragEnabled(True)
-        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        view.setWordWrap(False)
-        view.setShowGrid(False)
-        view.verticalHeader().hide()
-        rows = view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # cheap at 5,000 rows
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
-        header = view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        # Fixed widths, not ResizeToContents: that measures every row of a big library.
-        metrics = view.fontMetrics()
-        for column in SeriesColumn:
-            text = self.series_model.headerData(column, Qt.Orientation.Horizontal)
-            width = metrics.horizontalAdvance(str(text)) + 28  # room for the sort arrow
-            header.resizeSection(column, max(width, _SERIES_WIDTHS.get(column, 0)))
-        view.selectionModel().selectionChanged.connect(self._series_selected)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._show_series_menu)
-        return view
-
-    def _create_episode_view(self) -> QTreeView:
-        view = QTreeView(self)
-        view.setObjectName("episodeView")
-        view.setModel(self.episode_model)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setDragEnabled(True)  # episodes (or whole seasons) dragged onto the queue
-        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        view.setUniformRowHeights(True)
-        view.setAlternatingRowColors(True)
-        for column, width in _EPISODE_WIDTHS.items():
-            view.header().resizeSection(column, width)
-        view.doubleClicked.connect(lambda: self._play_activated(self.episode_view))
-        return view
-
     def _leave_welcome(self) -> None:
         """Show the tables as soon as the queue has something (not after the library reload)."""
         if self.stack.currentWidget() is self.welcome and self.queue_pane.model.total_count():
             self.stack.setCurrentWidget(self.main_splitter)
 
     def _create_layout(self) -> QWidget:
-        series_pane = QWidget(self)
-        box = QVBoxLayout(series_pane)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.series_filter)
-        box.addWidget(self.series_view)
-        self.library_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.library_splitter.setObjectName("librarySplitter")
-        self.library_splitter.addWidget(series_pane)
-        self.library_splitter.addWidget(self.episode_view)
-        self.library_splitter.setStretchFactor(0, 3)
-        self.library_splitter.setStretchFactor(1, 2)
         self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.library_splitter)
+        self.main_splitter.addWidget(self.library_pane)
         self.main_splitter.addWidget(self.queue_pane)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)
@@ -380,12 +292,13 @@ class MainWindow(QMainWindow):
             A.SCAN: self.scan_library,
             A.ACTIVITY: self.toggle_activity,
             A.AUTO_DOWNLOAD: self.run_auto_download,
-            A.FIND: self._focus_filter,
+            A.FIND: self._find_series,
             A.SETTINGS: self.open_settings,
             A.QUIT: self.quit_app,
         }
         self.commands = create_actions(self, slots, view=self.queue_pane.view)
-        self.queue_pane.set_menu_actions(pick(self.commands, QUEUE_MENU))
+        self.queue_pane.menu.entries = pick(self.commands, QUEUE_MENU)
+        self.library_pane.menu.entries = pick(self.commands, SERIES_MENU)
         self.activity_dock.visibilityChanged.connect(self.commands[A.ACTIVITY].setChecked)
 
     # ----------------------------------------------------------------- selection
@@ -409,8 +322,7 @@ class MainWindow(QMainWindow):
         self.commands[A.RETRY_FAILED].setEnabled(bool(counts[S.FAILED]))
         self.update_actions()
 
-    def _update_series_actions(self) -> None:
-        chosen = self.selected_series()
+    def _series_chosen(self, chosen: list[SeriesRecord]) -> None:
         for name in (A.DOWNLOAD_MISSING, A.MONITOR):
             self.commands[name].setEnabled(bool(chosen))
         self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
@@ -501,69 +413,13 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- the library
 
-    def _item_updated(self, item: QueueItem) -> None:
-        if item.status.is_final():
-            self._library_changed()
-
-    def _items_updated(self, items: tuple[QueueItem, ...]) -> None:
-        if any(item.status.is_final() for item in items):
-            self._library_changed()
-
-    def _library_changed(self, *args: object) -> None:
-        if not self._library_timer.isActive():
-            self._library_timer.start()
-
-    def reload_library(self) -> None:
-        """Reload the series counts (and the selected series' episodes) from the services.
-
-        One reload at a time: a request during one makes one more afterwards, never a pile.
-        """
-        if self._reloading is not None and not self._reloading.done():
-            self._reload_again = True
-            return
-        self._reloading = self.tasks.run(
-            self._reload_library(), what=self.tr("Refresh the library")
-        )
-        if self._reloading is not None:
-            self._reloading.add_done_callback(self._reload_done)
-
-    def _reload_done(self, _task: asyncio.Task[None]) -> None:
-        if self._reload_again and not self.tasks.closing:
-            self._reload_again = False
-            self._library_changed()
-
-    async def _reload_library(self) -> None:
-        summaries = await self.services.library.list_series()
-        if self.tasks.closing:
-            return
-        if self.series_model.total_count() == 0:
-            self.series_model.load(summaries)
-        else:
-            self.series_model.update_summaries(summaries)
-        empty = not summaries and self.queue_pane.model.total_count() == 0
+    def _library_reloaded(self, series: int) -> None:
+        empty = not series and self.queue_pane.model.total_count() == 0
         self.stack.setCurrentWidget(self.welcome if empty else self.main_splitter)
-        await self._load_episodes()
-        self._update_series_actions()
 
-    def selected_series(self) -> list[SeriesRecord]:
-        rows = sorted({index.row() for index in self.series_view.selectionModel().selectedRows()})
-        return [self.series_model.summary(row).series for row in rows]
-
-    def _series_selected(self, *args: object) -> None:
-        self.tasks.run(self._load_episodes(), what=self.tr("Show episodes"))
-        self._update_series_actions()
-
-    async def _load_episodes(self) -> None:
-        selected = self.selected_series()
-        states = await self.services.library.episode_states(selected[0]) if selected else []
-        if not self.tasks.closing:
-            self.episode_model.load(states)
-            self.episode_view.expandAll()
-
-    def _focus_filter(self) -> None:
+    def _find_series(self) -> None:
         self.stack.setCurrentWidget(self.main_splitter)
-        self.series_filter.setFocus()
-        self.series_filter.selectAll()
+        self.library_pane.focus_filter()
 
     def add_series_interactively(self, url: str = "") -> None:
         """Ask for a feed link, preview what it holds, add it when the user says so."""
@@ -594,11 +450,11 @@ class MainWindow(QMainWindow):
             self.tr("Following the demo series; %n episode(s) queued.", "", len(queued.added)),
             MESSAGE_MS,
         )
-        self.reload_library()
+        self.library_pane.reload()
 
     def refresh_selected(self) -> None:
         """Refresh the selected series, or every monitored one when none is selected."""
-        self.tasks.run(self._refresh(self.selected_series()), what=self.tr("Refresh"))
+        self.tasks.run(self._refresh(self.library_pane.selected_series()), what=self.tr("Refresh"))
 
     async def _refresh(self, chosen: list[SeriesRecord]) -> None:
         library = self.services.library
@@ -611,7 +467,7 @@ class MainWindow(QMainWindow):
                     progress.next(series.title)
                     results.append(await library.refresh(series))
         finally:
-            self.reload_library()
+            self.library_pane.reload()
         failed = [r for r in results if r.error]
         changed = sum(1 for r in results if r.changed)
         if failed:
@@ -627,7 +483,7 @@ class MainWindow(QMainWindow):
 
     def download_missing_selected(self) -> None:
         """Queue the missing episodes of the selected series."""
-        chosen = self.selected_series()
+        chosen = self.library_pane.selected_series()
         if chosen:
             self.tasks.run(
                 self._queue_series([s.id for s in chosen]), what=self.tr("Download missing")
@@ -647,7 +503,7 @@ class MainWindow(QMainWindow):
 
     def toggle_monitor(self) -> None:
         """Monitor the selected series, or stop monitoring them."""
-        chosen = self.selected_series()
+        chosen = self.library_pane.selected_series()
         if chosen:
             wanted = not all(s.monitored for s in chosen)
             self.tasks.run(self._set_monitored(chosen, wanted), what=self.tr("Monitor"))
@@ -658,7 +514,7 @@ class MainWindow(QMainWindow):
 
     def open_folder(self) -> None:
         """Open the selected series' folder (or the library) in the file manager."""
-        chosen = self.selected_series()
+        chosen = self.library_pane.selected_series()
         folder = (
             self.services.library_dir / chosen[0].folder if chosen else self.services.library_dir
         )
@@ -670,8 +526,10 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is self.episode_view or new is self.queue_pane.view:
-            self._play_view = new
+        if new is self.library_pane.episode_view:
+            self._play_source = self.library_pane
+        elif new is self.queue_pane.view:
+            self._play_source = self.queue_pane
 
     def playable_file(self) -> Path | None:
         """The file Play opens: the chosen episode on disk, or the chosen finished download.
@@ -679,14 +537,8 @@ class MainWindow(QMainWindow):
         "Chosen" is the current row of the episode list or the queue, whichever had the focus
         last.
         """
-        library = self.services.library_dir
-        if self._play_view is self.queue_pane.view:
-            chosen = self.queue_pane.chosen_file()
-            return None if chosen is None else library / chosen
-        state = self.episode_model.episode_state(self.episode_view.currentIndex())
-        if state is not None and state.episode.file_path:
-            return library / state.episode.file_path
-        return None
+        chosen = self._play_source.chosen_file()
+        return None if chosen is None else self.services.library_dir / chosen
 
     def play_selected(self) -> None:
         """Open the chosen episode file in the desktop's video player."""
@@ -708,14 +560,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Playing {name}.").format(name=path.name), MESSAGE_MS)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def _play_activated(self, view: QAbstractItemView) -> None:
-        self._play_view = view
+    def _play_from(self, source: QueuePane | LibraryPane) -> None:
+        self._play_source = source
         if self.playable_file() is not None:
             self.play_selected()
 
     def set_tmdb_match_interactively(self) -> None:
         """Let the user search TMDB and pick the series the metadata comes from."""
-        chosen = self.selected_series()
+        chosen = self.library_pane.selected_series()
         if chosen:
             self.tasks.run(self._tmdb_match(chosen[0]), what=self.tr("Set TMDB match"))
 
@@ -740,7 +592,7 @@ class MainWindow(QMainWindow):
             ).format(title=series.title, id=tmdb_id),
             MESSAGE_MS,
         )
-        self.reload_library()
+        self.library_pane.reload()
 
     def scan_library(self) -> None:
         """Look for episode files in the library again."""
@@ -759,7 +611,7 @@ class MainWindow(QMainWindow):
         if summary.errors:
             message = f"{message}; {summary.errors[0]}"
         self.statusBar().showMessage(message + ".", MESSAGE_MS)
-        self.reload_library()
+        self.library_pane.reload()
 
     def toggle_activity(self, shown: bool | None = None) -> None:
         """Show or hide the activity log."""
@@ -800,12 +652,6 @@ class MainWindow(QMainWindow):
             ),
             MESSAGE_MS,
         )
-
-    def _show_series_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        fill_menu(menu, pick(self.commands, SERIES_MENU))
-        menu.popup(self.series_view.viewport().mapToGlobal(pos))
 
     # ----------------------------------------------------------------- drops
 
@@ -979,10 +825,12 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(STATE_VERSION))
         settings.setValue("queue/header", self.queue_pane.view.horizontalHeader().saveState())
-        settings.setValue("series/header", self.series_view.horizontalHeader().saveState())
-        settings.setValue("episodes/header", self.episode_view.header().saveState())
+        settings.setValue(
+            "series/header", self.library_pane.series_view.horizontalHeader().saveState()
+        )
+        settings.setValue("episodes/header", self.library_pane.episode_view.header().saveState())
         settings.setValue("splitter/main", self.main_splitter.saveState())
-        settings.setValue("splitter/library", self.library_splitter.saveState())
+        settings.setValue("splitter/library", self.library_pane.saveState())
         settings.sync()
 
     def _restore_state(self) -> None:
@@ -997,10 +845,10 @@ class MainWindow(QMainWindow):
             self.restoreState(state, STATE_VERSION)
         restorers: dict[str, Callable[[QByteArray], bool]] = {
             "queue/header": self.queue_pane.view.horizontalHeader().restoreState,
-            "series/header": self.series_view.horizontalHeader().restoreState,
-            "episodes/header": self.episode_view.header().restoreState,
+            "series/header": self.library_pane.series_view.horizontalHeader().restoreState,
+            "episodes/header": self.library_pane.episode_view.header().restoreState,
             "splitter/main": self.main_splitter.restoreState,
-            "splitter/library": self.library_splitter.restoreState,
+            "splitter/library": self.library_pane.restoreState,
         }
         for key, restore in restorers.items():
             value = settings.value(key)

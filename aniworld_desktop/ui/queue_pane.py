@@ -7,10 +7,7 @@ refused drag asks for leaves as a signal; the window decides what runs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from PySide6.QtCore import QCoreApplication, QLocale, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,13 +15,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QVBoxLayout,
     QWidget,
 )
 
 from aniworld_desktop.core.status import DownloadStatus
-from aniworld_desktop.ui.actions import fill_menu
+from aniworld_desktop.ui.actions import ContextMenu
 from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.queue_model import Column, QueueTableModel
 from aniworld_desktop.ui.queue_view import QueueView
@@ -65,6 +61,7 @@ class QueuePane(QWidget):
         filter_edit: Filters by series or title.
         state_choice: Filters by state.
         shown_label: "n of m" while a filter is on.
+        menu: The table's context menu (the window gives it its actions).
 
     Signals:
         dropped(Drop, object): What was dropped on the queue, and the id of the queue item it
@@ -81,9 +78,9 @@ class QueuePane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._menu_actions: list[QAction | None] = []
         self.model = QueueTableModel(self)
         self.view = self._create_view()
+        self.menu = ContextMenu(self.view)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("queueFilter")
         self.filter_edit.setPlaceholderText(self.tr("Filter downloads by series or title"))
@@ -135,8 +132,6 @@ class QueuePane(QWidget):
         view.setAlternatingRowColors(True)
         view.setWordWrap(False)
         view.setShowGrid(False)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._show_context_menu)
         view.dropped.connect(self.dropped)
         view.doubleClicked.connect(self.playRequested)
         view.refused.connect(self.message)
@@ -155,21 +150,6 @@ class QueuePane(QWidget):
             header.resizeSection(column, width)
         header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
         return view
-
-    def set_menu_actions(self, entries: Sequence[QAction | None]) -> None:
-        """What the context menu offers, in order; None is a separator."""
-        self._menu_actions = list(entries)
-
-    def context_menu(self) -> QMenu:
-        """A new context menu (deleted on close) of the actions given to set_menu_actions()."""
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        fill_menu(menu, self._menu_actions)
-        return menu
-
-    def _show_context_menu(self, pos: QPoint) -> None:
-        # popup(), not exec(): exec() would spin a nested loop inside qasync's.
-        self.context_menu().popup(self.view.viewport().mapToGlobal(pos))
 
     # ----------------------------------------------------------------- filter and order
 

@@ -218,11 +218,22 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>LibraryPane</name>
     <message>
         <source>Filter series ({shortcut})</source>
         <translation>Serien filtern ({shortcut})</translation>
     </message>
+    <message>
+        <source>Refresh the library</source>
+        <translation>Bibliothek aktualisieren</translation>
+    </message>
+    <message>
+        <source>Show episodes</source>
+        <translation>Folgen anzeigen</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
     <message>
         <source>Activity</source>
         <translation>Aktivität</translation>
@@ -312,14 +323,6 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
             <numerusform>%n Download entfernt.</numerusform>
             <numerusform>%n Downloads entfernt.</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Refresh the library</source>
-        <translation>Bibliothek aktualisieren</translation>
-    </message>
-    <message>
-        <source>Show episodes</source>
-        <translation>Folgen anzeigen</translation>
     </message>
     <message>
         <source>Add series</source>

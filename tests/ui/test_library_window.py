@@ -76,10 +76,12 @@ async def test_welcome_then_add_series_with_preview(
         assert dialog.episodes.count() == 2
         assert await services.library.list_series() == []  # a preview stores nothing
         dialog.add_button.click()
-        await wait_until(lambda: window.series_model.rowCount() == 1)
+        await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
         assert window.stack.currentWidget() is window.main_splitter
-        window.series_view.selectRow(0)
-        await wait_until(lambda: window.episode_model.rowCount() == 1)  # one season row
+        window.library_pane.series_view.selectRow(0)
+        await wait_until(
+            lambda: window.library_pane.episode_model.rowCount() == 1
+        )  # one season row
         assert window.commands["download_missing"].isEnabled()
 
 
@@ -93,19 +95,21 @@ async def test_drag_episodes_and_a_series_onto_the_queue(
     ):
         server.add_file("harbor.xml", FEED.encode())
         await window.add_url(server.url("harbor.xml"))
-        await wait_until(lambda: window.series_model.rowCount() == 1)
-        window.series_view.selectRow(0)
-        await wait_until(lambda: window.episode_model.rowCount() == 1)
-        season = window.episode_model.index(0, 0)
-        first = window.episode_model.index(0, 0, season)
-        mime = window.episode_model.mimeData([first])
+        await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
+        window.library_pane.series_view.selectRow(0)
+        await wait_until(lambda: window.library_pane.episode_model.rowCount() == 1)
+        season = window.library_pane.episode_model.index(0, 0)
+        first = window.library_pane.episode_model.index(0, 0, season)
+        mime = window.library_pane.episode_model.mimeData([first])
         assert mime.hasFormat(EPISODE_IDS_MIME)
         assert drop_on(window.queue_pane.view, mime)
         await wait_until(lambda: window.queue_pane.model.rowCount() == 1)
         assert window.queue_pane.model.item(0).key.episode == 1
 
         # The whole series: the other (missing) episode follows; the queued one is not doubled.
-        series_mime = window.series_model.mimeData([window.series_model.index(0, 0)])
+        series_mime = window.library_pane.series_model.mimeData(
+            [window.library_pane.series_model.index(0, 0)]
+        )
         assert drop_on(window.queue_pane.view, series_mime)
         await wait_until(lambda: window.queue_pane.model.rowCount() == 2)
 
@@ -166,9 +170,9 @@ async def test_links_dropped_from_outside(paths: ProfilePaths, tmp_path: Path, f
         assert "Follow Harbor Lights" in box.text() and "2 episodes" in box.text()
         (follow,) = [b for b in box.buttons() if b.text() == "Follow"]
         follow.click()
-        await wait_until(lambda: window.series_model.rowCount() >= 2)
+        await wait_until(lambda: window.library_pane.series_model.rowCount() >= 2)
         titles = {
-            window.series_model.summary(r).series.title
-            for r in range(window.series_model.rowCount())
+            window.library_pane.series_model.summary(r).series.title
+            for r in range(window.library_pane.series_model.rowCount())
         }
         assert "Harbor Lights" in titles

@@ -87,8 +87,8 @@ def test_drops_leave_as_signals_and_refusals_as_messages(qtbot) -> None:
 def test_the_context_menu_offers_the_actions_it_was_given(qtbot) -> None:
     pane = loaded_pane(qtbot)
     pause, cancel = QAction("Pause", pane), QAction("Cancel", pane)
-    pane.set_menu_actions([pause, None, cancel])
-    menu = pane.context_menu()  # what a right click pops up (offscreen cannot pop it up)
+    pane.menu.entries = [pause, None, cancel]
+    menu = pane.menu.build()  # what a right click pops up (offscreen cannot pop it up)
     entries = [a.text() or "|" for a in menu.actions()]
     assert entries == ["Pause", "|", "Cancel"]
     menu.close()

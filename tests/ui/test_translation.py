@@ -640,11 +640,14 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
         # The demo: series, episodes, queue.
         window.welcome.demo_button.click()
         await wait_until(
-            lambda: window.series_model.rowCount() >= 3 and window.queue_pane.model.rowCount()
+            lambda: (
+                window.library_pane.series_model.rowCount() >= 3
+                and window.queue_pane.model.rowCount()
+            )
         )
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
-        window.series_view.selectRow(0)
-        await wait_until(lambda: window.episode_model.rowCount() > 0)
+        window.library_pane.series_view.selectRow(0)
+        await wait_until(lambda: window.library_pane.episode_model.rowCount() > 0)
         items = services.downloads.items()
         await services.downloads.pause([items[0].id])
         await services.downloads.cancel([items[1].id])

@@ -50,14 +50,14 @@ def feed_server(tmp_path):
 async def follow_feed(window, server) -> None:
     server.add_file("harbor.xml", FEED.encode())
     await window.add_url(server.url("harbor.xml"))
-    await wait_until(lambda: window.series_model.rowCount() == 1)
-    window.series_view.selectRow(0)
-    await wait_until(lambda: window.episode_model.rowCount() == 1)
+    await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
+    window.library_pane.series_view.selectRow(0)
+    await wait_until(lambda: window.library_pane.episode_model.rowCount() == 1)
 
 
 def first_episode(window):
-    season = window.episode_model.index(0, 0)
-    return window.episode_model.index(0, 0, season)
+    season = window.library_pane.episode_model.index(0, 0)
+    return window.library_pane.episode_model.index(0, 0, season)
 
 
 @pytest.mark.qt_loop
@@ -70,8 +70,8 @@ async def test_rescan_then_play_an_episode_on_disk(
         running_window(paths, settings, run_downloads=False) as (services, window),
     ):
         await follow_feed(window, server)
-        window.episode_view.setCurrentIndex(first_episode(window))
-        window.episode_view.setFocus()
+        window.library_pane.episode_view.setCurrentIndex(first_episode(window))
+        window.library_pane.episode_view.setFocus()
         window.commands["play"].trigger()
         assert url_catcher.opened == []  # not on disk yet: nothing to play
         assert "on disk" in window.statusBar().currentMessage()
@@ -85,12 +85,12 @@ async def test_rescan_then_play_an_episode_on_disk(
         assert "1 matched" in window.statusBar().currentMessage()
 
         def on_disk() -> bool:
-            state = window.episode_model.episode_state(first_episode(window))
+            state = window.library_pane.episode_model.episode_state(first_episode(window))
             return state is not None and state.episode.file_path is not None
 
         await wait_until(on_disk)
-        window.episode_view.setCurrentIndex(first_episode(window))
-        window.episode_view.setFocus()
+        window.library_pane.episode_view.setCurrentIndex(first_episode(window))
+        window.library_pane.episode_view.setFocus()
         window.commands["play"].trigger()
         assert [u.toLocalFile() for u in url_catcher.opened] == [str(video)]
 
@@ -119,7 +119,7 @@ async def test_refresh_shows_progress_and_can_be_cancelled(
             return await real_refresh(series)
 
         services.library.refresh = slow_refresh  # type: ignore[method-assign]
-        window.series_view.selectAll()
+        window.library_pane.series_view.selectAll()
         window.commands["refresh"].trigger()
         await asyncio.wait_for(entered.wait(), 5)
         assert window.progress.isVisible()
@@ -182,10 +182,10 @@ async def test_splitters_and_columns_are_remembered(paths: ProfilePaths, tmp_pat
     settings = make_settings(tmp_path)
     async with running_window(paths, settings, run_downloads=False) as (_services, window):
         window.stack.setCurrentWidget(window.main_splitter)
-        window.library_splitter.setSizes([500, 200])
-        window.series_view.horizontalHeader().resizeSection(0, 333)
-        window.episode_view.header().resizeSection(0, 222)
-        saved = window.library_splitter.sizes()
+        window.library_pane.setSizes([500, 200])
+        window.library_pane.series_view.horizontalHeader().resizeSection(0, 333)
+        window.library_pane.episode_view.header().resizeSection(0, 222)
+        saved = window.library_pane.sizes()
         window.close()  # closing saves the layout
     async with running_window(paths, settings, run_downloads=False) as (_services, window):
         window.stack.setCurrentWidget(window.main_splitter)
@@ -194,9 +194,9 @@ async def test_splitters_and_columns_are_remembered(paths: ProfilePaths, tmp_pat
         def share(sizes: list[int]) -> float:
             return sizes[0] / max(1, sum(sizes))
 
-        await wait_until(lambda: abs(share(window.library_splitter.sizes()) - share(saved)) < 0.02)
-        assert window.series_view.horizontalHeader().sectionSize(0) == 333
-        assert window.episode_view.header().sectionSize(0) == 222
+        await wait_until(lambda: abs(share(window.library_pane.sizes()) - share(saved)) < 0.02)
+        assert window.library_pane.series_view.horizontalHeader().sectionSize(0) == 333
+        assert window.library_pane.episode_view.header().sectionSize(0) == 222
 
 
 @pytest.mark.qt_loop
