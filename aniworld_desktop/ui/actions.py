@@ -137,6 +137,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.QUIT, QT_TRANSLATE_NOOP("WindowActions", "&Quit"), QKeySequence.StandardKey.Quit, "quit", QT_TRANSLATE_NOOP("WindowActions", "Stop the downloads and quit")),
 )  # fmt: skip
 
+_SPECS = {spec.name: spec for spec in ACTIONS}
+
 # Not every platform has every standard key (Windows has no Quit key).
 STANDARD_FALLBACK = {
     QKeySequence.StandardKey.Quit: "Ctrl+Q",
@@ -169,6 +171,20 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("WindowActions", text)
 
 
+def _keys(shortcut: QKeySequence | QKeySequence.StandardKey | str) -> QKeySequence:
+    keys = QKeySequence(shortcut)
+    if keys.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
+        keys = QKeySequence(STANDARD_FALLBACK.get(shortcut, ""))
+    return keys
+
+
+def shortcut_text(name: ActionName) -> str:
+    """The shortcut of action ``name`` as the platform writes it, in the UI language ("Strg+F")."""
+    shortcut = _SPECS[name].shortcut
+    keys = QKeySequence() if shortcut is None else _keys(shortcut)
+    return keys.toString(QKeySequence.SequenceFormat.NativeText)
+
+
 def create_actions(
     parent: QWidget, slots: Mapping[ActionName, Callable[[], object]], *, view: QWidget
 ) -> dict[ActionName, QAction]:
@@ -187,10 +203,7 @@ def create_actions(
         action.setToolTip(tip)
         action.setStatusTip(tip)
         if spec.shortcut is not None:
-            keys = QKeySequence(spec.shortcut)
-            if keys.isEmpty() and isinstance(spec.shortcut, QKeySequence.StandardKey):
-                keys = QKeySequence(STANDARD_FALLBACK.get(spec.shortcut, ""))
-            action.setShortcut(keys)
+            action.setShortcut(_keys(spec.shortcut))
         if spec.view_only:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             view.addAction(action)

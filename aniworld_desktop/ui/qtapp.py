@@ -204,10 +204,7 @@ def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:
 
 
 def _add_links(window: MainWindow, links: Sequence[str]) -> None:
-    for link in links:
-        window.tasks.run(
-            window.add_url(link), what=QCoreApplication.translate("MainWindow", "Add URL")
-        )
+    window.dispatcher.add_urls(links)
 
 
 @contextlib.contextmanager

@@ -239,265 +239,6 @@
         <translation>Aktivität</translation>
     </message>
     <message>
-        <source>Pause</source>
-        <translation>Pausieren</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>Fortsetzen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>Erneut versuchen</translation>
-    </message>
-    <message>
-        <source>Pause all</source>
-        <translation>Alle pausieren</translation>
-    </message>
-    <message>
-        <source>Resume all</source>
-        <translation>Alle fortsetzen</translation>
-    </message>
-    <message>
-        <source>Retry failed</source>
-        <translation>Fehlgeschlagene wiederholen</translation>
-    </message>
-    <message>
-        <source>Move</source>
-        <translation>Verschieben</translation>
-    </message>
-    <message>
-        <source>Add URL</source>
-        <translation>Link hinzufügen</translation>
-    </message>
-    <message>
-        <source>Adding {url}…</source>
-        <translation>{url} wird hinzugefügt…</translation>
-    </message>
-    <message numerus="yes">
-        <source>Following {title} (%n episode(s)).</source>
-        <translation>
-            <numerusform>{title} abonniert (%n Folge).</numerusform>
-            <numerusform>{title} abonniert (%n Folgen).</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n episode(s) of {title}.</source>
-        <translation>
-            <numerusform>%n Folge von {title} eingereiht.</numerusform>
-            <numerusform>%n Folgen von {title} eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>{title}: already in the queue.</source>
-        <translation>{title}: bereits in der Warteschlange.</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Remove %n download(s) from the list?
-
-Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</source>
-        <translation>
-            <numerusform>Diesen Download aus der Liste entfernen?
-
-Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
-            <numerusform>Diese %n Downloads aus der Liste entfernen?
-
-Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Remove downloads</source>
-        <translation>Downloads entfernen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %n download(s).</source>
-        <translation>
-            <numerusform>%n Download entfernt.</numerusform>
-            <numerusform>%n Downloads entfernt.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Add series</source>
-        <translation>Serie hinzufügen</translation>
-    </message>
-    <message>
-        <source>Try the demo</source>
-        <translation>Demo ausprobieren</translation>
-    </message>
-    <message numerus="yes">
-        <source>Following the demo series; %n episode(s) queued.</source>
-        <translation>
-            <numerusform>Demo-Serien abonniert; %n Folge eingereiht.</numerusform>
-            <numerusform>Demo-Serien abonniert; %n Folgen eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>Aktualisieren</translation>
-    </message>
-    <message>
-        <source>Refreshing</source>
-        <translation>Aktualisierung</translation>
-    </message>
-    <message numerus="yes">
-        <source>Refreshed %n series, {changed} changed; {title} failed: {error}.</source>
-        <translation>
-            <numerusform>%n Serie aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
-            <numerusform>%n Serien aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Refreshed %n series, {changed} changed.</source>
-        <translation>
-            <numerusform>%n Serie aktualisiert, {changed} geändert.</numerusform>
-            <numerusform>%n Serien aktualisiert, {changed} geändert.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Download missing</source>
-        <translation>Fehlende herunterladen</translation>
-    </message>
-    <message>
-        <source>Queueing missing episodes</source>
-        <translation>Einreihen fehlender Folgen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n missing episode(s).</source>
-        <translation>
-            <numerusform>%n fehlende Folge eingereiht.</numerusform>
-            <numerusform>%n fehlende Folgen eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Monitor</source>
-        <translation>Überwachen</translation>
-    </message>
-    <message>
-        <source>{folder} does not exist yet.</source>
-        <translation>{folder} existiert noch nicht.</translation>
-    </message>
-    <message>
-        <source>Choose an episode that is on disk, or a finished download, to play.</source>
-        <translation>Wählen Sie zum Abspielen eine vorhandene Folge oder einen fertigen Download.</translation>
-    </message>
-    <message>
-        <source>{name} is not on disk any more; rescan the library ({shortcut}).</source>
-        <translation>{name} ist nicht mehr vorhanden; lesen Sie die Bibliothek neu ein ({shortcut}).</translation>
-    </message>
-    <message>
-        <source>Playing {name}.</source>
-        <translation>{name} wird abgespielt.</translation>
-    </message>
-    <message>
-        <source>Set TMDB match</source>
-        <translation>TMDB-Zuordnung festlegen</translation>
-    </message>
-    <message>
-        <source>{title} now takes its metadata from TMDB series {id}; the files are being rewritten.</source>
-        <translation>{title} erhält die Metadaten jetzt von der TMDB-Serie {id}; die Dateien werden neu geschrieben.</translation>
-    </message>
-    <message>
-        <source>Rescan library</source>
-        <translation>Bibliothek neu einlesen</translation>
-    </message>
-    <message>
-        <source>Scanning the library</source>
-        <translation>Einlesen der Bibliothek</translation>
-    </message>
-    <message numerus="yes">
-        <source>Scanned %n file(s): {matched} matched</source>
-        <translation>
-            <numerusform>%n Datei eingelesen: {matched} zugeordnet</numerusform>
-            <numerusform>%n Dateien eingelesen: {matched} zugeordnet</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>{scanned}, %n not matched to a followed episode</source>
-        <translation>
-            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
-            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>Einstellungen</translation>
-    </message>
-    <message>
-        <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
-    </message>
-    <message>
-        <source>Queue episodes</source>
-        <translation>Folgen einreihen</translation>
-    </message>
-    <message>
-        <source>Queue series</source>
-        <translation>Serien einreihen</translation>
-    </message>
-    <message>
-        <source>Add links</source>
-        <translation>Links hinzufügen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n episode(s)</source>
-        <translation>
-            <numerusform>%n Folge eingereiht</numerusform>
-            <numerusform>%n Folgen eingereiht</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>{queued}; %n already in the queue</source>
-        <translation>
-            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
-            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Adding links</source>
-        <translation>Hinzufügen von Links</translation>
-    </message>
-    <message numerus="yes">
-        <source>Follow {title} from {provider}? The feed lists %n episode(s).</source>
-        <translation>
-            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folge.</numerusform>
-            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folgen.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Follow series</source>
-        <translation>Serie abonnieren</translation>
-    </message>
-    <message>
-        <source>Follow</source>
-        <translation>Abonnieren</translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n dropped link(s); {refused} refused:</source>
-        <translation>
-            <numerusform>%n abgelegter Link eingereiht; {refused} abgelehnt:</numerusform>
-            <numerusform>%n abgelegte Links eingereiht; {refused} abgelehnt:</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n dropped link(s).</source>
-        <translation>
-            <numerusform>%n abgelegter Link eingereiht.</numerusform>
-            <numerusform>%n abgelegte Links eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Auto-download</source>
-        <translation>Auto-Download</translation>
-    </message>
-    <message>
         <source>Still running in the tray; downloads continue.</source>
         <translation>Läuft im Infobereich weiter; die Downloads laufen weiter.</translation>
     </message>
@@ -1646,6 +1387,268 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>Main toolbar</source>
         <translation>Werkzeugleiste</translation>
+    </message>
+</context>
+<context>
+    <name>WindowCommands</name>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Pause all</source>
+        <translation>Alle pausieren</translation>
+    </message>
+    <message>
+        <source>Resume all</source>
+        <translation>Alle fortsetzen</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>Fehlgeschlagene wiederholen</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Verschieben</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n download(s) from the list?
+
+Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</source>
+        <translation>
+            <numerusform>Diesen Download aus der Liste entfernen?
+
+Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
+            <numerusform>Diese %n Downloads aus der Liste entfernen?
+
+Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove downloads</source>
+        <translation>Downloads entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n download(s).</source>
+        <translation>
+            <numerusform>%n Download entfernt.</numerusform>
+            <numerusform>%n Downloads entfernt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add URL</source>
+        <translation>Link hinzufügen</translation>
+    </message>
+    <message>
+        <source>Adding {url}…</source>
+        <translation>{url} wird hinzugefügt…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following {title} (%n episode(s)).</source>
+        <translation>
+            <numerusform>{title} abonniert (%n Folge).</numerusform>
+            <numerusform>{title} abonniert (%n Folgen).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s) of {title}.</source>
+        <translation>
+            <numerusform>%n Folge von {title} eingereiht.</numerusform>
+            <numerusform>%n Folgen von {title} eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{title}: already in the queue.</source>
+        <translation>{title}: bereits in der Warteschlange.</translation>
+    </message>
+    <message>
+        <source>Add series</source>
+        <translation>Serie hinzufügen</translation>
+    </message>
+    <message>
+        <source>Try the demo</source>
+        <translation>Demo ausprobieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following the demo series; %n episode(s) queued.</source>
+        <translation>
+            <numerusform>Demo-Serien abonniert; %n Folge eingereiht.</numerusform>
+            <numerusform>Demo-Serien abonniert; %n Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Queue episodes</source>
+        <translation>Folgen einreihen</translation>
+    </message>
+    <message>
+        <source>Queue series</source>
+        <translation>Serien einreihen</translation>
+    </message>
+    <message>
+        <source>Add links</source>
+        <translation>Links hinzufügen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s)</source>
+        <translation>
+            <numerusform>%n Folge eingereiht</numerusform>
+            <numerusform>%n Folgen eingereiht</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{queued}; %n already in the queue</source>
+        <translation>
+            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
+            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Adding links</source>
+        <translation>Hinzufügen von Links</translation>
+    </message>
+    <message numerus="yes">
+        <source>Follow {title} from {provider}? The feed lists %n episode(s).</source>
+        <translation>
+            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folge.</numerusform>
+            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folgen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Follow series</source>
+        <translation>Serie abonnieren</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Abonnieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s); {refused} refused:</source>
+        <translation>
+            <numerusform>%n abgelegter Link eingereiht; {refused} abgelehnt:</numerusform>
+            <numerusform>%n abgelegte Links eingereiht; {refused} abgelehnt:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s).</source>
+        <translation>
+            <numerusform>%n abgelegter Link eingereiht.</numerusform>
+            <numerusform>%n abgelegte Links eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Refreshing</source>
+        <translation>Aktualisierung</translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed; {title} failed: {error}.</source>
+        <translation>
+            <numerusform>%n Serie aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
+            <numerusform>%n Serien aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed.</source>
+        <translation>
+            <numerusform>%n Serie aktualisiert, {changed} geändert.</numerusform>
+            <numerusform>%n Serien aktualisiert, {changed} geändert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Download missing</source>
+        <translation>Fehlende herunterladen</translation>
+    </message>
+    <message>
+        <source>Queueing missing episodes</source>
+        <translation>Einreihen fehlender Folgen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n missing episode(s).</source>
+        <translation>
+            <numerusform>%n fehlende Folge eingereiht.</numerusform>
+            <numerusform>%n fehlende Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Überwachen</translation>
+    </message>
+    <message>
+        <source>Set TMDB match</source>
+        <translation>TMDB-Zuordnung festlegen</translation>
+    </message>
+    <message>
+        <source>{title} now takes its metadata from TMDB series {id}; the files are being rewritten.</source>
+        <translation>{title} erhält die Metadaten jetzt von der TMDB-Serie {id}; die Dateien werden neu geschrieben.</translation>
+    </message>
+    <message>
+        <source>Rescan library</source>
+        <translation>Bibliothek neu einlesen</translation>
+    </message>
+    <message>
+        <source>Scanning the library</source>
+        <translation>Einlesen der Bibliothek</translation>
+    </message>
+    <message numerus="yes">
+        <source>Scanned %n file(s): {matched} matched</source>
+        <translation>
+            <numerusform>%n Datei eingelesen: {matched} zugeordnet</numerusform>
+            <numerusform>%n Dateien eingelesen: {matched} zugeordnet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{scanned}, %n not matched to a followed episode</source>
+        <translation>
+            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
+            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto-download</source>
+        <translation>Auto-Download</translation>
+    </message>
+    <message>
+        <source>{folder} does not exist yet.</source>
+        <translation>{folder} existiert noch nicht.</translation>
+    </message>
+    <message>
+        <source>Choose an episode that is on disk, or a finished download, to play.</source>
+        <translation>Wählen Sie zum Abspielen eine vorhandene Folge oder einen fertigen Download.</translation>
+    </message>
+    <message>
+        <source>{name} is not on disk any more; rescan the library ({shortcut}).</source>
+        <translation>{name} ist nicht mehr vorhanden; lesen Sie die Bibliothek neu ein ({shortcut}).</translation>
+    </message>
+    <message>
+        <source>Playing {name}.</source>
+        <translation>{name} wird abgespielt.</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
 </context>
 </TS>

@@ -94,7 +94,7 @@ async def test_drag_episodes_and_a_series_onto_the_queue(
         running_window(paths, make_settings(tmp_path), run_downloads=False) as (services, window),
     ):
         server.add_file("harbor.xml", FEED.encode())
-        await window.add_url(server.url("harbor.xml"))
+        await window.dispatcher.add_url(server.url("harbor.xml"))
         await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
         window.library_pane.series_view.selectRow(0)
         await wait_until(lambda: window.library_pane.episode_model.rowCount() == 1)
@@ -123,7 +123,7 @@ async def test_reorder_by_drag_and_refused_drops_say_why(
         window,
     ):
         for n in (1, 2, 3):
-            await window.add_url(IDLE_URL.format(n))
+            await window.dispatcher.add_url(IDLE_URL.format(n))
         await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
         ids = [window.queue_pane.model.item_id(row) for row in range(3)]

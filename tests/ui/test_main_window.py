@@ -224,7 +224,9 @@ async def test_remove_asks_first_without_blocking(paths: ProfilePaths, tmp_path:
 @pytest.mark.qt_loop
 async def test_service_errors_are_shown_not_raised(paths: ProfilePaths, tmp_path: Path) -> None:
     async with running_window(paths, make_settings(tmp_path), run_downloads=False) as (_, window):
-        window.tasks.run(window.add_url("ftp://example.org/Show.S01E01.mp4"), what="Add URL")
+        window.tasks.run(
+            window.dispatcher.add_url("ftp://example.org/Show.S01E01.mp4"), what="Add URL"
+        )
         box = await visible_child(window, QMessageBox, "errorBox")
         assert box.text().startswith("Only http and https links can be added")
         assert window.statusBar().currentMessage() == box.text()

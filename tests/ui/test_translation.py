@@ -306,7 +306,7 @@ VISIBLE_SINKS = frozenset(
         "showMessage", "setHeaderLabels", "addMenu", "addButton", "notify", "track", "QLabel",
         "QPushButton", "QCheckBox", "QGroupBox", "QAction", "QDockWidget", "QToolBar",
         "QMessageBox", "QFileDialog", "QTreeWidgetItem", "confirm", "show_message",
-        "show_error", "critical",
+        "show_error", "critical", "message", "_say",
     }
 )  # fmt: skip
 # Keyword arguments that title an error box (run_task(..., what=...)).
@@ -331,6 +331,12 @@ def plain_literals(node: ast.AST) -> Iterator[str]:
     elif isinstance(node, ast.IfExp):
         yield from plain_literals(node.body)
         yield from plain_literals(node.orelse)
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
+        yield from plain_literals(node.func.value)  # "Queued {n}".format(n=n), not tr()'d
 
 
 def untranslated_literals(sources: Iterable[tuple[str, str]]) -> list[str]:
@@ -361,10 +367,12 @@ def test_no_plain_text_reaches_a_visible_setter() -> None:
             ("x.py", 'label.setText("Ready")'),
             ("y.py", 'self.run_task(job(), what="Pause all")'),
             ("z.py", 'bar.showMessage(f"Queued {n} items" + ".")'),
+            ("w.py", 'self._say("Playing {name}.".format(name=name))'),
             ("ok.py", 'label.setText(self.tr("Ready")); label.setText(""); w.setObjectName("x")'),
+            ("ok2.py", 'self._say(self.tr("Playing {name}.").format(name=name))'),
         ]
     )
-    assert [line.split(":")[0] for line in caught] == ["x.py", "y.py", "z.py"], caught
+    assert [line.split(":")[0] for line in caught] == ["x.py", "y.py", "z.py", "w.py"], caught
 
 
 # --------------------------------------------------------------------------- 3. finished German
@@ -655,14 +663,14 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
         window.status_bar.refresh_counts()
         window.toggle_activity(True)
         await wait_until(lambda: window.activity_panel.model.rowCount() > 0)
-        window.play_selected()  # nothing playable: the status bar says why
+        window.dispatcher.play_selected()  # nothing playable: the status bar says why
         window.queue_pane.filter_edit.setText("e")
         window.queue_pane.apply_filter()
         services.library_dir.mkdir(parents=True, exist_ok=True)
-        window.scan_library()
+        window.dispatcher.scan_library()
         await wait_until(lambda: any("⟦Scanned" in m or "ingelesen" in m for m in messages))
         async with window.progress.track(
-            QCoreApplication.translate("MainWindow", "Refreshing"), total=2
+            QCoreApplication.translate("WindowCommands", "Refreshing"), total=2
         ) as progress:
             progress.next("Harbor Lights")
             walk_widget(texts, window)

@@ -49,7 +49,7 @@ def feed_server(tmp_path):
 
 async def follow_feed(window, server) -> None:
     server.add_file("harbor.xml", FEED.encode())
-    await window.add_url(server.url("harbor.xml"))
+    await window.dispatcher.add_url(server.url("harbor.xml"))
     await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
     window.library_pane.series_view.selectRow(0)
     await wait_until(lambda: window.library_pane.episode_model.rowCount() == 1)
@@ -250,7 +250,7 @@ async def test_queue_sorts_filters_and_refuses_reorder_until_priority_order(
         window,
     ):
         for n in (1, 2, 3):
-            await window.add_url(IDLE_URL.format(n))
+            await window.dispatcher.add_url(IDLE_URL.format(n))
         await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
 
@@ -330,7 +330,7 @@ async def test_tray_commands_the_window_and_closing_hides_to_it(
         tray = TrayIcon(parent=window)
         window.attach_tray(tray, Notifier(tray, services.settings))
         for n in (1, 2):
-            await window.add_url(IDLE_URL.format(n))
+            await window.dispatcher.add_url(IDLE_URL.format(n))
         await wait_until(lambda: window.queue_pane.model.total_count() == 2)
         tray.pauseAllRequested.emit()
         await wait_until(lambda: services.downloads.counts().get(S.PAUSED) == 2)
