@@ -10,9 +10,9 @@ models never talk to the database.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +40,20 @@ if TYPE_CHECKING:
 RELOAD_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
 EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
+
+
+_View = TypeVar("_View", bound=QAbstractItemView)
+
+
+def _drag_source(view: _View, name: str, model: QAbstractItemModel) -> _View:
+    """``view`` over ``model``, whole rows selected (several at once), dragged onto the queue."""
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setDragEnabled(True)
+    view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+    return view
 
 
 class LibraryReader(Protocol):
@@ -107,14 +121,8 @@ class LibraryPane(QSplitter):
         self._reload_again = False
 
     def _create_series_view(self) -> QTableView:
-        view = QTableView(self)
-        view.setObjectName("seriesView")
-        view.setModel(self.series_model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view = _drag_source(QTableView(self), "seriesView", self.series_model)
         view.setSortingEnabled(True)  # the model sorts itself (a proxy is too slow at scale)
-        view.setDragEnabled(True)
-        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         view.setWordWrap(False)
         view.setShowGrid(False)
         view.verticalHeader().hide()
@@ -134,13 +142,8 @@ class LibraryPane(QSplitter):
         return view
 
     def _create_episode_view(self) -> QTreeView:
-        view = QTreeView(self)
-        view.setObjectName("episodeView")
-        view.setModel(self.episode_model)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setDragEnabled(True)  # episodes (or whole seasons) dragged onto the queue
-        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        # Episodes (or whole seasons) are dragged onto the queue.
+        view = _drag_source(QTreeView(self), "episodeView", self.episode_model)
         view.setUniformRowHeights(True)
         view.setAlternatingRowColors(True)
         for column, width in EPISODE_WIDTHS.items():

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.naming import file_name_from_url, video_suffix
@@ -225,16 +225,17 @@ class WindowCommands:
 
     def add_url_interactively(self) -> None:
         """Ask for a link, then add it."""
-        self._tasks.run(self._ask_url(), what=self.tr("Add URL"))
+        self._tasks.run(self._add_from(AddUrlDialog), what=self.tr("Add URL"))
 
-    async def _ask_url(self) -> None:
-        dialog = AddUrlDialog(self._feedback.dialog_parent())
+    async def _add_from(self, make: Callable[[QWidget], AddUrlDialog | AddSeriesDialog]) -> None:
+        """Open the dialog ``make`` builds; when the user accepts it, add the link it holds."""
+        dialog = make(self._feedback.dialog_parent())
         try:
-            result = await run_dialog(dialog)
+            accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
             url = dialog.url()
         finally:
             dialog.deleteLater()
-        if result == AddUrlDialog.DialogCode.Accepted:
+        if accepted:
             await self.add_url(url)
 
     def add_urls(self, urls: Iterable[str]) -> None:
@@ -259,20 +260,11 @@ class WindowCommands:
     def add_series_interactively(self, url: str = "") -> None:
         """Ask for a feed link, preview what it holds, add it when the user says so."""
         # A triggered action passes its checked state: only a string is a link.
+        preview, link = self._services.library.preview_url, url if isinstance(url, str) else ""
         self._tasks.run(
-            self._ask_series(url if isinstance(url, str) else ""), what=self.tr("Add series")
+            self._add_from(lambda parent: AddSeriesDialog(preview, parent, link)),
+            what=self.tr("Add series"),
         )
-
-    async def _ask_series(self, url: str) -> None:
-        parent = self._feedback.dialog_parent()
-        dialog = AddSeriesDialog(self._services.library.preview_url, parent, url)
-        try:
-            result = await run_dialog(dialog)
-            chosen = dialog.url()
-        finally:
-            dialog.deleteLater()
-        if result == AddSeriesDialog.DialogCode.Accepted:
-            await self.add_url(chosen)
 
     def follow_demo(self) -> None:
         """Follow the demo series (served by the app itself) and queue their episodes."""
