@@ -163,20 +163,20 @@ def progress_of(window: Any, item_id: int) -> float:
     from aniworld_desktop.ui.queue_model import Column
     from aniworld_desktop.ui.roles import Role
 
-    row = window.model.row_of(item_id)
+    row = window.queue_pane.model.row_of(item_id)
     if row is None:
         return 0.0
-    return float(window.model.index(row, Column.PROGRESS).data(Role.PROGRESS) or 0.0)
+    return float(window.queue_pane.model.index(row, Column.PROGRESS).data(Role.PROGRESS) or 0.0)
 
 
 def status_of(window: Any, item_id: int) -> str:
-    row = window.model.row_of(item_id)
-    return "" if row is None else window.model.item(row).status.value
+    row = window.queue_pane.model.row_of(item_id)
+    return "" if row is None else window.queue_pane.model.item(row).status.value
 
 
 def downloading_ids(window: Any) -> list[int]:
     """Ids of the rows shown as downloading, top to bottom."""
-    model = window.model
+    model = window.queue_pane.model
     return [
         model.item_id(row)
         for row in range(model.rowCount())
@@ -189,7 +189,8 @@ async def welcome(stage: Stage) -> Any:
     window = stage.window
     await wait_until(
         lambda: (
-            window.stack.currentWidget() is window.welcome and window.series_model.rowCount() == 0
+            window.stack.currentWidget() is window.welcome
+            and window.library_pane.series_model.rowCount() == 0
         ),
         "the welcome panel",
     )
@@ -205,8 +206,8 @@ async def main_window(stage: Stage) -> Any:
     await wait_until(
         lambda: (
             window.stack.currentWidget() is window.main_splitter
-            and window.series_model.rowCount() >= 3
-            and window.model.rowCount() > 0
+            and window.library_pane.series_model.rowCount() >= 3
+            and window.queue_pane.model.rowCount() > 0
         ),
         "the demo series and their queue",
     )
@@ -215,11 +216,11 @@ async def main_window(stage: Stage) -> Any:
     await wait_until(lambda: len(downloading_ids(window)) >= 2, "two running downloads")
     first, second = downloading_ids(window)[:2]
     await wait_until(lambda: progress_of(window, second) >= 0.4, "a download at 40%")
-    window.select_ids([second])
+    window.queue_pane.select_ids([second])
     window.commands["pause"].trigger()
     await wait_until(lambda: status_of(window, second) == "paused", "the pause")
-    window.view.clearSelection()
-    window.view.setCurrentIndex(QModelIndex())  # no focus frame on a cell
+    window.queue_pane.view.clearSelection()
+    window.queue_pane.view.setCurrentIndex(QModelIndex())  # no focus frame on a cell
     await wait_until(lambda: status_of(window, first) == "completed", "a finished download")
     await wait_until(
         lambda: any(progress_of(window, i) >= 0.15 for i in downloading_ids(window)[1:]),
@@ -227,7 +228,9 @@ async def main_window(stage: Stage) -> Any:
     )
     title = stage.services.downloads.get(first).series_title
     select_series(window, title)
-    await wait_until(lambda: window.episode_model.rowCount() > 0, f"the episodes of {title}")
+    await wait_until(
+        lambda: window.library_pane.episode_model.rowCount() > 0, f"the episodes of {title}"
+    )
     await counts_caught_up(window)
     return window
 
@@ -235,10 +238,10 @@ async def main_window(stage: Stage) -> Any:
 def select_series(window: Any, title: str) -> None:
     from aniworld_desktop.ui.series_model import Column
 
-    model = window.series_model
+    model = window.library_pane.series_model
     for row in range(model.rowCount()):
         if model.index(row, Column.TITLE).data() == title:
-            window.series_view.selectRow(row)
+            window.library_pane.series_view.selectRow(row)
             return
     raise ScreenshotError(f"no series {title!r} in the series table")
 
@@ -255,7 +258,7 @@ async def counts_caught_up(window: Any) -> None:
     from aniworld_desktop.ui.series_model import Column
 
     def agree() -> bool:
-        model, queue = window.series_model, window.model
+        model, queue = window.library_pane.series_model, window.queue_pane.model
         active = Counter(
             queue.item(row).series_title
             for row in range(queue.rowCount())
@@ -376,7 +379,7 @@ async def tmdb_match(stage: Stage) -> Any:
 
     window = stage.window
     select_series(window, MATCH_SERIES)
-    series = window.selected_series()[0]
+    series = window.library_pane.selected_series()[0]
     dialog = TmdbMatchDialog(search, series.title, series.year, series.tmdb_id, window)
     stage.after(dialog.deleteLater)
     stage.after(dialog.reject)
@@ -422,13 +425,13 @@ async def main_window_german(stage: Stage) -> Any:
     await wait_until(
         lambda: (
             german.stack.currentWidget() is german.main_splitter
-            and german.series_model.rowCount() >= 3
-            and german.model.rowCount() > 0
+            and german.library_pane.series_model.rowCount() >= 3
+            and german.queue_pane.model.rowCount() > 0
         ),
         "the German window's series and queue",
     )
     select_series(german, stage.services.downloads.items()[0].series_title)
-    await wait_until(lambda: german.episode_model.rowCount() > 0, "the episodes")
+    await wait_until(lambda: german.library_pane.episode_model.rowCount() > 0, "the episodes")
     await counts_caught_up(german)
     return german
 

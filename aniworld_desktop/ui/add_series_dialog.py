@@ -5,8 +5,6 @@ The preview is fetched in a task (the dialog never blocks); nothing is stored un
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.providers.base import EpisodeKind, SeriesInfo
 from aniworld_desktop.ui.dialogs import url_problem
+from aniworld_desktop.ui.tasks import LatestTasks
 
 Preview = Callable[[str], Awaitable[tuple[str, SeriesInfo]]]
 PREVIEW_ROWS = 200  # enough to recognise a series; a 10,000-item feed need not fill the list
@@ -46,7 +45,7 @@ class AddSeriesDialog(QDialog):
         self.setWindowTitle(self.tr("Add series"))
         self.resize(560, 460)
         self._preview = preview
-        self._task: asyncio.Task[None] | None = None
+        self._tasks = LatestTasks()  # the preview of the link as it is now
         self.previewed: SeriesInfo | None = None
 
         self.url_edit = QLineEdit(url, self)
@@ -71,7 +70,7 @@ class AddSeriesDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.episodes, 1)
         layout.addWidget(buttons)
-        self.finished.connect(self._cancel_preview)
+        self.finished.connect(self._tasks.cancel_all)
         self._url_changed(url)
 
     def url(self) -> str:
@@ -87,11 +86,10 @@ class AddSeriesDialog(QDialog):
 
     def start_preview(self) -> None:
         """Fetch what the link holds, in a task; the dialog stays responsive."""
-        self._cancel_preview()
         self.summary.setText(self.tr("Looking at the link…"))
         self.episodes.clear()
         self.preview_button.setEnabled(False)
-        self._task = asyncio.ensure_future(self._run_preview(self.url()))
+        self._tasks.latest("preview", self._run_preview(self.url()))
 
     async def _run_preview(self, url: str) -> None:
         try:
@@ -125,12 +123,6 @@ class AddSeriesDialog(QDialog):
         self.previewed = info
         self.add_button.setEnabled(True)
         self.add_button.setDefault(True)
-
-    def _cancel_preview(self, *_: object) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(RuntimeError):
-                self._task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
 
 def _escape(text: str) -> str:

@@ -29,16 +29,30 @@ from aniworld_desktop.core.events import (
 
 log = logging.getLogger(__name__)
 
-_AUTO_DOWNLOAD_EVENTS = (
-    AutoDownloadStarted,
-    AutoDownloadFired,
-    AutoDownloadSkipped,
-    AutoDownloadFailed,
-)
+# Each bus event, the signal it becomes and what of it the signal carries: the event's fields
+# by name, or the event itself (None).
+ROUTES: dict[type[Event], tuple[str, tuple[str, ...] | None]] = {
+    QueueItemsAdded: ("itemsAdded", ("items",)),
+    QueueItemUpdated: ("itemUpdated", ("item",)),
+    QueueItemsUpdated: ("itemsUpdated", ("items",)),
+    QueueItemsRemoved: ("itemsRemoved", ("ids",)),
+    QueueReordered: ("reordered", ("positions",)),
+    DownloadProgress: ("progress", None),
+    DownloadFinished: ("finished", ("item",)),
+    DownloadFailed: ("failed", ("item", "reason")),
+    QueueIdle: ("idle", ()),
+    SeriesChanged: ("seriesChanged", ("series_id",)),
+    MetadataJobFinished: ("metadataChanged", None),
+    MetadataJobFailed: ("metadataChanged", None),
+    AutoDownloadStarted: ("autoDownload", None),
+    AutoDownloadFired: ("autoDownload", None),
+    AutoDownloadSkipped: ("autoDownload", None),
+    AutoDownloadFailed: ("autoDownload", None),
+}
 
 
 class EventBridge(QObject):
-    """Subscribes to the event bus and re-emits every event as a Qt signal.
+    """Subscribes to the event bus and re-emits every event of :data:`ROUTES` as a Qt signal.
 
     The bus holds its listeners weakly, so the bridge lives as long as its Qt parent (give it one,
     usually the main window) or whoever keeps a reference. Payloads travel as ``object`` because
@@ -76,73 +90,23 @@ class EventBridge(QObject):
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._bus: EventBus | None = bus
-        bus.subscribe(QueueItemsAdded, self._on_added)
-        bus.subscribe(QueueItemUpdated, self._on_updated)
-        bus.subscribe(QueueItemsUpdated, self._on_many_updated)
-        bus.subscribe(QueueItemsRemoved, self._on_removed)
-        bus.subscribe(QueueReordered, self._on_reordered)
-        bus.subscribe(DownloadProgress, self._on_progress)
-        bus.subscribe(DownloadFinished, self._on_finished)
-        bus.subscribe(DownloadFailed, self._on_failed)
-        bus.subscribe(QueueIdle, self._on_idle)
-        bus.subscribe(SeriesChanged, self._on_series_changed)
-        bus.subscribe(MetadataJobFinished, self._on_metadata)
-        bus.subscribe(MetadataJobFailed, self._on_metadata)
-        for kind in _AUTO_DOWNLOAD_EVENTS:
-            bus.subscribe(kind, self._on_auto_download)
+        for kind in ROUTES:
+            bus.subscribe(kind, self._deliver)
 
     def detach(self) -> None:
         """Stop listening. Call before the Qt object goes away while the services still run."""
         bus, self._bus = self._bus, None
         if bus is None:
             return
-        bus.unsubscribe(QueueItemsAdded, self._on_added)
-        bus.unsubscribe(QueueItemUpdated, self._on_updated)
-        bus.unsubscribe(QueueItemsUpdated, self._on_many_updated)
-        bus.unsubscribe(QueueItemsRemoved, self._on_removed)
-        bus.unsubscribe(QueueReordered, self._on_reordered)
-        bus.unsubscribe(DownloadProgress, self._on_progress)
-        bus.unsubscribe(DownloadFinished, self._on_finished)
-        bus.unsubscribe(DownloadFailed, self._on_failed)
-        bus.unsubscribe(QueueIdle, self._on_idle)
-        bus.unsubscribe(SeriesChanged, self._on_series_changed)
-        bus.unsubscribe(MetadataJobFinished, self._on_metadata)
-        bus.unsubscribe(MetadataJobFailed, self._on_metadata)
-        for kind in _AUTO_DOWNLOAD_EVENTS:
-            bus.unsubscribe(kind, self._on_auto_download)
+        for kind in ROUTES:
+            bus.unsubscribe(kind, self._deliver)
 
-    def _on_added(self, event: QueueItemsAdded) -> None:
-        self.itemsAdded.emit(event.items)
-
-    def _on_updated(self, event: QueueItemUpdated) -> None:
-        self.itemUpdated.emit(event.item)
-
-    def _on_many_updated(self, event: QueueItemsUpdated) -> None:
-        self.itemsUpdated.emit(event.items)
-
-    def _on_removed(self, event: QueueItemsRemoved) -> None:
-        self.itemsRemoved.emit(event.ids)
-
-    def _on_reordered(self, event: QueueReordered) -> None:
-        self.reordered.emit(event.positions)
-
-    def _on_progress(self, event: DownloadProgress) -> None:
-        self.progress.emit(event)
-
-    def _on_finished(self, event: DownloadFinished) -> None:
-        self.finished.emit(event.item)
-
-    def _on_failed(self, event: DownloadFailed) -> None:
-        self.failed.emit(event.item, event.reason)
-
-    def _on_idle(self, event: QueueIdle) -> None:
-        self.idle.emit()
-
-    def _on_series_changed(self, event: SeriesChanged) -> None:
-        self.seriesChanged.emit(event.series_id)
-
-    def _on_metadata(self, event: MetadataJobFinished | MetadataJobFailed) -> None:
-        self.metadataChanged.emit(event)
-
-    def _on_auto_download(self, event: Event) -> None:
-        self.autoDownload.emit(event)
+    def _deliver(self, event: Event) -> None:
+        # The bus also delivers subclasses of a routed event: the nearest route applies.
+        kind = next(kind for kind in type(event).__mro__ if kind in ROUTES)
+        name, fields = ROUTES[kind]
+        signal = getattr(self, name)
+        if fields is None:
+            signal.emit(event)
+        else:
+            signal.emit(*(getattr(event, field) for field in fields))

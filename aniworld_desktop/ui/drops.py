@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData
@@ -30,18 +31,27 @@ MAX_TEXT_FILE = 1 << 20  # a list of links, not a novel
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
+class DropKind(StrEnum):
+    """What was dropped on the queue, and so what it asks for."""
+
+    EPISODES = "episodes"  # queue them
+    QUEUE = "queue"  # queue rows: reorder them
+    SERIES = "series"  # queue what is missing in them
+    LINKS = "links"  # follow the feeds (after a confirmation), queue the media links
+
+
 @dataclass(frozen=True, slots=True)
 class Drop:
     """A drop, understood.
 
     Attributes:
-        kind: ``episodes``, ``queue``, ``series`` or ``links``.
+        kind: What was dropped.
         ids: Episode, queue item or series ids.
         urls: http(s) links.
         files: Local text files to read links from.
     """
 
-    kind: str
+    kind: DropKind
     ids: list[int] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
@@ -69,21 +79,21 @@ def read_drop(mime: QMimeData) -> Drop | str:
     if mime.hasFormat(QUEUE_IDS_MIME):
         ids = _ids(mime, QUEUE_IDS_MIME)
         return (
-            Drop("queue", ids)
+            Drop(DropKind.QUEUE, ids)
             if ids
             else QCoreApplication.translate("QueueView", "Those rows cannot be moved.")
         )
     if mime.hasFormat(EPISODE_IDS_MIME):
         ids = episode_ids_from_mime(mime)
         return (
-            Drop("episodes", ids)
+            Drop(DropKind.EPISODES, ids)
             if ids
             else QCoreApplication.translate("QueueView", "Nothing to queue in that drop.")
         )
     if mime.hasFormat(SERIES_IDS_MIME):
         ids = _ids(mime, SERIES_IDS_MIME)
         return (
-            Drop("series", ids)
+            Drop(DropKind.SERIES, ids)
             if ids
             else QCoreApplication.translate("QueueView", "Nothing to queue in that drop.")
         )
@@ -117,7 +127,7 @@ def read_drop(mime: QMimeData) -> Drop | str:
             )
     if not urls and not files:
         return QCoreApplication.translate("QueueView", "That cannot be dropped on the queue.")
-    return Drop("links", urls=urls, files=files)
+    return Drop(DropKind.LINKS, urls=urls, files=files)
 
 
 def links_in(text: str) -> list[str]:

@@ -1,144 +1,79 @@
-"""The main window: the download queue, its actions, and the status bar.
+"""The main window: composes the rooms, wires their signals, and keeps the tray and the layout.
 
-Every user command is a ``QAction`` registered once in :meth:`MainWindow._create_actions` and
-placed in the menu, the toolbar and the queue's context menu from there. Shortcuts:
+The rooms, each in its own module, know nothing of the window:
 
-=================  ===================  ==========================================================
-Action             Shortcut             Note
-=================  ===================  ==========================================================
-Add Series…        Ctrl+N (New)         Previews the feed before following it.
-Add URL…           Ctrl+L               "L" for link.
-Refresh            F5 (Refresh)         The selected series, or every monitored one.
-Rescan Library     Shift+F5             Looks for episode files on disk again.
-Download Missing   Ctrl+D
-Monitor            Ctrl+M               Checkable.
-Play               Ctrl+Return          Also a double-click on an episode or finished download.
-Open Folder        Ctrl+Shift+O
-Set TMDB Match…    Ctrl+Shift+M
-Find Series        Ctrl+F (Find)        Focuses the series filter.
-Activity           Ctrl+Shift+L         Shows or hides the log panel.
-Run Auto-download  Ctrl+Shift+D         Unless the last run is within the cooldown.
-Pause / Resume     Ctrl+P / Ctrl+R
-Cancel             (none)               Deletes partial files: deliberately no key.
-Retry              Ctrl+Shift+T         "Try again".
-Remove…            Delete               Asks first; queue view only.
-Pause all          Ctrl+Shift+P
-Resume all         Ctrl+Shift+R
-Retry failed       (none)
-Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
-Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
-Priority Order     Ctrl+0               Clears the queue's sort and filter (drag needs it).
-Settings…          Ctrl+, (Preferences) The platform's key, Ctrl+, where it has none.
-Quit               Ctrl+Q (Quit)        The platform's key, Ctrl+Q where it has none.
-=================  ===================  ==========================================================
+- :class:`~aniworld_desktop.ui.library_pane.LibraryPane`: the series and their episodes;
+- :class:`~aniworld_desktop.ui.queue_pane.QueuePane`: the download queue and its filter;
+- :class:`~aniworld_desktop.ui.status_bar.StatusBar`: messages, progress, counts, disk, schedule;
+- :mod:`~aniworld_desktop.ui.actions`: the action table, the menus and the toolbar;
+- :class:`~aniworld_desktop.ui.window_commands.WindowCommands`: what each command does;
+- :class:`~aniworld_desktop.ui.tasks.TaskRunner`: the tasks those commands run.
 
-Service calls run as asyncio tasks owned by the window; nothing blocks the loop, and every
-dialog is opened with ``open()``. Errors the user can act on (``AniworldError``) appear in the
-status bar and a non-blocking message box, never as a traceback.
+The window builds them, connects the bridge's signals to the panes' slots and the panes'
+signals to the commands, enables the actions from what the panes and the status bar announce,
+and owns what is the window's own: the welcome panel, the activity dock, the tray, closing and
+the saved layout. Errors the user can act on (``AniworldError``) appear in the status bar and a
+non-blocking message box, never as a traceback.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
-import shutil
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QByteArray,
-    QDate,
-    QLocale,
-    QPoint,
-    QSettings,
-    Qt,
-    QTime,
-    QTimer,
-    QUrl,
-    Signal,
-)
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
-    QComboBox,
     QDockWidget,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
-    QToolBar,
-    QToolButton,
-    QTreeView,
-    QVBoxLayout,
     QWidget,
 )
 
-from aniworld_desktop.core.errors import AniworldError
-from aniworld_desktop.core.naming import file_name_from_url, video_suffix
 from aniworld_desktop.core.status import DownloadStatus
-from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING, Move
+from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING
+from aniworld_desktop.ui.actions import (
+    MOVE_ACTIONS,
+    QUEUE_MENU,
+    SERIES_MENU,
+    ActionName,
+    build_menus,
+    build_toolbar,
+    create_actions,
+    pick,
+)
 from aniworld_desktop.ui.activity import ActivityHandler, ActivityPanel
-from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.collector import MainThreadCollector
-from aniworld_desktop.ui.delegates import ProgressDelegate
-from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog, show_message
-from aniworld_desktop.ui.drops import Drop, read_link_file
-from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
-from aniworld_desktop.ui.episode_model import EpisodeTreeModel
-from aniworld_desktop.ui.icons import app_icon, icon
+from aniworld_desktop.ui.dialogs import show_message
+from aniworld_desktop.ui.icons import app_icon
+from aniworld_desktop.ui.library_pane import LibraryPane
 from aniworld_desktop.ui.progress import TaskProgress
-from aniworld_desktop.ui.queue_model import Column, QueueTableModel, format_size, format_speed
-from aniworld_desktop.ui.queue_view import QueueView
-from aniworld_desktop.ui.series_model import Column as SeriesColumn
-from aniworld_desktop.ui.series_model import SeriesTableModel
-from aniworld_desktop.ui.settings_dialog import SettingsDialog
-from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
-from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
+from aniworld_desktop.ui.queue_pane import QueuePane
+from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
+from aniworld_desktop.ui.tasks import TaskRunner
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
 from aniworld_desktop.ui.welcome import WelcomePanel
+from aniworld_desktop.ui.window_commands import WindowCommands
 
 if TYPE_CHECKING:
+    from aniworld_desktop.config import Settings
     from aniworld_desktop.core.models import SeriesRecord
-    from aniworld_desktop.core.queue import QueueItem
     from aniworld_desktop.services import Services
 
-log = logging.getLogger(__name__)
-
+A = ActionName
 S = DownloadStatus
 STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
-STATUS_REFRESH_MS = 1000
-COUNTS_DELAY_MS = 150  # batches the counts refresh after a burst of queue changes
-QUEUE_FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
 QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
-MESSAGE_MS = 8000
-CLOSE_GRACE = 2.0  # seconds the window's own tasks get to finish when it closes
-LIBRARY_DELAY_MS = 500  # series counts follow queue changes at most twice a second
-DISK_REFRESH_MS = 30_000
-LOW_DISK_COLOUR = "#d64040"
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
 
-
-def _tr(text: str) -> str:
-    """``text`` (marked with QT_TRANSLATE_NOOP in the MainWindow context) in the UI language."""
-    return QApplication.translate("MainWindow", text)
-
-
-def _shortcut_text(action: QAction) -> str:
-    """The action's shortcut as the platform writes it, in the UI language ("Strg+F")."""
-    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+# How a part of the saved layout is saved, and restored.
+_LayoutPart = tuple[Callable[[], QByteArray], Callable[[QByteArray], bool]]
 
 
 def _app() -> QApplication:
@@ -147,109 +82,22 @@ def _app() -> QApplication:
     return app
 
 
-def free_space(folder: Path) -> int | None:
-    """Free bytes on the disk that holds ``folder`` (or its nearest existing parent)."""
-    for candidate in (folder, *folder.parents):
-        try:
-            return shutil.disk_usage(candidate).free
-        except FileNotFoundError:
-            continue
-        except OSError:
-            return None
-    return None
-
-
-_DEFAULT_WIDTHS = {
-    Column.POSITION: 64,
-    Column.SERIES: 180,
-    Column.EPISODE: 72,
-    Column.TITLE: 200,
-    Column.STATUS: 96,
-    Column.PROGRESS: 120,
-    Column.SPEED: 90,
-    Column.ETA: 70,
-    Column.SIZE: 90,
-}
-
-
-_SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
-_EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
-
-
-@dataclass(frozen=True, slots=True)
-class _ActionSpec:
-    name: str
-    text: str
-    shortcut: QKeySequence | QKeySequence.StandardKey | str | None
-    icon: str
-    tip: str
-    view_only: bool = False  # shortcut only while the queue has focus (a text field may need it)
-
-
-_ACTIONS: tuple[_ActionSpec, ...] = (
-    _ActionSpec("add_url", QT_TRANSLATE_NOOP("MainWindow", "&Add URL…"), "Ctrl+L", "add-link", QT_TRANSLATE_NOOP("MainWindow", "Add a video link")),
-    _ActionSpec("pause", QT_TRANSLATE_NOOP("MainWindow", "&Pause"), "Ctrl+P", "pause", QT_TRANSLATE_NOOP("MainWindow", "Pause the selected downloads")),
-    _ActionSpec("resume", QT_TRANSLATE_NOOP("MainWindow", "&Resume"), "Ctrl+R", "resume", QT_TRANSLATE_NOOP("MainWindow", "Resume the selected downloads")),
-    _ActionSpec("cancel", QT_TRANSLATE_NOOP("MainWindow", "&Cancel"), None, "remove", QT_TRANSLATE_NOOP("MainWindow", "Cancel the selected downloads and delete their partial files")),
-    _ActionSpec("retry", QT_TRANSLATE_NOOP("MainWindow", "Re&try"), "Ctrl+Shift+T", "retry", QT_TRANSLATE_NOOP("MainWindow", "Queue the selected failed or cancelled downloads again")),
-    _ActionSpec("remove", QT_TRANSLATE_NOOP("MainWindow", "Re&move…"), QKeySequence.StandardKey.Delete, "remove", QT_TRANSLATE_NOOP("MainWindow", "Remove the selected downloads from the list"), view_only=True),
-    _ActionSpec("pause_all", QT_TRANSLATE_NOOP("MainWindow", "Pause A&ll"), "Ctrl+Shift+P", "pause-all", QT_TRANSLATE_NOOP("MainWindow", "Pause every queued and running download")),
-    _ActionSpec("resume_all", QT_TRANSLATE_NOOP("MainWindow", "Resume Al&l"), "Ctrl+Shift+R", "resume-all", QT_TRANSLATE_NOOP("MainWindow", "Resume every paused download")),
-    _ActionSpec("retry_failed", QT_TRANSLATE_NOOP("MainWindow", "Retry &Failed"), None, "retry", QT_TRANSLATE_NOOP("MainWindow", "Queue every failed download again")),
-    _ActionSpec("move_up", QT_TRANSLATE_NOOP("MainWindow", "Move &Up"), "Ctrl+Up", "move-up", QT_TRANSLATE_NOOP("MainWindow", "Download the selection earlier"), view_only=True),
-    _ActionSpec("move_down", QT_TRANSLATE_NOOP("MainWindow", "Move &Down"), "Ctrl+Down", "move-down", QT_TRANSLATE_NOOP("MainWindow", "Download the selection later"), view_only=True),
-    _ActionSpec("move_top", QT_TRANSLATE_NOOP("MainWindow", "Move to &Top"), "Ctrl+Home", "move-top", QT_TRANSLATE_NOOP("MainWindow", "Download the selection first"), view_only=True),
-    _ActionSpec("priority_order", QT_TRANSLATE_NOOP("MainWindow", "&Priority Order"), "Ctrl+0", "filter", QT_TRANSLATE_NOOP("MainWindow", "Show the whole queue in the order it downloads (drag to reorder)")),
-    _ActionSpec("move_bottom", QT_TRANSLATE_NOOP("MainWindow", "Move to &Bottom"), "Ctrl+End", "move-bottom", QT_TRANSLATE_NOOP("MainWindow", "Download the selection last"), view_only=True),
-    _ActionSpec("add_series", QT_TRANSLATE_NOOP("MainWindow", "Add &Series…"), QKeySequence.StandardKey.New, "add-series", QT_TRANSLATE_NOOP("MainWindow", "Follow a series from its feed, after a preview")),
-    _ActionSpec("refresh", QT_TRANSLATE_NOOP("MainWindow", "&Refresh"), QKeySequence.StandardKey.Refresh, "refresh", QT_TRANSLATE_NOOP("MainWindow", "Read the selected series' sources again (all when none is selected)")),
-    _ActionSpec("download_missing", QT_TRANSLATE_NOOP("MainWindow", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("MainWindow", "Queue the missing episodes of the selected series")),
-    _ActionSpec("monitor", QT_TRANSLATE_NOOP("MainWindow", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("MainWindow", "Download new episodes of the selected series automatically")),
-    _ActionSpec("open_folder", QT_TRANSLATE_NOOP("MainWindow", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("MainWindow", "Open the selected series' folder")),
-    _ActionSpec("play", QT_TRANSLATE_NOOP("MainWindow", "&Play"), "Ctrl+Return", "play", QT_TRANSLATE_NOOP("MainWindow", "Play the selected episode or finished download")),
-    _ActionSpec("tmdb_match", QT_TRANSLATE_NOOP("MainWindow", "Set TMDB &Match…"), "Ctrl+Shift+M", "tmdb-match", QT_TRANSLATE_NOOP("MainWindow", "Choose which TMDB series the metadata comes from")),
-    _ActionSpec("scan", QT_TRANSLATE_NOOP("MainWindow", "Re&scan Library"), "Shift+F5", "refresh", QT_TRANSLATE_NOOP("MainWindow", "Look for episode files in the library folder again")),
-    _ActionSpec("auto_download", QT_TRANSLATE_NOOP("MainWindow", "Run Auto-&download Now"), "Ctrl+Shift+D", "download-missing", QT_TRANSLATE_NOOP("MainWindow", "Refresh the monitored series and queue what is missing, now")),
-    _ActionSpec("activity", QT_TRANSLATE_NOOP("MainWindow", "&Activity"), "Ctrl+Shift+L", "activity", QT_TRANSLATE_NOOP("MainWindow", "Show or hide the activity log")),
-    _ActionSpec("find", QT_TRANSLATE_NOOP("MainWindow", "&Find Series"), QKeySequence.StandardKey.Find, "filter", QT_TRANSLATE_NOOP("MainWindow", "Filter the series by title")),
-    _ActionSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "Se&ttings…"), QKeySequence.StandardKey.Preferences, "settings", QT_TRANSLATE_NOOP("MainWindow", "Library, downloads and metadata settings")),
-    _ActionSpec("quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), QKeySequence.StandardKey.Quit, "quit", QT_TRANSLATE_NOOP("MainWindow", "Stop the downloads and quit")),
-)  # fmt: skip
-
-_STANDARD_FALLBACK = {
-    QKeySequence.StandardKey.Quit: "Ctrl+Q",
-    QKeySequence.StandardKey.Preferences: "Ctrl+,",
-}
-_QUEUE_STATE_CHOICES: tuple[tuple[str, tuple[DownloadStatus, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("MainWindow", "All states"), ()),
-    (QT_TRANSLATE_NOOP("MainWindow", "To do"), (S.PENDING, S.DOWNLOADING, S.PAUSED)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Downloading"), (S.DOWNLOADING,)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Failed"), (S.FAILED,)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Completed"), (S.COMPLETED,)),
-    (QT_TRANSLATE_NOOP("MainWindow", "Cancelled"), (S.CANCELLED,)),
-)
-_SELECTION_ACTIONS = ("pause", "resume", "cancel", "retry", "remove")
-_LABELLED_TOOLS = (
-    "add_series",
-    "add_url",
-    "refresh",
-    "download_missing",
-    "pause_all",
-    "resume_all",
-)
-_MOVE_ACTIONS = ("move_up", "move_down", "move_top", "move_bottom")
-
-
 class MainWindow(QMainWindow):
     """The application window over the running services.
 
     Attributes:
         services: The services it shows and commands.
         bridge: Re-emits the services' events as signals.
-        model: The queue table's model.
-        view: The queue table.
-        commands: Every action, by name (``"pause"``, ``"move_top"`` …). Not ``actions``, which
-            would hide ``QWidget.actions()``.
+        tasks: Runs the window's service calls; their errors become message boxes.
+        library_pane: The series and episodes (above).
+        queue_pane: The download queue (below).
+        status_bar: Messages, long actions, counts, speed, free disk, next auto-download.
+        dispatcher: What the commands do (:class:`WindowCommands`).
+        commands: Every action, by :class:`ActionName`. Not ``actions``, which would hide
+            ``QWidget.actions()``.
+        welcome: Shown instead of the tables while the library and the queue are empty.
+        stack: Holds the welcome panel and ``main_splitter`` (the panes).
+        tray, notifier: The tray icon and its messages, once :meth:`attach_tray` was called.
 
     Signals:
         quitRequested(): The user asked to quit (Quit, or closing the window).
@@ -283,280 +131,59 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
         self.resize(1100, 640)
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._closing = False
-        self._counts: dict[DownloadStatus, int] = {}
         self._settings = QSettings(
             str(services.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
-
+        self.tasks = TaskRunner(self)
         self.bridge = EventBridge(services.bus, self)
-        self.model = QueueTableModel(self)
-        self.model.attach(self.bridge)
-        self.view = self._create_view()
-        self.series_model = SeriesTableModel(self)
-        self.series_view = self._create_series_view()
-        self.series_filter = QLineEdit(self)
-        self.series_filter.setObjectName("seriesFilter")
-        find_keys = QKeySequence(QKeySequence.StandardKey.Find)
-        self.series_filter.setPlaceholderText(
-            self.tr("Filter series ({shortcut})").format(
-                shortcut=find_keys.toString(QKeySequence.SequenceFormat.NativeText)
-            )
-        )
-        self.series_filter.setClearButtonEnabled(True)
-        self.series_filter.textChanged.connect(self.series_model.set_filter)
-        self.episode_model = EpisodeTreeModel(self)
-        self.episode_view = self._create_episode_view()
-        self.welcome = WelcomePanel(self)
-        self.welcome.addFeedRequested.connect(self.add_series_interactively)
-        self.welcome.demoRequested.connect(self.follow_demo)
-        self.setCentralWidget(self._create_layout())
-        self.activity_dock = self._create_activity_dock()
-
-        self.commands: dict[str, QAction] = {}
+        self._create_rooms()
         self._create_actions()
-        self._create_menus()
-        self._create_toolbar()
-        self._create_status_bar()
+        self._connect()
 
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
         # a second, which the window's construction need not add to. Events in between are
         # safe: the load takes the service's snapshot when it runs.
         self.queue_loaded = False
         QTimer.singleShot(QUEUE_LOAD_DELAY_MS, self._load_queue)
-
-        self.view.selectionModel().selectionChanged.connect(self.update_actions)
-        # Every status change arrives as itemUpdated or itemsUpdated; progress never changes a
-        # count.
-        for signal in (
-            self.model.rowsInserted,
-            self.model.rowsRemoved,
-            self.model.modelReset,
-            self.bridge.itemUpdated,
-            self.bridge.itemsUpdated,
-        ):
-            signal.connect(self._queue_changed)
-        self.bridge.finished.connect(self._on_finished)
-        self.bridge.failed.connect(self._on_failed)
-        # Series counts follow the queue and the catalogue; reloaded at most twice a second.
-        self._library_timer = QTimer(self)
-        self._library_timer.setSingleShot(True)
-        self._library_timer.setInterval(LIBRARY_DELAY_MS)
-        self._library_timer.timeout.connect(self.reload_library)
-        for signal in (
-            self.bridge.itemsAdded,
-            self.bridge.itemsRemoved,
-            self.bridge.seriesChanged,
-            self.bridge.metadataChanged,
-        ):
-            signal.connect(self._library_changed)
-        # Of the many updates of a running download, only its end changes a series' counts.
-        self.bridge.itemUpdated.connect(self._item_updated)
-        self.bridge.itemsUpdated.connect(self._items_updated)
-        self.bridge.autoDownload.connect(self._on_auto_download)
-        self._reloading: asyncio.Task[None] | None = None
-        self._reload_again = False
-
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(COUNTS_DELAY_MS)
-        self._counts_timer.timeout.connect(self.refresh_status)
-        self._status_timer = QTimer(self)
-        self._status_timer.setInterval(STATUS_REFRESH_MS)
-        self._status_timer.timeout.connect(self._refresh_speed)
-        self._status_timer.start()
-        self._disk_task: asyncio.Task[None] | None = None
-        self._disk_timer = QTimer(self)
-        self._disk_timer.setInterval(DISK_REFRESH_MS)
-        self._disk_timer.timeout.connect(self.refresh_disk)
-        self._disk_timer.start()
-        self._play_view: QAbstractItemView = self.episode_view
-        _app().focusChanged.connect(self._focus_changed)
-
         self._restore_state()
-        self.refresh_status()
-        self.reload_library()
-        self.refresh_disk()
-        self.set_next_auto_download(services.scheduler.next_run())
+        self._series_chosen([])
+        self.status_bar.start()
+        self.library_pane.reload()
 
     # ----------------------------------------------------------------- construction
 
-    def _load_queue(self) -> None:
-        if self._closing:
-            return
-        downloads = self.services.downloads
-        self.model.load(downloads.items(), downloads.speeds())
-        self.queue_loaded = True
-        self.refresh_status()
-        self._leave_welcome()
-        # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
-        # for a small queue: freezing would also keep any garbage alive now, for good.)
-        if self.model.total_count() >= FREEZE_AFTER_LOADING:
-            self.collector.settle()
-
-    def _create_view(self) -> QueueView:
-        view = QueueView(self)
-        view.setObjectName("queueView")
-        view.setModel(self.model)
-        view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        # The model sorts itself (a proxy takes seconds at 100k rows). Priority order first: with
-        # no indicator set, enabling sorting would sort column 0 descending. A third click on a
-        # header clears the sort, which is priority order again.
-        view.horizontalHeader().setSortIndicator(Column.POSITION, Qt.SortOrder.AscendingOrder)
-        view.horizontalHeader().setSortIndicatorClearable(True)
-        view.setSortingEnabled(True)
-        view.setAlternatingRowColors(True)
-        view.setWordWrap(False)
-        view.setShowGrid(False)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._show_context_menu)
-        view.dropped.connect(self._on_drop)
-        view.doubleClicked.connect(lambda: self._play_activated(self.view))
-        view.refused.connect(lambda reason: self.statusBar().showMessage(reason, MESSAGE_MS))
-        # The vertical header numbers the rows: the place of each download in the queue.
-        rows = view.verticalHeader()
-        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # Fixed row heights keep 100,000 rows cheap: no per-row size hints are asked for.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
-        header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        for column, width in _DEFAULT_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
-        return view
-
-    def _create_series_view(self) -> QTableView:
-        view = QTableView(self)
-        view.setObjectName("seriesView")
-        view.setModel(self.series_model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setSortingEnabled(True)  # the model sorts itself (a proxy is too slow at scale)
-        view.setDragEnabled(True)
-        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        view.setWordWrap(False)
-        view.setShowGrid(False)
-        view.verticalHeader().hide()
-        rows = view.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # cheap at 5,000 rows
-        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
-        header = view.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        # Fixed widths, not ResizeToContents: that measures every row of a big library.
-        metrics = view.fontMetrics()
-        for column in SeriesColumn:
-            text = self.series_model.headerData(column, Qt.Orientation.Horizontal)
-            width = metrics.horizontalAdvance(str(text)) + 28  # room for the sort arrow
-            header.resizeSection(column, max(width, _SERIES_WIDTHS.get(column, 0)))
-        view.selectionModel().selectionChanged.connect(self._series_selected)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._show_series_menu)
-        return view
-
-    def _create_episode_view(self) -> QTreeView:
-        view = QTreeView(self)
-        view.setObjectName("episodeView")
-        view.setModel(self.episode_model)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setDragEnabled(True)  # episodes (or whole seasons) dragged onto the queue
-        view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        view.setUniformRowHeights(True)
-        view.setAlternatingRowColors(True)
-        for column, width in _EPISODE_WIDTHS.items():
-            view.header().resizeSection(column, width)
-        view.doubleClicked.connect(lambda: self._play_activated(self.episode_view))
-        return view
-
-    def _create_queue_pane(self) -> QWidget:
-        pane = QWidget(self)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        self.queue_filter = QLineEdit(pane)
-        self.queue_filter.setObjectName("queueFilter")
-        self.queue_filter.setPlaceholderText(self.tr("Filter downloads by series or title"))
-        self.queue_filter.setClearButtonEnabled(True)
-        self.queue_states = QComboBox(pane)
-        self.queue_states.setObjectName("queueStates")
-        for text, statuses in _QUEUE_STATE_CHOICES:
-            self.queue_states.addItem(_tr(text), statuses)
-        self.queue_shown = QLabel(pane)
-        self.queue_shown.setObjectName("queueShown")
-        bar.addWidget(self.queue_filter, 1)
-        bar.addWidget(self.queue_states)
-        bar.addWidget(self.queue_shown)
-        # Typing filters 100,000 rows: once the typing pauses, not on every key.
-        self._queue_filter_timer = QTimer(self)
-        self._queue_filter_timer.setSingleShot(True)
-        self._queue_filter_timer.setInterval(QUEUE_FILTER_DELAY_MS)
-        self._queue_filter_timer.timeout.connect(self.apply_queue_filter)
-        self.queue_filter.textChanged.connect(lambda: self._queue_filter_timer.start())
-        self.queue_states.currentIndexChanged.connect(self.apply_queue_filter)
-        box = QVBoxLayout(pane)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addLayout(bar)
-        box.addWidget(self.view)
-        return pane
-
-    def _leave_welcome(self) -> None:
-        """Show the tables as soon as the queue has something (not after the library reload)."""
-        if self.stack.currentWidget() is self.welcome and self.model.total_count():
-            self.stack.setCurrentWidget(self.main_splitter)
-
-    def apply_queue_filter(self) -> None:
-        """Show the downloads that match the filter text and the chosen states."""
-        self._queue_filter_timer.stop()
-        statuses = self.queue_states.currentData()
-        self.model.set_filter(self.queue_filter.text(), set(statuses) if statuses else None)
-        self._update_queue_shown()
-
-    def _update_queue_shown(self) -> None:
-        shown, total = self.model.rowCount(), self.model.total_count()
-        filtered = bool(self.model.filter_text) or self.model.status_filter is not None
-        locale = QLocale()
-        self.queue_shown.setText(
-            self.tr("{shown} of {total}").format(
-                shown=locale.toString(shown), total=locale.toString(total)
-            )
-            if filtered
-            else ""
+    def _create_rooms(self) -> None:
+        services = self.services
+        self.queue_pane = QueuePane(self)
+        self.library_pane = LibraryPane(services.library, self.tasks, self)
+        self.status_bar = StatusBar(
+            services.downloads,
+            services.scheduler,
+            self.tasks,
+            library_dir=services.library_dir,
+            min_free_disk=services.settings.min_free_disk,
+            parent=self,
         )
-
-    def show_priority_order(self) -> None:
-        """Sort the queue by priority again (the order downloads run in), unfiltered."""
-        self.queue_filter.clear()
-        self.queue_states.setCurrentIndex(0)
-        self.apply_queue_filter()
-        self.view.sortByColumn(Column.POSITION, Qt.SortOrder.AscendingOrder)
-
-    def _create_layout(self) -> QWidget:
-        series_pane = QWidget(self)
-        box = QVBoxLayout(series_pane)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.series_filter)
-        box.addWidget(self.series_view)
-        self.library_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.library_splitter.setObjectName("librarySplitter")
-        self.library_splitter.addWidget(series_pane)
-        self.library_splitter.addWidget(self.episode_view)
-        self.library_splitter.setStretchFactor(0, 3)
-        self.library_splitter.setStretchFactor(1, 2)
+        self.setStatusBar(self.status_bar)
+        # Play looks at the episode list until the queue has had the focus.
+        self.dispatcher = WindowCommands(
+            services,
+            self.tasks,
+            self,
+            queue=self.queue_pane,
+            library=self.library_pane,
+            play_source=self.library_pane,
+        )
+        self.welcome = WelcomePanel(self)
         self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.main_splitter.setObjectName("mainSplitter")
-        self.main_splitter.addWidget(self.library_splitter)
-        self.main_splitter.addWidget(self._create_queue_pane())
+        self.main_splitter.addWidget(self.library_pane)
+        self.main_splitter.addWidget(self.queue_pane)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.main_splitter)
-        return self.stack
+        self.setCentralWidget(self.stack)
+        self.activity_dock = self._create_activity_dock()
 
     def _create_activity_dock(self) -> QDockWidget:
         dock = QDockWidget(self.tr("Activity"), self)
@@ -572,849 +199,162 @@ class MainWindow(QMainWindow):
         return dock
 
     def _create_actions(self) -> None:
-        slots: dict[str, Callable[[], object]] = {
-            "add_url": self.add_url_interactively,
-            "pause": partial(self._on_selection, self.tr("Pause"), self.services.downloads.pause),
-            "resume": partial(
-                self._on_selection, self.tr("Resume"), self.services.downloads.resume
-            ),
-            "cancel": partial(
-                self._on_selection, self.tr("Cancel"), self.services.downloads.cancel
-            ),
-            "retry": partial(self._on_selection, self.tr("Retry"), self.services.downloads.retry),
-            "remove": self.remove_selected_interactively,
-            "pause_all": partial(
-                self._on_all, self.tr("Pause all"), self.services.downloads.pause_all
-            ),
-            "resume_all": partial(
-                self._on_all, self.tr("Resume all"), self.services.downloads.resume_all
-            ),
-            "retry_failed": partial(
-                self._on_all, self.tr("Retry failed"), self.services.downloads.retry_failed
-            ),
-            "move_up": partial(self.move_selected, Move.UP),
-            "move_down": partial(self.move_selected, Move.DOWN),
-            "move_top": partial(self.move_selected, Move.TOP),
-            "move_bottom": partial(self.move_selected, Move.BOTTOM),
-            "priority_order": self.show_priority_order,
-            "add_series": self.add_series_interactively,
-            "refresh": self.refresh_selected,
-            "download_missing": self.download_missing_selected,
-            "monitor": self.toggle_monitor,
-            "open_folder": self.open_folder,
-            "play": self.play_selected,
-            "tmdb_match": self.set_tmdb_match_interactively,
-            "scan": self.scan_library,
-            "activity": self.toggle_activity,
-            "auto_download": self.run_auto_download,
-            "find": self._focus_filter,
-            "settings": self.open_settings,
-            "quit": self.quit_app,
+        slots: dict[ActionName, Callable[[], object]] = {
+            **self.dispatcher.slots(),
+            A.PRIORITY_ORDER: self.queue_pane.show_priority_order,
+            A.ACTIVITY: self.toggle_activity,
+            A.FIND: self._find_series,
+            A.QUIT: self.quit_app,
         }
-        for spec in _ACTIONS:
-            action = QAction(icon(spec.icon), _tr(spec.text), self)
-            action.setObjectName(f"action_{spec.name}")
-            tip = _tr(spec.tip)
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            if spec.shortcut is not None:
-                keys = QKeySequence(spec.shortcut)
-                if keys.isEmpty() and isinstance(spec.shortcut, QKeySequence.StandardKey):
-                    # Not every platform has every standard key (Windows has no Quit key).
-                    keys = QKeySequence(_STANDARD_FALLBACK.get(spec.shortcut, ""))
-                action.setShortcut(keys)
-            if spec.view_only:
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.view.addAction(action)
-            else:
-                self.addAction(action)
-            action.triggered.connect(slots[spec.name])
-            self.commands[spec.name] = action
-        self.commands["quit"].setMenuRole(QAction.MenuRole.QuitRole)
-        self.commands["settings"].setMenuRole(QAction.MenuRole.PreferencesRole)
-        monitor = self.commands["monitor"]
-        monitor.setCheckable(True)
-        monitor.toggled.connect(
-            lambda on: monitor.setIcon(icon("monitor-on" if on else "monitor-off"))
+        self.commands = create_actions(self, slots, view=self.queue_pane.view)
+        build_menus(self.menuBar(), self.commands)
+        self.addToolBar(build_toolbar(self, self.commands))
+        self.queue_pane.menu.entries = pick(self.commands, QUEUE_MENU)
+        self.library_pane.menu.entries = pick(self.commands, SERIES_MENU)
+        self.activity_dock.visibilityChanged.connect(self.commands[A.ACTIVITY].setChecked)
+
+    def _connect(self) -> None:
+        """The bridge's signals to the rooms' slots, the rooms' signals to the commands."""
+        bridge, queue, library, status = (
+            self.bridge,
+            self.queue_pane,
+            self.library_pane,
+            self.status_bar,
         )
-        self.commands["activity"].setCheckable(True)
-        self.activity_dock.visibilityChanged.connect(self.commands["activity"].setChecked)
+        commands = self.dispatcher
+        self.tasks.failed.connect(self.show_error)
+        queue.model.attach(bridge)
+        queue.dropped.connect(commands.drop)
+        queue.playRequested.connect(lambda: commands.play_from(queue))
+        queue.message.connect(self.message)
+        queue.selectionChanged.connect(self.update_actions)
+        library.seriesSelected.connect(self._series_chosen)
+        library.playRequested.connect(lambda: commands.play_from(library))
+        library.reloaded.connect(self._library_reloaded)
+        status.countsChanged.connect(self._counts_changed)
+        self.welcome.addFeedRequested.connect(commands.add_series_interactively)
+        self.welcome.demoRequested.connect(commands.follow_demo)
+        # Every status change arrives as itemUpdated or itemsUpdated; progress never changes a
+        # count.
+        for signal in (
+            queue.model.rowsInserted,
+            queue.model.rowsRemoved,
+            queue.model.modelReset,
+            bridge.itemUpdated,
+            bridge.itemsUpdated,
+        ):
+            signal.connect(self._queue_changed)
+        bridge.finished.connect(status.on_finished)
+        bridge.failed.connect(status.on_failed)
+        bridge.autoDownload.connect(status.on_auto_download)
+        # Series counts follow the queue and the catalogue.
+        for signal in (
+            bridge.itemsAdded,
+            bridge.itemsRemoved,
+            bridge.seriesChanged,
+            bridge.metadataChanged,
+        ):
+            signal.connect(library.library_changed)
+        bridge.itemUpdated.connect(library.on_item_updated)
+        bridge.itemsUpdated.connect(library.on_items_updated)
+        _app().focusChanged.connect(self._focus_changed)
 
-    def _create_menus(self) -> None:
-        menus = self.menuBar()
-        file_menu = menus.addMenu(self.tr("&File"))
-        file_menu.addAction(self.commands["add_series"])
-        file_menu.addAction(self.commands["add_url"])
-        file_menu.addSeparator()
-        file_menu.addAction(self.commands["settings"])
-        file_menu.addSeparator()
-        file_menu.addAction(self.commands["quit"])
-        series_menu = menus.addMenu(self.tr("&Series"))
-        self._add_series_actions(series_menu)
-        series_menu.addSeparator()
-        series_menu.addAction(self.commands["scan"])
-        series_menu.addAction(self.commands["auto_download"])
-        queue_menu = menus.addMenu(self.tr("&Queue"))
-        self._add_queue_actions(queue_menu)
-        queue_menu.addSeparator()
-        for name in ("pause_all", "resume_all", "retry_failed"):
-            queue_menu.addAction(self.commands[name])
-        queue_menu.addSeparator()
-        queue_menu.addAction(self.commands["priority_order"])
-        view_menu = menus.addMenu(self.tr("&View"))
-        view_menu.addAction(self.commands["activity"])
-        view_menu.addAction(self.commands["find"])
+    def _load_queue(self) -> None:
+        if self.tasks.closing:
+            return
+        downloads, model = self.services.downloads, self.queue_pane.model
+        model.load(downloads.items(), downloads.speeds())
+        self.queue_loaded = True
+        self.status_bar.refresh_counts()
+        self._leave_welcome()
+        # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
+        # for a small queue: freezing would also keep any garbage alive now, for good.)
+        if model.total_count() >= FREEZE_AFTER_LOADING:
+            self.collector.settle()
 
-    def _add_series_actions(self, menu: QMenu) -> None:
-        for name in ("refresh", "download_missing", "monitor", "play", "open_folder", "tmdb_match"):
-            menu.addAction(self.commands[name])
-
-    def _add_queue_actions(self, menu: QMenu) -> None:
-        for name in _SELECTION_ACTIONS:
-            menu.addAction(self.commands[name])
-        menu.addAction(self.commands["play"])
-        menu.addSeparator()
-        for name in _MOVE_ACTIONS:
-            menu.addAction(self.commands[name])
-
-    def _create_toolbar(self) -> None:
-        toolbar = QToolBar(self.tr("Main toolbar"), self)
-        toolbar.setObjectName("mainToolbar")  # saveState() needs a name
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        toolbar.setMovable(False)
-        for name in ("add_series", "add_url", "refresh", "download_missing", None, "pause", "resume",
-                     "cancel", "retry", "remove", None, "pause_all", "resume_all", None, "move_top",
-                     "move_up", "move_down", "move_bottom", None, "activity"):  # fmt: skip
-            if name is None:
-                toolbar.addSeparator()
-                continue
-            toolbar.addAction(self.commands[name])
-            if (
-                name in _LABELLED_TOOLS
-            ):  # the everyday ones say what they are; tooltips say the rest
-                button = toolbar.widgetForAction(self.commands[name])
-                if isinstance(button, QToolButton):
-                    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(toolbar)
-
-    def _create_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.progress = TaskProgress(self)
-        self.progress.cancelled.connect(
-            lambda what: bar.showMessage(
-                self.tr("{what}: cancelled.").format(what=what), MESSAGE_MS
-            )
-        )
-        self.counts_label = QLabel(self)
-        self.counts_label.setObjectName("countsLabel")
-        self.speed_label = QLabel(self)
-        self.speed_label.setObjectName("speedLabel")
-        self.disk_label = QLabel(self)
-        self.disk_label.setObjectName("diskLabel")
-        self.auto_label = QLabel(self)
-        self.auto_label.setObjectName("autoLabel")
-        for widget in (self.progress, self.counts_label, self.speed_label, self.disk_label,
-                       self.auto_label):  # fmt: skip
-            bar.addPermanentWidget(widget)
-        self.set_next_auto_download(None)
-
-    # ----------------------------------------------------------------- selection
-
-    def selected_rows(self) -> list[int]:
-        """Selected rows, top to bottom (read from ranges, so a full selection stays cheap)."""
-        rows: list[int] = []
-        selection = self.view.selectionModel().selection()
-        for n in range(selection.count()):
-            selection_range = selection.at(n)
-            rows.extend(range(selection_range.top(), selection_range.bottom() + 1))
-        rows.sort()
-        return rows
-
-    def selected_ids(self) -> list[int]:
-        """Queue item ids of the selected rows, top to bottom."""
-        return [self.model.item_id(row) for row in self.selected_rows()]
-
-    def selected_statuses(self) -> set[DownloadStatus]:
-        """The distinct states among the selected rows."""
-        statuses: set[DownloadStatus] = set()
-        for row in self.selected_rows():
-            statuses.add(self.model.item(row).status)
-            if len(statuses) == len(S):
-                break
-        return statuses
-
-    def select_ids(self, ids: list[int]) -> None:
-        """Select the rows of ``ids`` (for tests, and for "reveal" actions later)."""
-        selection = self.view.selectionModel()
-        selection.clearSelection()
-        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
-        for item_id in ids:
-            row = self.model.row_of(item_id)
-            if row is not None:
-                selection.select(self.model.index(row, 0), flags)
+    # ----------------------------------------------------------------- following the rooms
 
     def update_actions(self) -> None:
-        """Enable each action when it applies to the selection or to the queue."""
-        statuses = self.selected_statuses()
+        """Enable each action that applies to the selected downloads."""
+        statuses = self.queue_pane.selected_statuses()
         any_selected = bool(statuses)
-        self.commands["pause"].setEnabled(any(s.can_pause() for s in statuses))
-        self.commands["resume"].setEnabled(any(s.can_resume() for s in statuses))
-        self.commands["cancel"].setEnabled(any(s.can_cancel() for s in statuses))
-        self.commands["retry"].setEnabled(any(s.can_retry() for s in statuses))
-        self.commands["remove"].setEnabled(any_selected)
-        for name in _MOVE_ACTIONS:
+        self.commands[A.PAUSE].setEnabled(any(s.can_pause() for s in statuses))
+        self.commands[A.RESUME].setEnabled(any(s.can_resume() for s in statuses))
+        self.commands[A.CANCEL].setEnabled(any(s.can_cancel() for s in statuses))
+        self.commands[A.RETRY].setEnabled(any(s.can_retry() for s in statuses))
+        self.commands[A.REMOVE].setEnabled(any_selected)
+        for name in MOVE_ACTIONS:
             self.commands[name].setEnabled(any_selected)
-        counts = self._counts
-        self.commands["pause_all"].setEnabled(
-            bool(counts.get(S.PENDING) or counts.get(S.DOWNLOADING))
-        )
-        self.commands["resume_all"].setEnabled(bool(counts.get(S.PAUSED)))
-        self.commands["retry_failed"].setEnabled(bool(counts.get(S.FAILED)))
-        chosen = self.selected_series() if hasattr(self, "series_view") else []
-        for name in ("download_missing", "monitor"):
+
+    def _counts_changed(self, counts: Counter[DownloadStatus]) -> None:
+        """Enable the queue-wide actions that apply; the selected rows' states may have changed."""
+        self.commands[A.PAUSE_ALL].setEnabled(bool(counts[S.PENDING] or counts[S.DOWNLOADING]))
+        self.commands[A.RESUME_ALL].setEnabled(bool(counts[S.PAUSED]))
+        self.commands[A.RETRY_FAILED].setEnabled(bool(counts[S.FAILED]))
+        self.update_actions()
+
+    def _series_chosen(self, chosen: list[SeriesRecord]) -> None:
+        for name in (A.DOWNLOAD_MISSING, A.MONITOR):
             self.commands[name].setEnabled(bool(chosen))
-        self.commands["monitor"].setChecked(bool(chosen) and all(s.monitored for s in chosen))
+        self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
 
-    # ----------------------------------------------------------------- commands
+    def _queue_changed(self, *_: object) -> None:
+        self._leave_welcome()
+        self.status_bar.on_queue_changed()
 
-    def run_task(
-        self, coroutine: Coroutine[Any, Any, Any], *, what: str
-    ) -> asyncio.Task[Any] | None:
-        """Run a service call as a task the window owns; its errors are shown, not raised.
+    def _leave_welcome(self) -> None:
+        """Show the tables as soon as the queue has something (not after the library reload)."""
+        if self.stack.currentWidget() is self.welcome and self.queue_pane.model.total_count():
+            self.stack.setCurrentWidget(self.main_splitter)
 
-        Args:
-            coroutine: The work.
-            what: What the user asked for, in a few words ("Pause"), to title an error.
-        """
-        if self._closing:
-            coroutine.close()
-            return None
-        task = asyncio.get_running_loop().create_task(coroutine, name=f"ui: {what}")
-        self._tasks.add(task)
-        task.add_done_callback(partial(self._task_done, what))
-        return task
-
-    def _task_done(self, what: str, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if task.cancelled():
-            return
-        error = task.exception()
-        if error is None:
-            return
-        if isinstance(error, AniworldError):
-            log.info("%s: %s", what, error)
-            self.show_error(what, str(error))
-        else:
-            log.error("%s failed", what, exc_info=error)
-            self.show_error(what, self.tr("Something went wrong. The log file has the details."))
-
-    def show_error(self, title: str, message: str) -> None:
-        """Tell the user, in the status bar and a box that does not block."""
-        if self._closing:
-            return
-        self.statusBar().showMessage(message, MESSAGE_MS)
-        show_message(self, title, message, object_name="errorBox")
-
-    def _on_selection(
-        self, what: str, command: Callable[[list[int]], Coroutine[Any, Any, Any]]
-    ) -> None:
-        ids = self.selected_ids()
-        if ids:
-            self.run_task(command(ids), what=what)
-
-    def _on_all(self, what: str, command: Callable[[], Coroutine[Any, Any, Any]]) -> None:
-        self.run_task(command(), what=what)
-
-    def move_selected(self, where: Move) -> None:
-        """Change the priority of the selected downloads."""
-        ids = self.selected_ids()
-        if ids:
-            self.run_task(self._move(ids, where), what=self.tr("Move"))
-
-    async def _move(self, ids: list[int], where: Move) -> None:
-        await self.services.downloads.move(ids, where)
-        current = self.view.currentIndex()
-        if current.isValid():
-            self.view.scrollTo(current)
-
-    def add_url_interactively(self) -> None:
-        """Ask for a link, then add it."""
-        self.run_task(self._ask_url(), what=self.tr("Add URL"))
-
-    async def _ask_url(self) -> None:
-        dialog = AddUrlDialog(self)
-        try:
-            result = await run_dialog(dialog)
-            url = dialog.url()
-        finally:
-            dialog.deleteLater()
-        if result == AddUrlDialog.DialogCode.Accepted:
-            await self.add_url(url)
-
-    async def add_url(self, url: str) -> None:
-        """Follow or queue ``url`` and say what happened; raises AniworldError."""
-        self.statusBar().showMessage(self.tr("Adding {url}…").format(url=url))
-        result = await self.services.library.add_url(url)
-        queued, title = result.queued, result.series.title
-        if queued is None:
-            message = self.tr("Following {title} (%n episode(s)).", "", len(result.episodes))
-        elif queued.added:
-            message = self.tr("Queued %n episode(s) of {title}.", "", len(queued.added))
-        else:
-            message = self.tr("{title}: already in the queue.")
-        message = message.format(title=title)
-        self.statusBar().showMessage(message, MESSAGE_MS)
-
-    def remove_selected_interactively(self) -> None:
-        """Remove the selected downloads once the user confirms."""
-        ids = self.selected_ids()
-        if ids:
-            self.run_task(self._remove(ids), what=self.tr("Remove"))
-
-    async def _remove(self, ids: list[int]) -> None:
-        question = self.tr(
-            "Remove %n download(s) from the list?\n\n"
-            "Unfinished downloads are cancelled and their partial files deleted. "
-            "Finished files stay in the library.",
-            "",
-            len(ids),
-        )
-        if not await confirm(
-            self,
-            self.tr("Remove downloads"),
-            question,
-            self.tr("Remove"),
-            object_name="confirmRemove",
-        ):
-            return
-        removed = await self.services.downloads.remove(ids)
-        self.statusBar().showMessage(
-            self.tr("Removed %n download(s).", "", len(removed)), MESSAGE_MS
-        )
-
-    def _show_context_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._add_queue_actions(menu)
-        # popup(), not exec(): exec() would spin a nested loop inside qasync's.
-        menu.popup(self.view.viewport().mapToGlobal(pos))
-
-    # ----------------------------------------------------------------- the library
-
-    def _item_updated(self, item: QueueItem) -> None:
-        if item.status.is_final():
-            self._library_changed()
-
-    def _items_updated(self, items: tuple[QueueItem, ...]) -> None:
-        if any(item.status.is_final() for item in items):
-            self._library_changed()
-
-    def _library_changed(self, *args: object) -> None:
-        if not self._library_timer.isActive():
-            self._library_timer.start()
-
-    def reload_library(self) -> None:
-        """Reload the series counts (and the selected series' episodes) from the services.
-
-        One reload at a time: a request during one makes one more afterwards, never a pile.
-        """
-        if self._reloading is not None and not self._reloading.done():
-            self._reload_again = True
-            return
-        self._reloading = self.run_task(self._reload_library(), what=self.tr("Refresh the library"))
-        if self._reloading is not None:
-            self._reloading.add_done_callback(self._reload_done)
-
-    def _reload_done(self, _task: asyncio.Task[None]) -> None:
-        if self._reload_again and not self._closing:
-            self._reload_again = False
-            self._library_changed()
-
-    async def _reload_library(self) -> None:
-        summaries = await self.services.library.list_series()
-        if self._closing:
-            return
-        if self.series_model.total_count() == 0:
-            self.series_model.load(summaries)
-        else:
-            self.series_model.update_summaries(summaries)
-        empty = not summaries and self.model.total_count() == 0
+    def _library_reloaded(self, series: int) -> None:
+        empty = not series and self.queue_pane.model.total_count() == 0
         self.stack.setCurrentWidget(self.welcome if empty else self.main_splitter)
-        await self._load_episodes()
-        self.update_actions()
-
-    def selected_series(self) -> list[SeriesRecord]:
-        rows = sorted({index.row() for index in self.series_view.selectionModel().selectedRows()})
-        return [self.series_model.summary(row).series for row in rows]
-
-    def _series_selected(self, *args: object) -> None:
-        self.run_task(self._load_episodes(), what=self.tr("Show episodes"))
-        self.update_actions()
-
-    async def _load_episodes(self) -> None:
-        selected = self.selected_series()
-        states = await self.services.library.episode_states(selected[0]) if selected else []
-        if not self._closing:
-            self.episode_model.load(states)
-            self.episode_view.expandAll()
-
-    def _focus_filter(self) -> None:
-        self.stack.setCurrentWidget(self.main_splitter)
-        self.series_filter.setFocus()
-        self.series_filter.selectAll()
-
-    def add_series_interactively(self, url: str = "") -> None:
-        """Ask for a feed link, preview what it holds, add it when the user says so."""
-        self.run_task(
-            self._ask_series(url if isinstance(url, str) else ""), what=self.tr("Add series")
-        )
-
-    async def _ask_series(self, url: str) -> None:
-        dialog = AddSeriesDialog(self.services.library.preview_url, self, url)
-        try:
-            result = await run_dialog(dialog)
-            chosen = dialog.url()
-        finally:
-            dialog.deleteLater()
-        if result == AddSeriesDialog.DialogCode.Accepted:
-            await self.add_url(chosen)
-
-    def follow_demo(self) -> None:
-        """Follow the demo series (served by the app itself) and queue their episodes."""
-        self.run_task(self._follow_demo(), what=self.tr("Try the demo"))
-
-    async def _follow_demo(self) -> None:
-        await self.services.library.follow_demo()
-        queued = await self.services.library.queue_missing()
-        self.statusBar().showMessage(
-            self.tr("Following the demo series; %n episode(s) queued.", "", len(queued.added)),
-            MESSAGE_MS,
-        )
-        self.reload_library()
-
-    def refresh_selected(self) -> None:
-        """Refresh the selected series, or every monitored one when none is selected."""
-        self.run_task(self._refresh(self.selected_series()), what=self.tr("Refresh"))
-
-    async def _refresh(self, chosen: list[SeriesRecord]) -> None:
-        library = self.services.library
-        if not chosen:
-            chosen = [s.series for s in await library.list_series() if s.series.monitored]
-        results = []
-        try:
-            async with self.progress.track(self.tr("Refreshing"), total=len(chosen)) as progress:
-                for series in chosen:
-                    progress.next(series.title)
-                    results.append(await library.refresh(series))
-        finally:
-            self.reload_library()
-        failed = [r for r in results if r.error]
-        changed = sum(1 for r in results if r.changed)
-        if failed:
-            message = self.tr(
-                "Refreshed %n series, {changed} changed; {title} failed: {error}.",
-                "",
-                len(results),
-            ).format(changed=changed, title=failed[0].series.title, error=failed[0].error)
-        else:
-            message = self.tr("Refreshed %n series, {changed} changed.", "", len(results))
-            message = message.format(changed=changed)
-        self.statusBar().showMessage(message, MESSAGE_MS)
-
-    def download_missing_selected(self) -> None:
-        """Queue the missing episodes of the selected series."""
-        chosen = self.selected_series()
-        if chosen:
-            self.run_task(
-                self._queue_series([s.id for s in chosen]), what=self.tr("Download missing")
-            )
-
-    async def _queue_series(self, series_ids: list[int]) -> None:
-        added = 0
-        what = self.tr("Queueing missing episodes")
-        async with self.progress.track(what, total=len(series_ids)) as p:
-            for series_id in series_ids:
-                p.next()
-                result = await self.services.library.queue_missing(series_id, monitored_only=False)
-                added += len(result.added)
-        self.statusBar().showMessage(
-            self.tr("Queued %n missing episode(s).", "", added), MESSAGE_MS
-        )
-
-    def toggle_monitor(self) -> None:
-        """Monitor the selected series, or stop monitoring them."""
-        chosen = self.selected_series()
-        if chosen:
-            wanted = not all(s.monitored for s in chosen)
-            self.run_task(self._set_monitored(chosen, wanted), what=self.tr("Monitor"))
-
-    async def _set_monitored(self, chosen: list[SeriesRecord], monitored: bool) -> None:
-        for series in chosen:
-            await self.services.library.set_monitored(series, monitored)
-
-    def open_folder(self) -> None:
-        """Open the selected series' folder (or the library) in the file manager."""
-        chosen = self.selected_series()
-        folder = (
-            self.services.library_dir / chosen[0].folder if chosen else self.services.library_dir
-        )
-        if not folder.is_dir():
-            self.statusBar().showMessage(
-                self.tr("{folder} does not exist yet.").format(folder=folder), MESSAGE_MS
-            )
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is self.episode_view or new is self.view:
-            self._play_view = new
+        # Play opens the current row of the episode list or the queue, whichever had the focus
+        # last.
+        if new is self.library_pane.episode_view:
+            self.dispatcher.play_source = self.library_pane
+        elif new is self.queue_pane.view:
+            self.dispatcher.play_source = self.queue_pane
 
-    def playable_file(self) -> Path | None:
-        """The file Play opens: the chosen episode on disk, or the chosen finished download.
-
-        "Chosen" is the current row of the episode list or the queue, whichever had the focus
-        last.
-        """
-        library = self.services.library_dir
-        if self._play_view is self.view:
-            index = self.view.currentIndex()
-            if index.isValid():
-                item = self.model.item(index.row())
-                if item.status is S.COMPLETED:
-                    return library / item.destination
-            return None
-        state = self.episode_model.episode_state(self.episode_view.currentIndex())
-        if state is not None and state.episode.file_path:
-            return library / state.episode.file_path
-        return None
-
-    def play_selected(self) -> None:
-        """Open the chosen episode file in the desktop's video player."""
-        path = self.playable_file()
-        if path is None:
-            self.statusBar().showMessage(
-                self.tr("Choose an episode that is on disk, or a finished download, to play."),
-                MESSAGE_MS,
-            )
-            return
-        if not path.is_file():
-            self.statusBar().showMessage(
-                self.tr("{name} is not on disk any more; rescan the library ({shortcut}).").format(
-                    name=path.name, shortcut=_shortcut_text(self.commands["scan"])
-                ),
-                MESSAGE_MS,
-            )
-            return
-        self.statusBar().showMessage(self.tr("Playing {name}.").format(name=path.name), MESSAGE_MS)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-    def _play_activated(self, view: QAbstractItemView) -> None:
-        self._play_view = view
-        if self.playable_file() is not None:
-            self.play_selected()
-
-    def set_tmdb_match_interactively(self) -> None:
-        """Let the user search TMDB and pick the series the metadata comes from."""
-        chosen = self.selected_series()
-        if chosen:
-            self.run_task(self._tmdb_match(chosen[0]), what=self.tr("Set TMDB match"))
-
-    async def _tmdb_match(self, series: SeriesRecord) -> None:
-        from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
-
-        metadata = self.services.metadata
-        dialog = TmdbMatchDialog(metadata.search, series.title, series.year, series.tmdb_id, self)
-        try:
-            accepted = await run_dialog(dialog) == TmdbMatchDialog.DialogCode.Accepted
-            tmdb_id = dialog.chosen_id()
-        finally:
-            dialog.deleteLater()
-        if not accepted or tmdb_id is None:
-            return
-        await metadata.set_tmdb_id(series, tmdb_id)
-        metadata.schedule(series.id)
-        self.statusBar().showMessage(
-            self.tr(
-                "{title} now takes its metadata from TMDB series {id}; "
-                "the files are being rewritten."
-            ).format(title=series.title, id=tmdb_id),
-            MESSAGE_MS,
-        )
-        self.reload_library()
-
-    def scan_library(self) -> None:
-        """Look for episode files in the library again."""
-        self.run_task(self._scan(), what=self.tr("Rescan library"))
-
-    async def _scan(self) -> None:
-        async with self.progress.track(self.tr("Scanning the library")):
-            summary = await self.services.library.scan()
-        message = self.tr("Scanned %n file(s): {matched} matched", "", summary.files).format(
-            matched=summary.matched
-        )
-        if summary.unmatched:
-            message = self.tr(
-                "{scanned}, %n not matched to a followed episode", "", len(summary.unmatched)
-            ).format(scanned=message)
-        if summary.errors:
-            message = f"{message}; {summary.errors[0]}"
-        self.statusBar().showMessage(message + ".", MESSAGE_MS)
-        self.reload_library()
+    def _find_series(self) -> None:
+        self.stack.setCurrentWidget(self.main_splitter)
+        self.library_pane.focus_filter()
 
     def toggle_activity(self, shown: bool | None = None) -> None:
         """Show or hide the activity log."""
         visible = not self.activity_dock.isVisible() if shown is None else bool(shown)
         self.activity_dock.setVisible(visible)
 
-    def open_settings(self) -> None:
-        """Open the settings; saved ones apply from the next start (the status bar says so)."""
-        self.run_task(self._open_settings(), what=self.tr("Settings"))
+    # ----------------------------------------------------------------- feedback for the commands
 
-    async def _open_settings(self) -> None:
-        from aniworld_desktop.metadata.credentials import load_token_secret
+    @property
+    def progress(self) -> TaskProgress:
+        """Where long actions show how far they are (the status bar's)."""
+        return self.status_bar.progress
 
-        paths, settings = self.services.paths, self.services.settings
-        # A keyring may block; the secret comes back wrapped (qasync logs a thread's result).
-        token = (await asyncio.to_thread(load_token_secret, settings)).value
-        dialog = SettingsDialog(settings, paths, self, token=token)
-        try:
-            if await run_dialog(dialog) != SettingsDialog.DialogCode.Accepted:
-                return
-            saved = await asyncio.to_thread(save_settings_dialog, dialog)
-        finally:
-            dialog.deleteLater()
-        # Automation applies at once; the rest (folders, limits, metadata) from the next start.
-        await self.services.scheduler.configure(
-            enabled=saved.auto_download,
-            interval=saved.auto_download_interval,
-            cooldown=saved.auto_download_cooldown,
-        )
-        self.services.mediaservers.configure(saved)
+    def message(self, text: str, timeout_ms: int = MESSAGE_MS) -> None:
+        """Say ``text`` in the status bar (0: until the next message)."""
+        self.status_bar.showMessage(text, timeout_ms)
+
+    def show_error(self, title: str, message: str) -> None:
+        """Tell the user, in the status bar and a box that does not block."""
+        if self.tasks.closing:
+            return
+        self.status_bar.showMessage(message, MESSAGE_MS)
+        show_message(self, title, message, object_name="errorBox")
+
+    def dialog_parent(self) -> QWidget:
+        """The commands' dialogs open over the window."""
+        return self
+
+    def apply_settings(self, saved: Settings) -> None:
+        """Saved settings: the tray's notifications and the next run shown follow them now."""
         if self.notifier is not None:
             self.notifier.apply_settings(saved)
-        self.set_next_auto_download(self.services.scheduler.next_run())
-        self.statusBar().showMessage(
-            self.tr(
-                "Settings saved; automation and media servers apply now, "
-                "the rest from the next start."
-            ),
-            MESSAGE_MS,
-        )
-
-    def _show_series_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._add_series_actions(menu)
-        menu.popup(self.series_view.viewport().mapToGlobal(pos))
-
-    # ----------------------------------------------------------------- drops
-
-    def _on_drop(self, drop: Drop, before: int | None) -> None:
-        """Schedule what a drop on the queue asks for; the handler itself does no work."""
-        if drop.kind == "queue":
-            self.run_task(
-                self.services.downloads.move_before(drop.ids, before), what=self.tr("Move")
-            )
-        elif drop.kind == "episodes":
-            self.run_task(self._queue_episodes(drop.ids), what=self.tr("Queue episodes"))
-        elif drop.kind == "series":
-            self.run_task(self._queue_series(drop.ids), what=self.tr("Queue series"))
-        else:
-            self.run_task(self._add_links(drop.urls, drop.files), what=self.tr("Add links"))
-
-    async def _queue_episodes(self, episode_ids: list[int]) -> None:
-        result = await self.services.library.queue_episodes(episode_ids)
-        message = self.tr("Queued %n episode(s)", "", len(result.added))
-        if result.duplicates:
-            message = self.tr(
-                "{queued}; %n already in the queue", "", len(result.duplicates)
-            ).format(queued=message)
-        self.statusBar().showMessage(message + ".", MESSAGE_MS)
-
-    async def _add_links(self, urls: list[str], files: list[Path]) -> None:
-        links = list(urls)
-        for file in files:
-            links += await asyncio.to_thread(read_link_file, file)
-        media = [u for u in links if video_suffix(file_name_from_url(u), default="")]
-        feeds = [u for u in links if u not in media]
-        queued = 0
-        refused: list[str] = []
-        async with self.progress.track(self.tr("Adding links"), total=len(media)) as progress:
-            for url in media:
-                progress.next(file_name_from_url(url))
-                try:
-                    result = await self.services.library.add_url(url)
-                except AniworldError as exc:  # one bad link must not stop the others
-                    log.info("dropped link %s refused: %s", url, exc)
-                    refused.append(f"{file_name_from_url(url)}: {exc}")
-                    continue
-                queued += len(result.queued.added) if result.queued else 0
-        for url in feeds:
-            provider, info = await self.services.library.preview_url(url)
-            regular = sum(1 for e in info.episodes if e.kind.value == "full")
-            question = self.tr(
-                "Follow {title} from {provider}? The feed lists %n episode(s).", "", regular
-            ).format(title=info.title, provider=provider)
-            if await confirm(
-                self,
-                self.tr("Follow series"),
-                question,
-                self.tr("Follow"),
-                object_name="confirmFollow",
-            ):
-                await self.add_url(url)
-        if refused:
-            summary = self.tr("Queued %n dropped link(s); {refused} refused:", "", queued)
-            self.show_error(
-                self.tr("Add links"),
-                summary.format(refused=len(refused)) + "\n" + "\n".join(refused[:10]),
-            )
-        elif media:
-            self.statusBar().showMessage(
-                self.tr("Queued %n dropped link(s).", "", queued), MESSAGE_MS
-            )
-
-    # ----------------------------------------------------------------- status
-
-    def _queue_changed(self, *args: object) -> None:
-        self._update_queue_shown()
-        self._leave_welcome()
-        if not self._counts_timer.isActive():
-            self._counts_timer.start()
-
-    def refresh_status(self) -> None:
-        """Recount the queue by state and refresh the status bar and the queue-wide actions."""
-        self._counts = dict(self.services.downloads.counts())
-        counts = self._counts
-        parts = [
-            self.tr("%n downloading", "", counts.get(S.DOWNLOADING, 0)),
-            self.tr("%n queued", "", counts.get(S.PENDING, 0)),
-        ]
-        if counts.get(S.PAUSED):
-            parts.append(self.tr("%n paused", "", counts[S.PAUSED]))
-        if counts.get(S.FAILED):
-            parts.append(self.tr("%n failed", "", counts[S.FAILED]))
-        self.counts_label.setText(" · ".join(parts))
-        self._refresh_speed()
-        self.update_actions()
-
-    def _refresh_speed(self) -> None:
-        # The scheduler's timer sets its next run once it has read the last one: follow it here.
-        self.set_next_auto_download(self.services.scheduler.next_run())
-        speed = self.services.downloads.total_speed()
-        if self.tray is not None:
-            counts = self._counts
-            self.tray.set_state(
-                counts.get(S.DOWNLOADING, 0),
-                counts.get(S.PENDING, 0),
-                counts.get(S.FAILED, 0),
-                speed,
-            )
-        self.speed_label.setText(f"↓ {format_speed(speed)}" if speed > 0 else "")
-
-    def run_auto_download(self) -> None:
-        """Refresh the monitored series, rescan and queue what is missing (unless too soon)."""
-        self.run_task(self._run_auto_download(), what=self.tr("Auto-download"))
-
-    async def _run_auto_download(self) -> None:
-        async with self.progress.track(self.tr("Auto-download")):
-            await self.services.scheduler.run_now()
-
-    def _on_auto_download(self, event: object) -> None:
-        from aniworld_desktop.core.events import (
-            AutoDownloadFailed,
-            AutoDownloadFired,
-            AutoDownloadSkipped,
-        )
-
-        if isinstance(event, AutoDownloadFired):
-            count = event.episodes
-            message = (
-                self.tr("Auto-download queued %n episode(s).", "", count)
-                if count
-                else self.tr("Auto-download: nothing is missing.")
-            )
-            if event.refresh_failures:
-                message += " " + self.tr("Could not refresh {name}.").format(
-                    name=event.refresh_failures[0]
-                )
-            self.statusBar().showMessage(message, MESSAGE_MS)
-        elif isinstance(event, AutoDownloadSkipped):
-            when = event.next_allowed.astimezone()
-            why = (
-                self.tr("the last run was too recent")
-                if event.reason == "cooldown"
-                else event.reason
-            )
-            self.statusBar().showMessage(
-                self.tr("Auto-download skipped: {why}; the next may run at {time}.").format(
-                    why=why, time=f"{when:%H:%M:%S}"
-                ),
-                MESSAGE_MS,
-            )
-        elif isinstance(event, AutoDownloadFailed):
-            self.statusBar().showMessage(
-                self.tr("Auto-download failed: {reason}").format(reason=event.reason), MESSAGE_MS
-            )
-        self.set_next_auto_download(self.services.scheduler.next_run())
-
-    def set_next_auto_download(self, when: datetime | None) -> None:
-        """Show when the next automatic run is due (None: none is scheduled)."""
-        if when is not None:
-            local = when.astimezone()
-            self.auto_label.setText(
-                self.tr("Next auto-download {time}").format(time=f"{local:%H:%M}")
-            )
-            locale = QLocale()
-            self.auto_label.setToolTip(
-                f"{locale.toString(QDate(local.year, local.month, local.day), QLocale.FormatType.LongFormat)} "
-                f"{locale.toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)}"
-            )
-        elif not self.services.scheduler.enabled:
-            self.auto_label.setText(self.tr("Auto-download off"))
-            self.auto_label.setToolTip(self.tr("Turn it on in Settings (Automation)"))
-        else:
-            self.auto_label.setText("")
-        self.auto_label.setVisible(bool(self.auto_label.text()))
-
-    def refresh_disk(self) -> None:
-        """Read the library disk's free space (in a thread: a share may be slow)."""
-        if self._disk_task is None or self._disk_task.done():
-            self._disk_task = self.run_task(self._refresh_disk(), what=self.tr("Free disk space"))
-
-    async def _refresh_disk(self) -> None:
-        free = await asyncio.to_thread(free_space, self.services.library_dir)
-        if self._closing:
-            return
-        if free is None:
-            self.disk_label.setText("")
-            return
-        low = free < self.services.settings.min_free_disk
-        self.disk_label.setText(self.tr("{size} free").format(size=format_size(free)))
-        self.disk_label.setStyleSheet(f"color: {LOW_DISK_COLOUR};" if low else "")
-        self.disk_label.setToolTip(
-            self.tr(
-                "Free space on the library's disk. A download that would leave less than "
-                "{size} stops with an error (Settings)."
-            ).format(size=format_size(self.services.settings.min_free_disk))
-        )
-
-    def _on_finished(self, item: QueueItem) -> None:
-        self.statusBar().showMessage(
-            self.tr("Finished {title} {episode}.").format(
-                title=item.series_title, episode=item.key.label()
-            ),
-            MESSAGE_MS,
-        )
-        self.refresh_disk()
-
-    def _on_failed(self, item: QueueItem, reason: str) -> None:
-        self.statusBar().showMessage(
-            self.tr("{title} {episode} failed: {reason}").format(
-                title=item.series_title, episode=item.key.label(), reason=reason
-            ),
-            MESSAGE_MS,
-        )
+        self.status_bar.follow_schedule()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -1424,22 +364,18 @@ class MainWindow(QMainWindow):
         tray.track_window(self)
         tray.showHideRequested.connect(self.toggle_visible)
         tray.showRequested.connect(self.show_and_raise)
-        # The services directly, not the window's actions: a disabled action ignores trigger().
-        downloads = self.services.downloads
-        tray.pauseAllRequested.connect(
-            partial(self._on_all, self.tr("Pause all"), downloads.pause_all)
-        )
-        tray.resumeAllRequested.connect(
-            partial(self._on_all, self.tr("Resume all"), downloads.resume_all)
-        )
-        tray.runNowRequested.connect(self.run_auto_download)
-        tray.openFolderRequested.connect(self.open_library_folder)
+        # The commands directly, not the window's actions: a disabled action ignores trigger().
+        tray.pauseAllRequested.connect(self.dispatcher.pause_all)
+        tray.resumeAllRequested.connect(self.dispatcher.resume_all)
+        tray.runNowRequested.connect(self.dispatcher.run_auto_download)
+        tray.openFolderRequested.connect(self.dispatcher.open_library_folder)
         tray.quitRequested.connect(self.quit_app)
         self.bridge.autoDownload.connect(notifier.on_auto_download_fired)
         self.bridge.finished.connect(notifier.on_download_finished)
         self.bridge.failed.connect(notifier.on_download_failed)
         self.bridge.idle.connect(notifier.on_queue_idle)
-        self._refresh_speed()
+        self.status_bar.refreshed.connect(tray.show_queue)
+        self.status_bar.refresh_speed()
 
     def keeps_running_in_tray(self) -> bool:
         """Closing hides the window when a tray icon exists and the settings want it."""
@@ -1457,11 +393,6 @@ class MainWindow(QMainWindow):
         self.showNormal()
         self.raise_()
         self.activateWindow()
-
-    def open_library_folder(self) -> None:
-        folder = self.services.library_dir
-        if folder.is_dir():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def quit_app(self) -> None:
         """Quit for real (Quit in the menu or the tray), whatever closing the window does."""
@@ -1486,39 +417,42 @@ class MainWindow(QMainWindow):
 
     async def aclose(self) -> None:
         """Detach from the services and end the window's tasks, before the services stop."""
-        self._closing = True
+        self.tasks.stop()
         self.collector.stop()
         self.bridge.detach()
         self.activity_panel.model.unfollow()
         if self._own_activity:
             self.activity.close()
-        self._status_timer.stop()
-        self._disk_timer.stop()
-        self._counts_timer.stop()
+        self.status_bar.stop()
         with contextlib.suppress(RuntimeError, TypeError):
             _app().focusChanged.disconnect(self._focus_changed)
-        self.model.progress_timer.stop()
-        tasks = list(self._tasks)
-        if tasks:
-            # Service calls get a moment to finish: one cancelled in the middle of a database
-            # query leaves its connection half closed, and the shutdown would wait for it.
-            _done, pending = await asyncio.wait(tasks, timeout=CLOSE_GRACE)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        self.queue_pane.model.progress_timer.stop()
+        await self.tasks.aclose()
         for box in self.findChildren(QMessageBox):
             box.close()
+
+    # ----------------------------------------------------------------- the saved layout
+
+    def _layout_parts(self) -> dict[str, _LayoutPart]:
+        """The parts of the layout by their key in ``window.ini``: how to save and restore each."""
+        queue = self.queue_pane.view.horizontalHeader()
+        series = self.library_pane.series_view.horizontalHeader()
+        episodes = self.library_pane.episode_view.header()
+        return {
+            "queue/header": (queue.saveState, queue.restoreState),
+            "series/header": (series.saveState, series.restoreState),
+            "episodes/header": (episodes.saveState, episodes.restoreState),
+            "splitter/main": (self.main_splitter.saveState, self.main_splitter.restoreState),
+            "splitter/library": (self.library_pane.saveState, self.library_pane.restoreState),
+        }
 
     def _save_state(self) -> None:
         settings = self._settings
         settings.setValue("window/version", STATE_VERSION)
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState(STATE_VERSION))
-        settings.setValue("queue/header", self.view.horizontalHeader().saveState())
-        settings.setValue("series/header", self.series_view.horizontalHeader().saveState())
-        settings.setValue("episodes/header", self.episode_view.header().saveState())
-        settings.setValue("splitter/main", self.main_splitter.saveState())
-        settings.setValue("splitter/library", self.library_splitter.saveState())
+        for key, (save, _restore) in self._layout_parts().items():
+            settings.setValue(key, save())
         settings.sync()
 
     def _restore_state(self) -> None:
@@ -1531,14 +465,7 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state, STATE_VERSION)
-        restorers: dict[str, Callable[[QByteArray], bool]] = {
-            "queue/header": self.view.horizontalHeader().restoreState,
-            "series/header": self.series_view.horizontalHeader().restoreState,
-            "episodes/header": self.episode_view.header().restoreState,
-            "splitter/main": self.main_splitter.restoreState,
-            "splitter/library": self.library_splitter.restoreState,
-        }
-        for key, restore in restorers.items():
+        for key, (_save, restore) in self._layout_parts().items():
             value = settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)

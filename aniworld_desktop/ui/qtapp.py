@@ -317,10 +317,7 @@ def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:
 
 
 def _add_links(window: MainWindow, links: Sequence[str]) -> None:
-    for link in links:
-        window.run_task(
-            window.add_url(link), what=QCoreApplication.translate("MainWindow", "Add URL")
-        )
+    window.dispatcher.add_urls(links)
 
 
 @contextlib.contextmanager

@@ -12,8 +12,6 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractTableModel,
     QCoreApplication,
     QLocale,
     QMimeData,
@@ -32,6 +30,7 @@ from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.sort_filter import MAX_SINGLE_MOVES, SortFilterTableModel, blocks
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
@@ -40,12 +39,6 @@ _K = TypeVar("_K")
 S = DownloadStatus
 # At most two repaints a second per row (qutebrowser repaints downloads every 500 ms).
 PROGRESS_INTERVAL_MS = 500
-# Past this many separate ranges, one layout change is cheaper than a beginRemoveRows per range.
-MAX_REMOVE_RANGES = 64
-# Past this many separate places, new rows are appended and sorted in by one layout change.
-MAX_INSERT_BLOCKS = 64
-# Past this many rows to move at once, sorting all visible rows again is cheaper.
-MAX_SINGLE_MOVES = 256
 
 
 class Column(IntEnum):
@@ -123,9 +116,6 @@ _CELL_FLAGS = (
     | Qt.ItemFlag.ItemIsDragEnabled
 )
 _GAP_FLAGS = Qt.ItemFlag.ItemIsDropEnabled  # between rows and below the last one
-# The layout signals' full overload, which carries a hint; PySide's plain emit() has none.
-_WITH_HINT = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
-_ROWS_SORTED = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
 
 
 def format_size(size: int | float) -> str:
@@ -194,7 +184,7 @@ _STATUS_RANK: dict[DownloadStatus, int] = {
 }
 
 
-class QueueTableModel(QAbstractTableModel):
+class QueueTableModel(SortFilterTableModel[QueueItem]):
     """The download queue, one row per ``QueueItem``, sorted and filtered in the model itself.
 
     The model never reads the database: it is loaded from ``DownloadService.items()`` and then
@@ -202,12 +192,10 @@ class QueueTableModel(QAbstractTableModel):
     2 Hz timer as one ``dataChanged`` per contiguous block of changed rows, over the progress,
     speed, ETA and size cells only.
 
-    Sorting and filtering happen here rather than in a ``QSortFilterProxyModel``, which was
-    measured at ~8 s just to attach to 100,000 Python rows. The model keeps every item (by id,
-    and the ids in queue order) and a list of the visible ones in display order; row numbers,
-    :meth:`row_of` and the Qt API all speak of visible rows. Hidden items still follow every
-    update and show up as soon as they match. Equal sort keys keep queue order, whichever the
-    direction; unknown values (no size yet, no ETA) go last either way.
+    Sorting and filtering happen in the model (:mod:`aniworld_desktop.ui.sort_filter`), whose
+    base order is the queue's: priority order, the order downloads run in. Hidden items still
+    follow every update and show up as soon as they match. Equal sort keys keep queue order,
+    whichever the direction; unknown values (no size yet, no ETA) go last either way.
 
     A change that moves a row under the active sort or filter (a status change while sorted by
     status, say) is applied in place at once and the row is moved on the next turn of the event
@@ -224,21 +212,13 @@ class QueueTableModel(QAbstractTableModel):
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._by_id: dict[int, QueueItem] = {}  # every item, shown or not
-        self._order: list[int] = []  # every id, in queue (priority) order
-        self._items: list[QueueItem] = []  # the visible rows, in display order
-        self._rows: dict[int, int] = {}  # visible item id -> row
+        super().__init__(attrgetter("id"), Column.POSITION, parent)
         self._ranks: dict[int, int] | None = None  # id -> place in the queue; built on demand
         self._speeds: dict[int, float] = {}  # running items only
         self._pending: dict[int, DownloadProgress] = {}  # latest event per item, not yet shown
-        self._sort_column: int = Column.POSITION
-        self._descending = False
-        self._key: Callable[[QueueItem], Any] = attrgetter("position")
         self._needle = ""
         self._statuses: frozenset[DownloadStatus] | None = None
         self._haystacks: dict[int, str] | None = None  # built with the first text filter
-        self._misplaced: set[int] = set()  # ids whose place or visibility may have changed
         # Translated once: data() runs for every visible cell on each repaint.
         self._headers = _translated(HEADERS)
         self._status_text = _translated(STATUS_TEXT)
@@ -246,10 +226,6 @@ class QueueTableModel(QAbstractTableModel):
         self.progress_timer.setSingleShot(True)
         self.progress_timer.setInterval(PROGRESS_INTERVAL_MS)
         self.progress_timer.timeout.connect(self.flush_progress)
-        self._settle_timer = QTimer(self)
-        self._settle_timer.setSingleShot(True)
-        self._settle_timer.setInterval(0)  # next loop turn: a burst of updates moves rows once
-        self._settle_timer.timeout.connect(self.settle)
 
     # ----------------------------------------------------------------- wiring
 
@@ -333,32 +309,17 @@ class QueueTableModel(QAbstractTableModel):
     @property
     def is_priority_order(self) -> bool:
         """True when every item shows, in queue order: the only state where dragging reorders."""
-        return self._in_queue_order() and not self._is_filtered()
+        return self._in_base_order() and not self._is_filtered()
 
     def reorder_refusal(self) -> str | None:
         """Why rows cannot be reordered by dragging right now, for the status bar; None if they can."""
         if self.is_priority_order:
             return None
-        if not self._in_queue_order() and self._is_filtered():
+        if not self._in_base_order() and self._is_filtered():
             return self.tr("Sort by priority and clear the filter to reorder by dragging.")
         if self._is_filtered():
             return self.tr("Clear the filter to reorder by dragging.")
         return self.tr("Sort by priority to reorder by dragging.")
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort rows by the raw value of ``column``, stably; selections stay on their items.
-
-        Args:
-            column: A :class:`Column`; -1 (the header's "no sort") means queue order.
-            order: Ascending or descending. Equal values keep queue order either way, and
-                unknown values go last either way.
-        """
-        if not 0 <= column <= _LAST_COLUMN:
-            column, order = Column.POSITION, Qt.SortOrder.AscendingOrder
-        descending = order == Qt.SortOrder.DescendingOrder
-        if column == self._sort_column and descending == self._descending:
-            return
-        self._change_layout(lambda: self._set_sort(column, descending), reorder_only=True)
 
     def set_filter(self, text: str, statuses: Iterable[DownloadStatus] | None = None) -> None:
         """Show only items whose series, title or episode label contains ``text`` (any case).
@@ -434,9 +395,6 @@ class QueueTableModel(QAbstractTableModel):
         its event comes back (:meth:`reorder`).
         """
         return False
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else _COLUMN_COUNT
@@ -620,29 +578,22 @@ class QueueTableModel(QAbstractTableModel):
         if moved:
             self._requeue(list(moved))
         create = self.createIndex  # rows known valid: no call back into rowCount()
-        for first, last in _blocks(sorted(set(changed))):
+        for first, last in blocks(sorted(set(changed))):
             self.dataChanged.emit(create(first, 0), create(last, _LAST_COLUMN))
         if moved:
             self._announce_places()
 
     def remove_items(self, ids: Iterable[int]) -> None:
         """Drop items; visible rows go one contiguous range at a time from the bottom up."""
-        by_id = self._by_id
-        gone = {item_id for item_id in ids if item_id in by_id}
+        gone = self._remove_ids(ids)
         if not gone:
             return
-        self.settle()
         for item_id in gone:
-            del by_id[item_id]
             self._speeds.pop(item_id, None)
             self._pending.pop(item_id, None)
             if self._haystacks is not None:
                 del self._haystacks[item_id]
-        self._order = [item_id for item_id in self._order if item_id not in gone]
         self._ranks = None
-        rows = sorted({row for row in map(self._rows.get, gone) if row is not None})
-        if rows:
-            self._remove_rows(rows)
         self._announce_places()
 
     def reorder(self, positions: Iterable[tuple[int, int]]) -> None:
@@ -708,35 +659,22 @@ class QueueTableModel(QAbstractTableModel):
         rows = self._rows  # settle may have rebuilt it
         changed = sorted(row for row in map(rows.get, shown) if row is not None)
         create = self.createIndex  # rows known valid: no call back into rowCount()
-        for first, last in _blocks(changed):
+        for first, last in blocks(changed):
             self.dataChanged.emit(create(first, Column.PROGRESS), create(last, Column.SIZE))
-
-    def settle(self) -> None:
-        """Move rows whose sort key or filter match changed to their places now.
-
-        It runs by itself on the next turn of the event loop after such a change, so a burst
-        of updates moves rows once; call it to have the rows in place at once.
-        """
-        self._settle_timer.stop()
-        if not self._misplaced:
-            return
-        by_id, rows, matches = self._by_id, self._rows, self._matches
-        same_rows = all(
-            (item_id in rows) == matches(item)
-            for item_id in self._misplaced
-            if (item := by_id.get(item_id)) is not None
-        )
-        if same_rows and all(map(self._fits, map(rows.__getitem__, self._misplaced & rows.keys()))):
-            # Every pair of neighbours around the changed rows is still in order, so the whole
-            # list is (the other rows' keys did not change): nothing moves.
-            self._misplaced.clear()
-            return
-        self._change_layout(self._place_misplaced, reorder_only=same_rows)
 
     # ----------------------------------------------------------------- internals
 
-    def _in_queue_order(self) -> bool:
-        return self._sort_column == Column.POSITION and not self._descending
+    def _tie(self, item: QueueItem) -> tuple[int, int]:
+        return _priority(item)
+
+    def _reindex_from(self, first: int) -> None:
+        items = self._items
+        if first == 0:
+            self._rows = {item.id: row for row, item in enumerate(items)}
+            return
+        rows = self._rows
+        for row in range(first, len(items)):
+            rows[items[row].id] = row
 
     def _is_filtered(self) -> bool:
         return bool(self._needle) or self._statuses is not None
@@ -779,50 +717,6 @@ class QueueTableModel(QAbstractTableModel):
             return lambda item: item.error.casefold()
         return attrgetter("position")
 
-    def _set_sort(self, column: int, descending: bool) -> None:
-        self._sort_column, self._descending = column, descending
-        self._key = self._sort_key(column, descending)
-        self._rebuild_visible()
-
-    def _sorted(self, items: list[QueueItem]) -> list[QueueItem]:
-        """``items``, given in queue order, in display order (a stable sort keeps it for ties)."""
-        keys = list(map(self._key, items))
-        # Sorting indexes by a prebuilt key list: one C-level lookup per comparison key.
-        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=self._descending)
-        return list(map(items.__getitem__, order))
-
-    def _precedes(self, a: QueueItem, b: QueueItem) -> bool:
-        """True if ``a`` comes before ``b`` in display order (the order :meth:`_sorted` makes)."""
-        key = self._key
-        key_a, key_b = key(a), key(b)
-        if key_a != key_b:
-            return bool(key_a > key_b) if self._descending else bool(key_a < key_b)
-        return _priority(a) < _priority(b)
-
-    def _insertion_row(self, item: QueueItem, low: int = 0) -> int:
-        """Where ``item`` belongs among the visible rows (searching from ``low`` on)."""
-        items, precedes = self._items, self._precedes
-        high = len(items)
-        while low < high:
-            middle = (low + high) // 2
-            if precedes(items[middle], item):
-                low = middle + 1
-            else:
-                high = middle
-        return low
-
-    def _fits(self, row: int) -> bool:
-        items, precedes = self._items, self._precedes
-        item = items[row]
-        return (row == 0 or precedes(items[row - 1], item)) and (
-            row == len(items) - 1 or precedes(item, items[row + 1])
-        )
-
-    def _misplace(self, item_id: int) -> None:
-        self._misplaced.add(item_id)
-        if not self._settle_timer.isActive():
-            self._settle_timer.start()
-
     def _filtered(self, items: list[QueueItem]) -> list[QueueItem]:
         """The ``items`` that match the filter, in the same order (one pass per criterion)."""
         needle, statuses = self._needle, self._statuses
@@ -832,89 +726,6 @@ class QueueTableModel(QAbstractTableModel):
         if statuses is not None:
             items = [item for item in items if item.status in statuses]
         return items
-
-    def _rebuild_visible(self) -> None:
-        """Filter every item, in queue order, and sort the rest: the visible rows from scratch."""
-        shown = self._filtered(list(map(self._by_id.__getitem__, self._order)))
-        if not self._in_queue_order():
-            shown = self._sorted(shown)
-        self._items = shown
-        self._rows = {item.id: row for row, item in enumerate(shown)}
-        self._misplaced = set()
-
-    def _place_misplaced(self) -> None:
-        misplaced, self._misplaced = self._misplaced, set()
-        if len(misplaced) > MAX_SINGLE_MOVES:
-            self._rebuild_visible()
-            return
-        by_id, items, rows, matches = self._by_id, self._items, self._rows, self._matches
-        taken = sorted(
-            (rows.pop(item_id) for item_id in misplaced if item_id in rows), reverse=True
-        )
-        for row in taken:
-            del items[row]
-        first = taken[-1] if taken else len(items)
-        for item_id in misplaced:
-            item = by_id.get(item_id)
-            if item is not None and matches(item):
-                row = self._insertion_row(item)
-                items.insert(row, item)
-                first = min(first, row)
-        self._reindex_from(first)
-
-    def _insert_rows(self, shown: list[QueueItem]) -> None:
-        """Insert ``shown`` (in display order), one insert per run of rows landing together."""
-        items, precedes = self._items, self._precedes
-        blocks: list[tuple[int, list[QueueItem]]] = []
-        row = 0
-        for item in shown:
-            # Each new item goes at or below the previous one: one comparison when it is next.
-            if row < len(items) and not precedes(item, items[row]):
-                row = self._insertion_row(item, row)
-            if blocks and blocks[-1][0] == row:
-                blocks[-1][1].append(item)
-            else:
-                blocks.append((row, [item]))
-            if len(blocks) > MAX_INSERT_BLOCKS:
-                break
-        if len(blocks) > MAX_INSERT_BLOCKS:
-            first = len(items)
-            self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
-            items.extend(shown)
-            self._reindex_from(first)
-            self.endInsertRows()
-            self._misplaced.update(item.id for item in shown)
-            self.settle()
-            return
-        # Bottom up, so the rows of the blocks above stay valid; the map is right for the last.
-        for count, (row, block) in enumerate(reversed(blocks), 1):
-            self.beginInsertRows(QModelIndex(), row, row + len(block) - 1)
-            items[row:row] = block
-            if count == len(blocks):
-                self._reindex_from(row)
-            self.endInsertRows()
-
-    def _remove_rows(self, rows: list[int]) -> None:
-        """Remove visible ``rows`` (sorted), one contiguous range at a time from the bottom up."""
-        ranges = _blocks(rows)
-        if len(ranges) > MAX_REMOVE_RANGES:
-            gone = set(rows)
-
-            def drop() -> None:
-                self._items = [item for row, item in enumerate(self._items) if row not in gone]
-                self._rows = {item.id: row for row, item in enumerate(self._items)}
-
-            self._change_layout(drop)
-            return
-        items, index = self._items, self._rows
-        for first, last in reversed(ranges):
-            self.beginRemoveRows(QModelIndex(), first, last)
-            for item in items[first : last + 1]:
-                del index[item.id]
-            del items[first : last + 1]
-            self.endRemoveRows()
-        # Once for all ranges: row_of() of rows below a removed range lags until here.
-        self._reindex_from(ranges[0][0])
 
     def _requeue(self, ids: list[int]) -> None:
         """Put ``ids``, whose positions changed, back in queue order."""
@@ -936,44 +747,6 @@ class QueueTableModel(QAbstractTableModel):
         if not self.is_priority_order and self._items:
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._items) - 1)
 
-    def _reindex_from(self, first: int) -> None:
-        rows, items = self._rows, self._items
-        for row in range(first, len(items)):
-            rows[items[row].id] = row
-
-    def _change_layout(self, change: Callable[[], None], *, reorder_only: bool = False) -> None:
-        """Run ``change`` (which may reorder, hide and show rows) as one layout change.
-
-        Persistent indexes (the selection, the current row) follow their items; those of items
-        that are no longer shown become invalid.
-
-        Args:
-            change: Rebuilds ``_items`` and ``_rows``.
-            reorder_only: The same rows stay, only their order changes. Qt's views then keep
-                one persistent index per selected row instead of one per selected cell.
-        """
-        if reorder_only:
-            # PySide's stubs do not know a signal's overloads can be picked by signature.
-            self.layoutAboutToBeChanged[_WITH_HINT].emit([], _ROWS_SORTED)  # type: ignore[index]
-        else:
-            self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        items = self._items
-        ids = [items[index.row()].id for index in before]
-        change()
-        rows, create, nowhere = self._rows.get, self.createIndex, QModelIndex()
-        after = []
-        for item_id, old in zip(ids, before, strict=True):
-            row = rows(item_id)
-            # createIndex, not index(): the rows are known valid, and index() would call back
-            # into rowCount() and columnCount() for each.
-            after.append(nowhere if row is None else create(row, old.column()))
-        self.changePersistentIndexList(before, after)
-        if reorder_only:
-            self.layoutChanged[_WITH_HINT].emit([], _ROWS_SORTED)  # type: ignore[index]
-        else:
-            self.layoutChanged.emit()
-
 
 def _known(value: float | None, unknown: float) -> float:
     return unknown if value is None else value
@@ -981,18 +754,3 @@ def _known(value: float | None, unknown: float) -> float:
 
 def _episode_number(item: QueueItem) -> int:
     return item.key.season * 100_000 + item.key.episode
-
-
-def _blocks(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted rows as ``(first, last)`` runs of consecutive numbers."""
-    if not rows:
-        return []
-    blocks: list[tuple[int, int]] = []
-    start = prev = rows[0]
-    for row in rows[1:]:
-        if row != prev + 1:
-            blocks.append((start, prev))
-            start = row
-        prev = row
-    blocks.append((start, prev))
-    return blocks

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
-from aniworld_desktop.ui.drops import Drop, read_drop
+from aniworld_desktop.ui.drops import Drop, DropKind, read_drop
 from aniworld_desktop.ui.queue_model import QueueTableModel
 
 
@@ -42,7 +42,7 @@ class QueueView(QTableView):
     def _read(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> Drop | str:
         """The drop, or why it is refused (rows reorder only in priority order, unfiltered)."""
         drop = read_drop(event.mimeData())
-        if isinstance(drop, Drop) and drop.kind == "queue":
+        if isinstance(drop, Drop) and drop.kind is DropKind.QUEUE:
             model = self.model()
             if isinstance(model, QueueTableModel):
                 reason = model.reorder_refusal()
@@ -58,7 +58,7 @@ class QueueView(QTableView):
             return
         self._highlight(True)
         event.setDropAction(
-            Qt.DropAction.MoveAction if drop.kind == "queue" else Qt.DropAction.CopyAction
+            Qt.DropAction.MoveAction if drop.kind is DropKind.QUEUE else Qt.DropAction.CopyAction
         )
         event.accept()
 

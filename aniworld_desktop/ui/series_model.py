@@ -1,7 +1,8 @@
 """The followed series as a Qt table model, sorted and filtered in the model itself.
 
 A ``QSortFilterProxyModel`` over a large Python model was measured far too slow (seconds to attach
-at 100k rows), so this model keeps its own sort order and its own list of visible rows.
+at 100k rows), so this model sorts and filters its own rows, as the queue's does
+(:mod:`aniworld_desktop.ui.sort_filter`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QMimeData,
     QModelIndex,
@@ -24,6 +25,7 @@ from PySide6.QtCore import (
 from aniworld_desktop.core.models import SeriesSummary
 from aniworld_desktop.ui.drops import SERIES_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.sort_filter import SortFilterTableModel, unknown_last
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 
@@ -136,11 +138,7 @@ def _display(summary: SeriesSummary, column: int) -> str | None:
     return str(raw_value(summary, column))
 
 
-def _matches(summary: SeriesSummary, needle: str) -> bool:
-    return not needle or needle in summary.series.title.casefold()
-
-
-class SeriesTableModel(QAbstractTableModel):
+class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
     """Followed series, one row per ``SeriesSummary``, with in-model sorting and filtering.
 
     The model never reads the database: it is loaded from ``LibraryService.list_series()`` and
@@ -148,31 +146,27 @@ class SeriesTableModel(QAbstractTableModel):
     removals and ``dataChanged``.
 
     Rows are the series that match the filter, in the current sort order (or in the order they
-    were loaded while unsorted). Row numbers therefore change with the filter and the sort; use
-    :meth:`series_id` / :meth:`row_of` to go between rows and series.
+    were loaded while unsorted, which also orders equal values). Row numbers therefore change
+    with the filter and the sort; use :meth:`series_id` / :meth:`row_of` to go between rows and
+    series.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._all: list[SeriesSummary] = []  # every series, in sort order
-        self._shown: list[SeriesSummary] = []  # those matching the filter, same order
-        self._rows: dict[int, int] = {}  # series id -> row in _shown
-        self._arrival: dict[int, int] = {}  # series id -> load order, for "unsorted"
+        super().__init__(attrgetter("series.id"), -1, parent)
+        self._arrival: dict[int, int] = {}  # series id -> load order: the base order
         self._next_arrival = 0
         self._needle = ""
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
 
     # ----------------------------------------------------------------- loading
 
     def load(self, summaries: Sequence[SeriesSummary]) -> None:
         """Replace every row with ``summaries`` (one model reset), keeping sort and filter."""
         self.beginResetModel()
-        self._all = list(summaries)
-        self._arrival = {s.series.id: n for n, s in enumerate(self._all)}
-        self._next_arrival = len(self._all)
-        self._sort_list(self._all)
-        self._refilter()
+        self._by_id = {s.series.id: s for s in summaries}
+        self._order = list(self._by_id)
+        self._arrival = {series_id: n for n, series_id in enumerate(self._order)}
+        self._next_arrival = len(self._order)
+        self._rebuild_visible()
         self.endResetModel()
 
     def update_summaries(self, summaries: Iterable[SeriesSummary]) -> None:
@@ -182,56 +176,46 @@ class SeriesTableModel(QAbstractTableModel):
             summaries: Every series, as ``LibraryService.list_series()`` returns them.
         """
         fresh = {s.series.id: s for s in summaries}
-        old = {s.series.id: s for s in self._all}
-        gone = old.keys() - fresh.keys()
-        changed = {i for i, s in fresh.items() if i in old and old[i] != s}
-        added = [s for i, s in fresh.items() if i not in old]
+        by_id = self._by_id
+        gone = by_id.keys() - fresh.keys()
+        changed = [i for i, s in fresh.items() if i in by_id and by_id[i] != s]
+        added = [s for i, s in fresh.items() if i not in by_id]
         if not gone and not changed and not added:
             return
+        for series_id in self._remove_ids(gone):
+            del self._arrival[series_id]
 
-        # Rows that leave the view: series removed, or renamed so they no longer match.
-        leaving = {i for i in gone if i in self._rows}
-        leaving |= {i for i in changed if i in self._rows and not _matches(fresh[i], self._needle)}
-        self._remove_rows(leaving)
-
-        # Changed series still in view are repainted where they are.
-        repaint = [self._rows[i] for i in changed if i in self._rows]
-        for row in repaint:
-            self._shown[row] = fresh[self._shown[row].series.id]
+        # Changed series are repainted where they are, then moved if their place changed.
+        rows, items = self._rows, self._items
+        repaint = []
+        for series_id in changed:
+            by_id[series_id] = fresh[series_id]
+            row = rows.get(series_id)
+            if row is not None:
+                items[row] = fresh[series_id]
+                repaint.append(row)
+            self._misplaced.add(series_id)
         if repaint:
             self.dataChanged.emit(
                 self.index(min(repaint), 0), self.index(max(repaint), _LAST_COLUMN)
             )
+        self.settle()  # before the new rows go in: their places are found among settled ones
 
         for summary in added:
-            self._arrival[summary.series.id] = self._next_arrival
+            series_id = summary.series.id
+            by_id[series_id] = summary
+            self._order.append(series_id)
+            self._arrival[series_id] = self._next_arrival
             self._next_arrival += 1
-        self._all = [fresh.get(s.series.id, s) for s in self._all if s.series.id not in gone]
-        self._all.extend(added)
-        for item_id in gone:
-            self._arrival.pop(item_id, None)
-
-        # Rows that enter the view: new series, or renamed into the filter.
-        entering = [s for s in added if _matches(s, self._needle)]
-        entering += [
-            fresh[i] for i in changed if i not in self._rows and _matches(fresh[i], self._needle)
-        ]
-        if entering:
-            first = len(self._shown)
-            self.beginInsertRows(QModelIndex(), first, first + len(entering) - 1)
-            self._shown.extend(entering)
-            for row, summary in enumerate(entering, first):
-                self._rows[summary.series.id] = row
-            self.endInsertRows()
-
-        # New rows went to the end and changed values may move rows: put everything in order.
-        self._resort()
+        shown = self._sorted(self._filtered(added))
+        if shown:
+            self._insert_rows(shown)
 
     # ----------------------------------------------------------------- lookups
 
     def series_id(self, row: int) -> int:
         """Id of the series shown in ``row``."""
-        return self._shown[row].series.id
+        return self._items[row].series.id
 
     def row_of(self, series_id: int) -> int | None:
         """The row showing ``series_id``, or None if it is not shown (unknown or filtered out)."""
@@ -239,11 +223,11 @@ class SeriesTableModel(QAbstractTableModel):
 
     def summary(self, row: int) -> SeriesSummary:
         """The series and counts shown in ``row``."""
-        return self._shown[row]
+        return self._items[row]
 
     def total_count(self) -> int:
         """How many series the model holds, shown or filtered out."""
-        return len(self._all)
+        return len(self._order)
 
     # ----------------------------------------------------------------- filtering and sorting
 
@@ -259,24 +243,10 @@ class SeriesTableModel(QAbstractTableModel):
         # A reset is far cheaper than a remove/insert per range when the filter changes.
         self.beginResetModel()
         self._needle = needle
-        self._refilter()
+        self._rebuild_visible()
         self.endResetModel()
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort rows by the raw value of ``column``, stably; unknown values go last.
-
-        Args:
-            column: A :class:`Column`, or -1 for the order the series were loaded in.
-            order: Ascending or descending.
-        """
-        self._sort_column = column if 0 <= column <= _LAST_COLUMN else -1
-        self._sort_order = order
-        self._resort()
-
     # ----------------------------------------------------------------- Qt model API
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -316,7 +286,7 @@ class SeriesTableModel(QAbstractTableModel):
     ) -> Any:
         if not index.isValid():
             return None
-        summary = self._shown[index.row()]
+        summary = self._items[index.row()]
         column = index.column()
         if role == _DISPLAY:
             return _display(summary, column)
@@ -343,68 +313,19 @@ class SeriesTableModel(QAbstractTableModel):
 
     # ----------------------------------------------------------------- internals
 
-    def _sort_key(self, column: int) -> Any:
-        if column < 0:
-            arrival = self._arrival
-            return lambda s: arrival.get(s.series.id, 0)
+    def _sort_key(self, column: int, descending: bool) -> Any:
+        if not 0 <= column <= _LAST_COLUMN:
+            return self._tie  # the order of loading
         if column in (Column.TITLE, Column.PROVIDER):
             return lambda s: raw_value(s, column).casefold()
+        if column in (Column.YEAR, Column.REFRESHED):
+            # These may be None, which does not compare.
+            return unknown_last(lambda s: raw_value(s, column), descending)
         return lambda s: raw_value(s, column)
 
-    def _sort_list(self, summaries: list[SeriesSummary]) -> None:
-        column = self._sort_column
-        descending = self._sort_order is Qt.SortOrder.DescendingOrder
-        key = self._sort_key(column)
-        if column in (Column.YEAR, Column.REFRESHED):
-            # These may be None, which does not compare; unknowns stay at the end either way.
-            known = [s for s in summaries if raw_value(s, column) is not None]
-            unknown = [s for s in summaries if raw_value(s, column) is None]
-            known.sort(key=key, reverse=descending)
-            summaries[:] = known + unknown
-        else:
-            # reverse=True keeps equal items in their original order, so both ways are stable.
-            summaries.sort(key=key, reverse=descending and column >= 0)
-
-    def _refilter(self) -> None:
+    def _matches(self, item: SeriesSummary) -> bool:
         needle = self._needle
-        if needle:
-            self._shown = [s for s in self._all if needle in s.series.title.casefold()]
-        else:
-            self._shown = list(self._all)
-        self._rows = {s.series.id: row for row, s in enumerate(self._shown)}
+        return not needle or needle in item.series.title.casefold()
 
-    def _resort(self) -> None:
-        # PySide offers only the argument-less overload here (no VerticalSortHint).
-        self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        ids = [self._shown[index.row()].series.id for index in before]
-        self._sort_list(self._all)
-        self._refilter()
-        after = [
-            self.index(self._rows[series_id], index.column())
-            for series_id, index in zip(ids, before, strict=True)
-        ]
-        self.changePersistentIndexList(before, after)
-        self.layoutChanged.emit()
-
-    def _remove_rows(self, ids: set[int]) -> None:
-        """Remove the rows of ``ids`` (all shown), one contiguous range at a time, bottom up."""
-        rows = sorted(self._rows[i] for i in ids)
-        if not rows:
-            return
-        ranges: list[tuple[int, int]] = []
-        start = prev = rows[0]
-        for row in rows[1:]:
-            if row != prev + 1:
-                ranges.append((start, prev))
-                start = row
-            prev = row
-        ranges.append((start, prev))
-        for first, last in reversed(ranges):
-            self.beginRemoveRows(QModelIndex(), first, last)
-            for summary in self._shown[first : last + 1]:
-                del self._rows[summary.series.id]
-            del self._shown[first : last + 1]
-            self.endRemoveRows()
-        for row in range(ranges[0][0], len(self._shown)):
-            self._rows[self._shown[row].series.id] = row
+    def _tie(self, item: SeriesSummary) -> int:
+        return self._arrival[item.series.id]

@@ -8,8 +8,6 @@ coroutine, then call :func:`save` once it is accepted.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import logging
 from collections.abc import Callable
@@ -53,6 +51,7 @@ from aniworld_desktop.mediaservers import (
 )
 from aniworld_desktop.metadata.credentials import load_token, store_token
 from aniworld_desktop.net.session import TrustedHosts, fetch_fingerprint, format_fingerprint
+from aniworld_desktop.ui.tasks import LatestTasks
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = ["ARTWORK_SIZES", "MEDIA_SERVERS", "SettingsDialog", "save", "size_text"]
@@ -75,6 +74,7 @@ _ARTWORK_LABELS: dict[str, str] = {
 # An error colour that reads on both light and dark palettes.
 _ERROR_STYLE = "border: 1px solid #d9534f;"
 _ERROR_TEXT_STYLE = "color: #d9534f;"
+_CERTIFICATE = "certificate"  # the key of the certificate read among the dialog's tasks
 _SAMPLE_EPISODE: dict[str, Any] = {
     "series": "Harbor Lights",
     "year": 2024,
@@ -182,8 +182,8 @@ class SettingsDialog(QDialog):
         self.show_secrets: dict[str, QCheckBox] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self.test_results: dict[str, QLabel] = {}
-        self._tests: dict[str, asyncio.Future[None]] = {}
-        self._certificate_read: asyncio.Future[None] | None = None
+        # A media server's test (keyed by the server) and the certificate read (_CERTIFICATE).
+        self._tasks = LatestTasks()
 
         content = QWidget(self)
         groups = QVBoxLayout(content)
@@ -217,7 +217,7 @@ class SettingsDialog(QDialog):
         for name in self._readers:
             self._validate(name)
         # A test still running when the dialog closes is cancelled: its answer has nowhere to go.
-        self.finished.connect(self._cancel_tests)
+        self.finished.connect(self._tasks.cancel_all)
 
     # Building the groups.
 
@@ -447,8 +447,7 @@ class SettingsDialog(QDialog):
         Nothing is trusted before OK: the line is added for the user to compare with the
         fingerprint their server shows. ``certificateRead`` is emitted either way.
         """
-        if self._certificate_read is not None and not self._certificate_read.done():
-            self._certificate_read.cancel()
+        self._tasks.cancel(_CERTIFICATE)
         url = URL(self.trust_url_edit.text().strip())
         if url.scheme != "https" or not url.host:
             self._show_trust(False, self.tr("Type the server's https:// address first."))
@@ -459,9 +458,7 @@ class SettingsDialog(QDialog):
         )
         self.trust_result.show()
         self.trust_button.setEnabled(False)
-        self._certificate_read = asyncio.ensure_future(
-            self._read_certificate(url.host.lower(), url.port or 443)
-        )
+        self._tasks.latest(_CERTIFICATE, self._read_certificate(url.host.lower(), url.port or 443))
 
     async def _read_certificate(self, host: str, port: int) -> None:
         try:
@@ -669,7 +666,7 @@ class SettingsDialog(QDialog):
             edit = self.edits.get(names[0])
             if button is None or edit is None:
                 continue
-            running = server in self._tests and not self._tests[server].done()
+            running = self._tasks.running(server)
             usable = bool(edit.text().strip()) and not any(n in self._errors for n in names)
             button.setEnabled(usable and not running)
 
@@ -693,7 +690,7 @@ class SettingsDialog(QDialog):
         The sentence it answers (or why it failed) shows below the button, and
         ``serverTested`` is emitted. A test of the same server still running is cancelled.
         """
-        self._cancel_test(server)
+        self._tasks.cancel(server)
         try:
             client = self._test_client(server)
         except (ConfigError, MediaServerError) as exc:
@@ -706,7 +703,7 @@ class SettingsDialog(QDialog):
             self.tr("Asking {server} at {url}…").format(server=client.name, url=client.url)
         )
         label.show()
-        self._tests[server] = asyncio.ensure_future(self._run_test(server, client))
+        self._tasks.latest(server, self._run_test(server, client))
         self._update_test_buttons()
 
     async def _run_test(self, server: str, client: MediaServerClient) -> None:
@@ -721,7 +718,7 @@ class SettingsDialog(QDialog):
             ok, text = False, text.format(server=client.name)
         else:
             ok, text = True, message
-        self._tests.pop(server, None)
+        self._tasks.release(server)
         self._show_test(server, ok, text)
         self._update_test_buttons()
         self.serverTested.emit(server, ok, text)
@@ -732,19 +729,6 @@ class SettingsDialog(QDialog):
         label.setStyleSheet("" if ok else _ERROR_TEXT_STYLE)
         label.setProperty("failed", not ok)
         label.show()
-
-    def _cancel_test(self, server: str) -> None:
-        task = self._tests.pop(server, None)
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(RuntimeError):
-                task.add_done_callback(lambda t: t.cancelled() or t.exception())
-
-    def _cancel_tests(self, *_: object) -> None:
-        for server in list(self._tests):
-            self._cancel_test(server)
-        if self._certificate_read is not None and not self._certificate_read.done():
-            self._certificate_read.cancel()
 
     def _toggle_token(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password

@@ -6,8 +6,6 @@ nothing is stored here. The caller reads :meth:`TmdbMatchDialog.chosen_id` once 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -32,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.metadata.tmdb import TVSearchResult
+from aniworld_desktop.ui.tasks import LatestTasks
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ class TmdbMatchDialog(QDialog):
         self.resize(640, 480)
         self._search = search
         self._current_id = current_id
-        self._task: asyncio.Task[None] | None = None
+        self._tasks = LatestTasks()  # the search for what is typed now
         self._searched_once = False
         self._syncing = False  # the id and the selection follow each other without echo
 
@@ -204,7 +203,7 @@ class TmdbMatchDialog(QDialog):
         # both would reach the dialog and press the default button.
         for widget in (self.query_edit, self.year_spin, self.results):
             widget.installEventFilter(self)
-        self.finished.connect(self._cancel_search)
+        self.finished.connect(self._tasks.cancel_all)
         self.id_edit.textChanged.connect(self._id_changed)
         self.id_edit.setText("" if current_id is None else str(current_id))
         self._id_changed(self.id_edit.text())
@@ -237,7 +236,6 @@ class TmdbMatchDialog(QDialog):
         if not query:
             self.status.setText(self.tr("Type a title to search TMDB for."))
             return
-        self._cancel_search()
         year = self.year()
         searching = (
             self.tr("Searching TMDB for “{query}” from {year}…")
@@ -246,7 +244,7 @@ class TmdbMatchDialog(QDialog):
         )
         self.status.setText(searching.format(query=query, year=year))
         self._set_results([])
-        self._task = asyncio.ensure_future(self._run_search(query, year))
+        self._tasks.latest("search", self._run_search(query, year))
 
     async def _run_search(self, query: str, year: int | None) -> None:
         try:
@@ -316,12 +314,6 @@ class TmdbMatchDialog(QDialog):
 
     def _query_changed(self, _text: str) -> None:
         self.search_button.setEnabled(bool(self.query()))
-
-    def _cancel_search(self, *_: object) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(RuntimeError):
-                self._task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     # ------------------------------------------------------------------ choosing
 

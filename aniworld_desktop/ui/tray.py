@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Final, Protocol
 
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from aniworld_desktop.core.events import AutoDownloadFired, SeriesQueued
 from aniworld_desktop.core.queue import QueueItem
+from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.icons import app_icon, icon
 from aniworld_desktop.ui.queue_model import format_speed
 
@@ -289,6 +290,15 @@ class TrayIcon(QObject):
         self._failed_seen = min(self._failed_seen, failed)
         self._update_tooltip()
         self._update_icon()
+
+    def show_queue(self, counts: Mapping[DownloadStatus, int], speed_bytes: float) -> None:
+        """:meth:`set_state` from the queue's counts by state (the status bar's ``refreshed``)."""
+        self.set_state(
+            counts.get(DownloadStatus.DOWNLOADING, 0),
+            counts.get(DownloadStatus.PENDING, 0),
+            counts.get(DownloadStatus.FAILED, 0),
+            speed_bytes,
+        )
 
     def note_failure(self) -> None:
         """A download failed just now: show the error state until the user looks."""

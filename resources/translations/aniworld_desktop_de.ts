@@ -218,376 +218,10 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
-    <message>
-        <source>&amp;Add URL…</source>
-        <translation>&amp;Link hinzufügen…</translation>
-    </message>
-    <message>
-        <source>Add a video link</source>
-        <translation>Einen Videolink hinzufügen</translation>
-    </message>
-    <message>
-        <source>&amp;Pause</source>
-        <translation>&amp;Pausieren</translation>
-    </message>
-    <message>
-        <source>Pause the selected downloads</source>
-        <translation>Die ausgewählten Downloads pausieren</translation>
-    </message>
-    <message>
-        <source>&amp;Resume</source>
-        <translation>&amp;Fortsetzen</translation>
-    </message>
-    <message>
-        <source>Resume the selected downloads</source>
-        <translation>Die ausgewählten Downloads fortsetzen</translation>
-    </message>
-    <message>
-        <source>&amp;Cancel</source>
-        <translation>A&amp;bbrechen</translation>
-    </message>
-    <message>
-        <source>Cancel the selected downloads and delete their partial files</source>
-        <translation>Die ausgewählten Downloads abbrechen und ihre Teildateien löschen</translation>
-    </message>
-    <message>
-        <source>Re&amp;try</source>
-        <translation>&amp;Erneut versuchen</translation>
-    </message>
-    <message>
-        <source>Queue the selected failed or cancelled downloads again</source>
-        <translation>Die ausgewählten fehlgeschlagenen oder abgebrochenen Downloads erneut einreihen</translation>
-    </message>
-    <message>
-        <source>Re&amp;move…</source>
-        <translation>Entfe&amp;rnen…</translation>
-    </message>
-    <message>
-        <source>Remove the selected downloads from the list</source>
-        <translation>Die ausgewählten Downloads aus der Liste entfernen</translation>
-    </message>
-    <message>
-        <source>Pause A&amp;ll</source>
-        <translation>A&amp;lle pausieren</translation>
-    </message>
-    <message>
-        <source>Pause every queued and running download</source>
-        <translation>Alle wartenden und laufenden Downloads pausieren</translation>
-    </message>
-    <message>
-        <source>Resume Al&amp;l</source>
-        <translation>Alle fort&amp;setzen</translation>
-    </message>
-    <message>
-        <source>Resume every paused download</source>
-        <translation>Alle pausierten Downloads fortsetzen</translation>
-    </message>
-    <message>
-        <source>Retry &amp;Failed</source>
-        <translation>Fehlgeschlagene &amp;wiederholen</translation>
-    </message>
-    <message>
-        <source>Queue every failed download again</source>
-        <translation>Alle fehlgeschlagenen Downloads erneut einreihen</translation>
-    </message>
-    <message>
-        <source>Move &amp;Up</source>
-        <translation>Nach &amp;oben</translation>
-    </message>
-    <message>
-        <source>Download the selection earlier</source>
-        <translation>Die Auswahl früher herunterladen</translation>
-    </message>
-    <message>
-        <source>Move &amp;Down</source>
-        <translation>Nach &amp;unten</translation>
-    </message>
-    <message>
-        <source>Download the selection later</source>
-        <translation>Die Auswahl später herunterladen</translation>
-    </message>
-    <message>
-        <source>Move to &amp;Top</source>
-        <translation>An den &amp;Anfang</translation>
-    </message>
-    <message>
-        <source>Download the selection first</source>
-        <translation>Die Auswahl zuerst herunterladen</translation>
-    </message>
-    <message>
-        <source>&amp;Priority Order</source>
-        <translation>Nach Priori&amp;tät</translation>
-    </message>
-    <message>
-        <source>Show the whole queue in the order it downloads (drag to reorder)</source>
-        <translation>Die ganze Warteschlange in der Download-Reihenfolge zeigen (zum Umsortieren ziehen)</translation>
-    </message>
-    <message>
-        <source>Move to &amp;Bottom</source>
-        <translation>Ans E&amp;nde</translation>
-    </message>
-    <message>
-        <source>Download the selection last</source>
-        <translation>Die Auswahl zuletzt herunterladen</translation>
-    </message>
-    <message>
-        <source>Add &amp;Series…</source>
-        <translation>&amp;Serie hinzufügen…</translation>
-    </message>
-    <message>
-        <source>Follow a series from its feed, after a preview</source>
-        <translation>Eine Serie über ihren Feed abonnieren, nach einer Vorschau</translation>
-    </message>
-    <message>
-        <source>&amp;Refresh</source>
-        <translation>&amp;Aktualisieren</translation>
-    </message>
-    <message>
-        <source>Read the selected series&apos; sources again (all when none is selected)</source>
-        <translation>Die Quellen der ausgewählten Serien neu lesen (alle, wenn keine ausgewählt ist)</translation>
-    </message>
-    <message>
-        <source>&amp;Download Missing</source>
-        <translation>&amp;Fehlende herunterladen</translation>
-    </message>
-    <message>
-        <source>Queue the missing episodes of the selected series</source>
-        <translation>Die fehlenden Folgen der ausgewählten Serien einreihen</translation>
-    </message>
-    <message>
-        <source>&amp;Monitor</source>
-        <translation>Über&amp;wachen</translation>
-    </message>
-    <message>
-        <source>Download new episodes of the selected series automatically</source>
-        <translation>Neue Folgen der ausgewählten Serien automatisch herunterladen</translation>
-    </message>
-    <message>
-        <source>&amp;Open Folder</source>
-        <translation>&amp;Ordner öffnen</translation>
-    </message>
-    <message>
-        <source>Open the selected series&apos; folder</source>
-        <translation>Den Ordner der ausgewählten Serie öffnen</translation>
-    </message>
-    <message>
-        <source>&amp;Play</source>
-        <translation>Absp&amp;ielen</translation>
-    </message>
-    <message>
-        <source>Play the selected episode or finished download</source>
-        <translation>Die ausgewählte Folge oder den fertigen Download abspielen</translation>
-    </message>
-    <message>
-        <source>Set TMDB &amp;Match…</source>
-        <translation>TMDB-&amp;Zuordnung festlegen…</translation>
-    </message>
-    <message>
-        <source>Choose which TMDB series the metadata comes from</source>
-        <translation>Festlegen, von welcher TMDB-Serie die Metadaten stammen</translation>
-    </message>
-    <message>
-        <source>Re&amp;scan Library</source>
-        <translation>Bibliothek neu &amp;einlesen</translation>
-    </message>
-    <message>
-        <source>Look for episode files in the library folder again</source>
-        <translation>Den Bibliotheksordner erneut nach Folgen durchsuchen</translation>
-    </message>
-    <message>
-        <source>Run Auto-&amp;download Now</source>
-        <translation>Auto-&amp;Download jetzt ausführen</translation>
-    </message>
-    <message>
-        <source>Refresh the monitored series and queue what is missing, now</source>
-        <translation>Die überwachten Serien jetzt aktualisieren und Fehlendes einreihen</translation>
-    </message>
-    <message>
-        <source>&amp;Activity</source>
-        <translation>&amp;Aktivität</translation>
-    </message>
-    <message>
-        <source>Show or hide the activity log</source>
-        <translation>Das Aktivitätsprotokoll ein- oder ausblenden</translation>
-    </message>
-    <message>
-        <source>&amp;Find Series</source>
-        <translation>Serie &amp;suchen</translation>
-    </message>
-    <message>
-        <source>Filter the series by title</source>
-        <translation>Die Serien nach Titel filtern</translation>
-    </message>
-    <message>
-        <source>Se&amp;ttings…</source>
-        <translation>&amp;Einstellungen…</translation>
-    </message>
-    <message>
-        <source>Library, downloads and metadata settings</source>
-        <translation>Einstellungen für Bibliothek, Downloads und Metadaten</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <source>Stop the downloads and quit</source>
-        <translation>Die Downloads anhalten und das Programm beenden</translation>
-    </message>
-    <message>
-        <source>All states</source>
-        <translation>Alle Zustände</translation>
-    </message>
-    <message>
-        <source>To do</source>
-        <translation>Offen</translation>
-    </message>
-    <message>
-        <source>Downloading</source>
-        <translation>Lädt herunter</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>Fehlgeschlagen</translation>
-    </message>
-    <message>
-        <source>Completed</source>
-        <translation>Fertig</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
-    </message>
+    <name>LibraryPane</name>
     <message>
         <source>Filter series ({shortcut})</source>
         <translation>Serien filtern ({shortcut})</translation>
-    </message>
-    <message>
-        <source>Filter downloads by series or title</source>
-        <translation>Downloads nach Serie oder Titel filtern</translation>
-    </message>
-    <message>
-        <source>{shown} of {total}</source>
-        <translation>{shown} von {total}</translation>
-    </message>
-    <message>
-        <source>Activity</source>
-        <translation>Aktivität</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>Pausieren</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>Fortsetzen</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>Erneut versuchen</translation>
-    </message>
-    <message>
-        <source>Pause all</source>
-        <translation>Alle pausieren</translation>
-    </message>
-    <message>
-        <source>Resume all</source>
-        <translation>Alle fortsetzen</translation>
-    </message>
-    <message>
-        <source>Retry failed</source>
-        <translation>Fehlgeschlagene wiederholen</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <source>&amp;Series</source>
-        <translation>&amp;Serien</translation>
-    </message>
-    <message>
-        <source>&amp;Queue</source>
-        <translation>&amp;Warteschlange</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <source>Main toolbar</source>
-        <translation>Werkzeugleiste</translation>
-    </message>
-    <message>
-        <source>{what}: cancelled.</source>
-        <translation>{what}: abgebrochen.</translation>
-    </message>
-    <message>
-        <source>Something went wrong. The log file has the details.</source>
-        <translation>Etwas ist schiefgelaufen. Die Einzelheiten stehen in der Protokolldatei.</translation>
-    </message>
-    <message>
-        <source>Move</source>
-        <translation>Verschieben</translation>
-    </message>
-    <message>
-        <source>Add URL</source>
-        <translation>Link hinzufügen</translation>
-    </message>
-    <message>
-        <source>Adding {url}…</source>
-        <translation>{url} wird hinzugefügt…</translation>
-    </message>
-    <message numerus="yes">
-        <source>Following {title} (%n episode(s)).</source>
-        <translation>
-            <numerusform>{title} abonniert (%n Folge).</numerusform>
-            <numerusform>{title} abonniert (%n Folgen).</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n episode(s) of {title}.</source>
-        <translation>
-            <numerusform>%n Folge von {title} eingereiht.</numerusform>
-            <numerusform>%n Folgen von {title} eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>{title}: already in the queue.</source>
-        <translation>{title}: bereits in der Warteschlange.</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Remove %n download(s) from the list?
-
-Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</source>
-        <translation>
-            <numerusform>Diesen Download aus der Liste entfernen?
-
-Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
-            <numerusform>Diese %n Downloads aus der Liste entfernen?
-
-Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Remove downloads</source>
-        <translation>Downloads entfernen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Removed %n download(s).</source>
-        <translation>
-            <numerusform>%n Download entfernt.</numerusform>
-            <numerusform>%n Downloads entfernt.</numerusform>
-        </translation>
     </message>
     <message>
         <source>Refresh the library</source>
@@ -597,265 +231,12 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
         <source>Show episodes</source>
         <translation>Folgen anzeigen</translation>
     </message>
+</context>
+<context>
+    <name>MainWindow</name>
     <message>
-        <source>Add series</source>
-        <translation>Serie hinzufügen</translation>
-    </message>
-    <message>
-        <source>Try the demo</source>
-        <translation>Demo ausprobieren</translation>
-    </message>
-    <message numerus="yes">
-        <source>Following the demo series; %n episode(s) queued.</source>
-        <translation>
-            <numerusform>Demo-Serien abonniert; %n Folge eingereiht.</numerusform>
-            <numerusform>Demo-Serien abonniert; %n Folgen eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>Aktualisieren</translation>
-    </message>
-    <message>
-        <source>Refreshing</source>
-        <translation>Aktualisierung</translation>
-    </message>
-    <message numerus="yes">
-        <source>Refreshed %n series, {changed} changed; {title} failed: {error}.</source>
-        <translation>
-            <numerusform>%n Serie aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
-            <numerusform>%n Serien aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Refreshed %n series, {changed} changed.</source>
-        <translation>
-            <numerusform>%n Serie aktualisiert, {changed} geändert.</numerusform>
-            <numerusform>%n Serien aktualisiert, {changed} geändert.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Download missing</source>
-        <translation>Fehlende herunterladen</translation>
-    </message>
-    <message>
-        <source>Queueing missing episodes</source>
-        <translation>Einreihen fehlender Folgen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n missing episode(s).</source>
-        <translation>
-            <numerusform>%n fehlende Folge eingereiht.</numerusform>
-            <numerusform>%n fehlende Folgen eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Monitor</source>
-        <translation>Überwachen</translation>
-    </message>
-    <message>
-        <source>{folder} does not exist yet.</source>
-        <translation>{folder} existiert noch nicht.</translation>
-    </message>
-    <message>
-        <source>Choose an episode that is on disk, or a finished download, to play.</source>
-        <translation>Wählen Sie zum Abspielen eine vorhandene Folge oder einen fertigen Download.</translation>
-    </message>
-    <message>
-        <source>{name} is not on disk any more; rescan the library ({shortcut}).</source>
-        <translation>{name} ist nicht mehr vorhanden; lesen Sie die Bibliothek neu ein ({shortcut}).</translation>
-    </message>
-    <message>
-        <source>Playing {name}.</source>
-        <translation>{name} wird abgespielt.</translation>
-    </message>
-    <message>
-        <source>Set TMDB match</source>
-        <translation>TMDB-Zuordnung festlegen</translation>
-    </message>
-    <message>
-        <source>{title} now takes its metadata from TMDB series {id}; the files are being rewritten.</source>
-        <translation>{title} erhält die Metadaten jetzt von der TMDB-Serie {id}; die Dateien werden neu geschrieben.</translation>
-    </message>
-    <message>
-        <source>Rescan library</source>
-        <translation>Bibliothek neu einlesen</translation>
-    </message>
-    <message>
-        <source>Scanning the library</source>
-        <translation>Einlesen der Bibliothek</translation>
-    </message>
-    <message numerus="yes">
-        <source>Scanned %n file(s): {matched} matched</source>
-        <translation>
-            <numerusform>%n Datei eingelesen: {matched} zugeordnet</numerusform>
-            <numerusform>%n Dateien eingelesen: {matched} zugeordnet</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>{scanned}, %n not matched to a followed episode</source>
-        <translation>
-            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
-            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Settings</source>
-        <translation>Einstellungen</translation>
-    </message>
-    <message>
-        <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
-    </message>
-    <message>
-        <source>Queue episodes</source>
-        <translation>Folgen einreihen</translation>
-    </message>
-    <message>
-        <source>Queue series</source>
-        <translation>Serien einreihen</translation>
-    </message>
-    <message>
-        <source>Add links</source>
-        <translation>Links hinzufügen</translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n episode(s)</source>
-        <translation>
-            <numerusform>%n Folge eingereiht</numerusform>
-            <numerusform>%n Folgen eingereiht</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>{queued}; %n already in the queue</source>
-        <translation>
-            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
-            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Adding links</source>
-        <translation>Hinzufügen von Links</translation>
-    </message>
-    <message numerus="yes">
-        <source>Follow {title} from {provider}? The feed lists %n episode(s).</source>
-        <translation>
-            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folge.</numerusform>
-            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folgen.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Follow series</source>
-        <translation>Serie abonnieren</translation>
-    </message>
-    <message>
-        <source>Follow</source>
-        <translation>Abonnieren</translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n dropped link(s); {refused} refused:</source>
-        <translation>
-            <numerusform>%n abgelegter Link eingereiht; {refused} abgelehnt:</numerusform>
-            <numerusform>%n abgelegte Links eingereiht; {refused} abgelehnt:</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Queued %n dropped link(s).</source>
-        <translation>
-            <numerusform>%n abgelegter Link eingereiht.</numerusform>
-            <numerusform>%n abgelegte Links eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n downloading</source>
-        <translation>
-            <numerusform>%n aktiv</numerusform>
-            <numerusform>%n aktiv</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n queued</source>
-        <translation>
-            <numerusform>%n wartend</numerusform>
-            <numerusform>%n wartend</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n paused</source>
-        <translation>
-            <numerusform>%n pausiert</numerusform>
-            <numerusform>%n pausiert</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n failed</source>
-        <translation>
-            <numerusform>%n fehlgeschlagen</numerusform>
-            <numerusform>%n fehlgeschlagen</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Auto-download</source>
-        <translation>Auto-Download</translation>
-    </message>
-    <message numerus="yes">
-        <source>Auto-download queued %n episode(s).</source>
-        <translation>
-            <numerusform>Auto-Download hat %n Folge eingereiht.</numerusform>
-            <numerusform>Auto-Download hat %n Folgen eingereiht.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Auto-download: nothing is missing.</source>
-        <translation>Auto-Download: Es fehlt nichts.</translation>
-    </message>
-    <message>
-        <source>Could not refresh {name}.</source>
-        <translation>{name} konnte nicht aktualisiert werden.</translation>
-    </message>
-    <message>
-        <source>the last run was too recent</source>
-        <translation>der letzte Lauf liegt zu kurz zurück</translation>
-    </message>
-    <message>
-        <source>Auto-download skipped: {why}; the next may run at {time}.</source>
-        <translation>Auto-Download übersprungen: {why}; der nächste ist ab {time} möglich.</translation>
-    </message>
-    <message>
-        <source>Auto-download failed: {reason}</source>
-        <translation>Auto-Download fehlgeschlagen: {reason}</translation>
-    </message>
-    <message>
-        <source>Next auto-download {time}</source>
-        <translation>Nächster Auto-Download {time}</translation>
-    </message>
-    <message>
-        <source>Auto-download off</source>
-        <translation>Auto-Download aus</translation>
-    </message>
-    <message>
-        <source>Turn it on in Settings (Automation)</source>
-        <translation>In den Einstellungen einschalten (Automatik)</translation>
-    </message>
-    <message>
-        <source>Free disk space</source>
-        <translation>Freier Speicherplatz</translation>
-    </message>
-    <message>
-        <source>{size} free</source>
-        <translation>{size} frei</translation>
-    </message>
-    <message>
-        <source>Free space on the library&apos;s disk. A download that would leave less than {size} stops with an error (Settings).</source>
-        <translation>Freier Speicherplatz auf dem Laufwerk der Bibliothek. Ein Download, nach dem weniger als {size} frei blieben, bricht mit einem Fehler ab (Einstellungen).</translation>
-    </message>
-    <message>
-        <source>Finished {title} {episode}.</source>
-        <translation>{title} {episode} fertig.</translation>
-    </message>
-    <message>
-        <source>{title} {episode} failed: {reason}</source>
-        <translation>{title} {episode} fehlgeschlagen: {reason}</translation>
+        <source>Activity</source>
+        <translation>Aktivität</translation>
     </message>
     <message>
         <source>Still running in the tray; downloads continue.</source>
@@ -944,6 +325,41 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePane</name>
+    <message>
+        <source>All states</source>
+        <translation>Alle Zustände</translation>
+    </message>
+    <message>
+        <source>To do</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>Lädt herunter</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Filter downloads by series or title</source>
+        <translation>Downloads nach Serie oder Titel filtern</translation>
+    </message>
+    <message>
+        <source>{shown} of {total}</source>
+        <translation>{shown} von {total}</translation>
     </message>
 </context>
 <context>
@@ -1418,6 +834,100 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     </message>
 </context>
 <context>
+    <name>StatusBar</name>
+    <message>
+        <source>{what}: cancelled.</source>
+        <translation>{what}: abgebrochen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n downloading</source>
+        <translation>
+            <numerusform>%n aktiv</numerusform>
+            <numerusform>%n aktiv</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n wartend</numerusform>
+            <numerusform>%n wartend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paused</source>
+        <translation>
+            <numerusform>%n pausiert</numerusform>
+            <numerusform>%n pausiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n failed</source>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Finished {title} {episode}.</source>
+        <translation>{title} {episode} fertig.</translation>
+    </message>
+    <message>
+        <source>{title} {episode} failed: {reason}</source>
+        <translation>{title} {episode} fehlgeschlagen: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Auto-download queued %n episode(s).</source>
+        <translation>
+            <numerusform>Auto-Download hat %n Folge eingereiht.</numerusform>
+            <numerusform>Auto-Download hat %n Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto-download: nothing is missing.</source>
+        <translation>Auto-Download: Es fehlt nichts.</translation>
+    </message>
+    <message>
+        <source>Could not refresh {name}.</source>
+        <translation>{name} konnte nicht aktualisiert werden.</translation>
+    </message>
+    <message>
+        <source>the last run was too recent</source>
+        <translation>der letzte Lauf liegt zu kurz zurück</translation>
+    </message>
+    <message>
+        <source>Auto-download skipped: {why}; the next may run at {time}.</source>
+        <translation>Auto-Download übersprungen: {why}; der nächste ist ab {time} möglich.</translation>
+    </message>
+    <message>
+        <source>Auto-download failed: {reason}</source>
+        <translation>Auto-Download fehlgeschlagen: {reason}</translation>
+    </message>
+    <message>
+        <source>Next auto-download {time}</source>
+        <translation>Nächster Auto-Download {time}</translation>
+    </message>
+    <message>
+        <source>Auto-download off</source>
+        <translation>Auto-Download aus</translation>
+    </message>
+    <message>
+        <source>Turn it on in Settings (Automation)</source>
+        <translation>In den Einstellungen einschalten (Automatik)</translation>
+    </message>
+    <message>
+        <source>Free disk space</source>
+        <translation>Freier Speicherplatz</translation>
+    </message>
+    <message>
+        <source>{size} free</source>
+        <translation>{size} frei</translation>
+    </message>
+    <message>
+        <source>Free space on the library&apos;s disk. A download that would leave less than {size} stops with an error (Settings).</source>
+        <translation>Freier Speicherplatz auf dem Laufwerk der Bibliothek. Ein Download, nach dem weniger als {size} frei blieben, bricht mit einem Fehler ab (Einstellungen).</translation>
+    </message>
+</context>
+<context>
     <name>TaskProgress</name>
     <message>
         <source>about {seconds} s left</source>
@@ -1449,6 +959,13 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
             <numerusform>(+%n weiterer)</numerusform>
             <numerusform>(+%n weitere)</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>TaskRunner</name>
+    <message>
+        <source>Something went wrong. The log file has the details.</source>
+        <translation>Etwas ist schiefgelaufen. Die Einzelheiten stehen in der Protokolldatei.</translation>
     </message>
 </context>
 <context>
@@ -1658,6 +1175,507 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>Try the &amp;demo catalogue</source>
         <translation>&amp;Demo-Katalog ausprobieren</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>&amp;Add URL…</source>
+        <translation>&amp;Link hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a video link</source>
+        <translation>Einen Videolink hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Pause the selected downloads</source>
+        <translation>Die ausgewählten Downloads pausieren</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Resume the selected downloads</source>
+        <translation>Die ausgewählten Downloads fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>A&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the selected downloads and delete their partial files</source>
+        <translation>Die ausgewählten Downloads abbrechen und ihre Teildateien löschen</translation>
+    </message>
+    <message>
+        <source>Re&amp;try</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Queue the selected failed or cancelled downloads again</source>
+        <translation>Die ausgewählten fehlgeschlagenen oder abgebrochenen Downloads erneut einreihen</translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source>
+        <translation>Entfe&amp;rnen…</translation>
+    </message>
+    <message>
+        <source>Remove the selected downloads from the list</source>
+        <translation>Die ausgewählten Downloads aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <source>Pause A&amp;ll</source>
+        <translation>A&amp;lle pausieren</translation>
+    </message>
+    <message>
+        <source>Pause every queued and running download</source>
+        <translation>Alle wartenden und laufenden Downloads pausieren</translation>
+    </message>
+    <message>
+        <source>Resume Al&amp;l</source>
+        <translation>Alle fort&amp;setzen</translation>
+    </message>
+    <message>
+        <source>Resume every paused download</source>
+        <translation>Alle pausierten Downloads fortsetzen</translation>
+    </message>
+    <message>
+        <source>Retry &amp;Failed</source>
+        <translation>Fehlgeschlagene &amp;wiederholen</translation>
+    </message>
+    <message>
+        <source>Queue every failed download again</source>
+        <translation>Alle fehlgeschlagenen Downloads erneut einreihen</translation>
+    </message>
+    <message>
+        <source>Move &amp;Up</source>
+        <translation>Nach &amp;oben</translation>
+    </message>
+    <message>
+        <source>Download the selection earlier</source>
+        <translation>Die Auswahl früher herunterladen</translation>
+    </message>
+    <message>
+        <source>Move &amp;Down</source>
+        <translation>Nach &amp;unten</translation>
+    </message>
+    <message>
+        <source>Download the selection later</source>
+        <translation>Die Auswahl später herunterladen</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Top</source>
+        <translation>An den &amp;Anfang</translation>
+    </message>
+    <message>
+        <source>Download the selection first</source>
+        <translation>Die Auswahl zuerst herunterladen</translation>
+    </message>
+    <message>
+        <source>&amp;Priority Order</source>
+        <translation>Nach Priori&amp;tät</translation>
+    </message>
+    <message>
+        <source>Show the whole queue in the order it downloads (drag to reorder)</source>
+        <translation>Die ganze Warteschlange in der Download-Reihenfolge zeigen (zum Umsortieren ziehen)</translation>
+    </message>
+    <message>
+        <source>Move to &amp;Bottom</source>
+        <translation>Ans E&amp;nde</translation>
+    </message>
+    <message>
+        <source>Download the selection last</source>
+        <translation>Die Auswahl zuletzt herunterladen</translation>
+    </message>
+    <message>
+        <source>Add &amp;Series…</source>
+        <translation>&amp;Serie hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Follow a series from its feed, after a preview</source>
+        <translation>Eine Serie über ihren Feed abonnieren, nach einer Vorschau</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Read the selected series&apos; sources again (all when none is selected)</source>
+        <translation>Die Quellen der ausgewählten Serien neu lesen (alle, wenn keine ausgewählt ist)</translation>
+    </message>
+    <message>
+        <source>&amp;Download Missing</source>
+        <translation>&amp;Fehlende herunterladen</translation>
+    </message>
+    <message>
+        <source>Queue the missing episodes of the selected series</source>
+        <translation>Die fehlenden Folgen der ausgewählten Serien einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Monitor</source>
+        <translation>Über&amp;wachen</translation>
+    </message>
+    <message>
+        <source>Download new episodes of the selected series automatically</source>
+        <translation>Neue Folgen der ausgewählten Serien automatisch herunterladen</translation>
+    </message>
+    <message>
+        <source>&amp;Open Folder</source>
+        <translation>&amp;Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>Open the selected series&apos; folder</source>
+        <translation>Den Ordner der ausgewählten Serie öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>Absp&amp;ielen</translation>
+    </message>
+    <message>
+        <source>Play the selected episode or finished download</source>
+        <translation>Die ausgewählte Folge oder den fertigen Download abspielen</translation>
+    </message>
+    <message>
+        <source>Set TMDB &amp;Match…</source>
+        <translation>TMDB-&amp;Zuordnung festlegen…</translation>
+    </message>
+    <message>
+        <source>Choose which TMDB series the metadata comes from</source>
+        <translation>Festlegen, von welcher TMDB-Serie die Metadaten stammen</translation>
+    </message>
+    <message>
+        <source>Re&amp;scan Library</source>
+        <translation>Bibliothek neu &amp;einlesen</translation>
+    </message>
+    <message>
+        <source>Look for episode files in the library folder again</source>
+        <translation>Den Bibliotheksordner erneut nach Folgen durchsuchen</translation>
+    </message>
+    <message>
+        <source>Run Auto-&amp;download Now</source>
+        <translation>Auto-&amp;Download jetzt ausführen</translation>
+    </message>
+    <message>
+        <source>Refresh the monitored series and queue what is missing, now</source>
+        <translation>Die überwachten Serien jetzt aktualisieren und Fehlendes einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Activity</source>
+        <translation>&amp;Aktivität</translation>
+    </message>
+    <message>
+        <source>Show or hide the activity log</source>
+        <translation>Das Aktivitätsprotokoll ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>&amp;Find Series</source>
+        <translation>Serie &amp;suchen</translation>
+    </message>
+    <message>
+        <source>Filter the series by title</source>
+        <translation>Die Serien nach Titel filtern</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Library, downloads and metadata settings</source>
+        <translation>Einstellungen für Bibliothek, Downloads und Metadaten</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Stop the downloads and quit</source>
+        <translation>Die Downloads anhalten und das Programm beenden</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Series</source>
+        <translation>&amp;Serien</translation>
+    </message>
+    <message>
+        <source>&amp;Queue</source>
+        <translation>&amp;Warteschlange</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>Werkzeugleiste</translation>
+    </message>
+</context>
+<context>
+    <name>WindowCommands</name>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Pause all</source>
+        <translation>Alle pausieren</translation>
+    </message>
+    <message>
+        <source>Resume all</source>
+        <translation>Alle fortsetzen</translation>
+    </message>
+    <message>
+        <source>Retry failed</source>
+        <translation>Fehlgeschlagene wiederholen</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Verschieben</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n download(s) from the list?
+
+Unfinished downloads are cancelled and their partial files deleted. Finished files stay in the library.</source>
+        <translation>
+            <numerusform>Diesen Download aus der Liste entfernen?
+
+Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
+            <numerusform>Diese %n Downloads aus der Liste entfernen?
+
+Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige Dateien bleiben in der Bibliothek.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove downloads</source>
+        <translation>Downloads entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n download(s).</source>
+        <translation>
+            <numerusform>%n Download entfernt.</numerusform>
+            <numerusform>%n Downloads entfernt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add URL</source>
+        <translation>Link hinzufügen</translation>
+    </message>
+    <message>
+        <source>Adding {url}…</source>
+        <translation>{url} wird hinzugefügt…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following {title} (%n episode(s)).</source>
+        <translation>
+            <numerusform>{title} abonniert (%n Folge).</numerusform>
+            <numerusform>{title} abonniert (%n Folgen).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s) of {title}.</source>
+        <translation>
+            <numerusform>%n Folge von {title} eingereiht.</numerusform>
+            <numerusform>%n Folgen von {title} eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{title}: already in the queue.</source>
+        <translation>{title}: bereits in der Warteschlange.</translation>
+    </message>
+    <message>
+        <source>Add series</source>
+        <translation>Serie hinzufügen</translation>
+    </message>
+    <message>
+        <source>Try the demo</source>
+        <translation>Demo ausprobieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following the demo series; %n episode(s) queued.</source>
+        <translation>
+            <numerusform>Demo-Serien abonniert; %n Folge eingereiht.</numerusform>
+            <numerusform>Demo-Serien abonniert; %n Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Queue episodes</source>
+        <translation>Folgen einreihen</translation>
+    </message>
+    <message>
+        <source>Queue series</source>
+        <translation>Serien einreihen</translation>
+    </message>
+    <message>
+        <source>Add links</source>
+        <translation>Links hinzufügen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n episode(s)</source>
+        <translation>
+            <numerusform>%n Folge eingereiht</numerusform>
+            <numerusform>%n Folgen eingereiht</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{queued}; %n already in the queue</source>
+        <translation>
+            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
+            <numerusform>{queued}; %n bereits in der Warteschlange</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Adding links</source>
+        <translation>Hinzufügen von Links</translation>
+    </message>
+    <message numerus="yes">
+        <source>Follow {title} from {provider}? The feed lists %n episode(s).</source>
+        <translation>
+            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folge.</numerusform>
+            <numerusform>{title} von {provider} abonnieren? Der Feed enthält %n Folgen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Follow series</source>
+        <translation>Serie abonnieren</translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation>Abonnieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s); {refused} refused:</source>
+        <translation>
+            <numerusform>%n abgelegter Link eingereiht; {refused} abgelehnt:</numerusform>
+            <numerusform>%n abgelegte Links eingereiht; {refused} abgelehnt:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n dropped link(s).</source>
+        <translation>
+            <numerusform>%n abgelegter Link eingereiht.</numerusform>
+            <numerusform>%n abgelegte Links eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Refreshing</source>
+        <translation>Aktualisierung</translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed; {title} failed: {error}.</source>
+        <translation>
+            <numerusform>%n Serie aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
+            <numerusform>%n Serien aktualisiert, {changed} geändert; {title} fehlgeschlagen: {error}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Refreshed %n series, {changed} changed.</source>
+        <translation>
+            <numerusform>%n Serie aktualisiert, {changed} geändert.</numerusform>
+            <numerusform>%n Serien aktualisiert, {changed} geändert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Download missing</source>
+        <translation>Fehlende herunterladen</translation>
+    </message>
+    <message>
+        <source>Queueing missing episodes</source>
+        <translation>Einreihen fehlender Folgen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n missing episode(s).</source>
+        <translation>
+            <numerusform>%n fehlende Folge eingereiht.</numerusform>
+            <numerusform>%n fehlende Folgen eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Überwachen</translation>
+    </message>
+    <message>
+        <source>Set TMDB match</source>
+        <translation>TMDB-Zuordnung festlegen</translation>
+    </message>
+    <message>
+        <source>{title} now takes its metadata from TMDB series {id}; the files are being rewritten.</source>
+        <translation>{title} erhält die Metadaten jetzt von der TMDB-Serie {id}; die Dateien werden neu geschrieben.</translation>
+    </message>
+    <message>
+        <source>Rescan library</source>
+        <translation>Bibliothek neu einlesen</translation>
+    </message>
+    <message>
+        <source>Scanning the library</source>
+        <translation>Einlesen der Bibliothek</translation>
+    </message>
+    <message numerus="yes">
+        <source>Scanned %n file(s): {matched} matched</source>
+        <translation>
+            <numerusform>%n Datei eingelesen: {matched} zugeordnet</numerusform>
+            <numerusform>%n Dateien eingelesen: {matched} zugeordnet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{scanned}, %n not matched to a followed episode</source>
+        <translation>
+            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
+            <numerusform>{scanned}, %n ohne passende abonnierte Folge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Auto-download</source>
+        <translation>Auto-Download</translation>
+    </message>
+    <message>
+        <source>{folder} does not exist yet.</source>
+        <translation>{folder} existiert noch nicht.</translation>
+    </message>
+    <message>
+        <source>Choose an episode that is on disk, or a finished download, to play.</source>
+        <translation>Wählen Sie zum Abspielen eine vorhandene Folge oder einen fertigen Download.</translation>
+    </message>
+    <message>
+        <source>{name} is not on disk any more; rescan the library ({shortcut}).</source>
+        <translation>{name} ist nicht mehr vorhanden; lesen Sie die Bibliothek neu ein ({shortcut}).</translation>
+    </message>
+    <message>
+        <source>Playing {name}.</source>
+        <translation>{name} wird abgespielt.</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
 </context>
 </TS>

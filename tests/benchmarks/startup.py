@@ -176,8 +176,8 @@ class StartProbe:
             "stall_ms": self.max_late * 1000,
             "rss_shown_mb": rss_shown,
             "rss_idle_mb": rss_mb(),
-            "queue_rows": window.model.rowCount(),
-            "series_rows": window.series_model.rowCount(),
+            "queue_rows": window.queue_pane.model.rowCount(),
+            "series_rows": window.library_pane.series_model.rowCount(),
             "first_paint": self.first_paint,
             "tasks_seen": self.tasks_seen,
         }

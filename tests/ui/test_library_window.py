@@ -76,10 +76,12 @@ async def test_welcome_then_add_series_with_preview(
         assert dialog.episodes.count() == 2
         assert await services.library.list_series() == []  # a preview stores nothing
         dialog.add_button.click()
-        await wait_until(lambda: window.series_model.rowCount() == 1)
+        await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
         assert window.stack.currentWidget() is window.main_splitter
-        window.series_view.selectRow(0)
-        await wait_until(lambda: window.episode_model.rowCount() == 1)  # one season row
+        window.library_pane.series_view.selectRow(0)
+        await wait_until(
+            lambda: window.library_pane.episode_model.rowCount() == 1
+        )  # one season row
         assert window.commands["download_missing"].isEnabled()
 
 
@@ -92,22 +94,24 @@ async def test_drag_episodes_and_a_series_onto_the_queue(
         running_window(paths, make_settings(tmp_path), run_downloads=False) as (services, window),
     ):
         server.add_file("harbor.xml", FEED.encode())
-        await window.add_url(server.url("harbor.xml"))
-        await wait_until(lambda: window.series_model.rowCount() == 1)
-        window.series_view.selectRow(0)
-        await wait_until(lambda: window.episode_model.rowCount() == 1)
-        season = window.episode_model.index(0, 0)
-        first = window.episode_model.index(0, 0, season)
-        mime = window.episode_model.mimeData([first])
+        await window.dispatcher.add_url(server.url("harbor.xml"))
+        await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
+        window.library_pane.series_view.selectRow(0)
+        await wait_until(lambda: window.library_pane.episode_model.rowCount() == 1)
+        season = window.library_pane.episode_model.index(0, 0)
+        first = window.library_pane.episode_model.index(0, 0, season)
+        mime = window.library_pane.episode_model.mimeData([first])
         assert mime.hasFormat(EPISODE_IDS_MIME)
-        assert drop_on(window.view, mime)
-        await wait_until(lambda: window.model.rowCount() == 1)
-        assert window.model.item(0).key.episode == 1
+        assert drop_on(window.queue_pane.view, mime)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 1)
+        assert window.queue_pane.model.item(0).key.episode == 1
 
         # The whole series: the other (missing) episode follows; the queued one is not doubled.
-        series_mime = window.series_model.mimeData([window.series_model.index(0, 0)])
-        assert drop_on(window.view, series_mime)
-        await wait_until(lambda: window.model.rowCount() == 2)
+        series_mime = window.library_pane.series_model.mimeData(
+            [window.library_pane.series_model.index(0, 0)]
+        )
+        assert drop_on(window.queue_pane.view, series_mime)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 2)
 
 
 @pytest.mark.qt_loop
@@ -119,20 +123,22 @@ async def test_reorder_by_drag_and_refused_drops_say_why(
         window,
     ):
         for n in (1, 2, 3):
-            await window.add_url(IDLE_URL.format(n))
-        await wait_until(lambda: window.model.rowCount() == 3)
+            await window.dispatcher.add_url(IDLE_URL.format(n))
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
-        ids = [window.model.item_id(row) for row in range(3)]
-        assert drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
+        ids = [window.queue_pane.model.item_id(row) for row in range(3)]
+        assert drop_on(window.queue_pane.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
         await wait_until(
-            lambda: [window.model.item_id(r) for r in range(3)] == [ids[2], ids[0], ids[1]]
+            lambda: (
+                [window.queue_pane.model.item_id(r) for r in range(3)] == [ids[2], ids[0], ids[1]]
+            )
         )
         stored = [i.id for i in services.downloads.items()]
         assert stored == [ids[2], ids[0], ids[1]]
 
         refused = QMimeData()
         refused.setUrls([QUrl("ftp://example.org/x.mp4")])
-        assert not drop_on(window.view, refused)
+        assert not drop_on(window.queue_pane.view, refused)
         assert "Only http and https" in window.statusBar().currentMessage()
 
 
@@ -145,26 +151,28 @@ async def test_links_dropped_from_outside(paths: ProfilePaths, tmp_path: Path, f
         server.add_file("harbor.xml", FEED.encode())
         media = QMimeData()
         media.setUrls([QUrl(IDLE_URL.format(7))])
-        assert drop_on(window.view, media)
-        await wait_until(lambda: window.model.rowCount() == 1)  # a media link is queued at once
+        assert drop_on(window.queue_pane.view, media)
+        await wait_until(
+            lambda: window.queue_pane.model.rowCount() == 1
+        )  # a media link is queued at once
 
         listing = tmp_path / "links.txt"
         listing.write_text(f"{IDLE_URL.format(8)}\nnot a link\n{IDLE_URL.format(9)}\n")
         files = QMimeData()
         files.setUrls([QUrl.fromLocalFile(str(listing))])
-        assert drop_on(window.view, files)
-        await wait_until(lambda: window.model.rowCount() == 3)
+        assert drop_on(window.queue_pane.view, files)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
 
         feed = QMimeData()
         feed.setText(server.url("harbor.xml"))
-        assert drop_on(window.view, feed)
+        assert drop_on(window.queue_pane.view, feed)
         box = await visible_child(window, QMessageBox, "confirmFollow")
         assert "Follow Harbor Lights" in box.text() and "2 episodes" in box.text()
         (follow,) = [b for b in box.buttons() if b.text() == "Follow"]
         follow.click()
-        await wait_until(lambda: window.series_model.rowCount() >= 2)
+        await wait_until(lambda: window.library_pane.series_model.rowCount() >= 2)
         titles = {
-            window.series_model.summary(r).series.title
-            for r in range(window.series_model.rowCount())
+            window.library_pane.series_model.summary(r).series.title
+            for r in range(window.library_pane.series_model.rowCount())
         }
         assert "Harbor Lights" in titles

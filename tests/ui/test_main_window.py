@@ -82,9 +82,9 @@ async def visible_child(parent: QWidget, kind: type[QWidget], name: str | None =
 
 
 def status_of(window: MainWindow, item_id: int) -> str:
-    row = window.model.row_of(item_id)
+    row = window.queue_pane.model.row_of(item_id)
     assert row is not None
-    return window.model.index(row, Column.STATUS).data(Role.STATUS)
+    return window.queue_pane.model.index(row, Column.STATUS).data(Role.STATUS)
 
 
 @pytest.mark.qt_loop
@@ -97,7 +97,7 @@ async def test_url_added_in_the_dialog_downloads_to_completion(
     media_server.chunk = 8 << 10
     media_server.delay = 0.04
     async with running_window(paths, make_settings(tmp_path)) as (services, window):
-        model = window.model
+        model = window.queue_pane.model
         window.commands["add_url"].trigger()
         dialog = await visible_child(window, AddUrlDialog)
         dialog.url_edit.setText("ftp://example.org/Show.S01E01.mp4")
@@ -142,13 +142,15 @@ async def test_actions_follow_the_selection(paths: ProfilePaths, tmp_path: Path)
         commands = window.commands
         selection_commands = ("pause", "resume", "cancel", "retry", "remove", "move_up", "move_top")
 
+        # The counts follow a burst of changes once it is over: wait for all three.
+        await wait_until(lambda: "3 queued" in window.status_bar.counts_label.text())
         await wait_until(lambda: commands["pause_all"].isEnabled())
         assert not any(commands[name].isEnabled() for name in selection_commands)
         assert not commands["resume_all"].isEnabled()
         assert not commands["retry_failed"].isEnabled()
-        assert window.counts_label.text() == "0 downloading · 3 queued"
+        assert window.status_bar.counts_label.text() == "0 downloading · 3 queued"
 
-        window.select_ids([first])
+        window.queue_pane.select_ids([first])
         assert commands["pause"].isEnabled() and commands["cancel"].isEnabled()
         assert not commands["resume"].isEnabled() and not commands["retry"].isEnabled()
         assert commands["remove"].isEnabled() and commands["move_top"].isEnabled()
@@ -165,22 +167,24 @@ async def test_actions_follow_the_selection(paths: ProfilePaths, tmp_path: Path)
         assert not commands["cancel"].isEnabled() and not commands["resume"].isEnabled()
 
         # A mixed selection enables what applies to any of its rows.
-        window.select_ids([first, second])
+        window.queue_pane.select_ids([first, second])
         assert commands["retry"].isEnabled() and commands["pause"].isEnabled()
 
         # Ctrl+Home reaches "Move to top" before the table's own navigation; the moved row
         # stays selected.
-        window.select_ids([third])
+        window.queue_pane.select_ids([third])
         window.activateWindow()
-        window.view.setFocus()
+        window.queue_pane.view.setFocus()
         # Shortcuts reach only the active window; activation is an event like any other.
-        await wait_until(lambda: QApplication.activeWindow() is window and window.view.hasFocus())
-        QTest.keyClick(window.view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
-        await wait_until(lambda: window.model.item_id(0) == third)
-        assert window.model.item_id(0) == third
-        assert window.selected_ids() == [third]
+        await wait_until(
+            lambda: QApplication.activeWindow() is window and window.queue_pane.view.hasFocus()
+        )
+        QTest.keyClick(window.queue_pane.view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: window.queue_pane.model.item_id(0) == third)
+        assert window.queue_pane.model.item_id(0) == third
+        assert window.queue_pane.selected_ids() == [third]
 
-        window.view.clearSelection()
+        window.queue_pane.view.clearSelection()
         assert not any(commands[name].isEnabled() for name in selection_commands)
 
 
@@ -193,38 +197,40 @@ async def test_remove_asks_first_without_blocking(paths: ProfilePaths, tmp_path:
         for n in (1, 2, 3):
             await services.library.add_url(IDLE_URL.format(n))
         first, _second, third = (item.id for item in services.downloads.items())
-        window.select_ids([first, third])
+        window.queue_pane.select_ids([first, third])
         window.activateWindow()
-        window.view.setFocus()
+        window.queue_pane.view.setFocus()
 
-        QTest.keyClick(window.view, Qt.Key.Key_Delete)
+        QTest.keyClick(window.queue_pane.view, Qt.Key.Key_Delete)
         box = await visible_child(window, QMessageBox, "confirmRemove")
         assert "these 2 downloads" in box.text()
         box.button(QMessageBox.StandardButton.Cancel).click()
         await wait_until(lambda: not box.isVisible())
         await asyncio.sleep(0.05)
-        assert window.model.rowCount() == 3
+        assert window.queue_pane.model.rowCount() == 3
 
         window.commands["remove"].trigger()
         box = await visible_child(window, QMessageBox, "confirmRemove")
         (remove,) = [
             b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole
         ]
-        removed = signal_future(window.model.rowsRemoved)
+        removed = signal_future(window.queue_pane.model.rowsRemoved)
         remove.click()
         await asyncio.wait_for(removed, 5)
-        await wait_until(lambda: window.model.rowCount() == 1)
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 1)
         assert [item.id for item in services.downloads.items()] == [_second]
 
 
 @pytest.mark.qt_loop
 async def test_service_errors_are_shown_not_raised(paths: ProfilePaths, tmp_path: Path) -> None:
     async with running_window(paths, make_settings(tmp_path), run_downloads=False) as (_, window):
-        window.run_task(window.add_url("ftp://example.org/Show.S01E01.mp4"), what="Add URL")
+        window.tasks.run(
+            window.dispatcher.add_url("ftp://example.org/Show.S01E01.mp4"), what="Add URL"
+        )
         box = await visible_child(window, QMessageBox, "errorBox")
         assert box.text().startswith("Only http and https links can be added")
         assert window.statusBar().currentMessage() == box.text()
-        assert window.model.rowCount() == 0
+        assert window.queue_pane.model.rowCount() == 0
         box.close()
 
 

@@ -20,7 +20,7 @@ from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus as S
 from aniworld_desktop.downloads.service import DownloadService, Move
 from aniworld_desktop.storage.repositories import SqlQueueRepository
-from aniworld_desktop.ui import queue_model
+from aniworld_desktop.ui import queue_model, sort_filter
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.delegates import ProgressDelegate
 from aniworld_desktop.ui.drops import ids_mime
@@ -723,7 +723,10 @@ def test_random_operations_keep_the_model_consistent(qapp, data: st.DataObject) 
     # changes, full re-sorts).
     if data.draw(st.booleans(), label="small limits"):
         limits = {"MAX_SINGLE_MOVES": 1, "MAX_INSERT_BLOCKS": 1, "MAX_REMOVE_RANGES": 1}
-        with patch.multiple(queue_model, **limits):
+        with (
+            patch.multiple(sort_filter, **limits),
+            patch.object(queue_model, "MAX_SINGLE_MOVES", 1),
+        ):
             check_random_operations(data)
     else:
         check_random_operations(data)

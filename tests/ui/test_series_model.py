@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from aniworld_desktop.core.models import SeriesCounts, SeriesRecord, SeriesSummary
 from aniworld_desktop.ui.roles import Role
-from aniworld_desktop.ui.series_model import Column, SeriesTableModel
+from aniworld_desktop.ui.series_model import Column, SeriesTableModel, raw_value
 
 RAW = Role.RAW
 ASC = Qt.SortOrder.AscendingOrder
@@ -182,3 +184,84 @@ def test_load_many_series_sorts_and_filters(qtmodeltester) -> None:
     assert values == sorted(values)
     model.set_filter("show 49")
     assert model.rowCount() == 111  # 49, 490-499, 4900-4999
+
+
+def expected_rows(
+    snapshot: list[SeriesSummary], order: list[int], needle: str, column: int, descending: bool
+) -> list[int]:
+    """The ids the table should show: matches in load order, sorted stably, unknowns last."""
+    by_id = {s.series.id: s for s in snapshot}
+    shown = [by_id[i] for i in order if needle in by_id[i].series.title.casefold()]
+    if column < 0:
+        return [s.series.id for s in shown]
+
+    def value(s: SeriesSummary) -> Any:
+        raw = raw_value(s, column)
+        return raw.casefold() if isinstance(raw, str) and column != Column.METADATA else raw
+
+    known = [s for s in shown if value(s) is not None]
+    unknown = [s for s in shown if value(s) is None]
+    known.sort(key=value, reverse=descending)
+    return [s.series.id for s in known + unknown]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_random_snapshots_sorts_and_filters_keep_the_model_right(qapp, data: st.DataObject) -> None:
+    titles_ = ["Naruto", "Bleach", "one piece", "Akira", "Naruto Shippuden", "Zeta"]
+    model = SeriesTableModel()
+    snapshot: list[SeriesSummary] = []
+    order: list[int] = []  # load order: what ties keep
+    needle, column, descending = "", -1, False
+    kept, kept_id = QPersistentModelIndex(), 0
+    for _ in range(data.draw(st.integers(1, 10))):
+        action = data.draw(st.sampled_from(["snapshot", "sort", "filter"]))
+        if action == "snapshot":
+            ids = sorted(data.draw(st.sets(st.integers(1, 12), max_size=8)))
+            old = {s.series.id: s for s in snapshot}
+            snapshot = [
+                old[i]
+                if i in old and data.draw(st.booleans())
+                else summary(
+                    i,
+                    data.draw(st.sampled_from(titles_)),
+                    year=data.draw(st.sampled_from([None, 1999, 2002])),
+                    missing=data.draw(st.integers(0, 2)),
+                )
+                for i in ids
+            ]
+            order = [i for i in order if i in ids] + [i for i in ids if i not in order]
+            if model.total_count() == 0:
+                model.load(snapshot)
+                order = ids
+            else:
+                model.update_summaries(snapshot)
+        elif action == "sort":
+            column = data.draw(st.sampled_from([-1, *Column]))
+            descending = column >= 0 and data.draw(st.booleans())
+            model.sort(column, DESC if descending else ASC)
+        else:
+            needle = data.draw(st.sampled_from(["", "naru", "E", "zz"]))
+            model.set_filter(needle)
+            needle = needle.strip().casefold()
+        shown = [model.series_id(row) for row in range(model.rowCount())]
+        assert shown == expected_rows(snapshot, order, needle, column, descending)
+        assert all(model.row_of(i) == row for row, i in enumerate(shown))
+        if kept.isValid():  # a selection stays on its series
+            assert model.series_id(kept.row()) == kept_id
+        elif shown:
+            kept = QPersistentModelIndex(model.index(len(shown) - 1, Column.TITLE))
+            kept_id = shown[-1]
+
+
+def test_the_model_tester_agrees_after_snapshots_under_a_sort_and_filter(qtmodeltester) -> None:
+    model = SeriesTableModel()
+    qtmodeltester.check(model)
+    model.load([summary(i, f"Show {i}", year=2000 + i % 3 or None) for i in range(1, 30)])
+    model.sort(Column.YEAR, DESC)
+    model.set_filter("show 1")
+    qtmodeltester.check(model, force_py=True)
+    model.update_summaries(
+        [summary(i, f"Show {i}", year=1990 + i % 5) for i in range(5, 40) if i % 4]
+    )
+    qtmodeltester.check(model, force_py=True)

@@ -53,6 +53,7 @@ class FakeSearch:
         error: Raised instead, when set.
         gate: When set, a search waits for it first.
         started, cancelled: Set when a search begins, and when one is cancelled.
+        tasks: The task each search ran in, in order.
     """
 
     def __init__(self, results: list[TVSearchResult] | None = None) -> None:
@@ -62,9 +63,11 @@ class FakeSearch:
         self.gate: asyncio.Event | None = None
         self.started = asyncio.Event()
         self.cancelled = asyncio.Event()
+        self.tasks: list[asyncio.Task[Any] | None] = []
 
     async def __call__(self, query: str, year: int | None) -> list[TVSearchResult]:
         self.calls.append((query, year))
+        self.tasks.append(asyncio.current_task())
         self.started.set()
         try:
             if self.gate is not None:
@@ -321,7 +324,7 @@ async def test_closing_during_a_slow_search_cancels_it() -> None:
         QTest.keyClick(dialog.results, Qt.Key.Key_Escape)  # closes the dialog
         assert await asyncio.wait_for(result, 5) == Rejected
         await asyncio.wait_for(search.cancelled.wait(), 5)
-    task = dialog._task
+    task = search.tasks[-1]  # the dialog's task of the last search
     assert task is not None
     with contextlib.suppress(asyncio.CancelledError):
         await task

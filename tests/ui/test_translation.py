@@ -306,7 +306,7 @@ VISIBLE_SINKS = frozenset(
         "showMessage", "setHeaderLabels", "addMenu", "addButton", "notify", "track", "QLabel",
         "QPushButton", "QCheckBox", "QGroupBox", "QAction", "QDockWidget", "QToolBar",
         "QMessageBox", "QFileDialog", "QTreeWidgetItem", "confirm", "show_message",
-        "show_error", "critical",
+        "show_error", "critical", "message", "_say",
     }
 )  # fmt: skip
 # Keyword arguments that title an error box (run_task(..., what=...)).
@@ -331,6 +331,12 @@ def plain_literals(node: ast.AST) -> Iterator[str]:
     elif isinstance(node, ast.IfExp):
         yield from plain_literals(node.body)
         yield from plain_literals(node.orelse)
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
+        yield from plain_literals(node.func.value)  # "Queued {n}".format(n=n), not tr()'d
 
 
 def untranslated_literals(sources: Iterable[tuple[str, str]]) -> list[str]:
@@ -361,10 +367,12 @@ def test_no_plain_text_reaches_a_visible_setter() -> None:
             ("x.py", 'label.setText("Ready")'),
             ("y.py", 'self.run_task(job(), what="Pause all")'),
             ("z.py", 'bar.showMessage(f"Queued {n} items" + ".")'),
+            ("w.py", 'self._say("Playing {name}.".format(name=name))'),
             ("ok.py", 'label.setText(self.tr("Ready")); label.setText(""); w.setObjectName("x")'),
+            ("ok2.py", 'self._say(self.tr("Playing {name}.").format(name=name))'),
         ]
     )
-    assert [line.split(":")[0] for line in caught] == ["x.py", "y.py", "z.py"], caught
+    assert [line.split(":")[0] for line in caught] == ["x.py", "y.py", "z.py", "w.py"], caught
 
 
 # --------------------------------------------------------------------------- 3. finished German
@@ -639,25 +647,30 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
 
         # The demo: series, episodes, queue.
         window.welcome.demo_button.click()
-        await wait_until(lambda: window.series_model.rowCount() >= 3 and window.model.rowCount())
+        await wait_until(
+            lambda: (
+                window.library_pane.series_model.rowCount() >= 3
+                and window.queue_pane.model.rowCount()
+            )
+        )
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
-        window.series_view.selectRow(0)
-        await wait_until(lambda: window.episode_model.rowCount() > 0)
+        window.library_pane.series_view.selectRow(0)
+        await wait_until(lambda: window.library_pane.episode_model.rowCount() > 0)
         items = services.downloads.items()
         await services.downloads.pause([items[0].id])
         await services.downloads.cancel([items[1].id])
-        window.select_ids([items[0].id, items[1].id])
-        window.refresh_status()
+        window.queue_pane.select_ids([items[0].id, items[1].id])
+        window.status_bar.refresh_counts()
         window.toggle_activity(True)
         await wait_until(lambda: window.activity_panel.model.rowCount() > 0)
-        window.play_selected()  # nothing playable: the status bar says why
-        window.queue_filter.setText("e")
-        window.apply_queue_filter()
+        window.dispatcher.play_selected()  # nothing playable: the status bar says why
+        window.queue_pane.filter_edit.setText("e")
+        window.queue_pane.apply_filter()
         services.library_dir.mkdir(parents=True, exist_ok=True)
-        window.scan_library()
+        window.dispatcher.scan_library()
         await wait_until(lambda: any("⟦Scanned" in m or "ingelesen" in m for m in messages))
         async with window.progress.track(
-            QCoreApplication.translate("MainWindow", "Refreshing"), total=2
+            QCoreApplication.translate("WindowCommands", "Refreshing"), total=2
         ) as progress:
             progress.next("Harbor Lights")
             walk_widget(texts, window)
@@ -723,9 +736,9 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
         walk_widget(texts, tmdb)
         tmdb.reject()
 
-        window.queue_filter.clear()
-        window.apply_queue_filter()
-        window.select_ids([items[0].id, items[1].id])
+        window.queue_pane.filter_edit.clear()
+        window.queue_pane.apply_filter()
+        window.queue_pane.select_ids([items[0].id, items[1].id])
         window.commands["remove"].trigger()
         box = await visible_child(window, QMessageBox, "confirmRemove")
         walk_widget(texts, box)
@@ -1015,19 +1028,19 @@ def test_the_language_comes_from_the_environment_then_the_system(qapp: Any) -> N
     chosen = translation.install(environ={translation.LANGUAGE_ENV: "de_AT"})
     try:
         assert chosen.language == "de"
-        assert QCoreApplication.translate("MainWindow", "&Quit") == "&Beenden"
+        assert QCoreApplication.translate("WindowActions", "&Quit") == "&Beenden"
         assert QLocale().language() == QLocale.Language.German
     finally:
         chosen.remove()
     assert QLocale() == before
-    assert QCoreApplication.translate("MainWindow", "&Quit") == "&Quit"
+    assert QCoreApplication.translate("WindowActions", "&Quit") == "&Quit"
 
 
 def test_a_language_without_a_translation_speaks_english(qapp: Any, tmp_path: Path) -> None:
     chosen = translation.install("fr")
     try:
         assert chosen.language == "en" and len(chosen.translators) == 1  # the English plurals
-        assert QApplication.translate("MainWindow", "&Quit") == "&Quit"
+        assert QApplication.translate("WindowActions", "&Quit") == "&Quit"
         text = QCoreApplication.translate(
             "NotificationTexts", "Downloaded %n episode(s): {list}", None, 1
         )

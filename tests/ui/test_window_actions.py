@@ -49,15 +49,15 @@ def feed_server(tmp_path):
 
 async def follow_feed(window, server) -> None:
     server.add_file("harbor.xml", FEED.encode())
-    await window.add_url(server.url("harbor.xml"))
-    await wait_until(lambda: window.series_model.rowCount() == 1)
-    window.series_view.selectRow(0)
-    await wait_until(lambda: window.episode_model.rowCount() == 1)
+    await window.dispatcher.add_url(server.url("harbor.xml"))
+    await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
+    window.library_pane.series_view.selectRow(0)
+    await wait_until(lambda: window.library_pane.episode_model.rowCount() == 1)
 
 
 def first_episode(window):
-    season = window.episode_model.index(0, 0)
-    return window.episode_model.index(0, 0, season)
+    season = window.library_pane.episode_model.index(0, 0)
+    return window.library_pane.episode_model.index(0, 0, season)
 
 
 @pytest.mark.qt_loop
@@ -70,8 +70,8 @@ async def test_rescan_then_play_an_episode_on_disk(
         running_window(paths, settings, run_downloads=False) as (services, window),
     ):
         await follow_feed(window, server)
-        window.episode_view.setCurrentIndex(first_episode(window))
-        window.episode_view.setFocus()
+        window.library_pane.episode_view.setCurrentIndex(first_episode(window))
+        window.library_pane.episode_view.setFocus()
         window.commands["play"].trigger()
         assert url_catcher.opened == []  # not on disk yet: nothing to play
         assert "on disk" in window.statusBar().currentMessage()
@@ -85,12 +85,12 @@ async def test_rescan_then_play_an_episode_on_disk(
         assert "1 matched" in window.statusBar().currentMessage()
 
         def on_disk() -> bool:
-            state = window.episode_model.episode_state(first_episode(window))
+            state = window.library_pane.episode_model.episode_state(first_episode(window))
             return state is not None and state.episode.file_path is not None
 
         await wait_until(on_disk)
-        window.episode_view.setCurrentIndex(first_episode(window))
-        window.episode_view.setFocus()
+        window.library_pane.episode_view.setCurrentIndex(first_episode(window))
+        window.library_pane.episode_view.setFocus()
         window.commands["play"].trigger()
         assert [u.toLocalFile() for u in url_catcher.opened] == [str(video)]
 
@@ -119,7 +119,7 @@ async def test_refresh_shows_progress_and_can_be_cancelled(
             return await real_refresh(series)
 
         services.library.refresh = slow_refresh  # type: ignore[method-assign]
-        window.series_view.selectAll()
+        window.library_pane.series_view.selectAll()
         window.commands["refresh"].trigger()
         await asyncio.wait_for(entered.wait(), 5)
         assert window.progress.isVisible()
@@ -168,13 +168,13 @@ async def test_status_bar_shows_free_disk_and_auto_download(
         make_settings(tmp_path), min_free_disk=1 << 60, auto_download=False
     )
     async with running_window(paths, settings, run_downloads=False) as (_services, window):
-        await wait_until(lambda: window.disk_label.text().endswith("free"))
-        assert "#d64040" in window.disk_label.styleSheet()  # below the minimum: red
-        assert window.auto_label.text() == "Auto-download off"
+        await wait_until(lambda: window.status_bar.disk_label.text().endswith("free"))
+        assert "#d64040" in window.status_bar.disk_label.styleSheet()  # below the minimum: red
+        assert window.status_bar.auto_label.text() == "Auto-download off"
         from datetime import UTC, datetime
 
-        window.set_next_auto_download(datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
-        assert window.auto_label.text().startswith("Next auto-download ")
+        window.status_bar.set_next_auto_download(datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+        assert window.status_bar.auto_label.text().startswith("Next auto-download ")
 
 
 @pytest.mark.qt_loop
@@ -182,10 +182,10 @@ async def test_splitters_and_columns_are_remembered(paths: ProfilePaths, tmp_pat
     settings = make_settings(tmp_path)
     async with running_window(paths, settings, run_downloads=False) as (_services, window):
         window.stack.setCurrentWidget(window.main_splitter)
-        window.library_splitter.setSizes([500, 200])
-        window.series_view.horizontalHeader().resizeSection(0, 333)
-        window.episode_view.header().resizeSection(0, 222)
-        saved = window.library_splitter.sizes()
+        window.library_pane.setSizes([500, 200])
+        window.library_pane.series_view.horizontalHeader().resizeSection(0, 333)
+        window.library_pane.episode_view.header().resizeSection(0, 222)
+        saved = window.library_pane.sizes()
         window.close()  # closing saves the layout
     async with running_window(paths, settings, run_downloads=False) as (_services, window):
         window.stack.setCurrentWidget(window.main_splitter)
@@ -194,9 +194,9 @@ async def test_splitters_and_columns_are_remembered(paths: ProfilePaths, tmp_pat
         def share(sizes: list[int]) -> float:
             return sizes[0] / max(1, sum(sizes))
 
-        await wait_until(lambda: abs(share(window.library_splitter.sizes()) - share(saved)) < 0.02)
-        assert window.series_view.horizontalHeader().sectionSize(0) == 333
-        assert window.episode_view.header().sectionSize(0) == 222
+        await wait_until(lambda: abs(share(window.library_pane.sizes()) - share(saved)) < 0.02)
+        assert window.library_pane.series_view.horizontalHeader().sectionSize(0) == 333
+        assert window.library_pane.episode_view.header().sectionSize(0) == 222
 
 
 @pytest.mark.qt_loop
@@ -250,37 +250,40 @@ async def test_queue_sorts_filters_and_refuses_reorder_until_priority_order(
         window,
     ):
         for n in (1, 2, 3):
-            await window.add_url(IDLE_URL.format(n))
-        await wait_until(lambda: window.model.rowCount() == 3)
+            await window.dispatcher.add_url(IDLE_URL.format(n))
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 3)
         await wait_until(lambda: window.stack.currentWidget() is window.main_splitter)
 
         def labels() -> list[str]:
-            model = window.model
+            model = window.queue_pane.model
             return [model.index(r, Column.EPISODE).data() for r in range(model.rowCount())]
 
         assert labels() == ["S01E01", "S01E02", "S01E03"]
 
-        window.view.sortByColumn(Column.EPISODE, Qt.SortOrder.DescendingOrder)
+        window.queue_pane.view.sortByColumn(Column.EPISODE, Qt.SortOrder.DescendingOrder)
         assert labels() == ["S01E03", "S01E02", "S01E01"]
-        ids = [window.model.item_id(r) for r in range(3)]
-        refused = signal_future(window.view.refused)
-        assert not drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
+        ids = [window.queue_pane.model.item_id(r) for r in range(3)]
+        refused = signal_future(window.queue_pane.view.refused)
+        assert not drop_on(window.queue_pane.view, ids_mime(QUEUE_IDS_MIME, [ids[2]]), row=0)
         (reason,) = await asyncio.wait_for(refused, 5)
         assert "priority" in reason.lower()
 
-        window.queue_filter.setText("S01E02")
-        await wait_until(lambda: window.model.rowCount() == 1)
+        window.queue_pane.filter_edit.setText("S01E02")
+        await wait_until(lambda: window.queue_pane.model.rowCount() == 1)
         assert labels() == ["S01E02"]
-        assert window.queue_shown.text() == "1 of 3"
+        assert window.queue_pane.shown_label.text() == "1 of 3"
 
         window.commands["priority_order"].trigger()
-        assert window.queue_filter.text() == "" and window.queue_shown.text() == ""
+        assert (
+            window.queue_pane.filter_edit.text() == ""
+            and window.queue_pane.shown_label.text() == ""
+        )
         assert labels() == ["S01E01", "S01E02", "S01E03"]
-        first = window.model.item_id(0)
-        last = window.model.item_id(2)
-        assert drop_on(window.view, ids_mime(QUEUE_IDS_MIME, [last]), row=0)
-        await wait_until(lambda: window.model.item_id(0) == last)
-        assert window.model.item_id(1) == first
+        first = window.queue_pane.model.item_id(0)
+        last = window.queue_pane.model.item_id(2)
+        assert drop_on(window.queue_pane.view, ids_mime(QUEUE_IDS_MIME, [last]), row=0)
+        await wait_until(lambda: window.queue_pane.model.item_id(0) == last)
+        assert window.queue_pane.model.item_id(1) == first
 
 
 @pytest.mark.qt_loop
@@ -298,17 +301,19 @@ async def test_run_auto_download_now_then_a_second_time_too_soon(
         await wait_until(
             lambda: "Auto-download queued 2 episodes." in window.statusBar().currentMessage()
         )
-        await wait_until(lambda: window.model.total_count() == 2)
+        await wait_until(lambda: window.queue_pane.model.total_count() == 2)
         window.commands["auto_download"].trigger()
         await wait_until(lambda: "Auto-download skipped" in window.statusBar().currentMessage())
         assert "too recent" in window.statusBar().currentMessage()
-        assert window.model.total_count() == 2  # nothing queued twice
+        assert window.queue_pane.model.total_count() == 2  # nothing queued twice
 
         # Switched on with a timer, the status bar says when the next run is.
         await services.scheduler.configure(enabled=True, interval=3600, cooldown=600)
-        await wait_until(lambda: window.auto_label.text().startswith("Next auto-download "))
+        await wait_until(
+            lambda: window.status_bar.auto_label.text().startswith("Next auto-download ")
+        )
         await services.scheduler.configure(enabled=False, interval=3600, cooldown=600)
-        await wait_until(lambda: window.auto_label.text() == "Auto-download off")
+        await wait_until(lambda: window.status_bar.auto_label.text() == "Auto-download off")
 
 
 @pytest.mark.qt_loop
@@ -325,11 +330,11 @@ async def test_tray_commands_the_window_and_closing_hides_to_it(
         tray = TrayIcon(parent=window)
         window.attach_tray(tray, Notifier(tray, services.settings))
         for n in (1, 2):
-            await window.add_url(IDLE_URL.format(n))
-        await wait_until(lambda: window.model.total_count() == 2)
+            await window.dispatcher.add_url(IDLE_URL.format(n))
+        await wait_until(lambda: window.queue_pane.model.total_count() == 2)
         tray.pauseAllRequested.emit()
         await wait_until(lambda: services.downloads.counts().get(S.PAUSED) == 2)
-        window.refresh_status()
+        window.status_bar.refresh_counts()
         assert "2 queued" not in tray.tooltip()
         tray.resumeAllRequested.emit()
         await wait_until(lambda: services.downloads.counts().get(S.PENDING) == 2)

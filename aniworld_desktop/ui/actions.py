@@ -1,0 +1,283 @@
+"""The window's actions: one table row each, placed in the menus, the toolbar and the context menus.
+
+Every user command is a ``QAction`` made once by :func:`create_actions` from a row of
+:data:`ACTIONS` and the slot the window gives for its :class:`ActionName`; the menus, the
+toolbar and the context menus place those same actions. Shortcuts:
+
+=================  ===================  ==========================================================
+Action             Shortcut             Note
+=================  ===================  ==========================================================
+Add Series…        Ctrl+N (New)         Previews the feed before following it.
+Add URL…           Ctrl+L               "L" for link.
+Refresh            F5 (Refresh)         The selected series, or every monitored one.
+Rescan Library     Shift+F5             Looks for episode files on disk again.
+Download Missing   Ctrl+D
+Monitor            Ctrl+M               Checkable.
+Play               Ctrl+Return          Also a double-click on an episode or finished download.
+Open Folder        Ctrl+Shift+O
+Set TMDB Match…    Ctrl+Shift+M
+Find Series        Ctrl+F (Find)        Focuses the series filter.
+Activity           Ctrl+Shift+L         Shows or hides the log panel.
+Run Auto-download  Ctrl+Shift+D         Unless the last run is within the cooldown.
+Pause / Resume     Ctrl+P / Ctrl+R
+Cancel             (none)               Deletes partial files: deliberately no key.
+Retry              Ctrl+Shift+T         "Try again".
+Remove…            Delete               Asks first; queue view only.
+Pause all          Ctrl+Shift+P
+Resume all         Ctrl+Shift+R
+Retry failed       (none)
+Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
+Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
+Priority Order     Ctrl+0               Clears the queue's sort and filter (drag needs it).
+Settings…          Ctrl+, (Preferences) The platform's key, Ctrl+, where it has none.
+Quit               Ctrl+Q (Quit)        The platform's key, Ctrl+Q where it has none.
+=================  ===================  ==========================================================
+
+Adding an action: a member of :class:`ActionName`, a row in :data:`ACTIONS`, its place in a menu
+or the toolbar below, and the method that does it (usually in ``window_commands.py``, listed in
+``WindowCommands.slots()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QMenu,
+    QMenuBar,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from aniworld_desktop.ui.icons import icon
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
+
+
+class ActionName(StrEnum):
+    """The window's actions. The values name the QActions (``action_<value>``)."""
+
+    ADD_URL = "add_url"
+    PAUSE = "pause"
+    RESUME = "resume"
+    CANCEL = "cancel"
+    RETRY = "retry"
+    REMOVE = "remove"
+    PAUSE_ALL = "pause_all"
+    RESUME_ALL = "resume_all"
+    RETRY_FAILED = "retry_failed"
+    MOVE_UP = "move_up"
+    MOVE_DOWN = "move_down"
+    MOVE_TOP = "move_top"
+    PRIORITY_ORDER = "priority_order"
+    MOVE_BOTTOM = "move_bottom"
+    ADD_SERIES = "add_series"
+    REFRESH = "refresh"
+    DOWNLOAD_MISSING = "download_missing"
+    MONITOR = "monitor"
+    OPEN_FOLDER = "open_folder"
+    PLAY = "play"
+    TMDB_MATCH = "tmdb_match"
+    SCAN = "scan"
+    AUTO_DOWNLOAD = "auto_download"
+    ACTIVITY = "activity"
+    FIND = "find"
+    SETTINGS = "settings"
+    QUIT = "quit"
+
+
+A = ActionName
+Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """One action: its text, key, icon and tip (texts marked, translated when made)."""
+
+    name: ActionName
+    text: str
+    shortcut: Shortcut
+    icon: str
+    tip: str
+    view_only: bool = False  # shortcut only while the queue has focus (a text field may need it)
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(A.ADD_URL, QT_TRANSLATE_NOOP("WindowActions", "&Add URL…"), "Ctrl+L", "add-link", QT_TRANSLATE_NOOP("WindowActions", "Add a video link")),
+    ActionSpec(A.PAUSE, QT_TRANSLATE_NOOP("WindowActions", "&Pause"), "Ctrl+P", "pause", QT_TRANSLATE_NOOP("WindowActions", "Pause the selected downloads")),
+    ActionSpec(A.RESUME, QT_TRANSLATE_NOOP("WindowActions", "&Resume"), "Ctrl+R", "resume", QT_TRANSLATE_NOOP("WindowActions", "Resume the selected downloads")),
+    ActionSpec(A.CANCEL, QT_TRANSLATE_NOOP("WindowActions", "&Cancel"), None, "remove", QT_TRANSLATE_NOOP("WindowActions", "Cancel the selected downloads and delete their partial files")),
+    ActionSpec(A.RETRY, QT_TRANSLATE_NOOP("WindowActions", "Re&try"), "Ctrl+Shift+T", "retry", QT_TRANSLATE_NOOP("WindowActions", "Queue the selected failed or cancelled downloads again")),
+    ActionSpec(A.REMOVE, QT_TRANSLATE_NOOP("WindowActions", "Re&move…"), QKeySequence.StandardKey.Delete, "remove", QT_TRANSLATE_NOOP("WindowActions", "Remove the selected downloads from the list"), view_only=True),
+    ActionSpec(A.PAUSE_ALL, QT_TRANSLATE_NOOP("WindowActions", "Pause A&ll"), "Ctrl+Shift+P", "pause-all", QT_TRANSLATE_NOOP("WindowActions", "Pause every queued and running download")),
+    ActionSpec(A.RESUME_ALL, QT_TRANSLATE_NOOP("WindowActions", "Resume Al&l"), "Ctrl+Shift+R", "resume-all", QT_TRANSLATE_NOOP("WindowActions", "Resume every paused download")),
+    ActionSpec(A.RETRY_FAILED, QT_TRANSLATE_NOOP("WindowActions", "Retry &Failed"), None, "retry", QT_TRANSLATE_NOOP("WindowActions", "Queue every failed download again")),
+    ActionSpec(A.MOVE_UP, QT_TRANSLATE_NOOP("WindowActions", "Move &Up"), "Ctrl+Up", "move-up", QT_TRANSLATE_NOOP("WindowActions", "Download the selection earlier"), view_only=True),
+    ActionSpec(A.MOVE_DOWN, QT_TRANSLATE_NOOP("WindowActions", "Move &Down"), "Ctrl+Down", "move-down", QT_TRANSLATE_NOOP("WindowActions", "Download the selection later"), view_only=True),
+    ActionSpec(A.MOVE_TOP, QT_TRANSLATE_NOOP("WindowActions", "Move to &Top"), "Ctrl+Home", "move-top", QT_TRANSLATE_NOOP("WindowActions", "Download the selection first"), view_only=True),
+    ActionSpec(A.PRIORITY_ORDER, QT_TRANSLATE_NOOP("WindowActions", "&Priority Order"), "Ctrl+0", "filter", QT_TRANSLATE_NOOP("WindowActions", "Show the whole queue in the order it downloads (drag to reorder)")),
+    ActionSpec(A.MOVE_BOTTOM, QT_TRANSLATE_NOOP("WindowActions", "Move to &Bottom"), "Ctrl+End", "move-bottom", QT_TRANSLATE_NOOP("WindowActions", "Download the selection last"), view_only=True),
+    ActionSpec(A.ADD_SERIES, QT_TRANSLATE_NOOP("WindowActions", "Add &Series…"), QKeySequence.StandardKey.New, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow a series from its feed, after a preview")),
+    ActionSpec(A.REFRESH, QT_TRANSLATE_NOOP("WindowActions", "&Refresh"), QKeySequence.StandardKey.Refresh, "refresh", QT_TRANSLATE_NOOP("WindowActions", "Read the selected series' sources again (all when none is selected)")),
+    ActionSpec(A.DOWNLOAD_MISSING, QT_TRANSLATE_NOOP("WindowActions", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Queue the missing episodes of the selected series")),
+    ActionSpec(A.MONITOR, QT_TRANSLATE_NOOP("WindowActions", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Download new episodes of the selected series automatically")),
+    ActionSpec(A.OPEN_FOLDER, QT_TRANSLATE_NOOP("WindowActions", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("WindowActions", "Open the selected series' folder")),
+    ActionSpec(A.PLAY, QT_TRANSLATE_NOOP("WindowActions", "&Play"), "Ctrl+Return", "play", QT_TRANSLATE_NOOP("WindowActions", "Play the selected episode or finished download")),
+    ActionSpec(A.TMDB_MATCH, QT_TRANSLATE_NOOP("WindowActions", "Set TMDB &Match…"), "Ctrl+Shift+M", "tmdb-match", QT_TRANSLATE_NOOP("WindowActions", "Choose which TMDB series the metadata comes from")),
+    ActionSpec(A.SCAN, QT_TRANSLATE_NOOP("WindowActions", "Re&scan Library"), "Shift+F5", "refresh", QT_TRANSLATE_NOOP("WindowActions", "Look for episode files in the library folder again")),
+    ActionSpec(A.AUTO_DOWNLOAD, QT_TRANSLATE_NOOP("WindowActions", "Run Auto-&download Now"), "Ctrl+Shift+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Refresh the monitored series and queue what is missing, now")),
+    ActionSpec(A.ACTIVITY, QT_TRANSLATE_NOOP("WindowActions", "&Activity"), "Ctrl+Shift+L", "activity", QT_TRANSLATE_NOOP("WindowActions", "Show or hide the activity log")),
+    ActionSpec(A.FIND, QT_TRANSLATE_NOOP("WindowActions", "&Find Series"), QKeySequence.StandardKey.Find, "filter", QT_TRANSLATE_NOOP("WindowActions", "Filter the series by title")),
+    ActionSpec(A.SETTINGS, QT_TRANSLATE_NOOP("WindowActions", "Se&ttings…"), QKeySequence.StandardKey.Preferences, "settings", QT_TRANSLATE_NOOP("WindowActions", "Library, downloads and metadata settings")),
+    ActionSpec(A.QUIT, QT_TRANSLATE_NOOP("WindowActions", "&Quit"), QKeySequence.StandardKey.Quit, "quit", QT_TRANSLATE_NOOP("WindowActions", "Stop the downloads and quit")),
+)  # fmt: skip
+
+_SPECS = {spec.name: spec for spec in ACTIONS}
+
+# Not every platform has every standard key (Windows has no Quit key).
+STANDARD_FALLBACK = {
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.Preferences: "Ctrl+,",
+}
+
+# Where the actions go; None is a separator.
+SELECTION_ACTIONS = (A.PAUSE, A.RESUME, A.CANCEL, A.RETRY, A.REMOVE)
+MOVE_ACTIONS = (A.MOVE_UP, A.MOVE_DOWN, A.MOVE_TOP, A.MOVE_BOTTOM)
+SERIES_MENU = (A.REFRESH, A.DOWNLOAD_MISSING, A.MONITOR, A.PLAY, A.OPEN_FOLDER, A.TMDB_MATCH)
+QUEUE_MENU = (*SELECTION_ACTIONS, A.PLAY, None, *MOVE_ACTIONS)
+MENUS: tuple[tuple[str, tuple[ActionName | None, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("WindowActions", "&File"), (A.ADD_SERIES, A.ADD_URL, None, A.SETTINGS, None, A.QUIT)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&Series"), (*SERIES_MENU, None, A.SCAN, A.AUTO_DOWNLOAD)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&Queue"), (*QUEUE_MENU, None, A.PAUSE_ALL, A.RESUME_ALL, A.RETRY_FAILED, None, A.PRIORITY_ORDER)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&View"), (A.ACTIVITY, A.FIND)),
+)  # fmt: skip
+TOOLBAR = (A.ADD_SERIES, A.ADD_URL, A.REFRESH, A.DOWNLOAD_MISSING, None, A.PAUSE, A.RESUME,
+           A.CANCEL, A.RETRY, A.REMOVE, None, A.PAUSE_ALL, A.RESUME_ALL, None, A.MOVE_TOP,
+           A.MOVE_UP, A.MOVE_DOWN, A.MOVE_BOTTOM, None, A.ACTIVITY)  # fmt: skip
+# The everyday ones say what they are beside their icon; tooltips say the rest.
+LABELLED_TOOLS = frozenset({A.ADD_SERIES, A.ADD_URL, A.REFRESH, A.DOWNLOAD_MISSING, A.PAUSE_ALL,
+                            A.RESUME_ALL})  # fmt: skip
+
+Actions = Mapping[ActionName, QAction]
+
+
+def _tr(text: str) -> str:
+    """``text`` (marked with QT_TRANSLATE_NOOP in the WindowActions context) translated."""
+    return QCoreApplication.translate("WindowActions", text)
+
+
+def _keys(shortcut: QKeySequence | QKeySequence.StandardKey | str) -> QKeySequence:
+    keys = QKeySequence(shortcut)
+    if keys.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
+        keys = QKeySequence(STANDARD_FALLBACK.get(shortcut, ""))
+    return keys
+
+
+def shortcut_text(name: ActionName) -> str:
+    """The shortcut of action ``name`` as the platform writes it, in the UI language ("Strg+F")."""
+    shortcut = _SPECS[name].shortcut
+    keys = QKeySequence() if shortcut is None else _keys(shortcut)
+    return keys.toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def create_actions(
+    parent: QWidget, slots: Mapping[ActionName, Callable[[], object]], *, view: QWidget
+) -> dict[ActionName, QAction]:
+    """Every action of :data:`ACTIONS`, triggering its slot.
+
+    Args:
+        parent: Owns the actions and hears their shortcuts.
+        slots: What each action does; every :class:`ActionName` needs one.
+        view: Hears the shortcuts of the ``view_only`` actions, only while it has the focus.
+    """
+    actions: dict[ActionName, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(icon(spec.icon), _tr(spec.text), parent)
+        action.setObjectName(f"action_{spec.name}")
+        tip = _tr(spec.tip)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if spec.shortcut is not None:
+            action.setShortcut(_keys(spec.shortcut))
+        if spec.view_only:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            view.addAction(action)
+        else:
+            parent.addAction(action)
+        action.triggered.connect(slots[spec.name])
+        actions[spec.name] = action
+    actions[A.QUIT].setMenuRole(QAction.MenuRole.QuitRole)
+    actions[A.SETTINGS].setMenuRole(QAction.MenuRole.PreferencesRole)
+    monitor = actions[A.MONITOR]
+    monitor.setCheckable(True)
+    monitor.toggled.connect(lambda on: monitor.setIcon(icon("monitor-on" if on else "monitor-off")))
+    actions[A.ACTIVITY].setCheckable(True)
+    return actions
+
+
+def pick(actions: Actions, names: Iterable[ActionName | None]) -> list[QAction | None]:
+    """The actions of ``names`` in that order; None stays None (a separator)."""
+    return [None if name is None else actions[name] for name in names]
+
+
+def fill_menu(menu: QMenu, entries: Sequence[QAction | None]) -> None:
+    """Add ``entries`` to ``menu``; None adds a separator."""
+    for action in entries:
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)
+
+
+class ContextMenu:
+    """A view's context menu over actions the window gives it once they exist.
+
+    Attributes:
+        entries: What the menu offers, in order; None is a separator.
+    """
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        self._view = view
+        self.entries: list[QAction | None] = []
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._show)
+
+    def build(self) -> QMenu:
+        """A new menu of :attr:`entries`, deleted when it closes."""
+        menu = QMenu(self._view)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        fill_menu(menu, self.entries)
+        return menu
+
+    def _show(self, pos: QPoint) -> None:
+        # popup(), not exec(): exec() would spin a nested loop inside qasync's.
+        self.build().popup(self._view.viewport().mapToGlobal(pos))
+
+
+def build_menus(bar: QMenuBar, actions: Actions) -> None:
+    """The menu bar: File, Series, Queue, View."""
+    for title, names in MENUS:
+        fill_menu(bar.addMenu(_tr(title)), pick(actions, names))
+
+
+def build_toolbar(parent: QWidget, actions: Actions) -> QToolBar:
+    """The main toolbar, icons only but for :data:`LABELLED_TOOLS`."""
+    toolbar = QToolBar(QCoreApplication.translate("WindowActions", "Main toolbar"), parent)
+    toolbar.setObjectName("mainToolbar")  # saveState() needs a name
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+    toolbar.setMovable(False)
+    for name in TOOLBAR:
+        if name is None:
+            toolbar.addSeparator()
+            continue
+        toolbar.addAction(actions[name])
+        if name in LABELLED_TOOLS:
+            button = toolbar.widgetForAction(actions[name])
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    return toolbar

@@ -1,0 +1,227 @@
+"""The library pane: the followed series (with a filter) beside the chosen series' episodes.
+
+The pane keeps its tables in step with the library: a change announced by the services
+(a download that ended, a series refreshed, metadata written) schedules one reload, at most
+twice a second, and a reload asked for during another makes one more afterwards, never a pile.
+The loads run as tasks of the window's :class:`~aniworld_desktop.ui.tasks.TaskRunner`; the
+models never talk to the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aniworld_desktop.ui.actions import ContextMenu
+from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
+from aniworld_desktop.ui.episode_model import EpisodeTreeModel
+from aniworld_desktop.ui.series_model import Column as SeriesColumn
+from aniworld_desktop.ui.series_model import SeriesTableModel
+from aniworld_desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from aniworld_desktop.core.models import EpisodeState, SeriesRecord, SeriesSummary
+    from aniworld_desktop.core.queue import QueueItem
+
+RELOAD_DELAY_MS = 500  # series counts follow queue changes at most twice a second
+SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
+EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
+
+
+_View = TypeVar("_View", bound=QAbstractItemView)
+
+
+def _drag_source(view: _View, name: str, model: QAbstractItemModel) -> _View:
+    """``view`` over ``model``, whole rows selected (several at once), dragged onto the queue."""
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setDragEnabled(True)
+    view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+    return view
+
+
+class LibraryReader(Protocol):
+    """What the pane reads of the library (``LibraryService``)."""
+
+    async def list_series(self) -> list[SeriesSummary]: ...
+
+    async def episode_states(self, series: SeriesRecord) -> list[EpisodeState]: ...
+
+
+class LibraryPane(QSplitter):
+    """Series (filter over a table) on the left, the first chosen series' episodes on the right.
+
+    Attributes:
+        series_model, series_view, series_filter: The followed series, sorted and filtered.
+        episode_model, episode_view: The episodes of the first selected series, by season.
+        menu: The series table's context menu (the window gives it its actions).
+
+    Signals:
+        seriesSelected(list[SeriesRecord]): The chosen series, after the selection changed or a
+            reload brought new values (monitored or not) for them.
+        playRequested(): An episode was double-clicked.
+        reloaded(int): A reload has shown this many series.
+    """
+
+    seriesSelected = Signal(object)
+    playRequested = Signal()
+    reloaded = Signal(int)
+
+    def __init__(
+        self, library: LibraryReader, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("librarySplitter")
+        self._library, self._tasks = library, tasks
+        self.series_model = SeriesTableModel(self)
+        self.series_view = self._create_series_view()
+        self.menu = ContextMenu(self.series_view)
+        self.series_filter = QLineEdit(self)
+        self.series_filter.setObjectName("seriesFilter")
+        find_keys = QKeySequence(QKeySequence.StandardKey.Find)
+        self.series_filter.setPlaceholderText(
+            self.tr("Filter series ({shortcut})").format(
+                shortcut=find_keys.toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
+        self.series_filter.setClearButtonEnabled(True)
+        self.series_filter.textChanged.connect(self.series_model.set_filter)
+        self.episode_model = EpisodeTreeModel(self)
+        self.episode_view = self._create_episode_view()
+        series_side = QWidget(self)
+        box = QVBoxLayout(series_side)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.series_filter)
+        box.addWidget(self.series_view)
+        self.addWidget(series_side)
+        self.addWidget(self.episode_view)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self.reload)
+        self._reloading: asyncio.Task[None] | None = None
+        self._reload_again = False
+
+    def _create_series_view(self) -> QTableView:
+        view = _drag_source(QTableView(self), "seriesView", self.series_model)
+        view.setSortingEnabled(True)  # the model sorts itself (a proxy is too slow at scale)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+        view.verticalHeader().hide()
+        rows = view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # cheap at 5,000 rows
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        # Fixed widths, not ResizeToContents: that measures every row of a big library.
+        metrics = view.fontMetrics()
+        for column in SeriesColumn:
+            text = self.series_model.headerData(column, Qt.Orientation.Horizontal)
+            width = metrics.horizontalAdvance(str(text)) + 28  # room for the sort arrow
+            header.resizeSection(column, max(width, SERIES_WIDTHS.get(column, 0)))
+        view.selectionModel().selectionChanged.connect(self._series_selected)
+        return view
+
+    def _create_episode_view(self) -> QTreeView:
+        # Episodes (or whole seasons) are dragged onto the queue.
+        view = _drag_source(QTreeView(self), "episodeView", self.episode_model)
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(True)
+        for column, width in EPISODE_WIDTHS.items():
+            view.header().resizeSection(column, width)
+        view.doubleClicked.connect(self.playRequested)
+        return view
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the series filter, its text selected."""
+        self.series_filter.setFocus()
+        self.series_filter.selectAll()
+
+    # ----------------------------------------------------------------- following the library
+
+    def library_changed(self, *_: object) -> None:
+        """Reload soon: the changes of the next half second are read together."""
+        if not self._reload_timer.isActive():
+            self._reload_timer.start()
+
+    def on_item_updated(self, item: QueueItem) -> None:
+        """Of the many updates of a running download, only its end changes a series' counts."""
+        if item.status.is_final():
+            self.library_changed()
+
+    def on_items_updated(self, items: tuple[QueueItem, ...]) -> None:
+        """Reload when any of ``items`` ended (see :meth:`on_item_updated`)."""
+        if any(item.status.is_final() for item in items):
+            self.library_changed()
+
+    def reload(self) -> None:
+        """Reload the series counts (and the selected series' episodes) from the library.
+
+        One reload at a time: a request during one makes one more afterwards, never a pile.
+        """
+        if self._reloading is not None and not self._reloading.done():
+            self._reload_again = True
+            return
+        self._reloading = self._tasks.run(self._reload(), what=self.tr("Refresh the library"))
+        if self._reloading is not None:
+            self._reloading.add_done_callback(self._reload_done)
+
+    def _reload_done(self, _task: asyncio.Task[None]) -> None:
+        if self._reload_again and not self._tasks.closing:
+            self._reload_again = False
+            self.library_changed()
+
+    async def _reload(self) -> None:
+        summaries = await self._library.list_series()
+        if self._tasks.closing:
+            return
+        if self.series_model.total_count() == 0:
+            self.series_model.load(summaries)
+        else:
+            self.series_model.update_summaries(summaries)
+        self.reloaded.emit(len(summaries))
+        await self._load_episodes()
+        self.seriesSelected.emit(self.selected_series())
+
+    # ----------------------------------------------------------------- selection
+
+    def selected_series(self) -> list[SeriesRecord]:
+        """The selected series, top to bottom."""
+        rows = sorted({index.row() for index in self.series_view.selectionModel().selectedRows()})
+        return [self.series_model.summary(row).series for row in rows]
+
+    def _series_selected(self, *_: object) -> None:
+        self._tasks.run(self._load_episodes(), what=self.tr("Show episodes"))
+        self.seriesSelected.emit(self.selected_series())
+
+    async def _load_episodes(self) -> None:
+        selected = self.selected_series()
+        states = await self._library.episode_states(selected[0]) if selected else []
+        if not self._tasks.closing:
+            self.episode_model.load(states)
+            self.episode_view.expandAll()
+
+    def chosen_file(self) -> str | None:
+        """The current episode's file in the library, when it is on disk; else None."""
+        state = self.episode_model.episode_state(self.episode_view.currentIndex())
+        if state is not None and state.episode.file_path:
+            return state.episode.file_path
+        return None

@@ -1,0 +1,231 @@
+"""The queue pane: the download table with its filter, its state choice and "n of m".
+
+The pane owns the queue's model and view and what the user does to them directly: filtering,
+sorting back to priority order, selecting, the context menu. What a drop, a double-click or a
+refused drag asks for leaves as a signal; the window decides what runs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aniworld_desktop.core.status import DownloadStatus
+from aniworld_desktop.ui.actions import ContextMenu
+from aniworld_desktop.ui.delegates import ProgressDelegate
+from aniworld_desktop.ui.queue_model import Column, QueueTableModel
+from aniworld_desktop.ui.queue_view import QueueView
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
+
+S = DownloadStatus
+FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
+
+DEFAULT_WIDTHS = {
+    Column.POSITION: 64,
+    Column.SERIES: 180,
+    Column.EPISODE: 72,
+    Column.TITLE: 200,
+    Column.STATUS: 96,
+    Column.PROGRESS: 120,
+    Column.SPEED: 90,
+    Column.ETA: 70,
+    Column.SIZE: 90,
+}
+
+# The state choice: its text (translated where shown) and the states it shows (none: all).
+STATE_CHOICES: tuple[tuple[str, tuple[DownloadStatus, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("QueuePane", "All states"), ()),
+    (QT_TRANSLATE_NOOP("QueuePane", "To do"), (S.PENDING, S.DOWNLOADING, S.PAUSED)),
+    (QT_TRANSLATE_NOOP("QueuePane", "Downloading"), (S.DOWNLOADING,)),
+    (QT_TRANSLATE_NOOP("QueuePane", "Failed"), (S.FAILED,)),
+    (QT_TRANSLATE_NOOP("QueuePane", "Completed"), (S.COMPLETED,)),
+    (QT_TRANSLATE_NOOP("QueuePane", "Cancelled"), (S.CANCELLED,)),
+)
+
+
+class QueuePane(QWidget):
+    """The queue table, a filter box, a state choice and how many rows the filter shows.
+
+    Attributes:
+        model: The queue's rows (the window attaches it to the bridge and loads it).
+        view: The table, a drop target.
+        filter_edit: Filters by series or title.
+        state_choice: Filters by state.
+        shown_label: "n of m" while a filter is on.
+        menu: The table's context menu (the window gives it its actions).
+
+    Signals:
+        dropped(Drop, object): What was dropped on the queue, and the id of the queue item it
+            landed above (None: the end).
+        playRequested(): A row was double-clicked.
+        selectionChanged(): The selected rows changed.
+        message(str): Something to say in the status bar (why a drop was refused).
+    """
+
+    dropped = Signal(object, object)
+    playRequested = Signal()
+    selectionChanged = Signal()
+    message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = QueueTableModel(self)
+        self.view = self._create_view()
+        self.menu = ContextMenu(self.view)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("queueFilter")
+        self.filter_edit.setPlaceholderText(self.tr("Filter downloads by series or title"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.state_choice = QComboBox(self)
+        self.state_choice.setObjectName("queueStates")
+        for text, statuses in STATE_CHOICES:
+            self.state_choice.addItem(QCoreApplication.translate("QueuePane", text), statuses)
+        self.shown_label = QLabel(self)
+        self.shown_label.setObjectName("queueShown")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.state_choice)
+        bar.addWidget(self.shown_label)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addLayout(bar)
+        box.addWidget(self.view)
+        # Typing filters 100,000 rows: once the typing pauses, not on every key.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda: self._filter_timer.start())
+        self.state_choice.currentIndexChanged.connect(self.apply_filter)
+        for signal in (
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.modelReset,
+            self.model.layoutChanged,
+        ):
+            signal.connect(self.update_shown)
+
+    def _create_view(self) -> QueueView:
+        view = QueueView(self)
+        view.setObjectName("queueView")
+        view.setModel(self.model)
+        view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # The model sorts itself (a proxy takes seconds at 100k rows). Priority order first: with
+        # no indicator set, enabling sorting would sort column 0 descending. A third click on a
+        # header clears the sort, which is priority order again.
+        view.horizontalHeader().setSortIndicator(Column.POSITION, Qt.SortOrder.AscendingOrder)
+        view.horizontalHeader().setSortIndicatorClearable(True)
+        view.setSortingEnabled(True)
+        view.setAlternatingRowColors(True)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+        view.dropped.connect(self.dropped)
+        view.doubleClicked.connect(self.playRequested)
+        view.refused.connect(self.message)
+        view.selectionModel().selectionChanged.connect(self.selectionChanged)
+        # The vertical header numbers the rows: the place of each download in the queue.
+        rows = view.verticalHeader()
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Fixed row heights keep 100,000 rows cheap: no per-row size hints are asked for.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in DEFAULT_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
+        return view
+
+    # ----------------------------------------------------------------- filter and order
+
+    def apply_filter(self) -> None:
+        """Show the downloads that match the filter text and the chosen states."""
+        self._filter_timer.stop()
+        statuses = self.state_choice.currentData()
+        self.model.set_filter(self.filter_edit.text(), set(statuses) if statuses else None)
+        self.update_shown()
+
+    def update_shown(self) -> None:
+        """Say how many rows the filter shows, of how many ("" while none is on)."""
+        shown, total = self.model.rowCount(), self.model.total_count()
+        filtered = bool(self.model.filter_text) or self.model.status_filter is not None
+        locale = QLocale()
+        self.shown_label.setText(
+            self.tr("{shown} of {total}").format(
+                shown=locale.toString(shown), total=locale.toString(total)
+            )
+            if filtered
+            else ""
+        )
+
+    def show_priority_order(self) -> None:
+        """Sort the queue by priority again (the order downloads run in), unfiltered."""
+        self.filter_edit.clear()
+        self.state_choice.setCurrentIndex(0)
+        self.apply_filter()
+        self.view.sortByColumn(Column.POSITION, Qt.SortOrder.AscendingOrder)
+
+    # ----------------------------------------------------------------- selection
+
+    def selected_rows(self) -> list[int]:
+        """Selected rows, top to bottom (read from ranges, so a full selection stays cheap)."""
+        rows: list[int] = []
+        selection = self.view.selectionModel().selection()
+        for n in range(selection.count()):
+            selection_range = selection.at(n)
+            rows.extend(range(selection_range.top(), selection_range.bottom() + 1))
+        rows.sort()
+        return rows
+
+    def selected_ids(self) -> list[int]:
+        """Queue item ids of the selected rows, top to bottom."""
+        return [self.model.item_id(row) for row in self.selected_rows()]
+
+    def selected_statuses(self) -> set[DownloadStatus]:
+        """The distinct states among the selected rows."""
+        statuses: set[DownloadStatus] = set()
+        for row in self.selected_rows():
+            statuses.add(self.model.item(row).status)
+            if len(statuses) == len(S):
+                break
+        return statuses
+
+    def select_ids(self, ids: list[int]) -> None:
+        """Select the rows of ``ids`` (for tests, and for "reveal" actions later)."""
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+        for item_id in ids:
+            row = self.model.row_of(item_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), flags)
+
+    def chosen_file(self) -> str | None:
+        """The current row's file in the library, when its download finished; else None."""
+        index = self.view.currentIndex()
+        if index.isValid():
+            item = self.model.item(index.row())
+            if item.status is S.COMPLETED:
+                return item.destination
+        return None
+
+    def scroll_to_current(self) -> None:
+        """Bring the current row into view (after it moved)."""
+        current = self.view.currentIndex()
+        if current.isValid():
+            self.view.scrollTo(current)
