@@ -143,6 +143,8 @@ async def open_services(
             make_engine = functools.partial(
                 DownloadEngine,
                 stall_timeout=settings.stall_timeout,
+                min_speed=settings.min_speed,
+                min_speed_time=settings.min_speed_time,
                 min_free_disk=settings.min_free_disk,
                 # Always a limiter (0 = unlimited), so a limit set later applies at once.
                 limiter=SpeedLimiter(settings.speed_limit),

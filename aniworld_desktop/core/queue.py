@@ -49,6 +49,11 @@ class QueueItem:
         bytes_done, bytes_total: Progress; ``bytes_total`` is None until the server says.
         error: Why it failed or is being retried, as a sentence; empty otherwise.
         attempts: Failed attempts so far in this run of retries.
+        created_at, finished_at: When it was queued, and when it ended.
+        expected_size: Bytes the source announced when it was queued (``bytes_total`` follows
+            what the server says).
+        etag, last_modified: The server's validators when this item's part file began; None
+            until it began, "" when the server sent none.
     """
 
     id: int
@@ -66,6 +71,9 @@ class QueueItem:
     attempts: int = 0
     created_at: datetime | None = None
     finished_at: datetime | None = field(default=None)
+    expected_size: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
     def with_changes(self, **changes: Any) -> QueueItem:
         return replace(self, **changes)

@@ -210,7 +210,11 @@ class LibraryService:
         self._today = today
         self._scan_lock = asyncio.Lock()
         self._scan_cache: ScanCache | None = None  # loaded once, kept between scans
+        # The library folder's device and inode when a scan last found videos in it.
+        self._seen_identity: tuple[int, int] | None = None
         self._bus = bus
+        # Every download asks first whether the library is there (an unplugged share is not).
+        downloads.library_check = self.check_present
         if bus is not None:
             bus.subscribe(DownloadFinished, self._on_download_finished)
         self._pending_files: set[asyncio.Task[None]] = set()
@@ -523,7 +527,9 @@ class LibraryService:
             url=resolved.url,
             destination=destination,
             headers=dict(resolved.headers),
-            expected_size=resolved.expected_size or item.bytes_total,
+            # The source's own size, never the server's earlier answer: a file that changed on
+            # the server must be fetched again, not refused as "not the right video".
+            expected_size=resolved.expected_size or item.expected_size,
         )
 
     async def resolve_reference(self, url: str) -> str:
@@ -571,6 +577,10 @@ class LibraryService:
                 episodes_by_series[episode.series_id].append(episode)
             try:
                 self._check_scan(result, before, after, episodes_by_series)
+                # A scan the checks trusted that found no video at all knows no better.
+                self._seen_identity = (
+                    after if result.files and not isinstance(after, OSError) else None
+                )
             except LibraryUnavailableError:
                 # The walk updated the cache in memory with what it saw (nothing); the next
                 # scan starts again from the file, which still holds the library as it was.
@@ -645,6 +655,29 @@ class LibraryService:
                     "was changed and nothing will be queued until the files are back.",
                     root,
                 )
+
+    async def check_present(self) -> None:
+        """Raise LibraryUnavailableError when a download must not write into the library now.
+
+        The same signs the scan trusts: the folder is missing or unreadable, or it is empty
+        while it held videos (another folder than at the last scan that found some, or
+        episodes recorded on disk there): the mount point of a share that is not connected,
+        where a download would create its folders on the local disk instead.
+        """
+        root = self.library_dir
+        state = await asyncio.to_thread(_identity, root)
+        nothing = "nothing was downloaded"
+        if isinstance(state, OSError):
+            raise LibraryUnavailableError(_unavailable(root, state, nothing), root)
+        if not await asyncio.to_thread(_is_empty, root):
+            return
+        moved = self._seen_identity is not None and state != self._seen_identity
+        if moved or await self._catalog.has_files():
+            raise LibraryUnavailableError(
+                f"The library folder {root} is empty, but it held episodes. Is the drive or "
+                f"network share connected? {nothing.capitalize()}; retry once it is back.",
+                root,
+            )
 
     async def propose_import(self) -> list[ImportProposal]:
         """Sub-folders of the library that are not followed yet, as series proposals."""
@@ -922,6 +955,15 @@ def _identity(folder: Path) -> tuple[int, int] | OSError:
     if not S_ISDIR(stat.st_mode):
         return NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
     return stat.st_dev, stat.st_ino
+
+
+def _is_empty(folder: Path) -> bool:
+    """Whether ``folder`` has no entries at all (an unread folder counts as not empty)."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 def _unavailable(root: Path, exc: OSError, unchanged: str) -> str:

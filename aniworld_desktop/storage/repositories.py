@@ -77,6 +77,9 @@ _QUEUE_COLUMNS = (
     queue_table.c.attempts,
     queue_table.c.created_at,
     queue_table.c.finished_at,
+    queue_table.c.expected_size,
+    queue_table.c.etag,
+    queue_table.c.last_modified,
 )
 
 
@@ -105,6 +108,9 @@ def _item_from_row(row: Sequence[Any]) -> QueueItem:
         attempts=row[14],
         created_at=row[15],
         finished_at=row[16],
+        expected_size=row[17],
+        etag=row[18],
+        last_modified=row[19],
     )
 
 
@@ -131,7 +137,7 @@ def _load_file(path: Path) -> list[QueueItem]:
     # Positional arguments in QueueItem's field order: the fastest way to build 100k of them.
     return [
         item(r[0], r[1], key(r[2], r[3], r[4]), r[5], r[6], r[7], r[8], status[r[9]], r[10],
-             r[11], r[12], r[13], r[14], stamp(r[15]), stamp(r[16]))
+             r[11], r[12], r[13], r[14], stamp(r[15]), stamp(r[16]), r[17], r[18], r[19])
         for r in rows
     ]  # fmt: skip
 
@@ -205,6 +211,7 @@ class SqlQueueRepository:
                 "destination": r.destination,
                 "bytes_done": 0,
                 "bytes_total": r.expected_size,
+                "expected_size": r.expected_size,
                 "error": "",
                 "attempts": 0,
                 "created_at": now,
@@ -244,6 +251,8 @@ class SqlQueueRepository:
                 "error": item.error,
                 "attempts": item.attempts,
                 "finished_at": item.finished_at,
+                "etag": item.etag,
+                "last_modified": item.last_modified,
                 "updated_at": now,
             }
             for item in items
@@ -259,6 +268,8 @@ class SqlQueueRepository:
                 error=bindparam("error"),
                 attempts=bindparam("attempts"),
                 finished_at=bindparam("finished_at"),
+                etag=bindparam("etag"),
+                last_modified=bindparam("last_modified"),
                 updated_at=bindparam("updated_at"),
             )
         )

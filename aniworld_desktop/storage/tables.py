@@ -123,6 +123,12 @@ class QueueRow(Base):
     )
     updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The size the source announced (bytes_total follows the server), and the validators of the
+    # answer that began the part file: NULL until it began, '' when the server sent none
+    # (migration 0006).
+    expected_size: Mapped[int | None] = mapped_column(BigInteger)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
 
 class HttpCacheRow(Base):

@@ -259,6 +259,43 @@ async def test_waiting_for_the_speed_limit_is_not_a_stall(
     assert limiter.slept
 
 
+async def test_a_crawling_transfer_is_transient(server: FaultServer, target: Path) -> None:
+    data = server.add_payload(NAME, 64 * KIB)
+    # A byte every 0.1 s: never silent for the stall timeout, far below the lowest speed.
+    url = server.url(NAME, fault="drip", every=0.1)
+    async with DownloadEngine(stall_timeout=5.0, min_speed=1000, min_speed_time=0.5) as engine:
+        with pytest.raises(TransientDownloadError) as caught:
+            await fetch(engine, url, target)
+        assert "too slow" in caught.value.message and "0.5 seconds" in caught.value.message
+        assert caught.value.retryable
+        await fetch(engine, server.url(NAME), target)
+    assert content(target) == data
+
+
+async def test_waiting_for_the_speed_limit_is_not_crawling(
+    server: FaultServer, target: Path
+) -> None:
+    data = server.add_payload(NAME, 256 * KIB)
+
+    class Slow(SpeedLimiter):
+        slept = 0
+
+        async def consume(self, nbytes: int) -> None:
+            # Our own limit makes the transfer far slower than the lowest speed; the server
+            # always has data ready, so it is not the server that crawls.
+            self.slept += 1
+            await asyncio.sleep(0.15)
+
+    limiter = Slow(1)
+    engine = DownloadEngine(
+        read_size=16 * KIB, stall_timeout=5.0, limiter=limiter, min_speed=MIB, min_speed_time=0.3
+    )
+    async with engine:
+        await fetch(engine, server.url(NAME), target)
+    assert content(target) == data
+    assert limiter.slept >= 4  # well over the rule's 0.3 s spent waiting for the limit
+
+
 async def test_connection_refused_is_transient(engine: DownloadEngine, target: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
