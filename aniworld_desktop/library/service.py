@@ -659,25 +659,30 @@ class LibraryService:
     async def check_present(self) -> None:
         """Raise LibraryUnavailableError when a download must not write into the library now.
 
-        The same signs the scan trusts: the folder is missing or unreadable, or it is empty
-        while it held videos (another folder than at the last scan that found some, or
-        episodes recorded on disk there): the mount point of a share that is not connected,
-        where a download would create its folders on the local disk instead.
+        The same signs the scan trusts: the folder is unreadable, or it is missing or empty
+        while it held videos (a scan found some there, or episodes are recorded on disk): the
+        mount point of a share that is not connected, where a download would create its
+        folders on the local disk instead. A library that never held anything may be created.
         """
         root = self.library_dir
         state = await asyncio.to_thread(_identity, root)
         nothing = "nothing was downloaded"
         if isinstance(state, OSError):
+            if isinstance(state, FileNotFoundError) and not await self._held_videos():
+                return  # a new library: the first download creates it
             raise LibraryUnavailableError(_unavailable(root, state, nothing), root)
         if not await asyncio.to_thread(_is_empty, root):
             return
         moved = self._seen_identity is not None and state != self._seen_identity
-        if moved or await self._catalog.has_files():
+        if moved or await self._held_videos():
             raise LibraryUnavailableError(
                 f"The library folder {root} is empty, but it held episodes. Is the drive or "
                 f"network share connected? {nothing.capitalize()}; retry once it is back.",
                 root,
             )
+
+    async def _held_videos(self) -> bool:
+        return self._seen_identity is not None or await self._catalog.has_files()
 
     async def propose_import(self) -> list[ImportProposal]:
         """Sub-folders of the library that are not followed yet, as series proposals."""

@@ -245,13 +245,15 @@ async def test_a_share_unplugged_before_the_scan_changes_nothing(
         assert await _files_on_disk(services) == before
 
 
+@pytest.mark.parametrize("where", ["mount point", "below it"])
 @pytest.mark.parametrize("scanned", [True, False], ids=["scanned this session", "after a restart"])
 async def test_a_download_queued_by_hand_while_the_share_is_unplugged_writes_nothing(
-    paths: ProfilePaths, tmp_path: Path, share: Share, scanned: bool
+    paths: ProfilePaths, tmp_path: Path, share: Share, scanned: bool, where: str
 ) -> None:
     """The scan and auto-download refuse; a download queued by hand must refuse too, instead
     of creating its series folders on the empty mount point (the local disk)."""
-    library = share.mount_point
+    library = share.mount_point if where == "mount point" else share.mount_point / "Series"
+    library.mkdir(exist_ok=True)
     async with FaultServer(tmp_path / "srv") as server:
         async with _services(paths, library) as services:
             await _follow(services, server, "Harbor Lights")
