@@ -26,9 +26,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import logging
 import os
-import queue
 import re
 import shutil
 import threading
@@ -49,6 +49,7 @@ from aniworld_desktop.core.tls import (
     changed_certificate,
     client_session,
 )
+from aniworld_desktop.downloads.disk import DiskWriter, Writeback
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
     DownloadError,
@@ -694,7 +695,8 @@ class DownloadEngine:
         limiter = self.limiter
         loop = asyncio.get_running_loop()
         interval = self.progress_interval
-        last_report = loop.time()
+        clock = loop.time
+        last_report = clock()
         sink: _Sink | None = None
         # A fresh body is held back until we have seen enough of it to rule out a web page,
         # so an error page never truncates or creates a part file.
@@ -703,14 +705,18 @@ class DownloadEngine:
         limit = total if total is not None else -1
         try:
             while True:
+                # The loop runs once per read, tens of thousands of times per GiB: each step
+                # here is paid that often (measured in per-thread CPU).
                 if watchdog is not None:
-                    since = watchdog.waiting_since = loop.time()
+                    since = watchdog.waiting_since = clock()
                     chunk = await read(read_size)
+                    now = clock()
                     watchdog.waiting_since = None
-                    watchdog.waited += loop.time() - since
+                    watchdog.waited += now - since
                     watchdog.received += len(chunk)
                 else:
                     chunk = await read(read_size)
+                    now = -1.0
                 if head is not None:
                     if chunk:
                         head += chunk
@@ -734,12 +740,12 @@ class DownloadEngine:
                     )
                 if sink is None:
                     sink = _open_sink(part, start, folder, self.write_in_thread, read_size)
-                await sink.write(chunk)
+                full = sink.put(chunk)
                 done += size
                 # Waiting for anything but the network, we stop reading from it: aiohttp would
                 # fill its buffer meanwhile (up to twice the read size), and what the process
                 # holds unwritten is what a crash costs. The kernel's buffer holds it instead.
-                if sink.full():
+                if full:
                     with _reading_paused(response):
                         await sink.room()
                 if limiter is not None:
@@ -749,7 +755,8 @@ class DownloadEngine:
                     else:
                         await limiter.consume(size)  # returns at once; no pause to pay for
                 if on_progress is not None:
-                    now = loop.time()
+                    if now < 0:
+                        now = clock()
                     if now - last_report >= interval:
                         last_report = now
                         on_progress(done, total)
@@ -785,20 +792,25 @@ class DownloadEngine:
 
 
 class _Sink:
-    """Writes a download's bytes to its part file, on the loop's thread."""
+    """Writes a download's bytes to its part file, on the loop's thread.
 
-    def __init__(self, file: BinaryIO, folder: Path) -> None:
+    With ``start`` given it also writes back early (see ``downloads/disk.py``), without ever
+    waiting for the disk: the loop's thread must not block.
+    """
+
+    def __init__(self, file: BinaryIO, folder: Path, start: int | None = None) -> None:
         self._file = file
         self._folder = folder
+        self._early = Writeback(file.fileno(), start, wait=False) if start is not None else None
 
-    async def write(self, data: bytes) -> None:
+    def put(self, data: bytes) -> bool:
+        """Write ``data`` (or queue it); True when the caller should wait for :meth:`room`."""
         try:
             self._file.write(data)
+            if self._early is not None:
+                self._early.wrote(len(data))
         except OSError as exc:
             raise _write_error(exc, self._folder) from exc
-
-    def full(self) -> bool:
-        """Whether the caller should wait for :meth:`room` before writing more."""
         return False
 
     async def room(self) -> None:
@@ -819,39 +831,37 @@ class _Sink:
 
 
 class _ThreadSink(_Sink):
-    """Hands chunks to a writer thread through a queue, so a slow disk never blocks the loop.
+    """Hands chunks to the process's one writer thread, so a slow disk never blocks the loop.
 
-    A chunk costs one queue put and no event-loop wake-up, which matters on qasync, where each
-    wake-up is a Qt event. Once more than ``high_water`` bytes wait for the disk, the caller
-    waits for :meth:`room` (half of that). The backlog is kept small, half a read: bytes queued
-    here are bytes a crash loses, and the resume fetches them again.
+    See ``downloads/disk.py``: the writer writes, pushes the bytes to the disk early, and the
+    final fsync finds little left to do. A chunk costs one queue put and no event-loop
+    wake-up, which matters on qasync, where each wake-up is a Qt event. Once more than
+    ``high_water`` bytes wait for the disk, the caller waits for :meth:`room` (half of that).
+    The backlog is kept small, half a read: bytes queued here are bytes a crash loses, and the
+    resume fetches them again.
     """
 
-    def __init__(self, file: BinaryIO, folder: Path, high_water: int) -> None:
-        super().__init__(file, folder)
+    def __init__(self, file: BinaryIO, folder: Path, high_water: int, start: int) -> None:
+        super().__init__(file, folder)  # no early writeback of its own: the writer's
         self._loop = asyncio.get_running_loop()
-        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer = DiskWriter.shared()
+        self._writeback = Writeback(file.fileno(), start)
         self._high_water = high_water
         self._lock = threading.Lock()
         # Guarded by _lock: bytes queued and not yet written, and who waits for room.
         self._queued = 0
         self._room: asyncio.Future[None] | None = None
         self._error: OSError | None = None
-        self._finished: asyncio.Future[None] = self._loop.create_future()
-        self._finishing = False
-        self._sync = False
-        self._thread = threading.Thread(target=self._run, name="download-writer", daemon=True)
-        self._thread.start()
+        self._flushed: asyncio.Future[None] = self._loop.create_future()
+        self._closed = False
 
-    async def write(self, data: bytes) -> None:
+    def put(self, data: bytes) -> bool:
         self._raise_error()
         with self._lock:
             self._queued += len(data)
-        self._queue.put(data)
-
-    def full(self) -> bool:
-        with self._lock:
-            return self._queued > self._high_water
+            full = self._queued > self._high_water
+        self._writer.submit(functools.partial(self._write_now, data))
+        return full
 
     async def room(self) -> None:
         with self._lock:
@@ -862,51 +872,77 @@ class _ThreadSink(_Sink):
         self._raise_error()
 
     async def finish(self, *, sync: bool) -> None:
-        self._finishing = True
-        self._sync = sync
-        self._queue.put(None)
-        await self._finished
+        self._writer.submit(functools.partial(self._flush_now, close=not sync))
+        try:
+            await _shielded(self._flushed)
+        except asyncio.CancelledError:
+            with contextlib.suppress(OSError):  # flushed: the writer is done with it
+                self._file.close()
+            raise
         self._raise_error()
+        if sync:
+            # On a thread of its own: the shared writer goes on with the other downloads.
+            # Early writeback left at most two steps for this fsync to wait for.
+            await super().finish(sync=True)
 
     async def abandon(self) -> None:
         # Queued chunks are still written: they are good bytes, and a resume starts after them.
         # Waiting lets a retry see the part's final size; if we are cancelled once more while
-        # waiting, the thread still finishes and closes the file on its own.
-        self._queue.put(None)
-        await self._finished
+        # waiting, the writer still gets to the close on its own.
+        self._writer.submit(functools.partial(self._flush_now, close=True))
+        await _shielded(self._flushed)
 
     def _raise_error(self) -> None:
         if self._error is not None:
             raise _write_error(self._error, self._folder) from self._error
 
-    def _run(self) -> None:
-        try:
-            while (data := self._queue.get()) is not None:
-                if self._error is None:
-                    try:
-                        self._file.write(data)
-                    except OSError as exc:
-                        self._error = exc
-                with self._lock:
-                    self._queued -= len(data)
-                    room = self._room
-                    if room is not None and self._queued <= self._high_water // 2:
-                        self._room = None
-                    else:
-                        room = None
-                if room is not None:
-                    with contextlib.suppress(RuntimeError):
-                        self._loop.call_soon_threadsafe(_resolve, room)
-            if self._error is None and self._finishing:
-                try:
-                    _flush_and_close(self._file, self._sync)
-                except OSError as exc:
-                    self._error = exc
-        finally:
-            with contextlib.suppress(OSError):
-                self._file.close()
+    def _write_now(self, data: bytes) -> None:  # on the writer thread
+        if self._error is None and not self._closed:
+            try:
+                self._file.write(data)
+                self._writeback.wrote(len(data))
+            except OSError as exc:
+                self._error = exc
+        with self._lock:
+            self._queued -= len(data)
+            room = self._room
+            if room is not None and self._queued <= self._high_water // 2:
+                self._room = None
+            else:
+                room = None
+        if room is not None:
             with contextlib.suppress(RuntimeError):  # the loop may be closed by now
-                self._loop.call_soon_threadsafe(_resolve, self._finished)
+                self._loop.call_soon_threadsafe(_resolve, room)
+
+    def _flush_now(self, *, close: bool) -> None:  # on the writer thread
+        try:
+            if self._error is None and not self._closed:
+                self._file.flush()
+        except OSError as exc:
+            self._error = exc
+        finally:
+            if close or self._error is not None:
+                self._closed = True
+                with contextlib.suppress(OSError):
+                    self._file.close()
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(_resolve, self._flushed)
+
+
+async def _shielded(future: asyncio.Future[None]) -> None:
+    """Wait for ``future`` (resolved by the writer thread) even when cancelled meanwhile.
+
+    The part file must be flushed or closed before anyone touches it; the cancellation is
+    passed on once it is.
+    """
+    cancelled = False
+    while not future.done():
+        try:
+            await asyncio.shield(future)
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
 
 
 @contextlib.contextmanager
@@ -951,8 +987,8 @@ def _open_sink(part: Path, start: int, folder: Path, in_thread: bool, read_size:
     except OSError as exc:
         raise _write_error(exc, folder) from exc
     if in_thread:
-        return _ThreadSink(file, folder, high_water=read_size // 2)
-    return _Sink(file, folder)
+        return _ThreadSink(file, folder, high_water=read_size // 2, start=start)
+    return _Sink(file, folder, start)
 
 
 def _flush_and_close(file: BinaryIO, sync: bool) -> None:
