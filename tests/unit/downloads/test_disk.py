@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_every_step_is_started_and_the_one_before_is_waited_for_and_dropped(
     waited = [(o, n) for o, n, flags in calls.synced if flags == 1 | 2 | 4]
     # The started ranges follow each other from the resume point, a step or a little more each.
     assert started[0][0] == 1000
-    assert all(a + n == b for (a, n), (b, _) in zip(started, started[1:], strict=False))
+    assert all(a + n == b for (a, n), (b, _) in itertools.pairwise(started))
     assert all(n >= STEP for _, n in started)
     # Each range is waited for once the next one started, then dropped from the page cache.
     assert waited == started[:-1]
