@@ -326,10 +326,11 @@ class DownloadEngine:
             min_free_disk: Bytes that must stay free on the library's disk.
             limiter: Shared speed limit; None means unlimited.
             progress_interval: Least seconds between two progress reports.
-            write_in_thread: Write from a worker thread, so a slow disk or network share
-                never blocks the event loop (and with it the window); it also overlaps disk
-                writes with network reads, which made 1 GiB over loopback faster here. At
-                most half a read waits for the writer.
+            write_in_thread: Write through the process's one writer thread, which also
+                writes back early (``downloads/disk.py``), so a slow disk or network share
+                never blocks the event loop (and with it the window) and disk writes overlap
+                network reads. At most half a read waits for the writer. Without it the loop
+                writes, and starts writeback without ever waiting for it.
             trusted: Servers of the user's own whose self-signed certificate they trust (for
                 the engine's own sessions; a borrowed session brings its own).
         """
