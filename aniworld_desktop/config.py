@@ -311,6 +311,12 @@ class Settings:
     max_retries: int = _setting(3, _parse_int(0, 20), "retries of a transient failure")
     retry_base_delay: float = _setting(2.0, _parse_seconds(0, 3600), "first retry delay")
     stall_timeout: float = _setting(30.0, _parse_seconds(1, 3600), "give up a silent attempt")
+    # A server that drips (curl's --speed-limit/--speed-time): below min_speed bytes a second
+    # over min_speed_time seconds an attempt is given up and retried later, like a stall.
+    min_speed: int = _setting(1024, parse_size, "lowest speed of a download (0: no lowest)")
+    min_speed_time: float = _setting(
+        60.0, _parse_seconds(1, 3600), "seconds a download may stay below the lowest speed"
+    )
     min_free_disk: int = _setting(512 << 20, parse_size, "free space to keep on the disk")
     speed_limit: int = _setting(0, parse_size, "bytes per second for all downloads (0: none)")
     naming_template: str = _setting(DEFAULT_TEMPLATE, _parse_template, "where episodes are saved")

@@ -106,9 +106,8 @@ async def open_services(
         paths: The profile's folders.
         settings: The settings in force.
         run_downloads: Start the download workers now (``add`` and ``queue`` do not).
-        write_in_thread: Without a download thread: hand disk writes to a thread of their own;
-            measured faster on both the stdlib loop and qasync's
-            (tests/benchmarks/download_throughput.py).
+        write_in_thread: Hand disk writes to the process's one writer thread, which pushes
+            them to the disk early (downloads/disk.py); False writes on the reading thread.
         download_thread: Run the downloads on an event loop of their own thread, so the bytes
             never pass through the caller's loop (the window's); see downloads/thread.py.
         demo: Follow the demo catalogue's series (served by the app itself) if not yet done.
@@ -150,13 +149,14 @@ async def open_services(
             make_engine = functools.partial(
                 DownloadEngine,
                 stall_timeout=settings.stall_timeout,
+                min_speed=settings.min_speed,
+                min_speed_time=settings.min_speed_time,
                 min_free_disk=settings.min_free_disk,
                 # Always a limiter (0 = unlimited), so a limit set later applies at once.
                 limiter=SpeedLimiter(settings.speed_limit),
-                # On the download thread the disk writes stay on it: a writer thread per
-                # download only adds threads fighting over the GIL (measured: the window's
-                # loop was late by 15 ms at p99 with them, 4 ms without).
-                write_in_thread=write_in_thread and not download_thread,
+                # The disk writes go to the process's one writer thread (downloads/disk.py),
+                # which writes back early, while the download thread reads the network.
+                write_in_thread=write_in_thread,
                 trusted=settings.trusted_hosts(),
             )
             # Entered before the services it follows, so it closes after them: metadata jobs

@@ -62,6 +62,7 @@ class MemoryQueueRepository:
                 status=DownloadStatus.PENDING,
                 position=first_position + n,
                 bytes_total=r.expected_size,
+                expected_size=r.expected_size,
             )
             self.next_id += 1
             self.rows[item.id] = item
@@ -96,12 +97,16 @@ class ScriptedDownloader:
     outcomes: dict[str, list[BaseException]] = field(default_factory=dict)
     gates: dict[str, asyncio.Event] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    requests: list[DownloadRequest] = field(default_factory=list)
     started: defaultdict[str, asyncio.Event] = field(
         default_factory=lambda: defaultdict(asyncio.Event)
     )
 
-    async def download(self, request: DownloadRequest, on_progress=None) -> DownloadResult:
+    async def download(
+        self, request: DownloadRequest, on_progress=None, on_new_part=None
+    ) -> DownloadResult:
         self.calls.append(request.url)
+        self.requests.append(request)
         self.started[request.url].set()
         if on_progress:
             on_progress(self.size // 2, self.size)

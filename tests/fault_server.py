@@ -23,6 +23,14 @@ serve a whole test module::
 * ``fault=pieces&piece=N``: every answer is a 206 of at most N bytes from the asked start,
   as some CDNs do for open-ended ranges (applies to every request, ``times`` is ignored).
 * ``fault=redirect_loop``: redirect to itself, forever.
+* ``fault=drip[&every=S]``: one body byte every S seconds (default 1), a server that crawls
+  without ever stalling (applies to every request, ``times`` is ignored).
+* ``validators=etag|modified|both|none``: send a strong ``ETag`` (a hash of the file's bytes),
+  ``Last-Modified`` (the file's time), both or none, and honour ``If-Range`` with them: a
+  Range whose If-Range no longer matches gets the whole file with 200, as RFC 9110 says.
+  Without this parameter the fast path answers (aiohttp's, which sends both validators).
+* ``if_range=ignore``: with ``validators``, answer a Range with 206 whatever If-Range says,
+  as servers that do not know If-Range do.
 * ``delay=S``: wait S seconds before answering at all (headers included); not a fault, so it
   applies to every request.
 * ``times=K``: the fault applies to the first K requests of this exact URL (default 1); later
@@ -56,6 +64,7 @@ import collections
 import contextlib
 import email.utils
 import fcntl
+import hashlib
 import json
 import random
 import re
@@ -280,7 +289,7 @@ class FaultServer:
             await self._stall(request, float(query["delay"]))
         if fault == "redirect_loop":
             raise web.HTTPFound(location=request.path_qs)
-        if fault is not None and fault != "pieces":
+        if fault is not None and fault not in ("pieces", "drip"):
             times = int(query.get("times", "1"))
             key = request.path_qs
             if self._fault_counts[key] < times:
@@ -311,7 +320,7 @@ class FaultServer:
                 headers={"Content-Type": query.get("ctype", "text/html; charset=utf-8")},
             )
         rate = int(query.get("rate", str(self.rate)))
-        if fault is None and rate == 0:
+        if fault is None and rate == 0 and "validators" not in query:
             # The fast path: sendfile, with aiohttp's own Range handling.
             return web.FileResponse(path, chunk_size=256 * 1024)
         return await self._stream(request, record, path, size, fault, rate)
@@ -335,6 +344,15 @@ class FaultServer:
         query = request.query
         start, end, status = 0, size - 1, 200
         wanted = request.headers.get("Range")
+        validators = _validators(path, query.get("validators", "none"))
+        condition = request.headers.get("If-Range")
+        if (
+            wanted is not None
+            and condition is not None
+            and query.get("if_range") != "ignore"
+            and condition not in validators.values()
+        ):
+            wanted = None  # the file changed since the client's copy began: all of it
         if wanted is not None and fault != "ignore_range":
             parsed = _parse_range(wanted, size)
             if parsed is None:
@@ -349,6 +367,7 @@ class FaultServer:
         response = web.StreamResponse(status=status)
         response.content_type = query.get("ctype", "application/octet-stream")
         response.headers["Accept-Ranges"] = "bytes"
+        response.headers.update(validators)
         if status == 206:
             response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
         if fault == "chunked":
@@ -384,6 +403,12 @@ class FaultServer:
                 step = min(self._chunk_size, remaining)
                 if fault in ("reset", "short", "stall"):
                     step = min(step, after - sent)
+                if fault == "drip":
+                    if sent:
+                        await self._stall(request, float(query.get("every", "1")))
+                        if request.transport is None or request.transport.is_closing():
+                            return response
+                    step = 1
                 if rate:
                     step = min(step, max(1, rate // 20))
                 data = file.read(step)
@@ -411,6 +436,17 @@ class FaultServer:
             if transport is None or transport.is_closing():
                 return
             await asyncio.sleep(min(0.05, max(0.0, deadline - loop.time())))
+
+
+def _validators(path: Path, which: str) -> dict[str, str]:
+    """The ETag and Last-Modified headers ``which`` asks for, of the file as it is now."""
+    headers = {}
+    if which in ("etag", "both"):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+        headers["ETag"] = f'"{digest}"'
+    if which in ("modified", "both"):
+        headers["Last-Modified"] = email.utils.formatdate(path.stat().st_mtime, usegmt=True)
+    return headers
 
 
 def _open_log(path: Path) -> IO[str]:

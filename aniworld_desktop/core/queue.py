@@ -53,6 +53,11 @@ class QueueItem:
             sent something that is not the video); such an episode is not queued again until
             the user retries it or its URL changes. Never set for a full disk or an unwritable
             library, which the next run tries again.
+        created_at, finished_at: When it was queued, and when it ended.
+        expected_size: Bytes the source announced when it was queued (``bytes_total`` follows
+            what the server says).
+        etag, last_modified: The server's validators when this item's part file began; None
+            until it began, "" when the server sent none.
     """
 
     id: int
@@ -71,6 +76,9 @@ class QueueItem:
     created_at: datetime | None = None
     finished_at: datetime | None = field(default=None)
     permanent: bool = False
+    expected_size: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
     def with_changes(self, **changes: Any) -> QueueItem:
         return replace(self, **changes)

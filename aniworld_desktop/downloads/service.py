@@ -3,6 +3,11 @@
 The service owns the queue in memory (``QueueItem`` by id) and in the database, runs at most
 ``max_downloads`` downloads at once (and ``max_per_host`` per server), retries transient failures
 with backoff, and tells the world through the event bus. It knows nothing of Qt.
+
+An item waiting out its backoff is pending and holds no slot, so a server that keeps failing
+(or crawling) cannot keep other servers' downloads from starting. Each item's part file is
+tied to the server's validators stored in its row (see ``downloads.engine``); a part that no
+row began is not continued.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
@@ -41,14 +46,22 @@ from aniworld_desktop.core.events import (
 from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
-from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult, ProgressCallback
+from aniworld_desktop.downloads.engine import (
+    DownloadRequest,
+    DownloadResult,
+    NewPartCallback,
+    ProgressCallback,
+    Validators,
+)
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
     DownloadError,
     LibraryWriteError,
     PermanentDownloadError,
+    TransientDownloadError,
 )
 from aniworld_desktop.net.retry import retry_delay
+from aniworld_desktop.storage.database import DatabaseBusyError, is_busy
 from aniworld_desktop.storage.repositories import QueueRepository
 
 log = logging.getLogger(__name__)
@@ -56,13 +69,19 @@ log = logging.getLogger(__name__)
 S = DownloadStatus
 PROGRESS_SAVE_INTERVAL = 5.0  # seconds between writes of bytes_done while downloading
 FREEZE_AFTER_LOADING = 10_000  # rows; see core.gcpause
+# Pauses between tries of a queue write that found the database busy (each try itself waits
+# for SQLite's busy timeout first): another program's transaction gets half a minute or so.
+BUSY_RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 class Downloader(Protocol):
     """What the service needs from the HTTP engine (the real one is ``DownloadEngine``)."""
 
     async def download(
-        self, request: DownloadRequest, on_progress: ProgressCallback | None = None
+        self,
+        request: DownloadRequest,
+        on_progress: ProgressCallback | None = None,
+        on_new_part: NewPartCallback | None = None,
     ) -> DownloadResult: ...
 
     @staticmethod
@@ -72,10 +91,24 @@ class Downloader(Protocol):
 Resolver = Callable[[QueueItem, Path], Awaitable[DownloadRequest]]
 """Turns a queue item's stored reference into a request (a provider may map ``demo:`` URLs)."""
 
+LibraryCheck = Callable[[], Awaitable[None]]
+"""Raises an ``AniworldError`` when the library cannot take a download now (an unplugged share)."""
+
 
 async def direct_request(item: QueueItem, destination: Path) -> DownloadRequest:
     """The default resolver: the stored URL is the download URL."""
-    return DownloadRequest(url=item.url, destination=destination, expected_size=item.bytes_total)
+    return DownloadRequest(url=item.url, destination=destination, expected_size=item.expected_size)
+
+
+def part_of(item: QueueItem) -> tuple[Validators | None, bool]:
+    """What a request for ``item`` says about a part file: its validators, and whether a part
+    found on disk is someone else's (no row began it) and must not be continued."""
+    if item.etag is not None or item.last_modified is not None:
+        return Validators(item.etag or None, item.last_modified or None, item.bytes_total), False
+    if item.bytes_done > 0:
+        # A row from before validators were kept: its part is continued when sizes agree.
+        return Validators(size=item.bytes_total), False
+    return None, True
 
 
 class Move(Enum):
@@ -174,6 +207,7 @@ class DownloadService:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
         resolver: Resolver | None = None,
+        library_check: LibraryCheck | None = None,
     ) -> None:
         self._repo = repository
         self._bus = bus
@@ -187,6 +221,8 @@ class DownloadService:
         self._sleep = sleep
         self._jitter = jitter
         self.resolver: Resolver = resolver or direct_request
+        # Asked before each download starts; None: the library folder is always there.
+        self.library_check: LibraryCheck | None = library_check
 
         self._items = _Items()
         # Active items (pending, downloading, paused) by episode: the in-memory de-duplication.
@@ -195,6 +231,8 @@ class DownloadService:
         # dropped when popped (checked against the item's current position and status).
         self._ready: list[tuple[int, int]] = []
         self._running: dict[int, asyncio.Task[None]] = {}
+        # Pending items waiting out a retry delay (they hold no slot meanwhile).
+        self._waits: dict[int, asyncio.Task[None]] = {}
         self._hosts: Counter[str] = Counter()
         self._speeds: dict[int, _Speed] = {}
         self._lock = asyncio.Lock()  # serialises queue mutations (add, move, state changes)
@@ -202,6 +240,7 @@ class DownloadService:
         self._stopping = False
         self._hold = 0  # while > 0, no new download starts (a state change is being applied)
         self._writes: set[asyncio.Future[None]] = set()  # database writes under way
+        self._unsaved: set[int] = set()  # items whose last state a busy database refused
         self._idle = asyncio.Event()
         self._idle.set()
         self.failed_in_session = 0
@@ -254,9 +293,10 @@ class DownloadService:
         """Stop the workers; running items go back to pending so they resume next time."""
         self._stopping = True
         running = dict(self._running)
-        for task in running.values():
+        tasks = [*running.values(), *self._waits.values()]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*running.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         await self._drain_writes()
         # Only the downloads this process ran: a row loaded as "downloading" may be another
         # process's (a reader's view of a running run-once), and is not ours to put back.
@@ -267,14 +307,16 @@ class DownloadService:
         ]
         for item in interrupted:
             self._items[item.id] = item
-        if interrupted:  # a reader, or an idle queue, writes nothing at all
-            await self._repo.save(interrupted)
+        unsaved = [self._items[i] for i in self._unsaved if i in self._items]
+        changed = list({i.id: i for i in unsaved + interrupted}.values())
+        if changed:  # a reader, or an idle queue, writes nothing at all
+            await self._repo.save(changed)
 
     async def wait_idle(self) -> None:
         """Return once nothing runs and nothing pending can start."""
         while True:
             await self._idle.wait()
-            if not self._running:
+            if not self._running and not self._waits:
                 return
 
     # ----------------------------------------------------------------- queries
@@ -367,11 +409,12 @@ class DownloadService:
             await self._stop_running(wanted)
             async with self._lock:
                 for item_id in wanted:
+                    self._cancel_wait(item_id)
                     item = self._items.pop(item_id, None)
                     if item is None:
                         continue
-                    if item.status.is_active():
-                        self._discard_part(item)
+                    # A failed row's part too: a later entry for the episode must not find it.
+                    self._discard_part(item)
                     self._forget_active(item)
                     removed.append(item_id)
                 await self._repo.delete(removed)
@@ -460,6 +503,8 @@ class DownloadService:
         self._hold += 1
         try:
             await self._stop_running([i for i in wanted if i in self._running])
+            for item_id in wanted:
+                self._cancel_wait(item_id)
             await self._apply(wanted, target, allowed, changed)
         finally:
             self._hold -= 1
@@ -491,7 +536,9 @@ class DownloadService:
                     )
                 if target is S.CANCELLED:
                     self._discard_part(item)
-                    item = item.with_changes(bytes_done=0, error="", finished_at=utc_now())
+                    item = item.with_changes(
+                        bytes_done=0, error="", finished_at=utc_now(), etag=None, last_modified=None
+                    )
                 if item.status is S.DOWNLOADING and target is S.PAUSED:
                     item = item.with_changes(error="")
                 item = item.with_changes(status=item.status.check_transition(target))
@@ -517,9 +564,34 @@ class DownloadService:
             del self._pending_by_episode[item.key]
 
     def _discard_part(self, item: QueueItem) -> None:
+        owner = self._pending_by_episode.get(item.key)
+        if owner is not None and owner != item.id:
+            return  # another entry for the episode is active: the part is its now
         part = self._downloader.part_path(self.library_dir / item.destination)
         with contextlib.suppress(FileNotFoundError):
             part.unlink()
+
+    def _cancel_wait(self, item_id: int) -> None:
+        wait = self._waits.pop(item_id, None)
+        if wait is not None:
+            wait.cancel()
+
+    def _retry_later(self, item_id: int, delay: float) -> None:
+        """Start ``item_id`` again after ``delay`` seconds; it holds no slot meanwhile."""
+        task = asyncio.create_task(self._wait(delay), name=f"retry-{item_id}")
+        self._waits[item_id] = task
+        task.add_done_callback(functools.partial(self._retry_due, item_id))
+
+    async def _wait(self, delay: float) -> None:
+        await self._sleep(delay)
+
+    def _retry_due(self, item_id: int, task: asyncio.Task[None]) -> None:
+        if self._waits.get(item_id) is task:
+            del self._waits[item_id]
+        item = self._items.get(item_id)
+        if not task.cancelled() and item is not None and item.status is S.PENDING:
+            heapq.heappush(self._ready, (item.position, item.id))
+        self._fill_slots()
 
     def _fill_slots(self) -> None:
         """Start pending items in priority order while slots (total and per host) are free."""
@@ -531,8 +603,8 @@ class DownloadService:
             item = self._items.get(item_id)
             if item is None or item.status is not S.PENDING or item.position != position:
                 continue  # a stale entry
-            if item_id in self._running:
-                continue
+            if item_id in self._running or item_id in self._waits:
+                continue  # a waiting item is pushed again when its delay is over
             host = _server(item.url)
             if self._hosts[host] >= self.max_per_host:
                 deferred.append((position, item_id))
@@ -545,7 +617,7 @@ class DownloadService:
             self._running[item_id] = task
         for entry in deferred:
             heapq.heappush(self._ready, entry)
-        if self._running:
+        if self._running or self._waits:
             self._idle.clear()
         elif not self._idle.is_set():
             self._idle.set()
@@ -579,38 +651,61 @@ class DownloadService:
                 await self._complete(item_id, item.bytes_total)
                 return
         attempt = item.attempts
-        while True:
-            self._speeds[item_id] = _Speed(item.bytes_done, self._clock())
-            try:
-                request = await self.resolver(item, destination)
-                result = await self._downloader.download(
-                    request, lambda done, total: self._on_progress(item_id, done, total)
-                )
-            except DownloadError as error:
-                if not error.retryable or attempt >= self.max_retries:
-                    await self._finish_failed(item_id, error.message, permanent=_gone(error))
-                    return
-                attempt += 1
-                delay = retry_delay(
-                    attempt,
-                    base=self.retry_base_delay,
-                    jitter=self._jitter(),
-                    retry_after=error.retry_after,
-                )
-                note = (
-                    f"{error.message} Retrying in {delay:.0f} s "
-                    f"(attempt {attempt} of {self.max_retries})."
-                )
-                log.info("download %d: %s", item_id, note)
-                item = await self._update(item_id, attempts=attempt, error=note)
-                await self._sleep(delay)
-                continue
-            except AniworldError as error:
-                # The source no longer knows the episode, or cannot say where it is.
-                await self._finish_failed(item_id, str(error))
+        self._speeds[item_id] = _Speed(item.bytes_done, self._clock())
+        try:
+            if self.library_check is not None:
+                # Before any folder is made: an unplugged share's empty mount point is not
+                # the library, and the local disk under it must not fill up.
+                await self.library_check()
+            request = await self.resolver(item, destination)
+            validators, discard = part_of(item)
+            request = replace(request, validators=validators, discard_part=discard)
+            result = await self._downloader.download(
+                request,
+                lambda done, total: self._on_progress(item_id, done, total),
+                functools.partial(self._new_part, item_id),
+            )
+        except DownloadError as error:
+            if not error.retryable or attempt >= self.max_retries:
+                await self._finish_failed(item_id, error.message, permanent=_gone(error))
                 return
-            await self._complete(item_id, result.size)
+            attempt += 1
+            delay = retry_delay(
+                attempt,
+                base=self.retry_base_delay,
+                jitter=self._jitter(),
+                retry_after=error.retry_after,
+            )
+            note = (
+                f"{error.message} Retrying in {delay:.0f} s "
+                f"(attempt {attempt} of {self.max_retries})."
+            )
+            log.info("download %d: %s", item_id, note)
+            # Back to pending for the wait, giving its slot to the next item meanwhile.
+            await self._update(item_id, status=S.PENDING, attempts=attempt, error=note)
+            self._retry_later(item_id, delay)
             return
+        except AniworldError as error:
+            # The source no longer knows the episode, or cannot say where it is, or the
+            # library is not there.
+            await self._finish_failed(item_id, str(error))
+            return
+        await self._complete(item_id, result.size)
+
+    async def _new_part(self, item_id: int, validators: Validators) -> None:
+        """Store what the server said about the file before the item's part file begins."""
+        _, saved = await self._update_saved(
+            item_id,
+            etag=validators.etag or "",
+            last_modified=validators.last_modified or "",
+            bytes_done=0,
+            bytes_total=validators.size,
+        )
+        if not saved:
+            # Without them stored, a part could not be told from another version's later.
+            raise TransientDownloadError(
+                "The queue database is busy, so the download could not begin; it will be retried."
+            )
 
     async def _complete(self, item_id: int, size: int) -> None:
         item = await self._update(
@@ -635,15 +730,48 @@ class DownloadService:
         self._bus.publish(DownloadFailed(item, reason))
 
     async def _update(self, item_id: int, **changes: object) -> QueueItem:
+        item, _ = await self._update_saved(item_id, **changes)
+        return item
+
+    async def _update_saved(self, item_id: int, **changes: object) -> tuple[QueueItem, bool]:
+        """Change an item in memory, save it, announce it; also say whether it was saved."""
         item = self._items[item_id]
         status = changes.get("status")
         if isinstance(status, DownloadStatus) and status is not item.status:
             item.status.check_transition(status)
         item = item.with_changes(**changes)
         self._items[item_id] = item
-        await self._write(self._repo.save([item]))
+        saved = await self._save_item(item)
         self._bus.publish(QueueItemUpdated(item))
-        return item
+        return item, saved
+
+    async def _save_item(self, item: QueueItem) -> bool:
+        """Write ``item``'s row; returns False when the database stayed busy.
+
+        Another program (or another Aniworld Desktop) holding the database is not this
+        download's failure: the write is tried again a few times, and if it still cannot be
+        done the item goes on in memory, to be written with its next change.
+        """
+        for delay in (*BUSY_RETRY_DELAYS, None):
+            try:
+                await self._write(self._repo.save([self._items.get(item.id, item)]))
+            except Exception as exc:
+                if not (isinstance(exc, DatabaseBusyError) or is_busy(exc)):
+                    raise
+                if delay is None:
+                    self._unsaved.add(item.id)
+                    log.warning(
+                        "The queue database is busy (another program is using it), so the "
+                        "state of %s could not be saved; it is kept in memory and saved "
+                        "with the next change.",
+                        item.title or item.destination,
+                    )
+                    return False
+                await asyncio.sleep(delay)
+            else:
+                self._unsaved.discard(item.id)
+                return True
+        return False  # not reached: the loop returns or raises
 
     async def _write(self, write: Awaitable[None]) -> None:
         """Run a database write that a cancellation (pause, cancel, quit) cannot cut in half.

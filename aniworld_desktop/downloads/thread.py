@@ -30,7 +30,9 @@ from aniworld_desktop.downloads.engine import (
     DownloadEngine,
     DownloadRequest,
     DownloadResult,
+    NewPartCallback,
     ProgressCallback,
+    Validators,
 )
 
 __all__ = ["ThreadedEngine"]
@@ -92,9 +94,15 @@ class ThreadedEngine:
             await self._stop_loop()
 
     async def download(
-        self, request: DownloadRequest, on_progress: ProgressCallback | None = None
+        self,
+        request: DownloadRequest,
+        on_progress: ProgressCallback | None = None,
+        on_new_part: NewPartCallback | None = None,
     ) -> DownloadResult:
-        """Download ``request`` on the download thread; progress is reported on this loop."""
+        """Download ``request`` on the download thread; progress is reported on this loop.
+
+        ``on_new_part`` runs on this loop too, and the download waits for it.
+        """
         loop, engine = self._loop, self._engine
         if loop is None or engine is None:
             raise RuntimeError("the download thread is not running (use 'async with')")
@@ -107,12 +115,28 @@ class ThreadedEngine:
             with contextlib.suppress(RuntimeError):  # the caller's loop is closing
                 caller.call_soon_threadsafe(on_progress, done, total)
 
+        async def new_part(validators: Validators) -> None:  # on the download thread
+            assert on_new_part is not None
+
+            # The caller's coroutine (a database write) runs on the caller's loop; cancelling
+            # this wait cancels it there too.
+            async def store() -> None:
+                await on_new_part(validators)
+
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(store(), caller))
+
         def settle(task: asyncio.Task[DownloadResult]) -> None:  # on the download thread
             with contextlib.suppress(RuntimeError):
                 caller.call_soon_threadsafe(_copy_outcome, task, outcome)
 
         def start() -> None:  # on the download thread
-            task = loop.create_task(engine.download(request, report if on_progress else None))
+            task = loop.create_task(
+                engine.download(
+                    request,
+                    report if on_progress else None,
+                    new_part if on_new_part else None,
+                )
+            )
             task.add_done_callback(settle)
             started.append(task)
 

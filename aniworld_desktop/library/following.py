@@ -378,7 +378,9 @@ class SourceService:
             url=resolved.url,
             destination=destination,
             headers=dict(resolved.headers),
-            expected_size=resolved.expected_size or item.bytes_total,
+            # The source's own size, never the server's earlier answer: a file that changed on
+            # the server must be fetched again, not refused as "not the right video".
+            expected_size=resolved.expected_size or item.expected_size,
         )
 
     async def resolve_reference(self, url: str) -> str:

@@ -115,7 +115,11 @@ class LibraryService:
         self._today = today
         self._scan_lock = asyncio.Lock()
         self._scan_cache: ScanCache | None = None  # loaded once, kept between scans
+        # The library folder's device and inode when a scan last found videos in it.
+        self._seen_identity: tuple[int, int] | None = None
         self._bus = bus
+        # Every download asks first whether the library is there (an unplugged share is not).
+        downloads.library_check = self.check_present
         if bus is not None:
             bus.subscribe(DownloadFinished, self._on_download_finished)
         self._pending_files: set[asyncio.Task[None]] = set()
@@ -326,6 +330,10 @@ class LibraryService:
                 episodes_by_series[episode.series_id].append(episode)
             try:
                 self._check_scan(result, before, after, episodes_by_series)
+                # A scan the checks trusted that found no video at all knows no better.
+                self._seen_identity = (
+                    after if result.files and not isinstance(after, OSError) else None
+                )
             except LibraryUnavailableError:
                 # The walk updated the cache in memory with what it saw (nothing); the next
                 # scan starts again from the file, which still holds the library as it was.
@@ -400,6 +408,34 @@ class LibraryService:
                     "was changed and nothing will be queued until the files are back.",
                     root,
                 )
+
+    async def check_present(self) -> None:
+        """Raise LibraryUnavailableError when a download must not write into the library now.
+
+        The same signs the scan trusts: the folder is unreadable, or it is missing or empty
+        while it held videos (a scan found some there, or episodes are recorded on disk): the
+        mount point of a share that is not connected, where a download would create its
+        folders on the local disk instead. A library that never held anything may be created.
+        """
+        root = self.library_dir
+        state = await asyncio.to_thread(_identity, root)
+        nothing = "nothing was downloaded"
+        if isinstance(state, OSError):
+            if isinstance(state, FileNotFoundError) and not await self._held_videos():
+                return  # a new library: the first download creates it
+            raise LibraryUnavailableError(_unavailable(root, state, nothing), root)
+        if not await asyncio.to_thread(_is_empty, root):
+            return
+        moved = self._seen_identity is not None and state != self._seen_identity
+        if moved or await self._held_videos():
+            raise LibraryUnavailableError(
+                f"The library folder {root} is empty, but it held episodes. Is the drive or "
+                f"network share connected? {nothing.capitalize()}; retry once it is back.",
+                root,
+            )
+
+    async def _held_videos(self) -> bool:
+        return self._seen_identity is not None or await self._catalog.has_files()
 
     def _on_download_finished(self, event: DownloadFinished) -> None:
         """A finished download is on disk now; record it without waiting for the next scan."""
@@ -483,6 +519,15 @@ def _identity(folder: Path) -> tuple[int, int] | OSError:
     if not S_ISDIR(stat.st_mode):
         return NotADirectoryError(errno.ENOTDIR, "not a folder", str(folder))
     return stat.st_dev, stat.st_ino
+
+
+def _is_empty(folder: Path) -> bool:
+    """Whether ``folder`` has no entries at all (an unread folder counts as not empty)."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 def _unavailable(root: Path, exc: OSError, unchanged: str) -> str:

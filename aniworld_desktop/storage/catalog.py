@@ -369,6 +369,14 @@ class CatalogRepository:
         async with self._engine.connect() as conn:
             return [_episode(row) for row in await conn.execute(query)]
 
+    async def has_files(self) -> bool:
+        """Whether any episode is recorded on disk."""
+        async with self._engine.connect() as conn:
+            found = await conn.scalar(
+                select(episode_table.c.id).where(episode_table.c.file_path.is_not(None)).limit(1)
+            )
+        return found is not None
+
     async def set_files(self, files: Sequence[tuple[int, str | None, int | None]]) -> None:
         """Record ``(episode_id, file_path, file_size)``; a None path means "not on disk"."""
         if not files:

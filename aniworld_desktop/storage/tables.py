@@ -128,6 +128,12 @@ class QueueRow(Base):
     permanent: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()
     )
+    # The size the source announced (bytes_total follows the server), and the validators of the
+    # answer that began the part file: NULL until it began, '' when the server sent none
+    # (migration 0007).
+    expected_size: Mapped[int | None] = mapped_column(BigInteger)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
 
 class HttpCacheRow(Base):

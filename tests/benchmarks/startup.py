@@ -1,9 +1,9 @@
 """Cold start: a fresh process to a shown window, and to an idle event loop.
 
-Goals (../shared/BRIEF.md, "Scale"): cold start to a shown window <= 1 s on an empty profile and
-<= 2 s with 5,000 series and 100,000 queue rows, with no event-loop stall over 100 ms, <= 400 MB
-RSS. The brief gives one start-up figure per profile; this script holds the loop becoming idle
-to the same one, since the window is not usable before its queue is in the table.
+Goals (../shared/BRIEF.md, "Scale", tightened by issue 17): cold start to a shown window <= 1 s
+on an empty profile and <= 1.5 s with 5,000 series and 100,000 queue rows, with no event-loop
+stall over 100 ms, <= 400 MB RSS. This script holds the loop becoming idle to the same figure
+per profile, since the window is not usable before its queue is in the table.
 
 How: each start is a fresh interpreter running the real entry point, ``app.main(["--profile",
 DIR])``, as the ``aniworld-desktop`` command does: logging, settings, the single-instance claim,
@@ -61,7 +61,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
 GOAL_EMPTY_S = 1.0
-GOAL_BIG_S = 2.0
+GOAL_BIG_S = 1.5  # issue 17: shown and idle with 5,000 series and 100,000 rows
 GOAL_STALL_MS = 100.0
 GOAL_RSS_MB = 400
 DOWNLOADS = 8  # files served for the big profile's pending rows

@@ -7,9 +7,10 @@ else is the app's own: ``open_services`` with the SQLite queue, the engine, the 
 
     python -m tests.reliability.soak_worker --profile DIR --disk-rate 1048576 [--writer-thread]
 
-``--writer-thread`` runs the engine as the window does without its download thread: on the
-caller's loop, with the disk writes handed to a writer thread per download. Without it, the
-downloads run as ``run-once`` runs them: on the download thread, written in place.
+``--writer-thread`` runs the engine without its download thread: on the caller's loop, with
+the disk writes handed to the process's writer thread. Without it, the downloads run as
+``run-once`` and the window run them: read on the download thread, written (and written back
+early) by the writer thread (``downloads/disk.py``).
 Exit code 0 once the queue is idle with nothing failed, 1 otherwise.
 """
 

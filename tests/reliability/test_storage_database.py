@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -325,3 +326,81 @@ async def test_the_command_line_reads_while_locked_and_refuses_writes_with_a_sen
     assert code == 0, err
     with contextlib.closing(sqlite3.connect(database)) as conn:
         assert conn.execute("SELECT tmdb_id FROM series").fetchone() == (1429,)
+
+
+# --------------------------------------------------------------------- busy while downloading
+
+
+async def _downloading(engine: Any, library: Path) -> tuple[Any, Any, str]:
+    """A DownloadService over ``engine`` with one item held mid-download by its gate."""
+    from aniworld_desktop.core.events import EventBus
+    from aniworld_desktop.downloads.service import DownloadService
+    from aniworld_desktop.library.service import queue_request
+    from aniworld_desktop.storage.catalog import NewEpisode
+    from tests.fakes import ScriptedDownloader
+
+    catalog = CatalogRepository(engine)
+    series = await catalog.ensure_series("Harbor Lights", "direct", "direct:hl", "Harbor")
+    (episode,) = await catalog.upsert_episodes(
+        series.id, [NewEpisode(season=1, number=1, title="Fog", url="http://h/1.mkv")]
+    )
+    downloader = ScriptedDownloader()
+    downloader.gates[episode.url] = asyncio.Event()
+    service = DownloadService(SqlQueueRepository(engine), EventBus(), downloader, library)
+    await service.start()
+    await service.add_to_queue([queue_request(series, episode)])
+    await asyncio.wait_for(downloader.started[episode.url].wait(), 10)
+    return service, downloader, episode.url
+
+
+async def _stored_status(engine: Any) -> list[str]:
+    return [item.status.value for item in await SqlQueueRepository(engine).load()]
+
+
+async def test_a_busy_database_while_a_download_finishes_is_waited_for(
+    paths: ProfilePaths, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ "database is locked" is another program's doing, not a crashed download."""
+    engine = await open_database(paths.database, busy_timeout_ms=100)
+    try:
+        service, downloader, url = await _downloading(engine, tmp_path / "library")
+        with held(paths.database):
+            downloader.gates[url].set()
+            # The finished state meets the lock (a write waits 0.1 s, then is tried again).
+            while "saving the queue failed" not in caplog.text:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        await asyncio.wait_for(service.wait_idle(), 30)
+        (item,) = service.items()
+        assert (item.status.value, item.error) == ("completed", "")
+        assert await _stored_status(engine) == ["completed"]
+        assert "crashed" not in caplog.text and "unexpected error" not in caplog.text
+        await service.stop()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_database_busy_for_long_keeps_the_state_in_memory_and_saves_it_later(
+    paths: ProfilePaths,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import aniworld_desktop.downloads.service as service_module
+
+    monkeypatch.setattr(service_module, "BUSY_RETRY_DELAYS", (0.01, 0.01))
+    engine = await open_database(paths.database, busy_timeout_ms=100)
+    try:
+        service, downloader, url = await _downloading(engine, tmp_path / "library")
+        with held(paths.database):
+            downloader.gates[url].set()
+            await asyncio.wait_for(service.wait_idle(), 30)
+            (item,) = service.items()
+            assert (item.status.value, item.error) == ("completed", "")
+            assert "The queue database is busy" in caplog.text
+            assert "kept in memory" in caplog.text
+            assert "crashed" not in caplog.text
+        assert await _stored_status(engine) == ["downloading"]  # the lock kept it out
+        await service.stop()  # and the shutdown writes it
+        assert await _stored_status(engine) == ["completed"]
+    finally:
+        await engine.dispose()

@@ -245,6 +245,44 @@ async def test_a_share_unplugged_before_the_scan_changes_nothing(
         assert await _files_on_disk(services) == before
 
 
+@pytest.mark.parametrize("where", ["mount point", "below it"])
+@pytest.mark.parametrize("scanned", [True, False], ids=["scanned this session", "after a restart"])
+async def test_a_download_queued_by_hand_while_the_share_is_unplugged_writes_nothing(
+    paths: ProfilePaths, tmp_path: Path, share: Share, scanned: bool, where: str
+) -> None:
+    """The scan and auto-download refuse; a download queued by hand must refuse too, instead
+    of creating its series folders on the empty mount point (the local disk)."""
+    library = share.mount_point if where == "mount point" else share.mount_point / "Series"
+    library.mkdir(exist_ok=True)
+    async with FaultServer(tmp_path / "srv") as server:
+        async with _services(paths, library) as services:
+            await _follow(services, server, "Harbor Lights")
+            _episode_file(library, "Harbor Lights", 1)
+            assert (await services.library.scan()).matched == 1
+        share.unplug()
+        async with _services(paths, library) as services:
+            if scanned:
+                # The window's Rescan said the share is gone; the user queues anyway.
+                with pytest.raises(LibraryUnavailableError):
+                    await services.library.scan()
+            (series,) = await services.library.list_series()
+            queued = await services.library.queue_missing(series.series.id, monitored_only=False)
+            assert [r.key.episode for r in queued.added] == [2]
+            services.downloads.start_workers()
+            await services.downloads.wait_idle()
+            (item,) = services.downloads.items()
+            assert item.status is DownloadStatus.FAILED
+            assert "share" in item.error and str(library) in item.error
+            assert list(share.mount_point.rglob("*")) == []  # nothing on the local disk
+            assert not any(r.name.endswith("-2.mp4") for r in server.requests)
+
+            share.plug()
+            await services.downloads.retry([item.id])
+            await services.downloads.wait_idle()
+            assert services.downloads.get(item.id).status is DownloadStatus.COMPLETED
+            assert (library / item.destination).is_file()
+
+
 def _when_visiting(monkeypatch: pytest.MonkeyPatch, folder: Path, then: Any) -> list[str]:
     """Call ``then()`` when the scanner's walk first reaches ``folder``.
 

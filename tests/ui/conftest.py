@@ -62,7 +62,10 @@ class GatedDownloader:
         self.started: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
 
     async def download(
-        self, request: DownloadRequest, on_progress: ProgressCallback | None = None
+        self,
+        request: DownloadRequest,
+        on_progress: ProgressCallback | None = None,
+        on_new_part: Any = None,
     ) -> DownloadResult:
         self.started[request.url].set()
         if on_progress is not None:

@@ -259,6 +259,71 @@ async def test_waiting_for_the_speed_limit_is_not_a_stall(
     assert limiter.slept
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names fds through /proc")
+async def test_the_part_is_fsynced_before_it_is_renamed(
+    server: FaultServer, target: Path, write_in_thread: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Durable before it is in the library, whichever thread writes and writes back early."""
+    data = server.add_payload(NAME, 24 * MIB)  # three writeback steps
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(source: Any, destination: Any) -> None:
+        events.append(("replace", str(source)))
+        real_replace(source, destination)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    async with DownloadEngine(write_in_thread=write_in_thread) as engine:
+        await fetch(engine, server.url(NAME), target)
+    assert content(target) == data
+    part = str(part_of(target))
+    synced = [n for n, event in enumerate(events) if event == ("fsync", part)]
+    renamed = events.index(("replace", part))
+    assert synced and synced[-1] < renamed
+
+
+async def test_a_crawling_transfer_is_transient(server: FaultServer, target: Path) -> None:
+    data = server.add_payload(NAME, 64 * KIB)
+    # A byte every 0.1 s: never silent for the stall timeout, far below the lowest speed.
+    url = server.url(NAME, fault="drip", every=0.1)
+    async with DownloadEngine(stall_timeout=5.0, min_speed=1000, min_speed_time=0.5) as engine:
+        with pytest.raises(TransientDownloadError) as caught:
+            await fetch(engine, url, target)
+        assert "too slow" in caught.value.message and "0.5 seconds" in caught.value.message
+        assert caught.value.retryable
+        await fetch(engine, server.url(NAME), target)
+    assert content(target) == data
+
+
+async def test_waiting_for_the_speed_limit_is_not_crawling(
+    server: FaultServer, target: Path
+) -> None:
+    data = server.add_payload(NAME, 2 * MIB)  # at least eight pieces of at most 256 KiB
+
+    class Slow(SpeedLimiter):
+        slept = 0
+
+        async def consume(self, nbytes: int) -> None:
+            # Our own limit makes the transfer far slower than the lowest speed; the server
+            # always has data ready, so it is not the server that crawls.
+            self.slept += 1
+            await asyncio.sleep(0.15)
+
+    limiter = Slow(1)
+    engine = DownloadEngine(
+        read_size=16 * KIB, stall_timeout=5.0, limiter=limiter, min_speed=MIB, min_speed_time=0.3
+    )
+    async with engine:
+        await fetch(engine, server.url(NAME), target)
+    assert content(target) == data
+    assert limiter.slept >= 4  # well over the rule's 0.3 s spent waiting for the limit
+
+
 async def test_connection_refused_is_transient(engine: DownloadEngine, target: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

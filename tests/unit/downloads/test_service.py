@@ -470,3 +470,32 @@ async def test_only_the_sources_refusal_counts_as_failed_for_good(harness, error
     assert harness.repo.rows[item.id].permanent is permanent
     (retried,) = await harness.service.retry([item.id])
     assert not retried.permanent
+
+
+async def test_an_item_waiting_to_retry_holds_no_slot_and_can_be_paused(tmp_path):
+    h = Harness(tmp_path, max_downloads=1)
+    release = asyncio.Event()
+
+    async def long_sleep(seconds):
+        h.sleeps.append(seconds)
+        await release.wait()
+
+    h.service._sleep = long_sleep
+    first, second = make_requests(2)
+    h.downloader.outcomes[first.url] = [TransientDownloadError("Reset.")]
+    await h.service.start()
+    added = (await h.service.add_to_queue([first, second])).added
+    await asyncio.wait_for(h.downloader.started[second.url].wait(), 5)
+    # The second item ran in the only slot while the first one waited for its retry.
+    waiting = h.service.get(added[0].id)
+    assert waiting.status is S.PENDING and "Retrying in" in waiting.error
+    assert h.sleeps == [1.5]
+    (paused,) = await h.service.pause([added[0].id])
+    assert paused.status is S.PAUSED
+    release.set()
+    await asyncio.wait_for(h.service.wait_idle(), 5)
+    assert h.service.get(added[0].id).status is S.PAUSED  # the wait ended with the pause
+    assert h.downloader.calls == [first.url, second.url]
+    await h.service.resume([added[0].id])
+    await asyncio.wait_for(h.service.wait_idle(), 5)
+    assert h.service.get(added[0].id).status is S.COMPLETED
