@@ -38,7 +38,7 @@ from aniworld_desktop.library.service import LibraryService
 from aniworld_desktop.mediaservers import MediaServerNotifier
 from aniworld_desktop.metadata.credentials import SecretFilter, load_token_secret
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
-from aniworld_desktop.providers.registry import ProviderRegistry
+from aniworld_desktop.providers.registry import ProviderContext, ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository
 from aniworld_desktop.storage.catalog import CatalogRepository
@@ -159,7 +159,9 @@ async def open_services(
                 ThreadedEngine(make_engine) if download_thread else make_engine()
             )
             # Entry points and provider imports: 70 ms the window's loop need not wait through.
-            registry = await asyncio.to_thread(ProviderRegistry.discover)
+            registry = await asyncio.to_thread(
+                ProviderRegistry.discover, ProviderContext(paths.data_dir, settings)
+            )
             stack.push_async_callback(registry.aclose)
             downloads = DownloadService(
                 SqlQueueRepository(database),

@@ -359,9 +359,17 @@ class FilmIndex:
     # -- writing -----------------------------------------------------------------------------
 
     def replace(
-        self, source: Path, *, url: str, etag: str | None, last_modified: str | None
+        self,
+        source: Path,
+        *,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        now: datetime | None = None,
     ) -> Applied:
         """Build a new index from the full list in ``source``, then put it in place.
+
+        ``now`` is when the list was asked for (the next refresh counts from it).
 
         Raises:
             FilmListError: The list is not usable; the old index is untouched.
@@ -371,7 +379,7 @@ class FilmIndex:
             building = self.path.with_name(self.path.name + ".new")
             _remove_database(building)
             try:
-                applied = self._build(building, source, url, etag, last_modified)
+                applied = self._build(building, source, url, etag, last_modified, now or _now())
                 self._swap(building)
             except BaseException:
                 _remove_database(building)
@@ -385,6 +393,7 @@ class FilmIndex:
         url: str,
         etag: str | None,
         last_modified: str | None,
+        now: datetime,
     ) -> Applied:
         connection = sqlite3.connect(building, isolation_level=None)
         try:
@@ -413,7 +422,6 @@ class FilmIndex:
                 time.perf_counter() - loaded,
             )
             (films,) = connection.execute("SELECT count(*) FROM film").fetchone()
-            now = _now()
             connection.execute("BEGIN")
             _write_meta(
                 connection,
@@ -456,7 +464,13 @@ class FilmIndex:
             fsync_folder(self.path.parent)
 
     def apply_diff(
-        self, source: Path, *, url: str, etag: str | None, last_modified: str | None
+        self,
+        source: Path,
+        *,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        now: datetime | None = None,
     ) -> Applied:
         """Add the films of a diff list, replacing those with the same id, in one transaction.
 
@@ -485,7 +499,7 @@ class FilmIndex:
                         counts = reader.counts
                     connection.executemany(_RECOUNT_TOPIC, topics)
                     (films,) = connection.execute("SELECT count(*) FROM film").fetchone()
-                    now = _now()
+                    now = now or _now()
                     _write_meta(
                         connection,
                         {
