@@ -299,11 +299,11 @@ class FilmIndex:
         if channel:
             sql += " AND channel = ? COLLATE NOCASE"
             parameters.append(channel)
-        return [Film(*row) for row in self._read(sql + " ORDER BY aired, key", parameters)]
+        return [_film(row) for row in self._read(sql + " ORDER BY aired, key", parameters)]
 
     def film(self, key: int) -> Film | None:
         rows = self._read(f"{_SELECT} WHERE key = ?", (key,))
-        return Film(*rows[0]) if rows else None
+        return _film(rows[0]) if rows else None
 
     def search(self, text: str, *, channel: str = "", limit: int = 50) -> list[Film]:
         """Films whose topic or title has words starting with each word of ``text``, newest first."""
@@ -320,7 +320,7 @@ class FilmIndex:
         # By the search index's own order (time), so only the first page is ever read.
         sql += " ORDER BY film_search.rowid DESC LIMIT ?"
         parameters.append(limit)
-        return [Film(*row) for row in self._read(sql, parameters)]
+        return [_film(row) for row in self._read(sql, parameters)]
 
     def topics(self, text: str, *, channel: str = "", limit: int = 20) -> list[TopicMatch]:
         """Programmes whose name has words starting with each word of ``text``, largest first."""
@@ -527,6 +527,11 @@ class FilmIndex:
                     _write_meta(connection, {"checked": _stamp(when or _now())})
             finally:
                 connection.close()
+
+
+def _film(row: tuple[Any, ...]) -> Film:
+    """A film from a row of ``_SELECT`` (SQLite gives ``new`` back as 0 or 1)."""
+    return Film(*row[:-1], bool(row[-1]))
 
 
 def match_query(text: str) -> str:

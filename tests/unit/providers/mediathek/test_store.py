@@ -223,3 +223,53 @@ def test_checking_without_changes_is_remembered(index: FilmIndex):
     index.mark_checked(when)
     state = index.state()
     assert state is not None and state.checked == when
+
+
+def search_index_is_consistent(index: FilmIndex) -> None:
+    """FTS5's own check of the search index against the film table (raises when it differs)."""
+    connection = sqlite3.connect(index.path)
+    try:
+        connection.execute(
+            "INSERT INTO film_search (film_search, rank) VALUES ('integrity-check', 1)"
+        )
+        connection.execute(
+            "INSERT INTO topic_search (topic_search, rank) VALUES ('integrity-check', 1)"
+        )
+    finally:
+        connection.close()
+
+
+def test_the_search_index_stays_consistent_through_awkward_diffs(index: FilmIndex, tmp_path: Path):
+    search_index_is_consistent(index)
+    moved = replace(BASE_FILMS[0], aired=1_790_000_000, title="Folge 1: Die Alpen (neu)")
+    twice_a = replace(BASE_FILMS[1], title="Zuerst")
+    twice_b = replace(BASE_FILMS[1], title="Danach")
+    new_twice = film("Neu", "Einmal", 20)
+    diff = write_film_list(
+        tmp_path / "diff.xz",
+        [moved, twice_a, new_twice, twice_b, replace(new_twice, title="Zweimal")],
+    )
+    applied = index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    assert applied.films == 7
+    search_index_is_consistent(index)
+    assert titles(index.search("terra"))[0] == "Folge 1: Die Alpen (neu)"  # moved to its new time
+    assert titles(index.search("zuerst")) == [] and titles(index.search("danach")) == ["Danach"]
+    assert titles(index.search("einmal")) == [] and titles(index.search("zweimal")) == ["Zweimal"]
+    assert [(m.topic, m.films) for m in index.topics("neu")] == [("Neu", 1)]
+    # The same diff again changes nothing.
+    again = index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    assert again.films == 7
+    search_index_is_consistent(index)
+    assert [(m.topic, m.films) for m in index.topics("neu")] == [("Neu", 1)]
+
+
+def test_films_come_back_as_they_were_read(index: FilmIndex, tmp_path: Path):
+    from aniworld_desktop.providers.mediathek.filmlist import read_all
+
+    _, read = read_all(tmp_path / "full.xz")
+    stored = {f.key: f for f in index.films_of("Terra X")}
+    assert len(stored) == 4
+    for original in read:
+        if original.key in stored:
+            assert stored[original.key] == original
+            assert type(stored[original.key].new) is bool
