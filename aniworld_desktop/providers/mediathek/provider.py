@@ -27,6 +27,7 @@ import hashlib
 import logging
 import os
 import secrets
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
@@ -38,6 +39,7 @@ import aiohttp
 
 from aniworld_desktop.config import MEDIATHEK_DIFF_LIST_URL, MEDIATHEK_FULL_LIST_URL
 from aniworld_desktop.core.tls import UNTRUSTED_HINT, changed_certificate
+from aniworld_desktop.durable import write_failure_reason
 from aniworld_desktop.providers.base import (
     ProviderError,
     ResolvedDownload,
@@ -56,6 +58,7 @@ from aniworld_desktop.providers.mediathek.filmlist import (
     GERMAN_TIME,
     EmptyFilmListError,
     Film,
+    FilmListError,
 )
 from aniworld_desktop.providers.mediathek.store import (
     INDEX_FILE,
@@ -545,6 +548,15 @@ class MediathekProvider:
                 last_modified=downloaded.last_modified,
                 now=self._clock(),
             )
+        except FilmListError:
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            # A full disk, a folder that cannot be written: SQLite's and the system's words.
+            where = downloaded.path.parent
+            reason = write_failure_reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise ProviderError(
+                f"The film index in {where} could not be written ({reason}); the old index is kept."
+            ) from None
         finally:
             await asyncio.to_thread(_unlink, downloaded.path)
 
@@ -593,6 +605,11 @@ class MediathekProvider:
             await asyncio.to_thread(_unlink, target)
             if isinstance(exc, aiohttp.ClientError | TimeoutError):
                 raise ProviderError(_download_failure(exc, url, what)) from None
+            if isinstance(exc, OSError):
+                raise ProviderError(
+                    f"{what.capitalize()} could not be saved in {target.parent}: "
+                    f"{write_failure_reason(exc)}."
+                ) from None
             raise
 
     async def _save(

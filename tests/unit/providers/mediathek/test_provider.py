@@ -450,3 +450,30 @@ def test_created_lists_before_nine_need_the_full_list(provider: MediathekProvide
     assert not provider._too_old_for_diff(state(datetime(2026, 11, 24, 8, 30, tzinfo=UTC)))
     assert provider._too_old_for_diff(state(datetime(2026, 11, 24, 7, 30, tzinfo=UTC)))
     assert provider._too_old_for_diff(state(datetime(2026, 11, 23, 20, 0, tzinfo=UTC)))
+
+
+async def test_an_index_that_cannot_be_written_is_a_sentence_and_the_old_one_stays(
+    provider: MediathekProvider, server: FeedServer, session, monkeypatch
+):
+    import errno
+    import sqlite3
+
+    from aniworld_desktop.providers.mediathek.store import FilmIndex
+
+    before = await provider.fetch(FOLLOWED, session)
+    for failure in (
+        sqlite3.OperationalError("database or disk is full"),
+        OSError(errno.ENOSPC, "No space left on device"),
+    ):
+
+        def broken(*args: object, failure: Exception = failure, **kwargs: object) -> None:
+            raise failure
+
+        monkeypatch.setattr(FilmIndex, "replace", broken)
+        with pytest.raises(
+            ProviderError,
+            match=r"could not be written \((database or disk is full|the disk is full)\); the old index is kept",
+        ):
+            await provider.refresh_index(session, force_full=True)
+        assert await provider.fetch(FOLLOWED, session) == before
+        assert not list(provider.index.path.parent.glob(".mediathek-*"))  # type: ignore[union-attr]
