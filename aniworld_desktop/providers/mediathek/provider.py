@@ -421,6 +421,14 @@ class MediathekProvider:
             self._require_index().topics, text, channel=channel, limit=limit
         )
 
+    async def index_state(self) -> IndexState | None:
+        """What the film index holds and when it was last checked; None before the first list."""
+        return await asyncio.to_thread(self._require_index().state)
+
+    async def channels(self) -> list[str]:
+        """The broadcasters in the film index, for a search's channel choice."""
+        return await asyncio.to_thread(self._require_index().channels)
+
     def reference_for(self, match: TopicMatch, *, title_filter: str = "") -> str:
         """The series reference that follows a search result's programme."""
         return SeriesReference(match.topic, match.channel, title_filter).url()

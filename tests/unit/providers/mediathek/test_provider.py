@@ -477,3 +477,22 @@ async def test_an_index_that_cannot_be_written_is_a_sentence_and_the_old_one_sta
             await provider.refresh_index(session, force_full=True)
         assert await provider.fetch(FOLLOWED, session) == before
         assert not list(provider.index.path.parent.glob(".mediathek-*"))  # type: ignore[union-attr]
+
+
+async def test_the_search_side_for_the_window(provider: MediathekProvider, session):
+    assert await provider.index_state() is None
+    await provider.ensure_index(session)
+    state = await provider.index_state()
+    assert state is not None and state.films == len(FULL)
+    assert "ZDF" in await provider.channels() and "3Sat" in await provider.channels()
+    (match,) = [m for m in await provider.topics("bergdok") if m.channel == "ZDF"]
+    assert (match.topic, match.films) == ("Der Bergdoktor", 3)
+    reference = provider.reference_for(match, title_filter="Sturm")
+    assert reference == "mediathek:?channel=ZDF&topic=Der%20Bergdoktor&filter=Sturm"
+    info = await provider.fetch(reference, session)
+    assert info is not None and [e.title for e in info.episodes] == ["Der Sturm"]
+    films = await provider.search("bergdoktor sturm")
+    assert {f.channel for f in films} == {"ZDF", "3Sat"}
+    assert [f.title for f in await provider.search("sturm", channel="3sat")] == [
+        "Der Sturm (S01/E02)"
+    ]
