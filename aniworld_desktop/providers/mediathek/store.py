@@ -230,13 +230,8 @@ class FilmIndex:
                 return []
             try:
                 return connection.execute(sql, tuple(parameters)).fetchall()
-            except sqlite3.OperationalError as exc:
-                if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
-                    raise
-                self._forget_reader()
-                log.warning("the film index %s cannot be read: %s", self.path, exc)
-                return []
-            except sqlite3.DatabaseError as exc:
+            except sqlite3.Error as exc:
+                # A damaged file: no index (the next full list replaces it), said in the log.
                 self._forget_reader()
                 log.warning("the film index %s cannot be read: %s", self.path, exc)
                 return []
