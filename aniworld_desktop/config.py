@@ -297,6 +297,29 @@ def _parse_artwork(value: Any) -> str:
 _parse_artwork.expects = "a comma list of " + ", ".join(ARTWORK_KINDS) + " (or empty)"  # type: ignore[attr-defined]
 
 
+# The film list of the public broadcasters (providers/mediathek), as MediathekView publishes it.
+MEDIATHEK_FULL_LIST_URL = "https://liste.mediathekview.de/Filmliste-akt.xz"
+MEDIATHEK_DIFF_LIST_URL = "https://liste.mediathekview.de/Filmliste-diff.xz"
+MEDIATHEK_QUALITIES = ("hd", "sd", "small")
+MEDIATHEK_VERSIONS = ("standard", "sign-language", "audio-description")
+
+
+def _parse_versions(value: Any) -> str:
+    names = [part.strip().lower() for part in str(value).split(",") if part.strip()]
+    if (
+        not names
+        or len(set(names)) != len(names)
+        or any(n not in MEDIATHEK_VERSIONS for n in names)
+    ):
+        raise ValueError
+    return ",".join(names)
+
+
+_parse_versions.expects = (  # type: ignore[attr-defined]
+    "a comma list of " + ", ".join(MEDIATHEK_VERSIONS) + ", the preferred first"
+)
+
+
 def _setting(default: Any, parse: Callable[[Any], Any], help: str) -> Any:
     return field(default=default, metadata={"parse": parse, "help": help})
 
@@ -351,6 +374,25 @@ class Settings:
     # that host and port only (net.session); every other HTTPS connection is fully verified.
     trusted_servers: str = _setting(
         "", _parse_trusted_servers, "self-signed servers trusted by certificate fingerprint"
+    )
+    # The public broadcasters' film list: where it is published, how often it is asked for
+    # again (MediathekView's own interval), and which file of an episode is downloaded.
+    mediathek_full_list_url: str = _setting(
+        MEDIATHEK_FULL_LIST_URL, _parse_http_url, "the full film list (xz)"
+    )
+    mediathek_diff_list_url: str = _setting(
+        MEDIATHEK_DIFF_LIST_URL, _parse_http_url, "the diff film list (xz)"
+    )
+    mediathek_refresh_interval: float = _setting(
+        3 * 3600.0, _parse_seconds(900, 7 * 86400), "seconds between film list refreshes"
+    )
+    mediathek_quality: str = _setting(
+        "hd", _parse_choice(*MEDIATHEK_QUALITIES), "quality of series that name none"
+    )
+    # Only the versions listed are downloaded: an audio-described cut stored as an episode
+    # would never be replaced by the standard one, so the others are opt-in.
+    mediathek_versions: str = _setting(
+        "standard", _parse_versions, "versions of an episode to download, preferred first"
     )
 
     @staticmethod

@@ -33,7 +33,7 @@ from aniworld_desktop.mediaservers import MediaServerNotifier
 from aniworld_desktop.metadata.credentials import load_token_secret
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
 from aniworld_desktop.net.session import client_session
-from aniworld_desktop.providers.registry import ProviderRegistry
+from aniworld_desktop.providers.registry import ProviderContext, ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository
 from aniworld_desktop.storage.catalog import CatalogRepository
@@ -166,7 +166,9 @@ async def open_services(
                 ThreadedEngine(make_engine) if download_thread else make_engine()
             )
             # Entry points and provider imports: 70 ms the window's loop need not wait through.
-            registry = await asyncio.to_thread(ProviderRegistry.discover)
+            registry = await asyncio.to_thread(
+                ProviderRegistry.discover, ProviderContext(paths.data_dir, settings)
+            )
             stack.push_async_callback(registry.aclose)
             downloads = DownloadService(
                 SqlQueueRepository(database),

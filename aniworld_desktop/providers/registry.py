@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 
+from aniworld_desktop.config import Settings
 from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.providers.base import Provider
 from aniworld_desktop.providers.direct import DirectProvider
@@ -18,6 +21,20 @@ from aniworld_desktop.providers.direct import DirectProvider
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "aniworld_desktop.providers"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderContext:
+    """What a provider may need of the run: handed to its ``configure(context)``, if it has one.
+
+    Attributes:
+        data_dir: The profile's data folder (a provider's own files go here, such as the film
+            index of the mediathek provider).
+        settings: The settings in force.
+    """
+
+    data_dir: Path
+    settings: Settings
 
 
 class ProviderRegistry:
@@ -29,14 +46,21 @@ class ProviderRegistry:
             self.register(provider)
 
     @classmethod
-    def discover(cls) -> ProviderRegistry:
-        """The built-ins plus every provider installed under the entry-point group."""
+    def discover(cls, context: ProviderContext | None = None) -> ProviderRegistry:
+        """The built-ins plus every provider installed under the entry-point group.
+
+        With a ``context`` each provider that has a ``configure(context)`` method is given it
+        (the profile's folder and the settings); without, such providers say so when used.
+        """
         registry = cls([DirectProvider()])
         for point in entry_points(group=ENTRY_POINT_GROUP):
             if point.name in registry._providers:
                 continue
             try:
                 provider = point.load()()
+                configure = getattr(provider, "configure", None)
+                if context is not None and callable(configure):
+                    configure(context)
             except Exception as exc:  # a broken plug-in must not stop the app
                 log.warning("provider %s could not be loaded: %s", point.name, exc)
                 continue

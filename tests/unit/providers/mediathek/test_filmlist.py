@@ -1,0 +1,311 @@
+"""Reading MediathekView's film list: the published format, streamed, and everything it refuses."""
+
+from __future__ import annotations
+
+import json
+import lzma
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aniworld_desktop.providers.mediathek.filmlist import (
+    FIELD_NAMES,
+    EmptyFilmListError,
+    FilmListError,
+    FilmListReader,
+    film_key,
+    read_all,
+    resolve_relative,
+)
+from tests.mediathek_lists import (
+    CREATED,
+    GERMANY,
+    ListEntry,
+    film_list_text,
+    generated_entries,
+    relative,
+    write_film_list,
+)
+
+BASE = "https://media.example.test/zdf/terra/2026/0312"
+
+
+def entry(title: str = "Folge 1: Anfang", **fields: object) -> ListEntry:
+    values: dict[str, object] = {
+        "channel": "ZDF",
+        "topic": "Terra X",
+        "title": title,
+        "url": f"{BASE}/video_1800k.mp4",
+        "small": f"{BASE}/video_480k.mp4",
+        "hd": f"{BASE}/video_3500k.mp4",
+    }
+    values.update(fields)
+    return ListEntry(**values)  # type: ignore[arg-type]
+
+
+def text_file(tmp_path: Path, text: str, name: str = "list.xz") -> Path:
+    path = tmp_path / name
+    path.write_bytes(lzma.compress(text.encode("utf-8"), preset=0))
+    return path
+
+
+# --- The published format ----------------------------------------------------------------------
+
+
+def test_a_generated_list_reads_back_film_for_film(tmp_path: Path):
+    entries = list(generated_entries(3000, seed=7))
+    path = write_film_list(tmp_path / "Filmliste-akt.xz", entries)
+    header, films = read_all(path)
+
+    assert header.version == "3"
+    assert header.created == CREATED
+    assert header.list_id == "0123456789abcdef0123456789abcdef"
+    assert header.columns == FIELD_NAMES
+    assert len(films) == len(entries) == 3000
+    for written, read in zip(entries, films, strict=True):
+        # Channel and topic were written once per run of films, and read back for each.
+        assert (read.channel, read.topic, read.title) == (
+            written.channel,
+            written.topic,
+            written.title,
+        )
+        assert read.url == written.url
+        assert read.url_small == written.small
+        assert read.url_hd == written.hd
+        assert read.subtitle_url == written.subtitle
+        assert read.aired == written.aired
+        # The German day, as the list writes it (not the UTC one).
+        assert read.air_date == datetime.fromtimestamp(written.aired, GERMANY).date()
+        assert read.geo == written.geo
+        assert read.key == film_key(written.channel, written.topic, written.url)
+    # The rule really was exercised: most rows left channel and topic empty.
+    lines = "".join(film_list_text(entries)).split(',"X":')[1:]
+    assert sum(line.startswith('["",""') for line in lines) > 2000
+
+
+def test_relative_urls_follow_the_published_rule():
+    url = "https://nrodl.zdf.de/dach/3sat/17/10/171016_online/3/171016_online_2328k_p35v13.mp4"
+    # The example from MediathekView's own list: "114|476k_p9v13.mp4"
+    assert resolve_relative(url, "114|476k_p9v13.mp4") == url[:114] + "476k_p9v13.mp4"
+    assert resolve_relative(url, relative(url, url.replace("2328k", "3328k"))) == url.replace(
+        "2328k", "3328k"
+    )
+    assert resolve_relative(url, "") == ""
+    assert resolve_relative(url, "https://cdn.example.test/hd.mp4") == (
+        "https://cdn.example.test/hd.mp4"
+    )
+
+
+def test_the_identity_is_mediathekviews_index():
+    # MLib's DatenFilm.getIndex: (Sender + Thema).toLowerCase() + URL.
+    assert film_key("ZDF", "Terra X", "https://a.test/1.mp4") == film_key(
+        "zdf", "TERRA X", "https://a.test/1.mp4"
+    )
+    assert film_key("ZDF", "Terra X", "https://a.test/1.mp4") != film_key(
+        "ZDF", "Terra X", "https://a.test/2.mp4"
+    )
+    assert -(2**63) <= film_key("ZDF", "Terra X", "https://a.test/1.mp4") < 2**63
+
+
+def test_fields_are_found_by_their_names_not_their_places(tmp_path: Path):
+    columns = list(reversed(FIELD_NAMES))
+    written = entry()
+    row = dict(zip(FIELD_NAMES, _row(written), strict=True))
+    text = (
+        '{"Filmliste":["24.11.2026, 09:30","24.11.2026, 08:30","3","x","id"],'
+        f'"Filmliste":{json.dumps(columns)},"X":{json.dumps([row[c] for c in columns])}}}'
+    )
+    _, films = read_all(text_file(tmp_path, text))
+    assert [(f.title, f.url_hd) for f in films] == [(written.title, written.hd)]
+
+
+def test_whitespace_between_the_keys_is_allowed_and_plain_json_too(tmp_path: Path):
+    text = "".join(film_list_text([entry(), entry("Folge 2", url=f"{BASE}/2.mp4")]))
+    spaced = text.replace(',"X":', ' ,\n  "X" :  ').replace('{"Filmliste":', '{ "Filmliste" : ')
+    path = tmp_path / "list.json"
+    path.write_text("\ufeff" + spaced, encoding="utf-8")
+    _, films = read_all(path)
+    assert [f.title for f in films] == ["Folge 1: Anfang", "Folge 2"]
+
+
+def test_a_list_read_in_many_small_pieces_is_the_same(tmp_path: Path, monkeypatch):
+    from aniworld_desktop.providers.mediathek import filmlist
+
+    path = write_film_list(tmp_path / "list.xz", generated_entries(400, seed=3))
+    _, whole = read_all(path)
+    monkeypatch.setattr(filmlist, "_BYTES_CHUNK", 7)  # splits keys, escapes and UTF-8 sequences
+    _, pieces = read_all(path)
+    assert pieces == whole
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    titles=st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",)),
+            min_size=1,
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_title_text_survives_the_trip(tmp_path: Path, titles: list[str]):
+    # Quotes, backslashes, ',"X":' itself, control characters and emoji inside the fields.
+    entries = [
+        entry(title + ',"X":', url=f"{BASE}/{n}.mp4", description=f'"{title}"\\')
+        for n, title in enumerate(titles)
+    ]
+    path = write_film_list(tmp_path / "h.xz", entries)
+    _, films = read_all(path)
+    assert [f.title for f in films] == [e.title.strip() for e in entries]
+    assert [f.description for f in films] == [e.description.strip() for e in entries]
+
+
+# --- Bad input: refused with a sentence, or skipped and counted ---------------------------------
+
+
+def test_a_truncated_xz_file_is_refused(tmp_path: Path):
+    path = write_film_list(tmp_path / "list.xz", generated_entries(2000))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(FilmListError, match="incomplete"):
+        read_all(path, what="the full film list")
+
+
+def test_a_list_cut_off_after_decompression_is_refused(tmp_path: Path):
+    text = "".join(film_list_text(generated_entries(50)))
+    with pytest.raises(FilmListError, match="ends in the middle of a film"):
+        read_all(text_file(tmp_path, text[: len(text) - 40]))
+
+
+def test_a_header_without_films_is_refused(tmp_path: Path):
+    text = "".join(film_list_text([]))
+    with pytest.raises(EmptyFilmListError, match="has a header but no films"):
+        read_all(text_file(tmp_path, text))
+
+
+def test_entries_with_links_that_are_not_http_are_skipped_and_counted(tmp_path: Path):
+    entries = [
+        entry("good", url=f"{BASE}/1.mp4"),
+        entry("ftp", url="ftp://media.example.test/2.mp4"),
+        entry("file", url="file:///etc/passwd"),
+        entry("rtmp", url="rtmp://media.example.test/3"),
+        entry("none", url=""),
+        entry("also good", url=f"{BASE}/4.mp4", subtitle="javascript:alert(1)"),
+    ]
+    path = text_file(tmp_path, "".join(film_list_text(entries)))
+    with FilmListReader(path) as reader:
+        reader.header()
+        films = [film for batch in reader.batches() for film in batch]
+        counts = reader.counts
+    assert [f.title for f in films] == ["good", "also good"]
+    assert films[1].subtitle_url == ""
+    assert counts.films == 2
+    assert counts.skipped == {"with a link that is not http": 3, "without a link": 1}
+    assert counts.dropped == {"subtitle links not http": 1}
+    assert "4 skipped" in counts.summary()
+
+
+def test_a_list_where_every_film_is_bad_is_refused(tmp_path: Path):
+    entries = [entry(str(n), url=f"ftp://x.test/{n}") for n in range(5)]
+    with pytest.raises(FilmListError, match="no usable film: all were skipped"):
+        read_all(text_file(tmp_path, "".join(film_list_text(entries))))
+
+
+def test_quality_links_that_leave_the_site_are_dropped(tmp_path: Path):
+    url = f"{BASE}/1.mp4"
+    rows = [
+        _row(entry(url=url)),
+        _row(entry("b", url=url.replace("1.mp4", "2.mp4"))),
+        _row(entry("c", url=url.replace("1.mp4", "3.mp4"))),
+    ]
+    rows[0][12] = "999|x.mp4"  # longer than the URL
+    rows[1][14] = "0|javascript:alert(1)"  # a prefix of nothing: the suffix is the whole URL
+    rows[2][14] = "8|evil.test/hd.mp4"  # keeps "https://" only: another host, still http
+    text = _list_text(rows)
+    _, films = read_all(text_file(tmp_path, text))
+    assert films[0].small == "" and films[0].url_hd == f"{BASE}/video_3500k.mp4"
+    assert films[1].hd == ""
+    assert films[2].url_hd == "https://evil.test/hd.mp4"
+
+
+def test_entries_with_fields_that_are_not_text_are_skipped(tmp_path: Path):
+    good = _row(entry())
+    bad = _row(entry("b", url=f"{BASE}/b.mp4"))
+    bad[2] = 12345  # the title
+    short = ["ZDF", "Terra X"]
+    text = _list_text([good, bad, short])
+    path = text_file(tmp_path, text)
+    with FilmListReader(path) as reader:
+        films = [film for batch in reader.batches() for film in batch]
+        assert reader.counts.skipped == {
+            "with fields that are not text": 1,
+            "that are not a list of fields": 1,
+        }
+    assert len(films) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "is empty"),
+        (b"<html><body>Not here</body></html>", "not a MediathekView film list"),
+        (b'["Filmliste"]', "not a MediathekView film list"),
+        (b'{"Filmliste":["a","b","3","x","id"],"Filmliste":["Sender","Thema"],"X":[]}', "lacks the fields"),
+        (b'{"Filmliste":"nope","X":["a"]}', "no MediathekView header"),
+        (b'{"X":["ZDF"]}', "no MediathekView header"),
+        (b'{"Filmliste":["a","b","3","x","id"],"X":["ZDF"],"X":[}', "damaged after its first 0 films"),
+        (b'{"Filmliste":["a","b","3","x","i', "ends in its header"),
+    ],
+)  # fmt: skip
+def test_documents_that_are_no_film_list_are_refused(tmp_path: Path, data: bytes, problem: str):
+    path = tmp_path / "list.json"
+    path.write_bytes(data)
+    with pytest.raises(FilmListError, match=problem):
+        read_all(path)
+
+
+def test_an_xz_file_that_is_damaged_is_refused(tmp_path: Path):
+    path = write_film_list(tmp_path / "list.xz", generated_entries(500))
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(FilmListError, match=r"not a readable xz file|damaged"):
+        read_all(path)
+
+
+def test_text_that_is_not_utf8_is_refused(tmp_path: Path):
+    text = "".join(film_list_text([entry("Märchen")])).encode("latin-1")
+    path = tmp_path / "list.xz"
+    path.write_bytes(lzma.compress(text))
+    with pytest.raises(FilmListError, match="not UTF-8"):
+        read_all(path)
+
+
+def test_stopping_early_ends_the_decompressing_thread(tmp_path: Path):
+    import threading
+
+    path = write_film_list(tmp_path / "list.xz", generated_entries(5000))
+    before = threading.active_count()
+    with FilmListReader(path) as reader:
+        next(reader.batches())
+    assert threading.active_count() == before
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _row(written: ListEntry) -> list[object]:
+    from tests.mediathek_lists import row
+
+    return list(row(written, None))
+
+
+def _list_text(rows: list[list[object]]) -> str:
+    head = '{"Filmliste":["24.11.2026, 09:30","24.11.2026, 08:30","3","x","id"],'
+    head += f'"Filmliste":{json.dumps(list(FIELD_NAMES))}'
+    return head + "".join(f',"X":{json.dumps(r)}' for r in rows) + "}"

@@ -1,0 +1,275 @@
+"""The film index: a full list built aside and swapped in, diffs applied in one transaction, search."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from aniworld_desktop.providers.mediathek.filmlist import FilmListError, film_key
+from aniworld_desktop.providers.mediathek.store import FilmIndex, match_query
+from tests.mediathek_lists import ListEntry, generated_entries, write_film_list
+
+FULL_URL = "https://liste.example.test/Filmliste-akt.xz"
+DIFF_URL = "https://liste.example.test/Filmliste-diff.xz"
+
+
+def film(topic: str, title: str, n: int, *, channel: str = "ZDF", aired: int = 0) -> ListEntry:
+    return ListEntry(
+        channel=channel,
+        topic=topic,
+        title=title,
+        url=f"https://media.example.test/{channel}/{n}.mp4",
+        aired=aired or 1_760_000_000 + n * 86_400,
+        description=f"Description {n}",
+        subtitle=f"https://media.example.test/{channel}/{n}.vtt",
+    )
+
+
+BASE_FILMS = [
+    film("Terra X", "Folge 1: Die Alpen", 1),
+    film("Terra X", "Folge 2: Die Nordsee", 2),
+    film("Terra X", "Folge 3: Der Wald", 3),
+    film("Terra X", "Folge 1: Die Alpen", 4, channel="3Sat"),
+    film("Der Bergdoktor", "Staffel 1, Folge 1: Heimkehr", 5),
+    film("Tagesschau", "Tagesschau 20:00 Uhr", 6, channel="ARD"),
+]
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> FilmIndex:
+    index = FilmIndex(tmp_path / "mediathek.sqlite")
+    source = write_film_list(tmp_path / "full.xz", BASE_FILMS)
+    index.replace(source, url=FULL_URL, etag='"v1"', last_modified="Tue, 24 Nov 2026 08:30:00 GMT")
+    yield index
+    index.close()
+
+
+def titles(films) -> list[str]:
+    return [f.title for f in films]
+
+
+def test_a_full_list_is_indexed_with_where_it_came_from(index: FilmIndex):
+    state = index.state()
+    assert state is not None
+    assert state.films == 6
+    assert state.full.url == FULL_URL
+    assert state.full.etag == '"v1"'
+    assert state.full.last_modified == "Tue, 24 Nov 2026 08:30:00 GMT"
+    assert state.full.created is not None and state.full.applied is not None
+    assert state.diff.url == ""
+    assert state.checked == state.full.applied
+
+
+def test_the_films_of_a_topic_ignore_case_and_may_be_of_one_channel(index: FilmIndex):
+    assert titles(index.films_of("terra x")) == [
+        "Folge 1: Die Alpen",
+        "Folge 2: Die Nordsee",
+        "Folge 3: Der Wald",
+        "Folge 1: Die Alpen",
+    ]
+    assert {f.channel for f in index.films_of("TERRA X", "zdf")} == {"ZDF"}
+    assert index.films_of("Terra") == []  # a topic is matched whole
+    found = index.films_of("Terra X", "ZDF")[0]
+    assert index.film(found.key) == found
+    assert index.film(12345) is None
+    assert index.channels() == ["3Sat", "ARD", "ZDF"]
+
+
+def test_search_matches_word_starts_in_topic_and_title_newest_first(index: FilmIndex):
+    assert titles(index.search("terr")) == [
+        "Folge 1: Die Alpen",  # the 3Sat repeat, newest
+        "Folge 3: Der Wald",
+        "Folge 2: Die Nordsee",
+        "Folge 1: Die Alpen",
+    ]
+    assert titles(index.search("terra alp")) == ["Folge 1: Die Alpen", "Folge 1: Die Alpen"]
+    assert [f.channel for f in index.search("alpen", channel="3sat")] == ["3Sat"]
+    assert titles(index.search("nordsée")) == ["Folge 2: Die Nordsee"]  # accents folded
+    assert titles(index.search("heimk")) == ["Staffel 1, Folge 1: Heimkehr"]
+    assert len(index.search("terra", limit=2)) == 2
+    assert index.search("x") == []  # one letter alone finds nothing
+    assert index.search("erra") == []  # word starts only
+
+
+@pytest.mark.parametrize("text", ['"', "AND", "OR NEAR(", "terra*)", "-x", "{topic}: a", "^"])
+def test_anything_typed_is_searched_as_words_never_as_query_syntax(index: FilmIndex, text: str):
+    index.search(text)  # raises nothing
+    index.topics(text)
+
+
+def test_topics_are_found_with_their_film_counts(index: FilmIndex):
+    matches = index.topics("ter")
+    assert [(m.channel, m.topic, m.films) for m in matches] == [
+        ("ZDF", "Terra X", 3),
+        ("3Sat", "Terra X", 1),
+    ]
+    assert matches[0].latest == 1_760_000_000 + 3 * 86_400
+    assert [m.topic for m in index.topics("berg")] == ["Der Bergdoktor"]
+    assert [m.channel for m in index.topics("terra", channel="3SAT")] == ["3Sat"]
+
+
+def test_match_query_quotes_every_word():
+    assert match_query('Terra "X" Alp*') == '"terra"* "alp"*'
+    assert match_query("a b") == ""
+
+
+def test_a_diff_replaces_films_by_their_id_and_adds_the_new_ones(index: FilmIndex, tmp_path: Path):
+    changed = replace(BASE_FILMS[1], title="Folge 2: Die Ostsee")  # same channel, topic, URL
+    new = film("Terra X", "Folge 4: Die Wüste", 7, aired=1_770_000_000)
+    new_topic = film("Löwenzahn", "Folge 1: Peter", 8, channel="KiKA")
+    diff = write_film_list(tmp_path / "diff.xz", [changed, new, new_topic])
+    applied = index.apply_diff(diff, url=DIFF_URL, etag='"d1"', last_modified=None)
+
+    assert applied.counts.films == 3 and applied.films == 8
+    assert titles(index.films_of("Terra X", "ZDF")) == [
+        "Folge 1: Die Alpen",
+        "Folge 2: Die Ostsee",
+        "Folge 3: Der Wald",
+        "Folge 4: Die Wüste",
+    ]
+    # The search index followed: the old title is gone, the new ones are found, newest first.
+    assert index.search("nordsee") == []
+    assert titles(index.search("ostsee")) == ["Folge 2: Die Ostsee"]
+    assert titles(index.search("terra"))[0] == "Folge 4: Die Wüste"
+    # The programmes followed too.
+    assert [(m.topic, m.films) for m in index.topics("terra", channel="ZDF")] == [("Terra X", 4)]
+    assert [(m.channel, m.topic) for m in index.topics("löwen")] == [("KiKA", "Löwenzahn")]
+    state = index.state()
+    assert state is not None and state.films == 8
+    assert state.diff.url == DIFF_URL and state.diff.etag == '"d1"'
+    assert state.full.etag == '"v1"'  # the full list's validators stay
+
+
+def test_a_film_listed_twice_is_kept_once(tmp_path: Path):
+    index = FilmIndex(tmp_path / "mediathek.sqlite")
+    twice = [BASE_FILMS[0], replace(BASE_FILMS[0], title="again"), BASE_FILMS[1]]
+    applied = index.replace(
+        write_film_list(tmp_path / "l.xz", twice), url=FULL_URL, etag=None, last_modified=None
+    )
+    assert applied.films == 2
+    assert titles(index.films_of("Terra X")) == ["Folge 1: Die Alpen", "Folge 2: Die Nordsee"]
+    index.close()
+
+
+def test_a_bad_full_list_keeps_the_old_index(index: FilmIndex, tmp_path: Path):
+    before = (index.state(), titles(index.search("terra")), index.path.stat().st_ino)
+    bad = write_film_list(tmp_path / "bad.xz", generated_entries(3000))
+    bad.write_bytes(bad.read_bytes()[:-500])
+    with pytest.raises(FilmListError, match="incomplete"):
+        index.replace(bad, url=FULL_URL, etag='"v2"', last_modified=None)
+    assert (index.state(), titles(index.search("terra")), index.path.stat().st_ino) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["mediathek.sqlite"]
+
+
+def test_a_bad_diff_is_rolled_back_whole(index: FilmIndex, tmp_path: Path):
+    many = list(generated_entries(4000, seed=9))  # several batches are stored before the end
+    bad = write_film_list(tmp_path / "diff.xz", many)
+    bad.write_bytes(bad.read_bytes()[:-200])
+    with pytest.raises(FilmListError, match="incomplete"):
+        index.apply_diff(bad, url=DIFF_URL, etag=None, last_modified=None)
+    state = index.state()
+    assert state is not None and state.films == 6 and state.diff.url == ""
+    assert index.film(film_key(many[0].channel, many[0].topic, many[0].url)) is None
+    word = many[0].topic.split()[0]
+    assert {m.topic for m in index.topics(word)} <= {"Terra X", "Der Bergdoktor", "Tagesschau"}
+
+
+def test_a_diff_needs_an_index(tmp_path: Path):
+    index = FilmIndex(tmp_path / "mediathek.sqlite")
+    diff = write_film_list(tmp_path / "diff.xz", BASE_FILMS[:1])
+    with pytest.raises(FilmListError, match="no film index yet"):
+        index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    assert index.state() is None
+
+
+def test_a_file_of_another_layout_or_no_database_counts_as_no_index(tmp_path: Path):
+    path = tmp_path / "mediathek.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    index = FilmIndex(path)
+    assert index.state() is None and index.search("terra") == [] and index.films_of("x") == []
+    path.unlink()
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE meta (name, value); INSERT INTO meta VALUES ('schema', '0');")
+    old.close()
+    assert index.state() is None
+    # The next full list replaces it.
+    index.replace(
+        write_film_list(tmp_path / "l.xz", BASE_FILMS), url=FULL_URL, etag=None, last_modified=None
+    )
+    state = index.state()
+    assert state is not None and state.films == 6
+    index.close()
+
+
+def test_a_reader_sees_the_new_index_after_a_swap(index: FilmIndex, tmp_path: Path):
+    assert titles(index.search("nordsee")) == ["Folge 2: Die Nordsee"]  # the connection is open
+    other = [film("Sturm der Liebe", "Folge 4000", 9)]
+    index.replace(
+        write_film_list(tmp_path / "l2.xz", other), url=FULL_URL, etag='"v2"', last_modified=None
+    )
+    assert index.search("nordsee") == []
+    assert titles(index.search("sturm")) == ["Folge 4000"]
+    state = index.state()
+    assert state is not None and state.full.etag == '"v2"' and state.films == 1
+
+
+def test_checking_without_changes_is_remembered(index: FilmIndex):
+    from datetime import UTC, datetime
+
+    when = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    index.mark_checked(when)
+    state = index.state()
+    assert state is not None and state.checked == when
+
+
+def search_index_is_consistent(index: FilmIndex) -> None:
+    """FTS5's own check of the search index against the film table (raises when it differs)."""
+    connection = sqlite3.connect(index.path)
+    try:
+        connection.execute(
+            "INSERT INTO film_search (film_search, rank) VALUES ('integrity-check', 1)"
+        )
+        connection.execute(
+            "INSERT INTO topic_search (topic_search, rank) VALUES ('integrity-check', 1)"
+        )
+    finally:
+        connection.close()
+
+
+def test_the_search_index_stays_consistent_through_awkward_diffs(index: FilmIndex, tmp_path: Path):
+    search_index_is_consistent(index)
+    moved = replace(BASE_FILMS[0], aired=1_790_000_000, title="Folge 1: Die Alpen (neu)")
+    twice_a = replace(BASE_FILMS[1], title="Zuerst")
+    twice_b = replace(BASE_FILMS[1], title="Danach")
+    new_twice = film("Neu", "Einmal", 20)
+    diff = write_film_list(
+        tmp_path / "diff.xz",
+        [moved, twice_a, new_twice, twice_b, replace(new_twice, title="Zweimal")],
+    )
+    applied = index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    assert applied.films == 7
+    search_index_is_consistent(index)
+    assert titles(index.search("terra"))[0] == "Folge 1: Die Alpen (neu)"  # moved to its new time
+    assert titles(index.search("zuerst")) == [] and titles(index.search("danach")) == ["Danach"]
+    assert titles(index.search("einmal")) == [] and titles(index.search("zweimal")) == ["Zweimal"]
+    assert [(m.topic, m.films) for m in index.topics("neu")] == [("Neu", 1)]
+    # The same diff again changes nothing.
+    again = index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    assert again.films == 7
+    search_index_is_consistent(index)
+    assert [(m.topic, m.films) for m in index.topics("neu")] == [("Neu", 1)]
+
+
+def test_films_come_back_as_they_were_read(index: FilmIndex, tmp_path: Path):
+    from aniworld_desktop.providers.mediathek.filmlist import read_all
+
+    _, read = read_all(tmp_path / "full.xz")
+    stored = {f.key: f for f in index.films_of("Terra X")}
+    assert len(stored) == 4
+    for original in read:
+        if original.key in stored:
+            assert stored[original.key] == original
+            assert type(stored[original.key].new) is bool
