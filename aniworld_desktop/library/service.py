@@ -34,6 +34,7 @@ from aniworld_desktop.core.tls import UNTRUSTED_HINT, changed_certificate
 from aniworld_desktop.downloads.engine import DownloadRequest
 from aniworld_desktop.downloads.service import AddResult, DownloadService
 from aniworld_desktop.durable import write_failure_reason
+from aniworld_desktop.library.matching import episodes_for
 from aniworld_desktop.library.scanner import ScanCache, ScannedFile, ScanResult, scan_library
 from aniworld_desktop.providers.base import (
     ALLOWED_SCHEMES,
@@ -587,7 +588,7 @@ class LibraryService:
             for file in result.files:
                 series = by_folder.get(file.series_folder.casefold())
                 ids = (
-                    _match(file, episodes_by_series[series.id])
+                    episodes_for(file.parsed, episodes_by_series[series.id])
                     if series is not None and file.parsed is not None
                     else []
                 )
@@ -813,29 +814,6 @@ def _new_episode(episode: EpisodeInfo, season: int, number: int) -> NewEpisode:
         description=episode.description,
         image_url=episode.image_url,
     )
-
-
-def _match(file: ScannedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
-    """Episode ids a file holds: by season and number (a range for multi-episode files), else
-    by absolute number, else (a single-season series) by number in that season."""
-    parsed = file.parsed
-    if parsed is None:
-        return []
-    if parsed.season is not None and parsed.episode is not None:
-        last = parsed.episode_end or parsed.episode
-        wanted = {(parsed.season, n) for n in range(parsed.episode, last + 1)}
-        found = [e.id for e in episodes if (e.season, e.number) in wanted]
-        if found or parsed.absolute is None:
-            return found
-    if parsed.absolute is not None:
-        by_absolute = [e.id for e in episodes if e.absolute == parsed.absolute]
-        if by_absolute:
-            return by_absolute
-        seasons = {e.season for e in episodes if e.season > 0}
-        if len(seasons) == 1:
-            (season,) = seasons
-            return [e.id for e in episodes if (e.season, e.number) == (season, parsed.absolute)]
-    return []
 
 
 def _state(episode: EpisodeRecord, queue: dict[int, str], failed: set[int], today: date) -> str:

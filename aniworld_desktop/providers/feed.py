@@ -51,7 +51,7 @@ import feedparser  # type: ignore[import-untyped]
 from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
 from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped]
 
-from aniworld_desktop.core.naming import parse_episode_name
+from aniworld_desktop.core.recognise import recognise_title
 from aniworld_desktop.core.tls import UNTRUSTED_HINT, changed_certificate
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
@@ -561,8 +561,8 @@ def _claimed_number(
     )
     if episode is not None:
         return (1 if season is None else season), episode
-    parsed = parse_episode_name(title)
-    if parsed.episode is not None and parsed.season is not None:
+    parsed = recognise_title(title, markers_only=True)
+    if parsed is not None and parsed.episode is not None and parsed.season is not None:
         return (parsed.season if season is None else season), parsed.episode
     return (1 if season is None else season), None
 
