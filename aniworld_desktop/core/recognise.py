@@ -108,7 +108,7 @@ _MARKER = (
     r"[ ._-]{{0,3}}(?:episode|episodio|folge|ep|e)[ ._-]?(\d{{1,5}})|{glued})"
     r"(?!\d)(\.5(?![\d.]|ch))?(?:v\d{{1,2}})?"
     r"((?:[ ._-]?e\d{{1,5}}(?!\d)|[-_]\d{{1,5}}(?![\da-z])"
-    r"|[ ._-]{{0,3}}s\d{{1,4}}[ ._-]?e\d{{1,5}}(?!\d)|\s?-\s?(?:ep|e)\d{{1,5}}(?!\d))*)"
+    r"|(?:[ ._-]{{0,3}}|\s?[&+]\s?)s\d{{1,4}}[ ._-]?e\d{{1,5}}(?!\d)|\s?-\s?(?:ep|e)\d{{1,5}}(?!\d))*)"
 )
 # Groups 3 and 4 are a marker glued to a release group ("grp-zoos01e11": two-digit season
 # and episode only). That form has an expression of its own, tried last, which keeps the
@@ -118,7 +118,7 @@ _GLUED = re.compile(_MARKER.format(glued=r"(?<!\d)s(\d{2})e(\d{2,3})"))
 _NXNN = re.compile(
     r"(?i)(?<![a-z0-9])((?:19|20)\d\d|\d{1,2})x(\d{1,3})(?![\dpi])(?:v\d{1,2})?"
     r"((?:(?:-\d{1,4}x|-x|-|x|_)\d{1,3}(?![\dpi])"
-    r"|[. ]\d{1,2}x\d{1,3}(?![\dpi])|\s-\s(?:19|20)\d\dx\d{1,3}(?!\d))*)"
+    r"|[. ]\d{1,2}x\d{1,3}(?![\dpi])|\s[-&+]\s(?:(?:19|20)\d\d|\d{1,2})x\d{1,3}(?!\d))*)"
 )
 # "s06.01.1999": a season marker, a dot and a two-digit episode (then a dot or the end).
 _S_DOT_E = re.compile(r"(?i)(?<![a-z0-9])s(\d{1,2})\.(\d{2})(?=[. _-]|$)(?!\.\d{2}(?:\D|$))")
@@ -405,7 +405,7 @@ def _parse_marked(stem: str, folders: list[str]) -> ParsedFile | None:
         season = int(match.group(1) or match.group(3))
         episode = int(match.group(2) or match.group(4))
         if match.group(5):
-            recap = f"{episode}.5"
+            recap = f"{episode}.5"  # as a number: "05.5" and "5.5" are one recap
         episode_end = _marked_end(season, episode, match.group(6))
     elif pattern is _NXNN:
         season, episode = int(match.group(1)), int(match.group(2))
@@ -438,7 +438,7 @@ def _marked_end(season: int, episode: int, more: str) -> int | None:
     if not more:
         return None
     numbers: list[str] = []
-    for piece in re.split(r"(?i)(?=[ ._-]{0,3}s\d)|(?=[-. ]\d{1,4}x)", more):
+    for piece in re.split(r"(?i)(?=[ ._&+-]{0,3}s\d)|(?=[-. &+]\d{1,4}x)", more):
         if not piece:
             continue
         season_mark = _SEASON_IN.search(piece) or re.search(r"(\d{1,4})x", piece)
@@ -578,7 +578,7 @@ def _parse_bare(stem: str, folders: list[str]) -> ParsedFile | None:
         name_season = int(season_match.group(1) or season_match.group(2))
     if recap is not None:
         series = _clean_title(blanked[: recap.start()]) or _folder_series(folders)
-        return ParsedFile(series, None, None, air_date=air_date, recap=f"{recap.group(1)}.5")
+        return ParsedFile(series, None, None, air_date=air_date, recap=f"{int(recap.group(1))}.5")
 
     season_known = has_group or folder_season is not None or name_season is not None
     found = _find_number(stem, dated, work, ranges, season_known, name_season is not None)

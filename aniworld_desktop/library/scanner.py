@@ -65,6 +65,8 @@ _CACHE_FORMAT = "aniworld-desktop scan cache"
 # 2: each folder's stamp and sub-folders, its videos in columns; 3: air dates and recaps too
 _CACHE_VERSION = 3
 _READING_COLUMNS = 8  # series, season, episode, episode end, absolute, source, air date, recap
+# Air dates and recaps are rare: a folder without any saves null instead of a column of nulls.
+_SPARSE_COLUMNS = (5 + 6, 5 + 7)
 # A folder whose modification or change time is this close to a scan's start (or later) is not
 # trusted by the next scan: a change in the same clock tick would not have moved its time.
 _RACY_WINDOW_NS = 2_000_000_000
@@ -204,12 +206,15 @@ class ScanCache:
         folders: dict[str, list[Any]] = {}
         for rel, folder in self._folders.items():
             stamp = list(folder.stamp) if folder.stamp is not None else None
-            record = [stamp, folder.folders, folder.names, folder.sizes, folder.mtimes]
+            record: list[Any] = [stamp, folder.folders, folder.names, folder.sizes, folder.mtimes]
             # The readings in eight columns of their own; a file that is not an episode has null
             # in each. Columns, not a list per file, keep the load to a few loops in C.
             record.extend(map(list, zip(*map(_reading_row, folder.readings), strict=True)))
             if len(record) == 5:  # no files: zip made no columns
                 record.extend([] for _ in range(_READING_COLUMNS))
+            for index in _SPARSE_COLUMNS:  # null for a column of nothing but nulls
+                if not any(record[index]):
+                    record[index] = None
             folders[rel] = record
         payload = {
             "format": _CACHE_FORMAT,
@@ -238,8 +243,9 @@ def _decode(data: bytes) -> dict[str, _Folder]:
     """``{"folders": {"Series/Season 01/": [stamp, sub-folders, names, sizes, mtimes, series,
     seasons, episodes, episode_ends, absolutes, sources, air_dates, recaps]}}``: the stamp is
     ``[mtime_ns, ctime_ns, dev, ino]`` or null, and the last eleven are columns, one entry per
-    video (series null: not an episode; an air date as ``YYYY-MM-DD``). Anything of another
-    shape makes the whole file corrupt.
+    video (series null: not an episode; an air date as ``YYYY-MM-DD``; the air dates or recaps
+    of a folder that has none may be null as a whole). Anything of another shape makes the
+    whole file corrupt.
 
     The checks and the building run a column at a time in C (``map``, ``set``, ``join``,
     ``array``), over all folders at once where they can: a loop in Python over 100,000 files
@@ -266,6 +272,9 @@ def _decode(data: bytes) -> dict[str, _Folder]:
             _ints(stamp)
             stamp = tuple(stamp)
         count = len(names) if type(names) is list else -1
+        for index in _SPARSE_COLUMNS:
+            if record[index] is None and count >= 0:
+                record[index] = [None] * count
         if type(subs) is not list or any(
             type(column) is not list or len(column) != count
             for column in (sizes, mtimes, *record[5:])

@@ -456,6 +456,10 @@ RELEASES: list[tuple[str, Expected]] = [
     ("The Series And The Code - S42 Ep10718 - Ep10722", (42, 10718, 10722, None)),
     ("World Series of Sonarr - 2010x15 - 2010x16 - HD TV.mkv", (2010, 15, 16, None)),
     ("Show.S03E01.S04E02.720p", (3, 1, None, None)),  # another season ends the range
+    ("Show Name - S01E01 & S01E02", (1, 1, 2, None)),
+    ("Show Name - S01E01 + S01E02", (1, 1, 2, None)),
+    ("Show - 3x12 - 3x13", (3, 12, 13, None)),
+    ("Show - 3x12 & 4x01", (3, 12, None, None)),
     ("grp-zoos01e11e12-1080p", (1, 11, 12, None)),  # a group glued to the marker
     ("Series-S07E12-31st_Century_Fox-[Bluray-1080p].mkv", (7, 12, None, None)),
     ("Series - 2016x231", (2016, 231, None, None)),
@@ -660,6 +664,12 @@ def test_a_recap_between_two_episodes_is_not_episode_12(name: str) -> None:
     assert parsed is not None and parsed.recap == "12.5"
     assert (parsed.season, parsed.episode, parsed.episode_end, parsed.absolute) == (None,) * 4
     assert parse_file_name(name) is None
+
+
+def test_a_recap_is_one_number_however_it_is_padded() -> None:
+    for name in ("Kimi no Hana - 05.5.mkv", "Kimi no Hana - 5.5.mkv", "Kimi no Hana S01E05.5.mkv"):
+        parsed = filenames.recognise(name)
+        assert parsed is not None and parsed.recap == "5.5"
 
 
 def test_a_recaps_own_marker_wins() -> None:

@@ -645,6 +645,7 @@ def test_corrupt_cache_files_give_an_empty_cache(
         _payload({"Show/": _record(air_dates=["2011-02-30"])}),  # no such day
         _payload({"Show/": _record(air_dates=[20110412])}),
         _payload({"Show/": _record(recaps=[12.5])}),  # a recap is kept as text
+        _payload({"Show/": _record(air_dates=5)}),  # neither a column nor null
     ]
     for data in cases:
         file.write_bytes(data)
@@ -779,6 +780,23 @@ def test_air_dates_and_recaps_survive_the_cache(tmp_path: Path) -> None:
     cache.save(tmp_path / "cache.json")
     again = scan_library(root, ScanCache.load(tmp_path / "cache.json"))
     assert again.parsed == 0 and again.files == first.files
+
+
+def test_a_folder_without_air_dates_or_recaps_saves_null_for_them(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    _write(root, "Late Night/Late Night - 2011-04-12.mkv")
+    _write(root, "Harbor Lights/Harbor.Lights.S01E01.mkv")
+    cache = ScanCache()
+    first = scan_library(root, cache)
+    cache.save(tmp_path / "cache.json")
+    folders = json.loads((tmp_path / "cache.json").read_bytes())["folders"]
+    assert folders["Harbor Lights/"][-2:] == [None, None]
+    assert folders["Late Night/"][-2:] == [["2011-04-12"], None]
+    assert scan_library(root, ScanCache.load(tmp_path / "cache.json")).files == first.files
+    file = tmp_path / "cache.json"
+    file.write_bytes(_payload({"Show/": _record(air_dates=None, recaps=None)}))
+    loaded = ScanCache.load(file)
+    assert len(loaded) == 1 and "Show/a.mkv" in loaded
 
 
 def test_scan_path_of_a_folder_uses_it_as_the_root(library: Path) -> None:
