@@ -235,6 +235,10 @@ def _scanned_json(file: ScannedFile) -> dict[str, Any]:
             out["episode_end"] = parsed.episode_end
         if parsed.absolute is not None:
             out["absolute"] = parsed.absolute
+        if parsed.air_date is not None:
+            out["air_date"] = parsed.air_date.isoformat()
+        if parsed.recap is not None:
+            out["recap"] = parsed.recap
         out["how"] = parsed.source
     return out
 
@@ -256,8 +260,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
             )
             if p.absolute is not None:
                 what += f" (absolute {p.absolute})"
-        else:
+        elif p.absolute is not None:
             what = f"absolute {p.absolute}"
+        elif p.recap is not None:
+            what = f"recap {p.recap} (no episode)"
+        else:
+            what = "no number"
+        if p is not None and p.air_date is not None:
+            what += f", aired {p.air_date.isoformat()}"
         how = f"  [{p.source}]" if p is not None and p.source != "fast" else ""
         print(f"{file.path}  ->  {what}{how}")
     recognised = sum(1 for f in files if f.parsed is not None)

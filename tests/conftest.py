@@ -92,3 +92,19 @@ async def database(paths: Any) -> AsyncIterator[Any]:
         yield engine
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def peer_dir() -> Path:
+    """The peers' test data (Sonarr's parser cases, real feeds): ``$ANIWORLD_PEER_DIR`` when
+    set, else ``shared/peer`` beside the repository, as CI checks it out (``tests/peer_data``).
+
+    Missing data fails the test that needs it, saying where it looked: a skip would let a
+    measure CI must show pass unseen.
+    """
+    from tests.peer_data import find_peer_dir, missing_message
+
+    folder = find_peer_dir()
+    if folder is None:
+        pytest.fail(missing_message(), pytrace=False)
+    return folder

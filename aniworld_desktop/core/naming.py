@@ -1,4 +1,4 @@
-"""File names: read season/episode from a name, and build safe library paths.
+"""File names: build safe library paths (reading names is ``core/recognise.py``'s job).
 
 Every path we create under the library goes through :func:`safe_component`, so titles such as
 ``../x``, ``CON``, control characters, right-to-left overrides or 400-character names can neither
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -33,40 +32,9 @@ _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # display differently from what it is ("evil\u202egpj.exe").
 _BIDI = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
 
-_SXXEYY = re.compile(r"(?i)(?<![a-z0-9])s(\d{1,3})[ ._-]?e(\d{1,4})(?!\d)")
-_NXNN = re.compile(r"(?i)(?<![a-z0-9])(\d{1,2})x(\d{2,4})(?!\d)")
 _VIDEO_EXTENSIONS = frozenset(
     {".mkv", ".mp4", ".m4v", ".avi", ".webm", ".mov", ".ts", ".wmv", ".flv", ".mpg", ".mpeg"}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedName:
-    """What a file name says about itself.
-
-    Attributes:
-        series: The part before the episode marker, cleaned up; empty when there is none.
-        season: Season number, or None when the name has no marker.
-        episode: Episode number, or None.
-    """
-
-    series: str
-    season: int | None
-    episode: int | None
-
-
-def parse_episode_name(name: str) -> ParsedName:
-    """Read ``Series.Name.S01E02.1080p.mkv`` or ``Series 1x02.mp4`` into its parts."""
-    stem = name
-    suffix = PurePosixPath(name).suffix
-    if suffix.lower() in _VIDEO_EXTENSIONS:
-        stem = name[: -len(suffix)]
-    for pattern in (_SXXEYY, _NXNN):
-        match = pattern.search(stem)
-        if match:
-            series = _clean_title(stem[: match.start()])
-            return ParsedName(series, int(match.group(1)), int(match.group(2)))
-    return ParsedName(_clean_title(stem), None, None)
 
 
 def file_name_from_url(url: str) -> str:
@@ -229,9 +197,3 @@ def episode_path(series: str, season: int, episode: int, title: str, suffix: str
     suffix = suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix) else ".mp4"
     file_part = safe_component(stem) + suffix
     return f"{series_part}/{season_dir}/{file_part}"
-
-
-def _clean_title(text: str) -> str:
-    text = re.sub(r"[._]+", " ", text)
-    text = re.sub(r"\s+", " ", text).strip(" -[]()")
-    return text

@@ -42,6 +42,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from datetime import date
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -49,19 +50,23 @@ from stat import S_ISDIR, S_ISREG
 from typing import Any, TypeVar
 
 from aniworld_desktop.core.gcpause import collector_paused
-from aniworld_desktop.durable import write_atomic
-from aniworld_desktop.library.filenames import (
+from aniworld_desktop.core.recognise import (
     PARSER_VERSION,
     VIDEO_EXTENSIONS,
     ParsedFile,
     is_video,
-    parse_file_name,
+    recognise,
 )
+from aniworld_desktop.durable import write_atomic
 
 log = logging.getLogger(__name__)
 
 _CACHE_FORMAT = "aniworld-desktop scan cache"
-_CACHE_VERSION = 2  # 2: each folder's stamp and sub-folders, its videos in columns
+# 2: each folder's stamp and sub-folders, its videos in columns; 3: air dates and recaps too
+_CACHE_VERSION = 3
+_READING_COLUMNS = 8  # series, season, episode, episode end, absolute, source, air date, recap
+# Air dates and recaps are rare: a folder without any saves null instead of a column of nulls.
+_SPARSE_COLUMNS = (5 + 6, 5 + 7)
 # A folder whose modification or change time is this close to a scan's start (or later) is not
 # trusted by the next scan: a change in the same clock tick would not have moved its time.
 _RACY_WINDOW_NS = 2_000_000_000
@@ -201,12 +206,15 @@ class ScanCache:
         folders: dict[str, list[Any]] = {}
         for rel, folder in self._folders.items():
             stamp = list(folder.stamp) if folder.stamp is not None else None
-            record = [stamp, folder.folders, folder.names, folder.sizes, folder.mtimes]
-            # The readings in six columns of their own; a file that is not an episode has null
+            record: list[Any] = [stamp, folder.folders, folder.names, folder.sizes, folder.mtimes]
+            # The readings in eight columns of their own; a file that is not an episode has null
             # in each. Columns, not a list per file, keep the load to a few loops in C.
             record.extend(map(list, zip(*map(_reading_row, folder.readings), strict=True)))
             if len(record) == 5:  # no files: zip made no columns
-                record.extend([] for _ in range(6))
+                record.extend([] for _ in range(_READING_COLUMNS))
+            for index in _SPARSE_COLUMNS:  # null for a column of nothing but nulls
+                if not any(record[index]):
+                    record[index] = None
             folders[rel] = record
         payload = {
             "format": _CACHE_FORMAT,
@@ -226,15 +234,18 @@ class _StaleCache(Exception):
 
 def _reading_row(p: ParsedFile | None) -> tuple[str | int | None, ...]:
     if p is None:
-        return (None,) * 6
-    return (p.series, p.season, p.episode, p.episode_end, p.absolute, p.source)
+        return (None,) * _READING_COLUMNS
+    when = p.air_date.isoformat() if p.air_date is not None else None
+    return (p.series, p.season, p.episode, p.episode_end, p.absolute, p.source, when, p.recap)
 
 
 def _decode(data: bytes) -> dict[str, _Folder]:
     """``{"folders": {"Series/Season 01/": [stamp, sub-folders, names, sizes, mtimes, series,
-    seasons, episodes, episode_ends, absolutes, sources]}}``: the stamp is ``[mtime_ns, ctime_ns,
-    dev, ino]`` or null, and the last nine are columns, one entry per video (series null: not
-    an episode). Anything of another shape makes the whole file corrupt.
+    seasons, episodes, episode_ends, absolutes, sources, air_dates, recaps]}}``: the stamp is
+    ``[mtime_ns, ctime_ns, dev, ino]`` or null, and the last eleven are columns, one entry per
+    video (series null: not an episode; an air date as ``YYYY-MM-DD``; the air dates or recaps
+    of a folder that has none may be null as a whole). Anything of another shape makes the
+    whole file corrupt.
 
     The checks and the building run a column at a time in C (``map``, ``set``, ``join``,
     ``array``), over all folders at once where they can: a loop in Python over 100,000 files
@@ -249,9 +260,10 @@ def _decode(data: bytes) -> dict[str, _Folder]:
     if type(folders) is not dict:
         raise TypeError("no folders")
     decoded: dict[str, _Folder] = {}
-    readings: list[list[Any]] = [[] for _ in range(6)]  # every folder's, one after the other
+    # Every folder's readings, one after the other.
+    readings: list[list[Any]] = [[] for _ in range(_READING_COLUMNS)]
     for rel, record in folders.items():
-        if type(rel) is not str or type(record) is not list or len(record) != 11:
+        if type(rel) is not str or type(record) is not list or len(record) != 5 + _READING_COLUMNS:
             raise TypeError("a folder entry is malformed")
         stamp, subs, names, sizes, mtimes = record[:5]
         if stamp is not None:
@@ -260,6 +272,9 @@ def _decode(data: bytes) -> dict[str, _Folder]:
             _ints(stamp)
             stamp = tuple(stamp)
         count = len(names) if type(names) is list else -1
+        for index in _SPARSE_COLUMNS:
+            if record[index] is None and count >= 0:
+                record[index] = [None] * count
         if type(subs) is not list or any(
             type(column) is not list or len(column) != count
             for column in (sizes, mtimes, *record[5:])
@@ -315,17 +330,23 @@ _SOURCES: dict[str | None, str | None] = {None: None, "fast": "fast", "guessit":
 
 
 def _readings(columns: list[list[Any]]) -> list[ParsedFile | None]:
-    """Readings from their six JSON columns (see :func:`_decode`)."""
-    series, seasons, episodes, ends, absolutes, sources = columns
-    if not set(map(type, series)) <= _OPTIONAL_STR or any(
-        not set(map(type, column)) <= _OPTIONAL_INT
-        for column in (seasons, episodes, ends, absolutes)
+    """Readings from their eight JSON columns (see :func:`_decode`)."""
+    series, seasons, episodes, ends, absolutes, sources, air_dates, recaps = columns
+    texts, numbers = (series, air_dates, recaps), (seasons, episodes, ends, absolutes)
+    if any(not set(map(type, column)) <= _OPTIONAL_STR for column in texts) or any(
+        not set(map(type, column)) <= _OPTIONAL_INT for column in numbers
     ):
         raise TypeError("a reading is malformed")
     # One shared string per source, not 100,000; an unknown one raises KeyError.
     shared = map(_SOURCES.__getitem__, sources)
+    # Few files are named by a date: each distinct one is read once (ValueError if it is none).
+    dates: dict[str | None, date | None] = {
+        text: date.fromisoformat(text) for text in set(air_dates) - {None}
+    }
+    dates[None] = None
+    days = map(dates.__getitem__, air_dates)
     readings: list[ParsedFile | None] = list(
-        _instances(ParsedFile, len(series), series, seasons, episodes, ends, absolutes, shared)
+        _instances(ParsedFile, len(series), *texts[:1], *numbers, shared, days, recaps)
     )
     if None in series:  # files that are not episodes (extras, samples)
         readings = [None if s is None else r for s, r in zip(series, readings, strict=True)]
@@ -415,7 +436,7 @@ def scan_path(path: Path) -> list[ScannedFile]:
     stat = path.stat()
     parts = path.parts[-3:] if len(path.parts) > 3 else path.parts[1:]
     relative = "/".join(parts)
-    parsed = parse_file_name(relative)
+    parsed = recognise(relative)
     return [ScannedFile(relative, _series_folder(relative), stat.st_size, stat.st_mtime_ns, parsed)]
 
 
@@ -544,7 +565,7 @@ class _Walk:
     def parse(self, rel: str, name: str, size: int, mtime: int) -> _Row:
         """A file the cache does not know (or that changed): read its name."""
         self.parsed += 1
-        return (name, size, mtime, parse_file_name(rel + name))
+        return (name, size, mtime, recognise(rel + name))
 
     def follow(
         self,

@@ -45,6 +45,7 @@ from aniworld_desktop.library.following import (
     RefreshResult,
     SourceService,
 )
+from aniworld_desktop.library.matching import episodes_for
 from aniworld_desktop.library.organize import ImportProposal, OrganizePlan, Organizer
 from aniworld_desktop.library.scanner import ScanCache, ScannedFile, ScanResult, scan_library
 from aniworld_desktop.providers.base import SeriesInfo
@@ -350,7 +351,7 @@ class LibraryService:
             for file in result.files:
                 series = by_folder.get(file.series_folder.casefold())
                 ids = (
-                    _match(file, episodes_by_series[series.id])
+                    episodes_for(file.parsed, episodes_by_series[series.id])
                     if series is not None and file.parsed is not None
                     else []
                 )
@@ -468,29 +469,6 @@ def queue_request(
         title=episode.title,
         expected_size=episode.size,
     )
-
-
-def _match(file: ScannedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
-    """Episode ids a file holds: by season and number (a range for multi-episode files), else
-    by absolute number, else (a single-season series) by number in that season."""
-    parsed = file.parsed
-    if parsed is None:
-        return []
-    if parsed.season is not None and parsed.episode is not None:
-        last = parsed.episode_end or parsed.episode
-        wanted = {(parsed.season, n) for n in range(parsed.episode, last + 1)}
-        found = [e.id for e in episodes if (e.season, e.number) in wanted]
-        if found or parsed.absolute is None:
-            return found
-    if parsed.absolute is not None:
-        by_absolute = [e.id for e in episodes if e.absolute == parsed.absolute]
-        if by_absolute:
-            return by_absolute
-        seasons = {e.season for e in episodes if e.season > 0}
-        if len(seasons) == 1:
-            (season,) = seasons
-            return [e.id for e in episodes if (e.season, e.number) == (season, parsed.absolute)]
-    return []
 
 
 def _state(

@@ -1,14 +1,18 @@
 """The direct provider: a media URL becomes one episode.
 
-Season and episode come from the file name when it has them (``Show.S01E02.mkv``, ``Show 1x02.mp4``);
-otherwise the file joins a "Direct downloads" series, numbered in the order it was added.
+Season and episode come from the file name, read by the app's one recogniser
+(``core/recognise.py``, as the library scanner reads files): ``Show.S01E02.mkv``,
+``Show 1x02.mp4``, ``[Group] Show - 05.mkv`` (episode 5, absolute 5), ``Show - 2011-04-12.mkv``
+(numbered in the order added, with that air date). A name that says nothing joins a
+"Direct downloads" series, numbered in the order it was added.
 """
 
 from __future__ import annotations
 
 import aiohttp
 
-from aniworld_desktop.core.naming import file_name_from_url, parse_episode_name
+from aniworld_desktop.core.naming import file_name_from_url
+from aniworld_desktop.core.recognise import clean_title, is_video, recognise_title
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
     ProviderError,
@@ -47,13 +51,19 @@ class DirectProvider:
         name = file_name_from_url(url)
         if not name:
             raise ProviderError(f"The link does not name a file: {url}")
-        parsed = parse_episode_name(name)
-        if parsed.season is not None and parsed.series:
+        parsed = recognise_title(name)
+        if parsed is not None and parsed.series and (parsed.numbered or parsed.air_date):
             series = parsed.series
-            episode = EpisodeInfo(parsed.season, parsed.episode, "", url)
+            # A number without a season ("Show - 05") is the fifth of the one season known.
+            season = parsed.season if parsed.season is not None else 1
+            number = parsed.episode if parsed.season is not None else parsed.absolute
+            episode = EpisodeInfo(
+                season, number, "", url, absolute=parsed.absolute, air_date=parsed.air_date
+            )
         else:
             series = DIRECT_SERIES
-            episode = EpisodeInfo(1, None, parsed.series, url)
+            stem = name.rsplit(".", 1)[0] if is_video(name) else name
+            episode = EpisodeInfo(1, None, clean_title(stem), url)
         source = DIRECT_SOURCE if series == DIRECT_SERIES else f"{DIRECT_SOURCE}{series.casefold()}"
         return SeriesInfo(series, source, (episode,), queue_now=True)
 

@@ -38,7 +38,7 @@ import mimetypes
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from posixpath import splitext
 from typing import Any
@@ -51,7 +51,8 @@ import feedparser  # type: ignore[import-untyped]
 from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
 from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped]
 
-from aniworld_desktop.core.naming import parse_episode_name
+from aniworld_desktop.core.naming import file_name_from_url
+from aniworld_desktop.core.recognise import clean_title, recognise_title
 from aniworld_desktop.net.errors import TRUST_ERRORS, explain, host_of, redirect_target, sentence
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
@@ -75,6 +76,8 @@ MAX_NUMBER = 999_999
 MAX_SIZE = 1 << 50
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# Where the namespace was first published; many feeds still declare it under this URI.
+PODCAST_NS_ORIGINAL = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS10_NS = "http://purl.org/rss/1.0/"
@@ -110,6 +113,20 @@ _RELATIVE_XML_BASE = re.compile(rb"""xml:base\s*=\s*["'](?![A-Za-z][A-Za-z0-9+.-
 # Entity declarations live in the prolog; a malformed document is searched this far at most.
 _PROLOG_PROBE = 1 * MIB
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_RFC822 = re.compile(
+    r"\s*(?:[A-Za-z]{3,9},?\s*)?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{2,4})\s+"
+    r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]{1,5})?\s*$"
+)
+_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+# RFC 822's named zones (military letters other than Z are unreliable and count as UTC).
+_ZONES = {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+    "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}  # fmt: skip
 
 
 class FeedProvider:
@@ -432,9 +449,18 @@ def _item_extras(element: Any) -> _ItemExtras:
     return _ItemExtras(
         guid=guid.strip(),
         enclosure=enclosure.strip(),
-        season=element.findtext(f"{{{PODCAST_NS}}}season") or "",
-        episode=element.findtext(f"{{{PODCAST_NS}}}episode") or "",
+        season=_podcast_text(element, "season"),
+        episode=_podcast_text(element, "episode"),
     )
+
+
+def _podcast_text(element: Any, tag: str) -> str:
+    """The text of a Podcasting 2.0 tag of an item, under either of the namespace's URIs."""
+    for namespace in (PODCAST_NS, PODCAST_NS_ORIGINAL):
+        text = element.findtext(f"{{{namespace}}}{tag}")
+        if text:
+            return str(text)
+    return ""
 
 
 def _unsafe(url: str) -> ProviderError:
@@ -508,7 +534,7 @@ def _read_items(
         if guid and guid in seen_guids:
             continue  # a repeated item; the first one in the document stands
         seen_guids.add(guid)
-        title = _title_text(entry)
+        title = _title_text(entry) or _title_text(entry, "itunes_title") or _file_title(media_url)
         kind = _kind(_text(_field(entry, "itunes_episodetype")))
         season, number = _claimed_number(entry, found, title, kind)
         items.append(
@@ -550,8 +576,8 @@ def _claimed_number(
     )
     if episode is not None:
         return (1 if season is None else season), episode
-    parsed = parse_episode_name(title)
-    if parsed.episode is not None and parsed.season is not None:
+    parsed = recognise_title(title, markers_only=True)
+    if parsed is not None and parsed.episode is not None and parsed.season is not None:
         return (parsed.season if season is None else season), parsed.episode
     return (1 if season is None else season), None
 
@@ -633,7 +659,10 @@ def _media_rank(mime: str, url: str) -> int | None:
 
 
 def _medium_type(medium: str) -> str:
-    return f"{medium.strip().lower()}/*" if medium.strip().lower() in ("video", "audio") else ""
+    """A type for ``media:content`` that names only its medium: ``image`` is no episode (a
+    blog's pictures and avatars), whatever its URL looks like."""
+    medium = medium.strip().lower()
+    return f"{medium}/*" if medium else ""
 
 
 def _size(value: object) -> int | None:
@@ -663,7 +692,19 @@ def _first_number(*values: object) -> int | None:
     return None
 
 
-def _published(entry: Mapping[str, Any]) -> datetime | None:
+def _published(entry: Mapping[str, Any], today: date | None = None) -> datetime | None:
+    """When the item was published, in the offset the feed wrote it in.
+
+    The date as written is the air date (``Tue, 01 Jan 2024 23:30:00 -0800`` aired on the
+    first, though it was the second in UTC), so RFC 822 and ISO 8601 dates are read here with
+    their offset kept; feedparser's reading, which is converted to UTC, is the fallback for the
+    other formats it knows.
+    """
+    for key in ("published", "updated"):
+        raw = _text(_field(entry, key))
+        when = _rfc822_date(raw, today or date.today()) or _iso_date(raw)
+        if when is not None:
+            return when
     for key in ("published_parsed", "updated_parsed"):
         value = _field(entry, key)
         if value is None:
@@ -674,6 +715,59 @@ def _published(entry: Mapping[str, Any]) -> datetime | None:
         except (TypeError, ValueError, OverflowError):
             continue
     return None
+
+
+def _rfc822_date(text: str, today: date) -> datetime | None:
+    """An RFC 822 / RFC 5322 date (``Tue, 01 Jan 70 01:00:00 +0100``) with its offset.
+
+    A two-digit year is read as RFC 5322 section 4.3 says (00-49: 2000-2049, 50-99:
+    1950-1999), and a century earlier when that would be after next year; feedparser and the
+    standard library read ``70`` as 2070 or follow another cut-off.
+    """
+    match = _RFC822.match(text)
+    if match is None:
+        return None
+    day, month_name, year_text, hour, minute, second, zone = match.groups()
+    month = _MONTHS.get(month_name[:3].lower())
+    if month is None:
+        return None
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2000 if year < 50 else 1900
+        if year > today.year + 1:
+            year -= 100
+    elif len(year_text) == 3:
+        year += 1900
+    offset = _zone_offset(zone or "")
+    try:
+        return datetime(
+            year, month, int(day), int(hour), int(minute), min(int(second or 0), 59),
+            tzinfo=timezone(offset),
+        )  # fmt: skip
+    except (ValueError, OverflowError):
+        return None
+
+
+def _zone_offset(zone: str) -> timedelta:
+    """An RFC 822 zone: ``+0100``, ``GMT``, ``EST``...; an unknown one counts as UTC."""
+    if zone[:1] in "+-" and zone[1:].isdigit() and len(zone) == 5:
+        minutes = int(zone[1:3]) * 60 + int(zone[3:])
+        if minutes < 24 * 60:
+            return timedelta(minutes=-minutes if zone[0] == "-" else minutes)
+        return timedelta(0)
+    return timedelta(hours=_ZONES.get(zone.upper(), 0))
+
+
+def _iso_date(text: str) -> datetime | None:
+    """An ISO 8601 / RFC 3339 date (``2024-03-01T23:30:00-08:00``) with its offset."""
+    text = text.strip()
+    if not _ISO_START.match(text):
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _entry_description(entry: Mapping[str, Any]) -> str:
@@ -701,11 +795,18 @@ def _entry_image(entry: Mapping[str, Any], base: str) -> str:
     return ""
 
 
-def _title_text(node: Mapping[str, Any]) -> str:
+def _title_text(node: Mapping[str, Any], key: str = "title") -> str:
     """A one-line title: HTML reduced to text, control characters gone."""
-    text = _plain(node, "title")
+    text = _plain(node, key)
     text = re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).strip()
     return _trim(text, MAX_TITLE_CHARS)
+
+
+def _file_title(url: str) -> str:
+    """A title for an item that has none: its file's name (``fog.mp4`` -> ``fog``)."""
+    name = file_name_from_url(url)
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return _trim(clean_title(stem) or host_of(url), MAX_TITLE_CHARS)
 
 
 def _longest_text(node: Mapping[str, Any], keys: tuple[str, ...]) -> str:

@@ -37,7 +37,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(REPO))
 
-from aniworld_desktop.library.filenames import parse_file_name  # noqa: E402
+from aniworld_desktop.core.recognise import parse_file_name  # noqa: E402
 from aniworld_desktop.library.scanner import (  # noqa: E402
     _RACY_WINDOW_NS,
     ScanCache,

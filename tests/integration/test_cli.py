@@ -107,3 +107,21 @@ def test_import_proposes_series_from_sub_folders_and_renames_nothing(profile):
     assert (show / "harbor.lights.s01e01.mkv").exists()
     text = cli(profile, "import").stdout
     assert "Harbor Lights (2019): Harbor Lights (2019), 1 video file(s), 1 recognised" in text
+
+
+def test_scan_shows_air_dates_and_recaps(profile, tmp_path):
+    folder = tmp_path / "Late Night"
+    folder.mkdir()
+    for name in ("Late Night - 2011-04-12.mkv", "Late Night - S01E02.mkv", "Late Night - 12.5.mkv"):
+        (folder / name).write_bytes(b"x")
+    proc = cli(profile, "scan", "--json", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    by_path = {entry["path"]: entry for entry in json.loads(proc.stdout)}
+    dated = by_path["Late Night - 2011-04-12.mkv"]
+    assert (dated["air_date"], dated["season"], dated["episode"]) == ("2011-04-12", None, None)
+    assert "absolute" not in dated
+    assert by_path["Late Night - 12.5.mkv"]["recap"] == "12.5"
+    assert "air_date" not in by_path["Late Night - S01E02.mkv"]
+    text = cli(profile, "scan", str(folder)).stdout
+    assert "Late Night - 2011-04-12.mkv  ->  no number, aired 2011-04-12" in text
+    assert "Late Night - 12.5.mkv  ->  recap 12.5 (no episode)" in text

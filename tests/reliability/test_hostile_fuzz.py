@@ -1,7 +1,8 @@
 """Fuzzing what reads names and documents from outside: they fail only in their documented ways,
 and nothing they produce leads out of the library.
 
-- ``library.filenames.parse_file_name``: a reading or None, never an exception.
+- ``core.recognise`` (``parse_file_name``, ``recognise``, ``recognise_title``): a reading or
+  None, never an exception.
 - ``core.naming``: ``safe_component`` gives one harmless path component for any text;
   ``NamingTemplate`` either refuses a template (ValueError) or renders paths that stay inside
   the library root, checked by creating the file and resolving it.
@@ -34,11 +35,15 @@ from aniworld_desktop.core.naming import (
     MAX_COMPONENT_BYTES,
     NamingTemplate,
     episode_path,
-    parse_episode_name,
     safe_component,
 )
+from aniworld_desktop.core.recognise import (
+    ParsedFile,
+    is_video,
+    parse_file_name,
+    recognise_title,
+)
 from aniworld_desktop.library import scanner
-from aniworld_desktop.library.filenames import ParsedFile, is_video, parse_file_name
 from aniworld_desktop.library.scanner import ScanCache, scan_library
 from aniworld_desktop.metadata.errors import MetadataError
 from aniworld_desktop.metadata.nfo import (
@@ -108,7 +113,11 @@ def test_file_name_parser_never_crashes(folders: list[str], stem: str, suffix: s
         for number in (parsed.season, parsed.episode, parsed.episode_end, parsed.absolute):
             assert number is None or (isinstance(number, int) and number >= 0)
     parse_file_name(PurePosixPath(path) if path else PurePosixPath("x"))
-    parse_episode_name(stem + suffix)
+    for reading in (
+        recognise_title(stem + suffix),
+        recognise_title(stem + suffix, markers_only=True),
+    ):
+        assert reading is None or isinstance(reading, ParsedFile)
 
 
 # --- the sanitiser and the naming template --------------------------------------------------------

@@ -9,26 +9,9 @@ from aniworld_desktop.core.naming import (
     NamingTemplate,
     episode_path,
     file_name_from_url,
-    parse_episode_name,
     safe_component,
     video_suffix,
 )
-
-
-@pytest.mark.parametrize(
-    ("name", "series", "season", "episode"),
-    [
-        ("Harbor.Lights.S01E02.1080p.mkv", "Harbor Lights", 1, 2),
-        ("harbor_lights_s2e10.mp4", "harbor lights", 2, 10),
-        ("Harbor Lights - 1x05 - Title.avi", "Harbor Lights", 1, 5),
-        ("Show S00E03.mkv", "Show", 0, 3),
-        ("trailer.mp4", "trailer", None, None),
-        ("1080x1920.mp4", "1080x1920", None, None),
-    ],
-)
-def test_parse_episode_name(name, series, season, episode):
-    parsed = parse_episode_name(name)
-    assert (parsed.series, parsed.season, parsed.episode) == (series, season, episode)
 
 
 def test_file_name_from_url_is_decoded_and_ignores_query():

@@ -8,13 +8,14 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from aniworld_desktop.core.recognise import ParsedFile
 from aniworld_desktop.library import scanner
-from aniworld_desktop.library.filenames import ParsedFile
 from aniworld_desktop.library.scanner import ScanCache, ScannedFile, scan_library, scan_path
 
 LIBRARY = {
@@ -65,7 +66,7 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         def parse(path: str) -> ParsedFile | None:
             raise AssertionError(f"{path} was parsed again")
 
-        monkeypatch.setattr(scanner, "parse_file_name", parse)
+        monkeypatch.setattr(scanner, "recognise", parse)
 
     return forbid
 
@@ -440,7 +441,10 @@ def test_a_library_that_comes_back_is_not_read_again(
 
 
 def test_instances_are_the_objects_their_constructor_makes() -> None:
-    columns = (["Show", "Other"], [1, None], [2, None], [3, None], [None, 12], ["fast", "guessit"])
+    columns = (
+        ["Show", "Other"], [1, None], [2, None], [3, None], [None, 12], ["fast", "guessit"],
+        [None, date(2011, 4, 12)], [None, "12.5"],
+    )  # fmt: skip
     built = scanner._instances(ParsedFile, 2, *columns)
     assert built == [ParsedFile(*row) for row in zip(*columns, strict=True)]
     assert hash(built[0]) == hash(ParsedFile("Show", 1, 2, 3, None, "fast"))
@@ -609,6 +613,8 @@ def test_corrupt_cache_files_give_an_empty_cache(
         ends=[None, None],
         absolutes=[None, None],
         sources=[None, None],
+        air_dates=[None, None],
+        recaps=[None, None],
     )
     cases: list[bytes] = [
         b"{not json",
@@ -635,6 +641,11 @@ def test_corrupt_cache_files_give_an_empty_cache(
         _payload({"Show/": _record(sources=[None])}),  # an episode without a source
         _payload({"Show/": _record(sources=[["fast"]])}),
         _payload({"Show/": unsourced}),
+        _payload({"Show/": _record(air_dates=["yesterday"])}),  # not a date
+        _payload({"Show/": _record(air_dates=["2011-02-30"])}),  # no such day
+        _payload({"Show/": _record(air_dates=[20110412])}),
+        _payload({"Show/": _record(recaps=[12.5])}),  # a recap is kept as text
+        _payload({"Show/": _record(air_dates=5)}),  # neither a column nor null
     ]
     for data in cases:
         file.write_bytes(data)
@@ -650,7 +661,7 @@ def _record(**changes: object) -> list[object]:
     fields: dict[str, object] = {
         "stamp": None, "folders": [], "names": ["a.mkv"], "sizes": [1], "mtimes": [2],
         "series": ["Show"], "seasons": [1], "episodes": [2], "ends": [None],
-        "absolutes": [None], "sources": ["fast"],
+        "absolutes": [None], "sources": ["fast"], "air_dates": [None], "recaps": [None],
     }  # fmt: skip
     fields |= changes
     return list(fields.values())
@@ -752,6 +763,40 @@ def test_guessit_readings_survive_the_cache(tmp_path: Path) -> None:
     assert first.files[0].parsed is not None and first.files[0].parsed.source == "guessit"
     cache.save(tmp_path / "cache.json")
     assert scan_library(root, ScanCache.load(tmp_path / "cache.json")).files == first.files
+
+
+def test_air_dates_and_recaps_survive_the_cache(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    _write(root, "Late Night/Late Night - 2011-04-12.mkv")
+    _write(root, "Late Night/Late Night - 2011-04-13 - Guest.mkv")
+    _write(root, "Kimi no Hana/[Group] Kimi no Hana - 12.5 [1080p].mkv")
+    cache = ScanCache()
+    first = scan_library(root, cache)
+    readings = {f.path: f.parsed for f in first.files}
+    dated = readings["Late Night/Late Night - 2011-04-12.mkv"]
+    assert dated is not None and dated.air_date == date(2011, 4, 12) and dated.episode is None
+    recap = readings["Kimi no Hana/[Group] Kimi no Hana - 12.5 [1080p].mkv"]
+    assert recap is not None and recap.recap == "12.5" and recap.absolute is None
+    cache.save(tmp_path / "cache.json")
+    again = scan_library(root, ScanCache.load(tmp_path / "cache.json"))
+    assert again.parsed == 0 and again.files == first.files
+
+
+def test_a_folder_without_air_dates_or_recaps_saves_null_for_them(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    _write(root, "Late Night/Late Night - 2011-04-12.mkv")
+    _write(root, "Harbor Lights/Harbor.Lights.S01E01.mkv")
+    cache = ScanCache()
+    first = scan_library(root, cache)
+    cache.save(tmp_path / "cache.json")
+    folders = json.loads((tmp_path / "cache.json").read_bytes())["folders"]
+    assert folders["Harbor Lights/"][-2:] == [None, None]
+    assert folders["Late Night/"][-2:] == [["2011-04-12"], None]
+    assert scan_library(root, ScanCache.load(tmp_path / "cache.json")).files == first.files
+    file = tmp_path / "cache.json"
+    file.write_bytes(_payload({"Show/": _record(air_dates=None, recaps=None)}))
+    loaded = ScanCache.load(file)
+    assert len(loaded) == 1 and "Show/a.mkv" in loaded
 
 
 def test_scan_path_of_a_folder_uses_it_as_the_root(library: Path) -> None:

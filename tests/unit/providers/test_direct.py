@@ -1,3 +1,5 @@
+from datetime import date
+
 import aiohttp
 import pytest
 
@@ -69,3 +71,37 @@ def test_third_party_provider_is_asked_before_direct():
     registry = ProviderRegistry([DirectProvider(), Feed()])
     assert registry.for_url("https://h/podcast.xml").name == "feed"
     assert registry.for_url("https://h/a.mp4").name == "direct"
+
+
+# One recogniser reads links as the scanner reads files (issue 15).
+
+
+@pytest.mark.parametrize(
+    ("url", "series", "season", "number", "absolute"),
+    [
+        ("https://h.test/Series.S03E01.S03E02.720p.HDTV.mkv", "Series", 3, 1, None),
+        ("https://h.test/Series.Title.2x04.2x05.720p.BluRay-FUTV.mkv", "Series Title", 2, 4, None),
+        ("https://h.test/%5BGroup%5D%20Kimi%20no%20Hana%20-%2005%20%5B1080p%5D.mkv", "Kimi no Hana", 1, 5, 5),
+        ("https://h.test/Series%20Title%20-%20Temporada%202%20%5BCap.408%5D.mkv", "Series Title - Temporada 2", 4, 8, None),
+    ],
+)  # fmt: skip
+async def test_a_link_is_read_by_the_libraries_recogniser(
+    session, url, series, season, number, absolute
+):
+    info = await DirectProvider().fetch(url, session)
+    (episode,) = info.episodes
+    assert (info.title, episode.season, episode.number, episode.absolute) == (
+        series, season, number, absolute
+    )  # fmt: skip
+
+
+async def test_a_daily_shows_link_keeps_its_air_date_and_no_number(session):
+    info = await DirectProvider().fetch("https://h.test/Late.Night.2011.04.12.Guest.mkv", session)
+    (episode,) = info.episodes
+    assert (info.title, episode.number, episode.air_date) == ("Late Night", None, date(2011, 4, 12))
+
+
+async def test_a_recap_link_joins_direct_downloads(session):
+    info = await DirectProvider().fetch("https://h.test/Kimi%20no%20Hana%20-%2012.5.mkv", session)
+    (episode,) = info.episodes
+    assert (info.title, episode.number) == (DIRECT_SERIES, None)

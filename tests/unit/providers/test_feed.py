@@ -637,3 +637,167 @@ def test_relative_xml_base_is_relative_to_the_feed():
 def test_an_unknown_charset_from_the_server_is_ignored():
     info = parse_feed(fixture("titles.xml"), FEED_URL, charset="x-no-such-charset")
     assert info.title == "Night Shift"
+
+
+# --- Real feeds that were read wrongly (issue 15), each with the snippet that failed ------------
+
+
+def _rss(items: str, namespaces: str = "") -> bytes:
+    return (
+        f"<?xml version='1.0' encoding='UTF-8' ?><rss version='2.0' {namespaces}><channel>"
+        f"<title>title</title>{items}</channel></rss>"
+    ).encode()
+
+
+def test_a_two_digit_year_is_read_as_rfc_5322_reads_it():
+    """AntennaPod's rss2-basic feed: "01 Jan 70" is 1970, not 2070 (never released)."""
+    body = _rss(
+        "<item><title>item-0</title><pubDate>01 Jan 70 01:00:00 +0100</pubDate>"
+        "<guid>http://example.com/item-0</guid>"
+        "<enclosure url='http://example.com/media-0' length='1048576' type='audio/mp3' /></item>"
+    )
+    (episode,) = parse_feed(body, FEED_URL).episodes
+    assert episode.air_date == date(1970, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "year"),
+    [("Sat, 01 Jan 00 12:00:00 GMT", 2000), ("Fri, 01 Jan 49 12:00:00 GMT", 1949),
+     ("Sun, 01 Jan 50 12:00:00 GMT", 1950), ("Fri, 01 Jan 99 12:00:00 GMT", 1999),
+     ("Tue, 01 Jan 24 12:00:00 GMT", 2024), ("Sat, 01 Jan 2070 12:00:00 GMT", 2070)],
+)  # fmt: skip
+def test_two_digit_years_never_land_after_next_year(written, year):
+    """00-49 are 2000-2049 (RFC 5322 4.3), unless that is after next year: "49" is 1949 now.
+    Four digits are taken as written."""
+    from aniworld_desktop.providers.feed import _rfc822_date
+
+    when = _rfc822_date(written, date(2026, 11, 24))
+    assert when is not None and when.year == year
+
+
+@pytest.mark.parametrize(
+    ("written", "aired"),
+    [
+        # launched.xml (partytime): the 14th in UTC, the 13th where it was published.
+        ("Fri, 13 Dec 2019 20:00:00 -0600", date(2019, 12, 13)),
+        # giantbomb.rss: a named zone.
+        ("Tue, 11 Mar 2008 19:39:00 PST", date(2008, 3, 11)),
+        ("Wed, 13 Sep 2023 21:00:19 -0500", date(2023, 9, 13)),
+        ("Mon, 01 Jan 2024 00:30:00 +0900", date(2024, 1, 1)),  # the 31st in UTC
+    ],
+)
+def test_air_dates_are_the_dates_the_feed_wrote(written, aired):
+    body = _rss(
+        f"<item><title>x</title><guid>g</guid><pubDate>{written}</pubDate>"
+        "<enclosure url='https://h.test/x.mp3' type='audio/mpeg'/></item>"
+    )
+    (episode,) = parse_feed(body, FEED_URL).episodes
+    assert episode.air_date == aired
+
+
+def test_an_atom_date_keeps_its_offset():
+    body = (
+        b"<feed xmlns='http://www.w3.org/2005/Atom'><title>K</title><entry><id>urn:k:1</id>"
+        b"<title>One</title><published>2024-03-01T23:30:00-08:00</published>"
+        b"<link rel='enclosure' type='video/mp4' href='https://h.test/one.mp4'/></entry></feed>"
+    )
+    (episode,) = parse_feed(body, FEED_URL).episodes
+    assert episode.air_date == date(2024, 3, 1)
+
+
+def test_order_still_follows_the_instant_across_offsets():
+    body = _rss(
+        "<item><title>later</title><guid>b</guid><pubDate>Mon, 01 Jan 2024 23:00:00 -0800"
+        "</pubDate><enclosure url='https://h.test/b.mp3' type='audio/mpeg'/></item>"
+        "<item><title>earlier</title><guid>a</guid><pubDate>Tue, 02 Jan 2024 06:00:00 +0000"
+        "</pubDate><enclosure url='https://h.test/a.mp3' type='audio/mpeg'/></item>"
+    )
+    assert numbers(parse_feed(body, FEED_URL)) == {"a": (1, 1), "b": (1, 2)}
+
+
+def test_a_blog_whose_media_content_is_pictures_is_refused():
+    """TechCrunch (feedjira): every item's media:content is an illustration or an avatar."""
+    body = _rss(
+        "<item><title>Angie's List</title><guid>tc-1</guid>"
+        "<media:content url='http://tctechcrunch2011.files.wordpress.com/2011/11/angies-list.jpeg"
+        "?w=150' medium='image'><media:title type='html'>angies-list</media:title>"
+        "</media:content><media:content url='http://1.gravatar.com/avatar/bbce6c3c48f821c81c01"
+        "9600a5589ae6?s=96&amp;d=identicon&amp;r=G' medium='image'>"
+        "<media:title type='html'>chris</media:title></media:content></item>",
+        "xmlns:media='http://search.yahoo.com/mrss/'",
+    )
+    with pytest.raises(ProviderError, match="none of its 1 items links a video or audio file"):
+        parse_feed(body, FEED_URL)
+
+
+def test_a_picture_beside_a_video_is_not_the_episode():
+    body = _rss(
+        "<item><title>Clip</title><guid>c</guid>"
+        "<media:content url='https://h.test/avatar?s=96' medium='image'/>"
+        "<media:content url='https://h.test/clip' medium='video'/></item>",
+        "xmlns:media='http://search.yahoo.com/mrss/'",
+    )
+    (episode,) = parse_feed(body, FEED_URL).episodes
+    assert episode.url == "https://h.test/clip"
+
+
+def test_podcast_numbers_under_the_namespaces_original_uri():
+    """rssreader's podcast-example1 and partytime's feeds declare the namespace by the URI of
+    its first publication."""
+    body = _rss(
+        "<item><title>Episode 3 - The Future</title><guid>pc-3</guid>"
+        "<podcast:season name='Podcasting 2.0'>2</podcast:season>"
+        "<podcast:episode>3</podcast:episode>"
+        "<enclosure url='https://example.com/file-03.mp3' length='43200000' type='audio/mpeg'/>"
+        "</item><item><title>Episode 1.3</title><guid>pc-1.3</guid>"
+        "<podcast:season name='Podcasting 2.0'>2</podcast:season>"
+        "<podcast:episode display='S1E3'>1.3</podcast:episode>"
+        "<enclosure url='https://example.com/file-13.mp3' type='audio/mpeg'/></item>",
+        "xmlns:podcast='https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md'",
+    )
+    info = parse_feed(body, FEED_URL)
+    assert numbers(info)["pc-3"] == (2, 3)
+    assert numbers(info)["pc-1.3"] == (2, 1)  # a decimal number names none; season 2 stays
+
+
+def test_an_item_with_only_itunes_title_gets_it():
+    """rssreader's itunes-podcast feed: the trailer has an itunes:title and no title."""
+    body = _rss(
+        "<item><itunes:episodeType>trailer</itunes:episodeType>"
+        "<itunes:title>Hiking Treks Trailer</itunes:title>"
+        "<enclosure length='498537' type='audio/mpeg' "
+        "url='http://example.com/podcasts/everything/AllAboutEverythingEpisode4.mp3'/>"
+        "<guid>D03EEC9B-B1B4-475B-92C8-54F853FA2A22</guid></item>",
+        "xmlns:itunes='http://www.itunes.com/dtds/podcast-1.0.dtd'",
+    )
+    (episode,) = parse_feed(body, FEED_URL).episodes
+    assert episode.title == "Hiking Treks Trailer"
+
+
+def test_an_item_without_any_title_is_named_after_its_file():
+    """AntennaPod's media-content-mime feed: one media:content and nothing else."""
+    body = (
+        b"<?xml version='1.0' encoding='UTF-8' ?><rss version=\"2.0\" "
+        b'xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>title</title>'
+        b"<description>This is the description</description><link>http://example.com</link>"
+        b'<item xmlns:media="http://search.yahoo.com/mrss/"><media:content '
+        b'url="https://www.example.com/file.mp4" medium="video" /></item></channel></rss>'
+    )
+    (episode,) = parse_feed(body, FEED_URL).episodes
+    assert episode.title == "file"
+
+
+def test_titles_number_items_only_by_markers():
+    """A podcast's "Part 2" or "#12" is no episode number; "S03 Episode 09" is (Serial)."""
+    body = _rss(
+        "<item><title>S03 Episode 09: Some Time When Everything Has Changed</title><guid>s9</guid>"
+        "<pubDate>Thu, 01 Nov 2018 09:00:00 GMT</pubDate>"
+        "<enclosure url='https://h.test/s9.mp3' type='audio/mpeg'/></item>"
+        "<item><title>Interview, Part 2</title><guid>p2</guid>"
+        "<pubDate>Fri, 02 Nov 2018 09:00:00 GMT</pubDate>"
+        "<enclosure url='https://h.test/p2.mp3' type='audio/mpeg'/></item>"
+        "<item><title>#12: Twelve things</title><guid>n12</guid>"
+        "<pubDate>Sat, 03 Nov 2018 09:00:00 GMT</pubDate>"
+        "<enclosure url='https://h.test/n12.mp3' type='audio/mpeg'/></item>"
+    )
+    assert numbers(parse_feed(body, FEED_URL)) == {"s9": (3, 9), "p2": (1, 1), "n12": (1, 2)}
