@@ -11,11 +11,12 @@ scans. Neither renames, moves nor deletes a file. No Qt here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
+from aniworld_desktop.core.gcpause import collector_paused, release
 from aniworld_desktop.core.models import MatchState, SeriesRecord
 from aniworld_desktop.library.folders import parse_series_folder
 from aniworld_desktop.library.matching import (
@@ -128,33 +129,28 @@ class Importer:
         Raises:
             LibraryUnavailableError: The library folder cannot be read.
         """
-        result = await self._walk()
-        files: dict[str, list[ScannedFile]] = defaultdict(list)
-        for file in result.files:
-            if file.series_folder:
-                files[file.series_folder.casefold()].append(file)
+        with collector_paused():  # 100,000 files: see LibraryService.scan
+            result = await self._walk()
+            counts = await asyncio.to_thread(_count_by_folder, result.files)
+            await asyncio.to_thread(release, result.files)
         all_series = await self._catalog.list_series()
         held = {s.folder.casefold(): s for s in all_series}
         ignored = {f.casefold() for f in await self._catalog.ignored_folders()}
         ignored -= {f.rstrip("/").casefold() for f in include}
         proposals: list[ImportProposal] = []
-        for key, found in files.items():
+        for key, (folder, videos, recognised) in counts.items():
             if key in ignored:
                 continue
-            recognised = sum(1 for f in found if f.parsed is not None)
             series = held.get(key)
             if series is None:
-                folder = found[0].series_folder
                 name = parse_series_folder(folder)
-                proposals.append(
-                    ImportProposal(folder, name.title, name.year, len(found), recognised)
-                )
+                proposals.append(ImportProposal(folder, name.title, name.year, videos, recognised))
             elif series.is_local and not series.match_state.is_confirmed():
                 proposal = ImportProposal(
                     series.folder,
                     series.title,
                     series.year,
-                    len(found),
+                    videos,
                     recognised,
                     series_id=series.id,
                     state=series.match_state,
@@ -209,11 +205,11 @@ class Importer:
             series = by_folder.get(proposal.folder.casefold())
             if series is not None:
                 chosen.append((series, proposal.outcome))
+        proposed = {p.folder.casefold() for p in proposals}
         held = [
             (s.folder, s.tmdb_id)
             for s in by_folder.values()
-            if s.confirmed_tmdb_id is not None
-            and s.folder.casefold() not in {p.folder.casefold() for p in proposals}
+            if s.confirmed_tmdb_id is not None and s.folder.casefold() not in proposed
         ]
         results = await self.matcher.apply(chosen, held, on_progress)
         await self._scan()
@@ -225,6 +221,20 @@ class Importer:
             sum(1 for _, o in results if o.state is MatchState.UNMATCHED),
         )
         return ImportResult(tuple(results), tuple(p.folder for p in skip))
+
+
+def _count_by_folder(files: Sequence[ScannedFile]) -> dict[str, tuple[str, int, int]]:
+    """Per series folder (by its name in any case): its name, its videos, and how many of
+    those say which episode they are (worker thread: 100,000 files long)."""
+    counts: dict[str, tuple[str, int, int]] = {}
+    for file in files:
+        folder = file.series_folder
+        if not folder:
+            continue
+        key = folder.casefold()
+        name, videos, recognised = counts.get(key, (folder, 0, 0))
+        counts[key] = (name, videos + 1, recognised + (file.parsed is not None))
+    return counts
 
 
 def _with(proposal: ImportProposal, outcome: MatchOutcome) -> ImportProposal:

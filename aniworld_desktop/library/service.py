@@ -31,6 +31,7 @@ from aniworld_desktop.core.events import (
     SeriesChanged,
     SeriesRemoved,
 )
+from aniworld_desktop.core.gcpause import collector_paused, release
 from aniworld_desktop.core.models import (
     EpisodeAvailability,
     EpisodeKind,
@@ -91,6 +92,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# A scan cache this big (video files) is frozen out of the cyclic collector's reach once built.
+FREEZE_AFTER = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +169,7 @@ class LibraryService:
         self._today = today
         self._scan_lock = asyncio.Lock()
         self._scan_cache: ScanCache | None = None  # loaded once, kept between scans
+        self._cache_loaded = False  # the cache was read from its file since the last freeze
         self._bus = bus
         if bus is not None:
             bus.subscribe(DownloadFinished, self._on_download_finished)
@@ -349,13 +354,14 @@ class LibraryService:
 
     async def queue_episodes(self, episode_ids: Sequence[int]) -> AddResult:
         """Queue these episodes (dropped on the queue, say), whatever their state; the queue
-        refuses the ones already there."""
+        refuses the ones already there, and an episode without a source (TMDB's, of a series
+        without a feed) has nothing to download: it is left out."""
         wanted = set(episode_ids)
         series = {s.id: s for s in await self._catalog.list_series()}
         requests = [
             self.queue_request(series[e.series_id], e)
             for e in await self._catalog.episodes_by_id(wanted)
-            if e.series_id in series
+            if e.series_id in series and e.has_source
         ]
         return await self._downloads.add_to_queue(requests)
 
@@ -553,11 +559,31 @@ class LibraryService:
         Raises:
             LibraryUnavailableError: As above; the database and the scan cache are unchanged.
         """
+        # 100,000 files and episodes are a few hundred thousand objects without cycles, made
+        # and dropped within the scan: the cyclic collector, run meanwhile, would walk them
+        # all on the event loop's thread (a full collection stalled it for 250 ms).
+        with collector_paused() as pause:
+            summary = await self._scan()
+            pause.freeze = self._cache_grew(summary.parsed)
+            return summary
+
+    def _cache_grew(self, parsed: int) -> bool:
+        """Whether the scan cache gained many objects (read from its file, or many names
+        read): kept for good, they are frozen out of the collector's reach
+        (``gc.freeze``), as the queue's rows are at start-up, or every full collection
+        would walk them again (240 ms each at 100,000 files, every 15 seconds of an import)."""
+        loaded, self._cache_loaded = self._cache_loaded, False
+        cache = self._scan_cache
+        big = cache is not None and len(cache) >= FREEZE_AFTER
+        return big and (loaded or parsed >= FREEZE_AFTER)
+
+    async def _scan(self) -> ScanSummary:
         async with self._scan_lock:
             result, before, after = await self._walk()
             series_rows, known = await self._catalog.known_episodes()
+            on_disk = await asyncio.to_thread(_count_on_disk, known)
             try:
-                self._check_scan(result, before, after, sum(1 for e in known if e.file_path))
+                self._check_scan(result, before, after, on_disk)
             except LibraryUnavailableError:
                 # The walk updated the cache in memory with what it saw (nothing); the next
                 # scan starts again from the file, which still holds the library as it was.
@@ -569,7 +595,8 @@ class LibraryService:
                     await asyncio.to_thread(cache.save, cache_file)
                 except OSError as exc:  # only the next scan is slower
                     log.warning("The scan cache could not be saved: %s", exc)
-            followed = await self._follow_folders(result.files, series_rows)
+            folders = await asyncio.to_thread(series_folders, result.files)
+            followed = await self._follow_folders(folders, series_rows)
             series_rows += [(s.id, s.folder, False) for s in followed]
             plan = await asyncio.to_thread(_plan_scan, result, series_rows, known)
             await self._catalog.set_files(plan.changes)
@@ -579,7 +606,7 @@ class LibraryService:
             if self._bus is not None:
                 for series in followed:
                     self._bus.publish(SeriesChanged(series.id))
-            return ScanSummary(
+            summary = ScanSummary(
                 files=len(result.files),
                 matched=len(result.files) - len(plan.unmatched),
                 unmatched=plan.unmatched,
@@ -588,6 +615,9 @@ class LibraryService:
                 errors=list(result.errors),
                 followed=[s.folder for s in followed],
             )
+            # Freeing 100,000 objects at once is a stall of its own: bit by bit, off the loop.
+            await asyncio.to_thread(release, result.files, known, plan.changes, plan.found)
+            return summary
 
     async def _walk(
         self,
@@ -599,6 +629,7 @@ class LibraryService:
         cache = self._scan_cache
         if cache is None and cache_file is not None:
             cache = self._scan_cache = await asyncio.to_thread(ScanCache.load, cache_file)
+            self._cache_loaded = True
         before = await asyncio.to_thread(_identity, root)
         result = await asyncio.to_thread(scan_library, root, cache)
         after = await asyncio.to_thread(_identity, root)
@@ -610,27 +641,22 @@ class LibraryService:
         Raises:
             LibraryUnavailableError: The library folder is missing, unreadable or changed.
         """
-        async with self._scan_lock:
-            result, before, after = await self._walk()
-            self._check_scan(result, before, after, 0)
-            return result
+        with collector_paused() as pause:  # as in scan()
+            async with self._scan_lock:
+                result, before, after = await self._walk()
+                self._check_scan(result, before, after, 0)
+                pause.freeze = self._cache_grew(result.parsed)
+                return result
 
     async def _follow_folders(
-        self, files: Sequence[ScannedFile], series: Sequence[tuple[int, str, bool]]
+        self, folders: Sequence[str], series: Sequence[tuple[int, str, bool]]
     ) -> list[SeriesRecord]:
         """Follow the folders with videos that no series holds, as series without a source."""
         held = {folder.casefold() for _, folder, _ in series}
         ignored = {f.casefold() for f in await self._catalog.ignored_folders()}
-        folders = sorted(
-            {
-                f.series_folder
-                for f in files
-                if f.series_folder and f.series_folder.casefold() not in held
-            }
-        )
         new = []
         for folder in folders:
-            if folder.casefold() in ignored:
+            if folder.casefold() in held or folder.casefold() in ignored:
                 continue
             name = parse_series_folder(folder)
             new.append(NewLocalSeries(name.title, folder, name.year))
@@ -696,6 +722,15 @@ def queue_request(
         title=episode.title,
         expected_size=episode.size,
     )
+
+
+def series_folders(files: Sequence[ScannedFile]) -> list[str]:
+    """The series folders the files are in, sorted (worker thread: 100,000 files long)."""
+    return sorted({f.series_folder for f in files if f.series_folder})
+
+
+def _count_on_disk(known: Sequence[KnownEpisode]) -> int:
+    return sum(1 for e in known if e.file_path)
 
 
 @dataclass(slots=True)

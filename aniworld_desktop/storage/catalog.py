@@ -149,7 +149,7 @@ FROM_TMDB = "tmdb:"
 # The app_state key of the folders a scan does not follow (JSON list of folder names).
 IGNORED_FOLDERS_KEY = "library_ignored_folders"
 # Rows written at once; between two, the event loop runs (100,000 rows would hold it).
-WRITE_CHUNK = 2000
+WRITE_CHUNK = 500
 
 # What a refresh of the catalogue may change in an existing episode row: the source's value,
 # or what the row had where the source has none (TMDB may have filled it).
