@@ -1,5 +1,5 @@
-"""The command line without a window: ``add``, ``list``, ``episodes``, ``scan``, ``queue``,
-``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
+"""The command line without a window: ``add``, ``list``, ``episodes``, ``scan``, ``import``,
+``remove``, ``set-source``, ``monitor``, ``queue``, ``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
 exit codes are stable: 0 success, 1 something failed (a download, a source), 2 usage or
 configuration error, 3 another run holds the profile (nothing was done).
 
@@ -27,8 +27,11 @@ from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings, save_settings
 from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.errors import UsageError
+from aniworld_desktop.core.models import MatchState, Monitoring, MonitorMode, SeriesRecord
 from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
+from aniworld_desktop.library.importing import ImportProposal
 from aniworld_desktop.library.scanner import ScannedFile, scan_path
+from aniworld_desktop.library.tmdb_matching import MatchProgress
 from aniworld_desktop.net.session import (
     TrustedHosts,
     fetch_fingerprint,
@@ -66,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     add = commands.add_parser("add", help="follow a series (feed) or queue a media URL")
     add.add_argument("url")
     add.add_argument("--provider", help="provider name (default: chosen from what the URL is)")
+    add.add_argument(
+        "--monitor",
+        type=_monitoring,
+        metavar="MODE",
+        help="episodes wanted: new, all, none or season:N (default: new for a feed with a "
+        "back catalogue, else all)",
+    )
     add.add_argument("--json", action="store_true", help="print the result as JSON")
 
     listing = commands.add_parser("list", help="the followed series with their counts")
@@ -80,9 +90,43 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help="print JSON")
 
     importing = commands.add_parser(
-        "import", help="propose series from the library's sub-folders (renames nothing)"
+        "import",
+        help="propose series from the library's folders, matched to TMDB (renames nothing)",
+    )
+    importing.add_argument(
+        "folders", nargs="*", metavar="FOLDER", help="only these folders (default: all proposed)"
+    )
+    importing.add_argument(
+        "--apply", action="store_true", help="follow every proposed folder and match it"
     )
     importing.add_argument("--json", action="store_true", help="print JSON")
+
+    remove = commands.add_parser(
+        "remove", help="unfollow a series; its files are kept unless --delete-files"
+    )
+    remove.add_argument("series", help="series id or title")
+    remove.add_argument(
+        "--delete-files",
+        action="store_true",
+        help="also move its folder to the trash (deleted where there is none)",
+    )
+
+    set_source = commands.add_parser(
+        "set-source", help="attach a feed to a series, or give its feed's new address"
+    )
+    set_source.add_argument("series", help="series id or title")
+    set_source.add_argument("url")
+    set_source.add_argument("--provider", help="provider name (default: chosen from the URL)")
+
+    monitor = commands.add_parser("monitor", help="choose which episodes of a series are wanted")
+    monitor.add_argument("series", help="series id or title")
+    monitor.add_argument(
+        "--mode",
+        type=_monitoring,
+        required=True,
+        metavar="MODE",
+        help="new (only episodes that come later), all, none, or season:N (season N on)",
+    )
 
     organize = commands.add_parser(
         "organize", help="show (and with --apply, do) the renames to the naming convention"
@@ -125,12 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _monitoring(text: str) -> Monitoring:
+    try:
+        return Monitoring.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _print_json(payload: Any) -> None:
     print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
 
 
 async def _cmd_add(services: Services, args: argparse.Namespace) -> int:
-    result = await services.library.add_url(args.url, args.provider)
+    result = await services.library.add_url(args.url, args.provider, monitoring=args.monitor)
     queued = result.queued
     if args.json:
         _print_json(
@@ -141,11 +192,15 @@ async def _cmd_add(services: Services, args: argparse.Namespace) -> int:
                 "episodes": len(result.episodes),
                 "queued": [item.to_json() for item in queued.added] if queued else [],
                 "already_queued": len(queued.duplicates) if queued else 0,
+                "monitor": str(result.series.monitoring),
             }
         )
         return EXIT_OK
     if queued is None:
-        print(f"Following {result.series.title} ({len(result.episodes)} episodes).")
+        print(
+            f"Following {result.series.title} ({len(result.episodes)} episodes; "
+            f"monitor: {_monitor_words(result.series)})."
+        )
     else:
         for item in queued.added:
             print(
@@ -176,13 +231,22 @@ async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
                     "monitored": s.series.monitored,
                     "refreshed_at": s.series.refreshed_at,
                     "refresh_error": s.series.refresh_error,
+                    "no_source": s.counts.no_source,
+                    "monitor": str(s.series.monitoring),
+                    "tmdb_id": s.series.tmdb_id,
+                    "match_state": s.series.match_state,
+                    "confidence": s.series.tmdb_confidence,
+                    "match_note": s.series.match_note,
                 }
                 for s in summaries
             ]
         )
         return EXIT_OK
     if not summaries:
-        print("No series followed yet. Add one with: aniworld-desktop add URL")
+        print(
+            "No series followed yet. Add one with: aniworld-desktop add URL, or bring the "
+            "library's folders in with: aniworld-desktop import --apply"
+        )
         return EXIT_OK
     for s in summaries:
         c = s.counts
@@ -190,12 +254,27 @@ async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
         error = (
             f"  (last refresh failed: {s.series.refresh_error})" if s.series.refresh_error else ""
         )
+        source = s.series.provider or "no source"
+        no_source = f" ({c.no_source} without a source)" if c.no_source else ""
         failed = f", {c.failed} failed (retry them in the queue)" if c.failed else ""
+        note = f"  [{s.series.match_state}: {s.series.match_note}]" if s.series.match_note else ""
         print(
-            f"#{s.series.id:<4} {s.series.title}  [{s.series.provider}]  {c.episodes} episodes, "
-            f"{c.on_disk} on disk, {c.missing} missing, {c.queued} queued{failed}{flag}{error}"
+            f"#{s.series.id:<4} {s.series.title}  [{source}]  {c.episodes} episodes, "
+            f"{c.on_disk} on disk, {c.missing} missing{no_source}, {c.queued} queued{failed}"
+            f"{flag}{error}{note}"
         )
     return EXIT_OK
+
+
+def _monitor_words(series: SeriesRecord) -> str:
+    monitoring = series.monitoring
+    if monitoring.mode is MonitorMode.SEASON:
+        return f"season {monitoring.season} on"
+    return {
+        MonitorMode.NEW: "new episodes only",
+        MonitorMode.ALL: "everything",
+        MonitorMode.NONE: "nothing",
+    }[monitoring.mode]
 
 
 async def _cmd_episodes(services: Services, args: argparse.Namespace) -> int:
@@ -214,15 +293,18 @@ async def _cmd_episodes(services: Services, args: argparse.Namespace) -> int:
                     "air_date": s.episode.air_date,
                     "state": s.state,
                     "file": s.episode.file_path,
+                    "monitored": s.episode.monitored,
+                    "downloadable": s.episode.has_source,
                 }
                 for s in states
             ]
         )
         return EXIT_OK
-    print(f"{series.title} ({series.folder})")
+    print(f"{series.title} ({series.folder}; monitor: {_monitor_words(series)})")
     for s in states:
         e = s.episode
-        print(f"  S{e.season:02d}E{e.number:02d}  {s.state:<12} {e.title}")
+        extra = " (no source)" if s.state == "missing" and not e.has_source else ""
+        print(f"  S{e.season:02d}E{e.number:02d}  {s.state + extra:<24} {e.title}")
     return EXIT_OK
 
 
@@ -275,34 +357,126 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _proposal_json(p: ImportProposal) -> dict[str, Any]:
+    match = p.match
+    return {
+        "folder": p.folder,
+        "title": p.title,
+        "year": p.year,
+        "video_files": p.video_files,
+        "recognised": p.recognised,
+        "series_id": p.series_id,
+        "tmdb_id": match.id if match else None,
+        "match": {"name": match.name, "year": match.year, "poster_url": match.poster_url}
+        if match
+        else None,
+        "confidence": p.confidence,
+        "match_state": p.state,
+        "note": p.note,
+    }
+
+
+def _print_progress(progress: MatchProgress) -> None:
+    """One line on stderr now and then, so a long import shows it is alive."""
+    if progress.done == progress.total or progress.done % 100 == 0:
+        print(
+            f"{progress.stage}: {progress.done} of {progress.total} folder(s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 async def _cmd_import(services: Services, args: argparse.Namespace) -> int:
-    proposals = await services.library.propose_import()
+    library = services.library
+    proposals = await library.propose_import(include=args.folders, on_progress=_print_progress)
+    if args.folders:
+        by_folder = {p.folder.casefold(): p for p in proposals}
+        proposals = []
+        for folder in args.folders:
+            proposal = by_folder.get(folder.rstrip("/").casefold())
+            if proposal is None:
+                raise UsageError(
+                    f"'{folder}' is no folder of the library with videos that is not followed "
+                    "and matched already."
+                )
+            proposals.append(proposal)
+    if not args.apply:
+        if args.json:
+            _print_json([_proposal_json(p) for p in proposals])
+            return EXIT_OK
+        if not proposals:
+            print("Every folder of the library with videos is a series with a TMDB match.")
+            return EXIT_OK
+        for p in proposals:
+            year = f" ({p.year})" if p.year else ""
+            match = (
+                f"TMDB {p.match.id} '{p.match.name}'" if p.match and p.match.name else "no match"
+            )
+            note = f"  {p.note}" if p.note else ""
+            print(
+                f"{p.folder}: {p.title}{year}, {p.video_files} video file(s), "
+                f"{p.recognised} recognised as episodes; {match} [{p.state}]{note}"
+            )
+        print(
+            "Follow them with: aniworld-desktop import --apply  (folders are kept as they "
+            "are; nothing is renamed unless you run organize)"
+        )
+        return EXIT_OK
+    result = await library.apply_import(proposals, on_progress=_print_progress)
     if args.json:
         _print_json(
             [
                 {
-                    "folder": p.folder,
-                    "title": p.title,
-                    "year": p.year,
-                    "video_files": p.video_files,
-                    "recognised": p.recognised,
+                    "folder": series.folder,
+                    "series_id": series.id,
+                    "title": series.title,
+                    "tmdb_id": outcome.match.id if outcome.match else None,
+                    "match_state": outcome.state,
+                    "confidence": outcome.confidence,
+                    "note": outcome.note,
                 }
-                for p in proposals
+                for series, outcome in result.series
             ]
         )
         return EXIT_OK
-    if not proposals:
-        print("Every sub-folder of the library with videos belongs to a followed series.")
-        return EXIT_OK
-    for p in proposals:
-        year = f" ({p.year})" if p.year else ""
-        print(
-            f"{p.folder}: {p.title}{year}, {p.video_files} video file(s), "
-            f"{p.recognised} recognised as episodes"
-        )
+    for series, outcome in result.series:
+        note = f": {outcome.note}" if outcome.note else ""
+        print(f"{series.folder}: followed, {outcome.state}{note}")
     print(
-        "Follow one with: aniworld-desktop add FEED-URL  (its folder is kept as it is; "
-        "nothing is renamed unless you run organize)"
+        f"Imported {len(result.series)} folder(s): "
+        f"{result.count(MatchState.MATCHED, MatchState.MANUAL, MatchState.FROM_NFO)} matched, "
+        f"{result.count(MatchState.NEEDS_REVIEW)} to review, "
+        f"{result.count(MatchState.UNMATCHED)} not matched. Nothing was renamed."
+    )
+    return EXIT_OK
+
+
+async def _cmd_remove(services: Services, args: argparse.Namespace) -> int:
+    series = await services.library.find_series(args.series)
+    result = await services.library.remove(series, delete_files=args.delete_files)
+    print(result.message)
+    return EXIT_FAILED if result.files == "failed" else EXIT_OK
+
+
+async def _cmd_set_source(services: Services, args: argparse.Namespace) -> int:
+    series = await services.library.find_series(args.series)
+    result = await services.library.set_source(series, args.url, args.provider)
+    print(
+        f"{result.series.title} follows {result.series.source_url} now "
+        f"({len(result.episodes)} episode(s) from it; monitor: {_monitor_words(result.series)})."
+    )
+    return EXIT_OK
+
+
+async def _cmd_monitor(services: Services, args: argparse.Namespace) -> int:
+    library = services.library
+    series = await library.find_series(args.series)
+    changed = await library.set_monitoring(series, args.mode)
+    series = await library.find_series(str(series.id))
+    counts = next(s.counts for s in await library.list_series() if s.series.id == series.id)
+    print(
+        f"{series.title}: monitor {_monitor_words(series)} ({changed} episode(s) changed; "
+        f"{counts.missing} missing now)."
     )
     return EXIT_OK
 
@@ -357,7 +531,10 @@ async def _cmd_metadata(services: Services, args: argparse.Namespace) -> int:
 
 async def _cmd_set_tmdb(services: Services, args: argparse.Namespace) -> int:
     series = await services.library.find_series(args.series)
-    await services.metadata.set_tmdb_id(series, args.tmdb_id)
+    outcome = await services.library.set_match(series, args.tmdb_id)
+    if not outcome.state.is_confirmed():
+        print(f"{series.title}: {outcome.note}", file=sys.stderr)
+        return EXIT_FAILED
     print(f"{series.title} is TMDB series {args.tmdb_id}; the next metadata run uses it.")
     return EXIT_OK
 
@@ -499,8 +676,8 @@ def writes_profile(args: argparse.Namespace) -> bool:
     """Whether the sub-command in ``args`` changes the profile, and so must hold its lock."""
     if args.demo:
         return True  # follows the demo series
-    if args.command == "organize":
-        return bool(args.apply)
+    if args.command in ("organize", "import"):
+        return bool(args.apply)  # without --apply they only propose
     if args.command == "trust":
         return bool(args.remove or args.fingerprint)  # without them it only shows
     return args.command not in READ_ONLY_COMMANDS
@@ -571,6 +748,12 @@ async def _run_command(
             return await _cmd_organize(services, args)
         if args.command == "import":
             return await _cmd_import(services, args)
+        if args.command == "remove":
+            return await _cmd_remove(services, args)
+        if args.command == "set-source":
+            return await _cmd_set_source(services, args)
+        if args.command == "monitor":
+            return await _cmd_monitor(services, args)
         if args.command == "queue":
             _print_queue(services, args.json)
             return EXIT_OK

@@ -177,6 +177,18 @@ def _parse_choice(*choices: str) -> Callable[[Any], str]:
     return parse
 
 
+def _parse_fraction(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise ValueError
+    return number
+
+
+_parse_fraction.expects = "a number from 0 to 1, such as 0.85"  # type: ignore[attr-defined]
+
+
 def _parse_text(value: Any) -> str:
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise ValueError
@@ -350,6 +362,9 @@ class Settings:
     metadata_language: str = _setting("en-US", _parse_text, "language of titles and plots")
     artwork_size: str = _setting("w500", _parse_choice("w500", "w780", "original"), "image size")
     artwork: str = _setting(",".join(ARTWORK_KINDS), _parse_artwork, "images to write")
+    # A TMDB match found by a search is used at this confidence or above; below, the series
+    # waits for the user to confirm it (library.tmdb_matching).
+    match_threshold: float = _setting(0.85, _parse_fraction, "how sure a TMDB match must be")
     auto_download: bool = _setting(True, _parse_bool, "queue missing episodes by itself")
     auto_download_interval: float = _setting(
         3600.0, _parse_seconds(1, 7 * 86400), "seconds between automatic runs"

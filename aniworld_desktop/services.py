@@ -87,6 +87,24 @@ class Services:
     def library_dir(self) -> Path:
         return self.settings.library(self.paths)
 
+    async def switch_library(self, settings: Settings) -> None:
+        """Use the library folder of ``settings`` from now on, without a restart: the library
+        (and its scan cache), the downloads, the metadata jobs and the auto-download timer all
+        move to it. The caller saved ``settings``; the library service says so on the bus
+        (``LibraryFolderChanged``) and the window reloads."""
+        library_dir = settings.library(self.paths)
+        self.settings = settings
+        self.downloads.library_dir = library_dir
+        self.metadata.library_dir = library_dir
+        self.library.set_library_dir(library_dir)
+        # A running timer starts again, so its next run is the new library's.
+        if self.scheduler.next_run() is not None:
+            await self.scheduler.configure(
+                enabled=self.scheduler.enabled,
+                interval=self.scheduler.interval,
+                cooldown=self.scheduler.cooldown,
+            )
+
 
 @contextlib.asynccontextmanager
 async def open_services(
@@ -202,6 +220,7 @@ async def open_services(
                     artwork_size=settings.artwork_size,
                     artwork=frozenset(k for k in settings.artwork.split(",") if k),
                     trusted_hosts=settings.trusted_hosts(),
+                    match_threshold=settings.match_threshold,
                 ),
                 cache=SqlReplyCache(database, max_age=REPLY_MAX_AGE),
                 resolve=library.resolve_reference,
@@ -209,6 +228,9 @@ async def open_services(
                 token_source=lambda: asyncio.to_thread(load_token_secret, settings),
             )
             stack.push_async_callback(metadata.aclose)
+            # The library matches its series on the metadata service's clients: one rate
+            # limiter and one reply cache for every TMDB request of the process.
+            library.use_tmdb(metadata.tmdb_client, threshold=settings.match_threshold)
             await downloads.start(
                 run=run_downloads,
                 owner=not read_only,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import aiohttp
 
+from aniworld_desktop.core.models import Monitoring, MonitorMode
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult
@@ -26,6 +27,10 @@ from aniworld_desktop.providers.base import (
     SeriesInfo,
     Validators,
 )
+
+# Following a feed wants only its new episodes by default; tests of missing and queueing that
+# follow a feed's back catalogue say so.
+EVERYTHING = Monitoring(MonitorMode.ALL)
 
 
 class MemoryQueueRepository:

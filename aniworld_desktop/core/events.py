@@ -80,9 +80,25 @@ class DownloadFailed(Event):
 
 @dataclass(frozen=True, slots=True)
 class SeriesChanged(Event):
-    """A series was added or its catalogue changed on refresh."""
+    """A series was added, or its catalogue, match, source or monitoring changed."""
 
     series_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRemoved(SeriesChanged):
+    """A series was removed (unfollowed): a kind of change, so whoever reloads on
+    ``SeriesChanged`` sees it go. ``files`` says what became of its folder, in a sentence."""
+
+    title: str = ""
+    files: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryFolderChanged(Event):
+    """The library folder is another one now (the settings changed): reload every series."""
+
+    folder: str
 
 
 @dataclass(frozen=True, slots=True)

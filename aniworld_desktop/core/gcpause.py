@@ -11,6 +11,7 @@ import contextlib
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -40,3 +41,14 @@ def collector_paused() -> Iterator[CollectorPause]:
             gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def release(*lists: list[Any]) -> None:
+    """Empty big lists a piece at a time; call it on a worker thread.
+
+    Freeing 100,000 objects in one go is one C loop that holds the interpreter, and so the
+    event loop, for 50-100 ms; between two pieces the loop's thread gets its turn.
+    """
+    for items in lists:
+        while items:
+            del items[-2000:]

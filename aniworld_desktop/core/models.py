@@ -8,9 +8,10 @@ the command line (``aniworld-desktop episodes --json``), so they never change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.status import DownloadStatus
@@ -20,8 +21,12 @@ __all__ = [
     "EpisodeKind",
     "EpisodeRecord",
     "EpisodeState",
+    "MatchState",
     "MetadataState",
+    "MonitorMode",
+    "Monitoring",
     "SeriesCounts",
+    "SeriesDetails",
     "SeriesRecord",
     "SeriesSummary",
     "SkipReason",
@@ -50,6 +55,8 @@ class EpisodeAvailability(StrEnum):
     NOT_RELEASED = "not released"
     TRAILER = "trailer"
     BONUS = "bonus"
+    # Not on disk and released, but not monitored: not "missing", never fetched by itself.
+    UNMONITORED = "not monitored"
 
     @classmethod
     def of_extra(cls, kind: EpisodeKind) -> EpisodeAvailability:
@@ -85,6 +92,115 @@ class MetadataState(StrEnum):
     FAILED = "failed"
 
 
+class MonitorMode(StrEnum):
+    """Which episodes of a series are wanted (like Sonarr's "monitor" choice).
+
+    A mode is applied to the catalogue when it is chosen and to each episode a later refresh
+    brings; per-season and per-episode check boxes change ``EpisodeRecord.monitored`` after
+    that. Only monitored episodes are ever "missing".
+    """
+
+    NEW = "new"  # what exists when it is chosen stays unmonitored (unless not aired yet)
+    ALL = "all"
+    NONE = "none"
+    SEASON = "season"  # this season and the later ones
+
+
+class MatchState(StrEnum):
+    """How sure we are which TMDB series a series is.
+
+    Only a confirmed match (:meth:`is_confirmed`) is used for the catalogue and the NFO files;
+    ``needs_review`` keeps TMDB's best guess as a proposal until the user confirms it.
+    """
+
+    UNMATCHED = "unmatched"
+    MATCHED = "matched"  # found by a search, with a confidence above the threshold
+    NEEDS_REVIEW = "needs_review"  # a low confidence, or another folder claims the same id
+    MANUAL = "manual"  # set by the user, or an id in the folder name
+    FROM_NFO = "from_nfo"  # an existing tvshow.nfo's <uniqueid type="tmdb">
+
+    def is_confirmed(self) -> bool:
+        """True when the TMDB id may be used for the catalogue and the NFO files."""
+        return self in (MatchState.MATCHED, MatchState.MANUAL, MatchState.FROM_NFO)
+
+
+@dataclass(frozen=True, slots=True)
+class Monitoring:
+    """A monitor mode with its season: what ``--mode`` takes and ``list --json`` prints.
+
+    Attributes:
+        mode: The mode.
+        season: For ``season``: the first season monitored (1 or more); else None.
+    """
+
+    mode: MonitorMode
+    season: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.mode is MonitorMode.SEASON) != (self.season is not None):
+            raise ValueError("a season is given with the 'season' mode, and only with it")
+        if self.season is not None and self.season < 1:
+            raise ValueError("the first season to monitor is 1 or more")
+
+    @classmethod
+    def parse(cls, text: str) -> Monitoring:
+        """``new``, ``all``, ``none`` or ``season:N``.
+
+        Raises:
+            ValueError: Anything else (its message says what is expected).
+        """
+        word, _, number = text.strip().lower().partition(":")
+        try:
+            mode = MonitorMode(word)
+            if mode is MonitorMode.SEASON:
+                if not number.isdigit() or int(number) < 1:
+                    raise ValueError
+                return cls(mode, int(number))
+            if number:
+                raise ValueError
+            return cls(mode)
+        except ValueError:
+            raise ValueError(
+                f"'{text}' is not a monitor mode: use new, all, none or season:N "
+                "(N the first season to monitor)"
+            ) from None
+
+    def __str__(self) -> str:
+        return f"season:{self.season}" if self.mode is MonitorMode.SEASON else self.mode.value
+
+    def wants(
+        self,
+        season: int,
+        air_date: date | None,
+        today: date,
+        *,
+        existing: bool,
+        has_source: bool = True,
+    ) -> bool:
+        """Whether an episode is monitored when this mode is applied to it.
+
+        Args:
+            season: Its season (0: specials).
+            air_date: When it aired or airs (None: unknown, taken as aired).
+            today: Today's date.
+            existing: It was in the catalogue when the mode was chosen (for ``new``: those
+                are unmonitored unless they have not aired yet); False for an episode a
+                later refresh brings.
+            has_source: It can be downloaded. TMDB's specials (season 0 without a source)
+                are never monitored by a mode, only by a check box.
+        """
+        if season == 0 and not has_source:
+            return False
+        mode = self.mode
+        if mode is MonitorMode.ALL:
+            return True
+        if mode is MonitorMode.NONE:
+            return False
+        if mode is MonitorMode.SEASON:
+            return season >= (self.season or 1)
+        return not existing or (air_date is not None and air_date > today)
+
+
 class Trigger(StrEnum):
     """Who asked for an auto-download run."""
 
@@ -102,12 +218,25 @@ class SkipReason(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SeriesRecord:
-    """A followed series as stored."""
+    """A followed series as stored: a folder of the library first, with or without a source.
+
+    Attributes:
+        provider: The source's provider (``feed``, ``direct``, ``demo``...); None for a local
+            series (a folder of the library without a source).
+        source_url: The source's address (unique); None for a local series.
+        monitored: Whether auto-download refreshes it and queues what is missing.
+        monitor_mode, monitor_season: Which episodes are wanted (:class:`Monitoring`).
+        tmdb_id: The TMDB series it is, or TMDB's best guess while ``match_state`` is
+            ``needs_review`` (see :attr:`confirmed_tmdb_id`).
+        match_state, tmdb_confidence, match_note: How the match was made, how sure it is
+            (0..1), and the sentence shown on its row.
+        genres, premiered, status: What TMDB says, for the details pane.
+    """
 
     id: int
     title: str
-    provider: str
-    source_url: str
+    provider: str | None
+    source_url: str | None
     folder: str
     year: int | None = None
     monitored: bool = True
@@ -121,6 +250,31 @@ class SeriesRecord:
     tmdb_id: int | None = None
     metadata_state: MetadataState = MetadataState.PENDING
     metadata_error: str = ""
+    monitor_mode: MonitorMode = MonitorMode.ALL
+    monitor_season: int | None = None
+    match_state: MatchState = MatchState.UNMATCHED
+    tmdb_confidence: float | None = None
+    match_note: str = ""
+    genres: tuple[str, ...] = ()
+    premiered: date | None = None
+    status: str = ""
+
+    @property
+    def is_local(self) -> bool:
+        """A folder of the library without a source: nothing of it can be downloaded."""
+        return self.provider is None
+
+    @property
+    def monitoring(self) -> Monitoring:
+        """Its monitor mode, with the season for ``season``."""
+        if self.monitor_mode is MonitorMode.SEASON:
+            return Monitoring(self.monitor_mode, self.monitor_season or 1)
+        return Monitoring(self.monitor_mode)
+
+    @property
+    def confirmed_tmdb_id(self) -> int | None:
+        """The TMDB id when the match is confirmed; None while unmatched or to be reviewed."""
+        return self.tmdb_id if self.match_state.is_confirmed() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +296,16 @@ class EpisodeRecord:
     image_url: str = ""
     file_path: str | None = None
     file_size: int | None = None
+    monitored: bool = True
 
     @property
     def key(self) -> EpisodeKey:
         return EpisodeKey(self.series_id, self.season, self.number)
+
+    @property
+    def has_source(self) -> bool:
+        """It can be downloaded (a TMDB-only episode of a local series cannot)."""
+        return bool(self.url)
 
     def released(self, today: date) -> bool:
         return self.air_date is None or self.air_date <= today
@@ -153,13 +313,18 @@ class EpisodeRecord:
 
 @dataclass(frozen=True, slots=True)
 class SeriesCounts:
-    """Regular episodes only (trailers and bonus items never count)."""
+    """Regular episodes only (trailers and bonus items never count).
+
+    ``missing`` counts monitored episodes only, with or without a source; ``no_source`` is
+    how many of them cannot be downloaded (a local series' TMDB episodes).
+    """
 
     episodes: int = 0
     on_disk: int = 0
     missing: int = 0
     queued: int = 0
     failed: int = 0  # failed for good at the source, not queued again until retried
+    no_source: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +341,26 @@ class EpisodeState:
 
     episode: EpisodeRecord
     state: EpisodeAvailability
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesDetails:
+    """What the window's details pane shows of a series; its pictures are files already on
+    disk (none is downloaded for the window), None where there is none.
+
+    Attributes:
+        series: The series.
+        counts: Its counts.
+        poster, fanart, banner, logo: Its artwork in its folder.
+        thumbnails: Episode id to its thumbnail beside the episode's file.
+        tmdb_url: Its page on TMDB, when the match is confirmed ("" otherwise).
+    """
+
+    series: SeriesRecord
+    counts: SeriesCounts
+    poster: Path | None = None
+    fanart: Path | None = None
+    banner: Path | None = None
+    logo: Path | None = None
+    thumbnails: dict[int, Path] = field(default_factory=dict)
+    tmdb_url: str = ""

@@ -14,14 +14,22 @@ import os
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aiohttp
 
 from aniworld_desktop.core.clock import utc_now
-from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.core.errors import AniworldError, UsageError
 from aniworld_desktop.core.events import EventBus, SeriesChanged
-from aniworld_desktop.core.models import EpisodeKind, EpisodeRecord, SeriesRecord
+from aniworld_desktop.core.models import (
+    EpisodeKind,
+    EpisodeRecord,
+    Monitoring,
+    MonitorMode,
+    SeriesRecord,
+)
 from aniworld_desktop.core.naming import NamingTemplate, file_name_from_url, video_suffix
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.downloads.engine import DownloadRequest
@@ -40,6 +48,9 @@ from aniworld_desktop.providers.base import (
 )
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
+
+if TYPE_CHECKING:
+    from aniworld_desktop.library.tmdb_matching import SeriesMatcher
 
 __all__ = [
     "PROBE_BYTES",
@@ -125,6 +136,7 @@ class SourceService:
         queue: QueueEpisodes,
         scan: Callable[[], Awaitable[object]],
         bus: EventBus | None = None,
+        today: Callable[[], date] = date.today,
     ) -> None:
         """Follow sources through ``registry``'s providers, over ``session`` (borrowed).
 
@@ -137,8 +149,12 @@ class SourceService:
             queue: Queues episodes (a pasted media link is queued at once).
             scan: Scans the library (a newly followed series whose folder is already there).
             bus: Where ``SeriesChanged`` is published.
+            today: Today's date (new episodes are monitored by the series' mode).
         """
         self._catalog = catalog
+        self._today = today
+        # Brings a local series' catalogue from TMDB on refresh (set by the library).
+        self.matcher: SeriesMatcher | None = None
         self._registry = registry
         self._session = session
         self.library_dir = library_dir
@@ -147,26 +163,61 @@ class SourceService:
         self._scan = scan
         self._bus = bus
 
-    async def add_url(self, url: str, provider_name: str | None = None) -> AddUrlResult:
-        """Follow the series behind ``url`` or, for a media link, queue it."""
+    async def add_url(
+        self,
+        url: str,
+        provider_name: str | None = None,
+        *,
+        monitoring: Monitoring | None = None,
+        series: SeriesRecord | None = None,
+    ) -> AddUrlResult:
+        """Follow the series behind ``url`` or, for a media link, queue it.
+
+        Args:
+            url: A feed, a media link, a provider's reference.
+            provider_name: The provider to read it with (default: chosen from what it is).
+            monitoring: Which episodes are wanted. By default ``new`` for a feed with a back
+                catalogue (following it fetches none of what it already lists), else ``all``;
+                a series that exists keeps its mode.
+            series: Attach the source to this series (one without a source) instead of
+                following a new one. Without it, a series without a source that holds the
+                folder the new series would get is the one it is attached to.
+        """
         provider, info = await self._read(url, provider_name)
-        existing = {s.source_url: s for s in await self._catalog.list_series()}.get(info.source_url)
+        all_series = await self._catalog.list_series()
+        existing = {s.source_url: s for s in all_series if s.source_url}.get(info.source_url)
+        if existing is not None and series is not None and existing.id != series.id:
+            raise UsageError(f"{existing.title} follows {info.source_url} already.")
         folder = existing.folder if existing else self._folder_for(info.title, info.year)
-        series = await self._catalog.ensure_series(
-            info.title,
-            provider.name,
-            info.source_url,
-            folder,
-            year=info.year,
-            description=info.description,
-            poster_url=info.poster_url,
-            fanart_url=info.fanart_url,
-            # A pasted link is a one-off download: auto-download must not fetch it again.
-            monitored=not info.queue_now,
-        )
-        records = await self._store_catalogue(series, info)
+        if existing is None and series is None:
+            series = next(
+                (s for s in all_series if s.is_local and s.folder.casefold() == folder.casefold()),
+                None,
+            )
+        attached = existing is None and series is not None
+        if attached:
+            assert series is not None
+            record = await self._attach(series, provider.name, info, monitoring)
+        else:
+            if monitoring is None:
+                monitoring = _default_monitoring(info, self._today())
+            record = await self._catalog.ensure_series(
+                info.title,
+                provider.name,
+                info.source_url,
+                folder,
+                year=info.year,
+                description=info.description,
+                poster_url=info.poster_url,
+                fanart_url=info.fanart_url,
+                # A pasted link is a one-off download: auto-download must not fetch it again.
+                monitored=not info.queue_now,
+                monitoring=monitoring,
+            )
+        first = existing is None  # a new follow: what the source lists now "exists already"
+        records = await self._store_catalogue(record, info, first_load=first)
         await self._catalog.update_series(
-            series.id,
+            record.id,
             etag=info.validators.etag,
             last_modified=info.validators.last_modified,
             refreshed_at=utc_now(),
@@ -174,18 +225,88 @@ class SourceService:
         )
         queued = None
         if info.queue_now:
-            queued = await self._queue(series, records)
-        elif existing is None and await asyncio.to_thread((self.library_dir / folder).is_dir):
+            queued = await self._queue(record, records)
+        elif (existing is None or attached) and await asyncio.to_thread(
+            (self.library_dir / record.folder).is_dir
+        ):
             # Following a series you already have: what is on disk must be known before
             # anything is called missing, or "Download Missing" would fetch it again.
             try:
                 await self._scan()
             except LibraryUnavailableError as exc:
-                log.warning("%s is followed, but its folder was not scanned: %s", series.title, exc)
-        log.info("added %s from %s (%d episode(s))", series.title, provider.name, len(records))
+                log.warning("%s is followed, but its folder was not scanned: %s", record.title, exc)
+        how = "attached to" if attached else "added"
+        log.info("%s %s from %s (%d episode(s))", how, record.title, provider.name, len(records))
         if self._bus is not None:
-            self._bus.publish(SeriesChanged(series.id))
-        return AddUrlResult(provider.name, series, records, queued)
+            self._bus.publish(SeriesChanged(record.id))
+        return AddUrlResult(provider.name, record, records, queued)
+
+    async def _attach(
+        self,
+        series: SeriesRecord,
+        provider: str,
+        info: SeriesInfo,
+        monitoring: Monitoring | None,
+    ) -> SeriesRecord:
+        """Give a series without a source (or one whose source moved) this source."""
+        values: dict[str, object] = {"provider": provider, "source_url": info.source_url}
+        if monitoring is not None:
+            values["monitoring"] = monitoring
+        if not series.description and info.description:
+            values["description"] = info.description
+        if not series.poster_url and info.poster_url:
+            values["poster_url"] = info.poster_url
+        if not series.fanart_url and info.fanart_url:
+            values["fanart_url"] = info.fanart_url
+        await self._catalog.update_series(series.id, **values)
+        stored = await self._catalog.get_series(series.id)
+        assert stored is not None
+        return stored
+
+    async def set_source(
+        self, series: SeriesRecord, url: str, provider_name: str | None = None
+    ) -> AddUrlResult:
+        """Attach a source to a series without one, or change a series' source address (a
+        feed that moved). The source is read first: an address that does not answer with a
+        catalogue changes nothing. Rows are merged by season and number; none is removed.
+
+        Raises:
+            UsageError: Another series follows that address.
+            ProviderError: The address could not be read as a source.
+        """
+        if series.is_local or series.source_url != url.strip():
+            if not series.is_local:
+                # Reading it under its new address: the old address is released first, so
+                # add_url finds no other series holding it, and restored if the read fails.
+                provider, info = await self._read(url, provider_name)
+                taken = {s.source_url: s for s in await self._catalog.list_series()}
+                other = taken.get(info.source_url)
+                if other is not None and other.id != series.id:
+                    raise UsageError(f"{other.title} follows {info.source_url} already.")
+                await self._catalog.update_series(
+                    series.id,
+                    provider=provider.name,
+                    source_url=info.source_url,
+                    etag=None,
+                    last_modified=None,
+                )
+                log.info("%s: source moved from %s to %s", series.title, series.source_url, url)
+                stored = await self._catalog.get_series(series.id)
+                assert stored is not None
+                records = await self._store_catalogue(stored, info, first_load=False)
+                await self._catalog.update_series(
+                    series.id,
+                    etag=info.validators.etag,
+                    last_modified=info.validators.last_modified,
+                    refreshed_at=utc_now(),
+                    refresh_error="",
+                )
+                if self._bus is not None:
+                    self._bus.publish(SeriesChanged(series.id))
+                return AddUrlResult(provider.name, stored, records, None)
+            return await self.add_url(url, provider_name, series=series)
+        records = await self._catalog.episodes(series.id)
+        return AddUrlResult(series.provider or "", series, records, None)
 
     async def preview_url(
         self, url: str, provider_name: str | None = None
@@ -218,7 +339,8 @@ class SourceService:
         followed = {s.source_url for s in await self._catalog.list_series()}
         for url in demo.catalogue():
             if url not in followed:
-                await self.add_url(url, "demo")
+                # The demo shows the whole loop: all of it is wanted, so downloads happen.
+                await self.add_url(url, "demo", monitoring=Monitoring(MonitorMode.ALL))
 
     async def add_links(
         self, urls: Sequence[str], *, on_link: Callable[[str], object] | None = None
@@ -257,6 +379,8 @@ class SourceService:
         A failure is stored with the series and returned, never raised, so one broken source
         does not stop the refresh of the others.
         """
+        if series.provider is None or series.source_url is None:
+            return await self._refresh_local(series)
         try:
             provider = self._registry.get(series.provider)
             if not getattr(provider, "refreshable", True):
@@ -272,9 +396,11 @@ class SourceService:
         if info is None:
             await self._catalog.update_series(series.id, refreshed_at=utc_now(), refresh_error="")
             return RefreshResult(series, changed=False)
-        records = await self._store_catalogue(series, info)
+        records = await self._store_catalogue(series, info, first_load=False)
+        moved = await self._moved(series, info)
         await self._catalog.update_series(
             series.id,
+            **moved,
             year=info.year if info.year is not None else series.year,
             description=info.description or series.description,
             poster_url=info.poster_url or series.poster_url,
@@ -287,6 +413,42 @@ class SourceService:
         if self._bus is not None:
             self._bus.publish(SeriesChanged(series.id))
         return RefreshResult(series, changed=True, episodes=len(records))
+
+    async def _refresh_local(self, series: SeriesRecord) -> RefreshResult:
+        """A series without a source: its catalogue is TMDB's, asked again (from the reply
+        cache while it is fresh) when it has a confirmed match."""
+        matcher = self.matcher
+        if series.confirmed_tmdb_id is None or matcher is None or matcher.tmdb is None:
+            return RefreshResult(series, changed=False)
+        try:
+            async with matcher.tmdb() as tmdb:
+                if tmdb is None:
+                    return RefreshResult(series, changed=False)
+                episodes = await matcher.load_catalogue(tmdb, series)
+        except AniworldError as exc:
+            log.warning("refreshing %s from TMDB failed: %s", series.title, exc)
+            await self._catalog.update_series(series.id, refresh_error=str(exc))
+            return RefreshResult(series, error=str(exc))
+        await self._catalog.update_series(series.id, refreshed_at=utc_now(), refresh_error="")
+        if self._bus is not None:
+            self._bus.publish(SeriesChanged(series.id))
+        return RefreshResult(series, changed=True, episodes=episodes)
+
+    async def _moved(self, series: SeriesRecord, info: SeriesInfo) -> dict[str, object]:
+        """The new address of a source that answered "moved permanently" (301/308), unless
+        another series follows that address already (then the old one is kept)."""
+        target = info.moved_to
+        if not target or target == series.source_url:
+            return {}
+        others = {s.source_url for s in await self._catalog.list_series() if s.id != series.id}
+        if target in others:
+            log.warning(
+                "%s moved permanently to %s, which another series follows; kept %s",
+                series.title, target, series.source_url,
+            )  # fmt: skip
+            return {}
+        log.info("%s moved permanently: %s -> %s", series.title, series.source_url, target)
+        return {"source_url": target}
 
     async def refresh_monitored(self) -> list[RefreshResult]:
         """Refresh every monitored series; the failures are in the results."""
@@ -328,14 +490,19 @@ class SourceService:
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise ProviderError(explain(f"Could not read {url}", exc)) from None
 
-    async def _store_catalogue(self, series: SeriesRecord, info: SeriesInfo) -> list[EpisodeRecord]:
+    async def _store_catalogue(
+        self, series: SeriesRecord, info: SeriesInfo, *, first_load: bool
+    ) -> list[EpisodeRecord]:
         """Store the catalogue; items without a number keep the one they got before.
 
         An unnumbered item is recognised by its guid (or URL) among the stored episodes, so a
         refresh never adds it again under a new number; a new one takes the next free number
-        of its season. Unnumbered trailers and bonus items are kept with the specials.
+        of its season. Unnumbered trailers and bonus items are kept with the specials. A new
+        row is monitored by the series' mode: with ``first_load`` (following it) as an
+        episode that existed when the mode was chosen, else as one that appeared since.
         """
         stored = await self._catalog.episodes(series.id)
+        monitoring, today = series.monitoring, self._today()
         known = {e.guid: (e.season, e.number) for e in stored if e.guid}
         known.update({e.url: (e.season, e.number) for e in stored if not e.guid})
         used = {(e.season, e.number) for e in stored}
@@ -352,7 +519,10 @@ class SourceService:
                         season = 0
                     number = 1 + max((n for s, n in used if s == season), default=0)
                     used.add((season, number))
-            numbered.append(_new_episode(episode, season, number))
+            wanted = monitoring.wants(
+                season, episode.air_date, today, existing=first_load, has_source=bool(episode.url)
+            )
+            numbered.append(_new_episode(episode, season, number, wanted))
         return await self._catalog.upsert_episodes(series.id, numbered)
 
     def _folder_for(self, title: str, year: int | None) -> str:
@@ -398,7 +568,18 @@ class SourceService:
         raise ProviderError(f"No provider can fetch {url}.")
 
 
-def _new_episode(episode: EpisodeInfo, season: int, number: int) -> NewEpisode:
+def _default_monitoring(info: SeriesInfo, today: date) -> Monitoring:
+    """``new`` for a feed with a back catalogue (released episodes), else ``all``."""
+    if info.queue_now or info.expiring:
+        return Monitoring(MonitorMode.ALL)
+    back = any(
+        e.kind is EpisodeKind.FULL and (e.air_date is None or e.air_date <= today)
+        for e in info.episodes
+    )
+    return Monitoring(MonitorMode.NEW if back else MonitorMode.ALL)
+
+
+def _new_episode(episode: EpisodeInfo, season: int, number: int, monitored: bool) -> NewEpisode:
     return NewEpisode(
         season=season,
         number=number,
@@ -411,6 +592,7 @@ def _new_episode(episode: EpisodeInfo, season: int, number: int) -> NewEpisode:
         guid=episode.guid,
         description=episode.description,
         image_url=episode.image_url,
+        monitored=monitored,
     )
 
 

@@ -15,12 +15,32 @@ A recap (``12.5``) matches nothing: it belongs to no numbered episode.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
 
-from aniworld_desktop.core.models import EpisodeKind, EpisodeRecord
+from aniworld_desktop.core.models import EpisodeKind
 from aniworld_desktop.core.recognise import ParsedFile
 
 
-def episodes_for(parsed: ParsedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
+class CatalogueEpisode(Protocol):
+    """What matching reads of an episode row (an ``EpisodeRecord``, or the scan's lighter
+    ``KnownEpisode``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def season(self) -> int: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def absolute(self) -> int | None: ...
+    @property
+    def air_date(self) -> date | None: ...
+    @property
+    def kind(self) -> str: ...
+
+
+def episodes_for(parsed: ParsedFile, episodes: Sequence[CatalogueEpisode]) -> list[int]:
     """Ids of the episodes (of one series) that a file read as ``parsed`` holds."""
     if parsed.recap is not None:
         return []
@@ -33,7 +53,7 @@ def episodes_for(parsed: ParsedFile, episodes: Sequence[EpisodeRecord]) -> list[
     return aired if len(aired) == 1 else []
 
 
-def _by_numbers(parsed: ParsedFile, episodes: Sequence[EpisodeRecord]) -> list[int]:
+def _by_numbers(parsed: ParsedFile, episodes: Sequence[CatalogueEpisode]) -> list[int]:
     if parsed.season is not None and parsed.episode is not None:
         last = parsed.episode_end or parsed.episode
         wanted = {(parsed.season, n) for n in range(parsed.episode, last + 1)}

@@ -1,5 +1,5 @@
-"""Bringing a library into shape: proposals for its folders that no followed series holds yet,
-and the renames that bring a series to the naming convention, shown before they are done.
+"""Bringing a library into shape: the renames that bring a series to the naming convention,
+shown before they are done (importing its folders is :mod:`~aniworld_desktop.library.importing`'s).
 
 Nothing here fetches anything; it reads the library folder and the catalogue, and renames only
 inside the library, never over a file, never while the series is downloading. No Qt here.
@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +20,9 @@ from aniworld_desktop.core.naming import NamingTemplate
 from aniworld_desktop.downloads.service import DownloadService
 from aniworld_desktop.durable import write_failure_reason
 from aniworld_desktop.library.errors import LibraryUnavailableError
-from aniworld_desktop.library.scanner import ScannedFile, scan_library
 from aniworld_desktop.storage.catalog import CatalogRepository
 
-__all__ = ["FileMove", "ImportProposal", "OrganizePlan", "Organizer"]
+__all__ = ["FileMove", "OrganizePlan", "Organizer"]
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +52,8 @@ class OrganizePlan:
     skipped: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class ImportProposal:
-    """A sub-folder of the library that looks like a series, with what was recognised in it."""
-
-    folder: str
-    title: str
-    year: int | None
-    video_files: int
-    recognised: int
-
-
 class Organizer:
-    """Import proposals and renames to the naming convention.
+    """Renames to the naming convention.
 
     Attributes:
         library_dir: The library root; nothing is renamed outside it.
@@ -85,23 +72,6 @@ class Organizer:
         self._downloads = downloads
         self.library_dir = library_dir
         self.naming = naming
-
-    async def propose_import(self) -> list[ImportProposal]:
-        """Sub-folders of the library that are not followed yet, as series proposals."""
-        result = await asyncio.to_thread(scan_library, self.library_dir, None)
-        if "" in result.failed:
-            raise LibraryUnavailableError(result.errors[0], self.library_dir)
-        followed = {s.folder.casefold() for s in await self._catalog.list_series()}
-        folders: dict[str, list[ScannedFile]] = defaultdict(list)
-        for file in result.files:
-            if file.series_folder and file.series_folder.casefold() not in followed:
-                folders[file.series_folder].append(file)
-        proposals = []
-        for folder, files in sorted(folders.items()):
-            title, year = _title_and_year(folder)
-            recognised = sum(1 for f in files if f.parsed is not None)
-            proposals.append(ImportProposal(folder, title, year, len(files), recognised))
-        return proposals
 
     async def plan_organize(self, series: SeriesRecord) -> OrganizePlan:
         """The renames that bring a series to the naming convention. Changes nothing.
@@ -233,11 +203,3 @@ def _remove_empty_folders(folders: set[Path], root: Path) -> None:
             except OSError:
                 break
             current = current.parent
-
-
-def _title_and_year(folder: str) -> tuple[str, int | None]:
-    """``Harbor Lights (2024)`` -> ("Harbor Lights", 2024)."""
-    match = re.fullmatch(r"(.*?)\s*[\(\[](\d{4})[\)\]]\s*", folder)
-    if match:
-        return match.group(1).strip(), int(match.group(2))
-    return folder.strip(), None

@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     SeriesChanged,
 )
-from aniworld_desktop.core.models import EpisodeRecord, MetadataState, SeriesRecord
+from aniworld_desktop.core.models import EpisodeRecord, MatchState, MetadataState, SeriesRecord
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.secret import Secret
 from aniworld_desktop.core.status import DownloadStatus
@@ -56,7 +56,7 @@ from aniworld_desktop.metadata.tmdb import (
     TMDBClient,
     TVDetails,
     TVSearchResult,
-    best_match,
+    scored_match,
 )
 from aniworld_desktop.net.errors import sentence
 from aniworld_desktop.net.session import NO_TRUSTED_HOSTS, TrustedHosts, client_session
@@ -69,6 +69,9 @@ Resolve = Callable[[str], Awaitable[str]]
 """Turns an image reference of a provider (``demo:.../poster.jpg``) into an http(s) URL."""
 
 SCHEDULE_DELAY = 5.0  # seconds a scheduled job waits, so a burst of downloads makes one job
+# A match found by a search is used when it is at least this sure (scored_match's confidence);
+# below it the series waits for the user to confirm TMDB's guess.
+DEFAULT_MATCH_THRESHOLD = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +93,28 @@ class MetadataOptions:
     artwork_size: str = "w500"
     artwork: frozenset[str] = frozenset(ARTWORK_KINDS)
     trusted_hosts: TrustedHosts = NO_TRUSTED_HOSTS
+    match_threshold: float = DEFAULT_MATCH_THRESHOLD
 
 
 @dataclass(slots=True)
 class DescribeResult:
-    """What one job wrote."""
+    """What one job wrote; ``match`` is set when the job searched TMDB for the series."""
 
     source: str
     tmdb_id: int | None = None
     written: int = 0
     warnings: list[str] = field(default_factory=list)
+    match: MatchFound | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFound:
+    """A search's answer for a series that had no TMDB id: the id, how sure, and the state."""
+
+    tmdb_id: int | None
+    confidence: float | None
+    state: MatchState
+    note: str = ""
 
 
 class NFOService:
@@ -195,19 +210,47 @@ class NFOService:
         folder: Path,
     ) -> DescribeResult:
         result = DescribeResult("tmdb")
-        tmdb_id = series.tmdb_id
-        if tmdb_id is None:
-            match = best_match(
+        tmdb_id = series.confirmed_tmdb_id
+        if tmdb_id is None and series.is_local:
+            # A folder of the library is matched by the library (import, the run's matching),
+            # which tells the user how sure it is; until then nothing is written into it.
+            return DescribeResult("none", None, 0, ["not matched to TMDB yet"])
+        if tmdb_id is None and series.match_state is MatchState.NEEDS_REVIEW:
+            result.warnings.append(
+                f"the TMDB match of '{series.title}' waits for your review; used the source's data"
+            )
+        elif tmdb_id is None:
+            scored = scored_match(
                 await tmdb.search_tv(series.title, series.year), series.title, series.year
             )
-            if match is None:
+            if scored is None:
+                result.match = MatchFound(
+                    None, None, MatchState.UNMATCHED, f"TMDB knows no series '{series.title}'."
+                )
                 result.warnings.append(
                     f"TMDB knows no series '{series.title}'; used the source's data"
                 )
-                provider = await self._from_provider(series, episodes, library_dir, folder)
-                provider.warnings[:0] = result.warnings
-                return provider
-            tmdb_id = match.id
+            elif scored.confidence < self.options.match_threshold:
+                found = scored.result
+                result.match = MatchFound(
+                    found.id,
+                    scored.confidence,
+                    MatchState.NEEDS_REVIEW,
+                    f"TMDB's best guess is '{found.name}'"
+                    + (f" ({found.year})" if found.year else "")
+                    + f", {scored.confidence:.0%} sure: confirm it or choose another.",
+                )
+                result.warnings.append(
+                    f"TMDB's match for '{series.title}' is not sure enough; used the source's data"
+                )
+            else:
+                tmdb_id = scored.result.id
+                result.match = MatchFound(tmdb_id, scored.confidence, MatchState.MATCHED)
+        if tmdb_id is None:
+            provider = await self._from_provider(series, episodes, library_dir, folder)
+            provider.warnings[:0] = result.warnings
+            provider.match = result.match
+            return provider
         result.tmdb_id = tmdb_id
         details = await tmdb.tv_details(tmdb_id)
         config = await tmdb.configuration()
@@ -481,8 +524,13 @@ class MetadataService:
                 "metadata_state": MetadataState.DONE,
                 "metadata_error": "",
             }
-            if result.tmdb_id is not None and result.tmdb_id != series.tmdb_id:
-                values["tmdb_id"] = result.tmdb_id
+            if result.match is not None:
+                values.update(
+                    tmdb_id=result.match.tmdb_id,
+                    tmdb_confidence=result.match.confidence,
+                    match_state=result.match.state,
+                    match_note=result.match.note,
+                )
             await self._catalog.update_series(series.id, **values)
             for warning in result.warnings:
                 log.info("metadata for %s: %s", series.title, warning)
@@ -543,12 +591,32 @@ class MetadataService:
         return ids
 
     async def set_tmdb_id(self, series: SeriesRecord, tmdb_id: int) -> None:
-        """Fix the TMDB match by hand; the next job uses it."""
+        """Fix the TMDB match by hand; the next job uses it.
+
+        The library's ``set_match`` also brings the catalogue from TMDB; this only records it.
+        """
         if tmdb_id <= 0:
             raise UsageError("A TMDB id is a positive number.")
         await self._catalog.update_series(
-            series.id, tmdb_id=tmdb_id, metadata_state=MetadataState.PENDING
+            series.id,
+            tmdb_id=tmdb_id,
+            metadata_state=MetadataState.PENDING,
+            match_state=MatchState.MANUAL,
+            tmdb_confidence=1.0,
+            match_note="",
         )
+
+    @contextlib.asynccontextmanager
+    async def tmdb_client(self) -> AsyncIterator[TMDBClient | None]:
+        """A TMDB client on this service's rate limiter and reply cache (None without a
+        token), for the library's matching: the replies it fetches are the ones a metadata
+        job asks for next, so they come from the cache then."""
+        await self._token_ready()
+        if not self.options.token:
+            yield None
+            return
+        async with self.nfo_service() as nfo:
+            yield nfo.tmdb
 
     async def search(self, query: str, year: int | None = None) -> list[TVSearchResult]:
         """Series on TMDB whose title matches ``query``, most relevant first, to pick a match.

@@ -54,6 +54,7 @@ __all__ = [
     "CastMember",
     "EpisodeDetails",
     "ImageConfiguration",
+    "ScoredMatch",
     "SeasonDetails",
     "SeasonSummary",
     "TMDBClient",
@@ -61,6 +62,7 @@ __all__ = [
     "TVSearchResult",
     "best_match",
     "normalise_title",
+    "scored_match",
 ]
 
 log = logging.getLogger(__name__)
@@ -558,11 +560,19 @@ def best_match(
         title: The series' title as we know it.
         year: Its first year, if known.
     """
+    ranked = _ranked(results, title, year)
+    return ranked[0][2] if ranked else None
+
+
+def _ranked(
+    results: Sequence[TVSearchResult], title: str, year: int | None
+) -> list[tuple[float, float, TVSearchResult]]:
+    """``(score, similarity, result)`` of the results worth a look, best first (see
+    :func:`best_match`); equal scores keep TMDB's order."""
     wanted = normalise_title(title)
     if not wanted:
-        return None
-    chosen: TVSearchResult | None = None
-    best = float("-inf")
+        return []
+    scored = []
     for result in results:
         similarity = _similarity(wanted, result)
         if similarity < MIN_SIMILARITY:
@@ -571,9 +581,65 @@ def best_match(
         if year is not None and result.year is not None:
             apart = abs(result.year - year)
             score += _YEAR_BONUS.get(apart, -min(_YEAR_PENALTY_MAX, _YEAR_PENALTY_PER_YEAR * apart))
-        if score > best:
-            chosen, best = result, score
-    return chosen
+        scored.append((score, similarity, result))
+    scored.sort(key=lambda item: -item[0])  # stable: ties stay in TMDB's order
+    return scored
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredMatch:
+    """The search result :func:`best_match` chooses, and how sure that choice is.
+
+    Attributes:
+        result: The chosen series.
+        confidence: 0 to 1; see :func:`scored_match`.
+        rival: Another result that was nearly as good (the reason for a lower confidence).
+    """
+
+    result: TVSearchResult
+    confidence: float
+    rival: TVSearchResult | None = None
+
+
+# A year one apart is common (a feed's or a folder's year is often the local broadcast's).
+_YEAR_CONFIDENCE: Final = {0: 1.0, 1: 0.9}
+_UNKNOWN_YEAR_CONFIDENCE: Final = 0.9
+_RIVAL_MARGIN: Final = 0.05
+_RIVAL_FACTOR: Final = 0.85
+
+
+def _confidence(similarity: float, result: TVSearchResult, year: int | None) -> float:
+    if year is None or result.year is None:
+        return similarity * _UNKNOWN_YEAR_CONFIDENCE
+    apart = abs(result.year - year)
+    return similarity * _YEAR_CONFIDENCE.get(apart, max(0.0, 1.0 - 0.2 * apart))
+
+
+def scored_match(
+    results: Sequence[TVSearchResult], title: str, year: int | None = None
+) -> ScoredMatch | None:
+    """:func:`best_match`'s choice with a confidence from 0 to 1, or None.
+
+    The confidence is the title's similarity (1.0 for the same title after
+    :func:`normalise_title`) times what the years say: 1.0 the same year, 0.9 one apart or
+    either unknown, 0.2 less for each further year. Another result within 0.05 of it (two
+    series of one title, no year to tell them apart) multiplies it by 0.85. So the same title
+    and year give 1.0, the same title without a year 0.9, and two equal candidates 0.77.
+    """
+    ranked = _ranked(results, title, year)
+    if not ranked:
+        return None
+    _, similarity, chosen = ranked[0]
+    confidence = _confidence(similarity, chosen, year)
+    rival = None
+    for _, other_similarity, other in ranked[1:]:
+        if other.id != chosen.id and (
+            _confidence(other_similarity, other, year) >= confidence - _RIVAL_MARGIN
+        ):
+            rival = other
+            confidence *= _RIVAL_FACTOR
+            break
+    return ScoredMatch(chosen, round(confidence, 3), rival)
 
 
 # --- the client -------------------------------------------------------------------------------

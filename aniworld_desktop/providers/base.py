@@ -82,6 +82,11 @@ class SeriesInfo:
         poster_url: Cover art, may be empty.
         fanart_url: Background art, may be empty.
         validators: For the next conditional refresh.
+        moved_to: Where the source answered that it moved for good (HTTP 301 or 308 all the
+            way), for the series to follow from now on; "" when it did not.
+        expiring: The source lists only what can be fetched for a while (a broadcaster's
+            media library, whose recordings expire): following it wants all of it, not only
+            what comes next.
     """
 
     title: str
@@ -93,6 +98,8 @@ class SeriesInfo:
     poster_url: str = ""
     fanart_url: str = ""
     validators: Validators = field(default_factory=Validators)
+    moved_to: str = ""
+    expiring: bool = False
 
 
 @dataclass(frozen=True, slots=True)

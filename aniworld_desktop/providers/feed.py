@@ -189,7 +189,8 @@ class FeedProvider:
         """Download and read the feed at ``url``; None when the server says it has not changed.
 
         Redirects are followed, but ``source_url`` stays ``url`` as given: the user's URL is the
-        series' identity, and a refresh asks it again. Relative links resolve against the address
+        series' identity, and a refresh asks it again; only when every redirect was permanent
+        (301, 308) does ``moved_to`` name the new address, for the library to follow. Relative links resolve against the address
         the document was finally found at.
 
         Raises:
@@ -224,6 +225,7 @@ class FeedProvider:
                     )
                 body = await _read_capped(response, url, self.max_bytes)
                 final_url = str(response.url)
+                moved_to = _moved_for_good(response)
                 charset = response.charset
                 fresh = Validators(
                     etag=response.headers.get("ETag"),
@@ -246,11 +248,21 @@ class FeedProvider:
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise ProviderError(explain(f"The feed {url} could not be downloaded", exc)) from None
         info = await asyncio.to_thread(parse_feed, body, url, base_url=final_url, charset=charset)
-        return replace(info, validators=fresh)
+        return replace(info, validators=fresh, moved_to=moved_to)
 
     async def resolve(self, url: str, session: aiohttp.ClientSession) -> ResolvedDownload:
         """Enclosures are direct media URLs."""
         return ResolvedDownload(check_url(url))
+
+
+def _moved_for_good(response: aiohttp.ClientResponse) -> str:
+    """Where the feed now lives when every redirect on the way was permanent (301, 308), for
+    the series to follow from now on; "" when there was none or one was temporary (302, 307:
+    the old address stays the feed's)."""
+    history = response.history
+    if not history or any(hop.status not in (301, 308) for hop in history):
+        return ""
+    return str(response.url)
 
 
 def parse_feed(

@@ -1,7 +1,7 @@
 """SchedulerService: the library completes itself, on a timer and on request.
 
-Every ``interval`` seconds it refreshes the monitored series, rescans the library and queues
-what is missing (the auto-download). A cooldown, checked first and measured from the last run's
+Every ``interval`` seconds it refreshes the monitored series, rescans the library, matches the
+series not matched to TMDB yet, and queues what is missing (the auto-download). A cooldown, checked first and measured from the last run's
 start, keeps re-triggers (the timer, "Run auto-download now", a wake from sleep) from running
 again too soon; that time is kept in the database, so a restart does not reset it. The
 ``run-once`` command goes through the same run, without the cooldown. No Qt here; the clock and
@@ -292,6 +292,11 @@ class SchedulerService:
                 "connected?); nothing was queued."
             )
         scan = await self._library.scan()
+        # Folders the scan followed, and series TMDB could not be asked about last time, are
+        # matched now (it scans again when one was, so its files meet TMDB's episodes).
+        matched = await self._library.match_unmatched()
+        if any(outcome.state.is_confirmed() for _, outcome in matched):
+            scan = await self._library.scan()
         queued = await self._library.queue_missing()
         series = _per_series(queued)
         self._last_auto_download_time = started

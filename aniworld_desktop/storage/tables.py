@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -46,8 +47,10 @@ class SeriesRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String, nullable=False)
-    provider: Mapped[str] = mapped_column(String, nullable=False)
-    source_url: Mapped[str] = mapped_column(String, nullable=False, unique=True)
+    # Both NULL for a local series: a folder of the library without a source (migration 0008).
+    # SQLite's UNIQUE lets any number of NULLs through, so only real addresses are unique.
+    provider: Mapped[str | None] = mapped_column(String)
+    source_url: Mapped[str | None] = mapped_column(String, unique=True)
     folder: Mapped[str] = mapped_column(String, nullable=False)
     year: Mapped[int | None] = mapped_column(Integer)
     monitored: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
@@ -66,6 +69,17 @@ class SeriesRow(Base):
     tmdb_id: Mapped[int | None] = mapped_column(Integer)
     metadata_state: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     metadata_error: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    # Which episodes are wanted (core.models.MonitorMode; "season" with monitor_season), and
+    # how sure the TMDB match is (core.models.MatchState), with the sentence for its row.
+    monitor_mode: Mapped[str] = mapped_column(Text, nullable=False, server_default="all")
+    monitor_season: Mapped[int | None] = mapped_column(Integer)
+    match_state: Mapped[str] = mapped_column(Text, nullable=False, server_default="unmatched")
+    tmdb_confidence: Mapped[float | None] = mapped_column(Float)
+    match_note: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    # What TMDB says that the window shows: genres one per line, first air date, status.
+    genres: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    premiered: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
 
 
 class EpisodeRow(Base):
@@ -90,6 +104,8 @@ class EpisodeRow(Base):
     # The file on disk, relative to the library root, as the last scan found it.
     file_path: Mapped[str | None] = mapped_column(String)
     file_size: Mapped[int | None] = mapped_column(BigInteger)
+    # Only monitored episodes are ever missing (set by the series' monitor mode, then by hand).
+    monitored: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("1"))
 
 
 class QueueRow(Base):

@@ -54,7 +54,9 @@ async def test_run_once_records_its_time_and_a_window_waits_for_the_cooldown(
     profile, paths, tmp_path
 ):
     async with FaultServer(tmp_path / "srv") as server:
-        code, _, err = await run_cli(profile, "add", serve_series(server, "Harbor Lights"))
+        code, _, err = await run_cli(
+            profile, "add", "--monitor", "all", serve_series(server, "Harbor Lights")
+        )
         assert code == 0, err
         before = datetime.now(UTC)
         code, out, err = await run_cli(profile, "run-once")
@@ -98,7 +100,9 @@ async def test_run_once_records_its_time_and_a_window_waits_for_the_cooldown(
 async def test_run_once_goes_on_past_a_failing_source(profile, tmp_path):
     async with FaultServer(tmp_path / "srv") as server:
         for title in ("Amber Fields", "Harbor Lights"):
-            code, _, err = await run_cli(profile, "add", serve_series(server, title))
+            code, _, err = await run_cli(
+                profile, "add", "--monitor", "all", serve_series(server, title)
+            )
             assert code == 0, err
         broken = server.url("amber-fields.xml", fault="status", code=500, times=100)
         with sqlite3.connect(database_file(profile)) as conn:
@@ -127,7 +131,9 @@ async def test_run_once_goes_on_past_a_failing_source(profile, tmp_path):
 
 async def test_run_once_refuses_a_missing_library_folder(profile, tmp_path):
     async with FaultServer(tmp_path / "srv") as server:
-        code, _, err = await run_cli(profile, "add", serve_series(server, "Harbor Lights"))
+        code, _, err = await run_cli(
+            profile, "add", "--monitor", "all", serve_series(server, "Harbor Lights")
+        )
         assert code == 0, err
         gone = tmp_path / "unmounted-share"
         code, out, err = await run_cli(profile, "run-once", ANIWORLD_LIBRARY_DIR=str(gone))

@@ -27,7 +27,9 @@ async def test_minimized_window_downloads_by_itself_and_respects_the_cooldown(pr
     )
     async with FaultServer(tmp_path / "srv") as server:
         feed_url = serve_series(server, "Harbor Lights")
-        code, _, err = await run_cli(profile, "add", feed_url)  # follows it, monitored
+        code, _, err = await run_cli(
+            profile, "add", "--monitor", "all", feed_url
+        )  # all of it wanted
         assert code == 0, err
         feed_name = feed_url.rsplit("/", 1)[1]
         before = len(server.requests_for(feed_name))

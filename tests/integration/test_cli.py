@@ -102,6 +102,12 @@ def test_import_proposes_series_from_sub_folders_and_renames_nothing(profile):
             "year": 2019,
             "video_files": 1,
             "recognised": 1,
+            "series_id": None,
+            "tmdb_id": None,
+            "match": None,
+            "confidence": None,
+            "match_state": "unmatched",
+            "note": "No TMDB token is set: add one in Settings to match it.",
         }
     ]
     assert (show / "harbor.lights.s01e01.mkv").exists()

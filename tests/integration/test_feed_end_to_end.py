@@ -42,9 +42,9 @@ async def test_feed_to_library_and_a_second_run_fetches_nothing(profile, tmp_pat
         server.add_payload("hl-trailer.mp4", 10_000, seed=3)
         server.add_file("harbor.xml", FEED.format(base=server.base_url).encode())
 
-        code, out, err = await run_cli(profile, "add", server.url("harbor.xml"))
+        code, out, err = await run_cli(profile, "add", "--monitor", "all", server.url("harbor.xml"))
         assert code == 0, err
-        assert "Following Harbor Lights (3 episodes)." in out
+        assert "Following Harbor Lights (3 episodes; monitor: everything)." in out
 
         code, out, err = await run_cli(profile, "list", "--json")
         (series,) = json.loads(out)

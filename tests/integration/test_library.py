@@ -21,7 +21,7 @@ from aniworld_desktop.providers.direct import DirectProvider
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.repositories import SqlQueueRepository
-from tests.fakes import FakeFeed
+from tests.fakes import EVERYTHING, FakeFeed
 
 TODAY = date(2026, 11, 24)
 
@@ -56,7 +56,7 @@ async def world(database, tmp_path):
 
 async def test_follow_stores_the_catalogue_and_counts_only_full_released_episodes(world):
     library, downloads, feed, library_dir = world
-    result = await library.add_url("fake:harbor")
+    result = await library.add_url("fake:harbor", monitoring=EVERYTHING)
     assert result.provider == "fake" and result.queued is None
     assert result.series.folder == "Harbor Lights (2024)"
     (summary,) = await library.list_series()
@@ -79,7 +79,7 @@ async def test_follow_stores_the_catalogue_and_counts_only_full_released_episode
 
 async def test_missing_queues_with_template_names_and_never_twice(world):
     library, downloads, feed, library_dir = world
-    await library.add_url("fake:harbor")
+    await library.add_url("fake:harbor", monitoring=EVERYTHING)
     first = await library.queue_missing()
     assert sorted(r.destination for r in first.added) == [
         "Harbor Lights (2024)/Season 01/Harbor Lights - S01E01 - Fog.mp4",
@@ -94,7 +94,7 @@ async def test_missing_queues_with_template_names_and_never_twice(world):
 
 async def test_refresh_is_conditional_and_a_failure_is_kept_not_raised(world):
     library, downloads, feed, library_dir = world
-    await library.add_url("fake:harbor")
+    await library.add_url("fake:harbor", monitoring=EVERYTHING)
     (series,) = [s.series for s in await library.list_series()]
     unchanged = await library.refresh(series)
     assert unchanged.changed is False and unchanged.error == ""
@@ -117,28 +117,35 @@ async def test_refresh_is_conditional_and_a_failure_is_kept_not_raised(world):
 
 async def test_scan_marks_episodes_on_disk_and_notices_deletions(world):
     library, downloads, feed, library_dir = world
-    await library.add_url("fake:harbor")
+    await library.add_url("fake:harbor", monitoring=EVERYTHING)
     season = library_dir / "Harbor Lights (2024)" / "Season 01"
     season.mkdir(parents=True)
     (season / "harbor.lights.s01e01.mkv").write_bytes(b"x" * 10)
     (season / "Harbor Lights - S01E02E03.mkv").write_bytes(b"y" * 20)
     (library_dir / "Unfollowed Show").mkdir()
     (library_dir / "Unfollowed Show" / "Unfollowed.Show.S01E01.mkv").write_bytes(b"z")
+    (library_dir / "loose.mkv").write_bytes(b"in the root: no series")
     summary = await library.scan()
-    assert (summary.files, summary.matched) == (3, 2)
-    assert [f.path for f in summary.unmatched] == ["Unfollowed Show/Unfollowed.Show.S01E01.mkv"]
-    (listed,) = await library.list_series()
+    # Every folder of the library is a series: the one nobody followed is followed now, as a
+    # series without a source whose catalogue is its file until TMDB says more.
+    assert summary.followed == ["Unfollowed Show"]
+    assert (summary.files, summary.matched) == (4, 3)
+    assert [f.path for f in summary.unmatched] == ["loose.mkv"]
+    listed, unfollowed = await library.list_series()
     assert listed.counts.on_disk == 3  # the multi-episode file holds episodes 2 and 3
     assert listed.counts.missing == 1  # only the special is left
-    proposals = await library.propose_import()
-    assert [(p.folder, p.title, p.video_files) for p in proposals] == [
-        ("Unfollowed Show", "Unfollowed Show", 1)
+    assert (unfollowed.series.title, unfollowed.series.provider) == ("Unfollowed Show", None)
+    assert (unfollowed.counts.episodes, unfollowed.counts.on_disk) == (1, 1)
+    proposals = await library.propose_import(match=False)  # to match: it has no TMDB match yet
+    assert [(p.folder, p.title, p.video_files, p.series_id) for p in proposals] == [
+        ("Unfollowed Show", "Unfollowed Show", 1, unfollowed.series.id)
     ]
 
     (season / "harbor.lights.s01e01.mkv").unlink()
     again = await library.scan()
     assert again.parsed == 0  # nothing new to read: names come from the cache
-    (listed,) = await library.list_series()
+    assert again.followed == []
+    listed, _ = await library.list_series()
     assert (listed.counts.on_disk, listed.counts.missing) == (2, 2)
     assert (season / "Harbor Lights - S01E02E03.mkv").exists()  # a scan renames nothing
 
@@ -146,7 +153,7 @@ async def test_scan_marks_episodes_on_disk_and_notices_deletions(world):
 async def test_existing_folder_is_used_instead_of_the_template_one(world):
     library, downloads, feed, library_dir = world
     (library_dir / "harbor lights").mkdir()
-    result = await library.add_url("fake:harbor")
+    result = await library.add_url("fake:harbor", monitoring=EVERYTHING)
     assert result.series.folder == "harbor lights"
     destinations = {r.destination.rsplit("/", 1)[0] for r in await library.missing()}
     assert destinations == {"harbor lights/Season 01", "harbor lights/Specials"}
@@ -160,7 +167,7 @@ async def test_download_resolves_provider_references_at_download_time(world, tmp
         data = server.add_payload("fog.mkv", 30_000)
         feed.resolved["fake:harbor/1"] = server.url("fog.mkv")
         feed.info = replace(feed.info, episodes=feed.info.episodes[:1])
-        await library.add_url("fake:harbor")
+        await library.add_url("fake:harbor", monitoring=EVERYTHING)
         (item,) = (await library.queue_missing()).added
         assert item.url == "fake:harbor/1"  # the reference is stored, not today's address
         downloads.start_workers()
@@ -173,7 +180,7 @@ async def test_download_resolves_provider_references_at_download_time(world, tmp
 
 async def test_find_series(world):
     library, downloads, feed, library_dir = world
-    await library.add_url("fake:harbor")
+    await library.add_url("fake:harbor", monitoring=EVERYTHING)
     assert (await library.find_series("harbor")).title == "Harbor Lights"
     assert (await library.find_series("1")).title == "Harbor Lights"
     with pytest.raises(Exception, match="No series 'nothing'"):
@@ -183,7 +190,7 @@ async def test_find_series(world):
 async def test_organize_shows_the_plan_then_renames_with_side_files(world):
     library, downloads, feed, library_dir = world
     (library_dir / "harbor.lights").mkdir()
-    result = await library.add_url("fake:harbor")
+    result = await library.add_url("fake:harbor", monitoring=EVERYTHING)
     assert result.series.folder == "harbor.lights"  # the existing folder was adopted
     old = library_dir / "harbor.lights" / "S1"
     old.mkdir()
@@ -230,13 +237,13 @@ async def test_organize_shows_the_plan_then_renames_with_side_files(world):
 async def test_organize_never_overwrites(world):
     library, downloads, feed, library_dir = world
     (library_dir / "harbor.lights").mkdir()
-    await library.add_url("fake:harbor")
+    series = (await library.add_url("fake:harbor", monitoring=EVERYTHING)).series
     (library_dir / "harbor.lights" / "hl.s01e01.mkv").write_bytes(b"mine")
     target = library_dir / "Harbor Lights (2024)" / "Season 01" / "Harbor Lights - S01E01 - Fog.mkv"
     target.parent.mkdir(parents=True)
     target.write_bytes(b"already there")
-    await library.scan()
-    plan = await library.plan_organize(await library.find_series("harbor"))
+    await library.scan()  # follows "Harbor Lights (2024)" too: a folder of the library
+    plan = await library.plan_organize(series)
     assert plan.moves == []
     assert plan.skipped == [
         f"harbor.lights/hl.s01e01.mkv: {target.relative_to(library_dir)} already exists"
@@ -250,7 +257,7 @@ async def test_preview_stores_nothing_and_dropped_episodes_queue(world):
     provider, info = await library.preview_url("fake:harbor")
     assert (provider, info.title, len(info.episodes)) == ("fake", "Harbor Lights", 5)
     assert await library.list_series() == []
-    await library.add_url("fake:harbor")
+    await library.add_url("fake:harbor", monitoring=EVERYTHING)
     series = await library.find_series("harbor")
     states = await library.episode_states(series)
     not_released = next(s.episode for s in states if s.state == "not released")
@@ -270,7 +277,7 @@ async def test_following_a_series_you_already_have_knows_its_files_at_once(world
     season = library_dir / "Harbor Lights" / "Season 1"
     season.mkdir(parents=True)
     (season / "Harbor.Lights.S01E01.1080p.mkv").write_bytes(b"x" * 10)
-    result = await library.add_url("fake:harbor")
+    result = await library.add_url("fake:harbor", monitoring=EVERYTHING)
     assert result.series.folder == "Harbor Lights"
     (listed,) = await library.list_series()
     assert listed.counts.on_disk == 1

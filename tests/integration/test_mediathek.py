@@ -48,7 +48,7 @@ async def test_a_followed_programme_downloads_its_episodes_in_hd(profile, tmp_pa
             profile, "add", "mediathek:?channel=ZDF&topic=Der Bergdoktor", **env
         )
         assert code == 0, err
-        assert "Following Der Bergdoktor (2 episodes)." in out
+        assert "Following Der Bergdoktor (2 episodes; monitor: everything)." in out
         assert (profile / "mediathek.sqlite").is_file()
 
         code, out, err = await run_cli(profile, "run-once", "--json", **env)

@@ -55,7 +55,7 @@ async def test_a_404_episode_stays_failed_until_its_url_changes(profile: Path, t
         gone = server.url("hl-gone.mp4")  # nothing there: 404, every time
         feed = FEED.format(first=server.url("hl-101.mp4"), second=gone)
         server.add_file("harbor.xml", feed.encode())
-        code, _, err = await run_cli(profile, "add", server.url("harbor.xml"))
+        code, _, err = await run_cli(profile, "add", "--monitor", "all", server.url("harbor.xml"))
         assert code == 0, err
 
         code, out, err = await run_cli(profile, "run-once")
@@ -99,7 +99,7 @@ async def test_retrying_forgets_that_it_failed_for_good(profile: Path, tmp_path:
         server.add_payload("hl-101.mp4", 40_000, seed=1)
         feed = FEED.format(first=server.url("hl-101.mp4"), second=server.url("hl-gone.mp4"))
         server.add_file("harbor.xml", feed.encode())
-        assert (await run_cli(profile, "add", server.url("harbor.xml")))[0] == 0
+        assert (await run_cli(profile, "add", "--monitor", "all", server.url("harbor.xml")))[0] == 0
         assert (await run_cli(profile, "run-once"))[0] == 1
         paths = ProfilePaths.for_profile(profile)
         async with open_services(

@@ -36,6 +36,7 @@ from aniworld_desktop.providers.feed import parse_feed
 from aniworld_desktop.providers.registry import ProviderRegistry
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.repositories import SqlQueueRepository
+from tests.fakes import EVERYTHING
 from tests.reliability.hostile import listing
 from tests.reliability.hostile_server import HostileServer
 
@@ -245,7 +246,7 @@ async def test_feed_links_that_are_no_web_links_are_never_queued_or_fetched(
     assert preview.poster_url == "" and preview.fanart_url == ""
     assert [e.image_url for e in preview.episodes] == [""]
 
-    added = await world.library.add_url(server.url("/feed.xml"))
+    added = await world.library.add_url(server.url("/feed.xml"), monitoring=EVERYTHING)
     assert [e.url for e in added.episodes] == [server.url("/media/good.mp4")]
     assert added.series.poster_url == ""
     queued = await world.library.queue_missing()

@@ -93,7 +93,9 @@ async def test_the_feed_and_the_download_go_through_the_proxy(profile, tmp_path,
         first = server.add_payload("hl-101.mp4", 40_000, seed=1)
         second = server.add_payload("hl-102.mp4", 50_000, seed=2)
         env = {"HTTP_PROXY": proxy.url, "http_proxy": proxy.url}
-        code, _, err = await run_cli(profile, "add", server.url("harbor.xml"), **env)
+        code, _, err = await run_cli(
+            profile, "add", "--monitor", "all", server.url("harbor.xml"), **env
+        )
         assert code == 0, err
         code, out, err = await run_cli(profile, "run-once", **env)
         assert code == 0, err

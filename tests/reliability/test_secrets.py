@@ -190,7 +190,7 @@ async def test_a_whole_run_with_every_secret_lets_none_out(
     async with FaultServer(tmp_path / "srv") as server, FakeTMDB() as tmdb, FakeServers() as media:
         feed = serve_series(server, "Harbor Lights")
         save_secret_settings(profile, tmdb, media)
-        assert await run(profile, "add", feed) == 0
+        assert await run(profile, "add", "--monitor", "all", feed) == 0
         assert await run(profile, "run-once") == 0
         assert await run(profile, "tmdb-test") == 0
         # The secrets were really used, each where it belongs, and only there.
@@ -329,7 +329,10 @@ async def test_the_activity_panel_shows_the_refusals_and_no_secret(
             media.api_key = "another-key-entirely"
             media.kodi_password = "another-password"
             save_secret_settings(profile, tmdb, media)
-            assert await run(profile, "add", serve_series(server, "Harbor Lights")) == 0
+            assert (
+                await run(profile, "add", "--monitor", "all", serve_series(server, "Harbor Lights"))
+                == 0
+            )
             await run(profile, "run-once")
             assert await run(profile, "tmdb-test") != 0
         qtbot.waitUntil(lambda: any("refused the API key" in m for m in shown()), timeout=5000)

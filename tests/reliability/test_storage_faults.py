@@ -31,6 +31,7 @@ from aniworld_desktop.library.service import LibraryUnavailableError
 from aniworld_desktop.services import Services, open_services
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.repositories import SqlQueueRepository
+from tests.fakes import EVERYTHING
 from tests.fault_server import FaultServer
 from tests.integration.test_auto_download import serve_series
 from tests.integration.test_run_once import run_cli
@@ -171,7 +172,7 @@ async def _files_on_disk(services: Services) -> dict[int, str | None]:
 
 async def _follow(services: Services, server: FaultServer, *titles: str) -> None:
     for title in titles:
-        await services.library.add_url(serve_series(server, title))
+        await services.library.add_url(serve_series(server, title), monitoring=EVERYTHING)
 
 
 # --------------------------------------------------------------------- a share that goes away
@@ -186,7 +187,9 @@ async def test_an_unplugged_share_is_reported_and_nothing_is_queued_again(
     library.mkdir(exist_ok=True)
     env = {"ANIWORLD_LIBRARY_DIR": str(library)}
     async with FaultServer(tmp_path / "srv") as server:
-        code, _, err = await run_cli(profile, "add", serve_series(server, "Harbor Lights"), **env)
+        code, _, err = await run_cli(
+            profile, "add", "--monitor", "all", serve_series(server, "Harbor Lights"), **env
+        )
         assert code == 0, err
         code, out, err = await run_cli(profile, "run-once", **env)
         assert code == 0, err
@@ -432,8 +435,10 @@ async def test_read_only_library_scans_imports_and_refuses_writes_with_a_sentenc
         (series,) = [s.series for s in await services.library.list_series()]
         with read_only(library, mounts):
             summary = await services.library.scan()  # reading works as always
-            assert (summary.matched, summary.errors) == (1, [])
-            proposals = await services.library.propose_import()
+            # The folder nobody followed is followed now (a record in the database, nothing
+            # written in the library), its file its first episode.
+            assert (summary.matched, summary.errors, summary.followed) == (2, [], ["Old Show"])
+            proposals = await services.library.propose_import()  # still to be matched
             assert [p.title for p in proposals] == ["Old Show"]
             files = await _files_on_disk(services)
             word = "read-only" if mounts else "permission denied"
@@ -456,7 +461,9 @@ async def test_read_only_library_scans_imports_and_refuses_writes_with_a_sentenc
             assert isinstance(outcome, str)
             assert "Cannot write tvshow.nfo" in outcome and word in outcome
             assert "Errno" not in outcome
-            (after,) = [s.series for s in await services.library.list_series()]
+            (after,) = [
+                s.series for s in await services.library.list_series() if s.series.id == series.id
+            ]
             assert after.metadata_state == "failed" and after.metadata_error == outcome
         assert _tree(library) == before
         # Writable again: the same work goes through.
@@ -472,7 +479,9 @@ async def test_read_only_library_on_the_command_line(
     env = {"ANIWORLD_LIBRARY_DIR": str(library)}
     word = "read-only" if mounts else "permission denied"
     async with FaultServer(tmp_path / "srv") as server:
-        code, _, err = await run_cli(profile, "add", serve_series(server, "Harbor Lights"), **env)
+        code, _, err = await run_cli(
+            profile, "add", "--monitor", "all", serve_series(server, "Harbor Lights"), **env
+        )
         assert code == 0, err
         _episode_file(library, "Harbor Lights", 1)
         (library / "Harbor Lights" / "Season 01" / "Harbor Lights - S01E01.mp4").rename(

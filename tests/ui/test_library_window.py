@@ -14,6 +14,7 @@ from aniworld_desktop.config import ProfilePaths
 from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
 from aniworld_desktop.ui.episode_model import EPISODE_IDS_MIME
+from tests.fakes import EVERYTHING
 from tests.ui.conftest import wait_until
 from tests.ui.test_main_window import IDLE_URL, make_settings, running_window, visible_child
 
@@ -95,6 +96,9 @@ async def test_drag_episodes_and_a_series_onto_the_queue(
     ):
         server.add_file("harbor.xml", FEED.encode())
         await window.dispatcher.add_url(server.url("harbor.xml"))
+        (summary,) = await services.library.list_series()
+        # A feed's back catalogue is not wanted by default: all of it is, here.
+        await services.library.set_monitoring(summary.series, EVERYTHING)
         await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
         window.library_pane.series_view.selectRow(0)
         await wait_until(lambda: window.library_pane.episode_model.rowCount() == 1)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QDesktopServices
 from aniworld_desktop.config import ProfilePaths
 from aniworld_desktop.core.status import DownloadStatus as S
 from aniworld_desktop.ui.progress import TaskProgress, format_remaining
+from tests.fakes import EVERYTHING
 from tests.ui.conftest import signal_future, wait_until
 from tests.ui.test_library_window import FEED
 from tests.ui.test_main_window import make_settings, running_window
@@ -296,6 +297,9 @@ async def test_run_auto_download_now_then_a_second_time_too_soon(
         running_window(paths, settings, run_downloads=False) as (services, window),
     ):
         await follow_feed(window, server)
+        (summary,) = await services.library.list_series()
+        # A feed's back catalogue is not wanted by default: all of it is, here.
+        await services.library.set_monitoring(summary.series, EVERYTHING)
         services.library_dir.mkdir(parents=True, exist_ok=True)  # a configured, mounted library
         window.commands["auto_download"].trigger()
         await wait_until(

@@ -358,6 +358,7 @@ class MediathekProvider:
             source_url=reference.url(),
             episodes=built.episodes,
             description=_describe(reference, films),
+            expiring=True,  # the broadcasters' recordings leave the film list after a while
         )
         digest = hashlib.sha256(repr((info.title, info.episodes)).encode()).hexdigest()[:32]
         etag = f'"{digest}"'

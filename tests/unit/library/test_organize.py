@@ -11,7 +11,7 @@ from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.core.models import SeriesRecord
 from aniworld_desktop.core.naming import NamingTemplate
 from aniworld_desktop.library.errors import LibraryUnavailableError
-from aniworld_desktop.library.organize import FileMove, Organizer, _title_and_year
+from aniworld_desktop.library.organize import FileMove, Organizer
 from aniworld_desktop.storage.catalog import NewEpisode
 from tests.unit.library.conftest import World
 
@@ -44,26 +44,6 @@ async def harbor(world: World, files: dict[tuple[int, int], str]) -> SeriesRecor
         (world.library_dir / path).write_bytes(path.encode())
     await world.catalog.set_files([(by_number[k], path, len(path)) for k, path in files.items()])
     return series
-
-
-async def test_folders_nobody_follows_are_proposed_as_series(world: World, organizer) -> None:
-    await harbor(world, {(1, 1): "harbor.lights/hl.s01e01.mkv"})
-    moon = world.library_dir / "Moon Garden (2021)"
-    moon.mkdir()
-    (moon / "Moon.Garden.S01E01.mkv").write_bytes(b"1")
-    (moon / "notes of a trip.mkv").write_bytes(b"2")
-    (world.library_dir / "Empty").mkdir()
-    proposals = await organizer.propose_import()
-    assert [(p.folder, p.title, p.year, p.video_files, p.recognised) for p in proposals] == [
-        ("Moon Garden (2021)", "Moon Garden", 2021, 2, 1)
-    ]
-
-
-async def test_no_proposals_from_a_library_that_is_not_there(world: World, organizer) -> None:
-    world.library_dir.rmdir()
-    with pytest.raises(LibraryUnavailableError) as caught:
-        await organizer.propose_import()
-    assert caught.value.folder == world.library_dir
 
 
 async def test_a_plan_moves_episodes_with_their_side_files_and_changes_nothing(
@@ -155,16 +135,3 @@ async def test_a_refused_rename_stops_the_rest_and_keeps_what_was_done(
     assert files == {1: f"{FOG}.mkv", 2: "harbor.lights/hl.s01e02.mkv", 3: None}
     stored = await world.catalog.get_series(series.id)
     assert stored is not None and stored.folder == "harbor.lights"  # not all of it moved
-
-
-@pytest.mark.parametrize(
-    ("folder", "expected"),
-    [
-        ("Harbor Lights (2024)", ("Harbor Lights", 2024)),
-        ("Harbor Lights [2024] ", ("Harbor Lights", 2024)),
-        ("Harbor Lights", ("Harbor Lights", None)),
-        ("2024", ("2024", None)),
-    ],
-)
-def test_a_folder_name_gives_a_title_and_a_year(folder: str, expected) -> None:
-    assert _title_and_year(folder) == expected

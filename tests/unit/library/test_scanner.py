@@ -828,3 +828,18 @@ def test_scan_path_of_a_file_near_the_top(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_scan_path_of_something_that_is_not_a_video(library: Path) -> None:
     assert scan_path(library / "Harbor Lights" / "tvshow.nfo") == []
+
+
+def test_the_cache_file_is_the_same_json_as_one_dump_of_it(tmp_path: Path) -> None:
+    # Written a folder at a time (so a big one does not hold the interpreter for long), it must
+    # stay byte for byte what one json.dumps of the whole wrote, which loading expects.
+    root = tmp_path / "library"
+    for path in ("A (2020)/Season 01/A - S01E01.mkv", "B/b.S02E03.mkv", "B/notes.mkv", "C/x.txt"):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(b"x")
+    cache = ScanCache()
+    scan_library(root, cache)
+    cache.save(tmp_path / "cache.json")
+    data = (tmp_path / "cache.json").read_bytes()
+    assert data == json.dumps(json.loads(data), separators=(",", ":")).encode("ascii")
+    assert len(ScanCache.load(tmp_path / "cache.json")) == 3

@@ -12,11 +12,12 @@ from aniworld_desktop.core.models import EpisodeAvailability, SeriesRecord
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.errors import PermanentDownloadError
 from aniworld_desktop.library.service import LibraryUnavailableError
+from tests.fakes import EVERYTHING
 from tests.unit.library.conftest import World
 
 
 async def follow(world: World) -> SeriesRecord:
-    await world.library.add_url("fake:harbor")
+    await world.library.add_url("fake:harbor", monitoring=EVERYTHING)
     return await world.library.find_series("harbor")
 
 
@@ -70,7 +71,7 @@ async def test_each_episode_says_where_it_is(world: World) -> None:
 async def test_series_are_found_by_id_or_unambiguous_title(world: World) -> None:
     series = await follow(world)
     world.source.info = type(world.source.info)("Harbor Nights", "fake:nights", ())
-    await world.library.add_url("fake:nights")
+    await world.library.add_url("fake:nights", monitoring=EVERYTHING)
     assert (await world.library.find_series(str(series.id))).title == "Harbor Lights"
     assert (await world.library.find_series("HARBOR LIGHTS")).id == series.id
     with pytest.raises(UsageError, match="'harbor' matches several series: Harbor Lights, Harbor"):

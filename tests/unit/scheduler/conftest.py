@@ -23,6 +23,7 @@ from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.repositories import SqlQueueRepository
+from tests.fakes import EVERYTHING
 from tests.fault_server import FaultServer
 from tests.unit.scheduler.fake_clock import FakeClock
 
@@ -90,9 +91,10 @@ class World:
         return scheduler
 
     async def follow(self, name: str, title: str, episodes: list[tuple[int, int, str]]) -> int:
-        """Serve a feed and follow it; the series id."""
+        """Serve a feed and follow it, all of it wanted (not only what comes later); the
+        series id."""
         self.server.add_file(name, feed(title, episodes))
-        result = await self.library.add_url(self.server.url(name), "feed")
+        result = await self.library.add_url(self.server.url(name), "feed", monitoring=EVERYTHING)
         return result.series.id
 
     def queued_labels(self) -> list[tuple[str, str]]:

@@ -3,8 +3,10 @@
 import contextlib
 import sqlite3
 
+import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 
 from aniworld_desktop.storage.database import alembic_config, open_database
 
@@ -136,3 +138,121 @@ async def test_a_new_database_gets_the_same_schema_as_every_migration(tmp_path):
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
             (HEAD_REVISION,)
         ]
+
+
+def make_revision_0005(path):
+    """A database of the last release: a feed series with a TMDB id, episodes, a queue."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005")
+        conn.execute(
+            text(
+                "INSERT INTO series (id, title, provider, source_url, folder, monitored, tmdb_id)"
+                " VALUES (3, 'Harbor Lights', 'feed', 'http://h/feed.xml', 'Harbor Lights', 1,"
+                " 4242), (4, 'Paper Moons', 'feed', 'http://h/moons.xml', 'Paper Moons', 0, NULL)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO episode (id, series_id, season, number, title, url, file_path)"
+                " VALUES (7, 3, 1, 1, 'Fog', 'http://h/1.mkv', 'Harbor Lights/S01E01.mkv'),"
+                " (8, 3, 1, 2, 'Tide', 'http://h/2.mkv', NULL),"
+                " (9, 4, 1, 1, 'Moon', 'http://h/m.mkv', NULL)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO download_queue (id, episode_id, status, position, url, destination,"
+                " bytes_done, error, attempts) VALUES"
+                " (11, 8, 'paused', 1, 'http://h/2.mkv', 'x', 5, '', 0),"
+                " (12, 7, 'completed', 0, 'http://h/1.mkv', 'y', 9, '', 1)"
+            )
+        )
+    engine.dispose()
+
+
+async def test_upgrade_to_0008_keeps_every_series_episode_and_queue_row(tmp_path):
+    # Copying the series table drops the old one; with foreign keys on (as the app has them)
+    # SQLite would delete every episode and queue row on the way unless they are kept aside.
+    path = tmp_path / "old.sqlite3"
+    make_revision_0005(path)
+    engine = await open_database(path)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+            series = (
+                await conn.execute(
+                    text(
+                        "SELECT id, title, provider, source_url, monitored, tmdb_id, monitor_mode,"
+                        " monitor_season, match_state, match_note FROM series ORDER BY id"
+                    )
+                )
+            ).all()
+            assert [tuple(r) for r in series] == [
+                (3, "Harbor Lights", "feed", "http://h/feed.xml", 1, 4242, "all", None,
+                 "matched", ""),
+                (4, "Paper Moons", "feed", "http://h/moons.xml", 0, None, "all", None,
+                 "unmatched", ""),
+            ]  # fmt: skip
+            episodes = (
+                await conn.execute(
+                    text("SELECT id, series_id, number, file_path, monitored FROM episode")
+                )
+            ).all()
+            assert sorted(tuple(r) for r in episodes) == [
+                (7, 3, 1, "Harbor Lights/S01E01.mkv", 1),
+                (8, 3, 2, None, 1),
+                (9, 4, 1, None, 1),
+            ]
+            queue = (
+                await conn.execute(
+                    text("SELECT id, episode_id, status, bytes_done FROM download_queue")
+                )
+            ).all()
+            assert sorted(tuple(r) for r in queue) == [
+                (11, 8, "paused", 5),
+                (12, 7, "completed", 9),
+            ]
+            assert (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all() == []
+        async with engine.begin() as conn:
+            # Local series: no provider, no address; any number of them (NULLs are not equal).
+            await conn.execute(
+                text(
+                    "INSERT INTO series (title, folder, monitored, created_at) VALUES"
+                    " ('A', 'A', 1, '2026-12-01'), ('B', 'B', 1, '2026-12-01')"
+                )
+            )
+            with pytest.raises(IntegrityError):  # a real address stays unique
+                await conn.execute(
+                    text(
+                        "INSERT INTO series (title, provider, source_url, folder, monitored,"
+                        " created_at) VALUES ('C', 'feed', 'http://h/feed.xml', 'C', 1, '2026')"
+                    )
+                )
+    finally:
+        await engine.dispose()
+
+
+def test_downgrade_from_0008_keeps_the_series_with_a_source(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    make_revision_0005(path)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0008")
+        conn.execute(text("INSERT INTO series (title, folder, monitored) VALUES ('L', 'L', 1)"))
+        conn.execute(
+            text(
+                "INSERT INTO episode (series_id, season, number, title, url) VALUES (5, 1, 1, '', '')"
+            )
+        )
+        command.downgrade(config, "0007")
+        assert conn.execute(text("SELECT id FROM series ORDER BY id")).scalars().all() == [3, 4]
+        assert conn.execute(text("SELECT count(*) FROM episode")).scalar() == 3
+        assert conn.execute(text("SELECT count(*) FROM download_queue")).scalar() == 2
+    engine.dispose()
