@@ -29,12 +29,12 @@ How a lone number is read:
   season from the name (``Title S2 - 05``) or from a season folder it is read both ways: that
   season's episode first, the absolute number second, since groups count both ways.
 
-Dates are read as dates, never as numbers: ``Show - 2011-04-12``, ``Show.2016.02.25``,
-``(29.10.2023)`` and the ``221208`` of Korean and Japanese broadcasts give an air date, which
-the library matches against the catalogue's air dates. A date's digits are blanked before any
-number is looked for, so ``2011-04-12`` can never become episodes 4 to 12. A recap numbered
-between two episodes (``- 12.5``, ``S01E11.5``) is kept apart as such, never taken for
-episode 12.
+Dates are read as dates (by :mod:`.recognise_dates`), never as numbers: ``Show - 2011-04-12``,
+``Show.2016.02.25``, ``(29.10.2023)`` and the ``221208`` of Korean and Japanese broadcasts give
+an air date, which the library matches against the catalogue's air dates. A date's digits are
+blanked before any number is looked for, so ``2011-04-12`` can never become episodes 4 to 12. A
+recap numbered between two episodes (``- 12.5``, ``S01E11.5``) is kept apart as such, never
+taken for episode 12.
 
 Resolutions, codecs, years, CRC32 hashes and version suffixes (``v2``) are never read as
 numbers. Only names the fast path cannot read go to guessit, which is slow (milliseconds a
@@ -53,6 +53,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
+
+from aniworld_desktop.core.recognise_dates import _blank_dates, _dates
 
 log = logging.getLogger(__name__)
 
@@ -131,25 +133,6 @@ _AFL = re.compile(
 _DIGITS = re.compile(r"\d+")
 _S_DIGIT = re.compile(r"[sS]\d")
 _SEASON_IN = re.compile(r"(?i)s(\d+)")
-
-# --- Dates --------------------------------------------------------------------------------
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_DATE_YMD = re.compile(r"(?<!\d)((?:19|20)\d\d)([-. _/])(\d\d)\2(\d\d)(?!\d)")
-_DATE_DMY = re.compile(r"(?<!\d)(\d\d)([-. _/])(\d\d)\2((?:19|20)\d\d)(?!\d)")
-_DATE_WORDS = re.compile(
-    r"(?i)(?<!\d)(\d{1,2})(?:st|nd|rd|th)?[ .-]+"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ .,-]+((?:19|20)\d\d)(?!\d)"
-)
-# Every date above has one of these; most names have none, and are done with in one search.
-_DATE_HINT = re.compile(
-    r"\d(?:\d(?:\d\d[-. _/]\d\d|[-. _/](?:19|20)\d\d|\d{4})"
-    r"|[ .-]+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
-)
-# Korean and Japanese broadcasts: "221208" (yymmdd) as a token of its own.
-_DATE_YYMMDD = re.compile(r"(?<!\w)(\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\w])")
 
 # --- Lone numbers -------------------------------------------------------------------------
 # Blanked out (with spaces, so offsets stay valid) before a bare number is looked for.
@@ -500,57 +483,6 @@ def _in_release(parsed: ParsedFile | None, release: ParsedFile) -> ParsedFile | 
     if number is not None and release.episode <= number <= release.episode_end:
         return replace(release, episode=number, episode_end=None, absolute=parsed.absolute)
     return parsed
-
-
-def _blank_dates(stem: str) -> tuple[str, date | None]:
-    """``stem`` with every date blanked out, and the first date that is a real one."""
-    text, found, _start = _dates(stem)
-    return text, found
-
-
-def _dates(stem: str) -> tuple[str, date | None, int]:
-    """Like :func:`_blank_dates`, and where the first date starts (``len(stem)`` if none)."""
-    if _DATE_HINT.search(stem) is None:  # most names: no year, no six digits in a row
-        return stem, None, len(stem)
-    found: date | None = None
-    start = len(stem)
-    chars = list(stem)
-    for pattern in (_DATE_YMD, _DATE_DMY, _DATE_WORDS, _DATE_YYMMDD):
-        for match in pattern.finditer(stem):
-            when = _date_of(pattern, match)
-            if pattern is _DATE_YYMMDD:
-                if when is None:
-                    continue
-                first, second = int(match.group(2)), int(match.group(3))
-                if second == first + 1:
-                    continue  # "010910": scene style's season 1, episodes 9 and 10
-            chars[match.start() : match.end()] = " " * (match.end() - match.start())
-            start = min(start, match.start())
-            if found is None and when is not None:
-                found = when
-    return "".join(chars), found, start
-
-
-def _date_of(pattern: re.Pattern[str], match: re.Match[str]) -> date | None:
-    """The date a match stands for, or None when it is no valid date or an ambiguous one."""
-    try:
-        if pattern is _DATE_YMD:
-            return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
-        if pattern is _DATE_WORDS:
-            month = _MONTHS[match.group(2).lower()[:3]]
-            return date(int(match.group(3)), month, int(match.group(1)))
-        if pattern is _DATE_YYMMDD:
-            return date(2000 + int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
-        if first > 12 >= second:
-            return date(year, second, first)  # 29.10.2023
-        if second > 12 >= first:
-            return date(year, first, second)  # 04.28.2014
-        if first == second:
-            return date(year, first, first)
-        return None  # 01.11.2023: the first of November or the eleventh of January
-    except ValueError:
-        return None
 
 
 def _parse_bare(stem: str, folders: list[str]) -> ParsedFile | None:

@@ -27,6 +27,9 @@ Items are taken in publication order (date, then guid, then enclosure URL; undat
 for step 3 and when two items claim the same number (the older one keeps it). A refresh that only adds newer items
 therefore leaves every known item its number; a feed that drops its oldest items shifts the
 numbers of items numbered by step 3, which the caller can notice by guid.
+
+Publication dates are read in :mod:`.feed_dates`, titles and descriptions made plain text in
+:mod:`.feed_text`.
 """
 
 from __future__ import annotations
@@ -38,8 +41,7 @@ import mimetypes
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta, timezone
-from html.parser import HTMLParser
+from datetime import UTC, datetime
 from posixpath import splitext
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -63,14 +65,25 @@ from aniworld_desktop.providers.base import (
     Validators,
     check_url,
 )
+from aniworld_desktop.providers.feed_dates import _published
+from aniworld_desktop.providers.feed_text import (
+    _CONTROL,
+    MAX_TITLE_CHARS,
+    _entry_description,
+    _field,
+    _longest_text,
+    _mapping,
+    _sequence,
+    _text,
+    _title_text,
+    _trim,
+)
 
 MIB = 1024 * 1024
 MAX_FEED_BYTES = 20 * MIB
 MAX_REDIRECTS = 10
 # A whole large feed may take a while on a slow line; a silent server may not.
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=120, sock_connect=20, sock_read=30)
-MAX_DESCRIPTION_CHARS = 2000
-MAX_TITLE_CHARS = 500
 # Anything larger is a typo or garbage, and would not fit the database's integer columns.
 MAX_NUMBER = 999_999
 MAX_SIZE = 1 << 50
@@ -104,8 +117,6 @@ _MEDIA_SUFFIXES = _VIDEO_SUFFIXES | _AUDIO_SUFFIXES
 _ITEM_TAGS = frozenset({"item", f"{{{RSS10_NS}}}item", f"{{{ATOM_NS}}}entry"})
 _CHANNEL_TAGS = frozenset({"channel", f"{{{RSS10_NS}}}channel", f"{{{ATOM_NS}}}feed"})
 _WHOLE_NUMBER = re.compile(r"\+?(\d{1,9})(?:\.0*)?")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _ROOT_NAME = re.compile(r"<([A-Za-z_][\w:.-]*)")
 _ELEMENT_START = re.compile(rb"<[A-Za-z_]")
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -113,20 +124,6 @@ _RELATIVE_XML_BASE = re.compile(rb"""xml:base\s*=\s*["'](?![A-Za-z][A-Za-z0-9+.-
 # Entity declarations live in the prolog; a malformed document is searched this far at most.
 _PROLOG_PROBE = 1 * MIB
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_RFC822 = re.compile(
-    r"\s*(?:[A-Za-z]{3,9},?\s*)?(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{2,4})\s+"
-    r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[A-Za-z]{1,5})?\s*$"
-)
-_ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-# RFC 822's named zones (military letters other than Z are unreliable and count as UTC).
-_ZONES = {
-    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
-    "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-}  # fmt: skip
 
 
 class FeedProvider:
@@ -704,95 +701,6 @@ def _first_number(*values: object) -> int | None:
     return None
 
 
-def _published(entry: Mapping[str, Any], today: date | None = None) -> datetime | None:
-    """When the item was published, in the offset the feed wrote it in.
-
-    The date as written is the air date (``Tue, 01 Jan 2024 23:30:00 -0800`` aired on the
-    first, though it was the second in UTC), so RFC 822 and ISO 8601 dates are read here with
-    their offset kept; feedparser's reading, which is converted to UTC, is the fallback for the
-    other formats it knows.
-    """
-    for key in ("published", "updated"):
-        raw = _text(_field(entry, key))
-        when = _rfc822_date(raw, today or date.today()) or _iso_date(raw)
-        if when is not None:
-            return when
-    for key in ("published_parsed", "updated_parsed"):
-        value = _field(entry, key)
-        if value is None:
-            continue
-        try:
-            year, month, day, hour, minute, second = tuple(value)[:6]
-            return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
-        except (TypeError, ValueError, OverflowError):
-            continue
-    return None
-
-
-def _rfc822_date(text: str, today: date) -> datetime | None:
-    """An RFC 822 / RFC 5322 date (``Tue, 01 Jan 70 01:00:00 +0100``) with its offset.
-
-    A two-digit year is read as RFC 5322 section 4.3 says (00-49: 2000-2049, 50-99:
-    1950-1999), and a century earlier when that would be after next year; feedparser and the
-    standard library read ``70`` as 2070 or follow another cut-off.
-    """
-    match = _RFC822.match(text)
-    if match is None:
-        return None
-    day, month_name, year_text, hour, minute, second, zone = match.groups()
-    month = _MONTHS.get(month_name[:3].lower())
-    if month is None:
-        return None
-    year = int(year_text)
-    if len(year_text) == 2:
-        year += 2000 if year < 50 else 1900
-        if year > today.year + 1:
-            year -= 100
-    elif len(year_text) == 3:
-        year += 1900
-    offset = _zone_offset(zone or "")
-    try:
-        return datetime(
-            year, month, int(day), int(hour), int(minute), min(int(second or 0), 59),
-            tzinfo=timezone(offset),
-        )  # fmt: skip
-    except (ValueError, OverflowError):
-        return None
-
-
-def _zone_offset(zone: str) -> timedelta:
-    """An RFC 822 zone: ``+0100``, ``GMT``, ``EST``...; an unknown one counts as UTC."""
-    if zone[:1] in "+-" and zone[1:].isdigit() and len(zone) == 5:
-        minutes = int(zone[1:3]) * 60 + int(zone[3:])
-        if minutes < 24 * 60:
-            return timedelta(minutes=-minutes if zone[0] == "-" else minutes)
-        return timedelta(0)
-    return timedelta(hours=_ZONES.get(zone.upper(), 0))
-
-
-def _iso_date(text: str) -> datetime | None:
-    """An ISO 8601 / RFC 3339 date (``2024-03-01T23:30:00-08:00``) with its offset."""
-    text = text.strip()
-    if not _ISO_START.match(text):
-        return None
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-def _entry_description(entry: Mapping[str, Any]) -> str:
-    text = _plain(entry, "summary")
-    if not text:
-        for content in _sequence(_field(entry, "content")):
-            if isinstance(content, Mapping):
-                text = _plain_value(_text(_field(content, "value")), _text(_field(content, "type")))
-                if text:
-                    break
-    return _trim(text, MAX_DESCRIPTION_CHARS)
-
-
 def _entry_image(entry: Mapping[str, Any], base: str) -> str:
     hrefs = [_text(_field(entry, "image", "href"))]
     hrefs += [
@@ -807,98 +715,11 @@ def _entry_image(entry: Mapping[str, Any], base: str) -> str:
     return ""
 
 
-def _title_text(node: Mapping[str, Any], key: str = "title") -> str:
-    """A one-line title: HTML reduced to text, control characters gone."""
-    text = _plain(node, key)
-    text = re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).strip()
-    return _trim(text, MAX_TITLE_CHARS)
-
-
 def _file_title(url: str) -> str:
     """A title for an item that has none: its file's name (``fog.mp4`` -> ``fog``)."""
     name = file_name_from_url(url)
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return _trim(clean_title(stem) or host_of(url), MAX_TITLE_CHARS)
-
-
-def _longest_text(node: Mapping[str, Any], keys: tuple[str, ...]) -> str:
-    texts = [_plain(node, key) for key in keys]
-    return _trim(max(texts, key=len), MAX_DESCRIPTION_CHARS)
-
-
-def _plain(node: Mapping[str, Any], key: str) -> str:
-    detail = _mapping(_field(node, f"{key}_detail"))
-    return _plain_value(_text(_field(node, key)), _text(_field(detail, "type")))
-
-
-def _plain_value(value: str, content_type: str) -> str:
-    if not value:
-        return ""
-    if content_type == "text/plain" or ("<" not in value and "&" not in value):
-        return _tidy(value)
-    return _tidy(_html_to_text(value))
-
-
-class _TextOnly(HTMLParser):
-    """Collects the text of an HTML fragment, a line break per block, no scripts or styles."""
-
-    _BLOCKS = frozenset(
-        {"p", "br", "div", "li", "ul", "ol", "tr", "blockquote", "pre", "hr", "section", "h1",
-         "h2", "h3", "h4", "h5", "h6"}
-    )  # fmt: skip
-    _HIDDEN = frozenset({"script", "style"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self._hidden += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
-
-
-def _html_to_text(markup: str) -> str:
-    parser = _TextOnly()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # html.parser still asserts on some malformed markup
-        return re.sub(r"<[^>]*>", " ", markup)
-    return "".join(parser.parts)
-
-
-def _tidy(text: str) -> str:
-    """Collapse spaces per line and runs of blank lines; drop control characters."""
-    text = _CONTROL_BUT_NEWLINE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [re.sub(r"\s+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _trim(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.8:  # end on a word when one ends near the limit
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 def _web_url(href: str, base: str) -> str:
@@ -1005,31 +826,3 @@ def _known_codec(name: str) -> bool:
 
 def _header_safe(value: str) -> bool:
     return not any(char in value for char in "\r\n\x00")
-
-
-def _field(node: object, *keys: str) -> Any:
-    """``node[key][key2]...`` or None.
-
-    A plain dict lookup: FeedParserDict's own is slow, and warns when it maps a missing
-    ``updated_parsed`` onto ``published_parsed``.
-    """
-    for key in keys:
-        if isinstance(node, dict):
-            node = dict.get(node, key)
-        elif isinstance(node, Mapping):
-            node = node.get(key)
-        else:
-            return None
-    return node
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _sequence(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []

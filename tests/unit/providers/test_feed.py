@@ -669,7 +669,7 @@ def test_a_two_digit_year_is_read_as_rfc_5322_reads_it():
 def test_two_digit_years_never_land_after_next_year(written, year):
     """00-49 are 2000-2049 (RFC 5322 4.3), unless that is after next year: "49" is 1949 now.
     Four digits are taken as written."""
-    from aniworld_desktop.providers.feed import _rfc822_date
+    from aniworld_desktop.providers.feed_dates import _rfc822_date
 
     when = _rfc822_date(written, date(2026, 11, 24))
     assert when is not None and when.year == year
