@@ -100,6 +100,23 @@ def season_label(season: int) -> str:
     return QCoreApplication.translate("EpisodeTreeModel", "Season {number}").format(number=season)
 
 
+def widest_texts(column: int) -> list[str]:
+    """The longest texts ``column`` can show, in the UI language: what its width must hold.
+
+    The State column holds a state or a season's "n of m on disk" (counts up to three digits);
+    the Episode column a season's name or an episode's label; Air date an ISO date. (A season of
+    more than 99 episodes is rare enough to be allowed to widen its column by hand.)
+    """
+    if column == Column.STATE:
+        summary = QCoreApplication.translate("EpisodeTreeModel", "{on_disk} of %n on disk", "", 88)
+        return [_tr(text) for text in STATE_TEXT.values()] + [summary.format(on_disk=88)]
+    if column == Column.EPISODE:
+        return [season_label(0), season_label(88), "S88E88"]
+    if column == Column.AIR_DATE:
+        return ["8888-88-88"]
+    return []
+
+
 def episode_ids_from_mime(mime: QMimeData) -> list[int]:
     """The episode ids a drag carries, or an empty list if it carries none (or garbage)."""
     if not mime.hasFormat(EPISODE_IDS_MIME):
