@@ -83,6 +83,10 @@ SENTENCES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ServiceText", "The folder {folder} disappeared during the scan."),
     QT_TRANSLATE_NOOP("ServiceText", "The folder {folder} could not be read: permission denied."),
     QT_TRANSLATE_NOOP("ServiceText", "The library folder {folder} could not be read: permission denied."),
+    # config.py: a setting refused (after "Invalid name: ", which the settings dialog replaces
+    # by the field's label)
+    QT_TRANSLATE_NOOP("ServiceText", "expected {what}, got {value} ({reason})."),
+    QT_TRANSLATE_NOOP("ServiceText", "expected {what}, got {value}."),
     # net/session.py: the way out of a certificate problem
     QT_TRANSLATE_NOOP("ServiceText", "If this is your own server with a self-signed certificate, you can trust it under Settings > Trusted servers."),
     QT_TRANSLATE_NOOP("ServiceText", "If you expect that (a renewed certificate), trust it again under Settings > Trusted servers."),
@@ -108,6 +112,22 @@ CLAUSES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ServiceText", "it does not exist (is the drive or network share connected?)"),
     QT_TRANSLATE_NOOP("ServiceText", "part of its path is not a folder"),
     QT_TRANSLATE_NOOP("ServiceText", "the drive reported an input/output error"),
+    # config.py: what a setting expects
+    QT_TRANSLATE_NOOP("ServiceText", "a whole number from {low} to {high}"),
+    QT_TRANSLATE_NOOP("ServiceText", "a number of seconds from {low} to {high}"),
+    QT_TRANSLATE_NOOP("ServiceText", "on or off (true/false, 1/0, yes/no)"),
+    QT_TRANSLATE_NOOP("ServiceText", "a size such as 500M or 2G (0 for none)"),
+    QT_TRANSLATE_NOOP("ServiceText", "a folder path"),
+    QT_TRANSLATE_NOOP("ServiceText", "a naming template such as {example}"),
+    QT_TRANSLATE_NOOP("ServiceText", "an http or https URL such as {example} (or nothing)"),
+    QT_TRANSLATE_NOOP("ServiceText", "an http or https URL"),
+    QT_TRANSLATE_NOOP("ServiceText", "an API key (letters and digits, no spaces)"),
+    QT_TRANSLATE_NOOP("ServiceText", "a user name without ':'"),
+    QT_TRANSLATE_NOOP("ServiceText", "a password on one line"),
+    QT_TRANSLATE_NOOP("ServiceText", "a comma list of {kinds} (or empty)"),
+    QT_TRANSLATE_NOOP("ServiceText", "lines of 'host:port fingerprint' (the certificate's SHA-256, 64 hex digits)"),
+    QT_TRANSLATE_NOOP("ServiceText", "a hidden value"),
+    QT_TRANSLATE_NOOP("ServiceText", "put the user name and password in their own fields"),
 )  # fmt: skip
 
 # Log lines the activity panel shows, by their logging template (downloads/service.py,
