@@ -167,7 +167,10 @@ class LibraryPane(QSplitter):
         """Room for the widest text ``column`` can show, its header's and the tree's indent."""
         metrics = view.fontMetrics()
         heading = str(self.episode_model.headerData(column, Qt.Orientation.Horizontal))
-        widest = max(metrics.horizontalAdvance(text) for text in [heading, *widest_texts(column)])
+        widest = max(
+            metrics.horizontalAdvance(text)
+            for text in [heading, *widest_texts(self.episode_model, column)]
+        )
         indent = view.indentation() if column == EpisodeColumn.EPISODE else 0
         return widest + indent + CELL_PADDING
 

@@ -62,6 +62,8 @@ def english_phrases() -> set[str]:
 
 
 def english_left(text: str) -> list[str]:
+    # The server's own words are data, quoted as they came ("HTTP 429 Too Many Requests").
+    text = re.sub(r"HTTP \d{3}[^)]*", " ", text)
     words = re.findall(r"[A-Za-z']{2,}", text)
     pairs = {f"{a} {b}".lower() for a, b in itertools.pairwise(words)}
     return sorted(pairs & english_phrases())
