@@ -273,6 +273,10 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         """The row showing ``item_id``, or None if it is not in the model or filtered out."""
         return self._rows.get(item_id)
 
+    def status_text(self, status: DownloadStatus) -> str:
+        """What the Status column says for ``status``, in the UI language."""
+        return self._status_text[status]
+
     def speed(self, item_id: int) -> float:
         """Last known speed of a running item, in bytes per second."""
         return self._speeds.get(item_id, 0.0)

@@ -29,6 +29,8 @@ from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 S = DownloadStatus
 FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
+HEADER_PADDING = 28  # a header's margins and its sort arrow
+CELL_PADDING = 12  # a cell's margins
 
 DEFAULT_WIDTHS = {
     Column.POSITION: 64,
@@ -160,8 +162,16 @@ class QueuePane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        # At least the room of the header's text (and the sort arrow), in the UI language;
+        # the Status column that of its longest state ("Lädt herunter").
+        metrics = view.fontMetrics()
+        states = max(metrics.horizontalAdvance(self.model.status_text(s)) for s in S)
         for column, width in DEFAULT_WIDTHS.items():
-            header.resizeSection(column, width)
+            heading = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            needed = metrics.horizontalAdvance(heading) + HEADER_PADDING
+            if column == Column.STATUS:
+                needed = max(needed, states + CELL_PADDING)
+            header.resizeSection(column, max(width, needed))
         header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
         return view
 

@@ -372,3 +372,91 @@ async def test_cancel_and_remove_look_different(paths: ProfilePaths, tmp_path: P
 
         assert picture(A.CANCEL) != picture(A.REMOVE)
         assert picture(A.CANCEL) == icon("cancel").pixmap(24, 24).toImage()
+
+
+def cut_cells(view: Any, free: set[int], *, in_sight: bool = False) -> list[str]:
+    """Headers and cells whose text does not fit its column; ``free`` columns (titles) may
+    elide, by design, their whole text in a tooltip. ``in_sight``: every column must also be
+    within the viewport (no horizontal scrolling to reach it)."""
+    from PySide6.QtWidgets import QHeaderView, QTreeView
+
+    header: QHeaderView = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+    model = view.model()
+    metrics = view.fontMetrics()
+    style = view.style()
+    cell_margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    header_margin = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+    cut = []
+
+    def rows(parent: Any) -> Iterator[Any]:
+
+        for row in range(min(model.rowCount(parent), 60)):
+            index = model.index(row, 0, parent)
+            yield index
+            if isinstance(view, QTreeView):
+                yield from rows(index)
+
+    from PySide6.QtCore import QModelIndex, Qt
+
+    for column in range(model.columnCount(QModelIndex())):
+        if header.isSectionHidden(column) or column in free:
+            continue
+        width = header.sectionSize(column)
+        heading = str(model.headerData(column, Qt.Orientation.Horizontal))
+        arrow = header.sortIndicatorSection() == column
+        if metrics.horizontalAdvance(heading) + header_margin + (12 if arrow else 0) > width:
+            cut.append(f"header {heading!r} in {width} px")
+        for first in rows(QModelIndex()):
+            text = first.siblingAtColumn(column).data()
+            indent = (
+                view.indentation() * (first.parent().isValid() + 1)
+                if (isinstance(view, QTreeView) and column == 0)
+                else 0
+            )
+            if text and metrics.horizontalAdvance(str(text)) + cell_margin + indent > width:
+                cut.append(f"{heading}: {text!r} in {width} px")
+        if in_sight:
+            right = header.sectionViewportPosition(column) + width
+            if right > view.viewport().width():
+                cut.append(f"{heading} ends at {right}, beyond {view.viewport().width()}")
+    return cut
+
+
+@pytest.mark.qt_loop
+@pytest.mark.parametrize("code", ["en", "de"])
+async def test_no_column_is_cut_at_the_default_size(
+    paths: ProfilePaths, tmp_path: Path, code: str
+) -> None:
+    from aniworld_desktop.ui.queue_model import Column as QueueColumn
+    from aniworld_desktop.ui.series_model import Column as SeriesColumn
+
+    with language(code):
+        async with running_window(paths, make_settings(tmp_path), run_downloads=False) as (
+            services,
+            window,
+        ):
+            assert (window.width(), window.height()) == (1100, 640)  # the default size
+            harbor = await add_series_with_every_state(services)
+            added = await queue_episodes(services.database, services.downloads, 5)
+            ids = [item.id for item in added.added]
+            await services.downloads.pause([ids[1]])
+            await services.downloads.cancel([ids[2]])
+            window.library_pane.reload()
+            await wait_until(lambda: window.library_pane.series_model.rowCount() == 2)
+            window.library_pane.select_series([harbor])
+            await wait_until(lambda: window.library_pane.episode_model.rowCount() == 2)
+            await wait_until(lambda: window.queue_pane.model.rowCount() == 5)
+            pane = window.library_pane
+            problems = cut_cells(pane.episode_view, {EpisodeColumn.TITLE}, in_sight=True)
+            problems += cut_cells(pane.series_view, {SeriesColumn.TITLE})
+            problems += cut_cells(
+                window.queue_pane.view,
+                {QueueColumn.SERIES, QueueColumn.TITLE, QueueColumn.ERROR},
+            )
+            assert not problems, "\n".join(problems)
+            # Every status fits, not only those of these rows ("Lädt herunter").
+            queue = window.queue_pane
+            width = queue.view.horizontalHeader().sectionSize(QueueColumn.STATUS)
+            for status in S:
+                text = queue.model.status_text(status)
+                assert queue.view.fontMetrics().horizontalAdvance(text) + 4 <= width, text
