@@ -460,3 +460,75 @@ async def test_no_column_is_cut_at_the_default_size(
             for status in S:
                 text = queue.model.status_text(status)
                 assert queue.view.fontMetrics().horizontalAdvance(text) + 4 <= width, text
+
+
+@pytest.mark.qt_loop
+async def test_add_series_keeps_no_stale_refusal_and_enter_adds(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDialog
+
+    from aniworld_desktop.core.errors import UsageError
+    from aniworld_desktop.providers.base import EpisodeInfo, SeriesInfo
+    from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
+
+    asked: list[str] = []
+
+    async def preview(url: str) -> tuple[str, SeriesInfo]:
+        asked.append(url)
+        if "gone" in url:
+            raise UsageError("The feed https://example.org/gone.xml could not be downloaded.")
+        episode = EpisodeInfo(season=1, number=1, title="Fog", url="https://example.org/1.mp4")
+        return "feed", SeriesInfo("Night Ferry", url, [episode])
+
+    dialog = AddSeriesDialog(preview)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    edit = dialog.url_edit
+    edit.setText("https://")
+    assert dialog.summary.text() == "The link has no server name."
+    edit.setText("https://example.org/feed.xml")
+    assert "no server name" not in dialog.summary.text()  # the refusal went with its link
+    assert dialog.summary.text().startswith("Paste the link")
+
+    # Enter on a link whose preview fails: it says why, and nothing is added.
+    edit.setText("https://example.org/gone.xml")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    await wait_until(lambda: "could not be downloaded" in dialog.summary.text())
+    assert dialog.isVisible() and dialog.result() == 0
+
+    # Enter on a good link: its preview, then it is added.
+    edit.setText("https://example.org/feed.xml")
+    finished = signal_future(dialog.finished)
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    (code,) = await asyncio.wait_for(finished, 5)
+    assert code == QDialog.DialogCode.Accepted
+    assert dialog.previewed is not None and dialog.previewed.title == "Night Ferry"
+    assert asked == ["https://example.org/gone.xml", "https://example.org/feed.xml"]
+
+
+@pytest.mark.qt_loop
+async def test_enter_after_a_preview_adds_at_once(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QDialog
+
+    from aniworld_desktop.providers.base import SeriesInfo
+    from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
+
+    asked: list[str] = []
+
+    async def preview(url: str) -> tuple[str, SeriesInfo]:
+        asked.append(url)
+        return "feed", SeriesInfo("Night Ferry", url, [])
+
+    dialog = AddSeriesDialog(preview, url="https://example.org/feed.xml")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.preview_button.click()
+    await wait_until(lambda: dialog.add_button.isEnabled())
+    finished = signal_future(dialog.finished)
+    QTest.keyClick(dialog.url_edit, Qt.Key.Key_Return)
+    (code,) = await asyncio.wait_for(finished, 5)
+    assert code == QDialog.DialogCode.Accepted
+    assert asked == ["https://example.org/feed.xml"]  # no second look
