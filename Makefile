@@ -22,6 +22,10 @@ BUNDLE  ?= $(wildcard dist/aniworld-desktop/aniworld-desktop)
 NEED_DESKTOP_TOOLS = \
 	@command -v desktop-file-validate >/dev/null && command -v appstreamcli >/dev/null || \
 	(apt-get update -qq && apt-get install -y -qq desktop-file-utils appstream)
+# The shells whose completion scripts tests/integration/test_cli_completion.py runs.
+NEED_SHELLS = \
+	@command -v zsh >/dev/null && command -v fish >/dev/null || \
+	(apt-get update -qq && apt-get install -y -qq zsh fish)
 
 .PHONY: run test test-all lint bench screenshots clean venv dist icons install-desktop \
 	uninstall-desktop translations
@@ -45,10 +49,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(NEED_DESKTOP_TOOLS)
+	$(NEED_SHELLS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 test-all: $(STAMP)
 	$(NEED_DESKTOP_TOOLS)
+	$(NEED_SHELLS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import logging.handlers
 import os
 import sys
 from collections.abc import Sequence
 
-from aniworld_desktop.cli import build_parser, run_command
+from aniworld_desktop.cli import build_parser, complete, run_command
 from aniworld_desktop.config import ProfilePaths, load_settings
 from aniworld_desktop.core.errors import AniworldError
-from aniworld_desktop.exitcodes import EXIT_USAGE
+from aniworld_desktop.exitcodes import EXIT_BROKEN_PIPE, EXIT_USAGE
 from aniworld_desktop.metadata.credentials import SecretFilter
 
 log = logging.getLogger("aniworld_desktop")
@@ -60,7 +61,26 @@ def setup_logging(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    complete(parser)  # a shell asking for completions gets them and the process ends here
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # The reader went away (``queue --json | head``): nothing more can be said, and no
+        # traceback about it helps anyone. Python's documented way: point stdout at devnull so
+        # the interpreter's last flush cannot fail again.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         paths = profile_paths(args)
         notices: list[str] = []  # a settings file set aside; said once logging is set up
@@ -85,7 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log_filter=masker,
                 notices=notices,
             )
-        return asyncio.run(run_command(args, paths, settings, notices=notices))
+        code = asyncio.run(run_command(args, paths, settings, notices=notices))
+        sys.stdout.flush()  # here, where a closed pipe can still be told apart
+        return code
     except AniworldError as exc:
         if args.debug:
             log.exception("stopped")

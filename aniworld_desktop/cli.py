@@ -1,7 +1,15 @@
 """The command line without a window: ``add``, ``list``, ``episodes``, ``scan``, ``import``,
 ``remove``, ``set-source``, ``monitor``, ``queue``, ``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
 exit codes are stable: 0 success, 1 something failed (a download, a source), 2 usage or
-configuration error, 3 another run holds the profile (nothing was done).
+configuration error, 3 another run holds the profile (nothing was done), 141 its output was
+cut off (``queue --json | head``: 128 + SIGPIPE, as a shell reports any tool a closed pipe
+stopped).
+
+Every ``--json`` output is one object with ``"schema": JSON_SCHEMA`` and the command's data under
+a named key; times are ISO 8601 with their offset (``2026-11-24T12:00:00+00:00``). The global
+options (``--profile``, ``--demo``, ``--debug``) may stand before or after the sub-command.
+``completion SHELL`` prints the script that lets bash, zsh or fish complete the command line
+(argcomplete answers from this very parser).
 
 Every command that writes holds the profile's lock while it runs (``storage/profile_lock.py``);
 the readers (``list``, ``episodes``, ``queue``, ``import``, ``organize`` without ``--apply``,
@@ -18,16 +26,25 @@ import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import argcomplete
+from argcomplete.shell_integration import shellcode
 from yarl import URL
 
 from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings, save_settings
-from aniworld_desktop.core.clock import utc_now
+from aniworld_desktop.core.clock import iso_utc, utc_now
 from aniworld_desktop.core.errors import UsageError
-from aniworld_desktop.core.models import MatchState, Monitoring, MonitorMode, SeriesRecord
+from aniworld_desktop.core.models import (
+    MatchState,
+    Monitoring,
+    MonitorMode,
+    SeriesRecord,
+    SeriesSummary,
+)
 from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
 from aniworld_desktop.library.importing import ImportProposal
 from aniworld_desktop.library.scanner import ScannedFile, scan_path
@@ -42,21 +59,48 @@ from aniworld_desktop.services import Services, open_services
 from aniworld_desktop.storage.profile_lock import ProfileLockedError, hold_profile
 
 # Sub-commands that only read the profile: no lock, a database that refuses writes.
-READ_ONLY_COMMANDS = frozenset({"list", "episodes", "queue", "import", "scan"})
+READ_ONLY_COMMANDS = frozenset({"list", "episodes", "queue", "import", "scan", "completion"})
+
+JSON_SCHEMA = 2
+"""The version of every ``--json`` output's shape; raised whenever a key changes meaning or goes.
+
+1 was the bare lists of earlier versions; 2 is an object with ``schema`` and a named key."""
+
+COMPLETION_SHELLS = ("bash", "zsh", "fish")
+
+
+def _global_options(*, after_command: bool) -> argparse.ArgumentParser:
+    """The options every sub-command takes too, so ``queue --profile P`` works like
+    ``--profile P queue``.
+
+    After the sub-command their default is ``SUPPRESS``: left out there, they do not
+    overwrite what was given before it.
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    unset: dict[str, Any] = {"default": argparse.SUPPRESS} if after_command else {}
+    options.add_argument(
+        "--profile", type=Path, help="folder for the database, settings and logs", **unset
+    )
+    options.add_argument(
+        "--demo",
+        action="store_true",
+        help="a profile of its own with the built-in demo series",
+        **unset,
+    )
+    options.add_argument(
+        "--debug", action="store_true", help="log everything, show tracebacks", **unset
+    )
+    return options
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aniworld-desktop",
         description="Follow series, download what is missing, describe it for Kodi and Jellyfin.",
+        parents=[_global_options(after_command=False)],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--profile", type=Path, help="folder for the database, settings and logs")
-    parser.add_argument(
-        "--demo", action="store_true", help="a profile of its own with the built-in demo series"
-    )
     parser.add_argument("--minimized", action="store_true", help="start without showing the window")
-    parser.add_argument("--debug", action="store_true", help="log everything, show tracebacks")
     parser.add_argument(
         "--add",
         metavar="URL",
@@ -64,9 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="open the window and add this link (handed to the running window if there is one)",
     )
+    common = _global_options(after_command=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    add = commands.add_parser("add", help="follow a series (feed) or queue a media URL")
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """A sub-command that also takes the global options after its name."""
+        return commands.add_parser(name, parents=[common], **kwargs)
+
+    add = command("add", help="follow a series (feed) or queue a media URL")
     add.add_argument("url")
     add.add_argument("--provider", help="provider name (default: chosen from what the URL is)")
     add.add_argument(
@@ -78,18 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    listing = commands.add_parser("list", help="the followed series with their counts")
+    listing = command("list", help="the followed series with their counts")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
-    episodes = commands.add_parser("episodes", help="the episodes of one series and their state")
+    episodes = command("episodes", help="the episodes of one series and their state")
     episodes.add_argument("series", help="series id or title")
     episodes.add_argument("--json", action="store_true", help="print JSON")
 
-    scan = commands.add_parser("scan", help="what the scanner recognises in a file or folder")
+    scan = command("scan", help="what the scanner recognises in a file or folder")
     scan.add_argument("path", type=Path)
     scan.add_argument("--json", action="store_true", help="print JSON")
 
-    importing = commands.add_parser(
+    importing = command(
         "import",
         help="propose series from the library's folders, matched to TMDB (renames nothing)",
     )
@@ -101,9 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("--json", action="store_true", help="print JSON")
 
-    remove = commands.add_parser(
-        "remove", help="unfollow a series; its files are kept unless --delete-files"
-    )
+    remove = command("remove", help="unfollow a series; its files are kept unless --delete-files")
     remove.add_argument("series", help="series id or title")
     remove.add_argument(
         "--delete-files",
@@ -111,14 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="also move its folder to the trash (deleted where there is none)",
     )
 
-    set_source = commands.add_parser(
+    set_source = command(
         "set-source", help="attach a feed to a series, or give its feed's new address"
     )
     set_source.add_argument("series", help="series id or title")
     set_source.add_argument("url")
     set_source.add_argument("--provider", help="provider name (default: chosen from the URL)")
 
-    monitor = commands.add_parser("monitor", help="choose which episodes of a series are wanted")
+    monitor = command("monitor", help="choose which episodes of a series are wanted")
     monitor.add_argument("series", help="series id or title")
     monitor.add_argument(
         "--mode",
@@ -128,13 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="new (only episodes that come later), all, none, or season:N (season N on)",
     )
 
-    organize = commands.add_parser(
+    organize = command(
         "organize", help="show (and with --apply, do) the renames to the naming convention"
     )
     organize.add_argument("series", help="series id or title")
     organize.add_argument("--apply", action="store_true", help="rename the files")
 
-    metadata = commands.add_parser(
+    metadata = command(
         "metadata", help="write NFO files and artwork (from TMDB with a token, else the source)"
     )
     metadata.add_argument("series", nargs="?", help="series id or title (default: all)")
@@ -142,15 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--repair", action="store_true", help="only series whose tvshow.nfo lacks required tags"
     )
 
-    set_tmdb = commands.add_parser("set-tmdb", help="set a series' TMDB id by hand")
+    set_tmdb = command("set-tmdb", help="set a series' TMDB id by hand")
     set_tmdb.add_argument("series", help="series id or title")
     set_tmdb.add_argument("tmdb_id", type=int)
 
-    commands.add_parser("tmdb-test", help="check that the TMDB token works")
+    command("tmdb-test", help="check that the TMDB token works")
 
-    trust = commands.add_parser(
-        "trust", help="trust a server of yours that has a self-signed certificate"
-    )
+    trust = command("trust", help="trust a server of yours that has a self-signed certificate")
     trust.add_argument("url", help="its address, such as https://nas.local:8920")
     trust.add_argument(
         "--fingerprint",
@@ -158,14 +203,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     trust.add_argument("--remove", action="store_true", help="stop trusting it")
 
-    queue = commands.add_parser("queue", help="print the download queue")
+    queue = command("queue", help="print the download queue")
     queue.add_argument("--json", action="store_true", help="print JSON")
 
-    run = commands.add_parser(
+    run = command(
         "run-once",
         help="refresh monitored series, scan, queue what is missing, download it, then exit",
     )
     run.add_argument("--json", action="store_true", help="print the final queue as JSON")
+
+    completion = command(
+        "completion", help="print the script that completes this command line in a shell"
+    )
+    completion.add_argument("shell", choices=COMPLETION_SHELLS)
     return parser
 
 
@@ -176,8 +226,34 @@ def _monitoring(text: str) -> Monitoring:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _print_json(payload: Any) -> None:
-    print(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+def complete(parser: argparse.ArgumentParser) -> None:
+    """Answer the shell's completion request and exit, when this run is one (argcomplete)."""
+    argcomplete.autocomplete(parser)
+
+
+def _cmd_completion(args: argparse.Namespace) -> int:
+    """The shell's script: each TAB runs this program, which answers from its parser."""
+    print(shellcode([PROGRAM], shell=args.shell), end="")
+    return EXIT_OK
+
+
+PROGRAM = "aniworld-desktop"
+
+
+def _json_value(value: Any) -> Any:
+    """What ``json`` cannot write itself: times as ISO 8601, with the offset (stored times are
+    UTC), days as ``YYYY-MM-DD``, anything else as its text."""
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    """One ``--json`` output: the schema version first, then the command's keys."""
+    document = {"schema": JSON_SCHEMA, **payload}
+    print(json.dumps(document, indent=2, ensure_ascii=False, default=_json_value))
 
 
 async def _cmd_add(services: Services, args: argparse.Namespace) -> int:
@@ -211,36 +287,35 @@ async def _cmd_add(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _series_json(s: SeriesSummary) -> dict[str, Any]:
+    return {
+        "id": s.series.id,
+        "title": s.series.title,
+        "year": s.series.year,
+        "provider": s.series.provider,
+        "source_url": s.series.source_url,
+        "folder": s.series.folder,
+        "episodes": s.counts.episodes,
+        "on_disk": s.counts.on_disk,
+        "missing": s.counts.missing,
+        "queued": s.counts.queued,
+        "failed": s.counts.failed,
+        "monitored": s.series.monitored,
+        "refreshed_at": s.series.refreshed_at,
+        "refresh_error": s.series.refresh_error,
+        "no_source": s.counts.no_source,
+        "monitor": str(s.series.monitoring),
+        "tmdb_id": s.series.tmdb_id,
+        "match_state": s.series.match_state,
+        "confidence": s.series.tmdb_confidence,
+        "match_note": s.series.match_note,
+    }
+
+
 async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
     summaries = await services.library.list_series()
     if args.json:
-        _print_json(
-            [
-                {
-                    "id": s.series.id,
-                    "title": s.series.title,
-                    "year": s.series.year,
-                    "provider": s.series.provider,
-                    "source_url": s.series.source_url,
-                    "folder": s.series.folder,
-                    "episodes": s.counts.episodes,
-                    "on_disk": s.counts.on_disk,
-                    "missing": s.counts.missing,
-                    "queued": s.counts.queued,
-                    "failed": s.counts.failed,
-                    "monitored": s.series.monitored,
-                    "refreshed_at": s.series.refreshed_at,
-                    "refresh_error": s.series.refresh_error,
-                    "no_source": s.counts.no_source,
-                    "monitor": str(s.series.monitoring),
-                    "tmdb_id": s.series.tmdb_id,
-                    "match_state": s.series.match_state,
-                    "confidence": s.series.tmdb_confidence,
-                    "match_note": s.series.match_note,
-                }
-                for s in summaries
-            ]
-        )
+        _print_json({"series": [_series_json(s) for s in summaries]})
         return EXIT_OK
     if not summaries:
         print(
@@ -282,22 +357,25 @@ async def _cmd_episodes(services: Services, args: argparse.Namespace) -> int:
     states = await services.library.episode_states(series)
     if args.json:
         _print_json(
-            [
-                {
-                    "id": s.episode.id,
-                    "season": s.episode.season,
-                    "episode": s.episode.number,
-                    "absolute": s.episode.absolute,
-                    "title": s.episode.title,
-                    "kind": s.episode.kind,
-                    "air_date": s.episode.air_date,
-                    "state": s.state,
-                    "file": s.episode.file_path,
-                    "monitored": s.episode.monitored,
-                    "downloadable": s.episode.has_source,
-                }
-                for s in states
-            ]
+            {
+                "series": {"id": series.id, "title": series.title},
+                "episodes": [
+                    {
+                        "id": s.episode.id,
+                        "season": s.episode.season,
+                        "episode": s.episode.number,
+                        "absolute": s.episode.absolute,
+                        "title": s.episode.title,
+                        "kind": s.episode.kind,
+                        "air_date": s.episode.air_date,
+                        "state": s.state,
+                        "file": s.episode.file_path,
+                        "monitored": s.episode.monitored,
+                        "downloadable": s.episode.has_source,
+                    }
+                    for s in states
+                ],
+            }
         )
         return EXIT_OK
     print(f"{series.title} ({series.folder}; monitor: {_monitor_words(series)})")
@@ -330,7 +408,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.path} does not exist.")
     files = scan_path(args.path)
     if args.json:
-        _print_json([_scanned_json(f) for f in files])
+        _print_json({"files": [_scanned_json(f) for f in files]})
         return EXIT_OK
     for file in files:
         p = file.parsed
@@ -402,7 +480,7 @@ async def _cmd_import(services: Services, args: argparse.Namespace) -> int:
             proposals.append(proposal)
     if not args.apply:
         if args.json:
-            _print_json([_proposal_json(p) for p in proposals])
+            _print_json({"proposals": [_proposal_json(p) for p in proposals]})
             return EXIT_OK
         if not proposals:
             print("Every folder of the library with videos is a series with a TMDB match.")
@@ -425,18 +503,20 @@ async def _cmd_import(services: Services, args: argparse.Namespace) -> int:
     result = await library.apply_import(proposals, on_progress=_print_progress)
     if args.json:
         _print_json(
-            [
-                {
-                    "folder": series.folder,
-                    "series_id": series.id,
-                    "title": series.title,
-                    "tmdb_id": outcome.match.id if outcome.match else None,
-                    "match_state": outcome.state,
-                    "confidence": outcome.confidence,
-                    "note": outcome.note,
-                }
-                for series, outcome in result.series
-            ]
+            {
+                "imported": [
+                    {
+                        "folder": series.folder,
+                        "series_id": series.id,
+                        "title": series.title,
+                        "tmdb_id": outcome.match.id if outcome.match else None,
+                        "match_state": outcome.state,
+                        "confidence": outcome.confidence,
+                        "note": outcome.note,
+                    }
+                    for series, outcome in result.series
+                ]
+            }
         )
         return EXIT_OK
     for series, outcome in result.series:
@@ -544,10 +624,10 @@ async def _cmd_tmdb_test(services: Services) -> int:
     return EXIT_OK
 
 
-def _print_queue(services: Services, as_json: bool) -> None:
+def _print_queue(services: Services, as_json: bool, summary: dict[str, Any] | None = None) -> None:
     items = services.downloads.items()
     if as_json:
-        _print_json([item.to_json() for item in items])
+        _print_json({**(summary or {}), "queue": [item.to_json() for item in items]})
         return
     if not items:
         print("The queue is empty.")
@@ -602,7 +682,17 @@ async def _cmd_run_once(services: Services, args: argparse.Namespace, stop: asyn
         if wanted
         else 0
     )
-    _print_queue(services, args.json)
+    _print_queue(
+        services,
+        args.json,
+        {
+            "refreshed": len(refreshed),
+            "refresh_failed": len(source_failures),
+            "queued": len(queued.added),
+            "completed": downloads.completed_in_session,
+            "failed": downloads.failed_in_session,
+        },
+    )
     if not args.json:
         print(
             f"Refreshed {len(refreshed)} series ({len(source_failures)} failed), "
@@ -718,6 +808,8 @@ async def _run_command(
     if args.command == "trust":
         _print_notices(notices)
         return await _cmd_trust(args, paths, settings)  # the settings file only
+    if args.command == "completion":
+        return _cmd_completion(args)  # the parser only
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

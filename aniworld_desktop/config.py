@@ -88,6 +88,7 @@ def _parse_int(low: int, high: int) -> Callable[[Any], int]:
         return number
 
     parse.expects = f"a whole number from {low} to {high}"  # type: ignore[attr-defined]
+    parse.bounds = (low, high)  # type: ignore[attr-defined]
     return parse
 
 
@@ -101,6 +102,7 @@ def _parse_seconds(low: float, high: float) -> Callable[[Any], float]:
         return number
 
     parse.expects = f"a number of seconds from {low:g} to {high:g}"  # type: ignore[attr-defined]
+    parse.bounds = (low, high)  # type: ignore[attr-defined]  # the settings dialog's minutes
     return parse
 
 

@@ -248,11 +248,11 @@ def check_window_german(bundle: Bundle, profile: Path) -> str:
 
 
 def check_commands(bundle: Bundle, profile: Path) -> str:
-    listed = json.loads(bundle.run_ok("--profile", str(profile), "list", "--json"))
+    listed = json.loads(bundle.run_ok("--profile", str(profile), "list", "--json"))["series"]
     titles = {series["title"] for series in listed}
     if titles != DEMO_SERIES:
         raise SmokeFailure(f"'list' shows {sorted(titles)}")
-    queue = json.loads(bundle.run_ok("--profile", str(profile), "run-once", "--json"))
+    queue = json.loads(bundle.run_ok("--profile", str(profile), "run-once", "--json"))["queue"]
     states = {item["status"] for item in queue}
     if not queue or states != {"completed"}:
         raise SmokeFailure(f"run-once left the queue with the states {sorted(states)}")
@@ -279,7 +279,7 @@ def check_providers(bundle: Bundle, profile: Path) -> str:
 def check_guessit(bundle: Bundle, folder: Path) -> str:
     folder.mkdir()
     (folder / "Harbor Lights - Episode Five.mkv").write_bytes(b"")
-    found = json.loads(bundle.run_ok("scan", str(folder), "--json"))
+    found = json.loads(bundle.run_ok("scan", str(folder), "--json"))["files"]
     text = json.dumps(found)
     if '"guessit"' not in text:
         raise SmokeFailure(f"guessit did not read the name: {text}")
@@ -306,7 +306,7 @@ def check_migrations(bundle: Bundle, profile: Path) -> str:
             )
         )
     engine.dispose()
-    listed = json.loads(bundle.run_ok("--profile", str(profile), "list", "--json"))
+    listed = json.loads(bundle.run_ok("--profile", str(profile), "list", "--json"))["series"]
     with sqlite3.connect(path) as db:
         revision = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     if [series["title"] for series in listed] != ["Old Friends"] or revision != HEAD_REVISION:

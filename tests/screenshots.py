@@ -17,7 +17,7 @@ German window is a second window made under the German translation.
 
 For pictures that look the same on every machine: the offscreen platform (unless
 ``QT_QPA_PLATFORM`` says otherwise), the Fusion style with its own palette, DejaVu Sans 10 pt,
-a 1280x800 window, no ``ANIWORLD_*`` variables from the caller and no keyring (so no token of
+a 1024x700 window (a laptop's; one more at 1600x1000), no ``ANIWORLD_*`` variables from the caller and no keyring (so no token of
 yours can show up).
 
 Each picture is a :class:`Shot` in :data:`SHOTS`: a name and an async ``setup`` that brings the
@@ -50,7 +50,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUTDIR = REPO / "docs" / "images"
-WINDOW_SIZE = (1280, 800)
+WINDOW_SIZE = (1024, 700)  # a laptop's screen: what must fit without a cut column
+LARGE_WINDOW_SIZE = (1600, 1000)  # a desktop monitor's
 FONT = ("DejaVu Sans", 10)
 # The demo server sends each episode in this many seconds: slow enough to catch downloads
 # mid-way, quick enough that the first ones finish before the picture.
@@ -59,7 +60,7 @@ WAIT = 20.0  # seconds any one step may take before the script gives up
 SETTLE = 0.4  # seconds for posted layout and paint events before a grab
 FEED_PORT = 8765  # a fixed port keeps the link in add-series.png the same; any free one else
 NAS_PORT = 8920  # Jellyfin's HTTPS port; fixed for the same reason (settings-servers.png)
-SERVERS_DIALOG_SIZE = (860, 760)  # tall enough for the media servers and trusted servers
+SERVERS_DIALOG_SIZE = (860, 600)  # tall enough for the media servers page with its test
 NAS_API_KEY = "0c6a4e2f9b8d47e1a3f5c7b9d2e4f6a8"  # what the stand-in Jellyfin accepts; masked
 TMDB_STAND_IN_TOKEN = "stand-in"  # the stand-in for TMDB asks for none
 MATCH_SERIES = "Harbor Lights"  # the demo series whose TMDB match is set in tmdb-match.png
@@ -318,10 +319,8 @@ async def awaited(future: asyncio.Future[tuple[Any, ...]], what: str) -> tuple[A
 
 
 async def settings_servers(stage: Stage) -> Any:
-    """The settings' last groups: the NAS's certificate read and listed under Trusted servers,
+    """The Media servers page: the NAS's certificate read and listed under Trusted servers,
     then its Jellyfin, which has that certificate, tested successfully through it."""
-    from PySide6.QtWidgets import QScrollArea
-
     from aniworld_desktop.ui.settings_dialog import SettingsDialog
 
     stage.window.commands["settings"].trigger()
@@ -341,11 +340,33 @@ async def settings_servers(stage: Stage) -> Any:
     _server, ok, text = await awaited(tested, "the Jellyfin test")
     if not ok:
         raise ScreenshotError(f"the Jellyfin test failed: {text}")
+    dialog.show_page("jellyfin_url")
     await asyncio.sleep(SETTLE)  # the new size and the result labels are laid out
-    scroll = dialog.findChild(QScrollArea, "settingsScroll")
-    bar = scroll.verticalScrollBar()
-    bar.setValue(bar.maximum())
     return dialog
+
+
+async def settings_trusted(stage: Stage) -> Any:
+    """The Trusted servers page, with the NAS's certificate just read."""
+    from aniworld_desktop.ui.settings_dialog import SettingsDialog
+
+    stage.window.commands["settings"].trigger()
+    dialog = await visible_dialog(stage, SettingsDialog)
+    stage.after(dialog.reject)  # nothing is saved
+    dialog.show_page("trusted_servers")
+    dialog.trust_url_edit.setText(stage.nas_url)
+    read = next_emission(dialog.certificateRead)
+    dialog.trust_button.click()
+    ok, text = await awaited(read, "Read Certificate")
+    if not ok:
+        raise ScreenshotError(f"Read Certificate failed: {text}")
+    await asyncio.sleep(SETTLE)
+    return dialog
+
+
+async def main_window_large(stage: Stage) -> Any:
+    """The same window on a large screen."""
+    await counts_caught_up(stage.window)
+    return stage.window
 
 
 async def tray_menu(stage: Stage) -> Any:
@@ -457,6 +478,12 @@ async def main_window_dark(stage: Stage) -> Any:
 SHOTS: tuple[Shot, ...] = (
     Shot("welcome", welcome, caption="first start: the welcome panel"),
     Shot("main-window", main_window, caption="the demo: series, episodes, queue"),
+    Shot(
+        "main-window-large",
+        main_window_large,
+        LARGE_WINDOW_SIZE,
+        caption="the demo on a 1600x1000 window",
+    ),
     Shot("activity", activity, caption="the activity panel"),
     Shot("add-series", add_series, (640, 480), caption="Add series with a feed's preview"),
     Shot("settings", settings, None, caption="Settings"),
@@ -464,7 +491,13 @@ SHOTS: tuple[Shot, ...] = (
         "settings-servers",
         settings_servers,
         SERVERS_DIALOG_SIZE,
-        caption="Settings: media servers and a trusted NAS",
+        caption="Settings: media servers, Jellyfin on a trusted NAS tested",
+    ),
+    Shot(
+        "settings-trusted",
+        settings_trusted,
+        SERVERS_DIALOG_SIZE,
+        caption="Settings: trusted servers, a NAS's certificate read",
     ),
     Shot("tray-menu", tray_menu, None, caption="the tray icon's menu"),
     Shot("tmdb-match", tmdb_match, (640, 480), caption="Set TMDB Match"),

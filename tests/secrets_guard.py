@@ -135,8 +135,12 @@ def _widget_texts() -> Iterator[tuple[str, str]]:
                 yield name, widget.itemText(i)
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
             model = widget.model()
+            try:
+                columns = model.columnCount()
+            except TypeError:  # QListWidget's model: one column, its columnCount() is private
+                columns = 1
             for row in range(min(model.rowCount(), _MAX_ROWS)):
-                for column in range(model.columnCount()):
+                for column in range(columns):
                     index = model.index(row, column)
                     for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                         value = model.data(index, role)

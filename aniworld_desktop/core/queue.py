@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from aniworld_desktop.core.clock import iso_utc
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.status import DownloadStatus
 
@@ -100,4 +101,6 @@ class QueueItem:
             "error": self.error,
             "url": self.url,
             "destination": self.destination,
+            "created_at": iso_utc(self.created_at),
+            "finished_at": iso_utc(self.finished_at),
         }

@@ -643,6 +643,8 @@ class DownloadService:
 
     async def _download_with_retries(self, item_id: int) -> None:
         item = await self._update(item_id, status=S.DOWNLOADING, error="")
+        # In the user's words: the activity panel shows these lines (translated by the window).
+        log.info("Downloading %s %s.", item.series_title, item.key.label())
         destination = self.library_dir / item.destination
         if item.bytes_done and item.bytes_total:
             part = self._downloader.part_path(destination)
@@ -680,7 +682,7 @@ class DownloadService:
                 f"{error.message} Retrying in {delay:.0f} s "
                 f"(attempt {attempt} of {self.max_retries})."
             )
-            log.info("download %d: %s", item_id, note)
+            log.info("%s %s: %s", item.series_title, item.key.label(), note)
             # Back to pending for the wait, giving its slot to the next item meanwhile.
             await self._update(item_id, status=S.PENDING, attempts=attempt, error=note)
             self._retry_later(item_id, delay)
@@ -718,6 +720,7 @@ class DownloadService:
         )
         self._forget_active(item)
         self.completed_in_session += 1
+        log.info("Finished %s %s (%s).", item.series_title, item.key.label(), _size_words(size))
         self._bus.publish(DownloadFinished(item))
 
     async def _finish_failed(self, item_id: int, reason: str, *, permanent: bool = False) -> None:
@@ -726,7 +729,7 @@ class DownloadService:
         )
         self._forget_active(item)
         self.failed_in_session += 1
-        log.warning("download %d failed: %s", item_id, reason)
+        log.warning("%s %s failed: %s", item.series_title, item.key.label(), reason)
         self._bus.publish(DownloadFailed(item, reason))
 
     async def _update(self, item_id: int, **changes: object) -> QueueItem:
@@ -866,3 +869,13 @@ def _gone(error: DownloadError) -> bool:
 def _server(url: str) -> str:
     """The per-host limit's key: host and port, so two servers on one machine count apart."""
     return urlsplit(url).netloc.lower()
+
+
+def _size_words(size: int) -> str:
+    """``12.5 MiB``: a finished file's size as a log line says it."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"

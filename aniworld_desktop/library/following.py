@@ -390,7 +390,7 @@ class SourceService:
         except (AniworldError, aiohttp.ClientError, TimeoutError, OSError) as exc:
             # A plug-in provider may let aiohttp's error through, whose text is not for a person.
             message = str(exc) if isinstance(exc, AniworldError) else sentence(exc)
-            log.warning("refreshing %s failed: %s", series.title, message)
+            log.warning("Refreshing %s failed: %s", series.title, message)
             await self._catalog.update_series(series.id, refresh_error=message)
             return RefreshResult(series, error=message)
         if info is None:

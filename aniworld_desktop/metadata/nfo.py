@@ -10,7 +10,9 @@ Merging an existing NFO (:func:`merge_nfo`) follows these rules:
 
 * ``<lockdata>true</lockdata>`` in the existing file: the file is left alone.
 * Elements we write ("owned" tags, see :data:`TVSHOW_TAGS` and friends) replace the existing
-  elements of the same tag, at the position of the first of them. An owned tag we have no value
+  elements of the same tag, at the position of the first of them. One exception: a
+  ``<premiered>`` we only derived from the year (1 January, see :func:`tvshow_xml`) does not
+  replace a date of that same year already in the file, which is more precise than ours. An owned tag we have no value
   for this time (a feed without genres, say) keeps whatever the file had, so a run with less
   information never erases what an earlier, richer run (or the user) wrote.
 * ``<uniqueid>`` and ``<namedseason>`` are merged per ``type`` / ``number``: an id of a type we do
@@ -34,7 +36,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,7 @@ __all__ = [
     "season_xml",
     "tvshow_xml",
     "write_nfo",
+    "year_premiere",
 ]
 
 TVSHOW_TAGS: tuple[str, ...] = (
@@ -252,7 +255,13 @@ class EpisodeInfo:
 
 
 def tvshow_xml(show: ShowInfo) -> bytes:
-    """Return ``tvshow.nfo`` for ``show``: UTF-8 with an XML declaration."""
+    """Return ``tvshow.nfo`` for ``show``: UTF-8 with an XML declaration.
+
+    ``<premiered>`` is written whenever a date or a year is known: Kodi reads a series' year
+    from ``<premiered>`` alone (its series table has no year of its own; a ``<year>`` without
+    it shows as 1970), so a series known only by its year gets 1 January of that year
+    (:func:`year_premiere`). ``<year>`` is written too, for Jellyfin and older Kodi.
+    """
     root = ET.Element("tvshow")
     _add(root, "title", show.title)
     _add(root, "originaltitle", show.original_title)
@@ -260,7 +269,7 @@ def tvshow_xml(show: ShowInfo) -> bytes:
     _add(root, "year", year)
     _add(root, "plot", show.plot)
     _add(root, "runtime", show.runtime)
-    _add(root, "premiered", show.premiered)
+    _add(root, "premiered", show.premiered or (year_premiere(year) if year is not None else None))
     _add(root, "status", show.status)
     for tag, values in (
         ("genre", show.genres),
@@ -287,6 +296,16 @@ def tvshow_xml(show: ShowInfo) -> bytes:
         if text:
             ET.SubElement(root, "namedseason", number=str(number)).text = text
     return _serialise(root)
+
+
+def year_premiere(year: int) -> date | None:
+    """The premiere written for a series known only by its year: 1 January of it.
+
+    None for a year no date can hold (0, or five digits from a hostile feed).
+    """
+    if not MINYEAR <= year <= MAXYEAR:
+        return None
+    return date(year, 1, 1)
 
 
 def season_xml(season: SeasonInfo) -> bytes:
@@ -513,6 +532,8 @@ def _merge(old_root: ET.Element, new_root: ET.Element) -> ET.Element:
                         and "default" in element.attrib
                     ):
                         element.set("default", "false")
+        if tag == "premiered" and _keeps_precise_date(replaced, fresh):
+            continue
         if replaced:
             position = result.index(replaced[0])
             result = [element for element in result if element not in replaced]
@@ -523,6 +544,18 @@ def _merge(old_root: ET.Element, new_root: ET.Element) -> ET.Element:
     merged.text = old_root.text
     merged.extend(result)
     return merged
+
+
+def _keeps_precise_date(old: list[ET.Element], fresh: list[ET.Element]) -> bool:
+    """Whether the file's ``<premiered>`` is a date of the year our 1 January stands for."""
+    if len(old) != 1 or len(fresh) != 1:
+        return False
+    try:
+        ours = date.fromisoformat((fresh[0].text or "").strip())
+        theirs = date.fromisoformat((old[0].text or "").strip())
+    except ValueError:
+        return False
+    return (ours.month, ours.day) == (1, 1) and theirs.year == ours.year
 
 
 def _insert_position(children: list[ET.Element], tag: str, owned: tuple[str, ...]) -> int:

@@ -14,7 +14,7 @@ import logging
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -30,7 +30,13 @@ from aniworld_desktop.core.events import (
     MetadataJobStarted,
     SeriesChanged,
 )
-from aniworld_desktop.core.models import EpisodeRecord, MatchState, MetadataState, SeriesRecord
+from aniworld_desktop.core.models import (
+    EpisodeKind,
+    EpisodeRecord,
+    MatchState,
+    MetadataState,
+    SeriesRecord,
+)
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.secret import Secret
 from aniworld_desktop.core.status import DownloadStatus
@@ -72,6 +78,8 @@ SCHEDULE_DELAY = 5.0  # seconds a scheduled job waits, so a burst of downloads m
 # A match found by a search is used when it is at least this sure (scored_match's confidence);
 # below it the series waits for the user to confirm TMDB's guess.
 DEFAULT_MATCH_THRESHOLD = 0.85
+CLEARLOGO = "clearlogo.png"  # the name Kodi and Jellyfin read a series' logo from
+OLD_LOGO = "logo.png"  # what earlier versions wrote; Kodi never reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +203,10 @@ class NFOService:
         on_disk = [e for e in episodes if e.file_path]
         if not await asyncio.to_thread(_prepare_folder, library_dir, folder, bool(on_disk)):
             return DescribeResult("none", series.tmdb_id, 0, ["nothing on disk yet"])
+        premiere = first_episode_date(series, episodes)
         if self.tmdb is not None:
-            return await self._from_tmdb(self.tmdb, series, on_disk, library_dir, folder)
-        return await self._from_provider(series, on_disk, library_dir, folder)
+            return await self._from_tmdb(self.tmdb, series, on_disk, library_dir, folder, premiere)
+        return await self._from_provider(series, on_disk, library_dir, folder, premiere)
 
     # ------------------------------------------------------------------ TMDB
 
@@ -208,6 +217,7 @@ class NFOService:
         episodes: Sequence[EpisodeRecord],
         library_dir: Path,
         folder: Path,
+        premiere: date | None = None,
     ) -> DescribeResult:
         result = DescribeResult("tmdb")
         tmdb_id = series.confirmed_tmdb_id
@@ -247,7 +257,7 @@ class NFOService:
                 tmdb_id = scored.result.id
                 result.match = MatchFound(tmdb_id, scored.confidence, MatchState.MATCHED)
         if tmdb_id is None:
-            provider = await self._from_provider(series, episodes, library_dir, folder)
+            provider = await self._from_provider(series, episodes, library_dir, folder, premiere)
             provider.warnings[:0] = result.warnings
             provider.match = result.match
             return provider
@@ -255,7 +265,7 @@ class NFOService:
         details = await tmdb.tv_details(tmdb_id)
         config = await tmdb.configuration()
         result.written += await _write(
-            folder / "tvshow.nfo", tvshow_xml(_show_info(details, config))
+            folder / "tvshow.nfo", tvshow_xml(_show_info(details, config, series))
         )
         kinds, size = self.options.artwork, self.options.artwork_size
         pictures: list[tuple[str, Path]] = []
@@ -278,7 +288,10 @@ class NFOService:
             )
         if "logo" in kinds and details.logo_path:
             pictures.append(
-                (config.url(details.logo_path, _size(config.logo_sizes, size)), folder / "logo.png")
+                (
+                    config.url(details.logo_path, _size(config.logo_sizes, size)),
+                    folder / CLEARLOGO,
+                )
             )
         if "season" in kinds:
             for summary in details.seasons:
@@ -335,6 +348,7 @@ class NFOService:
                         )
                     )
         result.written += await self._download_all(pictures, result)
+        await asyncio.to_thread(_retire_old_logo, folder)
         return result
 
     # ------------------------------------------------------------------ provider only
@@ -345,9 +359,12 @@ class NFOService:
         episodes: Sequence[EpisodeRecord],
         library_dir: Path,
         folder: Path,
+        premiere: date | None = None,
     ) -> DescribeResult:
         result = DescribeResult("provider", series.tmdb_id)
-        show = ShowInfo(title=series.title, year=series.year, plot=series.description)
+        show = ShowInfo(
+            title=series.title, year=series.year, plot=series.description, premiered=premiere
+        )
         result.written += await _write(folder / "tvshow.nfo", tvshow_xml(show))
         kinds = self.options.artwork
         pictures: list[tuple[str, Path]] = []
@@ -650,7 +667,43 @@ class MetadataService:
             return await nfo.tmdb.test_connection()
 
 
-def _show_info(details: TVDetails, config: ImageConfiguration) -> ShowInfo:
+def first_episode_date(series: SeriesRecord, episodes: Sequence[EpisodeRecord]) -> date | None:
+    """The day a series premiered, as far as its catalogue says: the air date of episode 1 of
+    its first regular season.
+
+    None when that episode has no date (a feed that kept only its latest items cannot say when
+    the series began), or when the date falls in another year than the series' own: the year
+    the user or the source gave wins, and ``tvshow.nfo`` then says 1 January of it.
+    """
+    regular = [e for e in episodes if e.season > 0 and e.kind is EpisodeKind.FULL]
+    if not regular:
+        return None
+    first_season = min(e.season for e in regular)
+    first = next((e for e in regular if e.season == first_season and e.number == 1), None)
+    if first is None or first.air_date is None:
+        return None
+    if series.year is not None and first.air_date.year != series.year:
+        return None
+    return first.air_date
+
+
+def _retire_old_logo(folder: Path) -> None:
+    """Remove the ``logo.png`` an earlier version wrote, now that ``clearlogo.png`` holds it.
+
+    Kodi and Jellyfin look for ``clearlogo.png``; we used to save TMDB's logo as ``logo.png``.
+    Only a ``logo.png`` byte for byte the same as the ``clearlogo.png`` just written is ours
+    for sure; any other is the user's own picture and stays.
+    """
+    old, new = folder / OLD_LOGO, folder / CLEARLOGO
+    try:
+        if old.is_file() and new.is_file() and old.read_bytes() == new.read_bytes():
+            old.unlink()
+            log.info("replaced %s by %s in %s", OLD_LOGO, CLEARLOGO, folder)
+    except OSError as exc:  # a read-only share: the old copy stays, nothing is lost
+        log.info("could not remove the old %s in %s: %s", OLD_LOGO, folder, exc.strerror)
+
+
+def _show_info(details: TVDetails, config: ImageConfiguration, series: SeriesRecord) -> ShowInfo:
     ids = {"tmdb": str(details.id)}
     if details.imdb_id:
         ids["imdb"] = details.imdb_id
@@ -663,7 +716,8 @@ def _show_info(details: TVDetails, config: ImageConfiguration) -> ShowInfo:
     return ShowInfo(
         title=details.name,
         original_title=details.original_name,
-        year=details.year,
+        # A series TMDB gives no first air date yet (announced, not aired) keeps its own year.
+        year=details.year or series.year,
         plot=details.overview,
         runtime=details.runtime,
         premiered=details.first_air_date,

@@ -353,7 +353,7 @@ class SchedulerService:
     def _skip(
         self, trigger: Trigger, now: datetime, reason: SkipReason, allowed: datetime
     ) -> AutoDownloadOutcome:
-        log.info("auto-download (%s) skipped: %s; next allowed at %s", trigger, reason, allowed)
+        log.info("Auto-download (%s) skipped: %s; next allowed at %s", trigger, reason, allowed)
         self._bus.publish(AutoDownloadSkipped(trigger, reason, allowed))
         return AutoDownloadOutcome(trigger, now, skipped=reason, next_allowed=allowed)
 

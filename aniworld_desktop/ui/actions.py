@@ -26,11 +26,15 @@ Remove…            Delete               Asks first; queue view only.
 Pause all          Ctrl+Shift+P
 Resume all         Ctrl+Shift+R
 Retry failed       (none)
+Clear Finished…    (none)               Asks first; the files stay in the library.
 Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
 Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
 Priority Order     Ctrl+0               Clears the queue's sort and filter (drag needs it).
 Settings…          Ctrl+, (Preferences) The platform's key, Ctrl+, where it has none.
 Quit               Ctrl+Q (Quit)        The platform's key, Ctrl+Q where it has none.
+User Guide         F1 (HelpContents)    Opens docs/USER_GUIDE.md, or its online copy.
+Keyboard Shortcuts (none)               Lists every action's key, as this platform writes it.
+About              (none)
 =================  ===================  ==========================================================
 
 Adding an action: a member of :class:`ActionName`, a row in :data:`ACTIONS`, its place in a menu
@@ -89,6 +93,10 @@ class ActionName(StrEnum):
     FIND = "find"
     SETTINGS = "settings"
     QUIT = "quit"
+    CLEAR_FINISHED = "clear_finished"
+    HELP_GUIDE = "help_guide"
+    HELP_SHORTCUTS = "help_shortcuts"
+    HELP_ABOUT = "help_about"
 
 
 A = ActionName
@@ -111,7 +119,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.ADD_URL, QT_TRANSLATE_NOOP("WindowActions", "&Add URL…"), "Ctrl+L", "add-link", QT_TRANSLATE_NOOP("WindowActions", "Add a video link")),
     ActionSpec(A.PAUSE, QT_TRANSLATE_NOOP("WindowActions", "&Pause"), "Ctrl+P", "pause", QT_TRANSLATE_NOOP("WindowActions", "Pause the selected downloads")),
     ActionSpec(A.RESUME, QT_TRANSLATE_NOOP("WindowActions", "&Resume"), "Ctrl+R", "resume", QT_TRANSLATE_NOOP("WindowActions", "Resume the selected downloads")),
-    ActionSpec(A.CANCEL, QT_TRANSLATE_NOOP("WindowActions", "&Cancel"), None, "remove", QT_TRANSLATE_NOOP("WindowActions", "Cancel the selected downloads and delete their partial files")),
+    ActionSpec(A.CANCEL, QT_TRANSLATE_NOOP("WindowActions", "&Cancel"), None, "cancel", QT_TRANSLATE_NOOP("WindowActions", "Cancel the selected downloads and delete their partial files")),
     ActionSpec(A.RETRY, QT_TRANSLATE_NOOP("WindowActions", "Re&try"), "Ctrl+Shift+T", "retry", QT_TRANSLATE_NOOP("WindowActions", "Queue the selected failed or cancelled downloads again")),
     ActionSpec(A.REMOVE, QT_TRANSLATE_NOOP("WindowActions", "Re&move…"), QKeySequence.StandardKey.Delete, "remove", QT_TRANSLATE_NOOP("WindowActions", "Remove the selected downloads from the list"), view_only=True),
     ActionSpec(A.PAUSE_ALL, QT_TRANSLATE_NOOP("WindowActions", "Pause A&ll"), "Ctrl+Shift+P", "pause-all", QT_TRANSLATE_NOOP("WindowActions", "Pause every queued and running download")),
@@ -124,7 +132,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.MOVE_BOTTOM, QT_TRANSLATE_NOOP("WindowActions", "Move to &Bottom"), "Ctrl+End", "move-bottom", QT_TRANSLATE_NOOP("WindowActions", "Download the selection last"), view_only=True),
     ActionSpec(A.ADD_SERIES, QT_TRANSLATE_NOOP("WindowActions", "Add &Series…"), QKeySequence.StandardKey.New, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow a series from its feed, after a preview")),
     ActionSpec(A.REFRESH, QT_TRANSLATE_NOOP("WindowActions", "&Refresh"), QKeySequence.StandardKey.Refresh, "refresh", QT_TRANSLATE_NOOP("WindowActions", "Read the selected series' sources again (all when none is selected)")),
-    ActionSpec(A.DOWNLOAD_MISSING, QT_TRANSLATE_NOOP("WindowActions", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Queue the missing episodes of the selected series")),
+    ActionSpec(A.DOWNLOAD_MISSING, QT_TRANSLATE_NOOP("WindowActions", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Queue the missing episodes of the selected series (of every monitored series when none is selected)")),
     ActionSpec(A.MONITOR, QT_TRANSLATE_NOOP("WindowActions", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Download new episodes of the selected series automatically")),
     ActionSpec(A.OPEN_FOLDER, QT_TRANSLATE_NOOP("WindowActions", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("WindowActions", "Open the selected series' folder")),
     ActionSpec(A.PLAY, QT_TRANSLATE_NOOP("WindowActions", "&Play"), "Ctrl+Return", "play", QT_TRANSLATE_NOOP("WindowActions", "Play the selected episode or finished download")),
@@ -135,6 +143,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.FIND, QT_TRANSLATE_NOOP("WindowActions", "&Find Series"), QKeySequence.StandardKey.Find, "filter", QT_TRANSLATE_NOOP("WindowActions", "Filter the series by title")),
     ActionSpec(A.SETTINGS, QT_TRANSLATE_NOOP("WindowActions", "Se&ttings…"), QKeySequence.StandardKey.Preferences, "settings", QT_TRANSLATE_NOOP("WindowActions", "Library, downloads and metadata settings")),
     ActionSpec(A.QUIT, QT_TRANSLATE_NOOP("WindowActions", "&Quit"), QKeySequence.StandardKey.Quit, "quit", QT_TRANSLATE_NOOP("WindowActions", "Stop the downloads and quit")),
+    ActionSpec(A.CLEAR_FINISHED, QT_TRANSLATE_NOOP("WindowActions", "Cl&ear Finished…"), None, "clear-finished", QT_TRANSLATE_NOOP("WindowActions", "Remove the completed downloads from the list (their files stay)")),
+    ActionSpec(A.HELP_GUIDE, QT_TRANSLATE_NOOP("WindowActions", "&User Guide"), QKeySequence.StandardKey.HelpContents, "help", QT_TRANSLATE_NOOP("WindowActions", "Open the user guide")),
+    ActionSpec(A.HELP_SHORTCUTS, QT_TRANSLATE_NOOP("WindowActions", "&Keyboard Shortcuts"), None, "keyboard", QT_TRANSLATE_NOOP("WindowActions", "List the keys of every command")),
+    ActionSpec(A.HELP_ABOUT, QT_TRANSLATE_NOOP("WindowActions", "&About Aniworld Desktop"), None, "info", QT_TRANSLATE_NOOP("WindowActions", "Version, licence and where the profile lives")),
 )  # fmt: skip
 
 _SPECS = {spec.name: spec for spec in ACTIONS}
@@ -153,8 +165,9 @@ QUEUE_MENU = (*SELECTION_ACTIONS, A.PLAY, None, *MOVE_ACTIONS)
 MENUS: tuple[tuple[str, tuple[ActionName | None, ...]], ...] = (
     (QT_TRANSLATE_NOOP("WindowActions", "&File"), (A.ADD_SERIES, A.ADD_URL, None, A.SETTINGS, None, A.QUIT)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Series"), (*SERIES_MENU, None, A.SCAN, A.AUTO_DOWNLOAD)),
-    (QT_TRANSLATE_NOOP("WindowActions", "&Queue"), (*QUEUE_MENU, None, A.PAUSE_ALL, A.RESUME_ALL, A.RETRY_FAILED, None, A.PRIORITY_ORDER)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&Queue"), (*QUEUE_MENU, None, A.PAUSE_ALL, A.RESUME_ALL, A.RETRY_FAILED, A.CLEAR_FINISHED, None, A.PRIORITY_ORDER)),
     (QT_TRANSLATE_NOOP("WindowActions", "&View"), (A.ACTIVITY, A.FIND)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&Help"), (A.HELP_GUIDE, A.HELP_SHORTCUTS, None, A.HELP_ABOUT)),
 )  # fmt: skip
 TOOLBAR = (A.ADD_SERIES, A.ADD_URL, A.REFRESH, A.DOWNLOAD_MISSING, None, A.PAUSE, A.RESUME,
            A.CANCEL, A.RETRY, A.REMOVE, None, A.PAUSE_ALL, A.RESUME_ALL, None, A.MOVE_TOP,
@@ -213,6 +226,7 @@ def create_actions(
         actions[spec.name] = action
     actions[A.QUIT].setMenuRole(QAction.MenuRole.QuitRole)
     actions[A.SETTINGS].setMenuRole(QAction.MenuRole.PreferencesRole)
+    actions[A.HELP_ABOUT].setMenuRole(QAction.MenuRole.AboutRole)
     monitor = actions[A.MONITOR]
     monitor.setCheckable(True)
     monitor.toggled.connect(lambda on: monitor.setIcon(icon("monitor-on" if on else "monitor-off")))
@@ -260,7 +274,7 @@ class ContextMenu:
 
 
 def build_menus(bar: QMenuBar, actions: Actions) -> None:
-    """The menu bar: File, Series, Queue, View."""
+    """The menu bar: File, Series, Queue, View, Help."""
     for title, names in MENUS:
         fill_menu(bar.addMenu(_tr(title)), pick(actions, names))
 

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.service_texts import log_text
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = [
@@ -88,6 +89,21 @@ HEADERS: dict[int, str] = {
     Column.SOURCE: QT_TRANSLATE_NOOP("ActivityModel", "Source"),
     Column.MESSAGE: QT_TRANSLATE_NOOP("ActivityModel", "Message"),
 }
+# The source column in plain words, by the part of the program that logged (the first name
+# below aniworld_desktop); the tooltip and copied lines keep the module's name.
+SOURCE_NAMES: dict[str, str] = {
+    "downloads": QT_TRANSLATE_NOOP("ActivityModel", "Downloads"),
+    "library": QT_TRANSLATE_NOOP("ActivityModel", "Library"),
+    "metadata": QT_TRANSLATE_NOOP("ActivityModel", "Metadata"),
+    "scheduler": QT_TRANSLATE_NOOP("ActivityModel", "Auto-download"),
+    "providers": QT_TRANSLATE_NOOP("ActivityModel", "Sources"),
+    "mediaservers": QT_TRANSLATE_NOOP("ActivityModel", "Media servers"),
+    "storage": QT_TRANSLATE_NOOP("ActivityModel", "Database"),
+    "net": QT_TRANSLATE_NOOP("ActivityModel", "Network"),
+    "ui": QT_TRANSLATE_NOOP("ActivityModel", "Window"),
+}
+PROGRAM_SOURCE = QT_TRANSLATE_NOOP("ActivityModel", "Program")  # app, cli, config, services…
+
 # The level column in the UI language; copied lines and the log file keep logging's names.
 LEVEL_NAMES: dict[str, str] = {
     "DEBUG": QT_TRANSLATE_NOOP("ActivityModel", "DEBUG"),
@@ -123,6 +139,9 @@ class ActivityEntry:
         logger: The full logger name.
         message: The formatted message on one line (newlines shown as ``⏎``).
         text: The full text: message, traceback and stack, as logged.
+        template: The logging template (``record.msg``), by which the window translates the
+            line (:func:`~aniworld_desktop.ui.service_texts.log_text`).
+        args: The template's arguments, read as text when the record was made.
     """
 
     created: datetime
@@ -131,11 +150,18 @@ class ActivityEntry:
     logger: str
     message: str
     text: str
+    template: str = ""
+    args: tuple[str, ...] = ()
 
     @property
     def source(self) -> str:
         """The logger name without the ``aniworld_desktop.`` prefix."""
         return self.logger.removeprefix(_PREFIX)
+
+    @property
+    def part(self) -> str:
+        """The part of the program that logged: ``downloads`` for ``downloads.service``."""
+        return self.source.split(".", 1)[0]
 
     @property
     def time_text(self) -> str:
@@ -167,6 +193,8 @@ class ActivityEntry:
         line = message.replace("\r\n", "\n").replace("\n", " ⏎ ")
         if len(line) > _MAX_LINE:
             line = line[:_MAX_LINE] + "…"
+        # Read as text now, in the logging thread: the arguments may change or go later.
+        args = record.args if isinstance(record.args, tuple) else ()
         return cls(
             created=datetime.fromtimestamp(record.created).astimezone(),
             levelno=record.levelno,
@@ -174,6 +202,8 @@ class ActivityEntry:
             logger=record.name,
             message=line,
             text="\n".join(parts),
+            template=record.msg if isinstance(record.msg, str) else "",
+            args=tuple(str(arg) for arg in args),
         )
 
 
@@ -310,6 +340,11 @@ class ActivityModel(QAbstractTableModel):
             name: QCoreApplication.translate("ActivityModel", text)
             for name, text in LEVEL_NAMES.items()
         }
+        self._sources = {
+            part: QCoreApplication.translate("ActivityModel", text)
+            for part, text in SOURCE_NAMES.items()
+        }
+        self._program = QCoreApplication.translate("ActivityModel", PROGRAM_SOURCE)
 
     def follow(self, handler: ActivityHandler, interval_ms: int = BATCH_INTERVAL_MS) -> None:
         """Show what ``handler`` queues, in batches at most ``interval_ms`` apart (GUI thread).
@@ -373,6 +408,12 @@ class ActivityModel(QAbstractTableModel):
         self._entries.clear()
         self.endResetModel()
 
+    def message_text(self, entry: ActivityEntry) -> str:
+        """The entry's message in the window's language, for the lines the services say in
+        words (a download starting, finishing, failing); any other as it was logged."""
+        translated = log_text(entry.template, entry.args) if entry.template else None
+        return entry.message if translated is None else translated.replace("\n", " ⏎ ")
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries)
 
@@ -406,8 +447,8 @@ class ActivityModel(QAbstractTableModel):
             if column == Column.LEVEL:
                 return self._levels.get(entry.levelname, entry.levelname)
             if column == Column.SOURCE:
-                return entry.source
-            return entry.message
+                return self._sources.get(entry.part, self._program)
+            return self.message_text(entry)
         if role == _FOREGROUND:
             if entry.levelno >= logging.ERROR:
                 return _ERROR_FOREGROUND
@@ -417,6 +458,8 @@ class ActivityModel(QAbstractTableModel):
                 return _ERROR_BACKGROUND
             return _WARNING_BACKGROUND if entry.levelno >= logging.WARNING else None
         if role == _TOOLTIP:
+            if column == Column.SOURCE:
+                return entry.logger  # for a bug report: which module said it
             return entry.text if column == Column.MESSAGE else None
         if role == _RAW:
             if column == Column.TIME:

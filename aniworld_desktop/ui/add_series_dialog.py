@@ -1,6 +1,8 @@
 """Add a series: type or paste a feed link, see what it holds, then add it.
 
 The preview is fetched in a task (the dialog never blocks); nothing is stored until "Add".
+Enter in the link box adds: at once when the link's preview is shown, else once its preview
+has arrived (a preview that fails says why and adds nothing).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.providers.base import EpisodeKind, SeriesInfo
 from aniworld_desktop.ui.dialogs import url_problem
+from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.tasks import LatestTasks
 
 Preview = Callable[[str], Awaitable[tuple[str, SeriesInfo]]]
@@ -47,24 +50,35 @@ class AddSeriesDialog(QDialog):
         self._preview = preview
         self._tasks = LatestTasks()  # the preview of the link as it is now
         self.previewed: SeriesInfo | None = None
+        self._add_when_previewed = False  # Enter was pressed before the preview arrived
 
         self.url_edit = QLineEdit(url, self)
         self.url_edit.setPlaceholderText("https://example.org/podcast/feed.xml")
         self.url_edit.textChanged.connect(self._url_changed)
+        self.url_edit.returnPressed.connect(self.add_on_enter)
+        self.url_edit.setAccessibleName(self.tr("Feed link"))
         self.preview_button = QPushButton(self.tr("&Preview"), self)
+        # Enter is the link box's own (add_on_enter), never a click on whichever button.
+        self.preview_button.setAutoDefault(False)
         self.preview_button.clicked.connect(self.start_preview)
-        self.summary = QLabel(self.tr("Paste the link of a podcast-style RSS or Atom feed."), self)
+        self.summary = QLabel(self._hint(), self)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.episodes = QListWidget(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.add_button = buttons.addButton(self.tr("&Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.add_button.setEnabled(False)
+        self.add_button.setAutoDefault(False)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Feed link:"), self))
+        prompt = QLabel(self.tr("Feed &link:"), self)
+        prompt.setBuddy(self.url_edit)
+        layout.addWidget(prompt)
         layout.addWidget(self.url_edit)
         layout.addWidget(self.preview_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
@@ -76,13 +90,31 @@ class AddSeriesDialog(QDialog):
     def url(self) -> str:
         return self.url_edit.text().strip()
 
+    def _hint(self) -> str:
+        return self.tr(
+            "Paste the link of a podcast-style RSS or Atom feed, then press Enter to add it "
+            "(or Preview to look first)."
+        )
+
     def _url_changed(self, _text: str) -> None:
         problem = url_problem(self.url())
         self.preview_button.setEnabled(problem is None)
         self.add_button.setEnabled(False)  # a preview is for one link; a new link needs its own
         self.previewed = None
-        if problem and self.url():
-            self.summary.setText(problem)
+        self._add_when_previewed = False
+        self.episodes.clear()
+        # What the summary says is about the link as it is now: a refusal of an earlier
+        # spelling never stays under a link that is fine.
+        self.summary.setText(problem if problem and self.url() else self._hint())
+
+    def add_on_enter(self) -> None:
+        """Enter in the link box: add the previewed series, or preview first and then add."""
+        if self.previewed is not None and self.add_button.isEnabled():
+            self.accept()
+        elif url_problem(self.url()) is None:
+            self._add_when_previewed = True
+            if self.preview_button.isEnabled():  # not already looking at this link
+                self.start_preview()
 
     def start_preview(self) -> None:
         """Fetch what the link holds, in a task; the dialog stays responsive."""
@@ -95,13 +127,16 @@ class AddSeriesDialog(QDialog):
         try:
             provider, info = await self._preview(url)
         except AniworldError as exc:
-            self.summary.setText(str(exc))
+            self._add_when_previewed = False
+            self.summary.setText(service_text(str(exc)))
             return
         finally:
             self.preview_button.setEnabled(url_problem(self.url()) is None)
         if url != self.url():
             return  # the link changed meanwhile
         self.show_preview(provider, info)
+        if self._add_when_previewed:
+            self.accept()
 
     def show_preview(self, provider: str, info: SeriesInfo) -> None:
         regular = [e for e in info.episodes if e.kind is EpisodeKind.FULL]
@@ -122,7 +157,6 @@ class AddSeriesDialog(QDialog):
             self.episodes.addItem(f"{number}  {episode.title}")
         self.previewed = info
         self.add_button.setEnabled(True)
-        self.add_button.setDefault(True)
 
 
 def _escape(text: str) -> str:

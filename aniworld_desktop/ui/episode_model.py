@@ -100,6 +100,22 @@ def season_label(season: int) -> str:
     return QCoreApplication.translate("EpisodeTreeModel", "Season {number}").format(number=season)
 
 
+def widest_texts(model: EpisodeTreeModel, column: int) -> list[str]:
+    """The longest texts ``column`` can show, in the UI language: what its width must hold.
+
+    The State column holds a state or a season's "n of m on disk" (counts up to two digits);
+    the Episode column a season's name or an episode's label; Air date an ISO date. (A season of
+    more than 99 episodes is rare enough to be allowed to widen its column by hand.)
+    """
+    if column == Column.STATE:
+        return [_tr(text) for text in STATE_TEXT.values()] + [model.season_summary(88, 88)]
+    if column == Column.EPISODE:
+        return [season_label(0), season_label(88), "S88E88"]
+    if column == Column.AIR_DATE:
+        return ["8888-88-88"]
+    return []
+
+
 def episode_ids_from_mime(mime: QMimeData) -> list[int]:
     """The episode ids a drag carries, or an empty list if it carries none (or garbage)."""
     if not mime.hasFormat(EPISODE_IDS_MIME):
@@ -287,13 +303,16 @@ class EpisodeTreeModel(QAbstractItemModel):
             return episode.description
         return None
 
+    def season_summary(self, on_disk: int, total: int) -> str:
+        """``2 of 4 on disk``: a season's row in the State column."""
+        return self.tr("{on_disk} of %n on disk", "", total).format(on_disk=on_disk)
+
     def _season_data(self, season: _Season, column: int, role: int) -> Any:
         if role == _DISPLAY:
             if column == Column.EPISODE:
                 return season_label(season.number)
             if column == Column.STATE:
-                on_disk, total = season.counts()
-                return self.tr("{on_disk} of %n on disk", "", total).format(on_disk=on_disk)
+                return self.season_summary(*season.counts())
             return ""
         if role == _RAW and column == Column.EPISODE:
             return season.number

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from aniworld_desktop.ui.actions import ContextMenu
 from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
-from aniworld_desktop.ui.episode_model import EpisodeTreeModel
+from aniworld_desktop.ui.episode_model import EpisodeTreeModel, widest_texts
 from aniworld_desktop.ui.series_model import Column as SeriesColumn
 from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.tasks import TaskRunner
@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 
 RELOAD_DELAY_MS = 500  # series counts follow queue changes at most twice a second
 SERIES_WIDTHS = {SeriesColumn.TITLE: 220, SeriesColumn.PROVIDER: 70, SeriesColumn.REFRESHED: 130}
-EPISODE_WIDTHS = {EpisodeColumn.EPISODE: 120, EpisodeColumn.TITLE: 200, EpisodeColumn.AIR_DATE: 90}
+# Room around a cell's text: the style's margins, and a header's sort arrow.
+CELL_PADDING = 28
+TITLE_MIN_WIDTH = 100  # what the episode titles keep at least, beside the fixed columns
 
 
 _View = TypeVar("_View", bound=QAbstractItemView)
@@ -145,10 +147,32 @@ class LibraryPane(QSplitter):
         view = _drag_source(QTreeView(self), "episodeView", self.episode_model)
         view.setUniformRowHeights(True)
         view.setAlternatingRowColors(True)
-        for column, width in EPISODE_WIDTHS.items():
-            view.header().resizeSection(column, width)
+        # The title takes what the others leave: the state ("2 von 4 vorhanden") must never be
+        # cut, whatever the language and the window's width.
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        header.setSectionResizeMode(EpisodeColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        fixed = 0
+        for column in (EpisodeColumn.EPISODE, EpisodeColumn.AIR_DATE, EpisodeColumn.STATE):
+            width = self.episode_column_width(view, column)
+            header.resizeSection(column, width)
+            fixed += width
+        # The splitter gives the series table less before it cuts into the episodes.
+        view.setMinimumWidth(fixed + TITLE_MIN_WIDTH + view.verticalScrollBar().sizeHint().width())
         view.doubleClicked.connect(self.playRequested)
         return view
+
+    def episode_column_width(self, view: QTreeView, column: int) -> int:
+        """Room for the widest text ``column`` can show, its header's and the tree's indent."""
+        metrics = view.fontMetrics()
+        heading = str(self.episode_model.headerData(column, Qt.Orientation.Horizontal))
+        widest = max(
+            metrics.horizontalAdvance(text)
+            for text in [heading, *widest_texts(self.episode_model, column)]
+        )
+        indent = view.indentation() if column == EpisodeColumn.EPISODE else 0
+        return widest + indent + CELL_PADDING
 
     def focus_filter(self) -> None:
         """Put the cursor in the series filter, its text selected."""
@@ -202,6 +226,25 @@ class LibraryPane(QSplitter):
         self.seriesSelected.emit(self.selected_series())
 
     # ----------------------------------------------------------------- selection
+
+    def select_series(self, ids: list[int]) -> None:
+        """Select the series of ``ids`` that are shown (the saved choice, after a restart)."""
+        view = self.series_view
+        flags = (
+            view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows
+        )
+        first = None
+        for series_id in ids:
+            row = self.series_model.row_of(series_id)
+            if row is None:
+                continue
+            index = self.series_model.index(row, 0)
+            view.selectionModel().select(index, flags)
+            if first is None:
+                first = index
+                view.selectionModel().setCurrentIndex(index, flags)
+        if first is not None:
+            view.scrollTo(first)
 
     def selected_series(self) -> list[SeriesRecord]:
         """The selected series, top to bottom."""

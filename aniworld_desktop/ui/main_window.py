@@ -51,6 +51,7 @@ from aniworld_desktop.ui.activity import ActivityHandler, ActivityPanel
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.collector import MainThreadCollector
 from aniworld_desktop.ui.dialogs import show_message
+from aniworld_desktop.ui.help import HelpCommands
 from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.library_pane import LibraryPane
 from aniworld_desktop.ui.progress import TaskProgress
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
 
 A = ActionName
 S = DownloadStatus
-STATE_VERSION = 2  # bump when the toolbar or columns change so old saved layouts are dropped
+STATE_VERSION = 3  # bump when the toolbar or columns change so old saved layouts are dropped
 QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
 
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         # safe: the load takes the service's snapshot when it runs.
         self.queue_loaded = False
         QTimer.singleShot(QUEUE_LOAD_DELAY_MS, self._load_queue)
+        self._saved_series: list[int] = []  # selected at the last close, chosen once loaded
         self._restore_state()
         self._series_chosen([])
         self.status_bar.start()
@@ -174,6 +176,13 @@ class MainWindow(QMainWindow):
             library=self.library_pane,
             play_source=self.library_pane,
         )
+        self.help = HelpCommands(
+            self,
+            lambda: self.commands,
+            self.message,
+            profile=services.paths.data_dir,
+            library=services.library_dir,
+        )
         self.welcome = WelcomePanel(self)
         self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.main_splitter.setObjectName("mainSplitter")
@@ -201,6 +210,7 @@ class MainWindow(QMainWindow):
     def _create_actions(self) -> None:
         slots: dict[ActionName, Callable[[], object]] = {
             **self.dispatcher.slots(),
+            **self.help.slots(),
             A.PRIORITY_ORDER: self.queue_pane.show_priority_order,
             A.ACTIVITY: self.toggle_activity,
             A.FIND: self._find_series,
@@ -264,6 +274,7 @@ class MainWindow(QMainWindow):
             return
         downloads, model = self.services.downloads, self.queue_pane.model
         model.load(downloads.items(), downloads.speeds())
+        self.queue_pane.reveal_active()
         self.queue_loaded = True
         self.status_bar.refresh_counts()
         self._leave_welcome()
@@ -291,11 +302,12 @@ class MainWindow(QMainWindow):
         self.commands[A.PAUSE_ALL].setEnabled(bool(counts[S.PENDING] or counts[S.DOWNLOADING]))
         self.commands[A.RESUME_ALL].setEnabled(bool(counts[S.PAUSED]))
         self.commands[A.RETRY_FAILED].setEnabled(bool(counts[S.FAILED]))
+        self.commands[A.CLEAR_FINISHED].setEnabled(bool(counts[S.COMPLETED]))
         self.update_actions()
 
     def _series_chosen(self, chosen: list[SeriesRecord]) -> None:
-        for name in (A.DOWNLOAD_MISSING, A.MONITOR):
-            self.commands[name].setEnabled(bool(chosen))
+        # Download Missing needs no choice: with none, it means every monitored series.
+        self.commands[A.MONITOR].setEnabled(bool(chosen))
         self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
 
     def _queue_changed(self, *_: object) -> None:
@@ -310,6 +322,10 @@ class MainWindow(QMainWindow):
     def _library_reloaded(self, series: int) -> None:
         empty = not series and self.queue_pane.model.total_count() == 0
         self.stack.setCurrentWidget(self.welcome if empty else self.main_splitter)
+        if self._saved_series and series:
+            # The series chosen when the window last closed, once (the user may choose anew).
+            saved, self._saved_series = self._saved_series, []
+            self.library_pane.select_series(saved)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         # Play opens the current row of the episode list or the queue, whichever had the focus
@@ -453,10 +469,18 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState(STATE_VERSION))
         for key, (save, _restore) in self._layout_parts().items():
             settings.setValue(key, save())
+        chosen = [series.id for series in self.library_pane.selected_series()]
+        settings.setValue("series/selected", ",".join(map(str, chosen)))
+        settings.setValue("queue/hideCompleted", self.queue_pane.hide_completed.isChecked())
         settings.sync()
 
     def _restore_state(self) -> None:
         settings = self._settings
+        # The choices are kept whatever the layout's version: they name no widget's geometry.
+        chosen = str(settings.value("series/selected", "") or "")
+        self._saved_series = [int(part) for part in chosen.split(",") if part.strip().isdigit()]
+        hide = settings.value("queue/hideCompleted", False, type=bool)
+        self.queue_pane.hide_completed.setChecked(bool(hide))
         if settings.value("window/version", 0, type=int) != STATE_VERSION:
             return
         geometry = settings.value("window/geometry")

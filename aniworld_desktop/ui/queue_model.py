@@ -30,6 +30,7 @@ from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import MAX_SINGLE_MOVES, SortFilterTableModel, blocks
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
@@ -218,6 +219,7 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         self._pending: dict[int, DownloadProgress] = {}  # latest event per item, not yet shown
         self._needle = ""
         self._statuses: frozenset[DownloadStatus] | None = None
+        self._hide_completed = False
         self._haystacks: dict[int, str] | None = None  # built with the first text filter
         # Translated once: data() runs for every visible cell on each repaint.
         self._headers = _translated(HEADERS)
@@ -271,6 +273,10 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         """The row showing ``item_id``, or None if it is not in the model or filtered out."""
         return self._rows.get(item_id)
 
+    def status_text(self, status: DownloadStatus) -> str:
+        """What the Status column says for ``status``, in the UI language."""
+        return self._status_text[status]
+
     def speed(self, item_id: int) -> float:
         """Last known speed of a running item, in bytes per second."""
         return self._speeds.get(item_id, 0.0)
@@ -307,19 +313,42 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         return self._statuses
 
     @property
+    def hide_completed(self) -> bool:
+        """Whether completed downloads are left out of the rows."""
+        return self._hide_completed
+
+    @property
     def is_priority_order(self) -> bool:
-        """True when every item shows, in queue order: the only state where dragging reorders."""
+        """True when every item shows, in queue order (the row numbers are queue places)."""
         return self._in_base_order() and not self._is_filtered()
+
+    @property
+    def reorderable(self) -> bool:
+        """Whether dragging rows reorders the queue: in queue order, with no filter but the
+        hidden completed rows (they never download, so where they sit changes nothing)."""
+        return self._in_base_order() and not self._needle and self._statuses is None
 
     def reorder_refusal(self) -> str | None:
         """Why rows cannot be reordered by dragging right now, for the status bar; None if they can."""
-        if self.is_priority_order:
+        if self.reorderable:
             return None
-        if not self._in_base_order() and self._is_filtered():
+        filtered = bool(self._needle) or self._statuses is not None
+        if not self._in_base_order() and filtered:
             return self.tr("Sort by priority and clear the filter to reorder by dragging.")
-        if self._is_filtered():
+        if filtered:
             return self.tr("Clear the filter to reorder by dragging.")
         return self.tr("Sort by priority to reorder by dragging.")
+
+    def set_hide_completed(self, hidden: bool) -> None:
+        """Leave completed downloads out of the rows (they stay in the model), or show them."""
+        if hidden == self._hide_completed:
+            return
+
+        def refilter() -> None:
+            self._hide_completed = hidden
+            self._rebuild_visible()
+
+        self._change_layout(refilter)
 
     def set_filter(self, text: str, statuses: Iterable[DownloadStatus] | None = None) -> None:
         """Show only items whose series, title or episode label contains ``text`` (any case).
@@ -377,7 +406,7 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         parent: QModelIndex | QPersistentModelIndex,
     ) -> bool:
         """Queue rows can be dropped only in priority order (see :meth:`reorder_refusal`)."""
-        if data.hasFormat(QUEUE_IDS_MIME) and not self.is_priority_order:
+        if data.hasFormat(QUEUE_IDS_MIME) and not self.reorderable:
             return False
         return super().canDropMimeData(data, action, row, column, parent)
 
@@ -438,7 +467,7 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
             return item.status.value
         if role == _TOOLTIP:
             if column == Column.ERROR and item.error:
-                return item.error
+                return service_text(item.error)
             if column == Column.TITLE:
                 return item.destination
         return None
@@ -468,7 +497,7 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         if column == Column.SIZE:
             return format_size(item.bytes_total) if item.bytes_total is not None else ""
         if column == Column.ERROR:
-            return item.error
+            return service_text(item.error) if item.error else ""
         return ""
 
     def _raw(self, item: QueueItem, column: int) -> Any:
@@ -677,11 +706,13 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
             rows[items[row].id] = row
 
     def _is_filtered(self) -> bool:
-        return bool(self._needle) or self._statuses is not None
+        return bool(self._needle) or self._statuses is not None or self._hide_completed
 
     def _matches(self, item: QueueItem) -> bool:
         needle, statuses = self._needle, self._statuses
         if needle and needle not in self._ensure_haystacks()[item.id]:
+            return False
+        if self._hide_completed and item.status is S.COMPLETED:
             return False
         return statuses is None or item.status in statuses
 
@@ -725,6 +756,8 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
             items = [item for item in items if needle in haystacks[item.id]]
         if statuses is not None:
             items = [item for item in items if item.status in statuses]
+        if self._hide_completed:
+            items = [item for item in items if item.status is not S.COMPLETED]
         return items
 
     def _requeue(self, ids: list[int]) -> None:

@@ -7,9 +7,10 @@ refused drag asks for leaves as a signal; the window decides what runs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +29,8 @@ from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 S = DownloadStatus
 FILTER_DELAY_MS = 150  # filters 100k rows once the typing pauses
+HEADER_PADDING = 28  # a header's margins and its sort arrow
+CELL_PADDING = 12  # a cell's margins
 
 DEFAULT_WIDTHS = {
     Column.POSITION: 64,
@@ -61,7 +64,11 @@ class QueuePane(QWidget):
         filter_edit: Filters by series or title.
         state_choice: Filters by state.
         shown_label: "n of m" while a filter is on.
+        hide_completed: Leaves the completed downloads out (the window saves the choice).
         menu: The table's context menu (the window gives it its actions).
+
+    New downloads are scrolled into view as they arrive, and after a load the first one still
+    to do is: finished rows above them never hide what is coming.
 
     Signals:
         dropped(Drop, object): What was dropped on the queue, and the id of the queue item it
@@ -89,12 +96,20 @@ class QueuePane(QWidget):
         self.state_choice.setObjectName("queueStates")
         for text, statuses in STATE_CHOICES:
             self.state_choice.addItem(QCoreApplication.translate("QueuePane", text), statuses)
+        self.state_choice.setAccessibleName(self.tr("Show downloads in state"))
+        self.filter_edit.setAccessibleName(self.tr("Filter downloads"))
+        self.hide_completed = QCheckBox(self.tr("&Hide completed"), self)
+        self.hide_completed.setObjectName("queueHideCompleted")
+        self.hide_completed.setToolTip(self.tr("Leave finished downloads out of the list"))
+        self.hide_completed.toggled.connect(self.model.set_hide_completed)
+        self.hide_completed.toggled.connect(self.update_shown)
         self.shown_label = QLabel(self)
         self.shown_label.setObjectName("queueShown")
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.state_choice)
+        bar.addWidget(self.hide_completed)
         bar.addWidget(self.shown_label)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -115,6 +130,7 @@ class QueuePane(QWidget):
             self.model.layoutChanged,
         ):
             signal.connect(self.update_shown)
+        self.model.rowsInserted.connect(self._reveal_new)
 
     def _create_view(self) -> QueueView:
         view = QueueView(self)
@@ -146,8 +162,16 @@ class QueuePane(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        # At least the room of the header's text (and the sort arrow), in the UI language;
+        # the Status column that of its longest state ("Lädt herunter").
+        metrics = view.fontMetrics()
+        states = max(metrics.horizontalAdvance(self.model.status_text(s)) for s in S)
         for column, width in DEFAULT_WIDTHS.items():
-            header.resizeSection(column, width)
+            heading = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            needed = metrics.horizontalAdvance(heading) + HEADER_PADDING
+            if column == Column.STATUS:
+                needed = max(needed, states + CELL_PADDING)
+            header.resizeSection(column, max(width, needed))
         header.hideSection(Column.POSITION)  # the stored priority; the row numbers say it better
         return view
 
@@ -163,7 +187,11 @@ class QueuePane(QWidget):
     def update_shown(self) -> None:
         """Say how many rows the filter shows, of how many ("" while none is on)."""
         shown, total = self.model.rowCount(), self.model.total_count()
-        filtered = bool(self.model.filter_text) or self.model.status_filter is not None
+        filtered = (
+            bool(self.model.filter_text)
+            or self.model.status_filter is not None
+            or self.model.hide_completed
+        )
         locale = QLocale()
         self.shown_label.setText(
             self.tr("{shown} of {total}").format(
@@ -223,6 +251,30 @@ class QueuePane(QWidget):
             if item.status is S.COMPLETED:
                 return item.destination
         return None
+
+    def _reveal_new(self, _parent: QModelIndex, first: int, _last: int) -> None:
+        """Bring the first of the rows just added into view."""
+        item_id = self.model.item_id(first)
+        # On the next turn: the view lays its new rows out (and its scroll range) lazily.
+        QTimer.singleShot(0, self, lambda: self._scroll_to(item_id, top=False))
+
+    def reveal_active(self) -> None:
+        """Scroll to the first download still to do (after a load: finished ones come first)."""
+        rows = range(self.model.rowCount())
+        first = next((row for row in rows if self.model.item(row).status.is_active()), None)
+        if first is not None:
+            item_id = self.model.item_id(first)
+            QTimer.singleShot(0, self, lambda: self._scroll_to(item_id, top=True))
+
+    def _scroll_to(self, item_id: int, *, top: bool) -> None:
+        row = self.model.row_of(item_id)
+        if row is not None:
+            hint = QAbstractItemView.ScrollHint
+            # A shown column: the view does not scroll to a cell of a hidden one (Priority).
+            self.view.scrollTo(
+                self.model.index(row, Column.SERIES),
+                hint.PositionAtTop if top else hint.EnsureVisible,
+            )
 
     def scroll_to_current(self) -> None:
         """Bring the current row into view (after it moved)."""

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from aniworld_desktop.core.models import SeriesSummary
 from aniworld_desktop.ui.drops import SERIES_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import SortFilterTableModel, unknown_last
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
@@ -304,9 +305,9 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
         if role == _TOOLTIP:
             series = summary.series
             if column == Column.REFRESHED and series.refresh_error:
-                return series.refresh_error
+                return service_text(series.refresh_error)
             if column == Column.METADATA and series.metadata_error:
-                return series.metadata_error
+                return service_text(series.metadata_error)
             if column == Column.TITLE:
                 return series.source_url
         return None

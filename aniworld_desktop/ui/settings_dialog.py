@@ -1,19 +1,26 @@
-"""The settings dialog: every value is checked as it is typed, and refused in place with a reason.
+"""The settings dialog: pages of fields, each checked as it is typed and refused in place.
 
-Each field is validated through :meth:`Settings.updated`, so the dialog and ``settings.json``
-accept exactly the same values and say the same sentence when they refuse one. Open the dialog
-with ``open()`` (or :func:`aniworld_desktop.ui.dialogs.run_dialog`), never ``exec()`` inside a
-coroutine, then call :func:`save` once it is accepted.
+The pages (Library, Downloads, Metadata, Automation, Notifications, Media servers, Trusted
+servers) are listed on the left. Each field is validated through :meth:`Settings.updated`, so
+the dialog and ``settings.json`` accept exactly the same values; a refusal names the field by
+its label ("Downloads at once: expected a whole number from 1 to 32…"), in the window's
+language. Times are asked in minutes or seconds, speeds in KB/s, sizes in MB; the dialog turns
+them into the seconds and bytes the settings keep. Every input has an accessible name (its
+label). Open the dialog with ``open()`` (or :func:`aniworld_desktop.ui.dialogs.run_dialog`),
+never ``exec()`` inside a coroutine, then call :func:`save` once it is accepted.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,9 +33,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStackedWidget,
     QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
@@ -51,6 +60,14 @@ from aniworld_desktop.mediaservers import (
 )
 from aniworld_desktop.metadata.credentials import load_token, store_token
 from aniworld_desktop.net.session import TrustedHosts, fetch_fingerprint, format_fingerprint
+from aniworld_desktop.ui.service_texts import service_text
+from aniworld_desktop.ui.settings_parts import (
+    FittingScrollArea,
+    names_server,
+    number_text,
+    plain_label,
+    size_text,
+)
 from aniworld_desktop.ui.tasks import LatestTasks
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
@@ -74,6 +91,7 @@ _ARTWORK_LABELS: dict[str, str] = {
 # An error colour that reads on both light and dark palettes.
 _ERROR_STYLE = "border: 1px solid #d9534f;"
 _ERROR_TEXT_STYLE = "color: #d9534f;"
+_ERROR_COLOUR = "#d9534f"
 _CERTIFICATE = "certificate"  # the key of the certificate read among the dialog's tasks
 _SAMPLE_EPISODE: dict[str, Any] = {
     "series": "Harbor Lights",
@@ -83,7 +101,10 @@ _SAMPLE_EPISODE: dict[str, Any] = {
     "title": "Fog",
     "suffix": ".mkv",
 }
-_SIZE_UNITS = (("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10))
+# Fields shown in a human unit: the setting's unit (bytes, seconds) per unit shown.
+_KB, _MB, _MINUTE = 1024, 1 << 20, 60.0
+_REFUSAL = re.compile(r"^Invalid \S+: (?P<problem>.*)$", re.DOTALL)
+
 # Each media server's settings, by the key its Test button and result label go by.
 MEDIA_SERVERS: dict[str, tuple[str, ...]] = {
     "jellyfin": ("jellyfin_url", "jellyfin_api_key"),
@@ -91,40 +112,9 @@ MEDIA_SERVERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def size_text(size: int) -> str:
-    """``512 << 20`` as ``"512M"``: the largest unit that divides it exactly; ``"0"`` for none."""
-    for unit, factor in _SIZE_UNITS:
-        if size and size % factor == 0:
-            return f"{size // factor}{unit}"
-    return str(size)
-
-
 def _artwork_label(value: str) -> str:
     label = _ARTWORK_LABELS.get(value)
     return QCoreApplication.translate("SettingsDialog", label) if label is not None else value
-
-
-def _number_text(value: float) -> str:
-    return f"{value:g}"
-
-
-class _FittingScrollArea(QScrollArea):
-    """Asks for room to show all of its content, up to most of the screen's height; scrolls
-    beyond that (the settings are taller than a small laptop screen)."""
-
-    def sizeHint(self) -> QSize:
-        content = self.widget()
-        if content is None:
-            return super().sizeHint()
-        frame = 2 * self.frameWidth()
-        hint = content.sizeHint() + QSize(
-            frame + self.verticalScrollBar().sizeHint().width(), frame
-        )
-        screen = self.screen()
-        if screen is not None:
-            # The rest of the height is for the title bar, the buttons and the task bar.
-            hint.setHeight(min(hint.height(), screen.availableGeometry().height() * 3 // 4))
-        return hint
 
 
 class SettingsDialog(QDialog):
@@ -182,27 +172,43 @@ class SettingsDialog(QDialog):
         self.show_secrets: dict[str, QCheckBox] = {}
         self.test_buttons: dict[str, QPushButton] = {}
         self.test_results: dict[str, QLabel] = {}
+        self._labels: dict[str, str] = {}  # each field's label as shown, for its refusals
+        self._page_of: dict[str, int] = {}  # each field's page
+        self._units: dict[str, tuple[float, str, Any]] = {}  # factor, shown text, saved value
         # A media server's test (keyed by the server) and the certificate read (_CERTIFICATE).
         self._tasks = LatestTasks()
 
-        content = QWidget(self)
-        groups = QVBoxLayout(content)
-        groups.setContentsMargins(0, 0, 0, 0)
-        groups.addWidget(self._library_group())
-        groups.addWidget(self._downloads_group())
-        groups.addWidget(self._metadata_group())
-        groups.addWidget(self._automation_group())
-        groups.addWidget(self._media_servers_group())
-        groups.addWidget(self._trusted_servers_group())
-        scroll = _FittingScrollArea(self)
-        scroll.setObjectName("settingsScroll")
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        # As needed, never clipped: on a narrow screen the long fields scroll sideways.
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
+        self.pages = QListWidget(self)
+        self.pages.setObjectName("settingsPages")
+        self.pages.setAccessibleName(self.tr("Settings pages"))
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("settingsStack")
+        builders = (
+            self._library_group,
+            self._downloads_group,
+            self._metadata_group,
+            self._automation_group,
+            self._notifications_group,
+            self._media_servers_group,
+            self._trusted_servers_group,
+        )
+        for builder in builders:
+            self._building = self.stack.count()
+            group = builder()
+            self.pages.addItem(group.title())
+            self.stack.addWidget(self._page(group))
+        self.pages.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.pages.setCurrentRow(0)
+        widest = max(
+            self.pages.fontMetrics().horizontalAdvance(self.pages.item(row).text())
+            for row in range(self.pages.count())
+        )
+        self.pages.setFixedWidth(widest + 40)
+        body = QHBoxLayout()
+        body.addWidget(self.pages)
+        body.addWidget(self.stack, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addLayout(body)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -219,7 +225,26 @@ class SettingsDialog(QDialog):
         # A test still running when the dialog closes is cancelled: its answer has nowhere to go.
         self.finished.connect(self._tasks.cancel_all)
 
-    # Building the groups.
+    # Building the pages.
+
+    def _page(self, group: QGroupBox) -> QScrollArea:
+        """``group`` as a page: scrolled when the screen is too small for it."""
+        scroll = FittingScrollArea(self)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # As needed, never clipped: on a narrow screen the long fields scroll sideways.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll.setWidgetResizable(True)
+        holder = QWidget(scroll)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(group)
+        column.addStretch(1)
+        scroll.setWidget(holder)
+        return scroll
+
+    def show_page(self, name: str) -> None:
+        """Show the page that holds the setting ``name``."""
+        self.pages.setCurrentRow(self._page_of.get(name, 0))
 
     def _library_group(self) -> QGroupBox:
         box = QGroupBox(self.tr("Library"), self)
@@ -259,15 +284,19 @@ class SettingsDialog(QDialog):
         rows = (
             ("max_downloads", self.tr("&Downloads at once:"), str(s.max_downloads), ""),
             ("max_downloads_per_host", self.tr("From one &server:"), str(s.max_downloads_per_host), ""),
-            ("speed_limit", self.tr("Speed &limit (per second):"), size_text(s.speed_limit), self.tr("0 = none")),
-            ("stall_timeout", self.tr("S&tall timeout (seconds):"), _number_text(s.stall_timeout), ""),
-            ("min_free_disk", self.tr("&Minimum free disk:"), size_text(s.min_free_disk), self.tr("e.g. 512M")),
+            ("stall_timeout", self.tr("S&tall timeout (seconds):"), number_text(s.stall_timeout), ""),
             ("max_retries", self.tr("&Retries:"), str(s.max_retries), ""),
         )  # fmt: skip
         for name, label, text, placeholder in rows:
             edit = self._line_edit(name, text)
             edit.setPlaceholderText(placeholder)
             self._add_row(form, label, name, edit, edit)
+        speed = self._unit_edit("speed_limit", s.speed_limit, _KB)
+        speed.setPlaceholderText(self.tr("0 = no limit"))
+        self._add_row(form, self.tr("Speed &limit (KB/s):"), "speed_limit", speed, speed)
+        disk = self._unit_edit("min_free_disk", s.min_free_disk, _MB)
+        disk.setPlaceholderText(self.tr("e.g. 512"))
+        self._add_row(form, self.tr("&Minimum free disk (MB):"), "min_free_disk", disk, disk)
         return box
 
     def _metadata_group(self) -> QGroupBox:
@@ -277,6 +306,7 @@ class SettingsDialog(QDialog):
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setPlaceholderText(self.tr("TMDB read-access token or API key"))
         self.show_token = QCheckBox(self.tr("Show"), box)
+        self.show_token.setAccessibleName(self.tr("Show the TMDB token"))
         self.show_token.toggled.connect(self._toggle_token)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -319,7 +349,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _automation_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Automation and notifications"), self)
+        box = QGroupBox(self.tr("Automation"), self)
         form = QFormLayout(box)
         s = self._settings
         auto = self._check_box(
@@ -327,15 +357,20 @@ class SettingsDialog(QDialog):
         )
         self._add_row(form, self.tr("&Auto-download:"), "auto_download", auto, auto)
         rows = (
-            ("auto_download_interval", self.tr("Check &every (seconds):"), s.auto_download_interval, self.tr("3600 = hourly")),
-            ("auto_download_cooldown", self.tr("&Cooldown (seconds):"), s.auto_download_cooldown, self.tr("300 = 5 minutes")),
+            ("auto_download_interval", self.tr("Check &every (minutes):"), s.auto_download_interval, self.tr("60 = hourly")),
+            ("auto_download_cooldown", self.tr("&Cooldown (minutes):"), s.auto_download_cooldown, self.tr("5 = five minutes")),
         )  # fmt: skip
         for name, label, value, placeholder in rows:
-            edit = self._line_edit(name, _number_text(value))
+            edit = self._unit_edit(name, value, _MINUTE)
             edit.setPlaceholderText(placeholder)
             self._add_row(form, label, name, edit, edit)
             auto.toggled.connect(edit.setEnabled)
             edit.setEnabled(auto.isChecked())
+        return box
+
+    def _notifications_group(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Notifications"), self)
+        form = QFormLayout(box)
         kinds = QVBoxLayout()
         kinds.setContentsMargins(0, 0, 0, 0)
         for name, text in (
@@ -427,6 +462,7 @@ class SettingsDialog(QDialog):
         row.addWidget(self.trust_button)
         label = QLabel(self.tr("Add a ser&ver:"), box)
         label.setBuddy(self.trust_url_edit)
+        self.trust_url_edit.setAccessibleName(plain_label(label.text()))
         holder = QWidget(box)
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
@@ -472,7 +508,7 @@ class SettingsDialog(QDialog):
             self.trust_button.setEnabled(True)
         # Any earlier line of the same server goes: it names the certificate it had then.
         lines = [line for line in self.trusted_edit.toPlainText().splitlines() if line.strip()]
-        lines = [line for line in lines if not _names_server(line, host, port)] + TrustedHosts(
+        lines = [line for line in lines if not names_server(line, host, port)] + TrustedHosts(
             {(host, port): digest}
         ).to_text().splitlines()
         self.trusted_edit.setPlainText("\n".join(lines))
@@ -505,6 +541,7 @@ class SettingsDialog(QDialog):
         edit.setPlaceholderText(placeholder)
         show = QCheckBox(self.tr("Show"), parent)
         show.setObjectName(f"show_{name}")
+        show.setAccessibleName(self.tr("Show {field}").format(field=plain_label(text)))
         show.toggled.connect(
             lambda shown: edit.setEchoMode(
                 QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
@@ -551,6 +588,33 @@ class SettingsDialog(QDialog):
         check.toggled.connect(lambda: self._validate(name))
         return check
 
+    def _unit_edit(self, name: str, value: float, factor: float) -> QLineEdit:
+        """A field for ``name`` shown in a unit of ``factor`` seconds or bytes (minutes, KB/s,
+        MB); it reads back as the setting's own unit. Left as shown, it reads back the value
+        exactly as it was (a size of odd bytes is not rounded by merely opening the dialog)."""
+        shown = number_text(round(value / factor, 6))
+        edit = QLineEdit(shown, self)
+        edit.setObjectName(name)
+        self.edits[name] = edit
+        self._units[name] = (factor, shown, value)
+
+        def read() -> float:
+            text = edit.text().strip()
+            if text == shown:
+                return value
+            try:
+                number = float(text.replace(",", "."))
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
+                raise ConfigError(self._unit_refusal(name))
+            converted = number * factor
+            return round(converted) if isinstance(value, int) else converted
+
+        self._readers[name] = read
+        edit.textChanged.connect(lambda: self._validate(name))
+        return edit
+
     def _line_edit(self, name: str, text: str) -> QLineEdit:
         edit = QLineEdit(text, self)
         edit.setObjectName(name)
@@ -586,11 +650,21 @@ class SettingsDialog(QDialog):
         content: QWidget | QHBoxLayout | QVBoxLayout,
         target: QWidget | None,
     ) -> QWidget:
-        """A form row whose label's mnemonic focuses ``target``, with the error label below."""
+        """A form row whose label's mnemonic focuses ``target``, with the error label below.
+
+        The label, without its mnemonic and colon, is ``target``'s accessible name and the name
+        its refusals go by.
+        """
         holder = self._with_error(name, content)
         label = QLabel(text, holder)
+        plain = plain_label(text)
+        self._labels[name] = plain
+        self._page_of[name] = self._building
         if target is not None:
             label.setBuddy(target)
+            target.setAccessibleName(plain)
+            if isinstance(target, QCheckBox):  # its own text says what it switches
+                target.setAccessibleDescription(plain_label(target.text()))
         form.addRow(label, holder)
         return holder
 
@@ -603,9 +677,12 @@ class SettingsDialog(QDialog):
         try:
             self._settings.updated({name: reader()})
         except ConfigError as exc:
-            self._errors[name] = str(exc)
+            self._errors[name] = (
+                self._unit_refusal(name) if name in self._units else self._refusal(name, str(exc))
+            )
         else:
             self._errors.pop(name, None)
+        self._mark_pages()
         problem = self._errors.get(name, "")
         label = self.error_labels.get(name)
         if label is not None:
@@ -618,6 +695,44 @@ class SettingsDialog(QDialog):
         if hasattr(self, "ok_button"):
             self.ok_button.setEnabled(not self._errors)
         self._update_test_buttons()
+
+    def _refusal(self, name: str, sentence: str) -> str:
+        """config.py's refusal ("Invalid max_downloads: expected …") with the field's label in
+        place of the setting's name, in the window's language."""
+        found = _REFUSAL.match(sentence)
+        problem = service_text(found.group("problem")) if found else service_text(sentence)
+        return self.tr("{field}: {problem}").format(field=self._field(name), problem=problem)
+
+    def _unit_refusal(self, name: str) -> str:
+        factor = self._units[name][0]
+        field = self._field(name)
+        if factor == _MINUTE:
+            parse = next(f for f in dataclasses.fields(Settings) if f.name == name)
+            low, high = parse.metadata["parse"].bounds
+            most = number_text(high / _MINUTE)
+            if low == 0:
+                text = self.tr("{field}: expected a number of minutes from 0 to {most}.")
+            else:
+                text = self.tr("{field}: expected a number of minutes above 0, at most {most}.")
+            return text.format(field=field, most=most)
+        if factor == _KB:
+            return self.tr("{field}: expected a number of KB/s, 0 for no limit.").format(
+                field=field
+            )
+        return self.tr("{field}: expected a number of MB, 0 for none.").format(field=field)
+
+    def _field(self, name: str) -> str:
+        return self._labels.get(name, name)
+
+    def _mark_pages(self) -> None:
+        """A page holding a refused value says so in the list (OK stays off until it is fixed)."""
+        if not hasattr(self, "pages"):
+            return
+        wrong = {self._page_of.get(name, 0) for name in self._errors}
+        for row in range(self.pages.count()):
+            item = self.pages.item(row)
+            item.setForeground(QColor(_ERROR_COLOUR) if row in wrong else QBrush())
+            item.setToolTip(self.tr("A value on this page is refused.") if row in wrong else "")
 
     def _update_example(self) -> None:
         try:
@@ -756,14 +871,6 @@ class SettingsDialog(QDialog):
         """
         values = {name: read() for name, read in self._readers.items() if name != "tmdb_token"}
         return dataclasses.replace(self._settings.updated(values), tmdb_token="")
-
-
-def _names_server(line: str, host: str, port: int) -> bool:
-    """Whether a line of the trusted servers list is the one of ``host:port``."""
-    try:
-        return (host, port) in TrustedHosts.parse(line).pins
-    except ValueError:
-        return False
 
 
 def save(dialog: SettingsDialog) -> Settings:

@@ -24,6 +24,7 @@ from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_model import format_size, format_speed
+from aniworld_desktop.ui.service_texts import service_text, skip_reason_text
 from aniworld_desktop.ui.tasks import TaskRunner
 
 S = DownloadStatus
@@ -183,7 +184,7 @@ class StatusBar(QStatusBar):
         """Say that ``item`` failed for good, and why."""
         self.showMessage(
             self.tr("{title} {episode} failed: {reason}").format(
-                title=item.series_title, episode=item.key.label(), reason=reason
+                title=item.series_title, episode=item.key.label(), reason=service_text(reason)
             ),
             MESSAGE_MS,
         )
@@ -206,11 +207,7 @@ class StatusBar(QStatusBar):
             self.showMessage(message, MESSAGE_MS)
         elif isinstance(event, AutoDownloadSkipped):
             when = event.next_allowed.astimezone()
-            why = (
-                self.tr("the last run was too recent")
-                if event.reason == "cooldown"
-                else event.reason
-            )
+            why = skip_reason_text(event.reason)
             self.showMessage(
                 self.tr("Auto-download skipped: {why}; the next may run at {time}.").format(
                     why=why, time=f"{when:%H:%M:%S}"
@@ -219,7 +216,8 @@ class StatusBar(QStatusBar):
             )
         elif isinstance(event, AutoDownloadFailed):
             self.showMessage(
-                self.tr("Auto-download failed: {reason}").format(reason=event.reason), MESSAGE_MS
+                self.tr("Auto-download failed: {reason}").format(reason=service_text(event.reason)),
+                MESSAGE_MS,
             )
         self.follow_schedule()
 

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.ui.service_texts import service_text
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class TaskRunner(QObject):
             return
         if isinstance(error, AniworldError):
             log.info("%s: %s", what, error)
-            text = str(error)
+            text = service_text(str(error))
         else:
             log.error("%s failed", what, exc_info=error)
             text = self.tr("Something went wrong. The log file has the details.")

@@ -39,6 +39,7 @@ from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.icons import app_icon, icon
 from aniworld_desktop.ui.queue_model import format_speed
+from aniworld_desktop.ui.service_texts import service_text
 
 APP_TITLE: Final = "Aniworld Desktop"
 # Each size drawn on its own pixel grid, so a 16 px tray gets a 16 px drawing, not a
@@ -549,7 +550,7 @@ class Notifier(QObject):
         self.tray.note_failure()
         if not self.switches.notify_failed:
             return
-        self._failed[item.id] = (item, reason or item.error)
+        self._failed[item.id] = (item, service_text(reason or item.error))
         self._restart()
 
     def on_queue_idle(self) -> None:

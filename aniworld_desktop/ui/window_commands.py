@@ -26,6 +26,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QWidget
 
 from aniworld_desktop.core.models import EpisodeKind
+from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.service import Move
 from aniworld_desktop.library.following import split_links
 from aniworld_desktop.ui.actions import ActionName, shortcut_text
@@ -33,6 +34,7 @@ from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog
 from aniworld_desktop.ui.drops import Drop, DropKind, read_link_file
 from aniworld_desktop.ui.progress import TaskProgress
+from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
 from aniworld_desktop.ui.status_bar import MESSAGE_MS
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 A = ActionName
+S = DownloadStatus
 
 
 class Feedback(Protocol):
@@ -130,6 +133,7 @@ class WindowCommands:
             A.PAUSE_ALL: self.pause_all,
             A.RESUME_ALL: self.resume_all,
             A.RETRY_FAILED: self.retry_failed,
+            A.CLEAR_FINISHED: self.clear_finished_interactively,
             A.MOVE_UP: partial(self.move_selected, Move.UP),
             A.MOVE_DOWN: partial(self.move_selected, Move.DOWN),
             A.MOVE_TOP: partial(self.move_selected, Move.TOP),
@@ -220,6 +224,33 @@ class WindowCommands:
             return
         removed = await self._services.downloads.remove(ids)
         self._say(self.tr("Removed %n download(s).", "", len(removed)))
+
+    def clear_finished_interactively(self) -> None:
+        """Remove every completed download from the list once the user confirms."""
+        self._tasks.run(self._clear_finished(), what=self.tr("Clear finished"))
+
+    async def _clear_finished(self) -> None:
+        done = [i.id for i in self._services.downloads.items() if i.status is S.COMPLETED]
+        if not done:
+            self._say(self.tr("No finished downloads to clear."))
+            return
+        # A question first: the rows are the history of what was downloaded, and gone for good.
+        question = self.tr(
+            "Remove %n finished download(s) from the list?\n\n"
+            "Their files stay in the library; only the rows go.",
+            "",
+            len(done),
+        )
+        if not await confirm(
+            self._feedback.dialog_parent(),
+            self.tr("Clear finished downloads"),
+            question,
+            self.tr("Clear"),
+            object_name="confirmClearFinished",
+        ):
+            return
+        removed = await self._services.downloads.remove(done)
+        self._say(self.tr("Cleared %n finished download(s).", "", len(removed)))
 
     # ----------------------------------------------------------------- adding
 
@@ -363,19 +394,30 @@ class WindowCommands:
                 "Refreshed %n series, {changed} changed; {title} failed: {error}.",
                 "",
                 len(results),
-            ).format(changed=changed, title=failed[0].series.title, error=failed[0].error)
+            ).format(
+                changed=changed, title=failed[0].series.title, error=service_text(failed[0].error)
+            )
         else:
             message = self.tr("Refreshed %n series, {changed} changed.", "", len(results))
             message = message.format(changed=changed)
         self._say(message)
 
     def download_missing_selected(self) -> None:
-        """Queue the missing episodes of the selected series."""
+        """Queue the missing episodes of the selected series; of every monitored one when
+        none is selected (as Refresh does)."""
         chosen = self._library.selected_series()
+        what = self.tr("Download missing")
         if chosen:
-            self._tasks.run(
-                self._queue_series([s.id for s in chosen]), what=self.tr("Download missing")
-            )
+            self._tasks.run(self._queue_series([s.id for s in chosen]), what=what)
+        else:
+            self._tasks.run(self._queue_monitored(), what=what)
+
+    async def _queue_monitored(self) -> None:
+        async with self._feedback.progress.track(self.tr("Queueing missing episodes")):
+            result = await self._services.library.queue_missing()
+        self._say(
+            self.tr("Queued %n missing episode(s) of the monitored series.", "", len(result.added))
+        )
 
     async def _queue_series(self, series_ids: list[int]) -> None:
         added = 0
@@ -447,7 +489,7 @@ class WindowCommands:
                 "{scanned}, %n not matched to a followed episode", "", len(summary.unmatched)
             ).format(scanned=message)
         if summary.errors:
-            message = f"{message}; {summary.errors[0]}"
+            message = f"{message}; {service_text(summary.errors[0])}"
         self._say(message + ".")
         self._library.reload()
 
@@ -469,13 +511,23 @@ class WindowCommands:
         if not folder.is_dir():
             self._say(self.tr("{folder} does not exist yet.").format(folder=folder))
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        self._open_folder(folder)
 
     def open_library_folder(self) -> None:
         """Open the library folder in the file manager (from the tray), if it exists."""
         folder = self._services.library_dir
         if folder.is_dir():
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+            self._open_folder(folder)
+
+    def _open_folder(self, folder: Path) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self._feedback.show_error(
+                self.tr("Open folder"),
+                self.tr(
+                    "No file manager could open {folder}. Open it yourself, or install a file "
+                    "manager that handles folders."
+                ).format(folder=folder),
+            )
 
     def playable_file(self) -> Path | None:
         """The file Play opens: the chosen episode on disk, or the chosen finished download.
@@ -500,8 +552,16 @@ class WindowCommands:
                 )
             )
             return
-        self._say(self.tr("Playing {name}.").format(name=path.name))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._say(self.tr("Playing {name}.").format(name=path.name))
+            return
+        self._feedback.show_error(
+            self.tr("Play"),
+            self.tr(
+                "No video player was found for {name}. Install one (such as VLC or mpv) and "
+                "make it the default for this kind of file."
+            ).format(name=path.name),
+        )
 
     def play_from(self, source: PlaySource) -> None:
         """Play the chosen file of ``source`` (a double-click), when it has one."""

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Aniworld Desktop</source>
+        <translation>Über Aniworld Desktop</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Aniworld Desktop {version}&lt;/h3&gt;&lt;p&gt;Follows series, downloads what is missing and describes it for Kodi and Jellyfin.&lt;/p&gt;&lt;p&gt;Free software under the MIT licence.&lt;/p&gt;&lt;p&gt;Profile: {profile}&lt;br&gt;Library: {library}&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;{guide}&quot;&gt;User guide&lt;/a&gt;&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Aniworld Desktop {version}&lt;/h3&gt;&lt;p&gt;Folgt Serien, lädt herunter, was fehlt, und beschreibt es für Kodi und Jellyfin.&lt;/p&gt;&lt;p&gt;Freie Software unter der MIT-Lizenz.&lt;/p&gt;&lt;p&gt;Profil: {profile}&lt;br&gt;Bibliothek: {library}&lt;/p&gt;&lt;p&gt;&lt;a href=&quot;{guide}&quot;&gt;Benutzerhandbuch&lt;/a&gt;&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
     <name>ActivityModel</name>
     <message>
         <source>Time</source>
@@ -18,6 +29,46 @@
     <message>
         <source>Message</source>
         <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>Downloads</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Bibliothek</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>Auto-download</source>
+        <translation>Auto-Download</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>Quellen</translation>
+    </message>
+    <message>
+        <source>Media servers</source>
+        <translation>Medienserver</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Fenster</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Programm</translation>
     </message>
     <message>
         <source>DEBUG</source>
@@ -78,20 +129,24 @@
         <translation>Serie hinzufügen</translation>
     </message>
     <message>
+        <source>Feed link</source>
+        <translation>Feed-Link</translation>
+    </message>
+    <message>
         <source>&amp;Preview</source>
         <translation>&amp;Vorschau</translation>
     </message>
     <message>
-        <source>Paste the link of a podcast-style RSS or Atom feed.</source>
-        <translation>Fügen Sie den Link eines RSS- oder Atom-Feeds im Podcast-Stil ein.</translation>
+        <source>Feed &amp;link:</source>
+        <translation>Feed-&amp;Link:</translation>
+    </message>
+    <message>
+        <source>Paste the link of a podcast-style RSS or Atom feed, then press Enter to add it (or Preview to look first).</source>
+        <translation>Fügen Sie den Link eines RSS- oder Atom-Feeds im Podcast-Stil ein und drücken Sie die Eingabetaste, um ihn hinzuzufügen (oder Vorschau, um erst hineinzuschauen).</translation>
     </message>
     <message>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
-    </message>
-    <message>
-        <source>Feed link:</source>
-        <translation>Feed-Link:</translation>
     </message>
     <message>
         <source>Looking at the link…</source>
@@ -215,6 +270,13 @@
             <numerusform>{on_disk} von %n vorhanden</numerusform>
             <numerusform>{on_disk} von %n vorhanden</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>HelpCommands</name>
+    <message>
+        <source>Nothing on this desktop opens {url}; open it in a browser.</source>
+        <translation>Nichts auf diesem Desktop öffnet {url}; öffnen Sie es in einem Browser.</translation>
     </message>
 </context>
 <context>
@@ -356,6 +418,22 @@
     <message>
         <source>Filter downloads by series or title</source>
         <translation>Downloads nach Serie oder Titel filtern</translation>
+    </message>
+    <message>
+        <source>Show downloads in state</source>
+        <translation>Downloads in diesem Zustand zeigen</translation>
+    </message>
+    <message>
+        <source>Filter downloads</source>
+        <translation>Downloads filtern</translation>
+    </message>
+    <message>
+        <source>&amp;Hide completed</source>
+        <translation>Fertige &amp;ausblenden</translation>
+    </message>
+    <message>
+        <source>Leave finished downloads out of the list</source>
+        <translation>Abgeschlossene Downloads nicht in der Liste zeigen</translation>
     </message>
     <message>
         <source>{shown} of {total}</source>
@@ -536,6 +614,308 @@
     </message>
 </context>
 <context>
+    <name>ServiceLog</name>
+    <message>
+        <source>Downloading %s %s.</source>
+        <translation>Lade %s %s herunter.</translation>
+    </message>
+    <message>
+        <source>Finished %s %s (%s).</source>
+        <translation>%s %s ist fertig (%s).</translation>
+    </message>
+    <message>
+        <source>%s %s failed: %s</source>
+        <translation>%s %s ist fehlgeschlagen: %s</translation>
+    </message>
+    <message>
+        <source>%s %s: %s</source>
+        <translation>%s %s: %s</translation>
+    </message>
+    <message>
+        <source>Refreshing %s failed: %s</source>
+        <translation>Aktualisieren von %s ist fehlgeschlagen: %s</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceText</name>
+    <message>
+        <source>{host} says we are asking too often ({label}).</source>
+        <translation>{host} meldet, dass wir zu oft anfragen ({label}).</translation>
+    </message>
+    <message>
+        <source>{host} had a problem ({label}); it may work again later.</source>
+        <translation>{host} hatte ein Problem ({label}); später klappt es vielleicht wieder.</translation>
+    </message>
+    <message>
+        <source>The video is not on {host} ({label}); the link may be outdated.</source>
+        <translation>Das Video ist nicht auf {host} ({label}); der Link ist vielleicht veraltet.</translation>
+    </message>
+    <message>
+        <source>The video was removed from {host} ({label}).</source>
+        <translation>Das Video wurde von {host} entfernt ({label}).</translation>
+    </message>
+    <message>
+        <source>{host} refused access to the video ({label}); the link may have expired.</source>
+        <translation>{host} verweigert den Zugriff auf das Video ({label}); der Link ist vielleicht abgelaufen.</translation>
+    </message>
+    <message>
+        <source>{host} answered with a redirect that leads nowhere ({label}).</source>
+        <translation>{host} antwortet mit einer Weiterleitung, die nirgendwohin führt ({label}).</translation>
+    </message>
+    <message>
+        <source>{host} rejected the download ({label}).</source>
+        <translation>{host} lehnt den Download ab ({label}).</translation>
+    </message>
+    <message>
+        <source>It asked us to wait {seconds} seconds.</source>
+        <translation>Er bittet, {seconds} Sekunden zu warten.</translation>
+    </message>
+    <message>
+        <source>The server sent a web page instead of the video; the link probably points to a player page or an error page, not to the file.</source>
+        <translation>Der Server schickte eine Webseite statt des Videos; der Link führt wohl zu einer Player- oder Fehlerseite, nicht zur Datei.</translation>
+    </message>
+    <message>
+        <source>The server could not continue the partial download; the next try starts again from the beginning.</source>
+        <translation>Der Server konnte den angefangenen Download nicht fortsetzen; der nächste Versuch beginnt wieder von vorn.</translation>
+    </message>
+    <message>
+        <source>No data arrived from {host} for {seconds} seconds; the download stalled and will be retried.</source>
+        <translation>Von {host} kamen {seconds} Sekunden lang keine Daten; der Download hängt und wird erneut versucht.</translation>
+    </message>
+    <message>
+        <source>Could not connect to {host} within {seconds} seconds.</source>
+        <translation>Keine Verbindung zu {host} innerhalb von {seconds} Sekunden.</translation>
+    </message>
+    <message>
+        <source>The connection to {host} timed out; the next try continues where it stopped.</source>
+        <translation>Die Verbindung zu {host} hat zu lange gedauert; der nächste Versuch macht dort weiter, wo er aufhörte.</translation>
+    </message>
+    <message>
+        <source>The connection to {host} broke off in the middle of the video; the next try continues where it stopped.</source>
+        <translation>Die Verbindung zu {host} brach mitten im Video ab; der nächste Versuch macht dort weiter, wo er aufhörte.</translation>
+    </message>
+    <message>
+        <source>Could not connect to {host}: {why}.</source>
+        <translation>Keine Verbindung zu {host}: {why}.</translation>
+    </message>
+    <message>
+        <source>The server sent only {done} of {total} bytes; the next try continues where it stopped.</source>
+        <translation>Der Server schickte nur {done} von {total} Bytes; der nächste Versuch macht dort weiter, wo er aufhörte.</translation>
+    </message>
+    <message>
+        <source>The disk is full: no free space left in {folder}.</source>
+        <translation>Der Datenträger ist voll: kein freier Platz mehr in {folder}.</translation>
+    </message>
+    <message>
+        <source>Cannot write to the library folder {folder}: {why}.</source>
+        <translation>In den Bibliotheksordner {folder} kann nicht geschrieben werden: {why}.</translation>
+    </message>
+    <message>
+        <source>Retrying in {seconds} s (attempt {attempt} of {attempts}).</source>
+        <translation>Neuer Versuch in {seconds} s (Versuch {attempt} von {attempts}).</translation>
+    </message>
+    <message>
+        <source>An unexpected error stopped this download.</source>
+        <translation>Ein unerwarteter Fehler hat diesen Download beendet.</translation>
+    </message>
+    <message>
+        <source>The server answered {status} ({reason}) for the feed {url}.</source>
+        <translation>Der Server antwortete {status} ({reason}) für den Feed {url}.</translation>
+    </message>
+    <message>
+        <source>The server answered {status} for the feed {url}.</source>
+        <translation>Der Server antwortete {status} für den Feed {url}.</translation>
+    </message>
+    <message>
+        <source>The feed {url} could not be downloaded: {why}.</source>
+        <translation>Der Feed {url} konnte nicht geladen werden: {why}.</translation>
+    </message>
+    <message>
+        <source>The feed {url} redirects more than {count} times.</source>
+        <translation>Der Feed {url} leitet mehr als {count}-mal weiter.</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} cannot be found (is the drive or network share connected?); nothing was queued.</source>
+        <translation>Der Bibliotheksordner {folder} ist nicht zu finden (ist das Laufwerk oder die Netzwerkfreigabe verbunden?); nichts wurde eingereiht.</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} cannot be found (is the drive or network share connected?); nothing was changed.</source>
+        <translation>Der Bibliotheksordner {folder} ist nicht zu finden (ist das Laufwerk oder die Netzwerkfreigabe verbunden?); nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} is read-only, so nothing was queued: downloads could not be saved there.</source>
+        <translation>Der Bibliotheksordner {folder} ist schreibgeschützt, darum wurde nichts eingereiht: Downloads könnten dort nicht gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} does not exist.</source>
+        <translation>Der Bibliotheksordner {folder} existiert nicht.</translation>
+    </message>
+    <message>
+        <source>The folder {folder} disappeared during the scan.</source>
+        <translation>Der Ordner {folder} ist während des Einlesens verschwunden.</translation>
+    </message>
+    <message>
+        <source>The folder {folder} could not be read: permission denied.</source>
+        <translation>Der Ordner {folder} konnte nicht gelesen werden: Zugriff verweigert.</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} could not be read: permission denied.</source>
+        <translation>Der Bibliotheksordner {folder} konnte nicht gelesen werden: Zugriff verweigert.</translation>
+    </message>
+    <message>
+        <source>expected {what}, got {value} ({reason}).</source>
+        <translation>erwartet wird {what}, nicht {value} ({reason}).</translation>
+    </message>
+    <message>
+        <source>expected {what}, got {value}.</source>
+        <translation>erwartet wird {what}, nicht {value}.</translation>
+    </message>
+    <message>
+        <source>If this is your own server with a self-signed certificate, you can trust it under Settings &gt; Trusted servers.</source>
+        <translation>Ist das Ihr eigener Server mit selbst signiertem Zertifikat, können Sie ihm unter Einstellungen &gt; Vertrauenswürdige Server vertrauen.</translation>
+    </message>
+    <message>
+        <source>If you expect that (a renewed certificate), trust it again under Settings &gt; Trusted servers.</source>
+        <translation>Erwarten Sie das (ein erneuertes Zertifikat), vertrauen Sie ihm erneut unter Einstellungen &gt; Vertrauenswürdige Server.</translation>
+    </message>
+    <message>
+        <source>the connection was refused</source>
+        <translation>die Verbindung wurde abgelehnt</translation>
+    </message>
+    <message>
+        <source>the name {host} is not known</source>
+        <translation>der Name {host} ist unbekannt</translation>
+    </message>
+    <message>
+        <source>the connection could not be made in time</source>
+        <translation>die Verbindung kam nicht rechtzeitig zustande</translation>
+    </message>
+    <message>
+        <source>the server did not answer in time</source>
+        <translation>der Server antwortete nicht rechtzeitig</translation>
+    </message>
+    <message>
+        <source>too many redirects</source>
+        <translation>zu viele Weiterleitungen</translation>
+    </message>
+    <message>
+        <source>the connection broke off before the whole answer arrived</source>
+        <translation>die Verbindung brach ab, bevor die ganze Antwort ankam</translation>
+    </message>
+    <message>
+        <source>the server closed the connection without answering</source>
+        <translation>der Server schloss die Verbindung ohne Antwort</translation>
+    </message>
+    <message>
+        <source>the server&apos;s answer is not valid HTTP</source>
+        <translation>die Antwort des Servers ist kein gültiges HTTP</translation>
+    </message>
+    <message>
+        <source>the connection failed</source>
+        <translation>die Verbindung ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>the secure connection to {host} failed: its certificate is not valid</source>
+        <translation>die sichere Verbindung zu {host} ist fehlgeschlagen: sein Zertifikat ist ungültig</translation>
+    </message>
+    <message>
+        <source>the secure connection to {host} failed</source>
+        <translation>die sichere Verbindung zu {host} ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>the certificate of {host} is not the one you trusted: it has changed</source>
+        <translation>das Zertifikat von {host} ist nicht das, dem Sie vertraut haben: es hat sich geändert</translation>
+    </message>
+    <message>
+        <source>permission denied</source>
+        <translation>Zugriff verweigert</translation>
+    </message>
+    <message>
+        <source>it is on a read-only file system</source>
+        <translation>er liegt auf einem schreibgeschützten Dateisystem</translation>
+    </message>
+    <message>
+        <source>it does not exist (is the drive or network share connected?)</source>
+        <translation>er existiert nicht (ist das Laufwerk oder die Netzwerkfreigabe verbunden?)</translation>
+    </message>
+    <message>
+        <source>part of its path is not a folder</source>
+        <translation>ein Teil seines Pfades ist kein Ordner</translation>
+    </message>
+    <message>
+        <source>the drive reported an input/output error</source>
+        <translation>das Laufwerk meldete einen Ein-/Ausgabefehler</translation>
+    </message>
+    <message>
+        <source>a whole number from {low} to {high}</source>
+        <translation>eine ganze Zahl von {low} bis {high}</translation>
+    </message>
+    <message>
+        <source>a number of seconds from {low} to {high}</source>
+        <translation>eine Anzahl Sekunden von {low} bis {high}</translation>
+    </message>
+    <message>
+        <source>on or off (true/false, 1/0, yes/no)</source>
+        <translation>an oder aus (true/false, 1/0, yes/no)</translation>
+    </message>
+    <message>
+        <source>a size such as 500M or 2G (0 for none)</source>
+        <translation>eine Größe wie 500M oder 2G (0 für keine)</translation>
+    </message>
+    <message>
+        <source>a folder path</source>
+        <translation>ein Ordnerpfad</translation>
+    </message>
+    <message>
+        <source>a naming template such as {example}</source>
+        <translation>eine Namensvorlage wie {example}</translation>
+    </message>
+    <message>
+        <source>an http or https URL such as {example} (or nothing)</source>
+        <translation>eine http- oder https-Adresse wie {example} (oder nichts)</translation>
+    </message>
+    <message>
+        <source>an http or https URL</source>
+        <translation>eine http- oder https-Adresse</translation>
+    </message>
+    <message>
+        <source>an API key (letters and digits, no spaces)</source>
+        <translation>ein API-Schlüssel (Buchstaben und Ziffern, keine Leerzeichen)</translation>
+    </message>
+    <message>
+        <source>a user name without &apos;:&apos;</source>
+        <translation>ein Benutzername ohne &apos;:&apos;</translation>
+    </message>
+    <message>
+        <source>a password on one line</source>
+        <translation>ein Passwort in einer Zeile</translation>
+    </message>
+    <message>
+        <source>a comma list of {kinds} (or empty)</source>
+        <translation>eine durch Kommas getrennte Liste aus {kinds} (oder leer)</translation>
+    </message>
+    <message>
+        <source>lines of &apos;host:port fingerprint&apos; (the certificate&apos;s SHA-256, 64 hex digits)</source>
+        <translation>Zeilen aus &apos;Host:Port Fingerabdruck&apos; (SHA-256 des Zertifikats, 64 Hexziffern)</translation>
+    </message>
+    <message>
+        <source>a hidden value</source>
+        <translation>ein verborgener Wert</translation>
+    </message>
+    <message>
+        <source>put the user name and password in their own fields</source>
+        <translation>tragen Sie Benutzername und Passwort in ihre eigenen Felder ein</translation>
+    </message>
+    <message>
+        <source>the last run was too recent</source>
+        <translation>der letzte Lauf ist noch zu kurz her</translation>
+    </message>
+    <message>
+        <source>a run is still going on</source>
+        <translation>ein Lauf ist noch im Gange</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>original</source>
@@ -566,6 +946,10 @@
         <translation>Einstellungen</translation>
     </message>
     <message>
+        <source>Settings pages</source>
+        <translation>Seiten der Einstellungen</translation>
+    </message>
+    <message>
         <source>Library</source>
         <translation>Bibliothek</translation>
     </message>
@@ -594,28 +978,28 @@
         <translation>Vom selben &amp;Server:</translation>
     </message>
     <message>
-        <source>Speed &amp;limit (per second):</source>
-        <translation>Geschwindigkeits&amp;limit (pro Sekunde):</translation>
-    </message>
-    <message>
-        <source>0 = none</source>
-        <translation>0 = unbegrenzt</translation>
-    </message>
-    <message>
         <source>S&amp;tall timeout (seconds):</source>
         <translation>&amp;Zeitlimit bei Stillstand (Sekunden):</translation>
     </message>
     <message>
-        <source>&amp;Minimum free disk:</source>
-        <translation>&amp;Minimaler freier Speicher:</translation>
-    </message>
-    <message>
-        <source>e.g. 512M</source>
-        <translation>z. B. 512M</translation>
-    </message>
-    <message>
         <source>&amp;Retries:</source>
         <translation>&amp;Wiederholungen:</translation>
+    </message>
+    <message>
+        <source>0 = no limit</source>
+        <translation>0 = keine Grenze</translation>
+    </message>
+    <message>
+        <source>Speed &amp;limit (KB/s):</source>
+        <translation>Geschwindigkeits&amp;grenze (KB/s):</translation>
+    </message>
+    <message>
+        <source>e.g. 512</source>
+        <translation>z. B. 512</translation>
+    </message>
+    <message>
+        <source>&amp;Minimum free disk (MB):</source>
+        <translation>&amp;Mindestens frei auf dem Datenträger (MB):</translation>
     </message>
     <message>
         <source>Metadata</source>
@@ -628,6 +1012,10 @@
     <message>
         <source>Show</source>
         <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Show the TMDB token</source>
+        <translation>Den TMDB-Token zeigen</translation>
     </message>
     <message>
         <source>TMDB &amp;token:</source>
@@ -654,10 +1042,6 @@
         <translation>Zu schreibende Bilder:</translation>
     </message>
     <message>
-        <source>Automation and notifications</source>
-        <translation>Automatik und Benachrichtigungen</translation>
-    </message>
-    <message>
         <source>Queue missing episodes of monitored series</source>
         <translation>Fehlende Folgen überwachter Serien einreihen</translation>
     </message>
@@ -666,20 +1050,28 @@
         <translation>A&amp;uto-Download:</translation>
     </message>
     <message>
-        <source>Check &amp;every (seconds):</source>
-        <translation>Prüf&amp;intervall (Sekunden):</translation>
+        <source>Automation</source>
+        <translation>Automatik</translation>
     </message>
     <message>
-        <source>3600 = hourly</source>
-        <translation>3600 = stündlich</translation>
+        <source>Check &amp;every (minutes):</source>
+        <translation>Prüfen &amp;alle (Minuten):</translation>
     </message>
     <message>
-        <source>&amp;Cooldown (seconds):</source>
-        <translation>&amp;Ruhezeit (Sekunden):</translation>
+        <source>60 = hourly</source>
+        <translation>60 = stündlich</translation>
     </message>
     <message>
-        <source>300 = 5 minutes</source>
-        <translation>300 = 5 Minuten</translation>
+        <source>&amp;Cooldown (minutes):</source>
+        <translation>&amp;Abkühlzeit (Minuten):</translation>
+    </message>
+    <message>
+        <source>5 = five minutes</source>
+        <translation>5 = fünf Minuten</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>Episodes queued automatically</source>
@@ -806,6 +1198,34 @@
         <translation>{host}:{port} zeigt das Zertifikat {fingerprint}. Vergleichen Sie es mit dem, das Ihr Server anzeigt, bevor Sie OK drücken.</translation>
     </message>
     <message>
+        <source>Show {field}</source>
+        <translation>{field} zeigen</translation>
+    </message>
+    <message>
+        <source>{field}: {problem}</source>
+        <translation>{field}: {problem}</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of minutes from 0 to {most}.</source>
+        <translation>{field}: erwartet wird eine Anzahl Minuten von 0 bis {most}.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of minutes above 0, at most {most}.</source>
+        <translation>{field}: erwartet wird eine Anzahl Minuten über 0, höchstens {most}.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of KB/s, 0 for no limit.</source>
+        <translation>{field}: erwartet wird eine Anzahl KB/s, 0 für keine Grenze.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of MB, 0 for none.</source>
+        <translation>{field}: erwartet wird eine Anzahl MB, 0 für keine.</translation>
+    </message>
+    <message>
+        <source>A value on this page is refused.</source>
+        <translation>Ein Wert auf dieser Seite wird abgelehnt.</translation>
+    </message>
+    <message>
         <source>No example: the template {problem}.</source>
         <translation>Kein Beispiel möglich ({problem}).</translation>
     </message>
@@ -824,6 +1244,25 @@
     <message>
         <source>The {server} test failed unexpectedly; see the activity log.</source>
         <translation>Der Test von {server} ist unerwartet fehlgeschlagen; siehe das Aktivitätsprotokoll.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
     </message>
 </context>
 <context>
@@ -889,10 +1328,6 @@
     <message>
         <source>Could not refresh {name}.</source>
         <translation>{name} konnte nicht aktualisiert werden.</translation>
-    </message>
-    <message>
-        <source>the last run was too recent</source>
-        <translation>der letzte Lauf liegt zu kurz zurück</translation>
     </message>
     <message>
         <source>Auto-download skipped: {why}; the next may run at {time}.</source>
@@ -1312,8 +1747,8 @@
         <translation>&amp;Fehlende herunterladen</translation>
     </message>
     <message>
-        <source>Queue the missing episodes of the selected series</source>
-        <translation>Die fehlenden Folgen der ausgewählten Serien einreihen</translation>
+        <source>Queue the missing episodes of the selected series (of every monitored series when none is selected)</source>
+        <translation>Die fehlenden Folgen der gewählten Serien einreihen (aller überwachten Serien, wenn keine gewählt ist)</translation>
     </message>
     <message>
         <source>&amp;Monitor</source>
@@ -1396,6 +1831,38 @@
         <translation>Die Downloads anhalten und das Programm beenden</translation>
     </message>
     <message>
+        <source>Cl&amp;ear Finished…</source>
+        <translation>Ferti&amp;ge entfernen…</translation>
+    </message>
+    <message>
+        <source>Remove the completed downloads from the list (their files stay)</source>
+        <translation>Die abgeschlossenen Downloads aus der Liste entfernen (ihre Dateien bleiben)</translation>
+    </message>
+    <message>
+        <source>&amp;User Guide</source>
+        <translation>&amp;Benutzerhandbuch</translation>
+    </message>
+    <message>
+        <source>Open the user guide</source>
+        <translation>Das Benutzerhandbuch öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>List the keys of every command</source>
+        <translation>Die Tasten aller Befehle auflisten</translation>
+    </message>
+    <message>
+        <source>&amp;About Aniworld Desktop</source>
+        <translation>&amp;Über Aniworld Desktop</translation>
+    </message>
+    <message>
+        <source>Version, licence and where the profile lives</source>
+        <translation>Version, Lizenz und wo das Profil liegt</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1410,6 +1877,10 @@
     <message>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>Main toolbar</source>
@@ -1476,6 +1947,42 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
         <translation>
             <numerusform>%n Download entfernt.</numerusform>
             <numerusform>%n Downloads entfernt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clear finished</source>
+        <translation>Fertige entfernen</translation>
+    </message>
+    <message>
+        <source>No finished downloads to clear.</source>
+        <translation>Keine fertigen Downloads zu entfernen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n finished download(s) from the list?
+
+Their files stay in the library; only the rows go.</source>
+        <translation>
+            <numerusform>%n fertigen Download aus der Liste entfernen?
+
+Seine Datei bleibt in der Bibliothek; nur die Zeile geht.</numerusform>
+            <numerusform>%n fertige Downloads aus der Liste entfernen?
+
+Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clear finished downloads</source>
+        <translation>Fertige Downloads entfernen</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared %n finished download(s).</source>
+        <translation>
+            <numerusform>%n fertiger Download entfernt.</numerusform>
+            <numerusform>%n fertige Downloads entfernt.</numerusform>
         </translation>
     </message>
     <message>
@@ -1609,6 +2116,13 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
         <translation>Einreihen fehlender Folgen</translation>
     </message>
     <message numerus="yes">
+        <source>Queued %n missing episode(s) of the monitored series.</source>
+        <translation>
+            <numerusform>%n fehlende Folge der überwachten Serien eingereiht.</numerusform>
+            <numerusform>%n fehlende Folgen der überwachten Serien eingereiht.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Queued %n missing episode(s).</source>
         <translation>
             <numerusform>%n fehlende Folge eingereiht.</numerusform>
@@ -1658,6 +2172,14 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
         <translation>{folder} existiert noch nicht.</translation>
     </message>
     <message>
+        <source>Open folder</source>
+        <translation>Ordner öffnen</translation>
+    </message>
+    <message>
+        <source>No file manager could open {folder}. Open it yourself, or install a file manager that handles folders.</source>
+        <translation>Kein Dateimanager konnte {folder} öffnen. Öffnen Sie ihn selbst, oder installieren Sie einen Dateimanager, der Ordner öffnet.</translation>
+    </message>
+    <message>
         <source>Choose an episode that is on disk, or a finished download, to play.</source>
         <translation>Wählen Sie zum Abspielen eine vorhandene Folge oder einen fertigen Download.</translation>
     </message>
@@ -1668,6 +2190,14 @@ Unfertige Downloads werden abgebrochen und ihre Teildateien gelöscht. Fertige D
     <message>
         <source>Playing {name}.</source>
         <translation>{name} wird abgespielt.</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>No video player was found for {name}. Install one (such as VLC or mpv) and make it the default for this kind of file.</source>
+        <translation>Für {name} wurde kein Videoplayer gefunden. Installieren Sie einen (etwa VLC oder mpv) und machen Sie ihn zum Standard für diese Art von Datei.</translation>
     </message>
     <message>
         <source>Settings</source>

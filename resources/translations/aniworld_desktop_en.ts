@@ -171,6 +171,26 @@ Unfinished downloads are cancelled and their partial files deleted. Finished fil
         </translation>
     </message>
     <message numerus="yes">
+        <source>Remove %n finished download(s) from the list?
+
+Their files stay in the library; only the rows go.</source>
+        <translation>
+            <numerusform>Remove %n finished download from the list?
+
+Its file stays in the library; only the row goes.</numerusform>
+            <numerusform>Remove %n finished downloads from the list?
+
+Their files stay in the library; only the rows go.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared %n finished download(s).</source>
+        <translation>
+            <numerusform>Cleared %n finished download.</numerusform>
+            <numerusform>Cleared %n finished downloads.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Following {title} (%n episode(s)).</source>
         <translation>
             <numerusform>Following {title} (%n episode).</numerusform>
@@ -238,6 +258,13 @@ Unfinished downloads are cancelled and their partial files deleted. Finished fil
         <translation>
             <numerusform>Refreshed %n series, {changed} changed.</numerusform>
             <numerusform>Refreshed %n series, {changed} changed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n missing episode(s) of the monitored series.</source>
+        <translation>
+            <numerusform>Queued %n missing episode of the monitored series.</numerusform>
+            <numerusform>Queued %n missing episodes of the monitored series.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from aniworld_desktop.cli import JSON_SCHEMA
+
 
 def cli_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANIWORLD_")}
@@ -30,7 +32,15 @@ def cli(
     )
 
 
+def cli_json(out: str, key: str) -> Any:
+    """The data under ``key`` of a ``--json`` output, once its schema version is checked."""
+    document = json.loads(out)
+    assert document["schema"] == JSON_SCHEMA, document
+    return document[key]
+
+
 def queue_json(profile: Path) -> list[dict[str, Any]]:
     proc = cli(profile, "queue", "--json")
     assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    result: list[dict[str, Any]] = cli_json(proc.stdout, "queue")
+    return result

@@ -14,6 +14,7 @@ from aniworld_desktop.scheduler.service import LAST_RUN_KEY
 from aniworld_desktop.services import open_services
 from aniworld_desktop.storage.app_state import AppStateRepository
 from tests.fault_server import FaultServer
+from tests.integration.cli import cli_json
 from tests.integration.test_run_once import run_cli
 
 FEED = """<?xml version="1.0"?>
@@ -141,4 +142,4 @@ async def test_run_once_refuses_a_missing_library_folder(profile, tmp_path):
         assert "cannot be found" in err and "nothing was queued" in err
         assert "Traceback" not in err
         code, out, _ = await run_cli(profile, "queue", "--json")
-        assert out.strip() == "[]"
+        assert cli_json(out, "queue") == []

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from aniworld_desktop.metadata.nfo import read_episode, read_tvshow
 from tests.fault_server import FaultServer
+from tests.integration.cli import cli_json
 from tests.integration.test_run_once import run_cli
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -47,7 +46,7 @@ async def test_feed_to_library_and_a_second_run_fetches_nothing(profile, tmp_pat
         assert "Following Harbor Lights (3 episodes; monitor: everything)." in out
 
         code, out, err = await run_cli(profile, "list", "--json")
-        (series,) = json.loads(out)
+        (series,) = cli_json(out, "series")
         assert (series["title"], series["provider"], series["episodes"], series["missing"]) == (
             "Harbor Lights",
             "feed",
@@ -57,7 +56,7 @@ async def test_feed_to_library_and_a_second_run_fetches_nothing(profile, tmp_pat
 
         code, out, err = await run_cli(profile, "run-once", "--json")
         assert code == 0, err
-        assert {i["status"] for i in json.loads(out)} == {"completed"}
+        assert {i["status"] for i in cli_json(out, "queue")} == {"completed"}
         season = library / "Harbor Lights (2025)" / "Season 01"
         assert (season / "Harbor Lights - S01E01 - Fog.mp4").read_bytes() == first
         assert (season / "Harbor Lights - S01E02 - Tide.mp4").read_bytes() == second
@@ -86,7 +85,7 @@ async def test_feed_to_library_and_a_second_run_fetches_nothing(profile, tmp_pat
         assert later[0].status == 304
 
         code, out, err = await run_cli(profile, "list", "--json")
-        (series,) = json.loads(out)
+        (series,) = cli_json(out, "series")
         assert (series["on_disk"], series["missing"], series["queued"]) == (2, 0, 0)
 
 
@@ -99,9 +98,9 @@ async def test_a_feed_of_10000_items_adds_and_lists(profile, tmp_path):
         code, out, err = await run_cli(profile, "add", server.url("big.xml"))
         assert code == 0, err
         code, out, err = await run_cli(profile, "list", "--json")
-        (series,) = json.loads(out)
+        (series,) = cli_json(out, "series")
         assert series["episodes"] == 10_000
         code, out, err = await run_cli(profile, "episodes", str(series["id"]), "--json")
-        episodes = json.loads(out)
+        episodes = cli_json(out, "episodes")
         assert len(episodes) == 10_000
         assert len({(e["season"], e["episode"]) for e in episodes}) == 10_000

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import sys
 
 from tests.fault_server import FaultServer
-from tests.integration.cli import cli_env
+from tests.integration.cli import cli_env, cli_json
 from tests.integration.test_run_once import run_cli
 
 SIZE = 1_500_000
@@ -50,12 +49,12 @@ async def test_sigkill_mid_download_then_resume_with_range(profile, tmp_path):
         assert 0 < kept < SIZE
 
         code, out, err = await run_cli(profile, "queue", "--json")
-        (item,) = json.loads(out)
+        (item,) = cli_json(out, "queue")
         assert item["status"] == "pending"  # "downloading" at the kill, put back at start
 
         code, out, err = await run_cli(profile, "run-once", "--json")
         assert code == 0, err
-        (item,) = json.loads(out)
+        (item,) = cli_json(out, "queue")
         assert item["status"] == "completed"
         assert destination.read_bytes() == data
         assert not part.exists()

@@ -4,14 +4,13 @@ and the composition root's library switch, over a real profile."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 from aniworld_desktop.config import Settings
 from aniworld_desktop.core.events import LibraryFolderChanged
 from aniworld_desktop.services import open_services
 from tests.fault_server import FaultServer
-from tests.integration.cli import cli
+from tests.integration.cli import cli, cli_json
 from tests.integration.test_run_once import run_cli
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"
@@ -28,7 +27,7 @@ xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Moon G
 def listing(profile: Path, **env: str) -> dict[str, dict]:
     proc = cli(profile, "list", "--json", **env)
     assert proc.returncode == 0, proc.stderr
-    return {s["folder"]: s for s in json.loads(proc.stdout)}
+    return {s["folder"]: s for s in cli_json(proc.stdout, "series")}
 
 
 async def test_attach_a_feed_change_the_mode_and_remove_with_the_files(profile, tmp_path):

@@ -15,9 +15,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
+from aniworld_desktop.cli import JSON_SCHEMA
 from tests.fake_tmdb import FakeShow, FakeTMDB
 from tests.fault_server import FaultServer
+from tests.integration.cli import cli_json as cli_json_text
 from tests.integration.test_run_once import run_cli
 from tests.sentinels import TMDB_V4_TOKEN
 
@@ -45,11 +48,19 @@ def feed(base: str, items: list[tuple[int, datetime]]) -> bytes:
 </channel></rss>""".encode()
 
 
-async def cli_json(profile: Path, *args: str, **env: str) -> object:
+# Where each command's --json output keeps its data (the document's other key is its schema).
+KEYS = {"import": "proposals", "episodes": "episodes", "list": "series"}
+
+
+async def cli_json(profile: Path, *args: str, **env: str) -> Any:
     code, out, err = await run_cli(profile, *args, "--json", **env)
     assert code == 0, err
     assert "Traceback" not in err
-    return json.loads(out)
+    document = json.loads(out)
+    assert document["schema"] == JSON_SCHEMA, document
+    if args[0] == "import" and "--apply" in args:
+        return document["imported"]
+    return document[KEYS[args[0]]] if args[0] in KEYS else document
 
 
 async def test_a_library_is_imported_matched_completed_and_managed(profile, tmp_path):
@@ -83,7 +94,7 @@ async def test_a_library_is_imported_matched_completed_and_managed(profile, tmp_
         assert proposals[0]["match"]["poster_url"].endswith("/w185/poster.jpg")
         assert proposals[1]["note"] == "TMDB knows no series 'Quiet Valley'."
         code, out, _ = await run_cli(profile, "list", "--json", **env)
-        assert json.loads(out) == []  # proposing follows nothing
+        assert cli_json_text(out, "series") == []  # proposing follows nothing
 
         imported = await cli_json(profile, "import", "--apply", **env)
         assert [(i["folder"], i["match_state"]) for i in imported] == [

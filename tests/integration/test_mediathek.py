@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from aniworld_desktop.metadata.nfo import read_episode
 from tests.fault_server import FaultServer
+from tests.integration.cli import cli_json
 from tests.integration.test_run_once import run_cli
 from tests.mediathek_lists import ListEntry, film_list_bytes
 
@@ -53,7 +52,7 @@ async def test_a_followed_programme_downloads_its_episodes_in_hd(profile, tmp_pa
 
         code, out, err = await run_cli(profile, "run-once", "--json", **env)
         assert code == 0, err
-        assert {i["status"] for i in json.loads(out)} == {"completed"}
+        assert {i["status"] for i in cli_json(out, "queue")} == {"completed"}
         season = library / "Der Bergdoktor" / "Season 01"
         assert (season / "Der Bergdoktor - S01E01 - Heimkehr.mp4").read_bytes() == first
         assert (season / "Der Bergdoktor - S01E02 - Der Sturm.mp4").read_bytes() == second

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
+from tests.integration.cli import cli_json
 from tests.integration.test_run_once import run_cli
 from tests.sentinels import TMDB_V4_TOKEN
 
@@ -73,6 +72,6 @@ async def test_metadata_without_a_token_and_set_tmdb(profile):
     code, out, err = await run_cli(profile, "set-tmdb", "Show", "1429")
     assert code == 0 and "TMDB series 1429" in out
     code, out, err = await run_cli(profile, "list", "--json")
-    assert json.loads(out)[0]["title"] == "Show"
+    assert cli_json(out, "series")[0]["title"] == "Show"
     code, out, err = await run_cli(profile, "set-tmdb", "Show", "-3")
     assert code == 2 and "positive number" in err

@@ -7,7 +7,6 @@ until the retries ran out) is queued again as before.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.database import open_database
 from tests.fault_server import FaultServer
+from tests.integration.cli import cli_json
 from tests.integration.test_run_once import run_cli
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -74,10 +74,10 @@ async def test_a_404_episode_stays_failed_until_its_url_changes(profile: Path, t
             ("failed", 1),
         ]
         code, out, _ = await run_cli(profile, "episodes", "Harbor", "--json")
-        states = {e["episode"]: e["state"] for e in json.loads(out)}
+        states = {e["episode"]: e["state"] for e in cli_json(out, "episodes")}
         assert states == {1: "on disk", 2: "failed"}
         code, out, _ = await run_cli(profile, "list", "--json")
-        (series,) = json.loads(out)
+        (series,) = cli_json(out, "series")
         assert (series["missing"], series["failed"]) == (0, 1)
         code, out, _ = await run_cli(profile, "list")
         assert "0 missing, 0 queued, 1 failed" in out

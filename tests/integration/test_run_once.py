@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 
 from tests.fault_server import FaultServer
-from tests.integration.cli import cli_env
+from tests.integration.cli import cli_env, cli_json
 
 
 async def run_cli(profile, *args, **env):
@@ -44,7 +43,7 @@ async def test_run_once_downloads_byte_exact_and_reports_failures(profile, tmp_p
         code, out, err = await run_cli(profile, "run-once", "--json")
         assert code == 1, err  # one item failed
         assert "Traceback" not in err
-        items = {i["episode"]: i for i in json.loads(out)}
+        items = {i["episode"]: i for i in cli_json(out, "queue")}
         assert items[1]["status"] == items[2]["status"] == "completed"
         assert items[3]["status"] == "failed"
         assert "404" in items[3]["error"]

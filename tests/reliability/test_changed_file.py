@@ -10,7 +10,6 @@ byte for byte: never the old start glued to the new rest.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -29,7 +28,7 @@ from aniworld_desktop.library.service import queue_request
 from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
 from aniworld_desktop.storage.repositories import SqlQueueRepository
 from tests.fault_server import FaultServer, make_payload
-from tests.integration.cli import cli_env
+from tests.integration.cli import cli_env, cli_json
 from tests.integration.test_run_once import run_cli
 
 SIZE = 400_000
@@ -264,7 +263,7 @@ async def test_a_changed_file_after_sigkill_ends_as_the_new_version(
         server.add_file("Harbor.Lights.S01E01.mkv", new)
         code, out, err = await run_cli(profile, "run-once", "--json")
         assert code == 0, err
-        (item,) = json.loads(out)
+        (item,) = cli_json(out, "queue")
         assert item["status"] == "completed"
         assert destination.read_bytes() == new
         resumed = server.requests_for("Harbor.Lights.S01E01.mkv")[-1]

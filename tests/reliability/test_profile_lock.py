@@ -9,7 +9,6 @@ SIGKILLed holder leaves a lock the next run simply takes (the kernel let go of i
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import sqlite3
@@ -30,7 +29,7 @@ from aniworld_desktop.storage.profile_lock import (
     hold_profile,
 )
 from tests.fault_server import make_payload
-from tests.integration.cli import cli_env
+from tests.integration.cli import cli_env, cli_json
 
 FILES = {f"Harbor.Lights.S01E0{n}.mkv": make_payload(60_000 + n, seed=n) for n in (1, 2, 3)}
 WAIT = 60.0  # seconds a step may take on a busy machine before the test gives up
@@ -188,7 +187,7 @@ async def test_queue_json_during_a_run_leaves_the_running_row_alone(
 
     code, out, err = await run_cli(profile, "queue", "--json")
     assert code == EXIT_OK, err
-    shown = {item["url"].rsplit("/", 1)[1]: item["status"] for item in json.loads(out)}
+    shown = {item["url"].rsplit("/", 1)[1]: item["status"] for item in cli_json(out, "queue")}
     assert all(shown[name] == "downloading" for name in downloading)
     code, out, err = await run_cli(profile, "list")  # another reader, same promise
     assert code == EXIT_OK, err
@@ -222,7 +221,7 @@ async def test_the_next_run_takes_over_from_a_sigkilled_holder(
     # A reader sees that nobody runs it any more: the row is shown as the pending it will be.
     code, out, err = await run_cli(profile, "queue", "--json")
     assert code == EXIT_OK, err
-    assert "downloading" not in {item["status"] for item in json.loads(out)}
+    assert "downloading" not in {item["status"] for item in cli_json(out, "queue")}
     assert "downloading" in {status for _, status in rows(profile)}  # shown, not written
 
     server.gate.set()
@@ -250,7 +249,7 @@ async def test_writing_commands_are_refused_while_the_window_holds_the_profile(
         assert "the window" in err and f"pid {os.getpid()}" in err
         code, out, err = await run_cli(profile, "queue", "--json")  # readers are not refused
         assert code == EXIT_OK, err
-        assert json.loads(out) == []
+        assert cli_json(out, "queue") == []
     code, _, err = await run_cli(profile, "add", server.url("Harbor.Lights.S01E01.mkv"))
     assert code == EXIT_OK, err
 

@@ -15,7 +15,6 @@ queue the whole library again (onto the local disk under the mount point).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
@@ -33,6 +32,7 @@ from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.repositories import SqlQueueRepository
 from tests.fakes import EVERYTHING
 from tests.fault_server import FaultServer
+from tests.integration.cli import cli_json
 from tests.integration.test_auto_download import serve_series
 from tests.integration.test_run_once import run_cli
 
@@ -205,10 +205,10 @@ async def test_an_unplugged_share_is_reported_and_nothing_is_queued_again(
         # Nothing was downloaded again, nothing queued, the catalogue still knows the files.
         assert [r.name for r in server.requests[requests:]] == ["harbor-lights.xml"]
         code, out, err = await run_cli(profile, "list", "--json", **env)
-        (series,) = json.loads(out)
+        (series,) = cli_json(out, "series")
         assert (series["on_disk"], series["missing"], series["queued"]) == (2, 0, 0)
         code, out, _ = await run_cli(profile, "queue", "--json", **env)
-        assert [item["status"] for item in json.loads(out)] == ["completed", "completed"]
+        assert [item["status"] for item in cli_json(out, "queue")] == ["completed", "completed"]
         assert list(share.mount_point.rglob("*")) == []  # nothing written onto the local disk
 
         share.plug()
@@ -216,7 +216,7 @@ async def test_an_unplugged_share_is_reported_and_nothing_is_queued_again(
         assert code == 0, err
         assert _tree(share.mount_point) == downloaded
         code, out, _ = await run_cli(profile, "list", "--json", **env)
-        (series,) = json.loads(out)
+        (series,) = cli_json(out, "series")
         assert (series["on_disk"], series["missing"], series["queued"]) == (2, 0, 0)
 
 
@@ -498,5 +498,5 @@ async def test_read_only_library_on_the_command_line(
             assert code == 1 and "Traceback" not in err
             assert "Metadata for Harbor Lights failed: Cannot write tvshow.nfo" in err
             code, out, err = await run_cli(profile, "list", "--json", **env)
-            (series,) = json.loads(out)
+            (series,) = cli_json(out, "series")
             assert (series["on_disk"], series["queued"]) == (1, 0)

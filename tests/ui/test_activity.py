@@ -132,8 +132,11 @@ def test_records_from_a_worker_thread_arrive(qtbot, make_handler) -> None:
     qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=3000)
 
     info, error = ([model.index(row, c).data() for c in Column] for row in range(model.rowCount()))
-    assert info[1:] == ["INFO", "downloads.engine", "fetched 3 episodes ⏎ second line"]
-    assert error[1:] == ["ERROR", "downloads.engine", "download failed"]
+    # The part of the program in plain words (issue 18); the module in the tooltip.
+    assert info[1:] == ["INFO", "Downloads", "fetched 3 episodes ⏎ second line"]
+    assert error[1:] == ["ERROR", "Downloads", "download failed"]
+    source_tip = model.index(0, Column.SOURCE).data(Qt.ItemDataRole.ToolTipRole)
+    assert source_tip == "aniworld_desktop.downloads.engine"
     assert len(info[0]) == 8 and info[0].count(":") == 2  # hh:mm:ss
 
     created = model.data(model.index(0, Column.TIME), Role.RAW)

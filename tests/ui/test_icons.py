@@ -40,6 +40,11 @@ ACTION_ICONS = {
     "quit",
     "activity",
     "filter",
+    "cancel",
+    "clear-finished",
+    "help",
+    "info",
+    "keyboard",
 }
 SVG_FILES = sorted(icons.ICON_DIR.glob("*.svg"))
 # Elements that fetch, embed or run something; none belongs in an icon.

@@ -95,9 +95,9 @@ def test_fields_show_current_values(qtbot: Any, paths: ProfilePaths, no_keyring:
     assert dialog.edits["library_dir"].text() == str(paths.default_library)
     assert dialog.edits["max_downloads"].text() == "4"
     assert dialog.edits["max_downloads_per_host"].text() == "2"
-    assert dialog.edits["speed_limit"].text() == "2M"
+    assert dialog.edits["speed_limit"].text() == "2048"  # KB/s
     assert dialog.edits["stall_timeout"].text() == "45"
-    assert dialog.edits["min_free_disk"].text() == "512M"
+    assert dialog.edits["min_free_disk"].text() == "512"  # MB
     assert dialog.edits["max_retries"].text() == "3"
     assert dialog.edits["tmdb_api_url"].text() == "https://api.themoviedb.org/3"
     assert dialog.edits["metadata_language"].text() == "en-US"
@@ -125,6 +125,7 @@ def test_invalid_max_downloads_is_refused_in_place(
     dialog = make_dialog(qtbot, paths)
     dialog.show()
     qtbot.waitExposed(dialog)
+    dialog.show_page("max_downloads")
     edit = dialog.edits["max_downloads"]
     label = dialog.error_labels["max_downloads"]
 
@@ -132,7 +133,9 @@ def test_invalid_max_downloads_is_refused_in_place(
 
     assert not dialog.ok_button.isEnabled()
     assert label.isVisible()
-    assert label.text().startswith("Invalid max_downloads: expected a whole number from 1 to 32")
+    # The field's label, never the setting's internal name (issue 18).
+    assert label.text().startswith("Downloads at once: expected a whole number from 1 to 32")
+    assert "max_downloads" not in label.text()
     assert edit.property("invalid") is True
     assert "max_downloads" in dialog.errors()
     # Enter does not accept while a value is invalid.
@@ -156,7 +159,9 @@ def test_two_invalid_fields_keep_ok_disabled_until_both_are_fixed(
     type_into(dialog.edits["speed_limit"], "fast")
     type_into(dialog.edits["stall_timeout"], "0")
     assert set(dialog.errors()) == {"speed_limit", "stall_timeout"}
-    assert "a size such as 500M" in dialog.error_labels["speed_limit"].text()
+    assert dialog.error_labels["speed_limit"].text() == (
+        "Speed limit (KB/s): expected a number of KB/s, 0 for no limit."
+    )
 
     type_into(dialog.edits["speed_limit"], "0")
     assert not dialog.ok_button.isEnabled()
@@ -257,7 +262,7 @@ def test_save_without_keyring_writes_settings_and_private_token(
 ) -> None:
     dialog = make_dialog(qtbot, paths)
     type_into(dialog.edits["max_downloads"], "7")
-    type_into(dialog.edits["speed_limit"], "1.5M")
+    type_into(dialog.edits["speed_limit"], "1536")  # KB/s: 1.5 MiB a second
     type_into(dialog.edits["naming_template"], "{series}/S{season:02}E{episode:02}")
     type_into(dialog.edits["metadata_language"], "de-DE")
     type_into(dialog.token_edit, SENTINEL)
@@ -327,15 +332,18 @@ def test_automation_fields_are_checked_and_follow_the_switch(
     dialog = make_dialog(qtbot, paths)
     dialog.show()
     qtbot.waitExposed(dialog)
+    dialog.show_page("auto_download_interval")
     interval = dialog.edits["auto_download_interval"]
-    assert interval.text() == "3600" and interval.isEnabled()
+    assert interval.text() == "60" and interval.isEnabled()  # minutes
 
     type_into(interval, "0")
     assert not dialog.ok_button.isEnabled()
     label = dialog.error_labels["auto_download_interval"]
     assert label.isVisible()
-    assert "expected a number of seconds from 1" in label.text()
-    type_into(interval, "900")
+    assert label.text() == (
+        "Check every (minutes): expected a number of minutes above 0, at most 10080."
+    )
+    type_into(interval, "15")
     assert dialog.ok_button.isEnabled()
 
     dialog.checks["auto_download"].setChecked(False)
@@ -344,7 +352,7 @@ def test_automation_fields_are_checked_and_follow_the_switch(
     dialog.checks["close_to_tray"].setChecked(False)
     result = dialog.result_settings()
     assert result.auto_download is False
-    assert result.auto_download_interval == 900
+    assert result.auto_download_interval == 900  # 15 minutes, kept in seconds
     assert result.notify_finished is False and result.notify_failed is True
     assert result.close_to_tray is False
 
@@ -383,13 +391,14 @@ def test_media_server_fields_are_checked_and_secrets_masked(
     # A server without an address cannot be tested; one with an address can.
     assert buttons["jellyfin"].isEnabled() and not buttons["kodi"].isEnabled()
 
+    dialog.show_page("kodi_url")
     type_into(edits["kodi_url"], "ftp://kodi:8080")
     assert not dialog.ok_button.isEnabled() and not buttons["kodi"].isEnabled()
     assert dialog.error_labels["kodi_url"].isVisible()
     assert (
         dialog.error_labels["kodi_url"]
         .text()
-        .startswith("Invalid kodi_url: expected an http or https URL")
+        .startswith("Kodi address: expected an http or https URL")
     )
     type_into(edits["kodi_url"], "http://kodi:8080")
     assert dialog.ok_button.isEnabled() and buttons["kodi"].isEnabled()
@@ -446,6 +455,7 @@ async def test_test_buttons_ask_the_servers_in_a_task_and_show_the_answer(
         )
         dialog = SettingsDialog(settings, paths, token="")
         async with shown(dialog):
+            dialog.show_page("jellyfin_url")
             # The values as typed are tested, before they are saved.
             dialog.edits["jellyfin_url"].setText(server.url)
             tested = signal_future(dialog.serverTested)
@@ -587,3 +597,74 @@ async def test_read_certificate_adds_what_the_server_presents_and_the_test_uses_
                 False,
                 "Type the server's https:// address first.",
             )
+
+
+def test_settings_come_as_pages_listed_by_name(
+    qtbot: Any, paths: ProfilePaths, no_keyring: None
+) -> None:
+    dialog = make_dialog(qtbot, paths)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    titles = [dialog.pages.item(row).text() for row in range(dialog.pages.count())]
+    assert titles == [
+        "Library",
+        "Downloads",
+        "Metadata",
+        "Automation",
+        "Notifications",
+        "Media servers",
+        "Trusted servers",
+    ]
+    dialog.pages.setCurrentRow(titles.index("Notifications"))
+    assert dialog.checks["notify_failed"].isVisible()
+    assert not dialog.edits["max_downloads"].isVisible()  # one page at a time, no long scroll
+    # A refused value on a page not shown marks its page in the list.
+    type_into(dialog.edits["max_downloads"], "0")
+    downloads = dialog.pages.item(titles.index("Downloads"))
+    assert downloads.toolTip() == "A value on this page is refused."
+    assert not dialog.ok_button.isEnabled()
+    type_into(dialog.edits["max_downloads"], "4")
+    assert downloads.toolTip() == "" and dialog.ok_button.isEnabled()
+
+
+def test_every_input_has_an_accessible_name(
+    qtbot: Any, paths: ProfilePaths, no_keyring: None
+) -> None:
+    """A walk of the accessibility tree, as a screen reader makes it, over every page."""
+    from PySide6.QtGui import QAccessible
+
+    roles = QAccessible.Role
+    inputs = {
+        roles.EditableText,
+        roles.ComboBox,
+        roles.CheckBox,
+        roles.SpinBox,
+        roles.List,
+        roles.RadioButton,
+        roles.Slider,
+    }
+    dialog = make_dialog(qtbot, paths)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    found: dict[str, str] = {}
+
+    def walk(interface: Any, depth: int = 0) -> None:
+        if interface is None or not interface.isValid() or depth > 40:
+            return
+        state = interface.state()
+        if interface.role() in inputs and not state.invisible:
+            widget = interface.object()
+            key = f"{type(widget).__name__}({widget.objectName() or '-'})@{id(widget)}"
+            found[key] = interface.text(QAccessible.Text.Name)
+        for n in range(interface.childCount()):
+            walk(interface.child(n), depth + 1)
+
+    for page in range(dialog.pages.count()):
+        dialog.pages.setCurrentRow(page)
+        walk(QAccessible.queryAccessibleInterface(dialog))
+    nameless = sorted(key for key, name in found.items() if not name.strip())
+    assert not nameless, "inputs without an accessible name:\n" + "\n".join(nameless)
+    assert len(found) >= 30  # the walk reached every page's fields (20 settings and more)
+    names = set(found.values())
+    assert {"Downloads at once", "Speed limit (KB/s)", "Check every (minutes)"} <= names
+    assert "Show Kodi password" in names

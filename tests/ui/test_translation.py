@@ -570,7 +570,7 @@ def walk_widget(texts: Texts, root: QWidget) -> None:
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
             parent = widget.parent()
             skip = (
-                (ActivityColumn.SOURCE, ActivityColumn.MESSAGE)  # log records: data
+                (ActivityColumn.MESSAGE,)  # log records: data (the source is in words)
                 if isinstance(parent, ActivityPanel)
                 else ()
             )
@@ -767,6 +767,9 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
         for item in services.downloads.items():
             texts.data.update({item.series_title, item.title, item.destination, item.url})
         texts.data.update({str(services.library_dir), str(paths.default_library), str(tmp_path)})
+        # The source's tooltip names the module that logged (for a bug report): a name.
+        activity = window.activity_panel.model
+        texts.data.update(activity.entry(row).logger for row in range(activity.rowCount()))
         texts.data.update(
             action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             for action in window.commands.values()

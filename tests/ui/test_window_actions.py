@@ -183,7 +183,11 @@ async def test_splitters_and_columns_are_remembered(paths: ProfilePaths, tmp_pat
     settings = make_settings(tmp_path)
     async with running_window(paths, settings, run_downloads=False) as (_services, window):
         window.stack.setCurrentWidget(window.main_splitter)
-        window.library_pane.setSizes([500, 200])
+        # The offscreen screen is 800 wide, and the episodes keep room for their fixed columns
+        # (a minimum width): a window as wide as the screen, split in a ratio that both allow.
+        window.resize(790, 600)
+        await wait_until(lambda: window.width() == 790)
+        window.library_pane.setSizes([280, 500])
         window.library_pane.series_view.horizontalHeader().resizeSection(0, 333)
         window.library_pane.episode_view.header().resizeSection(0, 222)
         saved = window.library_pane.sizes()

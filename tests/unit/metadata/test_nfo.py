@@ -31,6 +31,7 @@ from aniworld_desktop.metadata.nfo import (
     season_xml,
     tvshow_xml,
     write_nfo,
+    year_premiere,
 )
 
 HOSTILE = "Tom & Jerry <b>\"quoted\"</b> 'single' ]]> 😀 \u202eevil\u202c \x00\x01\x08\x0b\x1f end"
@@ -192,6 +193,59 @@ def test_empty_values_are_left_out() -> None:
 def test_year_comes_from_premiered_when_not_given() -> None:
     root = parse(tvshow_xml(ShowInfo(title="x", premiered=date(1999, 4, 1))))
     assert root.findtext("year") == "1999"
+
+
+def test_a_year_alone_gives_kodi_a_premiere_on_the_first_of_january() -> None:
+    # Kodi keeps a series' year only as its premiere date: <year> alone shows as 1970.
+    root = parse(tvshow_xml(ShowInfo(title="x", year=2016)))
+    assert (root.findtext("year"), root.findtext("premiered")) == ("2016", "2016-01-01")
+    assert [e.tag for e in root] == ["title", "year", "premiered"]
+
+
+def test_a_known_premiere_date_is_written_as_it_is() -> None:
+    root = parse(tvshow_xml(ShowInfo(title="x", year=2016, premiered=date(2016, 10, 2))))
+    assert root.findtext("premiered") == "2016-10-02"
+
+
+@pytest.mark.parametrize("year", [0, -5, 10_000, 2**40])
+def test_a_year_no_date_can_hold_writes_no_premiere(year: int) -> None:
+    root = parse(tvshow_xml(ShowInfo(title="x", year=year)))
+    assert root.find("premiered") is None
+    assert year_premiere(year) is None
+
+
+def test_without_year_or_date_there_is_no_premiere() -> None:
+    assert parse(tvshow_xml(ShowInfo(title="x"))).find("premiered") is None
+
+
+def test_named_seasons_are_written_for_kodi_even_when_season_nfo_exists() -> None:
+    root = parse(tvshow_xml(ShowInfo(title="x", named_seasons={2: "Part Two", 1: "Season 1"})))
+    named = [(e.get("number"), e.text) for e in root.findall("namedseason")]
+    assert named == [("1", "Season 1"), ("2", "Part Two")]
+
+
+@pytest.mark.parametrize(
+    ("in_file", "expected"),
+    [
+        ("2016-10-02", "2016-10-02"),  # the file's day in that year is more precise: kept
+        ("2015-10-02", "2016-01-01"),  # another year: ours, as for any owned tag
+        ("not a date", "2016-01-01"),
+    ],
+)
+def test_a_premiere_derived_from_the_year_keeps_a_precise_date_of_that_year(
+    in_file: str, expected: str
+) -> None:
+    existing = f"<tvshow><title>x</title><premiered>{in_file}</premiered></tvshow>".encode()
+    merged = merge_nfo(existing, tvshow_xml(ShowInfo(title="x", year=2016)))
+    root = parse(merged if merged is not None else existing)
+    assert [e.text for e in root.findall("premiered")] == [expected]
+
+
+def test_a_real_premiere_date_replaces_the_files_date() -> None:
+    existing = b"<tvshow><title>x</title><premiered>2016-10-02</premiered></tvshow>"
+    merged = merge_nfo(existing, tvshow_xml(ShowInfo(title="x", premiered=date(2016, 3, 4))))
+    assert merged is not None
+    assert parse(merged).findtext("premiered") == "2016-03-04"
 
 
 @pytest.mark.parametrize(

@@ -372,3 +372,38 @@ def test_a_write_refused_by_the_drive_is_a_sentence_not_an_errno():
     refused = OSError(errno.EROFS, "Read-only file system", "/media/library/Harbor Lights")
     assert _job_failure(refused) == "Cannot write in /media/library: the drive is read-only."
     assert _job_failure(MetadataError("TMDB is down.")) == "TMDB is down."
+
+
+@pytest.mark.parametrize(
+    ("old_logo", "kept"),
+    [
+        (JPEG, False),  # the logo an earlier version saved from TMDB: now clearlogo.png
+        (PNG + b"the user's own", True),  # another picture is the user's: untouched
+    ],
+)
+async def test_the_logo_is_saved_as_clearlogo_and_our_old_logo_png_retired(
+    http, limiter, tmp_path, old_logo: bytes, kept: bool
+):
+    mock_tmdb(http)
+    library = tmp_path / "library"
+    episodes = episodes_on_disk(library)
+    folder = library / "Attack on Titan (2013)"
+    (folder / "logo.png").write_bytes(old_logo)
+    async with NFOService(options(), limiter=limiter) as nfo:
+        await nfo.describe(series_record(), episodes, library)
+    assert (folder / "clearlogo.png").read_bytes() == JPEG  # what the fake TMDB serves
+    assert (folder / "logo.png").exists() is kept
+    if kept:
+        assert (folder / "logo.png").read_bytes() == old_logo
+
+
+async def test_without_the_logo_kind_an_old_logo_png_stays(http, limiter, tmp_path):
+    mock_tmdb(http)
+    library = tmp_path / "library"
+    episodes = episodes_on_disk(library)
+    folder = library / "Attack on Titan (2013)"
+    (folder / "logo.png").write_bytes(JPEG)
+    async with NFOService(options(artwork=frozenset({"poster"})), limiter=limiter) as nfo:
+        await nfo.describe(series_record(), episodes, library)
+    assert not (folder / "clearlogo.png").exists()
+    assert (folder / "logo.png").read_bytes() == JPEG
