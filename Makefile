@@ -18,10 +18,19 @@ DATADIR  = $(DESTDIR)$(PREFIX)/share
 # $(PREFIX)/lib), else this checkout's .venv. Either is linked as $(PREFIX)/bin/aniworld-desktop.
 BUNDLE  ?= $(wildcard dist/aniworld-desktop/aniworld-desktop)
 
-# Debian/Ubuntu CI machines run as root without these; elsewhere, install them yourself.
+# Debian/Ubuntu CI machines run as root without these; elsewhere, install them yourself. The
+# validators check packaging/linux; Xvfb and Qt's xcb libraries run the tests where the platform
+# matters (the key schemes of X11, KDE and GNOME: tests/ui/test_keys.py); dbus-daemon gives the
+# notification tests a private session bus (tests/ui/test_notifications.py).
+XCB_LIBRARIES = libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1
 NEED_DESKTOP_TOOLS = \
-	@command -v desktop-file-validate >/dev/null && command -v appstreamcli >/dev/null || \
-	(apt-get update -qq && apt-get install -y -qq desktop-file-utils appstream)
+	@command -v desktop-file-validate >/dev/null && command -v appstreamcli >/dev/null && \
+	command -v Xvfb >/dev/null && command -v dbus-daemon >/dev/null && \
+	ldconfig -p | grep -q libxcb-icccm.so.4 && ldconfig -p | grep -q libxcb-keysyms.so.1 && \
+	ldconfig -p | grep -q libxcb-cursor.so.0 && ldconfig -p | grep -q libxkbcommon-x11.so.0 || \
+	(apt-get update -qq && apt-get install -y -qq desktop-file-utils appstream xvfb dbus-daemon \
+		$(XCB_LIBRARIES))
 # The shells whose completion scripts tests/integration/test_cli_completion.py runs.
 NEED_SHELLS = \
 	@command -v zsh >/dev/null && command -v fish >/dev/null || \

@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +33,14 @@ from argcomplete.shell_integration import shellcode
 from yarl import URL
 
 from aniworld_desktop import __version__
+from aniworld_desktop.cli_opml import (
+    OPML_COMMANDS,
+    READ_ONLY_OPML_COMMANDS,
+    add_opml_commands,
+    run_opml_command,
+)
 from aniworld_desktop.config import ProfilePaths, Settings, save_settings
-from aniworld_desktop.core.clock import iso_utc, utc_now
+from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.core.models import (
     MatchState,
@@ -46,6 +50,7 @@ from aniworld_desktop.core.models import (
     SeriesSummary,
 )
 from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
+from aniworld_desktop.json_output import print_json
 from aniworld_desktop.library.importing import ImportProposal
 from aniworld_desktop.library.scanner import ScannedFile, scan_path
 from aniworld_desktop.library.tmdb_matching import MatchProgress
@@ -59,12 +64,10 @@ from aniworld_desktop.services import Services, open_services
 from aniworld_desktop.storage.profile_lock import ProfileLockedError, hold_profile
 
 # Sub-commands that only read the profile: no lock, a database that refuses writes.
-READ_ONLY_COMMANDS = frozenset({"list", "episodes", "queue", "import", "scan", "completion"})
-
-JSON_SCHEMA = 2
-"""The version of every ``--json`` output's shape; raised whenever a key changes meaning or goes.
-
-1 was the bare lists of earlier versions; 2 is an object with ``schema`` and a named key."""
+READ_ONLY_COMMANDS = (
+    frozenset({"list", "episodes", "queue", "import", "scan", "completion"})
+    | READ_ONLY_OPML_COMMANDS
+)
 
 COMPLETION_SHELLS = ("bash", "zsh", "fish")
 
@@ -104,9 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--add",
         metavar="URL",
-        action="append",
+        nargs="*",  # the menu entry's "--add %U" gives none, a browser one or more
+        action="extend",
         default=[],
-        help="open the window and add this link (handed to the running window if there is one)",
+        help="open the window and add these links (handed to the running window if there is "
+        "one); feed:, podcast:, itpc: and pcast: links are read as http(s)",
     )
     common = _global_options(after_command=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -216,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
         "completion", help="print the script that completes this command line in a shell"
     )
     completion.add_argument("shell", choices=COMPLETION_SHELLS)
+
+    add_opml_commands(command)
     return parser
 
 
@@ -240,27 +247,11 @@ def _cmd_completion(args: argparse.Namespace) -> int:
 PROGRAM = "aniworld-desktop"
 
 
-def _json_value(value: Any) -> Any:
-    """What ``json`` cannot write itself: times as ISO 8601, with the offset (stored times are
-    UTC), days as ``YYYY-MM-DD``, anything else as its text."""
-    if isinstance(value, datetime):
-        return iso_utc(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _print_json(payload: dict[str, Any]) -> None:
-    """One ``--json`` output: the schema version first, then the command's keys."""
-    document = {"schema": JSON_SCHEMA, **payload}
-    print(json.dumps(document, indent=2, ensure_ascii=False, default=_json_value))
-
-
 async def _cmd_add(services: Services, args: argparse.Namespace) -> int:
     result = await services.library.add_url(args.url, args.provider, monitoring=args.monitor)
     queued = result.queued
     if args.json:
-        _print_json(
+        print_json(
             {
                 "provider": result.provider,
                 "series": result.series.title,
@@ -315,7 +306,7 @@ def _series_json(s: SeriesSummary) -> dict[str, Any]:
 async def _cmd_list(services: Services, args: argparse.Namespace) -> int:
     summaries = await services.library.list_series()
     if args.json:
-        _print_json({"series": [_series_json(s) for s in summaries]})
+        print_json({"series": [_series_json(s) for s in summaries]})
         return EXIT_OK
     if not summaries:
         print(
@@ -356,7 +347,7 @@ async def _cmd_episodes(services: Services, args: argparse.Namespace) -> int:
     series = await services.library.find_series(args.series)
     states = await services.library.episode_states(series)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "series": {"id": series.id, "title": series.title},
                 "episodes": [
@@ -408,7 +399,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.path} does not exist.")
     files = scan_path(args.path)
     if args.json:
-        _print_json({"files": [_scanned_json(f) for f in files]})
+        print_json({"files": [_scanned_json(f) for f in files]})
         return EXIT_OK
     for file in files:
         p = file.parsed
@@ -480,7 +471,7 @@ async def _cmd_import(services: Services, args: argparse.Namespace) -> int:
             proposals.append(proposal)
     if not args.apply:
         if args.json:
-            _print_json({"proposals": [_proposal_json(p) for p in proposals]})
+            print_json({"proposals": [_proposal_json(p) for p in proposals]})
             return EXIT_OK
         if not proposals:
             print("Every folder of the library with videos is a series with a TMDB match.")
@@ -502,7 +493,7 @@ async def _cmd_import(services: Services, args: argparse.Namespace) -> int:
         return EXIT_OK
     result = await library.apply_import(proposals, on_progress=_print_progress)
     if args.json:
-        _print_json(
+        print_json(
             {
                 "imported": [
                     {
@@ -627,7 +618,7 @@ async def _cmd_tmdb_test(services: Services) -> int:
 def _print_queue(services: Services, as_json: bool, summary: dict[str, Any] | None = None) -> None:
     items = services.downloads.items()
     if as_json:
-        _print_json({**(summary or {}), "queue": [item.to_json() for item in items]})
+        print_json({**(summary or {}), "queue": [item.to_json() for item in items]})
         return
     if not items:
         print("The queue is empty.")
@@ -846,6 +837,8 @@ async def _run_command(
             return await _cmd_set_source(services, args)
         if args.command == "monitor":
             return await _cmd_monitor(services, args)
+        if args.command in OPML_COMMANDS:
+            return await run_opml_command(services, args)
         if args.command == "queue":
             _print_queue(services, args.json)
             return EXIT_OK

@@ -23,6 +23,7 @@ import aiohttp
 from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.errors import AniworldError, UsageError
 from aniworld_desktop.core.events import EventBus, SeriesChanged
+from aniworld_desktop.core.links import normalise_link
 from aniworld_desktop.core.models import (
     EpisodeKind,
     EpisodeRecord,
@@ -316,9 +317,14 @@ class SourceService:
         return provider.name, info
 
     async def _read(self, url: str, provider_name: str | None) -> tuple[Provider, SeriesInfo]:
-        """The provider for ``url`` and what it reads there."""
-        provider = await self._choose_provider(url.strip(), provider_name)
-        info = await provider.fetch(url.strip(), self._session)
+        """The provider for ``url`` and what it reads there.
+
+        ``feed:``, ``podcast:``, ``itpc:`` and ``pcast:`` links (a web page's "Subscribe") are
+        read as the http(s) links they stand for.
+        """
+        url = normalise_link(url)
+        provider = await self._choose_provider(url, provider_name)
+        info = await provider.fetch(url, self._session)
         if info is None:  # only a conditional fetch may answer "not modified"
             raise ProviderError(f"{url} gave no content.")
         return provider, info
@@ -353,10 +359,10 @@ class SourceService:
         launch's links all come this way.
 
         Args:
-            urls: http(s) links, in the order given.
+            urls: http(s) links (or ``feed:`` and the like, read as http(s)), in order.
             on_link: Told the file name of each media link before it is added (progress).
         """
-        media, feeds = split_links(urls)
+        media, feeds = split_links([normalise_link(url) for url in urls])
         queued: list[QueueItem] = []
         refused: list[str] = []
         for url in media:

@@ -2,14 +2,21 @@
 
 Every user command is a ``QAction`` made once by :func:`create_actions` from a row of
 :data:`ACTIONS` and the slot the window gives for its :class:`ActionName`; the menus, the
-toolbar and the context menus place those same actions. Shortcuts:
+toolbar and the context menus place those same actions.
+
+Keys: where Qt has a standard key (``QKeySequence.StandardKey``: New, Refresh, Find, Paste,
+Delete, Preferences, Quit) the action takes every binding the desktop's key scheme gives it
+(:func:`resolve_keys`), so GNOME's Ctrl+R and KDE's F5 both refresh; F5 refreshes everywhere.
+No two actions share a key under any of Qt's schemes (Windows, macOS, X11, KDE, GNOME):
+``tests/ui/test_keys.py`` checks each scheme from Qt's own table. The others:
 
 =================  ===================  ==========================================================
 Action             Shortcut             Note
 =================  ===================  ==========================================================
 Add Series…        Ctrl+N (New)         Previews the feed before following it.
-Add URL…           Ctrl+L               "L" for link.
-Refresh            F5 (Refresh)         The selected series, or every monitored one.
+Add Links…         Ctrl+L               "L" for link; several links at once.
+Paste Links        Ctrl+V (Paste)       Queue view only: the clipboard's links, as if dropped.
+Refresh            F5 (+ Refresh)       GNOME and macOS also Ctrl+R (Cmd+R).
 Rescan Library     Shift+F5             Looks for episode files on disk again.
 Download Missing   Ctrl+D
 Monitor            Ctrl+M               Checkable.
@@ -19,17 +26,20 @@ Set TMDB Match…    Ctrl+Shift+M
 Find Series        Ctrl+F (Find)        Focuses the series filter.
 Activity           Ctrl+Shift+L         Shows or hides the log panel.
 Run Auto-download  Ctrl+Shift+D         Unless the last run is within the cooldown.
-Pause / Resume     Ctrl+P / Ctrl+R
+Pause / Resume     Ctrl+P / Ctrl+S      As in qBittorrent (Ctrl+R is GNOME's and macOS's Refresh).
 Cancel             (none)               Deletes partial files: deliberately no key.
 Retry              Ctrl+Shift+T         "Try again".
-Remove…            Delete               Asks first; queue view only.
+Remove…            Delete               Asks first; queue view only. Only the Delete key: X11's
+                                        other Delete binding, Ctrl+D, is an emacs key of text
+                                        fields, and Download Missing's.
 Pause all          Ctrl+Shift+P
-Resume all         Ctrl+Shift+R
+Resume all         Ctrl+Shift+S
 Retry failed       (none)
 Clear Finished…    (none)               Asks first; the files stay in the library.
 Move up / down     Ctrl+Up / Ctrl+Down  Queue view only, like the row navigation keys they shadow.
 Move to top / end  Ctrl+Home / Ctrl+End Queue view only.
 Priority Order     Ctrl+0               Clears the queue's sort and filter (drag needs it).
+Import/Export OPML (none)               Rare: the File menu is enough.
 Settings…          Ctrl+, (Preferences) The platform's key, Ctrl+, where it has none.
 Quit               Ctrl+Q (Quit)        The platform's key, Ctrl+Q where it has none.
 User Guide         F1 (HelpContents)    Opens docs/USER_GUIDE.md, or its online copy.
@@ -39,7 +49,8 @@ About              (none)
 
 Adding an action: a member of :class:`ActionName`, a row in :data:`ACTIONS`, its place in a menu
 or the toolbar below, and the method that does it (usually in ``window_commands.py``, listed in
-``WindowCommands.slots()``).
+``WindowCommands.slots()``). Give it a mnemonic (``&``) that no other entry of its menus uses,
+and a key that ``tests/ui/test_keys.py`` accepts.
 """
 
 from __future__ import annotations
@@ -66,7 +77,10 @@ from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 class ActionName(StrEnum):
     """The window's actions. The values name the QActions (``action_<value>``)."""
 
-    ADD_URL = "add_url"
+    ADD_LINKS = "add_links"
+    PASTE_LINKS = "paste_links"
+    IMPORT_OPML = "import_opml"
+    EXPORT_OPML = "export_opml"
     PAUSE = "pause"
     RESUME = "resume"
     CANCEL = "cancel"
@@ -100,80 +114,91 @@ class ActionName(StrEnum):
 
 
 A = ActionName
-Shortcut = QKeySequence | QKeySequence.StandardKey | str | None
+SK = QKeySequence.StandardKey
+Key = QKeySequence.StandardKey | str
+"""A standard key (every binding the key scheme gives it) or a key written out ("Ctrl+L")."""
+Shortcut = Key | tuple[Key, ...] | None
+Bindings = Callable[[QKeySequence.StandardKey], Sequence[QKeySequence]]
+"""A key scheme: the sequences of a standard key (``QKeySequence.keyBindings`` for this desktop)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
-    """One action: its text, key, icon and tip (texts marked, translated when made)."""
+    """One action: its text, keys, icon and tip (texts marked, translated when made)."""
 
     name: ActionName
     text: str
-    shortcut: Shortcut
+    shortcut: Shortcut  # see resolve_keys
     icon: str
     tip: str
     view_only: bool = False  # shortcut only while the queue has focus (a text field may need it)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec(A.ADD_URL, QT_TRANSLATE_NOOP("WindowActions", "&Add URL…"), "Ctrl+L", "add-link", QT_TRANSLATE_NOOP("WindowActions", "Add a video link")),
-    ActionSpec(A.PAUSE, QT_TRANSLATE_NOOP("WindowActions", "&Pause"), "Ctrl+P", "pause", QT_TRANSLATE_NOOP("WindowActions", "Pause the selected downloads")),
-    ActionSpec(A.RESUME, QT_TRANSLATE_NOOP("WindowActions", "&Resume"), "Ctrl+R", "resume", QT_TRANSLATE_NOOP("WindowActions", "Resume the selected downloads")),
+    ActionSpec(A.ADD_LINKS, QT_TRANSLATE_NOOP("WindowActions", "&Add Links…"), "Ctrl+L", "add-link", QT_TRANSLATE_NOOP("WindowActions", "Add links to video files or feeds, several at once")),
+    ActionSpec(A.PASTE_LINKS, QT_TRANSLATE_NOOP("WindowActions", "Paste Li&nks"), SK.Paste, "add-link", QT_TRANSLATE_NOOP("WindowActions", "Add the links on the clipboard: videos are queued, feeds offered to follow"), view_only=True),
+    ActionSpec(A.IMPORT_OPML, QT_TRANSLATE_NOOP("WindowActions", "&Import Subscriptions (OPML)…"), None, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow the feeds of an OPML file another podcast program exported")),
+    ActionSpec(A.EXPORT_OPML, QT_TRANSLATE_NOOP("WindowActions", "&Export Subscriptions (OPML)…"), None, "open-folder", QT_TRANSLATE_NOOP("WindowActions", "Save the followed feeds as an OPML file for another podcast program")),
+    ActionSpec(A.PAUSE, QT_TRANSLATE_NOOP("WindowActions", "P&ause"), "Ctrl+P", "pause", QT_TRANSLATE_NOOP("WindowActions", "Pause the selected downloads")),
+    ActionSpec(A.RESUME, QT_TRANSLATE_NOOP("WindowActions", "&Resume"), "Ctrl+S", "resume", QT_TRANSLATE_NOOP("WindowActions", "Resume the selected downloads")),
     ActionSpec(A.CANCEL, QT_TRANSLATE_NOOP("WindowActions", "&Cancel"), None, "cancel", QT_TRANSLATE_NOOP("WindowActions", "Cancel the selected downloads and delete their partial files")),
     ActionSpec(A.RETRY, QT_TRANSLATE_NOOP("WindowActions", "Re&try"), "Ctrl+Shift+T", "retry", QT_TRANSLATE_NOOP("WindowActions", "Queue the selected failed or cancelled downloads again")),
-    ActionSpec(A.REMOVE, QT_TRANSLATE_NOOP("WindowActions", "Re&move…"), QKeySequence.StandardKey.Delete, "remove", QT_TRANSLATE_NOOP("WindowActions", "Remove the selected downloads from the list"), view_only=True),
+    ActionSpec(A.REMOVE, QT_TRANSLATE_NOOP("WindowActions", "Re&move…"), SK.Delete, "remove", QT_TRANSLATE_NOOP("WindowActions", "Remove the selected downloads from the list"), view_only=True),
     ActionSpec(A.PAUSE_ALL, QT_TRANSLATE_NOOP("WindowActions", "Pause A&ll"), "Ctrl+Shift+P", "pause-all", QT_TRANSLATE_NOOP("WindowActions", "Pause every queued and running download")),
-    ActionSpec(A.RESUME_ALL, QT_TRANSLATE_NOOP("WindowActions", "Resume Al&l"), "Ctrl+Shift+R", "resume-all", QT_TRANSLATE_NOOP("WindowActions", "Resume every paused download")),
+    ActionSpec(A.RESUME_ALL, QT_TRANSLATE_NOOP("WindowActions", "R&esume All"), "Ctrl+Shift+S", "resume-all", QT_TRANSLATE_NOOP("WindowActions", "Resume every paused download")),
     ActionSpec(A.RETRY_FAILED, QT_TRANSLATE_NOOP("WindowActions", "Retry &Failed"), None, "retry", QT_TRANSLATE_NOOP("WindowActions", "Queue every failed download again")),
     ActionSpec(A.MOVE_UP, QT_TRANSLATE_NOOP("WindowActions", "Move &Up"), "Ctrl+Up", "move-up", QT_TRANSLATE_NOOP("WindowActions", "Download the selection earlier"), view_only=True),
     ActionSpec(A.MOVE_DOWN, QT_TRANSLATE_NOOP("WindowActions", "Move &Down"), "Ctrl+Down", "move-down", QT_TRANSLATE_NOOP("WindowActions", "Download the selection later"), view_only=True),
-    ActionSpec(A.MOVE_TOP, QT_TRANSLATE_NOOP("WindowActions", "Move to &Top"), "Ctrl+Home", "move-top", QT_TRANSLATE_NOOP("WindowActions", "Download the selection first"), view_only=True),
-    ActionSpec(A.PRIORITY_ORDER, QT_TRANSLATE_NOOP("WindowActions", "&Priority Order"), "Ctrl+0", "filter", QT_TRANSLATE_NOOP("WindowActions", "Show the whole queue in the order it downloads (drag to reorder)")),
+    ActionSpec(A.MOVE_TOP, QT_TRANSLATE_NOOP("WindowActions", "Move to T&op"), "Ctrl+Home", "move-top", QT_TRANSLATE_NOOP("WindowActions", "Download the selection first"), view_only=True),
+    ActionSpec(A.PRIORITY_ORDER, QT_TRANSLATE_NOOP("WindowActions", "Pr&iority Order"), "Ctrl+0", "filter", QT_TRANSLATE_NOOP("WindowActions", "Show the whole queue in the order it downloads (drag to reorder)")),
     ActionSpec(A.MOVE_BOTTOM, QT_TRANSLATE_NOOP("WindowActions", "Move to &Bottom"), "Ctrl+End", "move-bottom", QT_TRANSLATE_NOOP("WindowActions", "Download the selection last"), view_only=True),
-    ActionSpec(A.ADD_SERIES, QT_TRANSLATE_NOOP("WindowActions", "Add &Series…"), QKeySequence.StandardKey.New, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow a series from its feed, after a preview")),
-    ActionSpec(A.REFRESH, QT_TRANSLATE_NOOP("WindowActions", "&Refresh"), QKeySequence.StandardKey.Refresh, "refresh", QT_TRANSLATE_NOOP("WindowActions", "Read the selected series' sources again (all when none is selected)")),
+    ActionSpec(A.ADD_SERIES, QT_TRANSLATE_NOOP("WindowActions", "Add &Series…"), SK.New, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow a series from its feed, after a preview")),
+    ActionSpec(A.REFRESH, QT_TRANSLATE_NOOP("WindowActions", "&Refresh"), (SK.Refresh, "F5"), "refresh", QT_TRANSLATE_NOOP("WindowActions", "Read the selected series' sources again (all when none is selected)")),
     ActionSpec(A.DOWNLOAD_MISSING, QT_TRANSLATE_NOOP("WindowActions", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Queue the missing episodes of the selected series (of every monitored series when none is selected)")),
     ActionSpec(A.MONITOR, QT_TRANSLATE_NOOP("WindowActions", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Download new episodes of the selected series automatically")),
     ActionSpec(A.OPEN_FOLDER, QT_TRANSLATE_NOOP("WindowActions", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("WindowActions", "Open the selected series' folder")),
     ActionSpec(A.PLAY, QT_TRANSLATE_NOOP("WindowActions", "&Play"), "Ctrl+Return", "play", QT_TRANSLATE_NOOP("WindowActions", "Play the selected episode or finished download")),
-    ActionSpec(A.TMDB_MATCH, QT_TRANSLATE_NOOP("WindowActions", "Set TMDB &Match…"), "Ctrl+Shift+M", "tmdb-match", QT_TRANSLATE_NOOP("WindowActions", "Choose which TMDB series the metadata comes from")),
+    ActionSpec(A.TMDB_MATCH, QT_TRANSLATE_NOOP("WindowActions", "Set &TMDB Match…"), "Ctrl+Shift+M", "tmdb-match", QT_TRANSLATE_NOOP("WindowActions", "Choose which TMDB series the metadata comes from")),
     ActionSpec(A.SCAN, QT_TRANSLATE_NOOP("WindowActions", "Re&scan Library"), "Shift+F5", "refresh", QT_TRANSLATE_NOOP("WindowActions", "Look for episode files in the library folder again")),
-    ActionSpec(A.AUTO_DOWNLOAD, QT_TRANSLATE_NOOP("WindowActions", "Run Auto-&download Now"), "Ctrl+Shift+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Refresh the monitored series and queue what is missing, now")),
+    ActionSpec(A.AUTO_DOWNLOAD, QT_TRANSLATE_NOOP("WindowActions", "Run &Auto-download Now"), "Ctrl+Shift+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Refresh the monitored series and queue what is missing, now")),
     ActionSpec(A.ACTIVITY, QT_TRANSLATE_NOOP("WindowActions", "&Activity"), "Ctrl+Shift+L", "activity", QT_TRANSLATE_NOOP("WindowActions", "Show or hide the activity log")),
-    ActionSpec(A.FIND, QT_TRANSLATE_NOOP("WindowActions", "&Find Series"), QKeySequence.StandardKey.Find, "filter", QT_TRANSLATE_NOOP("WindowActions", "Filter the series by title")),
-    ActionSpec(A.SETTINGS, QT_TRANSLATE_NOOP("WindowActions", "Se&ttings…"), QKeySequence.StandardKey.Preferences, "settings", QT_TRANSLATE_NOOP("WindowActions", "Library, downloads and metadata settings")),
-    ActionSpec(A.QUIT, QT_TRANSLATE_NOOP("WindowActions", "&Quit"), QKeySequence.StandardKey.Quit, "quit", QT_TRANSLATE_NOOP("WindowActions", "Stop the downloads and quit")),
+    ActionSpec(A.FIND, QT_TRANSLATE_NOOP("WindowActions", "&Find Series"), SK.Find, "filter", QT_TRANSLATE_NOOP("WindowActions", "Filter the series by title")),
+    ActionSpec(A.SETTINGS, QT_TRANSLATE_NOOP("WindowActions", "Se&ttings…"), SK.Preferences, "settings", QT_TRANSLATE_NOOP("WindowActions", "Library, downloads and metadata settings")),
+    ActionSpec(A.QUIT, QT_TRANSLATE_NOOP("WindowActions", "&Quit"), SK.Quit, "quit", QT_TRANSLATE_NOOP("WindowActions", "Stop the downloads and quit")),
     ActionSpec(A.CLEAR_FINISHED, QT_TRANSLATE_NOOP("WindowActions", "Cl&ear Finished…"), None, "clear-finished", QT_TRANSLATE_NOOP("WindowActions", "Remove the completed downloads from the list (their files stay)")),
-    ActionSpec(A.HELP_GUIDE, QT_TRANSLATE_NOOP("WindowActions", "&User Guide"), QKeySequence.StandardKey.HelpContents, "help", QT_TRANSLATE_NOOP("WindowActions", "Open the user guide")),
+    ActionSpec(A.HELP_GUIDE, QT_TRANSLATE_NOOP("WindowActions", "&User Guide"), SK.HelpContents, "help", QT_TRANSLATE_NOOP("WindowActions", "Open the user guide")),
     ActionSpec(A.HELP_SHORTCUTS, QT_TRANSLATE_NOOP("WindowActions", "&Keyboard Shortcuts"), None, "keyboard", QT_TRANSLATE_NOOP("WindowActions", "List the keys of every command")),
     ActionSpec(A.HELP_ABOUT, QT_TRANSLATE_NOOP("WindowActions", "&About Aniworld Desktop"), None, "info", QT_TRANSLATE_NOOP("WindowActions", "Version, licence and where the profile lives")),
 )  # fmt: skip
 
 _SPECS = {spec.name: spec for spec in ACTIONS}
 
-# Not every platform has every standard key (Windows has no Quit key).
+# Not every scheme has every standard key (Windows has no Quit key, GNOME no Preferences key).
 STANDARD_FALLBACK = {
-    QKeySequence.StandardKey.Quit: "Ctrl+Q",
-    QKeySequence.StandardKey.Preferences: "Ctrl+,",
+    SK.Quit: "Ctrl+Q",
+    SK.Preferences: "Ctrl+,",
 }
+# Standard keys whose first binding only is ours: X11's second Delete is Ctrl+D, an emacs key of
+# text fields (Download Missing has it), macOS's is Control+D.
+PRIMARY_ONLY = frozenset({SK.Delete})
 
 # Where the actions go; None is a separator.
 SELECTION_ACTIONS = (A.PAUSE, A.RESUME, A.CANCEL, A.RETRY, A.REMOVE)
 MOVE_ACTIONS = (A.MOVE_UP, A.MOVE_DOWN, A.MOVE_TOP, A.MOVE_BOTTOM)
 SERIES_MENU = (A.REFRESH, A.DOWNLOAD_MISSING, A.MONITOR, A.PLAY, A.OPEN_FOLDER, A.TMDB_MATCH)
-QUEUE_MENU = (*SELECTION_ACTIONS, A.PLAY, None, *MOVE_ACTIONS)
+QUEUE_MENU = (*SELECTION_ACTIONS, A.PLAY, None, *MOVE_ACTIONS, None, A.PASTE_LINKS)
 MENUS: tuple[tuple[str, tuple[ActionName | None, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("WindowActions", "&File"), (A.ADD_SERIES, A.ADD_URL, None, A.SETTINGS, None, A.QUIT)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&File"), (A.ADD_SERIES, A.ADD_LINKS, None, A.IMPORT_OPML, A.EXPORT_OPML, None, A.SETTINGS, None, A.QUIT)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Series"), (*SERIES_MENU, None, A.SCAN, A.AUTO_DOWNLOAD)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Queue"), (*QUEUE_MENU, None, A.PAUSE_ALL, A.RESUME_ALL, A.RETRY_FAILED, A.CLEAR_FINISHED, None, A.PRIORITY_ORDER)),
     (QT_TRANSLATE_NOOP("WindowActions", "&View"), (A.ACTIVITY, A.FIND)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Help"), (A.HELP_GUIDE, A.HELP_SHORTCUTS, None, A.HELP_ABOUT)),
 )  # fmt: skip
-TOOLBAR = (A.ADD_SERIES, A.ADD_URL, A.REFRESH, A.DOWNLOAD_MISSING, None, A.PAUSE, A.RESUME,
+TOOLBAR = (A.ADD_SERIES, A.ADD_LINKS, A.REFRESH, A.DOWNLOAD_MISSING, None, A.PAUSE, A.RESUME,
            A.CANCEL, A.RETRY, A.REMOVE, None, A.PAUSE_ALL, A.RESUME_ALL, None, A.MOVE_TOP,
            A.MOVE_UP, A.MOVE_DOWN, A.MOVE_BOTTOM, None, A.ACTIVITY)  # fmt: skip
 # The everyday ones say what they are beside their icon; tooltips say the rest.
-LABELLED_TOOLS = frozenset({A.ADD_SERIES, A.ADD_URL, A.REFRESH, A.DOWNLOAD_MISSING, A.PAUSE_ALL,
+LABELLED_TOOLS = frozenset({A.ADD_SERIES, A.ADD_LINKS, A.REFRESH, A.DOWNLOAD_MISSING, A.PAUSE_ALL,
                             A.RESUME_ALL})  # fmt: skip
 
 Actions = Mapping[ActionName, QAction]
@@ -184,18 +209,36 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("WindowActions", text)
 
 
-def _keys(shortcut: QKeySequence | QKeySequence.StandardKey | str) -> QKeySequence:
-    keys = QKeySequence(shortcut)
-    if keys.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
-        keys = QKeySequence(STANDARD_FALLBACK.get(shortcut, ""))
-    return keys
+def resolve_keys(
+    shortcut: Shortcut, bindings: Bindings = QKeySequence.keyBindings
+) -> list[QKeySequence]:
+    """The key sequences of ``shortcut`` under a key scheme, each once, the primary first.
+
+    A standard key brings every binding ``bindings`` gives it (the first only for
+    :data:`PRIMARY_ONLY`), or :data:`STANDARD_FALLBACK` where the scheme has none; a key written
+    out is itself. ``bindings`` is this desktop's scheme unless a test names another.
+    """
+    if shortcut is None:
+        return []
+    found: list[QKeySequence] = []
+    for key in shortcut if isinstance(shortcut, tuple) else (shortcut,):
+        if isinstance(key, QKeySequence.StandardKey):
+            sequences = list(bindings(key))
+            if key in PRIMARY_ONLY:
+                sequences = sequences[:1]
+            if not sequences and key in STANDARD_FALLBACK:
+                sequences = [QKeySequence(STANDARD_FALLBACK[key])]
+        else:
+            sequences = [QKeySequence(key)]
+        found += [s for s in sequences if not s.isEmpty() and s not in found]
+    return found
 
 
 def shortcut_text(name: ActionName) -> str:
-    """The shortcut of action ``name`` as the platform writes it, in the UI language ("Strg+F")."""
-    shortcut = _SPECS[name].shortcut
-    keys = QKeySequence() if shortcut is None else _keys(shortcut)
-    return keys.toString(QKeySequence.SequenceFormat.NativeText)
+    """The first shortcut of action ``name`` as the platform writes it, in the UI language
+    ("Strg+F"); "" when it has none."""
+    keys = resolve_keys(_SPECS[name].shortcut)
+    return keys[0].toString(QKeySequence.SequenceFormat.NativeText) if keys else ""
 
 
 def create_actions(
@@ -215,8 +258,9 @@ def create_actions(
         tip = _tr(spec.tip)
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        if spec.shortcut is not None:
-            action.setShortcut(_keys(spec.shortcut))
+        keys = resolve_keys(spec.shortcut)
+        if keys:
+            action.setShortcuts(keys)
         if spec.view_only:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             view.addAction(action)

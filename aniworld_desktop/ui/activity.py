@@ -572,6 +572,12 @@ class ActivityPanel(QWidget):
         self.level_combo.currentIndexChanged.connect(self._level_chosen)
         self.clear_button = QPushButton(self.tr("Clear"), self)
         self.clear_button.clicked.connect(self.model.clear)
+        self.view.setAccessibleName(self.tr("Activity log"))
+        self.view.setAccessibleDescription(
+            self.tr("What the app has been doing, newest last; Ctrl+C copies the selected lines")
+        )
+        self.level_combo.setAccessibleName(self.tr("Least important level shown"))
+        self.clear_button.setAccessibleDescription(self.tr("Empties the activity log"))
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Show:"), self))

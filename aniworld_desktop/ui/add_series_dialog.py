@@ -65,6 +65,11 @@ class AddSeriesDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.episodes = QListWidget(self)
+        self.url_edit.setAccessibleName(self.tr("Feed link"))
+        self.url_edit.setAccessibleDescription(
+            self.tr("The link of a podcast-style RSS or Atom feed")
+        )
+        self.episodes.setAccessibleName(self.tr("Episodes in the feed"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.add_button = buttons.addButton(self.tr("&Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.add_button.setEnabled(False)

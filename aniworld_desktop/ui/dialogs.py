@@ -8,20 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-ALLOWED_SCHEMES = ("http", "https")
+from aniworld_desktop.core.links import LinkProblem, link_problem
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 
 async def run_dialog(dialog: QDialog) -> int:
@@ -89,86 +81,26 @@ def show_message(
     return box
 
 
+# Why a link cannot be added, by problem; translated where shown (link_problem_text).
+PROBLEM_TEXTS = {
+    LinkProblem.EMPTY: QT_TRANSLATE_NOOP("Links", "Paste or type a link."),
+    LinkProblem.SPACES: QT_TRANSLATE_NOOP("Links", "A link cannot contain spaces."),
+    LinkProblem.INVALID: QT_TRANSLATE_NOOP("Links", "This is not a valid link."),
+    LinkProblem.SCHEME: QT_TRANSLATE_NOOP("Links", "Only http and https links can be added."),
+    LinkProblem.NO_HOST: QT_TRANSLATE_NOOP("Links", "The link has no server name."),
+}
+
+
+def link_problem_text(problem: LinkProblem) -> str:
+    """``problem`` as a sentence in the window's language."""
+    return QCoreApplication.translate("Links", PROBLEM_TEXTS[problem])
+
+
 def url_problem(text: str) -> str | None:
     """Why ``text`` cannot be added as a link, as a sentence; None when it looks fine.
 
-    The library checks again when adding; this only spares the user a round trip.
+    ``feed:``, ``podcast:``, ``itpc:`` and ``pcast:`` links count as the http(s) links they
+    stand for. The library checks again when adding; this only spares the user a round trip.
     """
-    url = text.strip()
-    if not url:
-        return QCoreApplication.translate("AddUrlDialog", "Paste or type a link.")
-    if any(c.isspace() for c in url):
-        return QCoreApplication.translate("AddUrlDialog", "A link cannot contain spaces.")
-    try:
-        parts = urlsplit(url)
-        hostname = parts.hostname
-    except ValueError:
-        return QCoreApplication.translate("AddUrlDialog", "This is not a valid link.")
-    if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        return QCoreApplication.translate("AddUrlDialog", "Only http and https links can be added.")
-    if not hostname:
-        return QCoreApplication.translate("AddUrlDialog", "The link has no server name.")
-    return None
-
-
-class AddUrlDialog(QDialog):
-    """Asks for one link (a video file or a series page) and checks it as it is typed.
-
-    Open it with ``open()`` (or :func:`run_dialog`), then read :meth:`url` once accepted.
-
-    Attributes:
-        url_edit: Where the link is typed.
-        reason_label: Why OK is disabled, or empty.
-        ok_button: The button that accepts.
-    """
-
-    def __init__(self, parent: QWidget | None = None, text: str = "") -> None:
-        super().__init__(parent)
-        self.setObjectName("addUrlDialog")
-        self.setWindowTitle(self.tr("Add URL"))
-        self.setMinimumWidth(480)
-
-        prompt = QLabel(self.tr("Link to a video file or a series page:"), self)
-        self.url_edit = QLineEdit(self)
-        self.url_edit.setPlaceholderText("https://…")
-        self.url_edit.setClearButtonEnabled(True)
-        prompt.setBuddy(self.url_edit)
-        self.reason_label = QLabel(self)
-        self.reason_label.setObjectName("reason")
-        self.reason_label.setWordWrap(True)
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Add"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(prompt)
-        layout.addWidget(self.url_edit)
-        layout.addWidget(self.reason_label)
-        layout.addWidget(buttons)
-
-        self.url_edit.textChanged.connect(self._validate)
-        self.url_edit.setText(text)
-        self._validate()
-
-    def url(self) -> str:
-        """The link as typed, without surrounding blanks."""
-        return self.url_edit.text().strip()
-
-    def problem(self) -> str | None:
-        """Why the current text cannot be added, or None."""
-        return url_problem(self.url_edit.text())
-
-    def accept(self) -> None:
-        # Enter in the line edit reaches accept() even while OK is disabled.
-        if self.problem() is None:
-            super().accept()
-
-    def _validate(self) -> None:
-        problem = self.problem()
-        self.ok_button.setEnabled(problem is None)
-        self.reason_label.setText(problem or "")
+    problem = link_problem(text)
+    return None if problem is None else link_problem_text(problem)

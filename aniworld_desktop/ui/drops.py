@@ -10,7 +10,10 @@ Accepted:
 - series dragged from the series table (``application/x-aniworld-series-ids``): queue what is
   missing in them;
 - links from outside (``text/uri-list`` or plain text, one per line): a feed is followed after a
-  confirmation, a media link is queued; a dropped ``.txt`` file is read for links.
+  confirmation, a media link is queued; a dropped ``.txt`` file is read for links. ``feed:``,
+  ``podcast:``, ``itpc:`` and ``pcast:`` links count as the http(s) links they stand for.
+
+What is pasted on the queue (:func:`read_pasted`) is read like dropped links.
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData
 
+from aniworld_desktop.core.links import FEED_SCHEMES, FETCHED_SCHEMES, normalise_link
 from aniworld_desktop.ui.episode_model import EPISODE_IDS_MIME, episode_ids_from_mime
 
 QUEUE_IDS_MIME = "application/x-aniworld-queue-ids"
 SERIES_IDS_MIME = "application/x-aniworld-series-ids"
 MAX_TEXT_FILE = 1 << 20  # a list of links, not a novel
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|(?:feed|podcast|itpc|pcast):)\S+", re.IGNORECASE)
 
 
 class DropKind(StrEnum):
@@ -97,10 +101,16 @@ def read_drop(mime: QMimeData) -> Drop | str:
             if ids
             else QCoreApplication.translate("QueueView", "Nothing to queue in that drop.")
         )
+    return _links_drop(mime)
+
+
+def _links_drop(mime: QMimeData) -> Drop | str:
+    """Links and ``.txt`` files from outside, or why they are refused."""
     urls: list[str] = []
     files: list[Path] = []
     if mime.hasUrls():
         for url in mime.urls():
+            scheme = url.scheme().lower()
             if url.isLocalFile():
                 path = Path(url.toLocalFile())
                 if path.suffix.lower() == ".txt":
@@ -109,9 +119,9 @@ def read_drop(mime: QMimeData) -> Drop | str:
                     return QCoreApplication.translate(
                         "QueueView", "{name} is not a list of links (.txt)."
                     ).format(name=path.name)
-            elif url.scheme().lower() in ("http", "https"):
-                urls.append(url.toString())
-            elif url.scheme():
+            elif scheme in FETCHED_SCHEMES or scheme in FEED_SCHEMES:
+                urls.append(normalise_link(url.toString()))
+            elif scheme:
                 return QCoreApplication.translate(
                     "QueueView", "Only http and https links can be added ({scheme} scheme)."
                 ).format(scheme=url.scheme())
@@ -130,9 +140,26 @@ def read_drop(mime: QMimeData) -> Drop | str:
     return Drop(DropKind.LINKS, urls=urls, files=files)
 
 
+def read_pasted(mime: QMimeData) -> Drop | str:
+    """What the clipboard's links mean on the queue, or why they are refused (for the status bar).
+
+    Read like links dropped from outside: links in a text or a list of URLs, ``.txt`` files.
+    """
+    if not mime.hasUrls() and not (mime.hasText() and mime.text().strip()):
+        return QCoreApplication.translate("QueueView", "The clipboard holds no links.")
+    if not mime.hasUrls() and not links_in(mime.text()):
+        return QCoreApplication.translate(
+            "QueueView", "The clipboard's text holds no http or https link."
+        )
+    return _links_drop(mime)
+
+
 def links_in(text: str) -> list[str]:
-    """The http(s) links in a text, in order, each once."""
-    return list(dict.fromkeys(m.group(0).rstrip(".,;)>\"'") for m in _URL.finditer(text)))
+    """The http(s) links in a text, in order, each once (``feed:`` and the like made http(s))."""
+    found = (normalise_link(m.group(0).rstrip(".,;)>\"'")) for m in _URL.finditer(text))
+    return list(
+        dict.fromkeys(url for url in found if url.split(":", 1)[0].lower() in FETCHED_SCHEMES)
+    )
 
 
 def read_link_file(path: Path) -> list[str]:

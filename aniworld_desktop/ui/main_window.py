@@ -54,6 +54,7 @@ from aniworld_desktop.ui.dialogs import show_message
 from aniworld_desktop.ui.help import HelpCommands
 from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.library_pane import LibraryPane
+from aniworld_desktop.ui.opml_commands import SubscriptionCommands
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_pane import QueuePane
 from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         queue_pane: The download queue (below).
         status_bar: Messages, long actions, counts, speed, free disk, next auto-download.
         dispatcher: What the commands do (:class:`WindowCommands`).
+        subscriptions: OPML import and export (:class:`SubscriptionCommands`).
         commands: Every action, by :class:`ActionName`. Not ``actions``, which would hide
             ``QWidget.actions()``.
         welcome: Shown instead of the tables while the library and the queue are empty.
@@ -183,6 +185,9 @@ class MainWindow(QMainWindow):
             profile=services.paths.data_dir,
             library=services.library_dir,
         )
+        self.subscriptions = SubscriptionCommands(
+            services.library, self.tasks, self, series=self.library_pane
+        )
         self.welcome = WelcomePanel(self)
         self.main_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.main_splitter.setObjectName("mainSplitter")
@@ -212,6 +217,9 @@ class MainWindow(QMainWindow):
             **self.dispatcher.slots(),
             **self.help.slots(),
             A.PRIORITY_ORDER: self.queue_pane.show_priority_order,
+            A.PASTE_LINKS: self.queue_pane.paste_links,
+            A.IMPORT_OPML: self.subscriptions.import_opml,
+            A.EXPORT_OPML: self.subscriptions.export_opml,
             A.ACTIVITY: self.toggle_activity,
             A.FIND: self._find_series,
             A.QUIT: self.quit_app,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.desktop.notifications import DesktopNotifications
 from aniworld_desktop.exitcodes import EXIT_OK, EXIT_USAGE
 from aniworld_desktop.services import LockHolder, ProfileLock, open_services
 from aniworld_desktop.ui import translation
 from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.main_window import MainWindow
+from aniworld_desktop.ui.notifications import DesktopMessages
 from aniworld_desktop.ui.single_instance import SingleInstance, instance_key
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
 
@@ -69,7 +72,7 @@ def run_window(
         settings: The settings in force.
         minimized: Start iconified instead of in front.
         demo: Follow the built-in demo series (``--demo``).
-        links: Links to add once the window is up (``--add URL``).
+        links: Links to add once the window is up (``--add URL``, the desktop's ``%U``).
         log_filter: Masks secrets in what the activity panel shows (the log's own filter).
         notices: What reading the settings found (a corrupt file set aside); shown with the
             database's once the window is up.
@@ -124,6 +127,9 @@ def run_window(
     finally:
         activity.close()
         instance.close()
+        # The closed loop leaves cycles that hold Qt timers: they must die here, on the GUI
+        # thread, not in whichever thread the collector next runs in (ui/collector.py).
+        gc.collect()
 
 
 def show_notices(window: MainWindow, tray: TrayIcon, notices: Sequence[str]) -> None:
@@ -199,7 +205,11 @@ async def _run_services(
         instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
         _add_links(window, links)
         tray = TrayIcon(parent=window)
-        window.attach_tray(tray, Notifier(tray, settings))
+        # Without a tray (stock GNOME) notifications go to the desktop's notification server.
+        server = DesktopNotifications(APP_NAME, app_id=DESKTOP_FILE_NAME, icon=DESKTOP_FILE_NAME)
+        messages = DesktopMessages(tray, server, parent=window)
+        messages.clicked.connect(window.show_and_raise)
+        window.attach_tray(tray, Notifier(tray, settings, messages=messages))
         if TrayIcon.available():
             tray.show()
         if minimized and window.keeps_running_in_tray():
@@ -213,7 +223,10 @@ async def _run_services(
         if services.notices:
             show_notices(window, tray, services.notices)
         try:
-            await quit_event.wait()
+            # Once the window shows: a session bus that is slow to answer must not delay it.
+            async with server:
+                await quit_event.wait()
+                await messages.aclose()
         finally:
             log.info("shutting down")
             tray.hide()
@@ -317,7 +330,7 @@ def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:
 
 
 def _add_links(window: MainWindow, links: Sequence[str]) -> None:
-    window.dispatcher.add_urls(links)
+    window.dispatcher.add_links(links)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ refused drag asks for leaves as a signal; the window decides what runs.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.actions import ContextMenu
 from aniworld_desktop.ui.delegates import ProgressDelegate
+from aniworld_desktop.ui.drops import read_pasted
 from aniworld_desktop.ui.queue_model import Column, QueueTableModel
 from aniworld_desktop.ui.queue_view import QueueView
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
@@ -105,6 +107,19 @@ class QueuePane(QWidget):
         self.hide_completed.toggled.connect(self.update_shown)
         self.shown_label = QLabel(self)
         self.shown_label.setObjectName("queueShown")
+        # What a screen reader says for each (the placeholder is no name).
+        self.view.setAccessibleName(self.tr("Download queue"))
+        self.view.setAccessibleDescription(
+            self.tr("Downloads in the order they run; drop or paste links, episodes or series here")
+        )
+        self.filter_edit.setAccessibleName(self.tr("Filter downloads"))
+        self.filter_edit.setAccessibleDescription(
+            self.tr("Shows only the downloads whose series or title contains the text")
+        )
+        self.state_choice.setAccessibleName(self.tr("Download state"))
+        self.state_choice.setAccessibleDescription(
+            self.tr("Shows only the downloads in the chosen state")
+        )
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.filter_edit, 1)
@@ -207,6 +222,18 @@ class QueuePane(QWidget):
         self.state_choice.setCurrentIndex(0)
         self.apply_filter()
         self.view.sortByColumn(Column.POSITION, Qt.SortOrder.AscendingOrder)
+
+    # ----------------------------------------------------------------- the clipboard
+
+    def paste_links(self) -> None:
+        """Links on the clipboard go where dropped links go (``dropped``, at the end), or the
+        reason they cannot (``message``)."""
+        mime = QGuiApplication.clipboard().mimeData()
+        pasted = read_pasted(mime) if mime is not None else self.tr("The clipboard is empty.")
+        if isinstance(pasted, str):
+            self.message.emit(pasted)
+        else:
+            self.dropped.emit(pasted, None)
 
     # ----------------------------------------------------------------- selection
 

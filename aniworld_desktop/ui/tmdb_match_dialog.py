@@ -148,6 +148,7 @@ class TmdbMatchDialog(QDialog):
             [self.tr("Title"), self.tr("First aired"), self.tr("Original title")]
         )
         self.results.setRootIsDecorated(False)
+        self.results.setAccessibleName(self.tr("TMDB series found"))
         self.results.setUniformRowHeights(True)
         self.results.setAllColumnsShowFocus(True)
         header = self.results.header()

@@ -8,7 +8,8 @@ Quit can really quit while the window's own Quit only closes the window.
 :class:`Notifier` turns plain events into a few messages: one per auto-download that queued
 something, one per batch of finished downloads and one per batch of failures, each kind
 switchable in the settings. It does not listen to the bus itself; whoever owns it connects the
-bridge's signals to its ``on_*`` methods.
+bridge's signals to its ``on_*`` methods. Its messages go to a :class:`MessageSink`: the tray
+icon, or (``ui/notifications.py``) the desktop's notification server where there is no tray.
 """
 
 from __future__ import annotations
@@ -356,6 +357,12 @@ def _shown(window: QWidget) -> bool:
 # -- notifications --------------------------------------------------------------------------
 
 
+class MessageSink(Protocol):
+    """Where the notifications go (:class:`TrayIcon` is one)."""
+
+    def notify(self, title: str, text: str, *, warning: bool = False) -> None: ...
+
+
 class NotificationSwitches(Protocol):
     """Which notifications the user wants; :class:`~aniworld_desktop.config.Settings` is one."""
 
@@ -485,7 +492,8 @@ class Notifier(QObject):
     A failure also puts the tray in its error state, whether or not its message is wanted.
 
     Attributes:
-        tray: Where the messages go.
+        tray: Shows the error state.
+        messages: Where the messages go (the tray unless another sink is given).
         switches: Which kinds are wanted (read when a message would be shown).
     """
 
@@ -494,12 +502,14 @@ class Notifier(QObject):
         tray: TrayIcon,
         switches: NotificationSwitches,
         *,
+        messages: MessageSink | None = None,
         quiet_ms: int = QUIET_MS,
         max_batch_ms: int = MAX_BATCH_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent if parent is not None else tray)
         self.tray = tray
+        self.messages: MessageSink = messages if messages is not None else tray
         self.switches = switches
         self._finished: dict[int, QueueItem] = {}
         self._failed: dict[int, tuple[QueueItem, str]] = {}
@@ -537,7 +547,7 @@ class Notifier(QObject):
             return
         text = auto_download_text(event.queued)
         if text:
-            self.tray.notify(self.tr("New episodes queued"), text)
+            self.messages.notify(self.tr("New episodes queued"), text)
 
     def on_download_finished(self, item: QueueItem) -> None:
         if not self.switches.notify_finished:
@@ -566,9 +576,9 @@ class Notifier(QObject):
         finished, self._finished = list(self._finished.values()), {}
         failed, self._failed = list(self._failed.values()), {}
         if finished and self.switches.notify_finished:
-            self.tray.notify(self.tr("Downloads finished"), finished_text(finished))
+            self.messages.notify(self.tr("Downloads finished"), finished_text(finished))
         if failed and self.switches.notify_failed:
-            self.tray.notify(self.tr("Downloads failed"), failed_text(failed), warning=True)
+            self.messages.notify(self.tr("Downloads failed"), failed_text(failed), warning=True)
 
     def _restart(self) -> None:
         self._quiet.start()

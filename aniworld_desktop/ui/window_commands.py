@@ -22,16 +22,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
+from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.core.links import read_links
 from aniworld_desktop.core.models import EpisodeKind
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.service import Move
 from aniworld_desktop.library.following import split_links
 from aniworld_desktop.ui.actions import ActionName, shortcut_text
+from aniworld_desktop.ui.add_links_dialog import AddLinksDialog
 from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
-from aniworld_desktop.ui.dialogs import AddUrlDialog, confirm, run_dialog
+from aniworld_desktop.ui.dialogs import confirm, run_dialog
 from aniworld_desktop.ui.drops import Drop, DropKind, read_link_file
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.service_texts import service_text
@@ -49,6 +52,7 @@ log = logging.getLogger(__name__)
 
 A = ActionName
 S = DownloadStatus
+SHOWN_REFUSALS = 10  # in the box; the rest are counted
 
 
 class Feedback(Protocol):
@@ -124,7 +128,7 @@ class WindowCommands:
     def slots(self) -> dict[ActionName, Callable[[], object]]:
         """The commands that actions trigger, by action."""
         return {
-            A.ADD_URL: self.add_url_interactively,
+            A.ADD_LINKS: self.add_links_interactively,
             A.PAUSE: self.pause_selected,
             A.RESUME: self.resume_selected,
             A.CANCEL: self.cancel_selected,
@@ -254,11 +258,23 @@ class WindowCommands:
 
     # ----------------------------------------------------------------- adding
 
-    def add_url_interactively(self) -> None:
-        """Ask for a link, then add it."""
-        self._tasks.run(self._add_from(AddUrlDialog), what=self.tr("Add URL"))
+    def add_links_interactively(self) -> None:
+        """Ask for links (the clipboard's, if it holds some), then add them."""
+        self._tasks.run(self._add_links_from_dialog(), what=self.tr("Add links"))
 
-    async def _add_from(self, make: Callable[[QWidget], AddUrlDialog | AddSeriesDialog]) -> None:
+    async def _add_links_from_dialog(self) -> None:
+        clipboard = QGuiApplication.clipboard().text()
+        links = [link.url for link in read_links(clipboard) if link.problem is None]
+        dialog = AddLinksDialog(self._feedback.dialog_parent(), "\n".join(links))
+        try:
+            accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
+            urls, refused = dialog.links(), dialog.refusals()
+        finally:
+            dialog.deleteLater()
+        if accepted:
+            await self._add_links(urls, [], refused=refused)
+
+    async def _add_from(self, make: Callable[[QWidget], AddSeriesDialog]) -> None:
         """Open the dialog ``make`` builds; when the user accepts it, add the link it holds."""
         dialog = make(self._feedback.dialog_parent())
         try:
@@ -269,11 +285,12 @@ class WindowCommands:
         if accepted:
             await self.add_url(url)
 
-    def add_urls(self, urls: Iterable[str]) -> None:
-        """Add each of ``urls``, each in a task of its own (links given at start or handed over
-        by a second launch)."""
-        for url in urls:
-            self._tasks.run(self.add_url(url), what=self.tr("Add URL"))
+    def add_links(self, urls: Iterable[str]) -> None:
+        """Add links from outside (``--add``, a second launch, a web page's ``feed:`` link) in
+        one task: media links are queued, feeds offered to follow, refusals listed."""
+        links = [url for url in urls if url.strip()]
+        if links:
+            self._tasks.run(self._add_links(links, []), what=self.tr("Add links"))
 
     async def add_url(self, url: str) -> None:
         """Follow or queue ``url`` and say what happened; raises AniworldError."""
@@ -333,19 +350,39 @@ class WindowCommands:
             ).format(queued=message)
         self._say(message + ".")
 
-    async def _add_links(self, urls: list[str], files: list[Path]) -> None:
+    async def _add_links(
+        self, urls: list[str], files: list[Path], *, refused: Iterable[str] = ()
+    ) -> None:
+        """Queue the media links, offer to follow each feed, and say what was refused and why.
+
+        Args:
+            urls: Links (``feed:`` and the like are read as http(s)).
+            files: Text files to read links from (dropped ``.txt`` files).
+            refused: ``link: reason`` for links refused before (the dialog's), listed too.
+        """
         library = self._services.library
         links = list(urls)
+        refusals = list(refused)
         for file in files:
-            links += await asyncio.to_thread(read_link_file, file)
+            try:
+                links += await asyncio.to_thread(read_link_file, file)
+            except ValueError as exc:  # too large: its sentence names the file
+                refusals.append(str(exc))
+            except OSError:
+                refusals.append(self.tr("{name} could not be read.").format(name=file.name))
         media, _ = split_links(links)
         async with self._feedback.progress.track(
             self.tr("Adding links"), total=len(media)
         ) as progress:
             result = await library.add_links(links, on_link=progress.next)
-        queued, refused, feeds = len(result.queued), result.refused, result.feeds
-        for url in feeds:
-            provider, info = await library.preview_url(url)
+        refusals += result.refused
+        followed = 0
+        for url in result.feeds:
+            try:
+                provider, info = await library.preview_url(url)
+            except AniworldError as exc:  # one bad link must not stop the others
+                refusals.append(f"{url}: {exc}")
+                continue
             regular = sum(1 for e in info.episodes if e.kind == EpisodeKind.FULL)
             question = self.tr(
                 "Follow {title} from {provider}? The feed lists %n episode(s).", "", regular
@@ -357,15 +394,30 @@ class WindowCommands:
                 self.tr("Follow"),
                 object_name="confirmFollow",
             ):
-                await self.add_url(url)
-        if refused:
-            summary = self.tr("Queued %n dropped link(s); {refused} refused:", "", queued)
-            self._feedback.show_error(
-                self.tr("Add links"),
-                summary.format(refused=len(refused)) + "\n" + "\n".join(refused[:10]),
+                try:
+                    await self.add_url(url)
+                except AniworldError as exc:  # gone between the preview and now
+                    refusals.append(f"{url}: {exc}")
+                    continue
+                followed += 1
+        if followed:
+            self._library.reload()
+        summary = self.tr("Queued %n link(s)", "", len(result.queued))
+        if followed:
+            summary = self.tr("{queued}; following %n new series", "", followed).format(
+                queued=summary
             )
-        elif media:
-            self._say(self.tr("Queued %n dropped link(s).", "", queued))
+        if refusals:
+            listed = "\n".join(refusals[:SHOWN_REFUSALS])
+            if len(refusals) > SHOWN_REFUSALS:
+                more = self.tr("… and %n more.", "", len(refusals) - SHOWN_REFUSALS)
+                listed += "\n" + more
+            refused_text = self.tr("%n link(s) could not be added:", "", len(refusals))
+            self._feedback.show_error(
+                self.tr("Add links"), f"{summary}. {refused_text}\n\n{listed}"
+            )
+        else:
+            self._say(summary + ".")
 
     # ----------------------------------------------------------------- series
 

@@ -118,8 +118,72 @@
         <translation>Leeren</translation>
     </message>
     <message>
+        <source>Activity log</source>
+        <translation>Aktivitätsprotokoll</translation>
+    </message>
+    <message>
+        <source>What the app has been doing, newest last; Ctrl+C copies the selected lines</source>
+        <translation>Was das Programm getan hat, das Neueste zuletzt; Strg+C kopiert die ausgewählten Zeilen</translation>
+    </message>
+    <message>
+        <source>Least important level shown</source>
+        <translation>Niedrigste angezeigte Stufe</translation>
+    </message>
+    <message>
+        <source>Empties the activity log</source>
+        <translation>Leert das Aktivitätsprotokoll</translation>
+    </message>
+    <message>
         <source>Show:</source>
         <translation>Anzeigen:</translation>
+    </message>
+</context>
+<context>
+    <name>AddLinksDialog</name>
+    <message>
+        <source>Add Links</source>
+        <translation>Links hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Links to video files or feeds, one per line:</source>
+        <translation>&amp;Links zu Videodateien oder Feeds, einer pro Zeile:</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>Links</translation>
+    </message>
+    <message>
+        <source>Links to video files or feeds, one per line</source>
+        <translation>Links zu Videodateien oder Feeds, einer pro Zeile</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Paste or type one link per line.</source>
+        <translation>Fügen Sie einen Link pro Zeile ein oder geben Sie ihn ein.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s) to add.</source>
+        <translation>
+            <numerusform>%n Link wird hinzugefügt.</numerusform>
+            <numerusform>%n Links werden hinzugefügt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cannot be added:</source>
+        <translation>
+            <numerusform>%n kann nicht hinzugefügt werden:</numerusform>
+            <numerusform>%n können nicht hinzugefügt werden:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… und %n weiterer.</numerusform>
+            <numerusform>… und %n weitere.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -135,6 +199,14 @@
     <message>
         <source>&amp;Preview</source>
         <translation>&amp;Vorschau</translation>
+    </message>
+    <message>
+        <source>The link of a podcast-style RSS or Atom feed</source>
+        <translation>Der Link eines RSS- oder Atom-Feeds im Podcast-Stil</translation>
+    </message>
+    <message>
+        <source>Episodes in the feed</source>
+        <translation>Folgen im Feed</translation>
     </message>
     <message>
         <source>Feed &amp;link:</source>
@@ -165,41 +237,6 @@
             <numerusform>{found} und %n Trailer oder Bonusinhalt</numerusform>
             <numerusform>{found} und %n Trailer oder Bonusinhalte</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>AddUrlDialog</name>
-    <message>
-        <source>Paste or type a link.</source>
-        <translation>Fügen Sie einen Link ein oder geben Sie ihn ein.</translation>
-    </message>
-    <message>
-        <source>A link cannot contain spaces.</source>
-        <translation>Ein Link darf keine Leerzeichen enthalten.</translation>
-    </message>
-    <message>
-        <source>This is not a valid link.</source>
-        <translation>Das ist kein gültiger Link.</translation>
-    </message>
-    <message>
-        <source>Only http and https links can be added.</source>
-        <translation>Nur http- und https-Links können hinzugefügt werden.</translation>
-    </message>
-    <message>
-        <source>The link has no server name.</source>
-        <translation>Der Link enthält keinen Servernamen.</translation>
-    </message>
-    <message>
-        <source>Add URL</source>
-        <translation>Link hinzufügen</translation>
-    </message>
-    <message>
-        <source>Link to a video file or a series page:</source>
-        <translation>Link zu einer Videodatei oder einer Serienseite:</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>Hinzufügen</translation>
     </message>
 </context>
 <context>
@@ -286,12 +323,59 @@
         <translation>Serien filtern ({shortcut})</translation>
     </message>
     <message>
+        <source>Filter series</source>
+        <translation>Serien filtern</translation>
+    </message>
+    <message>
+        <source>Shows only the series whose title contains the text</source>
+        <translation>Zeigt nur die Serien, deren Titel den Text enthält</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>Serie</translation>
+    </message>
+    <message>
+        <source>The followed series with their episode counts; drag one onto the queue</source>
+        <translation>Die verfolgten Serien mit ihren Folgenzahlen; ziehen Sie eine auf die Warteschlange</translation>
+    </message>
+    <message>
+        <source>Episodes</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>The episodes of the selected series, by season; drag them onto the queue</source>
+        <translation>Die Folgen der ausgewählten Serie nach Staffeln; ziehen Sie sie auf die Warteschlange</translation>
+    </message>
+    <message>
         <source>Refresh the library</source>
         <translation>Bibliothek aktualisieren</translation>
     </message>
     <message>
         <source>Show episodes</source>
         <translation>Folgen anzeigen</translation>
+    </message>
+</context>
+<context>
+    <name>Links</name>
+    <message>
+        <source>Paste or type a link.</source>
+        <translation>Fügen Sie einen Link ein oder geben Sie ihn ein.</translation>
+    </message>
+    <message>
+        <source>A link cannot contain spaces.</source>
+        <translation>Ein Link darf keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>This is not a valid link.</source>
+        <translation>Das ist kein gültiger Link.</translation>
+    </message>
+    <message>
+        <source>Only http and https links can be added.</source>
+        <translation>Nur http- und https-Links können hinzugefügt werden.</translation>
+    </message>
+    <message>
+        <source>The link has no server name.</source>
+        <translation>Der Link enthält keinen Servernamen.</translation>
     </message>
 </context>
 <context>
@@ -436,8 +520,32 @@
         <translation>Abgeschlossene Downloads nicht in der Liste zeigen</translation>
     </message>
     <message>
+        <source>Download queue</source>
+        <translation>Download-Warteschlange</translation>
+    </message>
+    <message>
+        <source>Downloads in the order they run; drop or paste links, episodes or series here</source>
+        <translation>Die Downloads in der Reihenfolge, in der sie laufen; legen Sie hier Links, Folgen oder Serien ab oder fügen Sie sie ein</translation>
+    </message>
+    <message>
+        <source>Shows only the downloads whose series or title contains the text</source>
+        <translation>Zeigt nur die Downloads, deren Serie oder Titel den Text enthält</translation>
+    </message>
+    <message>
+        <source>Download state</source>
+        <translation>Download-Status</translation>
+    </message>
+    <message>
+        <source>Shows only the downloads in the chosen state</source>
+        <translation>Zeigt nur die Downloads im gewählten Status</translation>
+    </message>
+    <message>
         <source>{shown} of {total}</source>
         <translation>{shown} von {total}</translation>
+    </message>
+    <message>
+        <source>The clipboard is empty.</source>
+        <translation>Die Zwischenablage ist leer.</translation>
     </message>
 </context>
 <context>
@@ -548,6 +656,14 @@
     <message>
         <source>That cannot be dropped on the queue.</source>
         <translation>Das kann nicht in der Warteschlange abgelegt werden.</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no links.</source>
+        <translation>Die Zwischenablage enthält keine Links.</translation>
+    </message>
+    <message>
+        <source>The clipboard&apos;s text holds no http or https link.</source>
+        <translation>Der Text in der Zwischenablage enthält keinen http- oder https-Link.</translation>
     </message>
     <message>
         <source>{name} is larger than 1 MiB; it is not a list of links.</source>
@@ -1363,6 +1479,80 @@
     </message>
 </context>
 <context>
+    <name>SubscriptionCommands</name>
+    <message>
+        <source>OPML files (*.opml *.xml)</source>
+        <translation>OPML-Dateien (*.opml *.xml)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Import subscriptions</source>
+        <translation>Abonnements importieren</translation>
+    </message>
+    <message>
+        <source>Import Subscriptions (OPML)</source>
+        <translation>Abonnements importieren (OPML)</translation>
+    </message>
+    <message>
+        <source>Importing subscriptions</source>
+        <translation>Abonnements werden importiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>Following %n new series</source>
+        <translation>
+            <numerusform>%n neue Serie wird verfolgt</numerusform>
+            <numerusform>%n neue Serien werden verfolgt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{summary}; %n followed already</source>
+        <translation>
+            <numerusform>{summary}; %n wurde schon verfolgt</numerusform>
+            <numerusform>{summary}; %n wurden schon verfolgt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… und %n weiterer.</numerusform>
+            <numerusform>… und %n weitere.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n feed(s) could not be followed:</source>
+        <translation>
+            <numerusform>%n Feed konnte nicht verfolgt werden:</numerusform>
+            <numerusform>%n Feeds konnten nicht verfolgt werden:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export subscriptions</source>
+        <translation>Abonnements exportieren</translation>
+    </message>
+    <message>
+        <source>Export Subscriptions (OPML)</source>
+        <translation>Abonnements exportieren (OPML)</translation>
+    </message>
+    <message>
+        <source>{name} exists already. Replace it?</source>
+        <translation>{name} gibt es schon. Ersetzen?</translation>
+    </message>
+    <message>
+        <source>Replace</source>
+        <translation>Ersetzen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n feed(s) to {path}.</source>
+        <translation>
+            <numerusform>%n Feed in {path} gespeichert.</numerusform>
+            <numerusform>%n Feeds in {path} gespeichert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TaskProgress</name>
     <message>
         <source>about {seconds} s left</source>
@@ -1452,6 +1642,10 @@
     <message>
         <source>Original title</source>
         <translation>Originaltitel</translation>
+    </message>
+    <message>
+        <source>TMDB series found</source>
+        <translation>Gefundene TMDB-Serien</translation>
     </message>
     <message>
         <source>such as 1429, or a themoviedb.org/tv/… link</source>
@@ -1615,18 +1809,6 @@
 <context>
     <name>WindowActions</name>
     <message>
-        <source>&amp;Add URL…</source>
-        <translation>&amp;Link hinzufügen…</translation>
-    </message>
-    <message>
-        <source>Add a video link</source>
-        <translation>Einen Videolink hinzufügen</translation>
-    </message>
-    <message>
-        <source>&amp;Pause</source>
-        <translation>&amp;Pausieren</translation>
-    </message>
-    <message>
         <source>Pause the selected downloads</source>
         <translation>Die ausgewählten Downloads pausieren</translation>
     </message>
@@ -1671,10 +1853,6 @@
         <translation>Alle wartenden und laufenden Downloads pausieren</translation>
     </message>
     <message>
-        <source>Resume Al&amp;l</source>
-        <translation>Alle fort&amp;setzen</translation>
-    </message>
-    <message>
         <source>Resume every paused download</source>
         <translation>Alle pausierten Downloads fortsetzen</translation>
     </message>
@@ -1703,16 +1881,8 @@
         <translation>Die Auswahl später herunterladen</translation>
     </message>
     <message>
-        <source>Move to &amp;Top</source>
-        <translation>An den &amp;Anfang</translation>
-    </message>
-    <message>
         <source>Download the selection first</source>
         <translation>Die Auswahl zuerst herunterladen</translation>
-    </message>
-    <message>
-        <source>&amp;Priority Order</source>
-        <translation>Nach Priori&amp;tät</translation>
     </message>
     <message>
         <source>Show the whole queue in the order it downloads (drag to reorder)</source>
@@ -1775,10 +1945,6 @@
         <translation>Die ausgewählte Folge oder den fertigen Download abspielen</translation>
     </message>
     <message>
-        <source>Set TMDB &amp;Match…</source>
-        <translation>TMDB-&amp;Zuordnung festlegen…</translation>
-    </message>
-    <message>
         <source>Choose which TMDB series the metadata comes from</source>
         <translation>Festlegen, von welcher TMDB-Serie die Metadaten stammen</translation>
     </message>
@@ -1791,12 +1957,64 @@
         <translation>Den Bibliotheksordner erneut nach Folgen durchsuchen</translation>
     </message>
     <message>
-        <source>Run Auto-&amp;download Now</source>
-        <translation>Auto-&amp;Download jetzt ausführen</translation>
+        <source>&amp;Add Links…</source>
+        <translation>&amp;Links hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add links to video files or feeds, several at once</source>
+        <translation>Links zu Videodateien oder Feeds hinzufügen, mehrere auf einmal</translation>
+    </message>
+    <message>
+        <source>Paste Li&amp;nks</source>
+        <translation>Lin&amp;ks einfügen</translation>
+    </message>
+    <message>
+        <source>Add the links on the clipboard: videos are queued, feeds offered to follow</source>
+        <translation>Die Links aus der Zwischenablage hinzufügen: Videos werden eingereiht, Feeds zum Verfolgen angeboten</translation>
+    </message>
+    <message>
+        <source>&amp;Import Subscriptions (OPML)…</source>
+        <translation>Abonnements &amp;importieren (OPML)…</translation>
+    </message>
+    <message>
+        <source>Follow the feeds of an OPML file another podcast program exported</source>
+        <translation>Die Feeds einer OPML-Datei verfolgen, die ein anderes Podcast-Programm exportiert hat</translation>
+    </message>
+    <message>
+        <source>&amp;Export Subscriptions (OPML)…</source>
+        <translation>Abonnements e&amp;xportieren (OPML)…</translation>
+    </message>
+    <message>
+        <source>Save the followed feeds as an OPML file for another podcast program</source>
+        <translation>Die verfolgten Feeds als OPML-Datei für ein anderes Podcast-Programm speichern</translation>
+    </message>
+    <message>
+        <source>P&amp;ause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>R&amp;esume All</source>
+        <translation>Alle fort&amp;setzen</translation>
+    </message>
+    <message>
+        <source>Move to T&amp;op</source>
+        <translation>An den &amp;Anfang</translation>
+    </message>
+    <message>
+        <source>Pr&amp;iority Order</source>
+        <translation>Nach Priori&amp;tät</translation>
+    </message>
+    <message>
+        <source>Set &amp;TMDB Match…</source>
+        <translation>TMDB-&amp;Zuordnung festlegen…</translation>
     </message>
     <message>
         <source>Refresh the monitored series and queue what is missing, now</source>
         <translation>Die überwachten Serien jetzt aktualisieren und Fehlendes einreihen</translation>
+    </message>
+    <message>
+        <source>Run &amp;Auto-download Now</source>
+        <translation>Auto-&amp;Download jetzt ausführen</translation>
     </message>
     <message>
         <source>&amp;Activity</source>
@@ -1986,10 +2204,6 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
         </translation>
     </message>
     <message>
-        <source>Add URL</source>
-        <translation>Link hinzufügen</translation>
-    </message>
-    <message>
         <source>Adding {url}…</source>
         <translation>{url} wird hinzugefügt…</translation>
     </message>
@@ -2053,6 +2267,10 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
         </translation>
     </message>
     <message>
+        <source>{name} could not be read.</source>
+        <translation>{name} konnte nicht gelesen werden.</translation>
+    </message>
+    <message>
         <source>Adding links</source>
         <translation>Hinzufügen von Links</translation>
     </message>
@@ -2072,17 +2290,31 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
         <translation>Abonnieren</translation>
     </message>
     <message numerus="yes">
-        <source>Queued %n dropped link(s); {refused} refused:</source>
+        <source>Queued %n link(s)</source>
         <translation>
-            <numerusform>%n abgelegter Link eingereiht; {refused} abgelehnt:</numerusform>
-            <numerusform>%n abgelegte Links eingereiht; {refused} abgelehnt:</numerusform>
+            <numerusform>%n Link eingereiht</numerusform>
+            <numerusform>%n Links eingereiht</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Queued %n dropped link(s).</source>
+        <source>{queued}; following %n new series</source>
         <translation>
-            <numerusform>%n abgelegter Link eingereiht.</numerusform>
-            <numerusform>%n abgelegte Links eingereiht.</numerusform>
+            <numerusform>{queued}; %n neue Serie wird verfolgt</numerusform>
+            <numerusform>{queued}; %n neue Serien werden verfolgt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… und %n weiterer.</numerusform>
+            <numerusform>… und %n weitere.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s) could not be added:</source>
+        <translation>
+            <numerusform>%n Link konnte nicht hinzugefügt werden:</numerusform>
+            <numerusform>%n Links konnten nicht hinzugefügt werden:</numerusform>
         </translation>
     </message>
     <message>

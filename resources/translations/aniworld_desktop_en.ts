@@ -2,6 +2,30 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AddLinksDialog</name>
+    <message numerus="yes">
+        <source>%n link(s) to add.</source>
+        <translation>
+            <numerusform>%n link to add.</numerusform>
+            <numerusform>%n links to add.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n cannot be added:</source>
+        <translation>
+            <numerusform>%n cannot be added:</numerusform>
+            <numerusform>%n cannot be added:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… and %n more.</numerusform>
+            <numerusform>… and %n more.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AddSeriesDialog</name>
     <message numerus="yes">
         <source>{title} from {provider}: %n episode(s)</source>
@@ -101,6 +125,44 @@
         <translation>
             <numerusform>Auto-download queued %n episode.</numerusform>
             <numerusform>Auto-download queued %n episodes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SubscriptionCommands</name>
+    <message numerus="yes">
+        <source>Following %n new series</source>
+        <translation>
+            <numerusform>Following %n new series</numerusform>
+            <numerusform>Following %n new series</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{summary}; %n followed already</source>
+        <translation>
+            <numerusform>{summary}; %n followed already</numerusform>
+            <numerusform>{summary}; %n followed already</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… and %n more.</numerusform>
+            <numerusform>… and %n more.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n feed(s) could not be followed:</source>
+        <translation>
+            <numerusform>%n feed could not be followed:</numerusform>
+            <numerusform>%n feeds could not be followed:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n feed(s) to {path}.</source>
+        <translation>
+            <numerusform>Saved %n feed to {path}.</numerusform>
+            <numerusform>Saved %n feeds to {path}.</numerusform>
         </translation>
     </message>
 </context>
@@ -233,17 +295,31 @@ Their files stay in the library; only the rows go.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Queued %n dropped link(s); {refused} refused:</source>
+        <source>Queued %n link(s)</source>
         <translation>
-            <numerusform>Queued %n dropped link; {refused} refused:</numerusform>
-            <numerusform>Queued %n dropped links; {refused} refused:</numerusform>
+            <numerusform>Queued %n link</numerusform>
+            <numerusform>Queued %n links</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>Queued %n dropped link(s).</source>
+        <source>{queued}; following %n new series</source>
         <translation>
-            <numerusform>Queued %n dropped link.</numerusform>
-            <numerusform>Queued %n dropped links.</numerusform>
+            <numerusform>{queued}; following %n new series</numerusform>
+            <numerusform>{queued}; following %n new series</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more.</source>
+        <translation>
+            <numerusform>… and %n more.</numerusform>
+            <numerusform>… and %n more.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s) could not be added:</source>
+        <translation>
+            <numerusform>%n link could not be added:</numerusform>
+            <numerusform>%n links could not be added:</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aniworld_desktop.cli import JSON_SCHEMA
+from aniworld_desktop.json_output import JSON_SCHEMA
 
 
 def cli_env(**extra: str) -> dict[str, str]:

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aniworld_desktop import __version__
-from aniworld_desktop.cli import JSON_SCHEMA
 from aniworld_desktop.exitcodes import EXIT_BROKEN_PIPE
+from aniworld_desktop.json_output import JSON_SCHEMA
 from tests.integration.cli import cli, cli_env, cli_json, queue_json
 
 

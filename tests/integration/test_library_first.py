@@ -17,7 +17,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from aniworld_desktop.cli import JSON_SCHEMA
+from aniworld_desktop.json_output import JSON_SCHEMA
 from tests.fake_tmdb import FakeShow, FakeTMDB
 from tests.fault_server import FaultServer
 from tests.integration.cli import cli_json as cli_json_text

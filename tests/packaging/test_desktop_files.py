@@ -109,8 +109,40 @@ def test_the_app_id_is_the_same_everywhere() -> None:
 
 def test_the_menu_starts_the_installed_program() -> None:
     program = next(iter(pyproject()["project"]["scripts"]))
-    assert re.search(rf"^Exec={program}$", DESKTOP.read_text(), re.M)
+    assert re.search(rf"^Exec={program} --add %U$", DESKTOP.read_text(), re.M)
+    assert re.search(rf"^TryExec={program}$", DESKTOP.read_text(), re.M)
     assert metainfo().find("provides/binary").text == program
+
+
+def desktop_entry() -> dict[str, str]:
+    """The keys of the main group of the .desktop file."""
+    group = DESKTOP.read_text(encoding="utf-8").split("\n[", 1)[0]
+    pairs = (line.split("=", 1) for line in group.splitlines() if "=" in line)
+    return {key: value for key, value in pairs if not key.startswith("#")}
+
+
+def test_the_entry_takes_links_and_handles_the_feed_schemes() -> None:
+    """A web page's "Subscribe" link (feed:, podcast:, itpc:, pcast:) starts us with the link,
+    and the schemes the entry claims are the ones the app reads as http(s)."""
+    from aniworld_desktop.core.links import FEED_SCHEMES
+
+    entry = desktop_entry()
+    handled = [m for m in entry["MimeType"].split(";") if m]
+    assert handled == [f"x-scheme-handler/{scheme}" for scheme in FEED_SCHEMES]
+
+
+@pytest.mark.parametrize(
+    "links", [[], ["feed://127.0.0.1:9/rss"], ["podcast:https://a.example/f", "https://b/x.mkv"]]
+)
+def test_the_exec_line_gives_the_links_to_add(links: list[str]) -> None:
+    """%U as the desktop expands it (none, one, several links), read by our own parser."""
+    from aniworld_desktop.cli import build_parser
+
+    words = desktop_entry()["Exec"].split()
+    assert words.count("%U") == 1
+    argv = [w for word in words for w in (links if word == "%U" else [word])]
+    args = build_parser().parse_args(argv[1:])
+    assert (args.add, args.command) == (links, None)
 
 
 def test_version_has_one_source_and_the_newest_release_carries_it() -> None:
@@ -276,7 +308,7 @@ def test_install_desktop_into_a_staging_folder_and_uninstall(tmp_path: Path) -> 
     share = stage / "usr" / "share"
     entry = share / "applications" / f"{APP_ID}.desktop"
     text = entry.read_text()
-    assert "\nExec=/usr/bin/aniworld-desktop\n" in text
+    assert "\nExec=/usr/bin/aniworld-desktop --add %U\n" in text
     assert "\nTryExec=/usr/bin/aniworld-desktop\n" in text
     done = desktop_file_validate(entry)
     assert done.returncode == 0 and done.stdout == "", done.stdout
@@ -291,6 +323,15 @@ def test_install_desktop_into_a_staging_folder_and_uninstall(tmp_path: Path) -> 
     # A staged install leaves the caches to the package manager.
     assert not (share / "icons" / "hicolor" / "icon-theme.cache").exists()
     assert not (share / "applications" / "mimeinfo.cache").exists()
+
+    # The desktop's own database (what a package's trigger and our unstaged install run) names
+    # us the handler of feed links.
+    command = [tool("update-desktop-database", "desktop-file-utils"), str(share / "applications")]
+    subprocess.run(command, check=True)
+    cache = (share / "applications" / "mimeinfo.cache").read_text(encoding="utf-8")
+    for scheme in ("feed", "podcast", "itpc", "pcast"):
+        assert f"\nx-scheme-handler/{scheme}={APP_ID}.desktop;\n" in cache
+    (share / "applications" / "mimeinfo.cache").unlink()
 
     make("uninstall-desktop", *variables)
     assert installed_files(stage) == set()

@@ -1,7 +1,7 @@
 """Hostile XML: entity expansion and external entities are refused, in every XML we read.
 
-We read XML in two places: feeds (feedparser, plus our own defused read of the Podcasting 2.0
-tags) and NFO files (metadata/nfo.py). Each hostile document here would expand to 80 MB or
+We read XML in three places: feeds (feedparser, plus our own defused read of the Podcasting 2.0
+tags), NFO files (metadata/nfo.py) and OPML files (library/opml.py). Each hostile document here would expand to 80 MB or
 more, or read a local file, or fetch a URL, if anyone expanded it; each must be refused with
 the reader's own error while Python's memory stays under :data:`MEMORY_BOUND`.
 """
@@ -83,6 +83,7 @@ def secret_file(tmp_path: Path) -> Path:
 XML_READERS = {
     "providers/feed.py": "test_feed_with_entities_is_refused_within_bounded_memory",
     "metadata/nfo.py": "test_nfo_with_entities_is_refused_by_every_reader",
+    "library/opml.py": "test_opml_with_entities_is_refused",
 }
 _PARSING = re.compile(
     r"\b(?:import\s+(?:feedparser|defusedxml|lxml|xml\.(?:etree|sax|dom|parsers))|"
@@ -261,4 +262,41 @@ async def test_nfo_with_entities_is_refused_by_every_reader(
         assert path.with_name("tvshow.nfo.bak").read_bytes() == document
         assert SECRET.encode() not in path.read_bytes()
         assert ENTITY_VALUE[:100].encode() not in path.read_bytes()
+    assert server.hits("/secret.txt") == 0 and server.hits("/evil.dtd") == 0
+
+
+# --- OPML ---------------------------------------------------------------------------------------
+
+
+def opml(prolog: str, title: str) -> str:
+    return (
+        f'<?xml version="1.0"?>\n{prolog}<opml version="2.0"><head/><body>'
+        f'<outline text="{title}" type="rss" xmlUrl="http://127.0.0.1:9/feed.xml"/></body></opml>'
+    )
+
+
+async def test_opml_with_entities_is_refused(server: HostileServer, secret_file: Path) -> None:
+    """An OPML file (an import from another program) is refused whole, never expanded."""
+    from aniworld_desktop.library.opml import OpmlError, read_opml
+
+    server.add("/secret.txt", SECRET.encode(), content_type="text/plain")
+    server.add("/evil.dtd", f'<!ENTITY leak "{SECRET}">'.encode(), content_type="text/plain")
+    body = '<opml><body><outline text="&ext;" xmlUrl="http://127.0.0.1:9/f"/></body></opml>'
+    documents = {
+        "billion laughs": opml(billion_laughs("opml"), "&lol9;").encode(),
+        "quadratic": opml(entity_doctype("opml"), REFERENCES).encode(),
+        "quadratic, UTF-16": opml(entity_doctype("opml"), REFERENCES).encode("utf-16"),
+        "local file": external_entity("opml", secret_file.as_uri(), body).encode(),
+        "http entity": external_entity("opml", server.url("/secret.txt"), body).encode(),
+        "http dtd": external_dtd(
+            "opml", server.url("/evil.dtd"), body.replace("ext", "leak")
+        ).encode(),
+    }
+    for name, document in documents.items():
+        with measure_peak() as peak:
+            refused = caught_now(read_opml, document)
+        assert peak.bytes < MEMORY_BOUND, f"{name} used {peak}"
+        assert isinstance(refused, OpmlError), f"{name}: {refused!r}"
+        assert "declares XML entities" in str(refused), name
+        assert SECRET not in str(refused)
     assert server.hits("/secret.txt") == 0 and server.hits("/evil.dtd") == 0

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.services import Services, open_services
 from aniworld_desktop.ui import qtapp
-from aniworld_desktop.ui.dialogs import AddUrlDialog
+from aniworld_desktop.ui.add_links_dialog import AddLinksDialog
 from aniworld_desktop.ui.main_window import MainWindow
 from aniworld_desktop.ui.queue_model import Column
 from aniworld_desktop.ui.roles import Role
@@ -98,11 +98,15 @@ async def test_url_added_in_the_dialog_downloads_to_completion(
     media_server.delay = 0.04
     async with running_window(paths, make_settings(tmp_path)) as (services, window):
         model = window.queue_pane.model
-        window.commands["add_url"].trigger()
-        dialog = await visible_child(window, AddUrlDialog)
-        dialog.url_edit.setText("ftp://example.org/Show.S01E01.mp4")
+        window.commands["add_links"].trigger()
+        dialog = await visible_child(window, AddLinksDialog)
+        dialog.links_edit.setPlainText("ftp://example.org/Show.S01E01.mp4")
         assert not dialog.ok_button.isEnabled()
-        assert dialog.reason_label.text() == "Only http and https links can be added."
+        assert dialog.reason_label.text().splitlines() == [
+            "0 links to add.",
+            "1 cannot be added:",
+            "ftp://example.org/Show.S01E01.mp4: Only http and https links can be added.",
+        ]
 
         fractions: list[float | None] = []
         model.dataChanged.connect(
@@ -112,8 +116,8 @@ async def test_url_added_in_the_dialog_downloads_to_completion(
         )
         inserted = signal_future(model.rowsInserted)
         finished = signal_future(window.bridge.finished)
-        dialog.url_edit.setText(media_server.url("Show.S01E01.mp4"))
-        assert dialog.ok_button.isEnabled() and dialog.reason_label.text() == ""
+        dialog.links_edit.setPlainText(media_server.url("Show.S01E01.mp4"))
+        assert dialog.ok_button.isEnabled() and dialog.reason_label.text() == "1 link to add."
         dialog.ok_button.click()
 
         await asyncio.wait_for(inserted, 5)
@@ -234,25 +238,39 @@ async def test_service_errors_are_shown_not_raised(paths: ProfilePaths, tmp_path
         box.close()
 
 
-def test_add_url_dialog_explains_what_is_wrong(qtbot) -> None:
-    dialog = AddUrlDialog()
+def test_add_links_dialog_explains_what_is_wrong(qtbot) -> None:
+    dialog = AddLinksDialog()
     qtbot.addWidget(dialog)
     cases = {
-        "": "Paste or type a link.",
-        "example.org/x.mp4": "Only http and https links can be added.",
-        "https://": "The link has no server name.",
-        "https://example.org/a b.mp4": "A link cannot contain spaces.",
-        "  https://example.org/Show.S01E01.mp4 ": "",
+        "": ["Paste or type one link per line."],
+        "example.org/x.mp4": [
+            "0 links to add.",
+            "1 cannot be added:",
+            "example.org/x.mp4: Only http and https links can be added.",
+        ],
+        "https://": [
+            "0 links to add.",
+            "1 cannot be added:",
+            "https://: The link has no server name.",
+        ],
+        "  https://example.org/Show.S01E01.mp4 \n\n feed://example.org/rss\n": ["2 links to add."],
     }
     for text, reason in cases.items():
-        dialog.url_edit.setText(text)
-        assert dialog.reason_label.text() == reason, text
-        assert dialog.ok_button.isEnabled() is (reason == "")
-    assert dialog.url() == "https://example.org/Show.S01E01.mp4"
+        dialog.links_edit.setPlainText(text)
+        assert dialog.reason_label.text().splitlines() == reason, text
+        assert dialog.ok_button.isEnabled() is (reason[0].startswith(("1 ", "2 ")))
+    assert dialog.links() == ["https://example.org/Show.S01E01.mp4", "http://example.org/rss"]
+    assert dialog.refusals() == []
 
-    dialog.url_edit.setText("nope")
-    dialog.accept()  # Enter in the line edit ends here even with OK disabled
-    assert dialog.result() != AddUrlDialog.DialogCode.Accepted
+    many = "\n".join(f"ftp://h/{n}.mkv" for n in range(8)) + "\nhttps://h/ok.mkv"
+    dialog.links_edit.setPlainText(many)
+    lines = dialog.reason_label.text().splitlines()
+    assert lines[:2] == ["1 link to add.", "8 cannot be added:"] and lines[-1] == "… and 3 more."
+    assert len(dialog.refusals()) == 8 and dialog.links() == ["https://h/ok.mkv"]
+
+    dialog.links_edit.setPlainText("nope")
+    dialog.accept()  # Ctrl+Return ends here even with nothing to add
+    assert dialog.result() != AddLinksDialog.DialogCode.Accepted
 
 
 # --------------------------------------------------------------------- run_window

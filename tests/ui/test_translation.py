@@ -537,6 +537,8 @@ def walk_widget(texts: Texts, root: QWidget) -> None:
             texts.add(f"{where} title", widget.windowTitle())
         texts.add(f"{where} tooltip", widget.toolTip())
         texts.add(f"{where} status tip", widget.statusTip())
+        texts.add(f"{where} accessible name", widget.accessibleName())
+        texts.add(f"{where} accessible description", widget.accessibleDescription())
         if isinstance(widget, QLabel) or (
             isinstance(widget, QAbstractButton) and not standard_button(widget)
         ):
@@ -623,8 +625,8 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
     """The real window on the demo catalogue, its dialogs, panels and tray menu, all walked."""
     from aniworld_desktop.metadata.tmdb import TVSearchResult
     from aniworld_desktop.providers.base import EpisodeInfo, EpisodeKind, SeriesInfo
+    from aniworld_desktop.ui.add_links_dialog import AddLinksDialog
     from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
-    from aniworld_desktop.ui.dialogs import AddUrlDialog
     from aniworld_desktop.ui.settings_dialog import SettingsDialog
     from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
     from aniworld_desktop.ui.tray import Notifier, TrayIcon
@@ -709,11 +711,12 @@ async def run_scenario(paths: Any, tmp_path: Path) -> Scenario:
         walk_widget(texts, add)
         add.reject()
 
-        window.commands["add_url"].trigger()
-        add_url = await visible_child(window, AddUrlDialog)
-        add_url.url_edit.setText("ftp://example.org/x.mp4")
-        walk_widget(texts, add_url)
-        add_url.reject()
+        window.commands["add_links"].trigger()
+        add_links = await visible_child(window, AddLinksDialog)
+        add_links.links_edit.setPlainText("ftp://example.org/x.mp4\nhttps://example.org/a.mp4")
+        walk_widget(texts, add_links)
+        scenario.mnemonics["add links"] = entries(add_links)
+        add_links.reject()
 
         async def search(query: str, year: int | None) -> list[TVSearchResult]:
             return [
@@ -917,7 +920,7 @@ def test_every_state_and_sentence_of_the_models_is_translatable(qtbot: Any, pseu
     from aniworld_desktop.core.status import DownloadStatus
     from aniworld_desktop.ui.activity import ActivityModel
     from aniworld_desktop.ui.dialogs import url_problem
-    from aniworld_desktop.ui.drops import read_drop
+    from aniworld_desktop.ui.drops import read_drop, read_pasted
     from aniworld_desktop.ui.episode_model import STATE_TEXT, EpisodeTreeModel, season_label
     from aniworld_desktop.ui.progress import format_remaining
     from aniworld_desktop.ui.queue_model import QueueTableModel
@@ -991,6 +994,7 @@ def test_every_state_and_sentence_of_the_models_is_translatable(qtbot: Any, pseu
         mimes.append(mime)
     for mime in mimes:
         texts.add("drop", read_drop(mime))
+        texts.add("paste", read_pasted(mime))
 
     one = make_item(1, series_title="Harbor Lights")
     other = make_item(2, series_title="Paper Moons")

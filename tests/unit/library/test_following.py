@@ -271,3 +271,20 @@ async def test_the_demo_needs_the_demo_provider(sources) -> None:
     service._registry.register(source)
     with pytest.raises(AniworldError, match="demo catalogue is not available"):
         await service.follow_demo()
+
+
+async def test_a_feed_scheme_link_is_read_as_the_http_link_it_stands_for(sources) -> None:
+    """A web page's "Subscribe" (feed:, podcast:, itpc:, pcast:) reaches the same feed."""
+    service, _ = sources
+    async with FeedServer() as server:
+        server.add("/catalogue", b"FAKE-CATALOGUE v1", content_type="text/plain")
+        address = server.url("/catalogue").removeprefix("http://")
+        provider, info = await service.preview_url(f"podcast:http://{address}")
+        assert (provider, info.title) == ("fake", "Harbor Lights")
+        result = await service.add_url(f" feed://{address} ")
+        assert result.provider == "fake" and result.series.title == "Harbor Lights"
+        assert [seen.path for seen in server.requests] == ["/catalogue", "/catalogue"]
+    handed = await service.add_links([f"itpc://{address}", "pcast:https://example.org/p.rss"])
+    assert handed.feeds == (f"http://{address}", "https://example.org/p.rss")
+    with pytest.raises(ProviderError, match=r"Only http and https links .*\(feed given\)"):
+        await service.add_url("feed:ftp://example.org/rss")

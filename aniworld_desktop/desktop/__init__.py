@@ -1,0 +1,1 @@
+"""The desktop's own services, without Qt: notifications over D-Bus."""
