@@ -165,7 +165,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.FIND, QT_TRANSLATE_NOOP("WindowActions", "&Find Series"), SK.Find, "filter", QT_TRANSLATE_NOOP("WindowActions", "Filter the series by title")),
     ActionSpec(A.SETTINGS, QT_TRANSLATE_NOOP("WindowActions", "Se&ttings…"), SK.Preferences, "settings", QT_TRANSLATE_NOOP("WindowActions", "Library, downloads and metadata settings")),
     ActionSpec(A.QUIT, QT_TRANSLATE_NOOP("WindowActions", "&Quit"), SK.Quit, "quit", QT_TRANSLATE_NOOP("WindowActions", "Stop the downloads and quit")),
-    ActionSpec(A.CLEAR_FINISHED, QT_TRANSLATE_NOOP("WindowActions", "Cl&ear Finished…"), None, "clear-finished", QT_TRANSLATE_NOOP("WindowActions", "Remove the completed downloads from the list (their files stay)")),
+    ActionSpec(A.CLEAR_FINISHED, QT_TRANSLATE_NOOP("WindowActions", "Clear Finis&hed…"), None, "clear-finished", QT_TRANSLATE_NOOP("WindowActions", "Remove the completed downloads from the list (their files stay)")),
     ActionSpec(A.HELP_GUIDE, QT_TRANSLATE_NOOP("WindowActions", "&User Guide"), SK.HelpContents, "help", QT_TRANSLATE_NOOP("WindowActions", "Open the user guide")),
     ActionSpec(A.HELP_SHORTCUTS, QT_TRANSLATE_NOOP("WindowActions", "&Keyboard Shortcuts"), None, "keyboard", QT_TRANSLATE_NOOP("WindowActions", "List the keys of every command")),
     ActionSpec(A.HELP_ABOUT, QT_TRANSLATE_NOOP("WindowActions", "&About Aniworld Desktop"), None, "info", QT_TRANSLATE_NOOP("WindowActions", "Version, licence and where the profile lives")),

@@ -2049,7 +2049,7 @@
         <translation>Die Downloads anhalten und das Programm beenden</translation>
     </message>
     <message>
-        <source>Cl&amp;ear Finished…</source>
+        <source>Clear Finis&amp;hed…</source>
         <translation>Ferti&amp;ge entfernen…</translation>
     </message>
     <message>
