@@ -19,7 +19,6 @@ MODULE_LIMIT = 900
 NOT_YET_SPLIT = {
     "aniworld_desktop/downloads/engine.py": 1192,
     "aniworld_desktop/library/service.py": 972,
-    "aniworld_desktop/metadata/tmdb.py": 961,
 }
 
 
