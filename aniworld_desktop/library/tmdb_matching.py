@@ -2,7 +2,7 @@
 
 A match comes, in this order, from an existing ``tvshow.nfo``'s ``<uniqueid type="tmdb">``
 (trusted: ``from_nfo``), from an id in the folder name (``manual``), or from a search by title
-and year scored by :func:`~aniworld_desktop.metadata.tmdb.scored_match`: at or above the
+and year scored by :func:`~aniworld_desktop.metadata.tmdb_scoring.scored_match`: at or above the
 threshold it is ``matched``, below it ``needs_review`` (TMDB's guess kept as a proposal, used
 for nothing until the user confirms it). Two folders claiming one id are both ``needs_review``,
 each note naming the other. When TMDB cannot be reached the series stays ``unmatched`` with a
@@ -36,13 +36,9 @@ from aniworld_desktop.metadata.errors import (
     TMDBUnavailable,
 )
 from aniworld_desktop.metadata.nfo import read_tvshow
-from aniworld_desktop.metadata.tmdb import (
-    ImageConfiguration,
-    SeasonDetails,
-    TMDBClient,
-    TVDetails,
-    scored_match,
-)
+from aniworld_desktop.metadata.tmdb import TMDBClient
+from aniworld_desktop.metadata.tmdb_replies import ImageConfiguration, SeasonDetails, TVDetails
+from aniworld_desktop.metadata.tmdb_scoring import scored_match
 from aniworld_desktop.storage.catalog import (
     FOUND_ON_DISK,
     FROM_TMDB,

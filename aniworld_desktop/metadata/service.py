@@ -56,14 +56,14 @@ from aniworld_desktop.metadata.nfo import (
     write_nfo,
 )
 from aniworld_desktop.metadata.ratelimit import RateLimiter, default_limiter
-from aniworld_desktop.metadata.tmdb import (
+from aniworld_desktop.metadata.tmdb import TMDBClient
+from aniworld_desktop.metadata.tmdb_replies import (
     ImageConfiguration,
     SeasonDetails,
-    TMDBClient,
     TVDetails,
     TVSearchResult,
-    scored_match,
 )
+from aniworld_desktop.metadata.tmdb_scoring import scored_match
 from aniworld_desktop.net.errors import sentence
 from aniworld_desktop.net.session import NO_TRUSTED_HOSTS, TrustedHosts, client_session
 from aniworld_desktop.storage.catalog import CatalogRepository

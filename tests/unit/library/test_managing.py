@@ -17,10 +17,11 @@ from aniworld_desktop.core.models import (
     Monitoring,
     MonitorMode,
 )
-from aniworld_desktop.library import service as service_module
+from aniworld_desktop.library import managing as managing_module
+from aniworld_desktop.library.managing import SeriesManager
 from aniworld_desktop.providers.base import EpisodeInfo, SeriesInfo, Validators
 from tests.fakes import EVERYTHING
-from tests.unit.library.conftest import World, make_files
+from tests.unit.library.conftest import TODAY, World, make_files
 from tests.unit.providers.feed_server import FeedServer
 
 
@@ -119,7 +120,7 @@ async def test_remove_with_files_moves_the_folder_to_the_trash_only_inside_the_l
 ):
     trash = tmp_path / "trash"
     trash.mkdir()
-    monkeypatch.setattr(service_module, "_send_to_trash", lambda p: p.rename(trash / p.name))
+    monkeypatch.setattr(managing_module, "_send_to_trash", lambda p: p.rename(trash / p.name))
     make_files(world.library_dir, "Quiet Valley/S01E01.mkv")
     await world.library.scan()
     (summary,) = await world.library.list_series()
@@ -132,7 +133,7 @@ async def test_remove_with_files_moves_the_folder_to_the_trash_only_inside_the_l
     def no_trash(path: Path) -> None:
         raise OSError("no trash here")
 
-    monkeypatch.setattr(service_module, "_send_to_trash", no_trash)
+    monkeypatch.setattr(managing_module, "_send_to_trash", no_trash)
     make_files(world.library_dir, "Paper Moons/S01E01.mkv")
     outside = tmp_path / "elsewhere"
     make_files(outside, "keep.mkv")
@@ -278,3 +279,38 @@ async def test_an_episode_without_a_source_is_never_queued_even_when_dropped(wor
     assert await world.library.missing() == []
     dropped = await world.library.queue_episodes([episode.id])  # dragged onto the queue
     assert dropped.added == [] and world.downloads.items() == []
+
+
+async def test_the_series_manager_works_on_its_own(world: World):
+    """SeriesManager without the facade: monitoring, details, removal of a series without a
+    folder."""
+    manager = SeriesManager(
+        world.catalog,
+        world.downloads,
+        library_dir=world.library_dir,
+        bus=world.bus,
+        today=lambda: TODAY,
+    )
+    changed: list[SeriesChanged] = []
+    removed: list[SeriesRemoved] = []
+    world.bus.subscribe(SeriesChanged, changed.append)
+    world.bus.subscribe(SeriesRemoved, removed.append)
+    series = await world.catalog.ensure_series("Quiet", "fake", "fake:quiet", "Quiet (2020)")
+    await manager.set_monitored(series, False)
+    stored = await world.catalog.get_series(series.id)
+    assert stored is not None and not stored.monitored
+    assert [e.series_id for e in changed] == [series.id]
+    make_files(world.library_dir, "Quiet (2020)/poster.jpg")
+    details = await manager.details(series)
+    assert details.poster == world.library_dir / "Quiet (2020)/poster.jpg"
+    assert (details.fanart, details.tmdb_url) == (None, "")
+    (world.library_dir / "Quiet (2020)/poster.jpg").unlink()
+    (world.library_dir / "Quiet (2020)").rmdir()
+    result = await manager.remove(series, delete_files=True)
+    assert (result.files, result.cancelled) == ("missing", 0)
+    assert result.message == (
+        f"Quiet is no longer followed; it had no folder in the library "
+        f"({world.library_dir / 'Quiet (2020)'})."
+    )
+    assert [e.series_id for e in removed] == [series.id]
+    assert await world.catalog.get_series(series.id) is None

@@ -133,3 +133,19 @@ async def test_its_parts_share_its_folder_and_naming(world: World) -> None:
     assert (
         queued.destination == library.queue_request(result.series, result.episodes[0]).destination
     )
+
+
+async def test_a_new_library_folder_reaches_every_part(world: World, tmp_path) -> None:
+    library = world.library
+    other = tmp_path / "other"
+    library.set_library_dir(other)
+    parts = (
+        library.sources,
+        library.organizer,
+        library.matcher,
+        library.scanner,
+        library.wanted,
+        library.manager,
+    )
+    assert [part.library_dir for part in parts] == [other] * len(parts)
+    assert library.wanted.naming is library.naming
