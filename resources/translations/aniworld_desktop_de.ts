@@ -240,6 +240,90 @@
     </message>
 </context>
 <context>
+    <name>DetailsPane</name>
+    <message>
+        <source>Series details</source>
+        <translation>Details der Serie</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Genres and source</source>
+        <translation>Genres und Quelle</translation>
+    </message>
+    <message>
+        <source>Plot</source>
+        <translation>Handlung</translation>
+    </message>
+    <message>
+        <source>Episode counts</source>
+        <translation>Folgenzahlen</translation>
+    </message>
+    <message>
+        <source>TMDB link</source>
+        <translation>TMDB-Link</translation>
+    </message>
+    <message>
+        <source>Poster</source>
+        <translation>Poster</translation>
+    </message>
+    <message>
+        <source>No series chosen</source>
+        <translation>Keine Serie gewählt</translation>
+    </message>
+    <message>
+        <source>Choose a series to see its details.</source>
+        <translation>Wählen Sie eine Serie, um ihre Details zu sehen.</translation>
+    </message>
+    <message>
+        <source>No poster</source>
+        <translation>Kein Poster</translation>
+    </message>
+    <message>
+        <source>No source: only what is on disk</source>
+        <translation>Keine Quelle: nur was auf der Platte liegt</translation>
+    </message>
+    <message>
+        <source>Source: {provider}</source>
+        <translation>Quelle: {provider}</translation>
+    </message>
+    <message>
+        <source>No plot is known yet.</source>
+        <translation>Noch keine Handlung bekannt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>{on_disk} of %n episode(s) on disk</source>
+        <translation>
+            <numerusform>{on_disk} von %n Folge vorhanden</numerusform>
+            <numerusform>{on_disk} von %n Folgen vorhanden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n fehlt</numerusform>
+            <numerusform>%n fehlen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n in der Warteschlange</numerusform>
+            <numerusform>%n in der Warteschlange</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>On TMDB: {link}</source>
+        <translation>Bei TMDB: {link}</translation>
+    </message>
+    <message>
+        <source>Not matched on TMDB yet.</source>
+        <translation>Noch keiner TMDB-Serie zugeordnet.</translation>
+    </message>
+</context>
+<context>
     <name>EpisodeTreeModel</name>
     <message>
         <source>Episode</source>
@@ -292,6 +376,10 @@
     <message>
         <source>Bonus</source>
         <translation>Bonus</translation>
+    </message>
+    <message>
+        <source>Not monitored</source>
+        <translation>Nicht überwacht</translation>
     </message>
     <message>
         <source>Specials</source>
@@ -353,6 +441,10 @@
     <message>
         <source>Show episodes</source>
         <translation>Folgen anzeigen</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Überwachen</translation>
     </message>
 </context>
 <context>

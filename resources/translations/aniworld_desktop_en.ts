@@ -43,6 +43,30 @@
     </message>
 </context>
 <context>
+    <name>DetailsPane</name>
+    <message numerus="yes">
+        <source>{on_disk} of %n episode(s) on disk</source>
+        <translation>
+            <numerusform>{on_disk} of %n episode on disk</numerusform>
+            <numerusform>{on_disk} of %n episodes on disk</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n missing</numerusform>
+            <numerusform>%n missing</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n queued</numerusform>
+            <numerusform>%n queued</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>EpisodeTreeModel</name>
     <message numerus="yes">
         <source>{on_disk} of %n on disk</source>
