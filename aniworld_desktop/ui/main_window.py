@@ -57,6 +57,7 @@ from aniworld_desktop.ui.library_pane import LibraryPane
 from aniworld_desktop.ui.opml_commands import SubscriptionCommands
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_pane import QueuePane
+from aniworld_desktop.ui.series_commands import SeriesCommands
 from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
 from aniworld_desktop.ui.tasks import TaskRunner
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
@@ -185,6 +186,14 @@ class MainWindow(QMainWindow):
             profile=services.paths.data_dir,
             library=services.library_dir,
         )
+        self.series_commands = SeriesCommands(
+            services.library,
+            self.tasks,
+            self,
+            series=self.library_pane,
+            library_dir=lambda: services.library_dir,
+            search=lambda title, year: services.metadata.search(title, year),
+        )
         self.subscriptions = SubscriptionCommands(
             services.library, self.tasks, self, series=self.library_pane
         )
@@ -216,6 +225,7 @@ class MainWindow(QMainWindow):
         slots: dict[ActionName, Callable[[], object]] = {
             **self.dispatcher.slots(),
             **self.help.slots(),
+            **self.series_commands.slots(),
             A.PRIORITY_ORDER: self.queue_pane.show_priority_order,
             A.PASTE_LINKS: self.queue_pane.paste_links,
             A.IMPORT_OPML: self.subscriptions.import_opml,
@@ -315,7 +325,8 @@ class MainWindow(QMainWindow):
 
     def _series_chosen(self, chosen: list[SeriesRecord]) -> None:
         # Download Missing needs no choice: with none, it means every monitored series.
-        self.commands[A.MONITOR].setEnabled(bool(chosen))
+        for name in (A.MONITOR, A.MONITOR_MODE, A.CHANGE_SOURCE, A.REMOVE_SERIES):
+            self.commands[name].setEnabled(bool(chosen))
         self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
 
     def _queue_changed(self, *_: object) -> None:

@@ -516,7 +516,8 @@ class WindowCommands:
             dialog.deleteLater()
         if not accepted or tmdb_id is None:
             return
-        await metadata.set_tmdb_id(series, tmdb_id)
+        # The library's match: stored as the user's, its catalogue brought from TMDB.
+        await self._services.library.set_match(series, tmdb_id)
         metadata.schedule(series.id)
         self._say(
             self.tr(
