@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -283,6 +284,7 @@ class MainWindow(QMainWindow):
             bridge.metadataChanged,
         ):
             signal.connect(library.library_changed)
+        bridge.libraryFolderChanged.connect(self._library_folder_changed)
         bridge.itemUpdated.connect(library.on_item_updated)
         bridge.itemsUpdated.connect(library.on_items_updated)
         _app().focusChanged.connect(self._focus_changed)
@@ -345,6 +347,12 @@ class MainWindow(QMainWindow):
             # The series chosen when the window last closed, once (the user may choose anew).
             saved, self._saved_series = self._saved_series, []
             self.library_pane.select_series(saved)
+
+    def _library_folder_changed(self, folder: str) -> None:
+        """The settings chose another library: show it now, and offer to import its folders."""
+        self.status_bar.set_library_dir(Path(folder))
+        self.library_pane.reload()
+        self.series_commands.offer_import(folder)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         # Play opens the current row of the episode list or the queue, whichever had the focus

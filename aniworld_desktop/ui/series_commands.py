@@ -142,6 +142,23 @@ class SeriesCommands:
     def _import_closed(self, *_: object) -> None:
         self.import_dialog = None
 
+    def offer_import(self, folder: str) -> None:
+        """The library is another folder now: offer to look through it for series to import."""
+        self._tasks.run(self._offer_import(folder), what=self.tr("Import library"))
+
+    async def _offer_import(self, folder: str) -> None:
+        if await confirm(
+            self._feedback.dialog_parent(),
+            self.tr("Library folder changed"),
+            self.tr(
+                "The library is {folder} now, without a restart. Look through it for series "
+                "folders to import?"
+            ).format(folder=folder),
+            self.tr("Look for Series"),
+            object_name="offerImport",
+        ):
+            self.open_import()
+
     # ----------------------------------------------------------------- remove
 
     def remove_interactively(self) -> None:

@@ -221,6 +221,34 @@
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
+        <source>New episodes only</source>
+        <translation>Nur neue Folgen</translation>
+    </message>
+    <message>
+        <source>From the latest season on</source>
+        <translation>Ab der neuesten Staffel</translation>
+    </message>
+    <message>
+        <source>Everything, the back catalogue too</source>
+        <translation>Alles, auch die älteren Folgen</translation>
+    </message>
+    <message>
+        <source>Nothing for now</source>
+        <translation>Vorerst nichts</translation>
+    </message>
+    <message>
+        <source>Episodes wanted</source>
+        <translation>Gewünschte Folgen</translation>
+    </message>
+    <message>
+        <source>Which episodes are downloaded: a feed&apos;s back catalogue only when you ask for it</source>
+        <translation>Welche Folgen heruntergeladen werden: die älteren Folgen eines Feeds nur, wenn Sie es wünschen</translation>
+    </message>
+    <message>
+        <source>&amp;Want:</source>
+        <translation>&amp;Gewünscht:</translation>
+    </message>
+    <message>
         <source>Looking at the link…</source>
         <translation>Der Link wird geprüft…</translation>
     </message>
@@ -906,6 +934,22 @@
 </context>
 <context>
     <name>SeriesCommands</name>
+    <message>
+        <source>Import library</source>
+        <translation>Bibliothek importieren</translation>
+    </message>
+    <message>
+        <source>Library folder changed</source>
+        <translation>Bibliotheksordner geändert</translation>
+    </message>
+    <message>
+        <source>The library is {folder} now, without a restart. Look through it for series folders to import?</source>
+        <translation>Die Bibliothek ist jetzt {folder}, ohne Neustart. Nach Serienordnern zum Importieren durchsuchen?</translation>
+    </message>
+    <message>
+        <source>Look for Series</source>
+        <translation>Nach Serien suchen</translation>
+    </message>
     <message>
         <source>Remove series</source>
         <translation>Serie entfernen</translation>
@@ -2846,6 +2890,10 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
     <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Settings saved; the library folder, automation and media servers apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Bibliotheksordner, Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
     <message>
         <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>

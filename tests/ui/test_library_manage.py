@@ -224,3 +224,69 @@ async def test_monitor_submenu_and_attaching_a_feed(paths: ProfilePaths, tmp_pat
         await wait_until(lambda: "latest season" in window.statusBar().currentMessage())
         (summary,) = await services.library.list_series()
         assert summary.series.monitoring.season == 1
+
+
+@pytest.mark.qt_loop
+async def test_a_new_library_folder_in_the_settings_applies_at_once_and_offers_the_import(
+    paths: ProfilePaths, tmp_path: Path
+) -> None:
+    from aniworld_desktop.ui.settings_dialog import SettingsDialog
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    make_library(second)
+    settings = Settings(library_dir=first, min_free_disk=0)
+    async with running_window(paths, settings, run_downloads=False) as (services, window):
+        assert services.library_dir == first
+        window.commands["settings"].trigger()
+        dialog = await visible_child(window, SettingsDialog)
+        dialog.edits["library_dir"].setText(str(second))
+        dialog.ok_button.click()
+        offer = await visible_child(window, QMessageBox, "offerImport")
+        assert str(second) in offer.text()
+        # Applied without a restart: the same services work on the new folder.
+        assert services.library_dir == second and services.library.library_dir == second
+        assert services.downloads.library_dir == second
+        assert "library folder" in window.statusBar().currentMessage()
+        offer.defaultButton().click()
+        importer = await visible_child(window, ImportDialog)
+        await wait_until(lambda: len(importer.proposals) == 2 and not importer.busy, seconds=15)
+        assert sorted(p.folder for p in importer.proposals) == [
+            "Harbor Lights (2024)",
+            "Quiet Valley",
+        ]
+        importer.import_button.click()
+        await wait_until(lambda: window.library_pane.series_model.rowCount() == 2, seconds=15)
+        importer.close()
+
+
+@pytest.mark.qt_loop
+async def test_add_series_offers_the_monitor_mode_new_only_by_default(
+    paths: ProfilePaths, tmp_path: Path
+) -> None:
+    from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
+
+    settings = Settings(library_dir=tmp_path / "library", min_free_disk=0)
+    async with (
+        FaultServer(tmp_path / "srv") as server,
+        running_window(paths, settings, run_downloads=False) as (services, window),
+    ):
+        server.add_file("harbor.xml", FEED.encode())
+        window.commands["add_series"].trigger()
+        dialog = await visible_child(window, AddSeriesDialog)
+        assert dialog.monitor_choice.currentText() == "New episodes only"
+        assert [dialog.monitor_choice.itemText(i) for i in range(4)] == [
+            "New episodes only",
+            "From the latest season on",
+            "Everything, the back catalogue too",
+            "Nothing for now",
+        ]
+        dialog.url_edit.setText(server.url("harbor.xml"))
+        dialog.preview_button.click()
+        await wait_until(dialog.add_button.isEnabled)
+        dialog.monitor_choice.setCurrentIndex(2)  # everything
+        dialog.add_button.click()
+        await wait_until(lambda: window.library_pane.series_model.rowCount() == 1)
+        (summary,) = await services.library.list_series()
+        assert summary.series.monitor_mode is MonitorMode.ALL
+        assert len(await services.library.missing(summary.series.id)) == 2
