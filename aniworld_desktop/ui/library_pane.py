@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QSplitter,
+    QStyle,
     QTableView,
     QTreeView,
     QVBoxLayout,
@@ -208,7 +209,13 @@ class LibraryPane(QSplitter):
             metrics.horizontalAdvance(text)
             for text in [heading, *widest_texts(self.episode_model, column)]
         )
-        indent = view.indentation() if column == EpisodeColumn.EPISODE else 0
+        indent = 0
+        if column == EpisodeColumn.EPISODE:
+            # The tree's indent and the monitor check box beside the label.
+            style = view.style()
+            box = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, view)
+            gap = style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, view)
+            indent = view.indentation() + box + 2 * gap
         return widest + indent + CELL_PADDING
 
     def focus_filter(self) -> None:

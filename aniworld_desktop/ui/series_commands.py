@@ -134,9 +134,10 @@ class SeriesCommands:
             dialog.imported.connect(lambda _result: self._series.reload())
             dialog.destroyed.connect(self._import_closed)
             self.import_dialog = dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
+            dialog.show()
+        else:  # the open one comes to the front
+            dialog.raise_()
+            dialog.activateWindow()
         return dialog
 
     def _import_closed(self, *_: object) -> None:
