@@ -44,6 +44,18 @@ def read_image(path: Path | None, width: int, height: int) -> QImage | None:
     )
 
 
+def _stamps(paths: tuple[Path | None, ...]) -> tuple[tuple[Path, int] | None, ...]:
+    """Each picture file with its modification time (a worker thread calls this): a picture
+    rewritten in place (the metadata job's) counts as another one."""
+    stamps: list[tuple[Path, int] | None] = []
+    for path in paths:
+        try:
+            stamps.append(None if path is None else (path, path.stat().st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
 class DetailsPane(QWidget):
     """What is known of one series (see the module's docstring).
 
@@ -60,6 +72,8 @@ class DetailsPane(QWidget):
         self.setAccessibleName(self.tr("Series details"))
         self.fanart: QPixmap | None = None
         self._shown_id: int | None = None
+        # The series and picture files shown: a reload with the same ones reads nothing again.
+        self._pictures: tuple[object, ...] | None = None
         self.poster = QLabel(self)
         self.poster.setObjectName("detailsPoster")
         self.poster.setFixedSize(POSTER_SIZE)
@@ -112,6 +126,7 @@ class DetailsPane(QWidget):
     def clear(self) -> None:
         """Nothing chosen."""
         self._shown_id = None
+        self._pictures = None
         self.fanart = None
         self.poster.clear()
         self.title.setText(self.tr("No series chosen"))
@@ -134,6 +149,13 @@ class DetailsPane(QWidget):
         same = series.id == self._shown_id
         self._shown_id = series.id
         self._fill_texts(details)
+        files = (details.poster, details.fanart or details.banner)
+        pictures = (series.id, *await asyncio.to_thread(_stamps, files))
+        if series.id != self._shown_id:
+            return  # another series was chosen meanwhile
+        if pictures == self._pictures:
+            return  # a reload of the same series (twice a second while it downloads)
+        self._pictures = None
         if not same:
             self.poster.clear()
             self.fanart = None
@@ -150,6 +172,7 @@ class DetailsPane(QWidget):
         else:
             self.poster.setPixmap(QPixmap.fromImage(poster))
         self.fanart = None if fanart is None else QPixmap.fromImage(fanart)
+        self._pictures = pictures
         self.update()
 
     def _fill_texts(self, details: SeriesDetails) -> None:

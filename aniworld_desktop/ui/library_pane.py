@@ -300,14 +300,21 @@ class LibraryPane(QSplitter):
         self.seriesSelected.emit(self.selected_series())
 
     async def _load_episodes(self) -> None:
-        selected = self.selected_series()
+        selected = self.selected_series()[:1]
+
+        def stale() -> bool:
+            # Closing, or another series chosen while this one's answer was on its way (a
+            # reload and a new selection overlap): the later load shows its own.
+            chosen = self.selected_series()[:1]
+            return self._tasks.closing or [s.id for s in chosen] != [s.id for s in selected]
+
         states = await self._library.episode_states(selected[0]) if selected else []
-        if self._tasks.closing:
+        if stale():
             return
         self.episode_model.load(states)
         self.episode_view.expandAll()
         details = await self._library.details(selected[0]) if selected else None
-        if not self._tasks.closing:
+        if not stale():
             await self.details.show_details(details)
 
     def _monitor_changed(self, episode_ids: list[int], monitored: bool) -> None:

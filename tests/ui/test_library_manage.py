@@ -37,6 +37,9 @@ def make_library(root: Path) -> None:
     poster = QImage(60, 90, QImage.Format.Format_RGB32)
     poster.fill(QColor("#225588"))
     assert poster.save(str(root / "Harbor Lights (2024)" / "poster.png"))
+    twin = root / "Harbor Lights" / "Season 1"  # finds the same TMDB series as the first
+    twin.mkdir(parents=True)
+    (twin / "Harbor Lights - S01E02.mkv").write_bytes(b"another copy")
     unknown = root / "Quiet Valley" / "Season 1"
     unknown.mkdir(parents=True)
     (unknown / "Quiet.Valley.S01E01.mkv").write_bytes(b"a home video")
@@ -62,13 +65,18 @@ async def test_import_view_proposes_matches_and_imports_the_ticked_folders(
         async with running_window(paths, settings, run_downloads=False) as (services, window):
             window.commands["import_library"].trigger()
             dialog = await visible_child(window, ImportDialog)
-            await wait_until(lambda: len(dialog.proposals) == 2 and not dialog.busy, seconds=15)
+            await wait_until(lambda: len(dialog.proposals) == 3 and not dialog.busy, seconds=15)
             rows = {p.folder: row for row, p in enumerate(dialog.proposals)}
             known = dialog.table.topLevelItem(rows["Harbor Lights (2024)"])
+            twin = dialog.table.topLevelItem(rows["Harbor Lights"])
             unknown = dialog.table.topLevelItem(rows["Quiet Valley"])
             assert known.text(Column.MATCH) == "Harbor Lights"
             assert known.text(Column.YEAR) == "2024" and known.text(Column.EPISODES) == "3"
-            assert known.text(Column.CONFIDENCE) == "100%" and known.text(Column.NOTE) == ""
+            assert known.text(Column.CONFIDENCE) == "100%"
+            # Two folders claiming one TMDB id: each row names the other, neither is taken.
+            assert "Also claimed by folder 'Harbor Lights'" in known.text(Column.NOTE)
+            assert "Also claimed by folder 'Harbor Lights (2024)'" in twin.text(Column.NOTE)
+            assert "3 need a look" in dialog.status.text()
             assert unknown.text(Column.MATCH) == "—"
             assert "Quiet Valley" in unknown.text(Column.NOTE)  # TMDB knows no such series
             # The poster in the folder, read from disk.
@@ -79,6 +87,7 @@ async def test_import_view_proposes_matches_and_imports_the_ticked_folders(
 
             # Say the unknown one is no series, and give the known one a match by hand.
             dialog.set_ticked(rows["Quiet Valley"], False)
+            dialog.set_ticked(rows["Harbor Lights"], False)
             chosen = dialog.proposals[rows["Harbor Lights (2024)"]]
             dialog.replace_proposal(
                 rows["Harbor Lights (2024)"],
@@ -115,8 +124,8 @@ async def test_a_tmdb_outage_is_a_sentence_on_the_row(
         settings = Settings(library_dir=library, min_free_disk=0, tmdb_api_url=tmdb.api_url)
         async with running_window(paths, settings, run_downloads=False) as (_services, window):
             dialog = window.series_commands.open_import()
-            await wait_until(lambda: len(dialog.proposals) == 2 and not dialog.busy, seconds=30)
-            for row in range(2):
+            await wait_until(lambda: len(dialog.proposals) == 3 and not dialog.busy, seconds=30)
+            for row in range(3):
                 note = dialog.table.topLevelItem(row).text(Column.NOTE)
                 assert "TMDB" in note and note.endswith("."), note
             dialog.close()
@@ -134,7 +143,7 @@ async def test_remove_asks_keeps_the_files_and_deleting_asks_again(
         await services.library.scan()  # both folders become local series
         window.library_pane.reload()
         pane = window.library_pane
-        await wait_until(lambda: pane.series_model.rowCount() == 2)
+        await wait_until(lambda: pane.series_model.rowCount() == 3)
         pane.select_series([s.series.id for s in await services.library.list_series()][:1])
         await wait_until(lambda: window.commands["remove_series"].isEnabled())
         first = pane.selected_series()[0]
@@ -145,7 +154,7 @@ async def test_remove_asks_keeps_the_files_and_deleting_asks_again(
         assert first.title in box.text() and "files stay" in box.text()
         box.button(QMessageBox.StandardButton.Cancel).click()
         await wait_until(lambda: not box.isVisible())
-        assert len(await services.library.list_series()) == 2
+        assert len(await services.library.list_series()) == 3
 
         # Delete the files: a second question naming the folder; saying no removes nothing.
         window.commands["remove_series"].trigger()
@@ -155,20 +164,19 @@ async def test_remove_asks_keeps_the_files_and_deleting_asks_again(
         assert first.folder in again.text()
         again.button(QMessageBox.StandardButton.Cancel).click()
         await wait_until(lambda: not again.isVisible())
-        assert len(await services.library.list_series()) == 2
+        assert len(await services.library.list_series()) == 3
 
         # Remove, keeping the files: unfollowed, every file still there, the window says so.
         window.commands["remove_series"].trigger()
         box = await visible_child(window, QMessageBox, "confirmRemoveSeries")
         button(box, "removeKeepFiles").click()
-        await wait_until(lambda: pane.series_model.rowCount() == 1)
-        assert [s.series.id for s in await services.library.list_series()] != [first.id]
+        await wait_until(lambda: pane.series_model.rowCount() == 2)
         assert first.id not in [s.series.id for s in await services.library.list_series()]
         assert tree(library) == before
         assert "no longer followed" in window.statusBar().currentMessage()
         # A later scan leaves its folder alone.
         await services.library.scan()
-        assert len(await services.library.list_series()) == 1
+        assert len(await services.library.list_series()) == 2
 
 
 @pytest.mark.qt_loop
@@ -250,13 +258,14 @@ async def test_a_new_library_folder_in_the_settings_applies_at_once_and_offers_t
         assert "library folder" in window.statusBar().currentMessage()
         offer.defaultButton().click()
         importer = await visible_child(window, ImportDialog)
-        await wait_until(lambda: len(importer.proposals) == 2 and not importer.busy, seconds=15)
+        await wait_until(lambda: len(importer.proposals) == 3 and not importer.busy, seconds=15)
         assert sorted(p.folder for p in importer.proposals) == [
+            "Harbor Lights",
             "Harbor Lights (2024)",
             "Quiet Valley",
         ]
         importer.import_button.click()
-        await wait_until(lambda: window.library_pane.series_model.rowCount() == 2, seconds=15)
+        await wait_until(lambda: window.library_pane.series_model.rowCount() == 3, seconds=15)
         importer.close()
 
 

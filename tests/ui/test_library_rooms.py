@@ -5,6 +5,7 @@ honoured by the services (what is missing)."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PySide6.QtGui import QColor, QImage
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.models import MonitorMode
 from aniworld_desktop.services import Services, open_services
+from aniworld_desktop.ui import details_pane
 from aniworld_desktop.ui.details_pane import POSTER_SIZE
 from aniworld_desktop.ui.library_pane import LibraryPane
 from aniworld_desktop.ui.tasks import TaskRunner
@@ -53,7 +55,7 @@ async def pane_over(
 
 @pytest.mark.qt_loop
 async def test_details_pane_shows_the_poster_and_fanart_from_disk(
-    paths: ProfilePaths, tmp_path: Path
+    paths: ProfilePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library_dir = tmp_path / "library"
     folder = library_dir / "Harbor Lights (2024)"
@@ -84,6 +86,28 @@ async def test_details_pane_shows_the_poster_and_fanart_from_disk(
         assert "1 of 1 episode on disk" in pane.details.counts.text()
         assert "Not matched on TMDB" in pane.details.link.text()
         pane.grab()  # paints the fanart under its veil without a fault
+
+        # A reload of the same series reads no picture again; a poster rewritten in place is
+        # read anew (the metadata job writes artwork where it was).
+        reads: list[object] = []
+        read_image = details_pane.read_image
+
+        def counted(*args: object) -> object:
+            reads.append(args[0])
+            return read_image(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(details_pane, "read_image", counted)
+        for _ in range(2):
+            pane.reload()
+            await wait_until(lambda: not pane._reloading or pane._reloading.done())
+        assert reads == []
+        picture(folder / "poster.png", 400, 600, "#aa2222")
+        os.utime(folder / "poster.png", ns=(1, 1))  # another time, whatever the clock says
+        pane.reload()
+        await wait_until(
+            lambda: pane.details.poster.pixmap().toImage().pixelColor(50, 75) == QColor("#aa2222")
+        )
+        assert folder / "poster.png" in reads
 
         # A folder without pictures: no poster, said so; nothing was fetched.
         picture_free = library_dir / "Quiet Valley"
