@@ -9,10 +9,12 @@ episode is monitored. Ticking one changes the model at once and asks for the cha
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -33,6 +35,7 @@ from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 EPISODE_IDS_MIME = "application/x-aniworld-episode-ids"
+TOOLTIP_IMAGE_WIDTH = 240
 
 
 class Column(IntEnum):
@@ -177,6 +180,7 @@ class EpisodeTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._seasons: list[_Season] = []
         self._where: dict[int, tuple[int, int]] = {}  # episode id -> (season row, row)
+        self._thumbnails: dict[int, Path] = {}  # episode id -> its thumbnail on disk
 
     # ----------------------------------------------------------------- loading and lookups
 
@@ -197,6 +201,20 @@ class EpisodeTreeModel(QAbstractItemModel):
             for row, state in enumerate(season.episodes):
                 self._where[state.episode.id] = (season_row, row)
         self.endResetModel()
+
+    def set_thumbnails(self, thumbnails: Mapping[int, Path]) -> None:
+        """The episodes' thumbnails already on disk (``SeriesDetails.thumbnails``), shown in
+        their rows' tooltips above the plot."""
+        self._thumbnails = dict(thumbnails)
+
+    def tooltip(self, episode_id: int, description: str) -> str | None:
+        """The plot, under the episode's thumbnail when there is one; None without either."""
+        thumbnail = self._thumbnails.get(episode_id)
+        if thumbnail is None:
+            return description or None
+        image = f'<img src="{html.escape(thumbnail.as_uri())}" width="{TOOLTIP_IMAGE_WIDTH}">'
+        text = html.escape(description).replace("\n", "<br>")
+        return f"{image}<br>{text}" if text else image
 
     def index_of(self, episode_id: int, column: int = 0) -> QModelIndex:
         """The index of an episode, invalid if it is not in the model."""
@@ -360,9 +378,9 @@ class EpisodeTreeModel(QAbstractItemModel):
             return state.state
         if role == _CHECK and column == Column.EPISODE:
             return Qt.CheckState.Checked if episode.monitored else Qt.CheckState.Unchecked
-        if role == _TOOLTIP and episode.description:
-            # The plot, on any cell of the row.
-            return episode.description
+        if role == _TOOLTIP:
+            # The plot (under the thumbnail beside the file, if any), on any cell of the row.
+            return self.tooltip(episode.id, episode.description)
         return None
 
     def season_summary(self, on_disk: int, total: int) -> str:

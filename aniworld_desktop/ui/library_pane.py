@@ -315,6 +315,7 @@ class LibraryPane(QSplitter):
         self.episode_view.expandAll()
         details = await self._library.details(selected[0]) if selected else None
         if not stale():
+            self.episode_model.set_thumbnails(details.thumbnails if details else {})
             await self.details.show_details(details)
 
     def _monitor_changed(self, episode_ids: list[int], monitored: bool) -> None:

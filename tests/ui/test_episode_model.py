@@ -179,3 +179,19 @@ def test_not_monitored_state_and_the_plot_as_tooltip(qtmodeltester) -> None:
     for column in Column:
         assert model.data(model.index_of(5, column), Qt.ItemDataRole.ToolTipRole) == "Fog."
     qtmodeltester.check(model)
+
+
+def test_a_thumbnail_on_disk_joins_the_plot_in_the_tooltip(tmp_path, qtmodeltester) -> None:
+    from pathlib import Path
+
+    model = EpisodeTreeModel()
+    record = EpisodeRecord(
+        id=8, series_id=7, season=1, number=1, title="Fog", url="", description="Fog & tide."
+    )
+    model.load([EpisodeState(record, "on disk"), state(9, 1, 2)])
+    thumbnail = Path(tmp_path) / "Show - S01E01-thumb.jpg"
+    model.set_thumbnails({8: thumbnail})
+    tip = model.data(model.index_of(8, Column.STATE), Qt.ItemDataRole.ToolTipRole)
+    assert thumbnail.as_uri() in tip and tip.endswith("<br>Fog &amp; tide.")
+    assert model.data(model.index_of(9), Qt.ItemDataRole.ToolTipRole) is None  # neither
+    qtmodeltester.check(model)
