@@ -15,6 +15,7 @@ from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.models import MatchState, MonitorMode
 from aniworld_desktop.library.tmdb_matching import TMDBMatch
 from aniworld_desktop.ui.import_dialog import Column, ImportDialog
+from aniworld_desktop.ui.tmdb_match_dialog import TmdbMatchDialog
 from tests.fake_tmdb import FakeShow, FakeTMDB
 from tests.fault_server import FaultServer
 from tests.sentinels import TMDB_V4_TOKEN
@@ -88,11 +89,18 @@ async def test_import_view_proposes_matches_and_imports_the_ticked_folders(
             # Say the unknown one is no series, and give the known one a match by hand.
             dialog.set_ticked(rows["Quiet Valley"], False)
             dialog.set_ticked(rows["Harbor Lights"], False)
-            chosen = dialog.proposals[rows["Harbor Lights (2024)"]]
-            dialog.replace_proposal(
-                rows["Harbor Lights (2024)"],
-                chosen.matched_by_hand(TMDBMatch(4242, "Harbor Lights", 2024)),
-            )
+            # Change Match… searches TMDB in the match dialog; the choice is the user's.
+            dialog.table.setCurrentItem(known)
+            dialog.match_button.click()
+            match = await visible_child(window, TmdbMatchDialog)
+            await wait_until(lambda: match.results.topLevelItemCount() >= 1)
+            match.results.setCurrentItem(match.results.topLevelItem(0))
+            assert match.chosen_id() == 4242
+            match.ok_button.click()
+            row = rows["Harbor Lights (2024)"]
+            await wait_until(lambda: dialog.proposals[row].state is MatchState.MANUAL)
+            assert dialog.proposals[row].match == TMDBMatch(4242, "Harbor Lights", 2024)
+            assert known.text(Column.NOTE) == "" and known.text(Column.CONFIDENCE) == "100%"
             assert [p.folder for p in dialog.ticked()] == ["Harbor Lights (2024)"]
             dialog.import_button.click()
             await wait_until(lambda: "Imported 1 series" in dialog.status.text(), seconds=15)
