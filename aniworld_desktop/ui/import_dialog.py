@@ -465,6 +465,9 @@ class ImportDialog(QDialog):
             self.start()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing stops what runs (what was imported stays)."""
-        self.cancel()
+        """Closing stops what runs (what was imported stays); the dialog hears no more of it,
+        as it may be deleted before the task has ended."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
         super().closeEvent(event)

@@ -5,6 +5,8 @@ Monitor submenu; attaching a feed to a local series."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
 import pytest
@@ -307,3 +309,28 @@ async def test_add_series_offers_the_monitor_mode_new_only_by_default(
         (summary,) = await services.library.list_series()
         assert summary.series.monitor_mode is MonitorMode.ALL
         assert len(await services.library.missing(summary.series.id)) == 2
+
+
+@pytest.mark.qt_loop
+async def test_closing_the_import_view_while_it_looks_stops_it_quietly(
+    paths: ProfilePaths, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    library = tmp_path / "library"
+    make_library(library)
+    settings = Settings(library_dir=library, min_free_disk=0)
+    async with running_window(paths, settings, run_downloads=False) as (services, window):
+        gate = asyncio.Event()
+        propose = services.library.propose_import
+
+        async def slow(**kwargs: object) -> object:
+            await gate.wait()  # never set: the view is closed while it waits
+            return await propose(**kwargs)  # type: ignore[arg-type]
+
+        services.library.propose_import = slow  # type: ignore[method-assign]
+        dialog = window.series_commands.open_import()
+        await wait_until(lambda: dialog.busy)
+        dialog.close()  # deleted on close
+        await wait_until(lambda: window.series_commands.import_dialog is None)
+        await asyncio.sleep(0.1)
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+        assert await services.library.list_series() == []  # nothing was stored
