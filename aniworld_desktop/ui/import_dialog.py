@@ -13,6 +13,7 @@ from then on. Nothing here stores anything itself, and nothing is renamed or del
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
@@ -463,6 +464,14 @@ class ImportDialog(QDialog):
         super().showEvent(event)
         if not self.proposals and self._task is None and not self.status.text():
             self.start()
+
+    async def aclose(self) -> None:
+        """Close, and wait until what ran has stopped (the window, before the services stop)."""
+        task = self._task
+        self.close()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing stops what runs (what was imported stays); the dialog hears no more of it,

@@ -470,6 +470,7 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(RuntimeError, TypeError):
             _app().focusChanged.disconnect(self._focus_changed)
         self.queue_pane.model.progress_timer.stop()
+        await self.series_commands.aclose()
         await self.tasks.aclose()
         for box in self.findChildren(QMessageBox):
             box.close()

@@ -143,6 +143,11 @@ class SeriesCommands:
     def _import_closed(self, *_: object) -> None:
         self.import_dialog = None
 
+    async def aclose(self) -> None:
+        """Close the import view and wait for its work to stop (the window is closing)."""
+        if self.import_dialog is not None:
+            await self.import_dialog.aclose()
+
     def offer_import(self, folder: str) -> None:
         """The library is another folder now: offer to look through it for series to import."""
         self._tasks.run(self._offer_import(folder), what=self.tr("Import library"))

@@ -334,3 +334,28 @@ async def test_closing_the_import_view_while_it_looks_stops_it_quietly(
         await asyncio.sleep(0.1)
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
         assert await services.library.list_series() == []  # nothing was stored
+
+
+@pytest.mark.qt_loop
+async def test_the_window_closes_with_the_import_view_still_looking(
+    paths: ProfilePaths, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    library = tmp_path / "library"
+    make_library(library)
+    settings = Settings(library_dir=library, min_free_disk=0)
+    gate = asyncio.Event()
+    async with running_window(paths, settings, run_downloads=False) as (services, window):
+        propose = services.library.propose_import
+
+        async def slow(**kwargs: object) -> object:
+            await gate.wait()
+            return await propose(**kwargs)  # type: ignore[arg-type]
+
+        services.library.propose_import = slow  # type: ignore[method-assign]
+        dialog = window.series_commands.open_import()
+        await wait_until(lambda: dialog.busy)
+        looking = dialog._task
+        assert looking is not None
+    # running_window closed the window (aclose), then the services: the view's work had stopped.
+    assert looking.cancelled()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
