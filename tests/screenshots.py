@@ -424,6 +424,125 @@ async def tmdb_match(stage: Stage) -> Any:
     return dialog
 
 
+# Series folders the import picture finds in the library: (folder, episode files, poster
+# colour or None). Two find the same TMDB series, one is a home video TMDB does not know.
+LIBRARY_FOLDERS = (
+    ("Lantern Street (2019)", 5, "#2f5d8a"),
+    ("Northbound (2021)", 3, "#8a4b2f"),
+    ("Quiet Valley", 1, None),
+    ("Salt Roads (2022)", 4, "#3f7a4a"),
+    ("Salt Roads", 2, None),
+)
+DETAILS_SERIES = "Lantern Street"  # the imported series library-details.png shows
+_IMPORTING: list[Callable[[], object]] = []  # what import-library leaves for library-details
+REPOSITORY = Path(__file__).resolve().parent.parent  # tests/fake_tmdb.py is found from here
+
+
+def paint_picture(path: Path, size: tuple[int, int], colour: str, text: str) -> None:
+    """A plain picture with a title, as a poster or fanart a media manager left."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    image = QImage(*size, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    painter = QPainter(image)
+    painter.setPen(QColor("#f4f1e8"))
+    font = QFont()
+    font.setPixelSize(max(12, size[0] // 10))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(
+        QRect(0, 0, *size), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text
+    )
+    painter.end()
+    if not image.save(str(path)):
+        raise ScreenshotError(f"{path} could not be written")
+
+
+def write_library_folders(root: Path) -> None:
+    for folder, files, colour in LIBRARY_FOLDERS:
+        title = folder.split(" (")[0].split(" {")[0]
+        season = root / folder / "Season 01"
+        season.mkdir(parents=True, exist_ok=True)
+        for number in range(1, files + 1):
+            (season / f"{title} - S01E{number:02d}.mkv").write_bytes(b"\0" * 64)
+        if colour is not None:
+            paint_picture(root / folder / "poster.jpg", (400, 600), colour, title)
+            paint_picture(root / folder / "fanart.jpg", (1280, 720), "#6f93b0", "")
+
+
+async def import_library(stage: Stage) -> Any:
+    """Library > Import Library… over folders a media manager left, matched against a fake TMDB
+    on 127.0.0.1 (tests/fake_tmdb.py): a match each, a series TMDB does not know, two folders
+    claiming one id."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QApplication
+
+    repository = str(REPOSITORY)
+    if repository not in sys.path:  # run as a script, tests/ is no package on the path
+        sys.path.append(repository)
+    from tests.fake_tmdb import FakeShow, FakeTMDB
+
+    QApplication.setPalette(light_palette())
+    write_library_folders(stage.services.library_dir)
+    shows = {
+        "Lantern Street": FakeShow(7101, 2019, seasons={1: 8}),
+        "Northbound": FakeShow(7102, 2021, seasons={1: 6, 2: 6}),
+        "Salt Roads": FakeShow(5151, 2022, seasons={1: 6}),
+    }
+    tmdb = FakeTMDB(shows)
+    await tmdb.__aenter__()
+    metadata = stage.services.metadata
+    await metadata._token_ready()  # the profile's own token (none) is read first
+    before = metadata.options
+    metadata.options = dataclasses.replace(before, token=TMDB_STAND_IN_TOKEN, api_url=tmdb.api_url)
+    dialog = stage.window.series_commands.open_import()
+    # The next shot imports through the same dialog, then these end.
+    _IMPORTING[:] = [
+        lambda: tmdb.__aexit__(None, None, None),
+        lambda: setattr(metadata, "options", before),
+    ]
+    await wait_until(
+        lambda: len(dialog.proposals) == len(LIBRARY_FOLDERS) and not dialog.busy,
+        "the import proposals",
+    )
+    dialog.table.setCurrentItem(dialog.table.topLevelItem(0))
+    await asyncio.sleep(SETTLE)  # the posters are read on a worker thread
+    return dialog
+
+
+async def library_details(stage: Stage) -> Any:
+    """The imported series in the window: details with poster and fanart, monitor boxes."""
+    from aniworld_desktop.ui.series_model import Column
+
+    window = stage.window
+    window.toggle_activity(False)
+    for cleanup in _IMPORTING:
+        stage.after(cleanup)
+    dialog = window.series_commands.import_dialog
+    if dialog is None:
+        raise ScreenshotError("the import dialog of the shot before is gone")
+    for row, proposal in enumerate(dialog.proposals):
+        dialog.set_ticked(row, not proposal.note)  # the doubtful ones are left out
+    dialog.import_button.click()
+    await wait_until(lambda: "Imported" in dialog.status.text(), "the import", seconds=WAIT)
+    dialog.close()
+    model = window.library_pane.series_model
+    await wait_until(
+        lambda: any(
+            model.index(row, Column.TITLE).data() == DETAILS_SERIES
+            for row in range(model.rowCount())
+        ),
+        "the imported series in the table",
+    )
+    select_series(window, DETAILS_SERIES)
+    await wait_until(
+        lambda: window.library_pane.details.fanart is not None, "the details pane's pictures"
+    )
+    return window
+
+
 async def main_window_german(stage: Stage) -> Any:
     """A second window over the same services, made under the German translation, as
     ``ANIWORLD_DESKTOP_LANG=de`` makes it (the language is chosen when the window is made)."""
@@ -501,6 +620,12 @@ SHOTS: tuple[Shot, ...] = (
     ),
     Shot("tray-menu", tray_menu, None, caption="the tray icon's menu"),
     Shot("tmdb-match", tmdb_match, (640, 480), caption="Set TMDB Match"),
+    Shot("import-library", import_library, (900, 420), caption="Library > Import Library…"),
+    Shot(
+        "library-details",
+        library_details,
+        caption="an imported series: details, poster and fanart from its folder, monitor boxes",
+    ),
     Shot("main-window-de", main_window_german, caption="the window in German"),
     Shot("main-window-dark", main_window_dark, caption="the window on a dark palette"),
 )

@@ -98,6 +98,14 @@ class ActionName(StrEnum):
     REFRESH = "refresh"
     DOWNLOAD_MISSING = "download_missing"
     MONITOR = "monitor"
+    MONITOR_MODE = "monitor_mode"  # a submenu of the four below
+    MONITOR_NEW = "monitor_new"
+    MONITOR_SEASON = "monitor_season"
+    MONITOR_ALL = "monitor_all"
+    MONITOR_NONE = "monitor_none"
+    CHANGE_SOURCE = "change_source"
+    REMOVE_SERIES = "remove_series"
+    IMPORT_LIBRARY = "import_library"
     OPEN_FOLDER = "open_folder"
     PLAY = "play"
     TMDB_MATCH = "tmdb_match"
@@ -156,6 +164,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.REFRESH, QT_TRANSLATE_NOOP("WindowActions", "&Refresh"), (SK.Refresh, "F5"), "refresh", QT_TRANSLATE_NOOP("WindowActions", "Read the selected series' sources again (all when none is selected)")),
     ActionSpec(A.DOWNLOAD_MISSING, QT_TRANSLATE_NOOP("WindowActions", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Queue the missing episodes of the selected series (of every monitored series when none is selected)")),
     ActionSpec(A.MONITOR, QT_TRANSLATE_NOOP("WindowActions", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Download new episodes of the selected series automatically")),
+    ActionSpec(A.MONITOR_MODE, QT_TRANSLATE_NOOP("WindowActions", "Monitor &Episodes"), None, "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Choose which episodes of the selected series are wanted")),
+    ActionSpec(A.MONITOR_NEW, QT_TRANSLATE_NOOP("WindowActions", "&New Episodes Only"), None, "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Want only the episodes that appear from now on")),
+    ActionSpec(A.MONITOR_SEASON, QT_TRANSLATE_NOOP("WindowActions", "From the &Latest Season On"), None, "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Want the latest season and every later one")),
+    ActionSpec(A.MONITOR_ALL, QT_TRANSLATE_NOOP("WindowActions", "&Everything"), None, "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Want every episode, the back catalogue too")),
+    ActionSpec(A.MONITOR_NONE, QT_TRANSLATE_NOOP("WindowActions", "N&othing"), None, "monitor-off", QT_TRANSLATE_NOOP("WindowActions", "Want no episode of the selected series")),
+    ActionSpec(A.CHANGE_SOURCE, QT_TRANSLATE_NOOP("WindowActions", "C&hange Source…"), None, "add-link", QT_TRANSLATE_NOOP("WindowActions", "Attach a feed to the selected series, or give its feed's new address")),
+    ActionSpec(A.REMOVE_SERIES, QT_TRANSLATE_NOOP("WindowActions", "Remo&ve Series…"), None, "remove", QT_TRANSLATE_NOOP("WindowActions", "Stop following the selected series (its files are kept unless you choose otherwise)")),
+    ActionSpec(A.IMPORT_LIBRARY, QT_TRANSLATE_NOOP("WindowActions", "&Import Library…"), None, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow the series folders of the library, matched on TMDB")),
     ActionSpec(A.OPEN_FOLDER, QT_TRANSLATE_NOOP("WindowActions", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("WindowActions", "Open the selected series' folder")),
     ActionSpec(A.PLAY, QT_TRANSLATE_NOOP("WindowActions", "&Play"), "Ctrl+Return", "play", QT_TRANSLATE_NOOP("WindowActions", "Play the selected episode or finished download")),
     ActionSpec(A.TMDB_MATCH, QT_TRANSLATE_NOOP("WindowActions", "Set &TMDB Match…"), "Ctrl+Shift+M", "tmdb-match", QT_TRANSLATE_NOOP("WindowActions", "Choose which TMDB series the metadata comes from")),
@@ -185,11 +201,15 @@ PRIMARY_ONLY = frozenset({SK.Delete})
 # Where the actions go; None is a separator.
 SELECTION_ACTIONS = (A.PAUSE, A.RESUME, A.CANCEL, A.RETRY, A.REMOVE)
 MOVE_ACTIONS = (A.MOVE_UP, A.MOVE_DOWN, A.MOVE_TOP, A.MOVE_BOTTOM)
-SERIES_MENU = (A.REFRESH, A.DOWNLOAD_MISSING, A.MONITOR, A.PLAY, A.OPEN_FOLDER, A.TMDB_MATCH)
+SERIES_MENU = (A.REFRESH, A.DOWNLOAD_MISSING, A.MONITOR, A.MONITOR_MODE, A.PLAY, A.OPEN_FOLDER,
+               A.TMDB_MATCH, A.CHANGE_SOURCE, None, A.REMOVE_SERIES)  # fmt: skip
+# Actions that open a submenu of others (the submenu's action is the one placed in menus).
+SUBMENUS = {A.MONITOR_MODE: (A.MONITOR_NEW, A.MONITOR_SEASON, A.MONITOR_ALL, A.MONITOR_NONE)}
 QUEUE_MENU = (*SELECTION_ACTIONS, A.PLAY, None, *MOVE_ACTIONS, None, A.PASTE_LINKS)
 MENUS: tuple[tuple[str, tuple[ActionName | None, ...]], ...] = (
     (QT_TRANSLATE_NOOP("WindowActions", "&File"), (A.ADD_SERIES, A.ADD_LINKS, None, A.IMPORT_OPML, A.EXPORT_OPML, None, A.SETTINGS, None, A.QUIT)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Series"), (*SERIES_MENU, None, A.SCAN, A.AUTO_DOWNLOAD)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&Library"), (A.IMPORT_LIBRARY, A.SCAN)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Queue"), (*QUEUE_MENU, None, A.PAUSE_ALL, A.RESUME_ALL, A.RETRY_FAILED, A.CLEAR_FINISHED, None, A.PRIORITY_ORDER)),
     (QT_TRANSLATE_NOOP("WindowActions", "&View"), (A.ACTIVITY, A.FIND)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Help"), (A.HELP_GUIDE, A.HELP_SHORTCUTS, None, A.HELP_ABOUT)),
@@ -253,6 +273,8 @@ def create_actions(
     """
     actions: dict[ActionName, QAction] = {}
     for spec in ACTIONS:
+        if spec.name in SUBMENUS:
+            continue
         action = QAction(icon(spec.icon), _tr(spec.text), parent)
         action.setObjectName(f"action_{spec.name}")
         tip = _tr(spec.tip)
@@ -268,6 +290,17 @@ def create_actions(
             parent.addAction(action)
         action.triggered.connect(slots[spec.name])
         actions[spec.name] = action
+    for name, children in SUBMENUS.items():
+        spec = _SPECS[name]
+        submenu = QMenu(_tr(spec.text), parent)
+        submenu.setObjectName(f"menu_{name}")
+        submenu.setIcon(icon(spec.icon))
+        fill_menu(submenu, pick(actions, children))
+        action = submenu.menuAction()
+        action.setObjectName(f"action_{name}")
+        action.setToolTip(_tr(spec.tip))
+        action.setStatusTip(_tr(spec.tip))
+        actions[name] = action
     actions[A.QUIT].setMenuRole(QAction.MenuRole.QuitRole)
     actions[A.SETTINGS].setMenuRole(QAction.MenuRole.PreferencesRole)
     actions[A.HELP_ABOUT].setMenuRole(QAction.MenuRole.AboutRole)
@@ -318,7 +351,7 @@ class ContextMenu:
 
 
 def build_menus(bar: QMenuBar, actions: Actions) -> None:
-    """The menu bar: File, Series, Queue, View, Help."""
+    """The menu bar: File, Series, Library, Queue, View, Help."""
     for title, names in MENUS:
         fill_menu(bar.addMenu(_tr(title)), pick(actions, names))
 

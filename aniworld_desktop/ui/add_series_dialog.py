@@ -2,7 +2,9 @@
 
 The preview is fetched in a task (the dialog never blocks); nothing is stored until "Add".
 Enter in the link box adds: at once when the link's preview is shown, else once its preview
-has arrived (a preview that fails says why and adds nothing).
+has arrived (a preview that fails says why and adds nothing). Which episodes are wanted is
+chosen beside it: new episodes only by default (a feed's back catalogue is not downloaded
+unless asked), from the latest season on, everything, or nothing.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,13 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from aniworld_desktop.core.errors import AniworldError
+from aniworld_desktop.core.models import Monitoring, MonitorMode
 from aniworld_desktop.providers.base import EpisodeKind, SeriesInfo
 from aniworld_desktop.ui.dialogs import url_problem
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.tasks import LatestTasks
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 Preview = Callable[[str], Awaitable[tuple[str, SeriesInfo]]]
 PREVIEW_ROWS = 200  # enough to recognise a series; a 10,000-item feed need not fill the list
+# The monitor choices in the order offered, the first the default (translated where shown).
+MONITOR_CHOICES = (
+    (MonitorMode.NEW, QT_TRANSLATE_NOOP("AddSeriesDialog", "New episodes only")),
+    (MonitorMode.SEASON, QT_TRANSLATE_NOOP("AddSeriesDialog", "From the latest season on")),
+    (MonitorMode.ALL, QT_TRANSLATE_NOOP("AddSeriesDialog", "Everything, the back catalogue too")),
+    (MonitorMode.NONE, QT_TRANSLATE_NOOP("AddSeriesDialog", "Nothing for now")),
+)
 
 
 class AddSeriesDialog(QDialog):
@@ -39,6 +52,7 @@ class AddSeriesDialog(QDialog):
         preview_button: Fetches the preview.
         summary: What was found, or why nothing was.
         episodes: The first episodes found.
+        monitor_choice: Which episodes are wanted (:meth:`monitoring`); new ones only by default.
         add_button: Enabled once a preview succeeded for the link as it is now.
     """
 
@@ -70,6 +84,16 @@ class AddSeriesDialog(QDialog):
             self.tr("The link of a podcast-style RSS or Atom feed")
         )
         self.episodes.setAccessibleName(self.tr("Episodes in the feed"))
+        self.monitor_choice = QComboBox(self)
+        self.monitor_choice.setObjectName("monitorChoice")
+        for mode, text in MONITOR_CHOICES:
+            self.monitor_choice.addItem(self.tr(text), mode)
+        self.monitor_choice.setAccessibleName(self.tr("Episodes wanted"))
+        self.monitor_choice.setToolTip(
+            self.tr(
+                "Which episodes are downloaded: a feed's back catalogue only when you ask for it"
+            )
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.add_button = buttons.addButton(self.tr("&Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.add_button.setEnabled(False)
@@ -88,12 +112,27 @@ class AddSeriesDialog(QDialog):
         layout.addWidget(self.preview_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
         layout.addWidget(self.episodes, 1)
+        monitor_row = QHBoxLayout()
+        monitor_label = QLabel(self.tr("&Want:"), self)
+        monitor_label.setBuddy(self.monitor_choice)
+        monitor_row.addWidget(monitor_label)
+        monitor_row.addWidget(self.monitor_choice, 1)
+        layout.addLayout(monitor_row)
         layout.addWidget(buttons)
         self.finished.connect(self._tasks.cancel_all)
         self._url_changed(url)
 
     def url(self) -> str:
         return self.url_edit.text().strip()
+
+    def monitoring(self) -> Monitoring:
+        """The episodes chosen to be wanted; "from the latest season on" counts from the
+        highest season of the preview (1 without one)."""
+        mode = MonitorMode(self.monitor_choice.currentData())
+        if mode is not MonitorMode.SEASON:
+            return Monitoring(mode)
+        seasons = [e.season for e in (self.previewed.episodes if self.previewed else ())]
+        return Monitoring(mode, max((s for s in seasons if s > 0), default=1))
 
     def _hint(self) -> str:
         return self.tr(

@@ -16,6 +16,7 @@ from aniworld_desktop.core.events import (
     DownloadProgress,
     Event,
     EventBus,
+    LibraryFolderChanged,
     MetadataJobFailed,
     MetadataJobFinished,
     QueueIdle,
@@ -42,6 +43,7 @@ ROUTES: dict[type[Event], tuple[str, tuple[str, ...] | None]] = {
     DownloadFailed: ("failed", ("item", "reason")),
     QueueIdle: ("idle", ()),
     SeriesChanged: ("seriesChanged", ("series_id",)),
+    LibraryFolderChanged: ("libraryFolderChanged", ("folder",)),
     MetadataJobFinished: ("metadataChanged", None),
     MetadataJobFailed: ("metadataChanged", None),
     AutoDownloadStarted: ("autoDownload", None),
@@ -69,6 +71,7 @@ class EventBridge(QObject):
         finished(QueueItem): A download completed.
         failed(QueueItem, str): A download failed for good, with the reason.
         seriesChanged(int): A series was added, refreshed or (un)monitored.
+        libraryFolderChanged(str): The library is another folder now (the settings changed).
         metadataChanged(MetadataJobFinished | MetadataJobFailed): A metadata job ended.
         idle(): Nothing runs and nothing pending can start.
         autoDownload(AutoDownloadStarted | Fired | Skipped | Failed): The scheduler's news.
@@ -84,6 +87,7 @@ class EventBridge(QObject):
     failed = Signal(object, str)
     idle = Signal()
     seriesChanged = Signal(int)
+    libraryFolderChanged = Signal(str)
     metadataChanged = Signal(object)
     autoDownload = Signal(object)
 

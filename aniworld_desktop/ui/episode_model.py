@@ -1,15 +1,20 @@
 """The episodes of one series as a Qt tree model: seasons as parents, episodes below them.
 
 Episodes and whole seasons can be dragged; the drag carries episode ids as JSON under
-:data:`EPISODE_IDS_MIME`, which the queue reads to queue them.
+:data:`EPISODE_IDS_MIME`, which the queue reads to queue them. The Episode column has a check
+box per episode and per season (partly checked when some of its episodes are): whether the
+episode is monitored. Ticking one changes the model at once and asks for the change with
+``monitorChanged``; the pane has the library store it.
 """
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -21,6 +26,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor
 
@@ -29,6 +35,7 @@ from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 EPISODE_IDS_MIME = "application/x-aniworld-episode-ids"
+TOOLTIP_IMAGE_WIDTH = 240
 
 
 class Column(IntEnum):
@@ -58,6 +65,7 @@ STATE_TEXT: dict[str, str] = {
     "not released": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Not released"),
     "trailer": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Trailer"),
     "bonus": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Bonus"),
+    "not monitored": QT_TRANSLATE_NOOP("EpisodeTreeModel", "Not monitored"),
 }
 
 # Mid-tone colours that stay readable on light and dark palettes (as the queue's).
@@ -71,6 +79,7 @@ STATE_COLOURS: dict[str, QColor] = {
     "not released": QColor("#8a6fc2"),
     "trailer": QColor("#5f8f9f"),
     "bonus": QColor("#5f8f9f"),
+    "not monitored": QColor("#7a7f87"),
 }
 
 # Extras are not episodes one can miss, so a season's summary leaves them out.
@@ -79,6 +88,7 @@ _EXTRAS = frozenset({"trailer", "bonus"})
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_CHECK = Qt.ItemDataRole.CheckStateRole.value
 _RAW = Role.RAW.value
 _ITEM_ID = Role.ITEM_ID.value
 _STATUS = Role.STATUS.value
@@ -134,6 +144,13 @@ class _Season:
     number: int
     episodes: list[EpisodeState] = field(default_factory=list)
 
+    def check_state(self) -> Qt.CheckState:
+        """Checked when every episode is monitored, unchecked when none is, else partly."""
+        monitored = sum(1 for e in self.episodes if e.episode.monitored)
+        if monitored == len(self.episodes):
+            return Qt.CheckState.Checked
+        return Qt.CheckState.Unchecked if monitored == 0 else Qt.CheckState.PartiallyChecked
+
     def counts(self) -> tuple[int, int]:
         """Episodes on disk and episodes in all, extras left out."""
         regular = [e for e in self.episodes if e.state not in _EXTRAS]
@@ -151,12 +168,19 @@ class EpisodeTreeModel(QAbstractItemModel):
     Season rows sit at the top level and have no id; episode rows are their children. The model
     holds an episode-id-to-position dict and never reads the database: it is loaded from
     ``LibraryService.episode_states()``.
+
+    Signals:
+        monitorChanged(list[int], bool): The user ticked or unticked these episodes (a season's:
+            all of its), already shown so; the library is to store it.
     """
+
+    monitorChanged = Signal(object, bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._seasons: list[_Season] = []
         self._where: dict[int, tuple[int, int]] = {}  # episode id -> (season row, row)
+        self._thumbnails: dict[int, Path] = {}  # episode id -> its thumbnail on disk
 
     # ----------------------------------------------------------------- loading and lookups
 
@@ -177,6 +201,20 @@ class EpisodeTreeModel(QAbstractItemModel):
             for row, state in enumerate(season.episodes):
                 self._where[state.episode.id] = (season_row, row)
         self.endResetModel()
+
+    def set_thumbnails(self, thumbnails: Mapping[int, Path]) -> None:
+        """The episodes' thumbnails already on disk (``SeriesDetails.thumbnails``), shown in
+        their rows' tooltips above the plot."""
+        self._thumbnails = dict(thumbnails)
+
+    def tooltip(self, episode_id: int, description: str) -> str | None:
+        """The plot, under the episode's thumbnail when there is one; None without either."""
+        thumbnail = self._thumbnails.get(episode_id)
+        if thumbnail is None:
+            return description or None
+        image = f'<img src="{html.escape(thumbnail.as_uri())}" width="{TOOLTIP_IMAGE_WIDTH}">'
+        text = html.escape(description).replace("\n", "<br>")
+        return f"{image}<br>{text}" if text else image
 
     def index_of(self, episode_id: int, column: int = 0) -> QModelIndex:
         """The index of an episode, invalid if it is not in the model."""
@@ -258,7 +296,46 @@ class EpisodeTreeModel(QAbstractItemModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        if index.column() == Column.EPISODE:
+            return _DRAG_FLAGS | Qt.ItemFlag.ItemIsUserCheckable
         return _DRAG_FLAGS
+
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        """A check box of the Episode column: monitor the episode (or the whole season)."""
+        if role != _CHECK or not index.isValid() or index.column() != Column.EPISODE:
+            return False
+        checked = Qt.CheckState(value) != Qt.CheckState.Unchecked
+        if index.internalId() == _SEASON:
+            season_row = index.row()
+            rows = range(len(self._seasons[season_row].episodes))
+        else:
+            season_row, rows = index.internalId() - 1, range(index.row(), index.row() + 1)
+        ids = self.set_monitored(season_row, rows, checked)
+        if ids:
+            self.monitorChanged.emit(ids, checked)
+        return True
+
+    def set_monitored(self, season_row: int, rows: Iterable[int], monitored: bool) -> list[int]:
+        """Show the episodes at ``rows`` of a season as (not) monitored; their ids that changed."""
+        season = self._seasons[season_row]
+        changed: list[int] = []
+        for row in rows:
+            state = season.episodes[row]
+            if state.episode.monitored != monitored:
+                episode = replace(state.episode, monitored=monitored)
+                season.episodes[row] = replace(state, episode=episode)
+                changed.append(episode.id)
+        if changed:
+            parent = self.index(season_row, 0)
+            last = self.index(len(season.episodes) - 1, len(Column) - 1, parent)
+            self.dataChanged.emit(self.index(0, 0, parent), last, [_CHECK])
+            self.dataChanged.emit(parent, parent, [_CHECK])
+        return changed
 
     def data(
         self,
@@ -299,8 +376,11 @@ class EpisodeTreeModel(QAbstractItemModel):
             return episode.id
         if role == _STATUS:
             return state.state
-        if role == _TOOLTIP and column == Column.TITLE and episode.description:
-            return episode.description
+        if role == _CHECK and column == Column.EPISODE:
+            return Qt.CheckState.Checked if episode.monitored else Qt.CheckState.Unchecked
+        if role == _TOOLTIP:
+            # The plot (under the thumbnail beside the file, if any), on any cell of the row.
+            return self.tooltip(episode.id, episode.description)
         return None
 
     def season_summary(self, on_disk: int, total: int) -> str:
@@ -316,6 +396,8 @@ class EpisodeTreeModel(QAbstractItemModel):
             return ""
         if role == _RAW and column == Column.EPISODE:
             return season.number
+        if role == _CHECK and column == Column.EPISODE and season.episodes:
+            return season.check_state()
         return None
 
     # ----------------------------------------------------------------- drag and drop

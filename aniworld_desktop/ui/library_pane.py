@@ -1,4 +1,6 @@
-"""The library pane: the followed series (with a filter) beside the chosen series' episodes.
+"""The library pane: the followed series (with a filter) beside the chosen series' details
+(:mod:`~aniworld_desktop.ui.details_pane`) and episodes, whose check boxes say which episodes
+are monitored (stored through the library at once).
 
 The pane keeps its tables in step with the library: a change announced by the services
 (a download that ended, a series refreshed, metadata written) schedules one reload, at most
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QSplitter,
+    QStyle,
     QTableView,
     QTreeView,
     QVBoxLayout,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from aniworld_desktop.ui.actions import ContextMenu
+from aniworld_desktop.ui.details_pane import DetailsPane
 from aniworld_desktop.ui.episode_model import Column as EpisodeColumn
 from aniworld_desktop.ui.episode_model import EpisodeTreeModel, widest_texts
 from aniworld_desktop.ui.series_model import Column as SeriesColumn
@@ -33,7 +37,14 @@ from aniworld_desktop.ui.series_model import SeriesTableModel
 from aniworld_desktop.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from aniworld_desktop.core.models import EpisodeState, SeriesRecord, SeriesSummary
+    from collections.abc import Sequence
+
+    from aniworld_desktop.core.models import (
+        EpisodeState,
+        SeriesDetails,
+        SeriesRecord,
+        SeriesSummary,
+    )
     from aniworld_desktop.core.queue import QueueItem
 
 RELOAD_DELAY_MS = 500  # series counts follow queue changes at most twice a second
@@ -64,13 +75,19 @@ class LibraryReader(Protocol):
 
     async def episode_states(self, series: SeriesRecord) -> list[EpisodeState]: ...
 
+    async def details(self, series: SeriesRecord) -> SeriesDetails: ...
+
+    async def set_episodes_monitored(self, episode_ids: Sequence[int], monitored: bool) -> None: ...
+
 
 class LibraryPane(QSplitter):
     """Series (filter over a table) on the left, the first chosen series' episodes on the right.
 
     Attributes:
         series_model, series_view, series_filter: The followed series, sorted and filtered.
-        episode_model, episode_view: The episodes of the first selected series, by season.
+        episode_model, episode_view: The episodes of the first selected series, by season;
+            a check box per episode and season monitors it.
+        details: The first selected series' poster, plot, counts (above its episodes).
         menu: The series table's context menu (the window gives it its actions).
 
     Signals:
@@ -104,7 +121,9 @@ class LibraryPane(QSplitter):
         self.series_filter.setClearButtonEnabled(True)
         self.series_filter.textChanged.connect(self.series_model.set_filter)
         self.episode_model = EpisodeTreeModel(self)
+        self.episode_model.monitorChanged.connect(self._monitor_changed)
         self.episode_view = self._create_episode_view()
+        self.details = DetailsPane(self)
         # What a screen reader says for each (the placeholder is no name).
         self.series_filter.setAccessibleName(self.tr("Filter series"))
         self.series_filter.setAccessibleDescription(
@@ -124,7 +143,13 @@ class LibraryPane(QSplitter):
         box.addWidget(self.series_filter)
         box.addWidget(self.series_view)
         self.addWidget(series_side)
-        self.addWidget(self.episode_view)
+        self.episode_side = QSplitter(Qt.Orientation.Vertical, self)
+        self.episode_side.setObjectName("episodeSplitter")
+        self.episode_side.addWidget(self.details)
+        self.episode_side.addWidget(self.episode_view)
+        self.episode_side.setStretchFactor(0, 1)
+        self.episode_side.setStretchFactor(1, 3)
+        self.addWidget(self.episode_side)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 2)
         self._reload_timer = QTimer(self)
@@ -184,7 +209,13 @@ class LibraryPane(QSplitter):
             metrics.horizontalAdvance(text)
             for text in [heading, *widest_texts(self.episode_model, column)]
         )
-        indent = view.indentation() if column == EpisodeColumn.EPISODE else 0
+        indent = 0
+        if column == EpisodeColumn.EPISODE:
+            # The tree's indent and the monitor check box beside the label.
+            style = view.style()
+            box = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, view)
+            gap = style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, view)
+            indent = view.indentation() + box + 2 * gap
         return widest + indent + CELL_PADDING
 
     def focus_filter(self) -> None:
@@ -269,11 +300,33 @@ class LibraryPane(QSplitter):
         self.seriesSelected.emit(self.selected_series())
 
     async def _load_episodes(self) -> None:
-        selected = self.selected_series()
+        selected = self.selected_series()[:1]
+
+        def stale() -> bool:
+            # Closing, or another series chosen while this one's answer was on its way (a
+            # reload and a new selection overlap): the later load shows its own.
+            chosen = self.selected_series()[:1]
+            return self._tasks.closing or [s.id for s in chosen] != [s.id for s in selected]
+
         states = await self._library.episode_states(selected[0]) if selected else []
-        if not self._tasks.closing:
-            self.episode_model.load(states)
-            self.episode_view.expandAll()
+        if stale():
+            return
+        self.episode_model.load(states)
+        self.episode_view.expandAll()
+        details = await self._library.details(selected[0]) if selected else None
+        if not stale():
+            self.episode_model.set_thumbnails(details.thumbnails if details else {})
+            await self.details.show_details(details)
+
+    def _monitor_changed(self, episode_ids: list[int], monitored: bool) -> None:
+        """A check box was ticked: the library stores it (and the reload shows the states)."""
+        self._tasks.run(self._store_monitored(episode_ids, monitored), what=self.tr("Monitor"))
+
+    async def _store_monitored(self, episode_ids: list[int], monitored: bool) -> None:
+        try:
+            await self._library.set_episodes_monitored(episode_ids, monitored)
+        finally:
+            self.library_changed()  # the states follow (and a refusal is undone)
 
     def chosen_file(self) -> str | None:
         """The current episode's file in the library, when it is on disk; else None."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -57,6 +58,7 @@ from aniworld_desktop.ui.library_pane import LibraryPane
 from aniworld_desktop.ui.opml_commands import SubscriptionCommands
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_pane import QueuePane
+from aniworld_desktop.ui.series_commands import SeriesCommands
 from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
 from aniworld_desktop.ui.tasks import TaskRunner
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
@@ -185,6 +187,14 @@ class MainWindow(QMainWindow):
             profile=services.paths.data_dir,
             library=services.library_dir,
         )
+        self.series_commands = SeriesCommands(
+            services.library,
+            self.tasks,
+            self,
+            series=self.library_pane,
+            library_dir=lambda: services.library_dir,
+            search=lambda title, year: services.metadata.search(title, year),
+        )
         self.subscriptions = SubscriptionCommands(
             services.library, self.tasks, self, series=self.library_pane
         )
@@ -216,6 +226,7 @@ class MainWindow(QMainWindow):
         slots: dict[ActionName, Callable[[], object]] = {
             **self.dispatcher.slots(),
             **self.help.slots(),
+            **self.series_commands.slots(),
             A.PRIORITY_ORDER: self.queue_pane.show_priority_order,
             A.PASTE_LINKS: self.queue_pane.paste_links,
             A.IMPORT_OPML: self.subscriptions.import_opml,
@@ -273,6 +284,7 @@ class MainWindow(QMainWindow):
             bridge.metadataChanged,
         ):
             signal.connect(library.library_changed)
+        bridge.libraryFolderChanged.connect(self._library_folder_changed)
         bridge.itemUpdated.connect(library.on_item_updated)
         bridge.itemsUpdated.connect(library.on_items_updated)
         _app().focusChanged.connect(self._focus_changed)
@@ -315,7 +327,8 @@ class MainWindow(QMainWindow):
 
     def _series_chosen(self, chosen: list[SeriesRecord]) -> None:
         # Download Missing needs no choice: with none, it means every monitored series.
-        self.commands[A.MONITOR].setEnabled(bool(chosen))
+        for name in (A.MONITOR, A.MONITOR_MODE, A.CHANGE_SOURCE, A.REMOVE_SERIES):
+            self.commands[name].setEnabled(bool(chosen))
         self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
 
     def _queue_changed(self, *_: object) -> None:
@@ -334,6 +347,12 @@ class MainWindow(QMainWindow):
             # The series chosen when the window last closed, once (the user may choose anew).
             saved, self._saved_series = self._saved_series, []
             self.library_pane.select_series(saved)
+
+    def _library_folder_changed(self, folder: str) -> None:
+        """The settings chose another library: show it now, and offer to import its folders."""
+        self.status_bar.set_library_dir(Path(folder))
+        self.library_pane.reload()
+        self.series_commands.offer_import(folder)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
         # Play opens the current row of the episode list or the queue, whichever had the focus
@@ -451,6 +470,7 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(RuntimeError, TypeError):
             _app().focusChanged.disconnect(self._focus_changed)
         self.queue_pane.model.progress_timer.stop()
+        await self.series_commands.aclose()
         await self.tasks.aclose()
         for box in self.findChildren(QMessageBox):
             box.close()

@@ -126,6 +126,11 @@ class StatusBar(QStatusBar):
         timer.timeout.connect(slot)
         return timer
 
+    def set_library_dir(self, library_dir: Path) -> None:
+        """The library is another folder now: its disk's free space is shown from now on."""
+        self._library_dir = library_dir
+        self.refresh_disk()
+
     def start(self) -> None:
         """Show the first values and follow the queue, the disk and the schedule from now on."""
         self._status_timer.start()

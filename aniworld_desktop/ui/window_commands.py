@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.links import read_links
-from aniworld_desktop.core.models import EpisodeKind
+from aniworld_desktop.core.models import EpisodeKind, Monitoring
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.service import Move
 from aniworld_desktop.library.following import split_links
@@ -279,11 +279,11 @@ class WindowCommands:
         dialog = make(self._feedback.dialog_parent())
         try:
             accepted = await run_dialog(dialog) == QDialog.DialogCode.Accepted
-            url = dialog.url()
+            url, monitoring = dialog.url(), dialog.monitoring()
         finally:
             dialog.deleteLater()
         if accepted:
-            await self.add_url(url)
+            await self.add_url(url, monitoring=monitoring)
 
     def add_links(self, urls: Iterable[str]) -> None:
         """Add links from outside (``--add``, a second launch, a web page's ``feed:`` link) in
@@ -292,10 +292,18 @@ class WindowCommands:
         if links:
             self._tasks.run(self._add_links(links, []), what=self.tr("Add links"))
 
-    async def add_url(self, url: str) -> None:
-        """Follow or queue ``url`` and say what happened; raises AniworldError."""
+    async def add_url(self, url: str, *, monitoring: Monitoring | None = None) -> None:
+        """Follow or queue ``url`` and say what happened; raises AniworldError.
+
+        ``monitoring``: which episodes of a followed series are wanted (the library's default,
+        new ones only for a feed with a back catalogue, when None)."""
         self._feedback.message(self.tr("Adding {url}…").format(url=url), 0)
-        result = await self._services.library.add_url(url)
+        library = self._services.library
+        result = await (
+            library.add_url(url)
+            if monitoring is None
+            else library.add_url(url, monitoring=monitoring)
+        )
         queued, title = result.queued, result.series.title
         if queued is None:
             message = self.tr("Following {title} (%n episode(s)).", "", len(result.episodes))
@@ -516,7 +524,8 @@ class WindowCommands:
             dialog.deleteLater()
         if not accepted or tmdb_id is None:
             return
-        await metadata.set_tmdb_id(series, tmdb_id)
+        # The library's match: stored as the user's, its catalogue brought from TMDB.
+        await self._services.library.set_match(series, tmdb_id)
         metadata.schedule(series.id)
         self._say(
             self.tr(
@@ -624,7 +633,8 @@ class WindowCommands:
     # ----------------------------------------------------------------- settings
 
     def open_settings(self) -> None:
-        """Open the settings; saved ones apply from the next start (the status bar says so)."""
+        """Open the settings; a new library folder, automation and media servers apply at once,
+        the rest from the next start (the status bar says so)."""
         self._tasks.run(self._open_settings(), what=self.tr("Settings"))
 
     async def _open_settings(self) -> None:
@@ -641,7 +651,12 @@ class WindowCommands:
             saved = await asyncio.to_thread(save_settings_dialog, dialog)
         finally:
             dialog.deleteLater()
-        # Automation applies at once; the rest (folders, limits, metadata) from the next start.
+        # The library folder, automation and media servers apply at once; the rest (limits,
+        # metadata) from the next start. A new library folder: the window hears
+        # LibraryFolderChanged, reloads and offers the import.
+        switched = saved.library(paths) != services.library_dir
+        if switched:
+            await services.switch_library(saved)
         await services.scheduler.configure(
             enabled=saved.auto_download,
             interval=saved.auto_download_interval,
@@ -649,9 +664,17 @@ class WindowCommands:
         )
         services.mediaservers.configure(saved)
         self._feedback.apply_settings(saved)
-        self._say(
-            self.tr(
-                "Settings saved; automation and media servers apply now, "
-                "the rest from the next start."
+        if switched:
+            self._say(
+                self.tr(
+                    "Settings saved; the library folder, automation and media servers apply "
+                    "now, the rest from the next start."
+                )
             )
-        )
+        else:
+            self._say(
+                self.tr(
+                    "Settings saved; automation and media servers apply now, "
+                    "the rest from the next start."
+                )
+            )

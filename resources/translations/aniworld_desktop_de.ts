@@ -221,6 +221,34 @@
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
+        <source>New episodes only</source>
+        <translation>Nur neue Folgen</translation>
+    </message>
+    <message>
+        <source>From the latest season on</source>
+        <translation>Ab der neuesten Staffel</translation>
+    </message>
+    <message>
+        <source>Everything, the back catalogue too</source>
+        <translation>Alles, auch die älteren Folgen</translation>
+    </message>
+    <message>
+        <source>Nothing for now</source>
+        <translation>Vorerst nichts</translation>
+    </message>
+    <message>
+        <source>Episodes wanted</source>
+        <translation>Gewünschte Folgen</translation>
+    </message>
+    <message>
+        <source>Which episodes are downloaded: a feed&apos;s back catalogue only when you ask for it</source>
+        <translation>Welche Folgen heruntergeladen werden: die älteren Folgen eines Feeds nur, wenn Sie es wünschen</translation>
+    </message>
+    <message>
+        <source>&amp;Want:</source>
+        <translation>&amp;Gewünscht:</translation>
+    </message>
+    <message>
         <source>Looking at the link…</source>
         <translation>Der Link wird geprüft…</translation>
     </message>
@@ -237,6 +265,90 @@
             <numerusform>{found} und %n Trailer oder Bonusinhalt</numerusform>
             <numerusform>{found} und %n Trailer oder Bonusinhalte</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPane</name>
+    <message>
+        <source>Series details</source>
+        <translation>Details der Serie</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Genres and source</source>
+        <translation>Genres und Quelle</translation>
+    </message>
+    <message>
+        <source>Plot</source>
+        <translation>Handlung</translation>
+    </message>
+    <message>
+        <source>Episode counts</source>
+        <translation>Folgenzahlen</translation>
+    </message>
+    <message>
+        <source>TMDB link</source>
+        <translation>TMDB-Link</translation>
+    </message>
+    <message>
+        <source>Poster</source>
+        <translation>Poster</translation>
+    </message>
+    <message>
+        <source>No series chosen</source>
+        <translation>Keine Serie gewählt</translation>
+    </message>
+    <message>
+        <source>Choose a series to see its details.</source>
+        <translation>Wählen Sie eine Serie, um ihre Details zu sehen.</translation>
+    </message>
+    <message>
+        <source>No poster</source>
+        <translation>Kein Poster</translation>
+    </message>
+    <message>
+        <source>No source: only what is on disk</source>
+        <translation>Keine Quelle: nur was auf der Platte liegt</translation>
+    </message>
+    <message>
+        <source>Source: {provider}</source>
+        <translation>Quelle: {provider}</translation>
+    </message>
+    <message>
+        <source>No plot is known yet.</source>
+        <translation>Noch keine Handlung bekannt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>{on_disk} of %n episode(s) on disk</source>
+        <translation>
+            <numerusform>{on_disk} von %n Folge vorhanden</numerusform>
+            <numerusform>{on_disk} von %n Folgen vorhanden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n fehlt</numerusform>
+            <numerusform>%n fehlen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n in der Warteschlange</numerusform>
+            <numerusform>%n in der Warteschlange</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>On TMDB: {link}</source>
+        <translation>Bei TMDB: {link}</translation>
+    </message>
+    <message>
+        <source>Not matched on TMDB yet.</source>
+        <translation>Noch keiner TMDB-Serie zugeordnet.</translation>
     </message>
 </context>
 <context>
@@ -294,6 +406,10 @@
         <translation>Bonus</translation>
     </message>
     <message>
+        <source>Not monitored</source>
+        <translation>Nicht überwacht</translation>
+    </message>
+    <message>
         <source>Specials</source>
         <translation>Specials</translation>
     </message>
@@ -314,6 +430,148 @@
     <message>
         <source>Nothing on this desktop opens {url}; open it in a browser.</source>
         <translation>Nichts auf diesem Desktop öffnet {url}; öffnen Sie es in einem Browser.</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import Library</source>
+        <translation>Bibliothek importieren</translation>
+    </message>
+    <message>
+        <source>Each folder of {folder} that is no followed series yet. Tick the ones to follow; the ones left unticked are left out of scans from now on. Nothing is renamed or deleted.</source>
+        <translation>Jeder Ordner in {folder}, der noch keine verfolgte Serie ist. Haken Sie die an, die verfolgt werden sollen; die ohne Haken lassen künftige Scans aus. Nichts wird umbenannt oder gelöscht.</translation>
+    </message>
+    <message>
+        <source>Proposed series</source>
+        <translation>Vorgeschlagene Serien</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>TMDB match</source>
+        <translation>TMDB-Zuordnung</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>Jahr</translation>
+    </message>
+    <message>
+        <source>Episodes</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>Sicherheit</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Import progress</source>
+        <translation>Fortschritt des Imports</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Change &amp;Match…</source>
+        <translation>&amp;Zuordnung ändern…</translation>
+    </message>
+    <message>
+        <source>&amp;No Match</source>
+        <translation>&amp;Keine Zuordnung</translation>
+    </message>
+    <message>
+        <source>Follow the folder without a TMDB match</source>
+        <translation>Den Ordner ohne TMDB-Zuordnung verfolgen</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>&amp;Importieren</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Something went wrong; the activity log says what.</source>
+        <translation>Etwas ist schiefgegangen; das Aktivitätsprotokoll sagt, was.</translation>
+    </message>
+    <message>
+        <source>Bringing the episodes of {folder}</source>
+        <translation>Hole die Folgen von {folder}</translation>
+    </message>
+    <message>
+        <source>Matching {folder}</source>
+        <translation>Ordne {folder} zu</translation>
+    </message>
+    <message>
+        <source>{what} ({done} of {total})</source>
+        <translation>{what} ({done} von {total})</translation>
+    </message>
+    <message>
+        <source>Looking through {folder}…</source>
+        <translation>Durchsuche {folder}…</translation>
+    </message>
+    <message>
+        <source>Every folder of the library is followed already.</source>
+        <translation>Jeder Ordner der Bibliothek wird schon verfolgt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n folder(s) to import</source>
+        <translation>
+            <numerusform>%n Ordner zu importieren</numerusform>
+            <numerusform>%n Ordner zu importieren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n need(s) a look.</source>
+        <translation>
+            <numerusform>; %n braucht einen Blick.</numerusform>
+            <numerusform>; %n brauchen einen Blick.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No TMDB match: it is followed with what is on disk.</source>
+        <translation>Keine TMDB-Zuordnung: er wird mit dem verfolgt, was auf der Platte liegt.</translation>
+    </message>
+    <message>
+        <source>Not sure of this match: check it, or change it.</source>
+        <translation>Diese Zuordnung ist unsicher: prüfen oder ändern Sie sie.</translation>
+    </message>
+    <message numerus="yes">
+        <source>{recognised} of %n video file(s) name their episode</source>
+        <translation>
+            <numerusform>{recognised} von %n Videodatei nennt ihre Folge</numerusform>
+            <numerusform>{recognised} von %n Videodateien nennen ihre Folge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No TMDB match, as you chose.</source>
+        <translation>Keine TMDB-Zuordnung, wie gewählt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing %n series…</source>
+        <translation>
+            <numerusform>Importiere %n Serie…</numerusform>
+            <numerusform>Importiere %n Serien…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n series: {matched} matched, {review} to review, {unmatched} not matched.</source>
+        <translation>
+            <numerusform>%n Serie importiert: {matched} zugeordnet, {review} zu prüfen, {unmatched} nicht zugeordnet.</numerusform>
+            <numerusform>%n Serien importiert: {matched} zugeordnet, {review} zu prüfen, {unmatched} nicht zugeordnet.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -353,6 +611,10 @@
     <message>
         <source>Show episodes</source>
         <translation>Folgen anzeigen</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Überwachen</translation>
     </message>
 </context>
 <context>
@@ -668,6 +930,132 @@
     <message>
         <source>{name} is larger than 1 MiB; it is not a list of links.</source>
         <translation>{name} ist größer als 1 MiB; das ist keine Liste von Links.</translation>
+    </message>
+</context>
+<context>
+    <name>SeriesCommands</name>
+    <message>
+        <source>Import library</source>
+        <translation>Bibliothek importieren</translation>
+    </message>
+    <message>
+        <source>Library folder changed</source>
+        <translation>Bibliotheksordner geändert</translation>
+    </message>
+    <message>
+        <source>The library is {folder} now, without a restart. Look through it for series folders to import?</source>
+        <translation>Die Bibliothek ist jetzt {folder}, ohne Neustart. Nach Serienordnern zum Importieren durchsuchen?</translation>
+    </message>
+    <message>
+        <source>Look for Series</source>
+        <translation>Nach Serien suchen</translation>
+    </message>
+    <message>
+        <source>Remove series</source>
+        <translation>Serie entfernen</translation>
+    </message>
+    <message>
+        <source>Stop following {title}?
+
+Its queued downloads are cancelled. Its files stay in {folder}, and scans leave that folder alone from now on.</source>
+        <translation>{title} nicht mehr verfolgen?
+
+Ihre Downloads in der Warteschlange werden abgebrochen. Ihre Dateien bleiben in {folder}, und Scans lassen diesen Ordner künftig aus.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stop following %n series?
+
+Their queued downloads are cancelled. Their files stay in the library, and scans leave their folders alone from now on.</source>
+        <translation>
+            <numerusform>%n Serie nicht mehr verfolgen?
+
+Ihre Downloads in der Warteschlange werden abgebrochen. Ihre Dateien bleiben in der Bibliothek, und Scans lassen ihren Ordner künftig aus.</numerusform>
+            <numerusform>%n Serien nicht mehr verfolgen?
+
+Ihre Downloads in der Warteschlange werden abgebrochen. Ihre Dateien bleiben in der Bibliothek, und Scans lassen ihre Ordner künftig aus.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove, Keep Files</source>
+        <translation>Entfernen, Dateien behalten</translation>
+    </message>
+    <message>
+        <source>Remove and Delete Files…</source>
+        <translation>Entfernen und Dateien löschen…</translation>
+    </message>
+    <message>
+        <source>Delete these folders and every file in them?
+
+{folders}
+
+They go to the trash where the system has one; otherwise they are deleted for good.</source>
+        <translation>Diese Ordner mit allen Dateien darin löschen?
+
+{folders}
+
+Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgültig gelöscht.</translation>
+    </message>
+    <message>
+        <source>Delete files</source>
+        <translation>Dateien löschen</translation>
+    </message>
+    <message>
+        <source>Delete Files</source>
+        <translation>Dateien löschen</translation>
+    </message>
+    <message>
+        <source>Change source</source>
+        <translation>Quelle ändern</translation>
+    </message>
+    <message>
+        <source>Change source of {title}</source>
+        <translation>Quelle von {title} ändern</translation>
+    </message>
+    <message>
+        <source>The address of its feed (what is on disk stays; the catalogues merge):</source>
+        <translation>Die Adresse ihres Feeds (was auf der Platte liegt, bleibt; die Kataloge werden zusammengeführt):</translation>
+    </message>
+    <message>
+        <source>The new address of its source:</source>
+        <translation>Die neue Adresse ihrer Quelle:</translation>
+    </message>
+    <message>
+        <source>Reading {url}…</source>
+        <translation>Lese {url}…</translation>
+    </message>
+    <message numerus="yes">
+        <source>{title} now follows {url} (%n episode(s)).</source>
+        <translation>
+            <numerusform>{title} folgt jetzt {url} (%n Folge).</numerusform>
+            <numerusform>{title} folgt jetzt {url} (%n Folgen).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>Überwachen</translation>
+    </message>
+    <message>
+        <source>Only new episodes are wanted now</source>
+        <translation>Jetzt sind nur neue Folgen gewünscht</translation>
+    </message>
+    <message>
+        <source>The latest season and later ones are wanted now</source>
+        <translation>Jetzt sind die neueste Staffel und spätere gewünscht</translation>
+    </message>
+    <message>
+        <source>Every episode is wanted now</source>
+        <translation>Jetzt ist jede Folge gewünscht</translation>
+    </message>
+    <message>
+        <source>No episode is wanted now</source>
+        <translation>Jetzt ist keine Folge gewünscht</translation>
+    </message>
+    <message numerus="yes">
+        <source>{mode}; %n episode(s) changed.</source>
+        <translation>
+            <numerusform>{mode}; %n Folge geändert.</numerusform>
+            <numerusform>{mode}; %n Folgen geändert.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1929,6 +2317,70 @@
         <translation>Neue Folgen der ausgewählten Serien automatisch herunterladen</translation>
     </message>
     <message>
+        <source>Monitor &amp;Episodes</source>
+        <translation>Fol&amp;gen überwachen</translation>
+    </message>
+    <message>
+        <source>Choose which episodes of the selected series are wanted</source>
+        <translation>Wählen, welche Folgen der gewählten Serien gewünscht sind</translation>
+    </message>
+    <message>
+        <source>&amp;New Episodes Only</source>
+        <translation>Nur &amp;neue Folgen</translation>
+    </message>
+    <message>
+        <source>Want only the episodes that appear from now on</source>
+        <translation>Nur die Folgen, die ab jetzt erscheinen</translation>
+    </message>
+    <message>
+        <source>From the &amp;Latest Season On</source>
+        <translation>Ab der neuesten &amp;Staffel</translation>
+    </message>
+    <message>
+        <source>Want the latest season and every later one</source>
+        <translation>Die neueste Staffel und jede spätere</translation>
+    </message>
+    <message>
+        <source>&amp;Everything</source>
+        <translation>&amp;Alles</translation>
+    </message>
+    <message>
+        <source>Want every episode, the back catalogue too</source>
+        <translation>Jede Folge, auch die älteren</translation>
+    </message>
+    <message>
+        <source>N&amp;othing</source>
+        <translation>&amp;Nichts</translation>
+    </message>
+    <message>
+        <source>Want no episode of the selected series</source>
+        <translation>Keine Folge der gewählten Serien</translation>
+    </message>
+    <message>
+        <source>C&amp;hange Source…</source>
+        <translation>&amp;Quelle ändern…</translation>
+    </message>
+    <message>
+        <source>Attach a feed to the selected series, or give its feed&apos;s new address</source>
+        <translation>Der gewählten Serie einen Feed geben, oder die neue Adresse ihres Feeds</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve Series…</source>
+        <translation>Serie entfe&amp;rnen…</translation>
+    </message>
+    <message>
+        <source>Stop following the selected series (its files are kept unless you choose otherwise)</source>
+        <translation>Die gewählten Serien nicht mehr verfolgen (ihre Dateien bleiben, außer Sie wählen anders)</translation>
+    </message>
+    <message>
+        <source>&amp;Import Library…</source>
+        <translation>Bibliothek &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Follow the series folders of the library, matched on TMDB</source>
+        <translation>Die Serienordner der Bibliothek verfolgen, bei TMDB zugeordnet</translation>
+    </message>
+    <message>
         <source>&amp;Open Folder</source>
         <translation>&amp;Ordner öffnen</translation>
     </message>
@@ -2049,12 +2501,12 @@
         <translation>Die Downloads anhalten und das Programm beenden</translation>
     </message>
     <message>
-        <source>Clear Finis&amp;hed…</source>
-        <translation>Ferti&amp;ge entfernen…</translation>
-    </message>
-    <message>
         <source>Remove the completed downloads from the list (their files stay)</source>
         <translation>Die abgeschlossenen Downloads aus der Liste entfernen (ihre Dateien bleiben)</translation>
+    </message>
+    <message>
+        <source>Clear Finis&amp;hed…</source>
+        <translation>Ferti&amp;ge entfernen…</translation>
     </message>
     <message>
         <source>&amp;User Guide</source>
@@ -2087,6 +2539,10 @@
     <message>
         <source>&amp;Series</source>
         <translation>&amp;Serien</translation>
+    </message>
+    <message>
+        <source>&amp;Library</source>
+        <translation>&amp;Bibliothek</translation>
     </message>
     <message>
         <source>&amp;Queue</source>
@@ -2434,6 +2890,10 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
     <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Settings saved; the library folder, automation and media servers apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Bibliotheksordner, Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
     <message>
         <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>

@@ -43,12 +43,74 @@
     </message>
 </context>
 <context>
+    <name>DetailsPane</name>
+    <message numerus="yes">
+        <source>{on_disk} of %n episode(s) on disk</source>
+        <translation>
+            <numerusform>{on_disk} of %n episode on disk</numerusform>
+            <numerusform>{on_disk} of %n episodes on disk</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing</source>
+        <translation>
+            <numerusform>%n missing</numerusform>
+            <numerusform>%n missing</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n queued</source>
+        <translation>
+            <numerusform>%n queued</numerusform>
+            <numerusform>%n queued</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>EpisodeTreeModel</name>
     <message numerus="yes">
         <source>{on_disk} of %n on disk</source>
         <translation>
             <numerusform>{on_disk} of %n on disk</numerusform>
             <numerusform>{on_disk} of %n on disk</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message numerus="yes">
+        <source>%n folder(s) to import</source>
+        <translation>
+            <numerusform>%n folder to import</numerusform>
+            <numerusform>%n folders to import</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n need(s) a look.</source>
+        <translation>
+            <numerusform>; %n needs a look.</numerusform>
+            <numerusform>; %n need a look.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{recognised} of %n video file(s) name their episode</source>
+        <translation>
+            <numerusform>{recognised} of %n video file names its episode</numerusform>
+            <numerusform>{recognised} of %n video files name their episode</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Importing %n series…</source>
+        <translation>
+            <numerusform>Importing %n series…</numerusform>
+            <numerusform>Importing %n series…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n series: {matched} matched, {review} to review, {unmatched} not matched.</source>
+        <translation>
+            <numerusform>Imported %n series: {matched} matched, {review} to review, {unmatched} not matched.</numerusform>
+            <numerusform>Imported %n series: {matched} matched, {review} to review, {unmatched} not matched.</numerusform>
         </translation>
     </message>
 </context>
@@ -87,6 +149,36 @@
         <translation>
             <numerusform>%n download failed: {list}</numerusform>
             <numerusform>%n downloads failed: {list}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SeriesCommands</name>
+    <message numerus="yes">
+        <source>Stop following %n series?
+
+Their queued downloads are cancelled. Their files stay in the library, and scans leave their folders alone from now on.</source>
+        <translation>
+            <numerusform>Stop following %n series?
+
+Their queued downloads are cancelled. Their files stay in the library, and scans leave their folders alone from now on.</numerusform>
+            <numerusform>Stop following %n series?
+
+Their queued downloads are cancelled. Their files stay in the library, and scans leave their folders alone from now on.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{title} now follows {url} (%n episode(s)).</source>
+        <translation>
+            <numerusform>{title} now follows {url} (%n episode).</numerusform>
+            <numerusform>{title} now follows {url} (%n episodes).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{mode}; %n episode(s) changed.</source>
+        <translation>
+            <numerusform>{mode}; %n episode changed.</numerusform>
+            <numerusform>{mode}; %n episodes changed.</numerusform>
         </translation>
     </message>
 </context>

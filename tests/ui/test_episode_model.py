@@ -135,3 +135,63 @@ def test_reload_replaces_the_tree(model: EpisodeTreeModel, qtmodeltester, qtbot)
     model.load([])
     assert model.rowCount() == 0
     qtmodeltester.check(model)
+
+
+def test_check_boxes_monitor_an_episode_or_a_whole_season(
+    model: EpisodeTreeModel, qtmodeltester
+) -> None:
+    checked, unchecked = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+    check = Qt.ItemDataRole.CheckStateRole
+    told: list[tuple[list[int], bool]] = []
+    model.monitorChanged.connect(lambda ids, flag: told.append((ids, flag)))
+    first_season = season(model, 0)
+    assert model.flags(first_season) & Qt.ItemFlag.ItemIsUserCheckable
+    assert not model.flags(model.index_of(3, Column.TITLE)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert model.data(model.index_of(3), check) == checked
+    assert model.data(first_season, check) == checked
+
+    assert model.setData(model.index_of(3), unchecked.value, check)
+    assert told == [([3], False)]
+    assert model.data(model.index_of(3), check) == unchecked
+    assert model.data(first_season, check) == Qt.CheckState.PartiallyChecked
+
+    # A partly checked season ticked: every episode of it is monitored, only the changed told.
+    assert model.setData(first_season, checked.value, check)
+    assert told[-1] == ([3], True)
+    assert model.data(first_season, check) == checked
+    assert model.setData(first_season, unchecked.value, check)
+    assert told[-1] == ([1, 3], False)
+    assert model.data(first_season, check) == unchecked
+    assert not model.setData(model.index_of(3, Column.TITLE), checked.value, check)
+    qtmodeltester.check(model)
+
+
+def test_not_monitored_state_and_the_plot_as_tooltip(qtmodeltester) -> None:
+    model = EpisodeTreeModel()
+    plain = state(5, 1, 1, "not monitored")
+    record = plain.episode.__class__(
+        **{**{f: getattr(plain.episode, f) for f in plain.episode.__slots__}, "description": "Fog."}
+    )
+    model.load([EpisodeState(record, "not monitored")])
+    cell = model.index_of(5, Column.STATE)
+    assert model.data(cell) == "Not monitored"
+    assert model.data(cell, Qt.ItemDataRole.ForegroundRole) == STATE_COLOURS["not monitored"]
+    for column in Column:
+        assert model.data(model.index_of(5, column), Qt.ItemDataRole.ToolTipRole) == "Fog."
+    qtmodeltester.check(model)
+
+
+def test_a_thumbnail_on_disk_joins_the_plot_in_the_tooltip(tmp_path, qtmodeltester) -> None:
+    from pathlib import Path
+
+    model = EpisodeTreeModel()
+    record = EpisodeRecord(
+        id=8, series_id=7, season=1, number=1, title="Fog", url="", description="Fog & tide."
+    )
+    model.load([EpisodeState(record, "on disk"), state(9, 1, 2)])
+    thumbnail = Path(tmp_path) / "Show - S01E01-thumb.jpg"
+    model.set_thumbnails({8: thumbnail})
+    tip = model.data(model.index_of(8, Column.STATE), Qt.ItemDataRole.ToolTipRole)
+    assert thumbnail.as_uri() in tip and tip.endswith("<br>Fog &amp; tide.")
+    assert model.data(model.index_of(9), Qt.ItemDataRole.ToolTipRole) is None  # neither
+    qtmodeltester.check(model)
