@@ -83,6 +83,15 @@ SENTENCES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ServiceText", "The folder {folder} disappeared during the scan."),
     QT_TRANSLATE_NOOP("ServiceText", "The folder {folder} could not be read: permission denied."),
     QT_TRANSLATE_NOOP("ServiceText", "The library folder {folder} could not be read: permission denied."),
+    # library/tmdb_matching.py, metadata/service.py: matching a series (the import view's rows)
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB knows no series {title}."),
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB knows no series {title}; used the source's data"),
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB's best guess is {match}, as likely as {rival}, {confidence} sure: confirm it or choose another."),
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB's best guess is {match}, {confidence} sure: confirm it or choose another."),
+    QT_TRANSLATE_NOOP("ServiceText", "Also claimed by folder {folders} (TMDB series {tmdb_id}): confirm which one it is."),
+    QT_TRANSLATE_NOOP("ServiceText", "No TMDB token is set: add one in Settings to match it."),
+    QT_TRANSLATE_NOOP("ServiceText", "{why}; will retry at the next run."),
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB refused the token (HTTP 401): check the TMDB read-access token or API key in the settings."),
     # config.py: a setting refused (after "Invalid name: ", which the settings dialog replaces
     # by the field's label)
     QT_TRANSLATE_NOOP("ServiceText", "expected {what}, got {value} ({reason})."),
@@ -112,6 +121,11 @@ CLAUSES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ServiceText", "it does not exist (is the drive or network share connected?)"),
     QT_TRANSLATE_NOOP("ServiceText", "part of its path is not a folder"),
     QT_TRANSLATE_NOOP("ServiceText", "the drive reported an input/output error"),
+    # metadata/tmdb.py: why TMDB gave no answer (they fill "{why}; will retry at the next run.")
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB could not be reached: {why}"),
+    QT_TRANSLATE_NOOP("ServiceText", "no answer within {seconds} seconds"),
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB is having trouble (HTTP {status}) with {what}"),
+    QT_TRANSLATE_NOOP("ServiceText", "TMDB kept answering 'too many requests' for {what}"),
     # config.py: what a setting expects
     QT_TRANSLATE_NOOP("ServiceText", "a whole number from {low} to {high}"),
     QT_TRANSLATE_NOOP("ServiceText", "a number of seconds from {low} to {high}"),

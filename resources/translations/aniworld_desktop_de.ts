@@ -1267,6 +1267,38 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Der Bibliotheksordner {folder} konnte nicht gelesen werden: Zugriff verweigert.</translation>
     </message>
     <message>
+        <source>TMDB knows no series {title}.</source>
+        <translation>TMDB kennt keine Serie {title}.</translation>
+    </message>
+    <message>
+        <source>TMDB knows no series {title}; used the source&apos;s data</source>
+        <translation>TMDB kennt keine Serie {title}; die Daten der Quelle wurden verwendet</translation>
+    </message>
+    <message>
+        <source>TMDB&apos;s best guess is {match}, as likely as {rival}, {confidence} sure: confirm it or choose another.</source>
+        <translation>TMDBs beste Vermutung ist {match}, so wahrscheinlich wie {rival}, zu {confidence} sicher: bestätigen oder eine andere wählen.</translation>
+    </message>
+    <message>
+        <source>TMDB&apos;s best guess is {match}, {confidence} sure: confirm it or choose another.</source>
+        <translation>TMDBs beste Vermutung ist {match}, zu {confidence} sicher: bestätigen oder eine andere wählen.</translation>
+    </message>
+    <message>
+        <source>Also claimed by folder {folders} (TMDB series {tmdb_id}): confirm which one it is.</source>
+        <translation>Auch der Ordner {folders} beansprucht sie (TMDB-Serie {tmdb_id}): bestätigen, welcher es ist.</translation>
+    </message>
+    <message>
+        <source>No TMDB token is set: add one in Settings to match it.</source>
+        <translation>Kein TMDB-Token eingetragen: in den Einstellungen eines hinzufügen, um sie zuzuordnen.</translation>
+    </message>
+    <message>
+        <source>{why}; will retry at the next run.</source>
+        <translation>{why}; beim nächsten Lauf wird es erneut versucht.</translation>
+    </message>
+    <message>
+        <source>TMDB refused the token (HTTP 401): check the TMDB read-access token or API key in the settings.</source>
+        <translation>TMDB hat das Token abgelehnt (HTTP 401): TMDB-Lesezugriffstoken oder API-Schlüssel in den Einstellungen prüfen.</translation>
+    </message>
+    <message>
         <source>expected {what}, got {value} ({reason}).</source>
         <translation>erwartet wird {what}, nicht {value} ({reason}).</translation>
     </message>
@@ -1349,6 +1381,22 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
     <message>
         <source>the drive reported an input/output error</source>
         <translation>das Laufwerk meldete einen Ein-/Ausgabefehler</translation>
+    </message>
+    <message>
+        <source>TMDB could not be reached: {why}</source>
+        <translation>TMDB war nicht erreichbar: {why}</translation>
+    </message>
+    <message>
+        <source>no answer within {seconds} seconds</source>
+        <translation>keine Antwort innerhalb von {seconds} Sekunden</translation>
+    </message>
+    <message>
+        <source>TMDB is having trouble (HTTP {status}) with {what}</source>
+        <translation>TMDB hat Probleme (HTTP {status}) mit {what}</translation>
+    </message>
+    <message>
+        <source>TMDB kept answering &apos;too many requests&apos; for {what}</source>
+        <translation>TMDB antwortete bei {what} immer wieder „zu viele Anfragen“</translation>
     </message>
     <message>
         <source>a whole number from {low} to {high}</source>

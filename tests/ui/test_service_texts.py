@@ -16,6 +16,7 @@ import logging
 import re
 import socket
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,13 @@ from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import DownloadError
 from aniworld_desktop.downloads.service import DownloadService
 from aniworld_desktop.library.service import queue_request
+from aniworld_desktop.library.tmdb_matching import SeriesMatcher, claim_conflicts
+from aniworld_desktop.metadata.tmdb import TMDBClient
 from aniworld_desktop.net.session import client_session
 from aniworld_desktop.providers.feed import FeedProvider
 from aniworld_desktop.services import open_services
 from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
+from aniworld_desktop.storage.database import open_database
 from aniworld_desktop.storage.repositories import SqlQueueRepository
 from aniworld_desktop.ui import translation
 from aniworld_desktop.ui.activity import ActivityModel, Column
@@ -44,6 +48,7 @@ from aniworld_desktop.ui.service_texts import (
     service_text,
     skip_reason_text,
 )
+from tests.fake_tmdb import FakeShow, FakeTMDB
 from tests.fault_server import FaultServer
 
 PACKAGE = Path(__file__).resolve().parents[2] / "aniworld_desktop"
@@ -285,3 +290,37 @@ def test_every_template_still_occurs_in_the_services() -> None:
         if template not in literals:
             missing.append(template)
     assert not missing, "templates no service writes any more:\n" + "\n".join(missing)
+
+
+async def test_the_import_views_match_sentences_read_german(german: None, tmp_path: Path) -> None:
+    """The notes the matcher writes on the import view's rows (unknown title, a guess to confirm,
+    a TMDB outage, two folders claiming one series), as it writes them, come out in German."""
+    shows = {
+        "Harbor Lights": FakeShow(4242, 2024),
+        "Twin Peaks 1990": FakeShow(1920, 1990, name="Twin Peaks"),
+        "Twin Peaks 2017": FakeShow(1921, 2017, name="Twin Peaks"),
+    }
+    engine = await open_database(tmp_path / "db.sqlite")
+    matcher = SeriesMatcher(CatalogRepository(engine), library_dir=tmp_path, today=date.today)
+    try:
+        async with FakeTMDB(shows) as fake:
+            tmdb = TMDBClient("token", api_url=fake.api_url, max_retries=0, sleep=no_sleep)
+            async with tmdb:
+                unknown = await matcher.find(tmdb, "Nothing Like It", "Nothing Like It", 1999)
+                guess = await matcher.find(tmdb, "Twin Peaks", "Twin Peaks", None)
+                fake.fail_next(5, status=503)
+                outage = await matcher.find(tmdb, "Quiet Creek", "Quiet Creek", 2020)
+    finally:
+        await engine.dispose()
+    claimed = claim_conflicts([("Harbor Lights (2024)", 4242), ("Harbor Lights", 4242)])
+    notes = [unknown.note, guess.note, outage.note, *claimed.values()]
+    assert all(notes) and len(notes) == 5, notes
+    for note in notes:
+        shown = service_text(note)
+        assert shown != note and not english_left(shown), (note, shown)
+    assert "Nothing Like It" in service_text(unknown.note)  # the title is data: it stays
+    assert "4242" in service_text(claimed["Harbor Lights"])
+
+
+async def no_sleep(seconds: float) -> None:
+    """TMDB's retry pause, skipped: the test's outage is over when it says so."""
