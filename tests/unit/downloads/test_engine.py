@@ -23,7 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from aniworld_desktop.downloads import engine as engine_module
+from aniworld_desktop.downloads import part as part_module
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest, DownloadResult
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
@@ -597,7 +597,7 @@ def failing_writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[OSError]]:
         real = open(path, mode, *args, **kwargs)  # noqa: SIM115
         return FailingFile(real, 256 * KIB, errors[0]) if errors else real
 
-    monkeypatch.setattr(engine_module, "open", fake_open, raising=False)
+    monkeypatch.setattr(part_module, "open", fake_open, raising=False)
     yield errors
 
 
@@ -642,7 +642,7 @@ async def test_unwritable_library_folder_is_named(
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise error
 
-    monkeypatch.setattr(engine_module, "open", refuse, raising=False)
+    monkeypatch.setattr(part_module, "open", refuse, raising=False)
     with pytest.raises(LibraryWriteError) as caught:
         await fetch(engine, server.url(NAME), target)
     assert str(target.parent) in caught.value.message
