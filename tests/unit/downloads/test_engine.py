@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from aniworld_desktop.downloads import engine as engine_module
 from aniworld_desktop.downloads import part as part_module
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest, DownloadResult
 from aniworld_desktop.downloads.errors import (
@@ -835,3 +836,23 @@ def test_fault_server_runs_standalone(tmp_path: Path) -> None:
     [line] = log.read_text().splitlines()
     entry = json.loads(line)
     assert (entry["path"], entry["range"], entry["status"]) == (f"/media/{NAME}", "bytes=10-", 206)
+
+
+def test_a_plain_connection_receives_in_larger_pieces() -> None:
+    plain = SimpleNamespace(max_size=256 * KIB)
+    response: Any = SimpleNamespace(connection=SimpleNamespace(transport=plain))
+    engine_module._receive_in_pieces(response, engine_module.READ_SIZE // 4)
+    assert plain.max_size == engine_module.READ_SIZE // 4
+    engine_module._receive_in_pieces(response, 64 * KIB)  # never below asyncio's own
+    assert plain.max_size == engine_module.READ_SIZE // 4
+
+
+def test_other_connections_keep_their_reads() -> None:
+    tls = SimpleNamespace()  # no max_size: it reads through its own buffer
+    engine_module._receive_in_pieces(
+        SimpleNamespace(connection=SimpleNamespace(transport=tls)),  # type: ignore[arg-type]
+        MIB,
+    )
+    assert not hasattr(tls, "max_size")
+    gone: Any = SimpleNamespace(connection=None)  # the body was read already
+    engine_module._receive_in_pieces(gone, MIB)
