@@ -29,15 +29,15 @@ for ever.
 The engine runs the requests and the copying loop; its parts live beside it: what an answer
 says (validators, ``Content-Range``, status codes as sentences) in ``downloads/answer.py``, the
 part file (sinks, the writer thread's backlog, fsync and rename) in ``downloads/part.py``, and
-the watchdog that gives up on a stalled or crawling transfer in ``downloads/watchdog.py``.
+the watchdog that gives up on a stalled or crawling transfer in ``downloads/watchdog.py``, and
+when and in what pieces the connection is read in ``downloads/connection.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +61,7 @@ from aniworld_desktop.downloads.answer import (
     status_error,
     validators_of,
 )
+from aniworld_desktop.downloads.connection import reading_paused, receive_in_pieces
 from aniworld_desktop.downloads.errors import (
     DownloadError,
     PermanentDownloadError,
@@ -102,8 +103,8 @@ ProgressCallback = Callable[[int, int | None], None]
 
 READ_SIZE = 4 << 20
 """Bytes of one read from the network by default (see the module: what a crash may lose)."""
-# asyncio's socket transport receives at most this much per system call.
-_TRANSPORT_PIECE = 256 << 10
+# The smallest read under a speed limit: below it the loop's own cost per read would show.
+_LIMITED_READ = 16 << 10
 
 NewPartCallback = Callable[[Validators], Awaitable[None]]
 """Awaited before the first byte of a new part file is written, with what the server said
@@ -369,7 +370,7 @@ class DownloadEngine(OwnedSession):
                 read_bufsize=max(self._read_size, 1 << 16),
                 max_redirects=MAX_REDIRECTS,
             ) as response:
-                _receive_in_pieces(response, self._read_size // 4)
+                receive_in_pieces(response, self._read_size // 4)
                 if watchdog is not None:
                     watchdog.body_started()
                 return await self._receive(
@@ -505,7 +506,7 @@ class DownloadEngine(OwnedSession):
             # What the part is built from is stored before its first byte, so a part on disk
             # always has its validators beside it, whenever the process dies. Nothing is read
             # meanwhile: what a crash can lose stays within one read.
-            with _reading_paused(response):
+            with reading_paused(response):
                 await on_new_part(answer)
         kept = answer if not start else validators
         # Only the last piece of a file sent in pieces needs the (whole-file) fsync.
@@ -550,17 +551,22 @@ class DownloadEngine(OwnedSession):
         limit = total if total is not None else -1
         try:
             while True:
-                # The loop runs once per read, tens of thousands of times per GiB: each step
+                # The loop runs once per piece, a thousand times per GiB or more: each step
                 # here is paid that often (measured in per-thread CPU).
+                ask = read_size
+                if limiter is not None and limiter.bytes_per_second:
+                    # Under a speed limit, at most a quarter second's worth at a time, so the
+                    # progress stays smooth (a 1 MiB piece at 100 KiB/s would be 10 s).
+                    ask = min(read_size, max(_LIMITED_READ, limiter.bytes_per_second // 4))
                 if watchdog is not None:
                     since = watchdog.waiting_since = clock()
-                    chunk = await read(read_size)
+                    chunk = await read(ask)
                     now = clock()
                     watchdog.waiting_since = None
                     watchdog.waited += now - since
                     watchdog.received += len(chunk)
                 else:
-                    chunk = await read(read_size)
+                    chunk = await read(ask)
                     now = -1.0
                 if head is not None:
                     if chunk:
@@ -591,11 +597,11 @@ class DownloadEngine(OwnedSession):
                 # fill its buffer meanwhile (up to twice the read size), and what the process
                 # holds unwritten is what a crash costs. The kernel's buffer holds it instead.
                 if full:
-                    with _reading_paused(response):
+                    with reading_paused(response):
                         await sink.room()
                 if limiter is not None:
                     if limiter.bytes_per_second:
-                        with _reading_paused(response):
+                        with reading_paused(response):
                             await limiter.consume(size)
                     else:
                         await limiter.consume(size)  # returns at once; no pause to pay for
@@ -618,41 +624,6 @@ class DownloadEngine(OwnedSession):
             if sink is not None:
                 await sink.abandon()
         return done
-
-
-@contextlib.contextmanager
-def _reading_paused(response: aiohttp.ClientResponse) -> Iterator[None]:
-    """Take no bytes off ``response``'s connection inside the block.
-
-    The protocol's own pause (the one aiohttp's flow control uses), so that aiohttp's idea of
-    whether it is paused stays true; once its body is complete the connection is gone and
-    there is nothing to pause.
-    """
-    connection = response.connection
-    protocol = connection.protocol if connection is not None else None
-    paused = protocol is not None and protocol.transport is not None
-    if paused:
-        assert protocol is not None
-        protocol.pause_reading()
-    try:
-        yield
-    finally:
-        if paused and protocol is not None and protocol.transport is not None:
-            protocol.resume_reading()
-
-
-def _receive_in_pieces(response: aiohttp.ClientResponse, piece: int) -> None:
-    """Let ``response``'s connection take up to ``piece`` bytes off the socket per system call.
-
-    Only ever more than asyncio's own 256 KiB, and only on a plain socket transport (a TLS
-    connection reads through its own buffer). The connection may go back to the pool with it:
-    a larger receive costs no one anything.
-    """
-    connection = response.connection
-    transport = connection.transport if connection is not None else None
-    if piece > _TRANSPORT_PIECE and isinstance(getattr(transport, "max_size", None), int):
-        # asyncio's _SelectorSocketTransport reads self.max_size bytes a call (CPython 3.11-3.13).
-        setattr(transport, "max_size", piece)  # noqa: B010 - not in the Transport type
 
 
 def _unsatisfiable(

@@ -23,6 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from aniworld_desktop.downloads import connection
 from aniworld_desktop.downloads import engine as engine_module
 from aniworld_desktop.downloads import part as part_module
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest, DownloadResult
@@ -150,6 +151,24 @@ async def test_speed_limiter_sees_every_byte(server: FaultServer, target: Path) 
     async with DownloadEngine(read_size=64 * KIB, limiter=Recording(0)) as engine:
         await fetch(engine, server.url(NAME), target)
     assert sum(seen) == len(data)
+
+
+async def test_under_a_speed_limit_a_read_is_a_quarter_second_of_it(
+    server: FaultServer, target: Path
+) -> None:
+    data = server.add_payload(NAME, 2 * MIB)
+    seen: list[int] = []
+
+    class Recording(SpeedLimiter):
+        async def consume(self, nbytes: int) -> None:
+            seen.append(nbytes)  # no wait: the sizes are what is looked at
+
+    # The default read (4 MiB), and a limit whose quarter second is 64 KiB.
+    async with DownloadEngine(limiter=Recording(256 * KIB)) as engine:
+        await fetch(engine, server.url(NAME), target)
+    assert content(target) == data
+    assert sum(seen) == len(data)
+    assert max(seen) <= 64 * KIB
 
 
 # --- transient faults: the caller's retry resumes ---------------------------------------------
@@ -841,18 +860,18 @@ def test_fault_server_runs_standalone(tmp_path: Path) -> None:
 def test_a_plain_connection_receives_in_larger_pieces() -> None:
     plain = SimpleNamespace(max_size=256 * KIB)
     response: Any = SimpleNamespace(connection=SimpleNamespace(transport=plain))
-    engine_module._receive_in_pieces(response, engine_module.READ_SIZE // 4)
+    connection.receive_in_pieces(response, engine_module.READ_SIZE // 4)
     assert plain.max_size == engine_module.READ_SIZE // 4
-    engine_module._receive_in_pieces(response, 64 * KIB)  # never below asyncio's own
+    connection.receive_in_pieces(response, 64 * KIB)  # never below asyncio's own
     assert plain.max_size == engine_module.READ_SIZE // 4
 
 
 def test_other_connections_keep_their_reads() -> None:
     tls = SimpleNamespace()  # no max_size: it reads through its own buffer
-    engine_module._receive_in_pieces(
+    connection.receive_in_pieces(
         SimpleNamespace(connection=SimpleNamespace(transport=tls)),  # type: ignore[arg-type]
         MIB,
     )
     assert not hasattr(tls, "max_size")
     gone: Any = SimpleNamespace(connection=None)  # the body was read already
-    engine_module._receive_in_pieces(gone, MIB)
+    connection.receive_in_pieces(gone, MIB)
