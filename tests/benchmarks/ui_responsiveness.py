@@ -572,8 +572,13 @@ async def measure_downloads(
         "busy_running": busy_running,
         "busy_throughput_mb_s": busy_moved / busy_elapsed / 1e6,
     }
-    # QAbstractItemModel.sort exists and does nothing; only an override of our own counts.
-    if "sort" in vars(QueueTableModel):
+    # QAbstractItemModel.sort exists and does nothing; only an override of our own counts
+    # (the queue model inherits it from ui/sort_filter.py's SortFilterTableModel).
+    if any(
+        "sort" in vars(cls)
+        for cls in QueueTableModel.__mro__
+        if cls.__module__.startswith("aniworld_desktop")
+    ):
         # Through the view, as a header click does: the relayout and repaint count too.
         timings = {}
         for name, act in (
