@@ -13,7 +13,7 @@ reach the disk: 0.5-1 s for 2 GiB here, after the last byte, in series with the 
 the disk on the range just written (``sync_file_range(SYNC_FILE_RANGE_WRITE)``), waits for the
 range before it to be on the disk and drops it from the page cache (``posix_fadvise(DONTNEED)``,
 so a big download does not push everything else out of memory). The disk then works while the
-network does, the final fsync has at most two steps left to write, and when the disk is slower
+network does, the final fsync has at most two steps left to write (8 MiB), and when the disk is slower
 than the network the wait slows the reading of that download down to the disk's pace instead of
 piling up dirty pages. Where ``sync_file_range`` does not exist (not Linux) only the fadvise
 part runs, and the final fsync does the rest; both are hints, the fsync is the guarantee.
@@ -36,8 +36,9 @@ __all__ = ["WRITEBACK_STEP", "DiskWriter", "Writeback"]
 
 log = logging.getLogger(__name__)
 
-WRITEBACK_STEP = 8 << 20
-"""Bytes between two writeback steps of one file: small enough that the final fsync is short,
+WRITEBACK_STEP = 4 << 20
+"""Bytes between two writeback steps of one file: small enough that the final fsync is short
+(8 MiB steps left the last of eight parallel downloads 0.08-0.12 s of fsync, 4 MiB 0.02-0.03 s),
 large enough that the disk gets big sequential writes."""
 
 # <linux/fs.h>

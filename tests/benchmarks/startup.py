@@ -332,7 +332,7 @@ def report(empty: list[dict[str, Any]], big: list[dict[str, Any]]) -> int:
 
     print(
         f"startup: shown {pair(shown)}, idle {pair(idle)}, stall {stall:.0f} ms, RSS {rss} MB "
-        f"(goal <={goals['empty']:.0f} s / <={goals['big']:.0f} s each, <={GOAL_STALL_MS:.0f} ms, "
+        f"(goal <={goals['empty']:g} s / <={goals['big']:g} s each, <={GOAL_STALL_MS:.0f} ms, "
         f"<={GOAL_RSS_MB} MB) {'PASS' if ok else 'FAIL'}"
     )
     return 0 if ok else 1

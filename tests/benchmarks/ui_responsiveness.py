@@ -327,7 +327,6 @@ def child(args: argparse.Namespace) -> int:
     from aniworld_desktop import services as composition
     from aniworld_desktop.config import ProfilePaths, load_settings
     from aniworld_desktop.downloads.service import DownloadService
-    from aniworld_desktop.metadata import credentials
     from aniworld_desktop.ui import main_window
     from aniworld_desktop.ui.qtapp import APP_NAME, ORGANISATION, tune_interpreter
     from aniworld_desktop.ui.queue_model import QueueTableModel
@@ -335,10 +334,9 @@ def child(args: argparse.Namespace) -> int:
     phases = Phases()
     phases.add("imports", time.perf_counter() - imports_started)
     # Instrumentation only: the same functions, wrapped to time them; the app is not changed.
-    composition.open_database = _time_async(
-        phases, "database open + migrations", composition.open_database
+    composition.open_profile_database = _time_async(
+        phases, "database open + migrations", composition.open_profile_database
     )
-    composition.load_token = _time_sync(phases, "keyring token (thread)", credentials.load_token)
     DownloadService.start = _time_async(phases, "queue load", DownloadService.start)  # type: ignore[method-assign]
     QueueTableModel.load = _time_sync(phases, "queue model load", QueueTableModel.load)  # type: ignore[method-assign]
 
@@ -574,8 +572,13 @@ async def measure_downloads(
         "busy_running": busy_running,
         "busy_throughput_mb_s": busy_moved / busy_elapsed / 1e6,
     }
-    # QAbstractItemModel.sort exists and does nothing; only an override of our own counts.
-    if "sort" in vars(QueueTableModel):
+    # QAbstractItemModel.sort exists and does nothing; only an override of our own counts
+    # (the queue model inherits it from ui/sort_filter.py's SortFilterTableModel).
+    if any(
+        "sort" in vars(cls)
+        for cls in QueueTableModel.__mro__
+        if cls.__module__.startswith("aniworld_desktop")
+    ):
         # Through the view, as a header click does: the relayout and repaint count too.
         timings = {}
         for name, act in (

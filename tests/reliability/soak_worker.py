@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import aniworld_desktop.downloads.engine as engine_module
+import aniworld_desktop.downloads.part as part_module
 from aniworld_desktop.config import ProfilePaths, load_settings
 from aniworld_desktop.services import open_services
 
@@ -56,7 +56,7 @@ def slow_down_disk(rate: int) -> None:
         real = open(path, mode, *args, **kwargs)  # noqa: SIM115 - the engine closes it
         return SlowFile(real, rate) if "b" in mode and mode != "rb" else real
 
-    engine_module.open = slow_open  # type: ignore[attr-defined]
+    part_module.open = slow_open  # type: ignore[attr-defined]
 
 
 async def drain(profile: Path, writer_thread: bool) -> int:

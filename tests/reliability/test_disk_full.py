@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 import pytest
 
-import aniworld_desktop.downloads.engine as engine_module
+import aniworld_desktop.downloads.part as part_module
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
@@ -91,7 +91,7 @@ class InjectedDisk:
             real = open(path, mode, *args, **kwargs)  # noqa: SIM115 - the engine closes it
             return _FileOnDisk(real, disk) if mode in ("wb", "r+b") else real
 
-        monkeypatch.setattr(engine_module, "open", open_on_disk, raising=False)
+        monkeypatch.setattr(part_module, "open", open_on_disk, raising=False)
 
     def fill(self) -> None:
         with self._lock:

@@ -14,11 +14,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "aniworld_desktop"
 MAIN_WINDOW = PACKAGE / "ui" / "main_window.py"
 WINDOW_LIMIT = 800
 MODULE_LIMIT = 900
-# Over the limit and being split in other branches of issue 13, each at most at its size today.
-# The list only shrinks: a module that got under the limit must leave it (the test says so).
-NOT_YET_SPLIT = {
-    "aniworld_desktop/downloads/engine.py": 1192,
-}
 
 
 def lines(path: Path) -> int:
@@ -36,9 +31,5 @@ def test_no_module_of_the_package_is_over_the_limit() -> None:
     modules = sorted(PACKAGE.rglob("*.py"))
     assert len(modules) > 50  # the package was found
     sizes = {path.relative_to(PACKAGE.parent).as_posix(): lines(path) for path in modules}
-    over = {
-        name: size for name, size in sizes.items() if size > NOT_YET_SPLIT.get(name, MODULE_LIMIT)
-    }
-    assert not over, f"modules over {MODULE_LIMIT} lines (or grown while waiting): {over}"
-    split = [name for name in NOT_YET_SPLIT if sizes.get(name, 0) <= MODULE_LIMIT]
-    assert not split, f"under {MODULE_LIMIT} lines now, take them off NOT_YET_SPLIT: {split}"
+    over = {name: size for name, size in sizes.items() if size > MODULE_LIMIT}
+    assert not over, f"modules over {MODULE_LIMIT} lines: {over}"

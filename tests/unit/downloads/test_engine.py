@@ -23,7 +23,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from aniworld_desktop.downloads import connection
 from aniworld_desktop.downloads import engine as engine_module
+from aniworld_desktop.downloads import part as part_module
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest, DownloadResult
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
@@ -149,6 +151,24 @@ async def test_speed_limiter_sees_every_byte(server: FaultServer, target: Path) 
     async with DownloadEngine(read_size=64 * KIB, limiter=Recording(0)) as engine:
         await fetch(engine, server.url(NAME), target)
     assert sum(seen) == len(data)
+
+
+async def test_under_a_speed_limit_a_read_is_a_quarter_second_of_it(
+    server: FaultServer, target: Path
+) -> None:
+    data = server.add_payload(NAME, 2 * MIB)
+    seen: list[int] = []
+
+    class Recording(SpeedLimiter):
+        async def consume(self, nbytes: int) -> None:
+            seen.append(nbytes)  # no wait: the sizes are what is looked at
+
+    # The default read (4 MiB), and a limit whose quarter second is 64 KiB.
+    async with DownloadEngine(limiter=Recording(256 * KIB)) as engine:
+        await fetch(engine, server.url(NAME), target)
+    assert content(target) == data
+    assert sum(seen) == len(data)
+    assert max(seen) <= 64 * KIB
 
 
 # --- transient faults: the caller's retry resumes ---------------------------------------------
@@ -597,7 +617,7 @@ def failing_writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[OSError]]:
         real = open(path, mode, *args, **kwargs)  # noqa: SIM115
         return FailingFile(real, 256 * KIB, errors[0]) if errors else real
 
-    monkeypatch.setattr(engine_module, "open", fake_open, raising=False)
+    monkeypatch.setattr(part_module, "open", fake_open, raising=False)
     yield errors
 
 
@@ -642,7 +662,7 @@ async def test_unwritable_library_folder_is_named(
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise error
 
-    monkeypatch.setattr(engine_module, "open", refuse, raising=False)
+    monkeypatch.setattr(part_module, "open", refuse, raising=False)
     with pytest.raises(LibraryWriteError) as caught:
         await fetch(engine, server.url(NAME), target)
     assert str(target.parent) in caught.value.message
@@ -835,3 +855,23 @@ def test_fault_server_runs_standalone(tmp_path: Path) -> None:
     [line] = log.read_text().splitlines()
     entry = json.loads(line)
     assert (entry["path"], entry["range"], entry["status"]) == (f"/media/{NAME}", "bytes=10-", 206)
+
+
+def test_a_plain_connection_receives_in_larger_pieces() -> None:
+    plain = SimpleNamespace(max_size=256 * KIB)
+    response: Any = SimpleNamespace(connection=SimpleNamespace(transport=plain))
+    connection.receive_in_pieces(response, engine_module.READ_SIZE // 4)
+    assert plain.max_size == engine_module.READ_SIZE // 4
+    connection.receive_in_pieces(response, 64 * KIB)  # never below asyncio's own
+    assert plain.max_size == engine_module.READ_SIZE // 4
+
+
+def test_other_connections_keep_their_reads() -> None:
+    tls = SimpleNamespace()  # no max_size: it reads through its own buffer
+    connection.receive_in_pieces(
+        SimpleNamespace(connection=SimpleNamespace(transport=tls)),  # type: ignore[arg-type]
+        MIB,
+    )
+    assert not hasattr(tls, "max_size")
+    gone: Any = SimpleNamespace(connection=None)  # the body was read already
+    connection.receive_in_pieces(gone, MIB)
