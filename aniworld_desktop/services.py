@@ -33,6 +33,7 @@ from aniworld_desktop.mediaservers import MediaServerNotifier
 from aniworld_desktop.metadata.credentials import load_token_secret
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
 from aniworld_desktop.net.session import client_session
+from aniworld_desktop.providers.mediathek.subtitles import SubtitleSaver
 from aniworld_desktop.providers.registry import ProviderContext, ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository
@@ -231,6 +232,10 @@ async def open_services(
             # The library matches its series on the metadata service's clients: one rate
             # limiter and one reply cache for every TMDB request of the process.
             library.use_tmdb(metadata.tmdb_client, threshold=settings.match_threshold)
+            # Follows finished downloads of the film list's films; closed after the downloads
+            # stop, so the subtitles of the last episodes are fetched too.
+            subtitles = SubtitleSaver(bus, registry, session, lambda: downloads.library_dir)
+            await stack.enter_async_context(subtitles)
             await downloads.start(
                 run=run_downloads,
                 owner=not read_only,
