@@ -69,6 +69,7 @@ class Services:
         notices: Sentences the user must read once at start: a database or settings file that
             could not be used and was set aside. The CLI prints them on stderr; the window
             shows them.
+        session: The providers' HTTP session (the film list search of the window uses it).
     """
 
     paths: ProfilePaths
@@ -83,6 +84,7 @@ class Services:
     scheduler: SchedulerService
     mediaservers: MediaServerNotifier
     notices: list[str] = field(default_factory=list)
+    session: aiohttp.ClientSession | None = None
 
     @property
     def library_dir(self) -> Path:
@@ -268,6 +270,7 @@ async def open_services(
                 scheduler,
                 mediaservers,
                 all_notices,
+                session,
             )
     finally:
         await database.dispose()

@@ -53,6 +53,23 @@
     </message>
 </context>
 <context>
+    <name>MediathekSearchDialog</name>
+    <message numerus="yes">
+        <source>%n film(s) in the film list. Type a programme&apos;s name.</source>
+        <translation>
+            <numerusform>%n film in the film list. Type a programme&apos;s name.</numerusform>
+            <numerusform>%n films in the film list. Type a programme&apos;s name.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n programme(s) found.</source>
+        <translation>
+            <numerusform>%n programme found.</numerusform>
+            <numerusform>%n programmes found.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>NotificationTexts</name>
     <message numerus="yes">
         <source>{shown} and %n more</source>

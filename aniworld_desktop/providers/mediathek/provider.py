@@ -435,9 +435,16 @@ class MediathekProvider:
         """The broadcasters in the film index, for a search's channel choice."""
         return await asyncio.to_thread(self._require_index().channels)
 
-    def reference_for(self, match: TopicMatch, *, title_filter: str = "") -> str:
+    def reference_for(
+        self, match: TopicMatch, *, title_filter: str = "", quality: Quality | None = None
+    ) -> str:
         """The series reference that follows a search result's programme."""
-        return SeriesReference(match.topic, match.channel, title_filter).url()
+        return SeriesReference(match.topic, match.channel, title_filter, quality).url()
+
+    async def programme_films(self, topic: str, channel: str = "", limit: int = 50) -> list[Film]:
+        """The newest ``limit`` films of a programme, newest first (the search's detail)."""
+        films = await asyncio.to_thread(self._require_index().films_of, topic, channel)
+        return films[::-1][:limit]
 
     # -- the film list ---------------------------------------------------------------------
 
