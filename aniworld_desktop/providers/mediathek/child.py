@@ -13,16 +13,19 @@ fresh interpreter importing them (``spawn``, the only way on Windows) takes 0.5-
 the diff list's 1 s would feel. The child runs one :class:`~.store.FilmIndex` method and sends
 back its result or its exception. If the loop's task is cancelled (the app quits) the child
 is terminated; the index's own rules (a full list built aside and renamed, a diff in one
-transaction) leave the live index whole either way.
+transaction) leave the live index whole either way. The child runs at a lower priority
+(``nice`` 10): on a machine whose cores are all busy, the window's process is scheduled first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +45,7 @@ log = logging.getLogger(__name__)
 
 Operation = Literal["replace", "apply_diff"]
 _JOIN_SECONDS = 5.0
+_NICE = 10  # the indexing process's lower priority (POSIX), as a background job's
 _MAXRSS_BYTES = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, else KiB
 
 
@@ -68,6 +72,10 @@ def _child_main(
     last_modified: str | None,
     now: datetime | None,
 ) -> None:  # pragma: no cover - runs in the child process (covered by the tests through it)
+    if hasattr(os, "nice"):
+        # Background work: when the cores are busy, the window's process goes first.
+        with contextlib.suppress(OSError):
+            os.nice(_NICE)
     index = FilmIndex(Path(index_path))
     try:
         method = index.replace if operation == "replace" else index.apply_diff
