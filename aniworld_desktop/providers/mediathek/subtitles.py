@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
 
 import aiohttp
-from defusedxml import ElementTree as SafeElementTree  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+from defusedxml import ElementTree as SafeElementTree
 
 from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.core.events import DownloadFinished, EventBus
@@ -73,7 +74,11 @@ def ttml_to_srt(data: bytes) -> str:
     """
     try:
         root = SafeElementTree.fromstring(data)
-    except Exception as exc:  # ParseError, and defusedxml's refusals of entities
+    except DefusedXmlException:
+        raise SubtitleError(
+            "The TTML subtitles declare XML entities, which are never expanded; they are refused."
+        ) from None
+    except Exception as exc:  # ParseError and its relatives
         raise SubtitleError(f"The TTML subtitles are not readable XML ({exc}).") from None
     if _local(root.tag) != "tt":
         raise SubtitleError("The subtitles are XML but not TTML.")

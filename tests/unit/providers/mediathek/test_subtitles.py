@@ -62,7 +62,7 @@ def test_webvtt_is_kept_and_ttml_saved_as_srt():
         (
             b'<?xml version="1.0"?><!DOCTYPE tt [<!ENTITY a "aaaaaaaaaa">'
             b'<!ENTITY b "&a;&a;&a;&a;&a;&a;">]><tt><p begin="1s">&b;</p></tt>',
-            "not readable XML",
+            "declare XML entities",
         ),
     ],
 )
