@@ -33,6 +33,7 @@ from aniworld_desktop.mediaservers import MediaServerNotifier
 from aniworld_desktop.metadata.credentials import load_token_secret
 from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
 from aniworld_desktop.net.session import client_session
+from aniworld_desktop.providers.mediathek.subtitles import SubtitleSaver
 from aniworld_desktop.providers.registry import ProviderContext, ProviderRegistry
 from aniworld_desktop.scheduler import SchedulerService
 from aniworld_desktop.storage.app_state import AppStateRepository
@@ -68,6 +69,7 @@ class Services:
         notices: Sentences the user must read once at start: a database or settings file that
             could not be used and was set aside. The CLI prints them on stderr; the window
             shows them.
+        session: The providers' HTTP session (the film list search of the window uses it).
     """
 
     paths: ProfilePaths
@@ -82,6 +84,7 @@ class Services:
     scheduler: SchedulerService
     mediaservers: MediaServerNotifier
     notices: list[str] = field(default_factory=list)
+    session: aiohttp.ClientSession | None = None
 
     @property
     def library_dir(self) -> Path:
@@ -231,6 +234,10 @@ async def open_services(
             # The library matches its series on the metadata service's clients: one rate
             # limiter and one reply cache for every TMDB request of the process.
             library.use_tmdb(metadata.tmdb_client, threshold=settings.match_threshold)
+            # Follows finished downloads of the film list's films; closed after the downloads
+            # stop, so the subtitles of the last episodes are fetched too.
+            subtitles = SubtitleSaver(bus, registry, session, lambda: downloads.library_dir)
+            await stack.enter_async_context(subtitles)
             await downloads.start(
                 run=run_downloads,
                 owner=not read_only,
@@ -263,6 +270,7 @@ async def open_services(
                 scheduler,
                 mediaservers,
                 all_notices,
+                session,
             )
     finally:
         await database.dispose()

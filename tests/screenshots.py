@@ -287,6 +287,31 @@ async def add_series(stage: Stage) -> Any:
     return dialog
 
 
+async def mediathek_search(stage: Stage) -> Any:
+    """The film list search: programmes found as typed, the chosen one's newest films."""
+    from dataclasses import replace
+
+    from aniworld_desktop.ui.mediathek_search import MediathekSearchDialog
+
+    provider = stage.services.registry.get("mediathek")
+    base = stage.feed_url.rsplit("/night-ferry/", 1)[0]  # served beside the feed
+    provider.options = replace(
+        provider.options,
+        full_list_url=f"{base}/mediathek/Filmliste-akt.xz",
+        diff_list_url=f"{base}/mediathek/Filmliste-diff.xz",
+    )
+    stage.window.commands["search_mediathek"].trigger()
+    dialog = await visible_dialog(stage, MediathekSearchDialog)
+    stage.after(dialog.reject)
+    await wait_until(lambda: dialog.channel_box.count() > 1, "the film list to be indexed")
+    dialog.search_edit.setText("bergh")
+    await wait_until(lambda: dialog.programmes.topLevelItemCount() > 0, "programmes found")
+    dialog.programmes.setCurrentItem(dialog.programmes.topLevelItem(0))
+    await wait_until(lambda: dialog.films.topLevelItemCount() > 0, "the programme's films")
+    dialog.filter_edit.setText("Staffel")
+    return dialog
+
+
 async def settings(stage: Stage) -> Any:
     """The settings dialog, at the size it opens with."""
     from aniworld_desktop.ui.settings_dialog import SettingsDialog
@@ -605,6 +630,12 @@ SHOTS: tuple[Shot, ...] = (
     ),
     Shot("activity", activity, caption="the activity panel"),
     Shot("add-series", add_series, (640, 480), caption="Add series with a feed's preview"),
+    Shot(
+        "mediathek-search",
+        mediathek_search,
+        (760, 560),
+        caption="Search the public broadcasters' film list",
+    ),
     Shot("settings", settings, None, caption="Settings"),
     Shot(
         "settings-servers",
@@ -680,6 +711,38 @@ def feed_xml(base: str) -> str:
     return FEED.format(base=base, items="\n".join(items))
 
 
+# An invented programme of the public broadcasters, in MediathekView's film list format.
+HUT_TITLES = (
+    "Der Neue (Staffel 1, Folge 1)", "Lawinengefahr (Staffel 1, Folge 2)",
+    "Der Neue (Staffel 1, Folge 1) (Audiodeskription)", "Almabtrieb (Staffel 1, Folge 3)",
+    "Funkstille (Staffel 2, Folge 1)", "Der Gipfel (Staffel 2, Folge 2)",
+    "Hüttenzauber - Trailer",
+)  # fmt: skip
+
+
+def film_list_xz(base: str) -> bytes:
+    """The film list of the search picture: one programme on two channels, and a few more."""
+    sys.path.insert(0, str(REPO))
+    from tests.mediathek_lists import ListEntry, film_list_bytes, generated_entries
+
+    films = [
+        ListEntry(
+            channel=channel,
+            topic="Die Berghütte",
+            title=title,
+            url=f"{base}/mediathek/huette-{n}_1800k.mp4",
+            hd=f"{base}/mediathek/huette-{n}_3500k.mp4",
+            aired=1_767_200_000 + n * 604_800,
+            duration=f"00:4{n % 10}:12",
+            description=f"{title} auf der Berghütte.",
+            geo="DE-AT-CH" if n % 3 == 2 else "",
+        )
+        for channel in ("ARD", "ORF")
+        for n, title in enumerate(HUT_TITLES)
+    ]
+    return film_list_bytes([*films, *generated_entries(200, seed=3)])
+
+
 @contextlib.asynccontextmanager
 async def serve_feed() -> AsyncIterator[str]:
     """Serve :func:`feed_xml` on 127.0.0.1; yields its URL. Media links are never fetched."""
@@ -691,7 +754,11 @@ async def serve_feed() -> AsyncIterator[str]:
     async def handle(_request: web.Request) -> web.Response:
         return web.Response(body=state["feed"], content_type="application/rss+xml")
 
+    async def film_list(_request: web.Request) -> web.Response:
+        return web.Response(body=state["film list"], content_type="application/x-xz")
+
     runner.app.router.add_get("/night-ferry/feed.xml", handle)
+    runner.app.router.add_get("/mediathek/Filmliste-akt.xz", film_list)
     await runner.setup()
     try:
         for port in (FEED_PORT, 0):
@@ -703,6 +770,7 @@ async def serve_feed() -> AsyncIterator[str]:
                     raise
         base = f"http://127.0.0.1:{runner.addresses[0][1]}"
         state["feed"] = feed_xml(base).encode("utf-8")
+        state["film list"] = film_list_xz(base)
         yield f"{base}/night-ferry/feed.xml"
     finally:
         await runner.cleanup()

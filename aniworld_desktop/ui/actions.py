@@ -15,6 +15,7 @@ Action             Shortcut             Note
 =================  ===================  ==========================================================
 Add Series…        Ctrl+N (New)         Previews the feed before following it.
 Add Links…         Ctrl+L               "L" for link; several links at once.
+Search Public B…   Ctrl+Shift+F         The broadcasters' film list; "F" for find.
 Paste Links        Ctrl+V (Paste)       Queue view only: the clipboard's links, as if dropped.
 Refresh            F5 (+ Refresh)       GNOME and macOS also Ctrl+R (Cmd+R).
 Rescan Library     Shift+F5             Looks for episode files on disk again.
@@ -95,6 +96,7 @@ class ActionName(StrEnum):
     PRIORITY_ORDER = "priority_order"
     MOVE_BOTTOM = "move_bottom"
     ADD_SERIES = "add_series"
+    SEARCH_MEDIATHEK = "search_mediathek"
     REFRESH = "refresh"
     DOWNLOAD_MISSING = "download_missing"
     MONITOR = "monitor"
@@ -161,6 +163,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.PRIORITY_ORDER, QT_TRANSLATE_NOOP("WindowActions", "Pr&iority Order"), "Ctrl+0", "filter", QT_TRANSLATE_NOOP("WindowActions", "Show the whole queue in the order it downloads (drag to reorder)")),
     ActionSpec(A.MOVE_BOTTOM, QT_TRANSLATE_NOOP("WindowActions", "Move to &Bottom"), "Ctrl+End", "move-bottom", QT_TRANSLATE_NOOP("WindowActions", "Download the selection last"), view_only=True),
     ActionSpec(A.ADD_SERIES, QT_TRANSLATE_NOOP("WindowActions", "Add &Series…"), SK.New, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow a series from its feed, after a preview")),
+    ActionSpec(A.SEARCH_MEDIATHEK, QT_TRANSLATE_NOOP("WindowActions", "Search Public &Broadcasters…"), "Ctrl+Shift+F", "filter", QT_TRANSLATE_NOOP("WindowActions", "Search the film list of ARD, ZDF, ARTE and the others, and follow a programme")),
     ActionSpec(A.REFRESH, QT_TRANSLATE_NOOP("WindowActions", "&Refresh"), (SK.Refresh, "F5"), "refresh", QT_TRANSLATE_NOOP("WindowActions", "Read the selected series' sources again (all when none is selected)")),
     ActionSpec(A.DOWNLOAD_MISSING, QT_TRANSLATE_NOOP("WindowActions", "&Download Missing"), "Ctrl+D", "download-missing", QT_TRANSLATE_NOOP("WindowActions", "Queue the missing episodes of the selected series (of every monitored series when none is selected)")),
     ActionSpec(A.MONITOR, QT_TRANSLATE_NOOP("WindowActions", "&Monitor"), "Ctrl+M", "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Download new episodes of the selected series automatically")),
@@ -207,7 +210,7 @@ SERIES_MENU = (A.REFRESH, A.DOWNLOAD_MISSING, A.MONITOR, A.MONITOR_MODE, A.PLAY,
 SUBMENUS = {A.MONITOR_MODE: (A.MONITOR_NEW, A.MONITOR_SEASON, A.MONITOR_ALL, A.MONITOR_NONE)}
 QUEUE_MENU = (*SELECTION_ACTIONS, A.PLAY, None, *MOVE_ACTIONS, None, A.PASTE_LINKS)
 MENUS: tuple[tuple[str, tuple[ActionName | None, ...]], ...] = (
-    (QT_TRANSLATE_NOOP("WindowActions", "&File"), (A.ADD_SERIES, A.ADD_LINKS, None, A.IMPORT_OPML, A.EXPORT_OPML, None, A.SETTINGS, None, A.QUIT)),
+    (QT_TRANSLATE_NOOP("WindowActions", "&File"), (A.ADD_SERIES, A.ADD_LINKS, A.SEARCH_MEDIATHEK, None, A.IMPORT_OPML, A.EXPORT_OPML, None, A.SETTINGS, None, A.QUIT)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Series"), (*SERIES_MENU, None, A.SCAN, A.AUTO_DOWNLOAD)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Library"), (A.IMPORT_LIBRARY, A.SCAN)),
     (QT_TRANSLATE_NOOP("WindowActions", "&Queue"), (*QUEUE_MENU, None, A.PAUSE_ALL, A.RESUME_ALL, A.RETRY_FAILED, A.CLEAR_FINISHED, None, A.PRIORITY_ORDER)),

@@ -31,11 +31,13 @@ from aniworld_desktop.core.models import EpisodeKind, Monitoring
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.service import Move
 from aniworld_desktop.library.following import split_links
+from aniworld_desktop.providers.mediathek.provider import MediathekProvider
 from aniworld_desktop.ui.actions import ActionName, shortcut_text
 from aniworld_desktop.ui.add_links_dialog import AddLinksDialog
 from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.dialogs import confirm, run_dialog
 from aniworld_desktop.ui.drops import Drop, DropKind, read_link_file
+from aniworld_desktop.ui.mediathek_search import MediathekSearchDialog
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.settings_dialog import SettingsDialog
@@ -143,6 +145,7 @@ class WindowCommands:
             A.MOVE_TOP: partial(self.move_selected, Move.TOP),
             A.MOVE_BOTTOM: partial(self.move_selected, Move.BOTTOM),
             A.ADD_SERIES: self.add_series_interactively,
+            A.SEARCH_MEDIATHEK: self.search_mediathek_interactively,
             A.REFRESH: self.refresh_selected,
             A.DOWNLOAD_MISSING: self.download_missing_selected,
             A.MONITOR: self.toggle_monitor,
@@ -274,7 +277,9 @@ class WindowCommands:
         if accepted:
             await self._add_links(urls, [], refused=refused)
 
-    async def _add_from(self, make: Callable[[QWidget], AddSeriesDialog]) -> None:
+    async def _add_from(
+        self, make: Callable[[QWidget], AddSeriesDialog | MediathekSearchDialog]
+    ) -> None:
         """Open the dialog ``make`` builds; when the user accepts it, add the link it holds."""
         dialog = make(self._feedback.dialog_parent())
         try:
@@ -282,7 +287,7 @@ class WindowCommands:
             url, monitoring = dialog.url(), dialog.monitoring()
         finally:
             dialog.deleteLater()
-        if accepted:
+        if accepted and url:
             await self.add_url(url, monitoring=monitoring)
 
     def add_links(self, urls: Iterable[str]) -> None:
@@ -320,6 +325,21 @@ class WindowCommands:
         self._tasks.run(
             self._add_from(lambda parent: AddSeriesDialog(preview, parent, link)),
             what=self.tr("Add series"),
+        )
+
+    def search_mediathek_interactively(self) -> None:
+        """Search the public broadcasters' film list; follow the programme the user chooses."""
+        try:
+            provider = self._services.registry.get("mediathek")
+        except AniworldError as exc:
+            self._feedback.show_error(self.tr("Search the public broadcasters"), str(exc))
+            return
+        session = self._services.session
+        if not isinstance(provider, MediathekProvider) or session is None:
+            return
+        self._tasks.run(
+            self._add_from(lambda parent: MediathekSearchDialog(provider, session, parent)),
+            what=self.tr("Search the public broadcasters"),
         )
 
     def follow_demo(self) -> None:

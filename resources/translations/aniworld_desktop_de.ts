@@ -652,6 +652,151 @@
     </message>
 </context>
 <context>
+    <name>MediathekSearchDialog</name>
+    <message>
+        <source>Search the public broadcasters</source>
+        <translation>Öffentlich-rechtliche Mediatheken durchsuchen</translation>
+    </message>
+    <message>
+        <source>Programme, e.g. Terra X or Bergdoktor</source>
+        <translation>Sendung, z. B. Terra X oder Bergdoktor</translation>
+    </message>
+    <message>
+        <source>Search the film list</source>
+        <translation>Die Filmliste durchsuchen</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Sender</translation>
+    </message>
+    <message>
+        <source>All channels</source>
+        <translation>Alle Sender</translation>
+    </message>
+    <message>
+        <source>Programmes found</source>
+        <translation>Gefundene Sendungen</translation>
+    </message>
+    <message>
+        <source>Programme</source>
+        <translation>Sendung</translation>
+    </message>
+    <message>
+        <source>Films</source>
+        <translation>Filme</translation>
+    </message>
+    <message>
+        <source>Newest</source>
+        <translation>Neuester</translation>
+    </message>
+    <message>
+        <source>Newest films of the programme</source>
+        <translation>Die neuesten Filme der Sendung</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Broadcast</source>
+        <translation>Ausgestrahlt</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Available in</source>
+        <translation>Verfügbar in</translation>
+    </message>
+    <message>
+        <source>Title filter</source>
+        <translation>Titelfilter</translation>
+    </message>
+    <message>
+        <source>empty: every film of the programme</source>
+        <translation>leer: jeder Film der Sendung</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Qualität</translation>
+    </message>
+    <message>
+        <source>Default ({quality})</source>
+        <translation>Standard ({quality})</translation>
+    </message>
+    <message>
+        <source>&amp;Follow</source>
+        <translation>&amp;Folgen</translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>Su&amp;che:</translation>
+    </message>
+    <message>
+        <source>&amp;Channel:</source>
+        <translation>&amp;Sender:</translation>
+    </message>
+    <message>
+        <source>Only &amp;titles with:</source>
+        <translation>Nur &amp;Titel mit:</translation>
+    </message>
+    <message>
+        <source>&amp;Quality:</source>
+        <translation>&amp;Qualität:</translation>
+    </message>
+    <message>
+        <source>Looking for the film list…</source>
+        <translation>Die Filmliste wird gesucht…</translation>
+    </message>
+    <message>
+        <source>Downloading the public broadcasters&apos; film list for the first time; this takes a minute or two…</source>
+        <translation>Die Filmliste der öffentlich-rechtlichen Sender wird zum ersten Mal heruntergeladen; das dauert ein bis zwei Minuten…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n film(s) in the film list. Type a programme&apos;s name.</source>
+        <translation>
+            <numerusform>%n Film in der Filmliste. Tippen Sie den Namen einer Sendung.</numerusform>
+            <numerusform>%n Filme in der Filmliste. Tippen Sie den Namen einer Sendung.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n programme(s) found.</source>
+        <translation>
+            <numerusform>%n Sendung gefunden.</numerusform>
+            <numerusform>%n Sendungen gefunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No programme of the film list matches {text}.</source>
+        <translation>Keine Sendung der Filmliste passt zu {text}.</translation>
+    </message>
+    <message>
+        <source>only {countries}</source>
+        <translation>nur {countries}</translation>
+    </message>
+    <message>
+        <source>everywhere</source>
+        <translation>überall</translation>
+    </message>
+    <message>
+        <source>The broadcaster shows this film only in {countries}.</source>
+        <translation>Der Sender zeigt diesen Film nur in {countries}.</translation>
+    </message>
+    <message>
+        <source>HD</source>
+        <translation>HD</translation>
+    </message>
+    <message>
+        <source>SD</source>
+        <translation>SD</translation>
+    </message>
+    <message>
+        <source>small</source>
+        <translation>klein</translation>
+    </message>
+</context>
+<context>
     <name>NotificationTexts</name>
     <message numerus="yes">
         <source>{shown} and %n more</source>
@@ -2341,6 +2486,14 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Eine Serie über ihren Feed abonnieren, nach einer Vorschau</translation>
     </message>
     <message>
+        <source>Search Public &amp;Broadcasters…</source>
+        <translation>Öffentlich-&amp;rechtliche Mediatheken durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Search the film list of ARD, ZDF, ARTE and the others, and follow a programme</source>
+        <translation>Die Filmliste von ARD, ZDF, ARTE und den anderen durchsuchen und einer Sendung folgen</translation>
+    </message>
+    <message>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
@@ -2755,6 +2908,10 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
     <message>
         <source>Add links</source>
         <translation>Links hinzufügen</translation>
+    </message>
+    <message>
+        <source>Search the public broadcasters</source>
+        <translation>Öffentlich-rechtliche Mediatheken durchsuchen</translation>
     </message>
     <message numerus="yes">
         <source>Queued %n episode(s)</source>

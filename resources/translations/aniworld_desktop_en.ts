@@ -115,6 +115,23 @@
     </message>
 </context>
 <context>
+    <name>MediathekSearchDialog</name>
+    <message numerus="yes">
+        <source>%n film(s) in the film list. Type a programme&apos;s name.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n programme(s) found.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>NotificationTexts</name>
     <message numerus="yes">
         <source>{shown} and %n more</source>

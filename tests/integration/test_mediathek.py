@@ -1,12 +1,21 @@
-"""Follow a programme of the film list through the CLI, then run-once downloads its episodes."""
+"""Follow a programme of the film list through the CLI, then run-once downloads its episodes,
+its subtitles and writes NFO files Kodi reads."""
 
 from __future__ import annotations
+
+from defusedxml import ElementTree
 
 from aniworld_desktop.metadata.nfo import read_episode
 from tests.fault_server import FaultServer
 from tests.integration.cli import cli_json
 from tests.integration.test_run_once import run_cli
 from tests.mediathek_lists import ListEntry, film_list_bytes
+
+TTML = (
+    b'<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
+    b'<p begin="10:00:01.000" end="10:00:02.500">Servus.</p></div></body></tt>'
+)
+VTT = b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nGr\xc3\xbc\xc3\x9f Gott.\n"
 
 
 def entry(server: FaultServer, title: str, name: str, **fields: object) -> ListEntry:
@@ -31,8 +40,11 @@ async def test_a_followed_programme_downloads_its_episodes_in_hd(profile, tmp_pa
         first = server.add_payload("bd-1_3500k.mp4", 30_000, seed=1)
         second = server.add_payload("bd-2_3500k.mp4", 40_000, seed=2)
         server.add_payload("bd-2-ad_3500k.mp4", 40_000, seed=3)
+        # Subtitles as the broadcasters give them: TTML (converted to .srt), WebVTT (kept).
+        server.add_file("bd-1.xml", TTML)
+        server.add_file("bd-2.vtt", VTT)
         films = [
-            entry(server, "Heimkehr (S01/E01)", "bd-1"),
+            entry(server, "Heimkehr (S01/E01)", "bd-1", subtitle=server.url("bd-1.xml")),
             entry(server, "Der Sturm (S01/E02)", "bd-2", aired=1_764_000_000),
             entry(server, "Der Sturm (S01/E02) (Audiodeskription)", "bd-2-ad"),
             entry(server, "Folge 1: Die Alpen", "tx-1", topic="Terra X"),
@@ -59,6 +71,20 @@ async def test_a_followed_programme_downloads_its_episodes_in_hd(profile, tmp_pa
         # The audio-described version was never fetched; the list only once (it is fresh).
         assert not server.requests_for("bd-2-ad_3500k.mp4")
         assert len(server.requests_for("Filmliste-akt.xz")) == 1
-        # Without TMDB the film's description is the episode's plot.
+        # Without TMDB the film's description is the episode's plot; Kodi's episodedetails
+        # carry the season, episode and broadcast day too.
         nfo = read_episode((season / "Der Bergdoktor - S01E02 - Der Sturm.nfo").read_bytes())
         assert (nfo.title, nfo.plot) == ("Der Sturm", "Was in Der Sturm (S01/E02) geschieht.")
+        root = ElementTree.fromstring(
+            (season / "Der Bergdoktor - S01E02 - Der Sturm.nfo").read_bytes()
+        )
+        assert root.tag == "episodedetails"
+        assert [root.findtext(t) for t in ("season", "episode", "aired")] == [
+            "1",
+            "2",
+            "2025-11-24",
+        ]
+        # The subtitles beside each episode, with its name.
+        srt = season / "Der Bergdoktor - S01E01 - Heimkehr.srt"
+        assert srt.read_text(encoding="utf-8") == "1\n00:00:01,000 --> 00:00:02,500\nServus.\n"
+        assert (season / "Der Bergdoktor - S01E02 - Der Sturm.vtt").read_bytes() == VTT

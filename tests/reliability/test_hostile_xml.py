@@ -84,6 +84,7 @@ XML_READERS = {
     "providers/feed.py": "test_feed_with_entities_is_refused_within_bounded_memory",
     "metadata/nfo.py": "test_nfo_with_entities_is_refused_by_every_reader",
     "library/opml.py": "test_opml_with_entities_is_refused",
+    "providers/mediathek/subtitles.py": "test_ttml_subtitles_with_entities_are_refused",
 }
 _PARSING = re.compile(
     r"\b(?:import\s+(?:feedparser|defusedxml|lxml|xml\.(?:etree|sax|dom|parsers))|"
@@ -298,5 +299,40 @@ async def test_opml_with_entities_is_refused(server: HostileServer, secret_file:
         assert peak.bytes < MEMORY_BOUND, f"{name} used {peak}"
         assert isinstance(refused, OpmlError), f"{name}: {refused!r}"
         assert "declares XML entities" in str(refused), name
+        assert SECRET not in str(refused)
+    assert server.hits("/secret.txt") == 0 and server.hits("/evil.dtd") == 0
+
+
+# --- TTML subtitles (the public broadcasters' film list) ---------------------------------------
+
+
+async def test_ttml_subtitles_with_entities_are_refused(
+    server: HostileServer, secret_file: Path
+) -> None:
+    """A broadcaster's subtitles come from a server we do not control: refused, never expanded."""
+    from aniworld_desktop.providers.mediathek.subtitles import SubtitleError, subtitle_file
+
+    server.add("/secret.txt", SECRET.encode(), content_type="text/plain")
+    server.add("/evil.dtd", f'<!ENTITY leak "{SECRET}">'.encode(), content_type="text/plain")
+
+    def ttml(prolog: str, text: str) -> str:
+        return f'<?xml version="1.0"?>\n{prolog}<tt><body><p begin="1s" end="2s">{text}</p></body></tt>'
+
+    body = '<tt><body><p begin="1s" end="2s">&ext;</p></body></tt>'
+    documents = {
+        "billion laughs": ttml(billion_laughs("tt"), "&lol9;").encode(),
+        "quadratic": ttml(entity_doctype("tt"), REFERENCES).encode(),
+        "local file": external_entity("tt", secret_file.as_uri(), body).encode(),
+        "http entity": external_entity("tt", server.url("/secret.txt"), body).encode(),
+        "http dtd": external_dtd(
+            "tt", server.url("/evil.dtd"), body.replace("ext", "leak")
+        ).encode(),
+    }
+    for name, document in documents.items():
+        with measure_peak() as peak:
+            refused = caught_now(subtitle_file, document)
+        assert peak.bytes < MEMORY_BOUND, f"{name} used {peak}"
+        assert isinstance(refused, SubtitleError), f"{name}: {refused!r}"
+        assert "declare XML entities" in str(refused), name
         assert SECRET not in str(refused)
     assert server.hits("/secret.txt") == 0 and server.hits("/evil.dtd") == 0

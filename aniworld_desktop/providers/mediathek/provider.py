@@ -11,7 +11,7 @@ library stores as the series' source:
   subtitles.
 
 The film list itself (``Filmliste-akt.xz``, several hundred thousand films) is downloaded with
-conditional GET into a temporary file, read and indexed on a worker thread into
+conditional GET into a temporary file, read and indexed in a child process (:mod:`.child`) into
 ``mediathek.sqlite`` beside the app's database (:mod:`.store`), and refreshed when a catalogue is
 asked for and the last check is older than the refresh interval: the diff list
 (``Filmliste-diff.xz``) when the index holds today's full list, as MediathekView does, the full
@@ -47,6 +47,7 @@ from aniworld_desktop.providers.base import (
     Validators,
     check_url,
 )
+from aniworld_desktop.providers.mediathek.child import Operation, index_in_child
 from aniworld_desktop.providers.mediathek.episodes import (
     Built,
     Quality,
@@ -278,6 +279,7 @@ class MediathekProvider:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = lambda: asyncio.get_running_loop().time(),
+        index_in_child: bool = True,
     ) -> None:
         """Set up the provider; nothing is read or downloaded until a catalogue is asked for.
 
@@ -287,6 +289,8 @@ class MediathekProvider:
             options: The settings to follow; the defaults otherwise.
             clock: Now, in UTC (tests pass a fixed one).
             monotonic: Seconds for the retry pause after a failed refresh.
+            index_in_child: Index a downloaded list in a child process (the window's loop
+                never waits for it); False runs it on a worker thread of this process.
         """
         self.options = options or MediathekOptions()
         self.index: FilmIndex | None = None
@@ -295,6 +299,7 @@ class MediathekProvider:
         self._monotonic = monotonic
         self._lock = asyncio.Lock()
         self._health = _Health()
+        self._index_in_child = index_in_child
         if data_dir is not None:
             self._use(data_dir)
 
@@ -430,9 +435,16 @@ class MediathekProvider:
         """The broadcasters in the film index, for a search's channel choice."""
         return await asyncio.to_thread(self._require_index().channels)
 
-    def reference_for(self, match: TopicMatch, *, title_filter: str = "") -> str:
+    def reference_for(
+        self, match: TopicMatch, *, title_filter: str = "", quality: Quality | None = None
+    ) -> str:
         """The series reference that follows a search result's programme."""
-        return SeriesReference(match.topic, match.channel, title_filter).url()
+        return SeriesReference(match.topic, match.channel, title_filter, quality).url()
+
+    async def programme_films(self, topic: str, channel: str = "", limit: int = 50) -> list[Film]:
+        """The newest ``limit`` films of a programme, newest first (the search's detail)."""
+        films = await asyncio.to_thread(self._require_index().films_of, topic, channel)
+        return films[::-1][:limit]
 
     # -- the film list ---------------------------------------------------------------------
 
@@ -497,7 +509,7 @@ class MediathekProvider:
                 None if force_full or not same_full or state is None else state.full,
             )
             if downloaded is not None:
-                applied = await self._apply(index.replace, downloaded, options.full_list_url)
+                applied = await self._apply("replace", downloaded, options.full_list_url)
                 return self._done("full", applied, await asyncio.to_thread(index.state))
             if state is None:  # a 304 without an index: cannot happen (no validators were sent)
                 raise ProviderError("The server of the film list answered without a film list.")
@@ -513,7 +525,7 @@ class MediathekProvider:
             await asyncio.to_thread(index.mark_checked, self._clock())
             return self._done("unchanged", None, await asyncio.to_thread(index.state))
         try:
-            applied = await self._apply(index.apply_diff, downloaded, options.diff_list_url)
+            applied = await self._apply("apply_diff", downloaded, options.diff_list_url)
         except EmptyFilmListError as exc:
             # Nothing new since the full list: the index is up to date.
             log.info("%s", exc)
@@ -545,12 +557,23 @@ class MediathekProvider:
         base = datetime.combine(today, time(DIFF_BASE_HOUR), tzinfo=GERMAN_TIME)
         return created < base
 
-    async def _apply(
-        self, apply: Callable[..., Applied], downloaded: _Downloaded, url: str
-    ) -> Applied:
+    async def _apply(self, operation: Operation, downloaded: _Downloaded, url: str) -> Applied:
+        """Index a downloaded list: in a child process (see :mod:`.child`), or on a thread."""
+        index = self._require_index()
         try:
+            if self._index_in_child:
+                return await index_in_child(
+                    operation,
+                    index.path,
+                    downloaded.path,
+                    url=url,
+                    etag=downloaded.etag,
+                    last_modified=downloaded.last_modified,
+                    now=self._clock(),
+                )
+            method = index.replace if operation == "replace" else index.apply_diff
             return await asyncio.to_thread(
-                apply,
+                method,
                 downloaded.path,
                 url=url,
                 etag=downloaded.etag,

@@ -16,8 +16,15 @@ It also says which version a film is (MediathekView's own rules, ``FilmListReade
 ``Teaser``, ``Vorschau``) or the standard one; and gives the title without the numbers and the
 version markers, for the episode's name and for recognising one episode in its several versions.
 
-This is the one place of the provider that knows these conventions; it is meant to be routed
-through the shared file-name recogniser of the library once that exists.
+The numbers are read by the app's one recogniser (:func:`~aniworld_desktop.core.recognise.
+recognise_title`), as the library reads file names and the feed provider item titles, so a title
+means the same everywhere: its season-and-episode markers (``S02/E05``, ``Staffel 2 Folge 5``)
+and its episode keywords (``Folge 12``, ``Episode 12``, ``Part 3``). What is German only is made
+into the recogniser's words first: the comma of ``Staffel 2, Folge 5`` and ``Teil`` for
+``Part``. The recogniser's full reading of lone numbers (``- 12``, a bare ``1234``) and its
+guessit fallback are never asked: a broadcaster's title is not a file name, and ``Tatort 1234``
+is no episode 1234. This module then only finds where the numbers stand, to take them out of
+the name, and says which version a film is.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from aniworld_desktop.core.recognise import recognise_title
 
 
 class Version(StrEnum):
@@ -62,9 +71,13 @@ _SEASON_EPISODE = re.compile(
     r"(?i)(?<![\w])S(?P<season>\d{1,4})\s*[/|.\- ]?\s*E(?P<episode>\d{1,4})(?![\w])"
 )
 _STAFFEL_FOLGE = re.compile(
-    rf"(?i)\bStaffel\s*(?P<season>\d{{1,4}})\s*[,:/\-\u2013|]?\s*{_NUMBER_WORD}\s*(?P<episode>\d{{1,4}})\b"
+    rf"(?i)\b(?:Staffel|Season)\s*(?P<season>\d{{1,4}})\s*[,:/\-\u2013|]?\s*{_NUMBER_WORD}\s*(?P<episode>\d{{1,4}})\b"
 )
-_FOLGE = re.compile(rf"(?i)\b{_NUMBER_WORD}\s*(?P<number>\d{{1,5}})\b")
+_FOLGE = re.compile(rf"(?i)\b{_NUMBER_WORD}\s*(?P<number>\d{{1,4}})\b")
+# What the recogniser does not know: a comma (or a dash) after "Staffel 2", and "Teil" for "Part".
+_STAFFEL_SEPARATOR = re.compile(r"(?i)(\bStaffel\s*\d{1,4})\s*[,:/\-\u2013|]\s*")
+_CROSS = re.compile(r"(?<![\w])\d{1,2}x\d{1,3}(?![\w])")  # 2x05, which the recogniser reads
+_TEIL = re.compile(r"(?i)\bTeil\s*(?=\d)")
 
 _AUDIO_DESCRIPTION = re.compile(
     r"(?i)audiodeskription|hörfassung|hörfilm|mit gesprochenen untertiteln|\(AD\)\s*$|\bAD \|"
@@ -91,22 +104,40 @@ def read_title(title: str) -> TitleReading:
     episode: int | None = None
     absolute: int | None = None
     rest = title
-    match = _SEASON_EPISODE.search(rest) or _STAFFEL_FOLGE.search(rest)
-    if match is not None:
-        season, episode = int(match["season"]), int(match["episode"])
-        rest = _cut(rest, match)
+    marked = recognise_title(_in_recogniser_words(title), markers_only=True)
+    if marked is not None and marked.season is not None and marked.episode is not None:
+        season, episode = marked.season, marked.episode
+        match = _SEASON_EPISODE.search(rest) or _STAFFEL_FOLGE.search(rest) or _CROSS.search(rest)
+        if match is not None:
+            rest = _cut(rest, match)
         running = _FOLGE.search(rest)
         if running is not None:
-            absolute = int(running["number"])
+            absolute = _keyword_number(running)
             rest = _cut(rest, running)
     else:
         running = _FOLGE.search(rest)
         if running is not None:
-            episode = int(running["number"])
-            rest = _cut(rest, running)
+            episode = _keyword_number(running)
+            if episode is not None:
+                rest = _cut(rest, running)
     version = version_of(title)
     name = _tidy(_VERSION_MARKER.sub(" ", rest))
     return TitleReading(season, episode, absolute, name or title.strip(), version)
+
+
+def _in_recogniser_words(title: str) -> str:
+    """``Staffel 2, Folge 5`` as ``Staffel 2 Folge 5``; ``Teil 3`` as ``Part 3``."""
+    text = _STAFFEL_SEPARATOR.sub(r"\1 ", title)
+    return _TEIL.sub("Part ", text)
+
+
+def _keyword_number(match: re.Match[str]) -> int | None:
+    """The number of ``Folge 12`` / ``Teil 3`` as the recogniser reads the keyword."""
+    parsed = recognise_title(_in_recogniser_words(match.group(0)))
+    if parsed is None or parsed.source != "fast":  # guessit's guesses are not for titles
+        return None
+    number = parsed.absolute if parsed.absolute is not None else parsed.episode
+    return number
 
 
 def version_of(title: str) -> Version:

@@ -465,6 +465,9 @@ async def test_an_index_that_cannot_be_written_is_a_sentence_and_the_old_one_sta
     from aniworld_desktop.providers.mediathek.store import FilmIndex
 
     before = await provider.fetch(FOLLOWED, session)
+    # The failures are put into this process's FilmIndex: index on a thread here (the child
+    # process sends the same exceptions back, pickled; test_child.py shows that path).
+    monkeypatch.setattr(provider, "_index_in_child", False)
     for failure in (
         sqlite3.OperationalError("database or disk is full"),
         OSError(errno.ENOSPC, "No space left on device"),

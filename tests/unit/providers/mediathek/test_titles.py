@@ -90,3 +90,23 @@ def test_the_versions_of_one_episode_have_one_identity():
     assert len({identity(name) for name in names}) == 1
     assert identity("Der Fall") != identity("Der Unfall")
     assert identity("Brücke") == identity("Brucke")  # accents do not count
+
+
+@pytest.mark.parametrize(
+    ("title", "season", "episode", "name"),
+    [
+        # Forms the app's one recogniser reads (core/recognise.py), read here the same way.
+        ("Der Sturm 2x05", 2, 5, "Der Sturm"),
+        ("Der Sturm - Season 2 Episode 5", 2, 5, "Der Sturm"),
+        ("Die Reise - Staffel 3, Folge 7", 3, 7, "Die Reise"),
+        ("Der Fall - Teil 3", None, 3, "Der Fall"),
+        # ...and what it refuses to take for an episode in a title.
+        ("Tatort: 1234", None, None, "Tatort: 1234"),
+        ("Folge 12345", None, None, "Folge 12345"),
+    ],
+)
+def test_numbers_come_from_the_one_recogniser(
+    title: str, season: int | None, episode: int | None, name: str
+) -> None:
+    reading = read_title(title)
+    assert (reading.season, reading.episode, reading.name) == (season, episode, name)

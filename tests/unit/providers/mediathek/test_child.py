@@ -1,0 +1,79 @@
+"""Indexing in a child process: results, refusals, a child that dies, a cancelled refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from aniworld_desktop.providers.base import ProviderError
+from aniworld_desktop.providers.mediathek.child import ChildUsage, index_in_child
+from aniworld_desktop.providers.mediathek.filmlist import FilmListError
+from aniworld_desktop.providers.mediathek.store import FilmIndex
+from tests.mediathek_lists import generated_entries, write_film_list
+
+ARGS = {"url": "https://liste.example.test/akt", "etag": None, "last_modified": None, "now": None}
+
+
+async def test_a_list_indexed_in_a_child_is_there_for_this_process(tmp_path: Path):
+    source = write_film_list(tmp_path / "akt.xz", generated_entries(300, seed=1))
+    used: list[ChildUsage] = []
+    applied = await index_in_child(
+        "replace", tmp_path / "mediathek.sqlite", source, report=used.append, **ARGS
+    )
+    assert applied.films == 300
+    assert used and used[0].peak_rss > 0
+    index = FilmIndex(tmp_path / "mediathek.sqlite")
+    state = index.state()
+    assert state is not None and state.films == 300
+    index.close()
+
+
+async def test_a_refusal_in_the_child_is_raised_here_with_its_sentence(tmp_path: Path):
+    source = write_film_list(tmp_path / "akt.xz", generated_entries(300, seed=1))
+    source.write_bytes(source.read_bytes()[:-200])
+    with pytest.raises(FilmListError, match="is incomplete"):
+        await index_in_child("replace", tmp_path / "mediathek.sqlite", source, **ARGS)
+    assert FilmIndex(tmp_path / "mediathek.sqlite").state() is None
+
+
+def _fifo(tmp_path: Path) -> Path:
+    fifo = tmp_path / "list.fifo"
+    os.mkfifo(fifo)  # opening it for reading waits for a writer: the child hangs there
+    return fifo
+
+
+async def _child_started() -> multiprocessing.process.BaseProcess:
+    for _ in range(400):
+        children = [c for c in multiprocessing.active_children() if c.name == "film list indexing"]
+        if children:
+            return children[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError("no indexing process was started")
+
+
+async def test_a_child_that_dies_is_a_sentence(tmp_path: Path):
+    task = asyncio.ensure_future(
+        index_in_child("replace", tmp_path / "mediathek.sqlite", _fifo(tmp_path), **ARGS)
+    )
+    child = await _child_started()
+    assert child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(ProviderError, match="ended without an answer"):
+        await task
+
+
+async def test_a_cancelled_refresh_ends_its_child(tmp_path: Path):
+    task = asyncio.ensure_future(
+        index_in_child("replace", tmp_path / "mediathek.sqlite", _fifo(tmp_path), **ARGS)
+    )
+    child = await _child_started()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not child.is_alive()
+    assert FilmIndex(tmp_path / "mediathek.sqlite").state() is None
