@@ -118,16 +118,16 @@
     <name>MediathekSearchDialog</name>
     <message numerus="yes">
         <source>%n film(s) in the film list. Type a programme&apos;s name.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n film in the film list. Type a programme&apos;s name.</numerusform>
+            <numerusform>%n films in the film list. Type a programme&apos;s name.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n programme(s) found.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n programme found.</numerusform>
+            <numerusform>%n programmes found.</numerusform>
         </translation>
     </message>
 </context>
