@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from aniworld_desktop.ui.resource_dirs import find_resource_dir
 
 __all__ = [
     "CATALOGUE",
@@ -71,18 +71,9 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks
 
 def find_translation_dir() -> Path:
     """The folder holding the ``.qm`` files (see the module's docstring for the order)."""
-    override = os.environ.get(TRANSLATION_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    checkout = Path(__file__).resolve().parents[2] / "resources" / "translations"
-    candidates = [checkout, Path(sys.prefix) / "share" / "aniworld-desktop" / "translations"]
-    packaged = resources.files("aniworld_desktop").joinpath("resources").joinpath("translations")
-    if isinstance(packaged, Path):
-        candidates.insert(0, packaged)
-    for path in candidates:
-        if any(path.glob(f"{CATALOGUE}_*.qm")):
-            return path
-    return checkout
+    return find_resource_dir(
+        "translations", TRANSLATION_DIR_ENV, lambda path: any(path.glob(f"{CATALOGUE}_*.qm"))
+    )
 
 
 def wanted_locale(environ: Mapping[str, str] | None = None) -> tuple[QLocale, bool]:
