@@ -10,7 +10,6 @@ episode is monitored. Ticking one changes the model at once and asks for the cha
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
@@ -19,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QByteArray,
     QCoreApplication,
     QMimeData,
     QModelIndex,
@@ -31,10 +29,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from aniworld_desktop.core.models import EpisodeState
+from aniworld_desktop.ui.id_mime import EPISODE_IDS_MIME, ids_from_mime, ids_mime
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
-EPISODE_IDS_MIME = "application/x-aniworld-episode-ids"
 TOOLTIP_IMAGE_WIDTH = 240
 
 
@@ -128,15 +126,7 @@ def widest_texts(model: EpisodeTreeModel, column: int) -> list[str]:
 
 def episode_ids_from_mime(mime: QMimeData) -> list[int]:
     """The episode ids a drag carries, or an empty list if it carries none (or garbage)."""
-    if not mime.hasFormat(EPISODE_IDS_MIME):
-        return []
-    try:
-        ids = json.loads(bytes(mime.data(EPISODE_IDS_MIME).data()).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return []
-    if not isinstance(ids, list):
-        return []
-    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    return ids_from_mime(mime, EPISODE_IDS_MIME)
 
 
 @dataclass(slots=True)
@@ -410,7 +400,4 @@ class EpisodeTreeModel(QAbstractItemModel):
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """The episodes under ``indexes`` as a JSON list of ids (a season brings all of its)."""
-        mime = QMimeData()
-        payload = json.dumps(self.episode_ids(indexes)).encode("utf-8")
-        mime.setData(EPISODE_IDS_MIME, QByteArray(payload))
-        return mime
+        return ids_mime(EPISODE_IDS_MIME, self.episode_ids(indexes))

@@ -28,7 +28,7 @@ from aniworld_desktop.core.events import DownloadProgress
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.bridge import EventBridge
-from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
+from aniworld_desktop.ui.id_mime import QUEUE_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import MAX_SINGLE_MOVES, SortFilterTableModel, blocks

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 
 from aniworld_desktop.core.models import SeriesSummary
-from aniworld_desktop.ui.drops import SERIES_IDS_MIME, ids_mime
+from aniworld_desktop.ui.id_mime import SERIES_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import SortFilterTableModel, unknown_last
