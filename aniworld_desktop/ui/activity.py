@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.service_texts import log_text
+from aniworld_desktop.ui.table_headers import table_header, translated
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = [
@@ -332,18 +333,9 @@ class ActivityModel(QAbstractTableModel):
         self._entries: list[ActivityEntry] = []
         self._timer_id = 0
         # Translated once: data() runs for every visible cell on each repaint.
-        self._headers = {
-            column: QCoreApplication.translate("ActivityModel", text)
-            for column, text in HEADERS.items()
-        }
-        self._levels = {
-            name: QCoreApplication.translate("ActivityModel", text)
-            for name, text in LEVEL_NAMES.items()
-        }
-        self._sources = {
-            part: QCoreApplication.translate("ActivityModel", text)
-            for part, text in SOURCE_NAMES.items()
-        }
+        self._headers = translated("ActivityModel", HEADERS)
+        self._levels = translated("ActivityModel", LEVEL_NAMES)
+        self._sources = translated("ActivityModel", SOURCE_NAMES)
         self._program = QCoreApplication.translate("ActivityModel", PROGRAM_SOURCE)
 
     def follow(self, handler: ActivityHandler, interval_ms: int = BATCH_INTERVAL_MS) -> None:
@@ -426,11 +418,7 @@ class ActivityModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role != _DISPLAY:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            return self._headers.get(section)
-        return str(section + 1)
+        return table_header(self._headers, section, orientation, role)
 
     def data(
         self,

@@ -9,10 +9,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from functools import cache
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QLocale,
     QMimeData,
     QModelIndex,
@@ -32,10 +31,10 @@ from aniworld_desktop.ui.id_mime import QUEUE_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import MAX_SINGLE_MOVES, SortFilterTableModel, blocks
+from aniworld_desktop.ui.table_headers import table_header, translated
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
-_K = TypeVar("_K")
 
 S = DownloadStatus
 # At most two repaints a second per row (qutebrowser repaints downloads every 500 ms).
@@ -79,10 +78,6 @@ STATUS_TEXT: dict[DownloadStatus, str] = {
     S.FAILED: QT_TRANSLATE_NOOP("QueueTableModel", "Failed"),
     S.CANCELLED: QT_TRANSLATE_NOOP("QueueTableModel", "Cancelled"),
 }
-
-
-def _translated(texts: Mapping[_K, str]) -> dict[_K, str]:
-    return {key: QCoreApplication.translate("QueueTableModel", text) for key, text in texts.items()}
 
 
 # Mid-tone colours that stay readable on light and dark palettes.
@@ -222,8 +217,8 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         self._hide_completed = False
         self._haystacks: dict[int, str] | None = None  # built with the first text filter
         # Translated once: data() runs for every visible cell on each repaint.
-        self._headers = _translated(HEADERS)
-        self._status_text = _translated(STATUS_TEXT)
+        self._headers = translated("QueueTableModel", HEADERS)
+        self._status_text = translated("QueueTableModel", STATUS_TEXT)
         self.progress_timer = QTimer(self)
         self.progress_timer.setSingleShot(True)
         self.progress_timer.setInterval(PROGRESS_INTERVAL_MS)
@@ -434,13 +429,15 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role != _DISPLAY:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            return self._headers.get(section)
-        if self.is_priority_order or not 0 <= section < len(self._items):
-            return str(section + 1)
-        return str(self.queue_place(self._items[section].id))
+        if (
+            role == _DISPLAY
+            and orientation is Qt.Orientation.Vertical
+            and not self.is_priority_order
+            and 0 <= section < len(self._items)
+        ):
+            # Sorted or filtered, a row is numbered by its place in the whole queue.
+            return str(self.queue_place(self._items[section].id))
+        return table_header(self._headers, section, orientation, role)
 
     def data(
         self,

@@ -27,6 +27,7 @@ from aniworld_desktop.ui.id_mime import SERIES_IDS_MIME, ids_mime
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import SortFilterTableModel, unknown_last
+from aniworld_desktop.ui.table_headers import table_header, translated
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 
@@ -154,6 +155,7 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(attrgetter("series.id"), -1, parent)
+        self._headers = translated("SeriesTableModel", HEADERS)
         self._arrival: dict[int, int] = {}  # series id -> load order: the base order
         self._next_arrival = 0
         self._needle = ""
@@ -258,12 +260,7 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role != _DISPLAY:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            text = HEADERS.get(section)
-            return _tr(text) if text is not None else None
-        return str(section + 1)
+        return table_header(self._headers, section, orientation, role)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
