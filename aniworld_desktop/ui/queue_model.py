@@ -28,7 +28,16 @@ from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.bridge import EventBridge
 from aniworld_desktop.ui.id_mime import QUEUE_IDS_MIME, ids_mime
-from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.roles import (
+    ALIGNMENT_ROLE,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    ITEM_ID_ROLE,
+    PROGRESS_ROLE,
+    RAW_ROLE,
+    STATUS_ROLE,
+    TOOLTIP_ROLE,
+)
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import MAX_SINGLE_MOVES, SortFilterTableModel, blocks
 from aniworld_desktop.ui.table_headers import table_header, translated
@@ -90,15 +99,6 @@ STATUS_COLOURS: dict[DownloadStatus, QColor] = {
     S.CANCELLED: QColor("#7a7f87"),
 }
 
-# Roles as plain ints: data() runs for every visible cell and role on each repaint.
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
-_RAW = Role.RAW.value
-_ITEM_ID = Role.ITEM_ID.value
-_STATUS = Role.STATUS.value
-_PROGRESS = Role.PROGRESS.value
 
 _NUMERIC = frozenset({Column.POSITION, Column.PROGRESS, Column.SPEED, Column.ETA, Column.SIZE})
 _LIVE = frozenset({Column.PROGRESS, Column.SPEED, Column.ETA, Column.SIZE})  # progress moves them
@@ -430,7 +430,7 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if (
-            role == _DISPLAY
+            role == DISPLAY_ROLE
             and orientation is Qt.Orientation.Vertical
             and not self.is_priority_order
             and 0 <= section < len(self._items)
@@ -448,21 +448,21 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
             return None
         item = self._items[index.row()]
         column = index.column()
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             return self._display(item, column)
-        if role == _FOREGROUND:
+        if role == FOREGROUND_ROLE:
             return STATUS_COLOURS[item.status] if column == Column.STATUS else None
-        if role == _ALIGNMENT:
+        if role == ALIGNMENT_ROLE:
             return _RIGHT if column in _NUMERIC else None
-        if role == _RAW:
+        if role == RAW_ROLE:
             return self._raw(item, column)
-        if role == _PROGRESS:
+        if role == PROGRESS_ROLE:
             return progress_fraction(item)
-        if role == _ITEM_ID:
+        if role == ITEM_ID_ROLE:
             return item.id
-        if role == _STATUS:
+        if role == STATUS_ROLE:
             return item.status.value
-        if role == _TOOLTIP:
+        if role == TOOLTIP_ROLE:
             if column == Column.ERROR and item.error:
                 return service_text(item.error)
             if column == Column.TITLE:

@@ -12,11 +12,11 @@ from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt
 
+from aniworld_desktop.ui.roles import DISPLAY_ROLE
+
 __all__ = ["table_header", "translated"]
 
 K = TypeVar("K")
-
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
 
 
 def translated(context: str, texts: Mapping[K, str]) -> dict[K, str]:
@@ -31,7 +31,7 @@ def table_header(
 
     None for any role but the display role, and for a column without a title.
     """
-    if role != _DISPLAY:
+    if role != DISPLAY_ROLE:
         return None
     if orientation is Qt.Orientation.Horizontal:
         return headers.get(section)
