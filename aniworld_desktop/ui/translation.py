@@ -1,9 +1,9 @@
 """The window's language: Qt translators for the app's own texts and for Qt's standard dialogs.
 
 Every text the window shows is English in the source and goes through Qt's translation:
-``self.tr()`` in a QObject, ``QCoreApplication.translate(context, ...)`` elsewhere, and
-:func:`QT_TRANSLATE_NOOP` for tables of texts that are translated where they are shown. Counts
-use Qt's plural forms (``self.tr("%n episode(s)", "", count)``); values are filled in with
+``self.tr()`` in a QObject (or a :class:`PlainTr`), ``QCoreApplication.translate(context, ...)``
+elsewhere, and :func:`QT_TRANSLATE_NOOP` for tables of texts that are translated where they are
+shown. Counts use Qt's plural forms (``self.tr("%n episode(s)", "", count)``); values are filled in with
 ``str.format`` after the translation, never in an f-string, which ``pyside6-lupdate`` cannot read.
 
 ``resources/translations`` holds ``aniworld_desktop_<lang>.ts`` (the translations, edited with
@@ -43,6 +43,7 @@ __all__ = [
     "LANGUAGE_ENV",
     "QT_TRANSLATE_NOOP",
     "TRANSLATION_DIR_ENV",
+    "PlainTr",
     "Translation",
     "find_translation_dir",
     "install",
@@ -67,6 +68,18 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks
     typed as returning ``object``.)
     """
     return text
+
+
+class PlainTr:
+    """``QObject.tr()`` for a class that needs no QObject: its texts' context is the class's name.
+
+    ``pyside6-lupdate`` reads ``self.tr(...)`` in any class alike and files the text under that
+    class's name, so the context asked for at run time is the name of the object's class. A
+    class deriving from it is used as it is, never through a subclass (whose name differs).
+    """
+
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QCoreApplication.translate(type(self).__name__, text, disambiguation, n)
 
 
 def find_translation_dir() -> Path:

@@ -1,4 +1,4 @@
-"""What the table models share about their headers (ui/table_headers.py)."""
+"""Helpers the models and rooms share: header data, tables of texts and tr() without a QObject."""
 
 from __future__ import annotations
 
@@ -43,3 +43,13 @@ def test_a_table_of_texts_is_translated_in_its_own_context(upper: None) -> None:
     assert translated("TestTable", texts) == {1: "TestTable: TITLE", 2: "TestTable: YEAR"}
     assert translated("ElseWhere", {"x": "Year"}) == {"x": "ElseWhere: YEAR"}
     assert texts == {1: "Title", 2: "Year"}  # the marked table itself stays as it is
+
+
+def test_a_plain_class_translates_under_its_own_name(upper: None) -> None:
+    from aniworld_desktop.ui.translation import PlainTr
+
+    class Commands(PlainTr):
+        pass
+
+    assert Commands().tr("Remove") == "Commands: REMOVE"
+    assert Commands().tr("%n file(s)", "", 2) == "Commands: %N FILE(S)"
