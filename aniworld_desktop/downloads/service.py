@@ -450,14 +450,8 @@ class DownloadService:
                     if self._items[item_id].position != positions[n]
                 }
             updated = [self._items[i].with_changes(position=p) for i, p in changes.items()]
-            for item in updated:
-                self._items[item.id] = item
-                if item.status is S.PENDING:
-                    heapq.heappush(self._ready, (item.position, item.id))
-            await self._repo.save(updated)
-        if updated:
-            self._bus.publish(QueueReordered(tuple((i.id, i.position) for i in updated)))
-            self._fill_slots()
+            await self._save_positions(updated)
+        self._positions_changed(updated)
 
     async def move_before(self, ids: Iterable[int], before: int | None) -> None:
         """Put ``ids`` (in their current order) right before item ``before``, or last (None).
@@ -479,16 +473,24 @@ class DownloadService:
                 for n, item_id in enumerate(new_order)
                 if self._items[item_id].position != positions[n]
             ]
-            for item in updated:
-                self._items[item.id] = item
-                if item.status is S.PENDING:
-                    heapq.heappush(self._ready, (item.position, item.id))
-            await self._repo.save(updated)
+            await self._save_positions(updated)
+        self._positions_changed(updated)
+
+    # ----------------------------------------------------------------- internals
+
+    async def _save_positions(self, updated: list[QueueItem]) -> None:
+        """Keep the new positions of ``updated`` (the lock held): the ready heap, the store."""
+        for item in updated:
+            self._items[item.id] = item
+            if item.status is S.PENDING:
+                heapq.heappush(self._ready, (item.position, item.id))
+        await self._repo.save(updated)
+
+    def _positions_changed(self, updated: list[QueueItem]) -> None:
+        """Announce the new positions (the lock released) and start what is first now."""
         if updated:
             self._bus.publish(QueueReordered(tuple((i.id, i.position) for i in updated)))
             self._fill_slots()
-
-    # ----------------------------------------------------------------- internals
 
     async def _transition(
         self,

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
@@ -217,13 +217,7 @@ class SourceService:
             )
         first = existing is None  # a new follow: what the source lists now "exists already"
         records = await self._store_catalogue(record, info, first_load=first)
-        await self._catalog.update_series(
-            record.id,
-            etag=info.validators.etag,
-            last_modified=info.validators.last_modified,
-            refreshed_at=utc_now(),
-            refresh_error="",
-        )
+        await self._mark_read(record.id, info)
         queued = None
         if info.queue_now:
             queued = await self._queue(record, records)
@@ -295,13 +289,7 @@ class SourceService:
                 stored = await self._catalog.get_series(series.id)
                 assert stored is not None
                 records = await self._store_catalogue(stored, info, first_load=False)
-                await self._catalog.update_series(
-                    series.id,
-                    etag=info.validators.etag,
-                    last_modified=info.validators.last_modified,
-                    refreshed_at=utc_now(),
-                    refresh_error="",
-                )
+                await self._mark_read(series.id, info)
                 if self._bus is not None:
                     self._bus.publish(SeriesChanged(series.id))
                 return AddUrlResult(provider.name, stored, records, None)
@@ -404,21 +392,30 @@ class SourceService:
             return RefreshResult(series, changed=False)
         records = await self._store_catalogue(series, info, first_load=False)
         moved = await self._moved(series, info)
-        await self._catalog.update_series(
+        await self._mark_read(
             series.id,
+            info,
             **moved,
             year=info.year if info.year is not None else series.year,
             description=info.description or series.description,
             poster_url=info.poster_url or series.poster_url,
             fanart_url=info.fanart_url or series.fanart_url,
+        )
+        if self._bus is not None:
+            self._bus.publish(SeriesChanged(series.id))
+        return RefreshResult(series, changed=True, episodes=len(records))
+
+    async def _mark_read(self, series_id: int, info: SeriesInfo, **changes: Any) -> None:
+        """Store that the source was read just now without error: its validators for the next
+        conditional request, and ``changes`` to the series besides."""
+        await self._catalog.update_series(
+            series_id,
+            **changes,
             etag=info.validators.etag,
             last_modified=info.validators.last_modified,
             refreshed_at=utc_now(),
             refresh_error="",
         )
-        if self._bus is not None:
-            self._bus.publish(SeriesChanged(series.id))
-        return RefreshResult(series, changed=True, episodes=len(records))
 
     async def _refresh_local(self, series: SeriesRecord) -> RefreshResult:
         """A series without a source: its catalogue is TMDB's, asked again (from the reply

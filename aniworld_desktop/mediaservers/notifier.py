@@ -22,6 +22,7 @@ from aniworld_desktop import __version__
 from aniworld_desktop.config import Settings
 from aniworld_desktop.core.events import (
     DownloadFinished,
+    Event,
     EventBus,
     MediaServerRefreshed,
     MediaServerRefreshFailed,
@@ -141,6 +142,16 @@ class MediaServerNotifier:
 
     # --- lifetime -----------------------------------------------------------------------------
 
+    def _routes(self) -> tuple[tuple[type[Event], Callable[[Any], None]], ...]:
+        """What it follows on the bus, and who hears it: subscribed on entering, dropped on closing."""
+        return (
+            (DownloadFinished, self._on_download_finished),
+            (QueueIdle, self._on_queue_idle),
+            (MetadataJobStarted, self._on_metadata_started),
+            (MetadataJobFinished, self._on_metadata_done),
+            (MetadataJobFailed, self._on_metadata_done),
+        )
+
     async def __aenter__(self) -> MediaServerNotifier:
         """Open the session and start following the bus."""
         self._session = client_session(
@@ -149,12 +160,8 @@ class MediaServerNotifier:
             headers={"User-Agent": f"aniworld-desktop/{__version__}"},
             timeout=aiohttp.ClientTimeout(total=self.timeout),
         )
-        bus = self._bus
-        bus.subscribe(DownloadFinished, self._on_download_finished)
-        bus.subscribe(QueueIdle, self._on_queue_idle)
-        bus.subscribe(MetadataJobStarted, self._on_metadata_started)
-        bus.subscribe(MetadataJobFinished, self._on_metadata_done)
-        bus.subscribe(MetadataJobFailed, self._on_metadata_done)
+        for event_type, listener in self._routes():
+            self._bus.subscribe(event_type, listener)
         self._open = True
         return self
 
@@ -174,12 +181,8 @@ class MediaServerNotifier:
         if not self._open:
             return
         self._open = False
-        bus = self._bus
-        bus.unsubscribe(DownloadFinished, self._on_download_finished)
-        bus.unsubscribe(QueueIdle, self._on_queue_idle)
-        bus.unsubscribe(MetadataJobStarted, self._on_metadata_started)
-        bus.unsubscribe(MetadataJobFinished, self._on_metadata_done)
-        bus.unsubscribe(MetadataJobFailed, self._on_metadata_done)
+        for event_type, listener in self._routes():
+            self._bus.unsubscribe(event_type, listener)
         try:
             batch = self._batch
             if batch is not None and not batch.done():

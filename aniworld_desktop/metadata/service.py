@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import aiohttp
 
@@ -65,7 +66,12 @@ from aniworld_desktop.metadata.tmdb_replies import (
 )
 from aniworld_desktop.metadata.tmdb_scoring import scored_match
 from aniworld_desktop.net.errors import sentence
-from aniworld_desktop.net.session import NO_TRUSTED_HOSTS, TrustedHosts, client_session
+from aniworld_desktop.net.session import (
+    NO_TRUSTED_HOSTS,
+    OwnedSession,
+    TrustedHosts,
+    client_session,
+)
 from aniworld_desktop.storage.catalog import CatalogRepository
 from aniworld_desktop.storage.reply_cache import ReplyCache
 
@@ -125,11 +131,12 @@ class MatchFound:
     note: str = ""
 
 
-class NFOService:
+class NFOService(OwnedSession):
     """One metadata job's clients: a TMDBClient and an ImageDownloader on one shared session.
 
     Use as ``async with NFOService(options, ...) as nfo: await nfo.describe(...)``. Without a
-    token it writes what the provider gave (title, description, images).
+    token it writes what the provider gave (title, description, images). A session it is given
+    is borrowed; without one it makes its own on entering and closes it on leaving.
 
     Attributes:
         tmdb: The TMDB client, or None without a token.
@@ -145,25 +152,25 @@ class NFOService:
         resolve: Resolve | None = None,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
+        super().__init__(session)
         self.options = options
         self._limiter = limiter
         self._cache = cache
         self._resolve = resolve
-        self._session = session
         self._stack: contextlib.AsyncExitStack | None = None
         self.tmdb: TMDBClient | None = None
         self.images: ImageDownloader | None = None
 
-    async def __aenter__(self) -> NFOService:
+    def _new_session(self) -> aiohttp.ClientSession:
+        """Our own session, when none was lent: the trusted hosts, a minute per request."""
+        return client_session(self.options.trusted_hosts, timeout=aiohttp.ClientTimeout(total=60))
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        session = self.session
+        assert session is not None  # borrowed, or made just now
         stack = contextlib.AsyncExitStack()
         try:
-            session = self._session
-            if session is None:
-                session = await stack.enter_async_context(
-                    client_session(
-                        self.options.trusted_hosts, timeout=aiohttp.ClientTimeout(total=60)
-                    )
-                )
             if self.options.token:
                 self.tmdb = await stack.enter_async_context(
                     TMDBClient(
@@ -177,7 +184,10 @@ class NFOService:
                 )
             self.images = await stack.enter_async_context(ImageDownloader(session=session))
         except BaseException:
-            await stack.aclose()
+            try:
+                await stack.aclose()
+            finally:
+                await self.close()
             raise
         self._stack = stack
         return self
@@ -190,8 +200,11 @@ class NFOService:
     ) -> None:
         stack, self._stack = self._stack, None
         self.tmdb = self.images = None
-        if stack is not None:
-            await stack.aclose()
+        try:
+            if stack is not None:
+                await stack.aclose()
+        finally:
+            await self.close()  # our own session, after the clients that used it
 
     async def describe(
         self, series: SeriesRecord, episodes: Sequence[EpisodeRecord], library_dir: Path

@@ -49,8 +49,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.roles import (
+    BACKGROUND_ROLE,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    RAW_ROLE,
+    TOOLTIP_ROLE,
+)
 from aniworld_desktop.ui.service_texts import log_text
+from aniworld_desktop.ui.table_headers import table_header, translated
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = [
@@ -119,13 +126,6 @@ _ERROR_FOREGROUND = QColor("#d64040")
 _ERROR_BACKGROUND = QColor(214, 64, 64, 40)
 _WARNING_FOREGROUND = QColor("#c27c0e")
 _WARNING_BACKGROUND = QColor(194, 124, 14, 32)
-
-# Roles as plain ints: data() runs for every visible cell and role on each repaint.
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
-_RAW = Role.RAW.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,18 +332,9 @@ class ActivityModel(QAbstractTableModel):
         self._entries: list[ActivityEntry] = []
         self._timer_id = 0
         # Translated once: data() runs for every visible cell on each repaint.
-        self._headers = {
-            column: QCoreApplication.translate("ActivityModel", text)
-            for column, text in HEADERS.items()
-        }
-        self._levels = {
-            name: QCoreApplication.translate("ActivityModel", text)
-            for name, text in LEVEL_NAMES.items()
-        }
-        self._sources = {
-            part: QCoreApplication.translate("ActivityModel", text)
-            for part, text in SOURCE_NAMES.items()
-        }
+        self._headers = translated("ActivityModel", HEADERS)
+        self._levels = translated("ActivityModel", LEVEL_NAMES)
+        self._sources = translated("ActivityModel", SOURCE_NAMES)
         self._program = QCoreApplication.translate("ActivityModel", PROGRAM_SOURCE)
 
     def follow(self, handler: ActivityHandler, interval_ms: int = BATCH_INTERVAL_MS) -> None:
@@ -426,11 +417,7 @@ class ActivityModel(QAbstractTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role != _DISPLAY:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            return self._headers.get(section)
-        return str(section + 1)
+        return table_header(self._headers, section, orientation, role)
 
     def data(
         self,
@@ -441,7 +428,7 @@ class ActivityModel(QAbstractTableModel):
             return None
         entry = self._entries[index.row()]
         column = index.column()
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             if column == Column.TIME:
                 return entry.time_text
             if column == Column.LEVEL:
@@ -449,19 +436,19 @@ class ActivityModel(QAbstractTableModel):
             if column == Column.SOURCE:
                 return self._sources.get(entry.part, self._program)
             return self.message_text(entry)
-        if role == _FOREGROUND:
+        if role == FOREGROUND_ROLE:
             if entry.levelno >= logging.ERROR:
                 return _ERROR_FOREGROUND
             return _WARNING_FOREGROUND if entry.levelno >= logging.WARNING else None
-        if role == _BACKGROUND:
+        if role == BACKGROUND_ROLE:
             if entry.levelno >= logging.ERROR:
                 return _ERROR_BACKGROUND
             return _WARNING_BACKGROUND if entry.levelno >= logging.WARNING else None
-        if role == _TOOLTIP:
+        if role == TOOLTIP_ROLE:
             if column == Column.SOURCE:
                 return entry.logger  # for a bug report: which module said it
             return entry.text if column == Column.MESSAGE else None
-        if role == _RAW:
+        if role == RAW_ROLE:
             if column == Column.TIME:
                 return entry.created
             if column == Column.LEVEL:
@@ -501,7 +488,7 @@ class LevelFilterProxy(QSortFilterProxyModel):
         # Straight to the entry: cheaper than a data() call through the role machinery.
         if isinstance(model, ActivityModel):
             return model.entry(source_row).levelno >= self._minimum
-        level = model.index(source_row, Column.LEVEL, source_parent).data(_RAW)
+        level = model.index(source_row, Column.LEVEL, source_parent).data(RAW_ROLE)
         return isinstance(level, int) and level >= self._minimum
 
 

@@ -18,19 +18,38 @@ What is pasted on the queue (:func:`read_pasted`) is read like dropped links.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData
+from PySide6.QtCore import QCoreApplication, QMimeData
 
 from aniworld_desktop.core.links import FEED_SCHEMES, FETCHED_SCHEMES, normalise_link
-from aniworld_desktop.ui.episode_model import EPISODE_IDS_MIME, episode_ids_from_mime
+from aniworld_desktop.ui.id_mime import (
+    EPISODE_IDS_MIME,
+    QUEUE_IDS_MIME,
+    SERIES_IDS_MIME,
+    ids_from_mime,
+    ids_mime,
+)
+from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
-QUEUE_IDS_MIME = "application/x-aniworld-queue-ids"
-SERIES_IDS_MIME = "application/x-aniworld-series-ids"
+# The id MIME types and ids_mime() are named here too: the queue's callers know them from here.
+__all__ = [
+    "EPISODE_IDS_MIME",
+    "MAX_TEXT_FILE",
+    "QUEUE_IDS_MIME",
+    "SERIES_IDS_MIME",
+    "Drop",
+    "DropKind",
+    "ids_mime",
+    "links_in",
+    "read_drop",
+    "read_link_file",
+    "read_pasted",
+]
+
 MAX_TEXT_FILE = 1 << 20  # a list of links, not a novel
 _URL = re.compile(r"(?:https?://|(?:feed|podcast|itpc|pcast):)\S+", re.IGNORECASE)
 
@@ -61,46 +80,28 @@ class Drop:
     files: list[Path] = field(default_factory=list)
 
 
-def ids_mime(kind: str, ids: list[int]) -> QMimeData:
-    """MIME data carrying ids of ``kind`` (one of the ``*_IDS_MIME`` types)."""
-    mime = QMimeData()
-    mime.setData(kind, QByteArray(json.dumps(ids).encode("utf-8")))
-    return mime
-
-
-def _ids(mime: QMimeData, kind: str) -> list[int]:
-    try:
-        ids = json.loads(bytes(mime.data(kind).data()).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return []
-    if not isinstance(ids, list):
-        return []
-    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+# A drag from one of our own views: its MIME type, what it asks for, the refusal when it holds no id.
+_ID_DROPS: tuple[tuple[str, DropKind, str], ...] = (
+    (QUEUE_IDS_MIME, DropKind.QUEUE, QT_TRANSLATE_NOOP("QueueView", "Those rows cannot be moved.")),
+    (
+        EPISODE_IDS_MIME,
+        DropKind.EPISODES,
+        QT_TRANSLATE_NOOP("QueueView", "Nothing to queue in that drop."),
+    ),
+    (
+        SERIES_IDS_MIME,
+        DropKind.SERIES,
+        QT_TRANSLATE_NOOP("QueueView", "Nothing to queue in that drop."),
+    ),
+)
 
 
 def read_drop(mime: QMimeData) -> Drop | str:
     """The drop's meaning, or a sentence saying why it is refused (for the status bar)."""
-    if mime.hasFormat(QUEUE_IDS_MIME):
-        ids = _ids(mime, QUEUE_IDS_MIME)
-        return (
-            Drop(DropKind.QUEUE, ids)
-            if ids
-            else QCoreApplication.translate("QueueView", "Those rows cannot be moved.")
-        )
-    if mime.hasFormat(EPISODE_IDS_MIME):
-        ids = episode_ids_from_mime(mime)
-        return (
-            Drop(DropKind.EPISODES, ids)
-            if ids
-            else QCoreApplication.translate("QueueView", "Nothing to queue in that drop.")
-        )
-    if mime.hasFormat(SERIES_IDS_MIME):
-        ids = _ids(mime, SERIES_IDS_MIME)
-        return (
-            Drop(DropKind.SERIES, ids)
-            if ids
-            else QCoreApplication.translate("QueueView", "Nothing to queue in that drop.")
-        )
+    for kind, meaning, refusal in _ID_DROPS:
+        if mime.hasFormat(kind):
+            ids = ids_from_mime(mime, kind)
+            return Drop(meaning, ids) if ids else QCoreApplication.translate("QueueView", refusal)
     return _links_drop(mime)
 
 

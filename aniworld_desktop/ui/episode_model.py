@@ -10,7 +10,6 @@ episode is monitored. Ticking one changes the model at once and asks for the cha
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
@@ -19,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QByteArray,
     QCoreApplication,
     QMimeData,
     QModelIndex,
@@ -31,10 +29,18 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from aniworld_desktop.core.models import EpisodeState
-from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.id_mime import EPISODE_IDS_MIME, ids_from_mime, ids_mime
+from aniworld_desktop.ui.roles import (
+    CHECK_ROLE,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    ITEM_ID_ROLE,
+    RAW_ROLE,
+    STATUS_ROLE,
+    TOOLTIP_ROLE,
+)
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
-EPISODE_IDS_MIME = "application/x-aniworld-episode-ids"
 TOOLTIP_IMAGE_WIDTH = 240
 
 
@@ -85,13 +91,6 @@ STATE_COLOURS: dict[str, QColor] = {
 # Extras are not episodes one can miss, so a season's summary leaves them out.
 _EXTRAS = frozenset({"trailer", "bonus"})
 
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_CHECK = Qt.ItemDataRole.CheckStateRole.value
-_RAW = Role.RAW.value
-_ITEM_ID = Role.ITEM_ID.value
-_STATUS = Role.STATUS.value
 
 _SEASON = 0  # internalId of season rows; an episode's is its season's row + 1
 _DRAG_FLAGS = (
@@ -128,15 +127,7 @@ def widest_texts(model: EpisodeTreeModel, column: int) -> list[str]:
 
 def episode_ids_from_mime(mime: QMimeData) -> list[int]:
     """The episode ids a drag carries, or an empty list if it carries none (or garbage)."""
-    if not mime.hasFormat(EPISODE_IDS_MIME):
-        return []
-    try:
-        ids = json.loads(bytes(mime.data(EPISODE_IDS_MIME).data()).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return []
-    if not isinstance(ids, list):
-        return []
-    return [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    return ids_from_mime(mime, EPISODE_IDS_MIME)
 
 
 @dataclass(slots=True)
@@ -288,7 +279,7 @@ class EpisodeTreeModel(QAbstractItemModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role == _DISPLAY and orientation is Qt.Orientation.Horizontal:
+        if role == DISPLAY_ROLE and orientation is Qt.Orientation.Horizontal:
             text = HEADERS.get(section)
             return _tr(text) if text is not None else None
         return None
@@ -307,7 +298,7 @@ class EpisodeTreeModel(QAbstractItemModel):
         role: int = Qt.ItemDataRole.EditRole,
     ) -> bool:
         """A check box of the Episode column: monitor the episode (or the whole season)."""
-        if role != _CHECK or not index.isValid() or index.column() != Column.EPISODE:
+        if role != CHECK_ROLE or not index.isValid() or index.column() != Column.EPISODE:
             return False
         checked = Qt.CheckState(value) != Qt.CheckState.Unchecked
         if index.internalId() == _SEASON:
@@ -333,8 +324,8 @@ class EpisodeTreeModel(QAbstractItemModel):
         if changed:
             parent = self.index(season_row, 0)
             last = self.index(len(season.episodes) - 1, len(Column) - 1, parent)
-            self.dataChanged.emit(self.index(0, 0, parent), last, [_CHECK])
-            self.dataChanged.emit(parent, parent, [_CHECK])
+            self.dataChanged.emit(self.index(0, 0, parent), last, [CHECK_ROLE])
+            self.dataChanged.emit(parent, parent, [CHECK_ROLE])
         return changed
 
     def data(
@@ -349,7 +340,7 @@ class EpisodeTreeModel(QAbstractItemModel):
             return self._season_data(self._seasons[index.row()], column, role)
         state = self._seasons[index.internalId() - 1].episodes[index.row()]
         episode = state.episode
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             if column == Column.EPISODE:
                 return episode.key.label()
             if column == Column.TITLE:
@@ -360,9 +351,9 @@ class EpisodeTreeModel(QAbstractItemModel):
                 known = STATE_TEXT.get(state.state)
                 return _tr(known) if known is not None else state.state.capitalize()
             return None
-        if role == _FOREGROUND:
+        if role == FOREGROUND_ROLE:
             return STATE_COLOURS.get(state.state) if column == Column.STATE else None
-        if role == _RAW:
+        if role == RAW_ROLE:
             if column == Column.EPISODE:
                 return episode.season * 100_000 + episode.number
             if column == Column.TITLE:
@@ -372,13 +363,13 @@ class EpisodeTreeModel(QAbstractItemModel):
             if column == Column.STATE:
                 return state.state
             return None
-        if role == _ITEM_ID:
+        if role == ITEM_ID_ROLE:
             return episode.id
-        if role == _STATUS:
+        if role == STATUS_ROLE:
             return state.state
-        if role == _CHECK and column == Column.EPISODE:
+        if role == CHECK_ROLE and column == Column.EPISODE:
             return Qt.CheckState.Checked if episode.monitored else Qt.CheckState.Unchecked
-        if role == _TOOLTIP:
+        if role == TOOLTIP_ROLE:
             # The plot (under the thumbnail beside the file, if any), on any cell of the row.
             return self.tooltip(episode.id, episode.description)
         return None
@@ -388,15 +379,15 @@ class EpisodeTreeModel(QAbstractItemModel):
         return self.tr("{on_disk} of %n on disk", "", total).format(on_disk=on_disk)
 
     def _season_data(self, season: _Season, column: int, role: int) -> Any:
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             if column == Column.EPISODE:
                 return season_label(season.number)
             if column == Column.STATE:
                 return self.season_summary(*season.counts())
             return ""
-        if role == _RAW and column == Column.EPISODE:
+        if role == RAW_ROLE and column == Column.EPISODE:
             return season.number
-        if role == _CHECK and column == Column.EPISODE and season.episodes:
+        if role == CHECK_ROLE and column == Column.EPISODE and season.episodes:
             return season.check_state()
         return None
 
@@ -410,7 +401,4 @@ class EpisodeTreeModel(QAbstractItemModel):
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """The episodes under ``indexes`` as a JSON list of ids (a season brings all of its)."""
-        mime = QMimeData()
-        payload = json.dumps(self.episode_ids(indexes)).encode("utf-8")
-        mime.setData(EPISODE_IDS_MIME, QByteArray(payload))
-        return mime
+        return ids_mime(EPISODE_IDS_MIME, self.episode_ids(indexes))

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from aniworld_desktop import __version__
 from aniworld_desktop.ui.actions import ActionName
 from aniworld_desktop.ui.icons import app_icon
+from aniworld_desktop.ui.translation import PlainTr
 
 __all__ = [
     "GUIDE_URL",
@@ -147,7 +148,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class HelpCommands:
+class HelpCommands(PlainTr):
     """What the Help menu's actions do, over the window they belong to.
 
     Attributes:
@@ -167,10 +168,6 @@ class HelpCommands:
         self._profile, self._library = profile, library
         self.shortcuts: ShortcutsDialog | None = None
         self.about: AboutDialog | None = None
-
-    def tr(self, text: str) -> str:
-        """``QObject.tr()`` for a class that needs no QObject (lupdate reads it alike)."""
-        return QCoreApplication.translate("HelpCommands", text)
 
     def slots(self) -> dict[ActionName, Callable[[], object]]:
         return {

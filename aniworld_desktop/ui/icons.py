@@ -11,10 +11,7 @@ The folder is ``$ANIWORLD_ICON_DIR`` when set; otherwise ``resources/icons`` ins
 
 from __future__ import annotations
 
-import os
-import sys
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
@@ -32,6 +29,8 @@ from PySide6.QtGui import (
     QPixmapCache,
 )
 from PySide6.QtSvg import QSvgRenderer
+
+from aniworld_desktop.ui.resource_dirs import find_resource_dir
 
 ICON_DIR_ENV: Final = "ANIWORLD_ICON_DIR"
 APP_ICON: Final = "aniworld-desktop"
@@ -52,18 +51,9 @@ def find_icon_dir() -> Path:
     checkout and the installation prefix that holds the application icon. When none does, the
     checkout's folder, so that :func:`icon` names the place it looked.
     """
-    override = os.environ.get(ICON_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    checkout = Path(__file__).resolve().parents[2] / "resources" / "icons"
-    candidates = [checkout, Path(sys.prefix) / "share" / "aniworld-desktop" / "icons"]
-    packaged = resources.files("aniworld_desktop").joinpath("resources").joinpath("icons")
-    if isinstance(packaged, Path):
-        candidates.insert(0, packaged)
-    for path in candidates:
-        if (path / f"{APP_ICON}.svg").is_file():
-            return path
-    return checkout
+    return find_resource_dir(
+        "icons", ICON_DIR_ENV, lambda path: (path / f"{APP_ICON}.svg").is_file()
+    )
 
 
 ICON_DIR: Final = find_icon_dir()

@@ -13,7 +13,7 @@ import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDir
+from PySide6.QtCore import QDir
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from aniworld_desktop.durable import write_atomic
@@ -24,6 +24,7 @@ from aniworld_desktop.library.opml import (
     write_opml,
 )
 from aniworld_desktop.ui.dialogs import confirm, run_dialog
+from aniworld_desktop.ui.translation import PlainTr
 
 if TYPE_CHECKING:
     from aniworld_desktop.library.service import LibraryService
@@ -34,7 +35,7 @@ EXPORT_NAME = "aniworld-desktop-subscriptions.opml"
 SHOWN_REFUSALS = 10  # in the box; the rest are counted
 
 
-class SubscriptionCommands:
+class SubscriptionCommands(PlainTr):
     """Import and export of the followed feeds as OPML."""
 
     def __init__(
@@ -47,10 +48,6 @@ class SubscriptionCommands:
     ) -> None:
         self._library, self._tasks, self._feedback, self._series = library, tasks, feedback, series
         self.folder = Path(QDir.homePath())  # where the file dialogs open; follows the user
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        """``QObject.tr()`` for a class that needs no QObject (lupdate reads it alike)."""
-        return QCoreApplication.translate("SubscriptionCommands", text, disambiguation, n)
 
     def _filters(self) -> str:
         return ";;".join((self.tr("OPML files (*.opml *.xml)"), self.tr("All files (*)")))

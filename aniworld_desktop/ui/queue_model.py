@@ -9,10 +9,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum
 from functools import cache
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QLocale,
     QMimeData,
     QModelIndex,
@@ -28,14 +27,23 @@ from aniworld_desktop.core.events import DownloadProgress
 from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.bridge import EventBridge
-from aniworld_desktop.ui.drops import QUEUE_IDS_MIME, ids_mime
-from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.id_mime import QUEUE_IDS_MIME, ids_mime
+from aniworld_desktop.ui.roles import (
+    ALIGNMENT_ROLE,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    ITEM_ID_ROLE,
+    PROGRESS_ROLE,
+    RAW_ROLE,
+    STATUS_ROLE,
+    TOOLTIP_ROLE,
+)
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import MAX_SINGLE_MOVES, SortFilterTableModel, blocks
+from aniworld_desktop.ui.table_headers import table_header, translated
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
-_K = TypeVar("_K")
 
 S = DownloadStatus
 # At most two repaints a second per row (qutebrowser repaints downloads every 500 ms).
@@ -81,10 +89,6 @@ STATUS_TEXT: dict[DownloadStatus, str] = {
 }
 
 
-def _translated(texts: Mapping[_K, str]) -> dict[_K, str]:
-    return {key: QCoreApplication.translate("QueueTableModel", text) for key, text in texts.items()}
-
-
 # Mid-tone colours that stay readable on light and dark palettes.
 STATUS_COLOURS: dict[DownloadStatus, QColor] = {
     S.PENDING: QColor("#7a7f87"),
@@ -95,15 +99,6 @@ STATUS_COLOURS: dict[DownloadStatus, QColor] = {
     S.CANCELLED: QColor("#7a7f87"),
 }
 
-# Roles as plain ints: data() runs for every visible cell and role on each repaint.
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
-_RAW = Role.RAW.value
-_ITEM_ID = Role.ITEM_ID.value
-_STATUS = Role.STATUS.value
-_PROGRESS = Role.PROGRESS.value
 
 _NUMERIC = frozenset({Column.POSITION, Column.PROGRESS, Column.SPEED, Column.ETA, Column.SIZE})
 _LIVE = frozenset({Column.PROGRESS, Column.SPEED, Column.ETA, Column.SIZE})  # progress moves them
@@ -222,8 +217,8 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         self._hide_completed = False
         self._haystacks: dict[int, str] | None = None  # built with the first text filter
         # Translated once: data() runs for every visible cell on each repaint.
-        self._headers = _translated(HEADERS)
-        self._status_text = _translated(STATUS_TEXT)
+        self._headers = translated("QueueTableModel", HEADERS)
+        self._status_text = translated("QueueTableModel", STATUS_TEXT)
         self.progress_timer = QTimer(self)
         self.progress_timer.setSingleShot(True)
         self.progress_timer.setInterval(PROGRESS_INTERVAL_MS)
@@ -434,13 +429,15 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role != _DISPLAY:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            return self._headers.get(section)
-        if self.is_priority_order or not 0 <= section < len(self._items):
-            return str(section + 1)
-        return str(self.queue_place(self._items[section].id))
+        if (
+            role == DISPLAY_ROLE
+            and orientation is Qt.Orientation.Vertical
+            and not self.is_priority_order
+            and 0 <= section < len(self._items)
+        ):
+            # Sorted or filtered, a row is numbered by its place in the whole queue.
+            return str(self.queue_place(self._items[section].id))
+        return table_header(self._headers, section, orientation, role)
 
     def data(
         self,
@@ -451,21 +448,21 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
             return None
         item = self._items[index.row()]
         column = index.column()
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             return self._display(item, column)
-        if role == _FOREGROUND:
+        if role == FOREGROUND_ROLE:
             return STATUS_COLOURS[item.status] if column == Column.STATUS else None
-        if role == _ALIGNMENT:
+        if role == ALIGNMENT_ROLE:
             return _RIGHT if column in _NUMERIC else None
-        if role == _RAW:
+        if role == RAW_ROLE:
             return self._raw(item, column)
-        if role == _PROGRESS:
+        if role == PROGRESS_ROLE:
             return progress_fraction(item)
-        if role == _ITEM_ID:
+        if role == ITEM_ID_ROLE:
             return item.id
-        if role == _STATUS:
+        if role == STATUS_ROLE:
             return item.status.value
-        if role == _TOOLTIP:
+        if role == TOOLTIP_ROLE:
             if column == Column.ERROR and item.error:
                 return service_text(item.error)
             if column == Column.TITLE:

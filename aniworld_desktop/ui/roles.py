@@ -27,3 +27,17 @@ class Role(IntEnum):
     ITEM_ID = _USER + 2
     STATUS = _USER + 3
     PROGRESS = _USER + 4
+
+
+# The roles as plain ints, for the models' data(): it runs for every visible cell and role on
+# each repaint, and an int compares faster than an enum member.
+DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole.value
+TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole.value
+FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole.value
+BACKGROUND_ROLE = Qt.ItemDataRole.BackgroundRole.value
+ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole.value
+CHECK_ROLE = Qt.ItemDataRole.CheckStateRole.value
+RAW_ROLE = Role.RAW.value
+ITEM_ID_ROLE = Role.ITEM_ID.value
+STATUS_ROLE = Role.STATUS.value
+PROGRESS_ROLE = Role.PROGRESS.value

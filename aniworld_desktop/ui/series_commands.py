@@ -17,7 +17,7 @@ from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from aniworld_desktop.core.errors import AniworldError
@@ -26,6 +26,7 @@ from aniworld_desktop.ui.actions import ActionName
 from aniworld_desktop.ui.dialogs import confirm, run_dialog, url_problem
 from aniworld_desktop.ui.import_dialog import ImportDialog, Importer
 from aniworld_desktop.ui.service_texts import service_text
+from aniworld_desktop.ui.translation import PlainTr
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -78,7 +79,7 @@ class Library(SeriesManager, Importer, Protocol):
     """Everything these commands ask of the library."""
 
 
-class SeriesCommands:
+class SeriesCommands(PlainTr):
     """Remove, Change Source, the Monitor submenu and Library > Import.
 
     Attributes:
@@ -100,10 +101,6 @@ class SeriesCommands:
         self._library_dir = library_dir
         self._search = search
         self.import_dialog: ImportDialog | None = None
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        """``QObject.tr()`` for a class that needs no QObject (lupdate reads it alike)."""
-        return QCoreApplication.translate("SeriesCommands", text, disambiguation, n)
 
     def slots(self) -> dict[ActionName, Callable[[], object]]:
         """The commands that actions trigger, by action."""

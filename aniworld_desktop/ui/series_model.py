@@ -23,10 +23,18 @@ from PySide6.QtCore import (
 )
 
 from aniworld_desktop.core.models import SeriesSummary
-from aniworld_desktop.ui.drops import SERIES_IDS_MIME, ids_mime
-from aniworld_desktop.ui.roles import Role
+from aniworld_desktop.ui.id_mime import SERIES_IDS_MIME, ids_mime
+from aniworld_desktop.ui.roles import (
+    ALIGNMENT_ROLE,
+    CHECK_ROLE,
+    DISPLAY_ROLE,
+    ITEM_ID_ROLE,
+    RAW_ROLE,
+    TOOLTIP_ROLE,
+)
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.sort_filter import SortFilterTableModel, unknown_last
+from aniworld_desktop.ui.table_headers import table_header, translated
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 
@@ -69,14 +77,6 @@ METADATA_TEXT: dict[str, str] = {
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SeriesTableModel", text)
 
-
-# Roles as plain ints: data() runs for every visible cell and role on each repaint.
-_DISPLAY = Qt.ItemDataRole.DisplayRole.value
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
-_CHECK = Qt.ItemDataRole.CheckStateRole.value
-_RAW = Role.RAW.value
-_ITEM_ID = Role.ITEM_ID.value
 
 _NUMERIC = frozenset({Column.YEAR, Column.EPISODES, Column.ON_DISK, Column.MISSING, Column.QUEUED})
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -154,6 +154,7 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(attrgetter("series.id"), -1, parent)
+        self._headers = translated("SeriesTableModel", HEADERS)
         self._arrival: dict[int, int] = {}  # series id -> load order: the base order
         self._next_arrival = 0
         self._needle = ""
@@ -258,12 +259,7 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if role != _DISPLAY:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            text = HEADERS.get(section)
-            return _tr(text) if text is not None else None
-        return str(section + 1)
+        return table_header(self._headers, section, orientation, role)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -289,20 +285,20 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
             return None
         summary = self._items[index.row()]
         column = index.column()
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             return _display(summary, column)
-        if role == _RAW:
+        if role == RAW_ROLE:
             return raw_value(summary, column)
-        if role == _CHECK:
+        if role == CHECK_ROLE:
             # Read-only on purpose (no ItemIsUserCheckable): monitoring changes through an action.
             if column == Column.MONITORED:
                 return _CHECKED if summary.series.monitored else _UNCHECKED
             return None
-        if role == _ALIGNMENT:
+        if role == ALIGNMENT_ROLE:
             return _RIGHT if column in _NUMERIC else None
-        if role == _ITEM_ID:
+        if role == ITEM_ID_ROLE:
             return summary.series.id
-        if role == _TOOLTIP:
+        if role == TOOLTIP_ROLE:
             series = summary.series
             if column == Column.REFRESHED and series.refresh_error:
                 return service_text(series.refresh_error)

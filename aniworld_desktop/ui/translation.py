@@ -1,9 +1,9 @@
 """The window's language: Qt translators for the app's own texts and for Qt's standard dialogs.
 
 Every text the window shows is English in the source and goes through Qt's translation:
-``self.tr()`` in a QObject, ``QCoreApplication.translate(context, ...)`` elsewhere, and
-:func:`QT_TRANSLATE_NOOP` for tables of texts that are translated where they are shown. Counts
-use Qt's plural forms (``self.tr("%n episode(s)", "", count)``); values are filled in with
+``self.tr()`` in a QObject (or a :class:`PlainTr`), ``QCoreApplication.translate(context, ...)``
+elsewhere, and :func:`QT_TRANSLATE_NOOP` for tables of texts that are translated where they are
+shown. Counts use Qt's plural forms (``self.tr("%n episode(s)", "", count)``); values are filled in with
 ``str.format`` after the translation, never in an f-string, which ``pyside6-lupdate`` cannot read.
 
 ``resources/translations`` holds ``aniworld_desktop_<lang>.ts`` (the translations, edited with
@@ -29,20 +29,21 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from aniworld_desktop.ui.resource_dirs import find_resource_dir
 
 __all__ = [
     "CATALOGUE",
     "LANGUAGE_ENV",
     "QT_TRANSLATE_NOOP",
     "TRANSLATION_DIR_ENV",
+    "PlainTr",
     "Translation",
     "find_translation_dir",
     "install",
@@ -69,20 +70,23 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name lupdate looks
     return text
 
 
+class PlainTr:
+    """``QObject.tr()`` for a class that needs no QObject: its texts' context is the class's name.
+
+    ``pyside6-lupdate`` reads ``self.tr(...)`` in any class alike and files the text under that
+    class's name, so the context asked for at run time is the name of the object's class. A
+    class deriving from it is used as it is, never through a subclass (whose name differs).
+    """
+
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return QCoreApplication.translate(type(self).__name__, text, disambiguation, n)
+
+
 def find_translation_dir() -> Path:
     """The folder holding the ``.qm`` files (see the module's docstring for the order)."""
-    override = os.environ.get(TRANSLATION_DIR_ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    checkout = Path(__file__).resolve().parents[2] / "resources" / "translations"
-    candidates = [checkout, Path(sys.prefix) / "share" / "aniworld-desktop" / "translations"]
-    packaged = resources.files("aniworld_desktop").joinpath("resources").joinpath("translations")
-    if isinstance(packaged, Path):
-        candidates.insert(0, packaged)
-    for path in candidates:
-        if any(path.glob(f"{CATALOGUE}_*.qm")):
-            return path
-    return checkout
+    return find_resource_dir(
+        "translations", TRANSLATION_DIR_ENV, lambda path: any(path.glob(f"{CATALOGUE}_*.qm"))
+    )
 
 
 def wanted_locale(environ: Mapping[str, str] | None = None) -> tuple[QLocale, bool]:

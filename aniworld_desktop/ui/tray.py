@@ -22,7 +22,6 @@ from functools import cache
 from typing import Final, Protocol
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QObject,
     QPointF,
@@ -41,6 +40,7 @@ from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.icons import app_icon, icon
 from aniworld_desktop.ui.queue_model import format_speed
 from aniworld_desktop.ui.service_texts import service_text
+from aniworld_desktop.ui.translation import PlainTr
 
 APP_TITLE: Final = "Aniworld Desktop"
 # Each size drawn on its own pixel grid, so a 16 px tray gets a 16 px drawing, not a
@@ -403,7 +403,7 @@ def collapse_labels(labels: Iterable[str]) -> str:
     return ", ".join(texts + others)
 
 
-class NotificationTexts:
+class NotificationTexts(PlainTr):
     """The notifications' sentences in the UI language.
 
     ``pyside6-lupdate`` reads plural forms (a count) from ``tr()`` calls only, and takes the
@@ -411,10 +411,6 @@ class NotificationTexts:
     seen as plural. So the sentences live here, with a ``tr()`` of this class's context, and the
     module's functions below ask the one instance :func:`_texts` makes.
     """
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        """``QObject.tr()`` for a class that needs no QObject."""
-        return QCoreApplication.translate("NotificationTexts", text, disambiguation, n)
 
     def listed(self, parts: Sequence[str]) -> str:
         """The first few of ``parts`` joined, the rest counted."""

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -44,6 +44,7 @@ from aniworld_desktop.ui.settings_dialog import SettingsDialog
 from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
 from aniworld_desktop.ui.status_bar import MESSAGE_MS
 from aniworld_desktop.ui.tasks import TaskRunner
+from aniworld_desktop.ui.translation import PlainTr
 
 if TYPE_CHECKING:
     from aniworld_desktop.config import Settings
@@ -101,7 +102,7 @@ class PlaySource(Protocol):
     def chosen_file(self) -> str | None: ...
 
 
-class WindowCommands:
+class WindowCommands(PlainTr):
     """The window's commands over the services.
 
     Attributes:
@@ -122,10 +123,6 @@ class WindowCommands:
         self._services, self._tasks, self._feedback = services, tasks, feedback
         self._queue, self._library = queue, library
         self.play_source = play_source
-
-    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:
-        """``QObject.tr()`` for a class that needs no QObject (lupdate reads it alike)."""
-        return QCoreApplication.translate("WindowCommands", text, disambiguation, n)
 
     def slots(self) -> dict[ActionName, Callable[[], object]]:
         """The commands that actions trigger, by action."""

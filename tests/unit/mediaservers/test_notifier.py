@@ -403,3 +403,19 @@ async def test_one_session_for_every_request(
             await notifier.wait_settled()
     assert len(server.requests) == 4
     assert len(created) == 1 and created[0].closed
+
+
+async def test_after_closing_it_hears_nothing_more(
+    server: FakeServers, bus: EventBus, opened: Any
+) -> None:
+    recorder = Recorder(bus)
+    async with opened(both(server), metadata_wait=0) as notifier:
+        pass
+    # Every route it followed is dropped: a whole batch after closing starts nothing.
+    bus.publish(finished(1, 1))
+    bus.publish(QueueIdle())
+    described(bus, 1)
+    await ticks()
+    await notifier.wait_settled()
+    assert server.requests == [] and recorder.events == []
+    assert notifier._batch is None

@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from aniworld_desktop.core.episode import EpisodeKey
@@ -164,6 +165,28 @@ async def test_the_shared_session_is_closed_after_an_error_inside(limiter, tmp_p
     assert session.closed
     assert nfo.tmdb is None and nfo.images is None
     gc.collect()  # and nothing warns about an unclosed session (warnings are errors here)
+
+
+async def test_a_lent_session_is_used_and_left_open(limiter, tmp_path):
+    async with aiohttp.ClientSession() as lent:
+        nfo = NFOService(options(), limiter=limiter, session=lent)
+        async with nfo:
+            assert nfo.tmdb.session is lent and nfo.images.session is lent
+        assert not lent.closed and nfo.session is lent
+        async with nfo:  # entered again: the same lent session
+            assert nfo.images.session is lent
+        assert not lent.closed
+
+
+async def test_its_own_session_is_made_on_entering_and_closed_on_leaving(limiter, tmp_path):
+    nfo = NFOService(options(), limiter=limiter)
+    assert nfo.session is None
+    async with nfo:
+        first = nfo.session
+        assert first is not None and nfo.images.session is first
+    assert first.closed and nfo.session is None
+    async with nfo:  # entered again: a new one
+        assert nfo.session is not first and not nfo.session.closed
 
 
 async def test_missing_library_folder_is_a_clear_error(tmp_path):
