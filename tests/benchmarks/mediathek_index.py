@@ -27,7 +27,8 @@ The machine is shared: the script prints ``uptime``'s load before and after, and
 seconds of the indexing beside its wall time.
 
 Run: .venv/bin/python tests/benchmarks/mediathek_index.py [--films 700000] [--diff 10000]
-[--thread-reference]
+[--thread-reference] [--lists FOLDER] (``--lists`` keeps the generated lists there and uses them
+again: the same input before and after a change, without a minute of generating each run)
 The last line is the verdict: ``mediathek_index: index X s, Y MB, diff Z s, search p95 N ms,
 stall M ms (goal <=20 s, <=300 MB, <=1 s, <=50 ms, <=50 ms) PASS`` or ``FAIL``.
 """
@@ -275,6 +276,11 @@ def main() -> int:
         action="store_true",
         help="also index the list on a worker thread first (the earlier way), for comparison",
     )
+    parser.add_argument(
+        "--lists",
+        type=Path,
+        help="keep the generated lists in this folder and use them again in later runs",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
@@ -285,7 +291,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mediathek-bench-") as name:
         folder = Path(name)
         started = time.perf_counter()
-        full, diff = make_lists(folder, args.films, args.diff)
+        if args.lists is None:
+            full, diff = make_lists(folder, args.films, args.diff)
+        else:  # made once for these counts and kept, so runs before and after a change compare
+            kept = args.lists / f"{args.films}-{args.diff}"
+            if not (kept / "Filmliste-diff.xz").exists():
+                kept.mkdir(parents=True, exist_ok=True)
+                make_lists(kept, args.films, args.diff)
+            full, diff = folder / "Filmliste-akt.xz", folder / "Filmliste-diff.xz"
+            full.symlink_to(kept / full.name)
+            diff.symlink_to(kept / diff.name)
         print(
             f"made the lists in {time.perf_counter() - started:.1f} s: {args.films} films, "
             f"{full.stat().st_size / 1e6:.1f} MB xz; diff {args.diff} films"

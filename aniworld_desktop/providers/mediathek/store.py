@@ -46,25 +46,25 @@ from aniworld_desktop.providers.mediathek.filmlist import (
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "1"
+SCHEMA = "2"  # 2: the film search index without column sizes
 INDEX_FILE = "mediathek.sqlite"
 _BUSY_MS = 10_000
 _SEQUENCE_BITS = 24  # ``ord`` is (aired << 24) | a running number: unique, and in time order
 _FILM_COLUMNS = (*Film._fields, "ord")
 _VALUES = f"VALUES ({', '.join('?' for _ in _FILM_COLUMNS)})"
-_INSERT = f"INSERT OR IGNORE INTO film ({', '.join(_FILM_COLUMNS)}) {_VALUES}"
-# A film that comes again keeps its place in time (``ord``) unless its broadcast time changed.
-_UPSERT = (
-    f"INSERT INTO film ({', '.join(_FILM_COLUMNS)}) {_VALUES} "
-    "ON CONFLICT (key) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _FILM_COLUMNS if c not in ("key", "ord"))
-    + ", ord = CASE WHEN aired = excluded.aired THEN ord ELSE excluded.ord END"
-)
+_INSERT = f"INSERT INTO film ({', '.join(_FILM_COLUMNS)}) {_VALUES}"
+# A diff's film that is in the index already: all its columns (``_MOVE``, when its place in
+# time, channel or topic changed) or only those no index covers (``_EDIT``, the usual case: a
+# new title or link). An upsert that sets every column rewrote the index entries of each film
+# it replaced: twice the pages to read, journal and write.
+_MOVE = f"UPDATE film SET {', '.join(f'{c} = ?' for c in _FILM_COLUMNS[1:])} WHERE key = ?"
+_EDITED = (3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15)  # title ... new: Film's unindexed fields
+_EDIT = f"UPDATE film SET {', '.join(f'{Film._fields[i]} = ?' for i in _EDITED)} WHERE key = ?"
 _SELECT = f"SELECT {', '.join('film.' + c for c in Film._fields)} FROM film"
 
 # ``id`` is the insertion order, so the bulk load appends to the table instead of writing all
 # over it (measured: a quarter faster, a quarter smaller); ``key`` is MediathekView's identity,
-# unique from the start so a film listed twice is kept once; ``ord`` orders by broadcast time
+# unique (a film listed twice is kept once: see _KEY_INDEX); ``ord`` orders by broadcast time
 # and is the search index's rowid, so "newest first" reads the index backwards and stops after
 # the first page instead of sorting every match.
 _TABLES = """
@@ -89,7 +89,6 @@ CREATE TABLE film (
     new INTEGER NOT NULL,
     ord INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX film_key ON film (key);
 CREATE TABLE topic (
     id INTEGER PRIMARY KEY,
     channel TEXT NOT NULL,
@@ -99,16 +98,23 @@ CREATE TABLE topic (
 );
 """
 # Made after the bulk load: building an index once over all rows is cheaper than keeping it
-# up to date row by row. The film search index is filled in ``ord`` order, which FTS5 appends
-# instead of merging; it has no triggers (see _SearchChanges).
+# up to date row by row (the key index, filled film by film at random places, took 7.9 of the
+# bulk insert's CPU-seconds at 700,000 films; built afterwards 4.4 + 1.5). A film listed twice
+# fails the unique index: then all but its first entry are deleted and the index made again.
+_KEY_INDEX = "CREATE UNIQUE INDEX film_key ON film (key)"
+_FIRST_OF_EACH_KEY = "DELETE FROM film WHERE id NOT IN (SELECT min(id) FROM film GROUP BY key)"
+# The film search index is filled in ``ord`` order, which FTS5 appends instead of merging; the
+# rows are sorted for it (``+ord``: not read through film_ord, which visits the table in a random
+# order) and it keeps no column sizes (only ranking uses them): 5.5 -> 3.5 CPU-s at 700,000
+# films. It has no triggers (see _SearchChanges).
 _INDEXES = """
 CREATE UNIQUE INDEX film_ord ON film (ord);
 CREATE INDEX film_topic ON film (topic COLLATE NOCASE, channel COLLATE NOCASE);
 CREATE VIRTUAL TABLE film_search USING fts5 (
-    topic, title, content='film', content_rowid='ord',
+    topic, title, content='film', content_rowid='ord', columnsize=0,
     tokenize='unicode61 remove_diacritics 2'
 );
-INSERT INTO film_search (rowid, topic, title) SELECT ord, topic, title FROM film ORDER BY ord;
+INSERT INTO film_search (rowid, topic, title) SELECT ord, topic, title FROM film ORDER BY +ord;
 INSERT INTO topic (channel, topic, films, latest)
     SELECT channel, topic, count(*), max(aired) FROM film
     GROUP BY topic COLLATE NOCASE, channel COLLATE NOCASE;
@@ -399,6 +405,11 @@ class FilmIndex:
                 counts = reader.counts
             connection.execute("COMMIT")
             loaded = time.perf_counter()
+            try:
+                connection.execute(_KEY_INDEX)
+            except sqlite3.IntegrityError:  # a film listed twice: its first entry is kept
+                connection.execute(_FIRST_OF_EACH_KEY)
+                connection.execute(_KEY_INDEX)
             connection.executescript(_INDEXES)
             log.info(
                 "film index built from %s: %s; read and stored in %.1f s, indexed in %.1f s",
@@ -484,9 +495,10 @@ class FilmIndex:
                         search = _SearchChanges()
                         for batch in reader.batches():
                             search.before(connection, batch)
-                            rows = list(_with_order(batch, sequence))
-                            connection.executemany(_UPSERT, rows)
-                            search.after(rows)
+                            added, moved, edited = search.plan(batch, sequence)
+                            connection.executemany(_INSERT, added)
+                            connection.executemany(_MOVE, moved)
+                            connection.executemany(_EDIT, edited)
                         counts = reader.counts
                     search.apply(connection)
                     connection.executemany(_GROW_TOPIC, search.topic_rows())
@@ -561,41 +573,65 @@ class _SearchChanges:
         # (channel, topic) -> [channel, topic, films added, newest broadcast]
         self._topics: dict[tuple[str, str], list[Any]] = {}
         self._indexed: dict[int, tuple[int, str, str] | None] = {}  # as before the diff
-        self._current: dict[int, tuple[int, int, str, str]] = {}  # ord, aired, topic, title
+        # ord, aired, channel, topic, title
+        self._current: dict[int, tuple[int, int, str, str, str]] = {}
 
     def before(self, connection: sqlite3.Connection, films: list[Film]) -> None:
-        """Remember how the films of a batch are indexed now, before they are written."""
+        """Remember how the films of a batch are stored now, before they are written."""
         unseen = [film.key for film in films if film.key not in self._current]
         if not unseen:
             return
         rows = connection.execute(
-            "SELECT key, ord, aired, topic, title FROM film "
+            "SELECT key, ord, aired, channel, topic, title FROM film "
             "WHERE key IN (SELECT value FROM json_each(?))",
             (json.dumps(unseen),),
         ).fetchall()
-        for key, order, aired, topic, title in rows:
+        for key, order, aired, channel, topic, title in rows:
             self._indexed[key] = (order, topic, title)
-            self._current[key] = (order, aired, topic, title)
+            self._current[key] = (order, aired, channel, topic, title)
         for key in unseen:
             if key not in self._current:
                 self._indexed[key] = None
 
-    def after(self, rows: list[tuple[Any, ...]]) -> None:
-        """Follow what the upsert made of each row (``rows`` as written, ``ord`` last)."""
-        for row in rows:
-            key, channel, topic, title, aired, order = (
-                row[0], row[1], row[2], row[3], row[6], row[-1]
-            )  # fmt: skip
+    def plan(
+        self, films: list[Film], sequence: Iterator[int]
+    ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The batch's writes: rows to add, to move (``_MOVE``) and to edit (``_EDIT``).
+
+        A film that comes again keeps its place in time (``ord``) unless its broadcast time
+        changed; one that comes twice in the batch is written once, as it comes last.
+        """
+        stored: dict[int, tuple[int, int, str, str, str] | None] = {}
+        final: dict[int, tuple[Any, ...]] = {}
+        current = self._current
+        for film in films:
+            key, channel, topic, aired = film[0], film[1], film[2], film[6]
+            order = (aired << _SEQUENCE_BITS) | next(sequence)
             # Exact spellings here; the topic table's index merges those that differ in case.
             grows = self._topics.setdefault((channel, topic), [channel, topic, 0, 0])
             grows[3] = max(grows[3], aired)
-            known = self._current.get(key)
+            known = current.get(key)
+            if key not in stored:
+                stored[key] = known
             if known is None:
                 self.added += 1
                 grows[2] += 1
             elif known[1] == aired:
                 order = known[0]
-            self._current[key] = (order, aired, topic, title)
+            current[key] = (order, aired, channel, topic, film[3])
+            final[key] = (*film, order)
+        added: list[tuple[Any, ...]] = []
+        moved: list[tuple[Any, ...]] = []
+        edited: list[tuple[Any, ...]] = []
+        for key, row in final.items():
+            was = stored[key]
+            if was is None:
+                added.append(row)
+            elif was[0] == row[-1] and was[2] == row[1] and was[3] == row[2]:
+                edited.append((*(row[i] for i in _EDITED), key))
+            else:
+                moved.append((*row[1:], key))
+        return added, moved, edited
 
     def topic_rows(self) -> list[tuple[str, str, int, int]]:
         """(channel, topic, films added, newest broadcast) for each topic the diff touched."""
@@ -604,7 +640,7 @@ class _SearchChanges:
     def apply(self, connection: sqlite3.Connection) -> None:
         removed: list[tuple[int, str, str]] = []
         inserted: list[tuple[int, str, str]] = []
-        for key, (order, _aired, topic, title) in self._current.items():
+        for key, (order, _aired, _channel, topic, title) in self._current.items():
             old = self._indexed.get(key)
             new = (order, topic, title)
             if old == new:

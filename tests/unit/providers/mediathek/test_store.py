@@ -273,3 +273,25 @@ def test_films_come_back_as_they_were_read(index: FilmIndex, tmp_path: Path):
         if original.key in stored:
             assert stored[original.key] == original
             assert type(stored[original.key].new) is bool
+
+
+def test_a_diff_writes_each_film_as_it_comes_last(index: FilmIndex, tmp_path: Path):
+    from aniworld_desktop.providers.mediathek.filmlist import read_all
+
+    # The same id (channel and topic count without case): spelled anew, so every column is
+    # written; only a new title and description; moved in time and back in one diff.
+    respelled = replace(BASE_FILMS[1], channel="zdf", topic="TERRA X", title="Neu geschrieben")
+    edited = replace(BASE_FILMS[2], title="Nur der Titel", description="Neu beschrieben")
+    away = replace(BASE_FILMS[4], aired=1_790_000_000, title="Verschoben")
+    back = replace(BASE_FILMS[4], title="Zurück")
+    diff = write_film_list(tmp_path / "diff.xz", [respelled, edited, away, back])
+    applied = index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    assert applied.films == 6
+    search_index_is_consistent(index)
+    _, read = read_all(diff)
+    for written in (read[0], read[1], read[3]):
+        assert index.film(written.key) == written
+    assert index.film(read[0].key).channel == "zdf"  # type: ignore[union-attr]
+    assert titles(index.search("verschoben")) == [] and titles(index.search("zurück")) == ["Zurück"]
+    assert titles(index.search("titel")) == ["Nur der Titel"]
+    assert sorted(m.films for m in index.topics("terra")) == [1, 3]
