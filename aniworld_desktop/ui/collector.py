@@ -9,7 +9,9 @@ and a GUI-thread timer does the same work, with the same thresholds.
 
 The collector also walks every object it tracks: with 100,000 queue items a full collection
 takes about 0.1 s, a visible stall. :meth:`MainThreadCollector.settle` moves what start-up built
-(and will keep) out of its reach with ``gc.freeze()``.
+(and will keep) out of its reach with ``gc.freeze()``. A bulk load's pause
+(``core/gcpause.collector_paused``, a library scan's) holds here too: nothing is collected
+until it ends.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QObject, QTimer
+
+from aniworld_desktop.core.gcpause import is_paused
 
 __all__ = ["MainThreadCollector"]
 
@@ -58,7 +62,10 @@ class MainThreadCollector(QObject):
             gc.enable()
 
     def collect_if_due(self) -> int | None:
-        """Collect the generation Python would have collected by now; None when none is due."""
+        """Collect the generation Python would have collected by now; None when none is due
+        (or a bulk load paused collection: its objects are many and hold no cycles)."""
+        if is_paused():
+            return None
         limits = gc.get_threshold()
         counts = gc.get_count()
         if counts[0] <= limits[0]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
+from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.ui.collector import MainThreadCollector
 
 
@@ -58,3 +59,17 @@ def test_nothing_due_means_no_collection(qtbot) -> None:
     collector = MainThreadCollector()
     gc.collect()
     assert collector.collect_if_due() is None
+
+
+def test_a_bulk_loads_pause_holds_for_the_windows_collector(qtbot) -> None:
+    collector = MainThreadCollector()
+    collector.start()
+    try:
+        kept = [[] for _ in range(5_000)]  # young objects, far past the first threshold
+        with collector_paused():
+            assert collector.collect_if_due() is None
+            assert collector.collections == [0, 0, 0]
+        assert collector.collect_if_due() is not None  # due, and the pause is over
+        del kept
+    finally:
+        collector.stop()

@@ -1,6 +1,6 @@
 import gc
 
-from aniworld_desktop.core.gcpause import collector_paused
+from aniworld_desktop.core.gcpause import collector_paused, is_paused
 
 
 def test_collector_is_paused_inside_and_restored_after():
@@ -32,3 +32,12 @@ def test_a_disabled_collector_stays_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_is_paused_while_any_block_runs():
+    assert not is_paused()
+    with collector_paused():
+        with collector_paused():
+            assert is_paused()
+        assert is_paused()
+    assert not is_paused()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from aniworld_desktop.core.models import EpisodeKind, MetadataState
-from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
+import asyncio
+from datetime import date
+
+from aniworld_desktop.core.models import EpisodeKind, MetadataState, SeriesRecord
+from aniworld_desktop.storage import catalog as catalog_module
+from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode, NewLocalSeries
 
 
 async def test_stored_words_come_back_as_the_domains_states(database) -> None:
@@ -27,3 +31,41 @@ async def test_stored_words_come_back_as_the_domains_states(database) -> None:
         "Teaser": EpisodeKind.TRAILER,
     }
     assert all(type(e.kind) is EpisodeKind for e in await catalog.all_episodes())
+
+
+async def test_many_series_are_read_in_turns_of_the_event_loop(database, monkeypatch) -> None:
+    """2,000 series read at once held the window's loop: records are made a few hundred a
+    turn, the other tasks running in between; all of them come back, in order, with counts."""
+    monkeypatch.setattr(catalog_module, "ROWS_PER_TURN", 10)
+    catalog = CatalogRepository(database)
+    added = await catalog.add_local_series(
+        [NewLocalSeries(f"Show {n:02d}", f"Show {n:02d}") for n in range(35)]
+    )
+    await catalog.upsert_episodes(added[0].id, [NewEpisode(1, 1, "Fog", "")])
+    made_at: list[int] = []
+    turns = 0
+    stop = asyncio.Event()
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while not stop.is_set():
+            turns += 1
+            await asyncio.sleep(0)
+
+    real = catalog_module._series
+
+    def made(row: object) -> SeriesRecord:
+        made_at.append(turns)
+        return real(row)
+
+    monkeypatch.setattr(catalog_module, "_series", made)
+    counter = asyncio.ensure_future(count_turns())
+    listed = await catalog.list_series()
+    counts = await catalog.counts(date(2026, 1, 1))
+    stop.set()
+    await counter
+    assert [s.title for s in listed] == [f"Show {n:02d}" for n in range(35)]
+    # 35 rows, 10 a turn: four runs of records, the other task ran between each.
+    assert len(set(made_at)) == 4
+    assert counts[added[0].id].episodes == 1
+    assert set(counts) == {s.id for s in added}
