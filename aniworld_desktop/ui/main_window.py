@@ -127,9 +127,10 @@ class MainWindow(QMainWindow):
         """
         super().__init__(parent)
         self._services: Services | None = None
-        # Cycles holding Qt objects must die on this thread, not the download thread's.
+        # Cycles holding Qt objects must die on this thread, not the download thread's; started
+        # with the services, as before the frame existed: while they open, Python's own
+        # thresholds (with their full-collection brake) cost less than the timer's collections.
         self.collector = MainThreadCollector(self)
-        self.collector.start()
         self.tray: TrayIcon | None = None
         self.notifier: Notifier | None = None
         self._quitting = False
@@ -171,6 +172,7 @@ class MainWindow(QMainWindow):
     def open_services(self, services: Services) -> None:
         """Fill the window in from ``services``, now open: panes, actions, the queue."""
         self._services = services
+        self.collector.start()
         self.bridge = EventBridge(services.bus, self)
         self.menuBar().clear()  # the opening frame's Quit
         self._create_rooms()
