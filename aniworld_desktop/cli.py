@@ -26,11 +26,10 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import argcomplete
 from argcomplete.shell_integration import shellcode
-from yarl import URL
 
 from aniworld_desktop import __version__
 from aniworld_desktop.cli_opml import (
@@ -51,17 +50,14 @@ from aniworld_desktop.core.models import (
 )
 from aniworld_desktop.exitcodes import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
 from aniworld_desktop.json_output import print_json
-from aniworld_desktop.library.importing import ImportProposal
-from aniworld_desktop.library.scanner import ScannedFile, scan_path
-from aniworld_desktop.library.tmdb_matching import MatchProgress
-from aniworld_desktop.net.session import (
-    TrustedHosts,
-    fetch_fingerprint,
-    format_fingerprint,
-    parse_fingerprint,
-)
 from aniworld_desktop.services import Services, open_services
 from aniworld_desktop.storage.profile_lock import ProfileLockedError, hold_profile
+
+if TYPE_CHECKING:
+    # The window starts through this module's parser: what only the commands use loads with them.
+    from aniworld_desktop.library.importing import ImportProposal
+    from aniworld_desktop.library.scanner import ScannedFile
+    from aniworld_desktop.library.tmdb_matching import MatchProgress
 
 # Sub-commands that only read the profile: no lock, a database that refuses writes.
 READ_ONLY_COMMANDS = (
@@ -397,6 +393,8 @@ def _scanned_json(file: ScannedFile) -> dict[str, Any]:
 def _cmd_scan(args: argparse.Namespace) -> int:
     if not args.path.exists():
         raise UsageError(f"{args.path} does not exist.")
+    from aniworld_desktop.library.scanner import scan_path
+
     files = scan_path(args.path)
     if args.json:
         print_json({"files": [_scanned_json(f) for f in files]})
@@ -708,6 +706,15 @@ async def _cmd_trust(args: argparse.Namespace, paths: ProfilePaths, settings: Se
     only the second, given that fingerprint, saves it. A certificate that differs from it
     between the two steps is refused.
     """
+    from yarl import URL
+
+    from aniworld_desktop.net.session import (
+        TrustedHosts,
+        fetch_fingerprint,
+        format_fingerprint,
+        parse_fingerprint,
+    )
+
     url = URL(args.url.strip())
     if url.scheme != "https" or not url.host:
         print(f"aniworld-desktop: {args.url} is not an https:// address.", file=sys.stderr)

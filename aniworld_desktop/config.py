@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -24,7 +24,9 @@ import platformdirs
 from aniworld_desktop.core.errors import ConfigError
 from aniworld_desktop.core.naming import DEFAULT_TEMPLATE, NamingTemplate
 from aniworld_desktop.durable import set_aside, write_atomic
-from aniworld_desktop.net.session import TrustedHosts
+
+if TYPE_CHECKING:
+    from aniworld_desktop.net.session import TrustedHosts  # aiohttp: loaded with the services
 
 log = logging.getLogger(__name__)
 
@@ -259,6 +261,8 @@ _parse_api_key.expects = "an API key (letters and digits, no spaces)"  # type: i
 def _parse_trusted_servers(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError
+    from aniworld_desktop.net.session import TrustedHosts
+
     try:
         return TrustedHosts.parse(value).to_text()
     except ValueError as exc:  # it names the entry that is wrong, and how
@@ -425,6 +429,8 @@ class Settings:
 
     def trusted_hosts(self) -> TrustedHosts:
         """The pins of ``trusted_servers`` (checked when the settings were read)."""
+        from aniworld_desktop.net.session import TrustedHosts
+
         return TrustedHosts.parse(self.trusted_servers)
 
     def secrets(self) -> list[str]:

@@ -10,42 +10,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import aiohttp
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
-from aniworld_desktop.core.events import EventBus
-from aniworld_desktop.downloads.engine import DownloadEngine
-from aniworld_desktop.downloads.service import DownloadService
-from aniworld_desktop.downloads.thread import ThreadedEngine
-from aniworld_desktop.downloads.throttle import SpeedLimiter
-from aniworld_desktop.library.service import LibraryService
-from aniworld_desktop.mediaservers import MediaServerNotifier
-from aniworld_desktop.metadata.credentials import load_token_secret
-from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
-from aniworld_desktop.net.session import client_session
-from aniworld_desktop.providers.mediathek.subtitles import SubtitleSaver
-from aniworld_desktop.providers.registry import ProviderContext, ProviderRegistry
-from aniworld_desktop.scheduler import SchedulerService
-from aniworld_desktop.storage.app_state import AppStateRepository
-from aniworld_desktop.storage.catalog import CatalogRepository
-from aniworld_desktop.storage.profile_lock import (
-    LockHolder,
-    ProfileLock,
-    held_elsewhere,
-    open_profile_database,
-)
-from aniworld_desktop.storage.reply_cache import SqlReplyCache
-from aniworld_desktop.storage.repositories import SqlQueueRepository
+from aniworld_desktop.storage.profile_lock import LockHolder, ProfileLock
+
+if TYPE_CHECKING:
+    import aiohttp
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from aniworld_desktop.core.events import EventBus
+    from aniworld_desktop.downloads.engine import DownloadEngine
+    from aniworld_desktop.downloads.service import DownloadService
+    from aniworld_desktop.downloads.thread import ThreadedEngine
+    from aniworld_desktop.library.service import LibraryService
+    from aniworld_desktop.mediaservers import MediaServerNotifier
+    from aniworld_desktop.metadata.service import MetadataService
+    from aniworld_desktop.providers.registry import ProviderRegistry
+    from aniworld_desktop.scheduler import SchedulerService
 
 # LockHolder and ProfileLock: the window names who holds the profile (it may not import storage).
 __all__ = ["LockHolder", "ProfileLock", "Services", "open_services"]
@@ -53,6 +42,38 @@ __all__ = ["LockHolder", "ProfileLock", "Services", "open_services"]
 log = logging.getLogger(__name__)
 
 REPLY_MAX_AGE = timedelta(days=7)  # TMDB replies kept this long, so a re-run does not refetch
+
+# What open_services() imports when it runs, not when this module is imported: SQLAlchemy,
+# aiohttp and the providers are two thirds of the import time, and the window shows before it
+# opens the services (ui/qtapp.py imports them in a thread meanwhile, see load_service_modules).
+SERVICE_MODULES = (
+    "aiohttp",
+    "sqlalchemy.exc",
+    "aniworld_desktop.core.events",
+    "aniworld_desktop.downloads.engine",
+    "aniworld_desktop.downloads.service",
+    "aniworld_desktop.downloads.thread",
+    "aniworld_desktop.downloads.throttle",
+    "aniworld_desktop.library.service",
+    "aniworld_desktop.mediaservers",
+    "aniworld_desktop.metadata.credentials",
+    "aniworld_desktop.metadata.service",
+    "aniworld_desktop.net.session",
+    "aniworld_desktop.providers.mediathek.subtitles",
+    "aniworld_desktop.providers.registry",
+    "aniworld_desktop.scheduler",
+    "aniworld_desktop.storage.app_state",
+    "aniworld_desktop.storage.catalog",
+    "aniworld_desktop.storage.reply_cache",
+    "aniworld_desktop.storage.repositories",
+)
+
+
+def load_service_modules() -> None:
+    """Import what :func:`open_services` needs (the window calls this in a worker thread, so
+    its loop keeps painting while SQLAlchemy and aiohttp load)."""
+    for name in SERVICE_MODULES:
+        importlib.import_module(name)
 
 
 @dataclass(slots=True)
@@ -138,6 +159,29 @@ async def open_services(
             database refuses writes, and nothing is repaired at start or saved at the end.
             Everyone else holds the lock around this (``storage/profile_lock.py``).
     """
+    import aiohttp
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from aniworld_desktop import __version__
+    from aniworld_desktop.core.events import EventBus
+    from aniworld_desktop.downloads.engine import DownloadEngine
+    from aniworld_desktop.downloads.service import DownloadService
+    from aniworld_desktop.downloads.thread import ThreadedEngine
+    from aniworld_desktop.downloads.throttle import SpeedLimiter
+    from aniworld_desktop.library.service import LibraryService
+    from aniworld_desktop.mediaservers import MediaServerNotifier
+    from aniworld_desktop.metadata.credentials import load_token_secret
+    from aniworld_desktop.metadata.service import MetadataOptions, MetadataService
+    from aniworld_desktop.net.session import client_session
+    from aniworld_desktop.providers.mediathek.subtitles import SubtitleSaver
+    from aniworld_desktop.providers.registry import ProviderContext, ProviderRegistry
+    from aniworld_desktop.scheduler import SchedulerService
+    from aniworld_desktop.storage.app_state import AppStateRepository
+    from aniworld_desktop.storage.catalog import CatalogRepository
+    from aniworld_desktop.storage.profile_lock import held_elsewhere, open_profile_database
+    from aniworld_desktop.storage.reply_cache import SqlReplyCache
+    from aniworld_desktop.storage.repositories import SqlQueueRepository
+
     paths.create()
     library_dir = settings.library(paths)
     if settings.library_dir is None:

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.models import MatchState
-from aniworld_desktop.library.tmdb_matching import MatchProgress, TMDBMatch
 from aniworld_desktop.ui.dialogs import run_dialog
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.tmdb_match_dialog import ID_ROLE, Search, TmdbMatchDialog
@@ -44,6 +43,7 @@ from aniworld_desktop.ui.tmdb_match_dialog import Column as ResultColumn
 
 if TYPE_CHECKING:
     from aniworld_desktop.library.importing import ImportProposal, ImportResult
+    from aniworld_desktop.library.tmdb_matching import MatchProgress
 
 log = logging.getLogger(__name__)
 
@@ -416,6 +416,9 @@ class ImportDialog(QDialog):
         finally:
             dialog.deleteLater()
         if accepted and tmdb_id is not None:
+            # Loaded with the services; importing it here keeps the window's start-up light.
+            from aniworld_desktop.library.tmdb_matching import TMDBMatch
+
             self.replace_proposal(row, proposal.matched_by_hand(TMDBMatch(tmdb_id, name, year)))
 
     # ----------------------------------------------------------------- importing

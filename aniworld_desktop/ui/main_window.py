@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -36,8 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aniworld_desktop.config import ProfilePaths
 from aniworld_desktop.core.status import DownloadStatus
-from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING
 from aniworld_desktop.ui.actions import (
     MOVE_ACTIONS,
     QUEUE_MENU,
@@ -112,21 +113,29 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        services: Services,
+        services: Services | None = None,
         parent: QWidget | None = None,
         *,
         activity: ActivityHandler | None = None,
+        paths: ProfilePaths | None = None,
     ) -> None:
-        """Show ``services``; ``activity`` feeds the activity panel (one of its own if None)."""
+        """Show ``services``; ``activity`` feeds the activity panel (one of its own if None).
+
+        Without ``services`` (at start-up, ``paths`` then names the profile) the window is a
+        frame that says the library is opening and offers only Quit, so it can show before the
+        database and the downloads are ready; :meth:`open_services` fills it in.
+        """
         super().__init__(parent)
-        self.services = services
-        # Cycles holding Qt objects must die on this thread, not the download thread's.
+        self._services: Services | None = None
+        # Cycles holding Qt objects must die on this thread, not the download thread's; started
+        # with the services, as before the frame existed: while they open, Python's own
+        # thresholds (with their full-collection brake) cost less than the timer's collections.
         self.collector = MainThreadCollector(self)
-        self.collector.start()
         self.tray: TrayIcon | None = None
         self.notifier: Notifier | None = None
         self._quitting = False
         self._told_about_tray = False
+        self._pending_links: list[str] = []  # handed over before the services were open
         self._own_activity = activity is None
         if activity is None:
             activity = ActivityHandler()
@@ -136,27 +145,72 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
         self.resize(1100, 640)
-        self._settings = QSettings(
-            str(services.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
-        )
+        if services is not None:
+            paths = services.paths
+        config_dir = (paths or ProfilePaths.for_profile(None)).config_dir
+        self._settings = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
         self.tasks = TaskRunner(self)
+        self.queue_loaded = False
+        self._saved_series: list[int] = []  # selected at the last close, chosen once loaded
+        self.activity_dock = self._create_activity_dock()
+        self._create_opening_frame()
+        self._restore_geometry()
+        if services is not None:
+            self.open_services(services)
+
+    @property
+    def services(self) -> Services:
+        """The services shown (only once :meth:`open_services` ran)."""
+        if self._services is None:
+            raise RuntimeError("the services are not open yet")
+        return self._services
+
+    @property
+    def services_open(self) -> bool:
+        return self._services is not None
+
+    def open_services(self, services: Services) -> None:
+        """Fill the window in from ``services``, now open: panes, actions, the queue."""
+        self._services = services
+        self.collector.start()
         self.bridge = EventBridge(services.bus, self)
+        self.menuBar().clear()  # the opening frame's Quit
         self._create_rooms()
         self._create_actions()
         self._connect()
-
         # The queue fills in right after the window first shows: 100,000 rows take a tenth of
         # a second, which the window's construction need not add to. Events in between are
         # safe: the load takes the service's snapshot when it runs.
-        self.queue_loaded = False
         QTimer.singleShot(QUEUE_LOAD_DELAY_MS, self._load_queue)
-        self._saved_series: list[int] = []  # selected at the last close, chosen once loaded
         self._restore_state()
         self._series_chosen([])
         self.status_bar.start()
         self.library_pane.reload()
+        links, self._pending_links = self._pending_links, []
+        self.add_links(links)
+
+    def add_links(self, links: Sequence[str]) -> None:
+        """Add ``links`` (the command line's, a second launch's); kept until the services open."""
+        if self._services is None:
+            self._pending_links += links
+        elif links:
+            self.dispatcher.add_links(links)
 
     # ----------------------------------------------------------------- construction
+
+    def _create_opening_frame(self) -> None:
+        """What shows while the services open: a sentence, the status bar, and Quit."""
+        label = QLabel(self.tr("Opening the library…"), self)
+        label.setObjectName("openingLabel")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(label)
+        self.statusBar().showMessage(self.tr("Opening the library…"))
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.quit_app)
+        self.menuBar().addMenu(self.tr("&File")).addAction(quit_action)
+        # Until the services open, Quit is the one command there is.
+        self.commands: dict[ActionName, QAction] = {A.QUIT: quit_action}
 
     def _create_rooms(self) -> None:
         services = self.services
@@ -207,7 +261,6 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.main_splitter)
         self.setCentralWidget(self.stack)
-        self.activity_dock = self._create_activity_dock()
 
     def _create_activity_dock(self) -> QDockWidget:
         dock = QDockWidget(self.tr("Activity"), self)
@@ -290,6 +343,8 @@ class MainWindow(QMainWindow):
         _app().focusChanged.connect(self._focus_changed)
 
     def _load_queue(self) -> None:
+        from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING  # with the services
+
         if self.tasks.closing:
             return
         downloads, model = self.services.downloads, self.queue_pane.model
@@ -386,7 +441,7 @@ class MainWindow(QMainWindow):
         """Tell the user, in the status bar and a box that does not block."""
         if self.tasks.closing:
             return
-        self.status_bar.showMessage(message, MESSAGE_MS)
+        self.statusBar().showMessage(message, MESSAGE_MS)
         show_message(self, title, message, object_name="errorBox")
 
     def dialog_parent(self) -> QWidget:
@@ -462,15 +517,16 @@ class MainWindow(QMainWindow):
         """Detach from the services and end the window's tasks, before the services stop."""
         self.tasks.stop()
         self.collector.stop()
-        self.bridge.detach()
         self.activity_panel.model.unfollow()
         if self._own_activity:
             self.activity.close()
-        self.status_bar.stop()
-        with contextlib.suppress(RuntimeError, TypeError):
-            _app().focusChanged.disconnect(self._focus_changed)
-        self.queue_pane.model.progress_timer.stop()
-        await self.series_commands.aclose()
+        if self._services is not None:
+            self.bridge.detach()
+            self.status_bar.stop()
+            with contextlib.suppress(RuntimeError, TypeError):
+                _app().focusChanged.disconnect(self._focus_changed)
+            self.queue_pane.model.progress_timer.stop()
+            await self.series_commands.aclose()
         await self.tasks.aclose()
         for box in self.findChildren(QMessageBox):
             box.close()
@@ -491,6 +547,8 @@ class MainWindow(QMainWindow):
         }
 
     def _save_state(self) -> None:
+        if self._services is None:
+            return  # the frame has none of the layout: what was saved stays as it was
         settings = self._settings
         settings.setValue("window/version", STATE_VERSION)
         settings.setValue("window/geometry", self.saveGeometry())
@@ -502,6 +560,15 @@ class MainWindow(QMainWindow):
         settings.setValue("queue/hideCompleted", self.queue_pane.hide_completed.isChecked())
         settings.sync()
 
+    def _restore_geometry(self) -> None:
+        """Where and how large the window was: before it first shows, so it shows there."""
+        settings = self._settings
+        if settings.value("window/version", 0, type=int) != STATE_VERSION:
+            return
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
     def _restore_state(self) -> None:
         settings = self._settings
         # The choices are kept whatever the layout's version: they name no widget's geometry.
@@ -511,9 +578,6 @@ class MainWindow(QMainWindow):
         self.queue_pane.hide_completed.setChecked(bool(hide))
         if settings.value("window/version", 0, type=int) != STATE_VERSION:
             return
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state, STATE_VERSION)

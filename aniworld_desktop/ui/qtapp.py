@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import QCoreApplication, Qt
@@ -27,7 +27,14 @@ from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.desktop.notifications import DesktopNotifications
 from aniworld_desktop.exitcodes import EXIT_OK, EXIT_USAGE
-from aniworld_desktop.services import LockHolder, ProfileLock, open_services
+
+# Light: what the services import waits for open_services() (see load_service_modules).
+from aniworld_desktop.services import (
+    LockHolder,
+    ProfileLock,
+    load_service_modules,
+    open_services,
+)
 from aniworld_desktop.ui import translation
 from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon
@@ -35,6 +42,9 @@ from aniworld_desktop.ui.main_window import MainWindow
 from aniworld_desktop.ui.notifications import DesktopMessages
 from aniworld_desktop.ui.single_instance import SingleInstance, instance_key
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
+
+if TYPE_CHECKING:
+    from aniworld_desktop.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -197,43 +207,81 @@ async def _run_services(
     links: Sequence[str],
     notices: Sequence[str] = (),
 ) -> int:
-    async with open_services(paths, settings, demo=demo, notices=notices) as services:
-        services.metadata.follow()  # NFO files follow additions and downloads by themselves
-        services.scheduler.start()  # the auto-download timer (nothing when switched off)
-        window = MainWindow(services, activity=activity)
-        window.quitRequested.connect(quit_event.set)
-        instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
-        _add_links(window, links)
-        tray = TrayIcon(parent=window)
-        # Without a tray (stock GNOME) notifications go to the desktop's notification server.
-        server = DesktopNotifications(APP_NAME, app_id=DESKTOP_FILE_NAME, icon=DESKTOP_FILE_NAME)
-        messages = DesktopMessages(tray, server, parent=window)
-        messages.clicked.connect(window.show_and_raise)
-        window.attach_tray(tray, Notifier(tray, settings, messages=messages))
-        if TrayIcon.available():
-            tray.show()
-        if minimized and window.keeps_running_in_tray():
-            log.info("started in the tray")  # --minimized: the window stays hidden
-        elif minimized:
-            window.showMinimized()
-            log.info("window shown minimized (no tray on this desktop)")
-        else:
-            window.show()
-            log.info("window shown")
-        if services.notices:
-            show_notices(window, tray, services.notices)
-        try:
-            # Once the window shows: a session bus that is slow to answer must not delay it.
-            async with server:
-                await quit_event.wait()
-                await messages.aclose()
-        finally:
-            log.info("shutting down")
-            tray.hide()
+    """Show the window's frame, open the services behind it, then fill it in and serve.
+
+    The frame shows first (it says the library is opening and offers Quit); the services
+    module's imports (SQLAlchemy, aiohttp: most of the start-up's) run in a worker thread
+    meanwhile, and the database, its migrations and the downloads open on the loop after the
+    first paint. A Quit before they are open waits for the opening to end, then closes them:
+    nothing is left half-open (a migration is never cut off).
+    """
+    window = MainWindow(activity=activity, paths=paths)
+    window.quitRequested.connect(quit_event.set)
+    window.quitRequested.connect(window.hide)  # gone at once, even while the services open
+    instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
+    window.add_links(links)
+    in_tray = minimized and TrayIcon.available() and settings.close_to_tray
+    if in_tray:
+        log.info("started in the tray")  # --minimized: the window stays hidden
+    elif minimized:
+        window.showMinimized()
+        log.info("window shown minimized (no tray on this desktop)")
+    else:
+        window.show()
+        log.info("window shown")
+    closed = False
+    try:
+        # The imports hold the GIL only in slices (sys.setswitchinterval): the loop paints.
+        await asyncio.to_thread(load_service_modules)
+        async with open_services(paths, settings, demo=demo, notices=notices) as services:
+            try:
+                if not quit_event.is_set():
+                    await _serve(window, services, settings, quit_event, in_tray=in_tray)
+            finally:
+                log.info("shutting down")
+                closed = True
+                window.hide()
+                await window.aclose()  # before the services stop
+    finally:
+        if not closed:  # the services never opened (an error, or a quit while loading)
             window.hide()
             await window.aclose()
     log.info("services stopped")
     return EXIT_OK
+
+
+async def _serve(
+    window: MainWindow,
+    services: Services,
+    settings: Settings,
+    quit_event: asyncio.Event,
+    *,
+    in_tray: bool,
+) -> None:
+    """The window over open services, until the quit event."""
+    services.metadata.follow()  # NFO files follow additions and downloads by themselves
+    services.scheduler.start()  # the auto-download timer (nothing when switched off)
+    window.open_services(services)
+    tray = TrayIcon(parent=window)
+    # Without a tray (stock GNOME) notifications go to the desktop's notification server.
+    server = DesktopNotifications(APP_NAME, app_id=DESKTOP_FILE_NAME, icon=DESKTOP_FILE_NAME)
+    messages = DesktopMessages(tray, server, parent=window)
+    messages.clicked.connect(window.show_and_raise)
+    window.attach_tray(tray, Notifier(tray, settings, messages=messages))
+    if TrayIcon.available():
+        tray.show()
+    if in_tray and not window.keeps_running_in_tray():
+        window.showMinimized()  # the tray went away meanwhile: never an invisible app
+    log.info("services open")
+    if services.notices:
+        show_notices(window, tray, services.notices)
+    try:
+        # Once the window shows: a session bus that is slow to answer must not delay it.
+        async with server:
+            await quit_event.wait()
+            await messages.aclose()
+    finally:
+        tray.hide()
 
 
 def _holder_text(holder: LockHolder | None) -> str:
@@ -330,7 +378,7 @@ def _on_second_launch(window: MainWindow, message: dict[str, Any]) -> None:
 
 
 def _add_links(window: MainWindow, links: Sequence[str]) -> None:
-    window.dispatcher.add_links(links)
+    window.add_links(links)
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
@@ -29,12 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from aniworld_desktop.core.errors import AniworldError
-from aniworld_desktop.metadata.tmdb import TVSearchResult
 from aniworld_desktop.ui.tasks import LatestTasks
+
+if TYPE_CHECKING:
+    from aniworld_desktop.metadata.tmdb import TVSearchResult  # aiohttp: not at start-up
 
 log = logging.getLogger(__name__)
 
-Search = Callable[[str, int | None], Awaitable[list[TVSearchResult]]]
+Search = Callable[[str, int | None], Awaitable[list["TVSearchResult"]]]
 """Searches TMDB for series: (title, first-air year or None) to results, best first."""
 
 MAX_TMDB_ID = 2_000_000_000

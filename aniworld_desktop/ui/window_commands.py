@@ -29,19 +29,12 @@ from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.core.links import read_links
 from aniworld_desktop.core.models import EpisodeKind, Monitoring
 from aniworld_desktop.core.status import DownloadStatus
-from aniworld_desktop.downloads.service import Move
-from aniworld_desktop.library.following import split_links
-from aniworld_desktop.providers.mediathek.provider import MediathekProvider
 from aniworld_desktop.ui.actions import ActionName, shortcut_text
 from aniworld_desktop.ui.add_links_dialog import AddLinksDialog
-from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
 from aniworld_desktop.ui.dialogs import confirm, run_dialog
 from aniworld_desktop.ui.drops import Drop, DropKind, read_link_file
-from aniworld_desktop.ui.mediathek_search import MediathekSearchDialog
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.service_texts import service_text
-from aniworld_desktop.ui.settings_dialog import SettingsDialog
-from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
 from aniworld_desktop.ui.status_bar import MESSAGE_MS
 from aniworld_desktop.ui.tasks import TaskRunner
 from aniworld_desktop.ui.translation import PlainTr
@@ -49,7 +42,10 @@ from aniworld_desktop.ui.translation import PlainTr
 if TYPE_CHECKING:
     from aniworld_desktop.config import Settings
     from aniworld_desktop.core.models import SeriesRecord
+    from aniworld_desktop.downloads.service import Move
     from aniworld_desktop.services import Services
+    from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
+    from aniworld_desktop.ui.mediathek_search import MediathekSearchDialog
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +122,8 @@ class WindowCommands(PlainTr):
 
     def slots(self) -> dict[ActionName, Callable[[], object]]:
         """The commands that actions trigger, by action."""
+        from aniworld_desktop.downloads.service import Move  # loaded with the services
+
         return {
             A.ADD_LINKS: self.add_links_interactively,
             A.PAUSE: self.pause_selected,
@@ -317,6 +315,8 @@ class WindowCommands(PlainTr):
 
     def add_series_interactively(self, url: str = "") -> None:
         """Ask for a feed link, preview what it holds, add it when the user says so."""
+        from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog  # a dialog: when asked
+
         # A triggered action passes its checked state: only a string is a link.
         preview, link = self._services.library.preview_url, url if isinstance(url, str) else ""
         self._tasks.run(
@@ -332,6 +332,10 @@ class WindowCommands(PlainTr):
             self._feedback.show_error(self.tr("Search the public broadcasters"), str(exc))
             return
         session = self._services.session
+        # The dialog and the film list's parsers load when first asked for, not at start-up.
+        from aniworld_desktop.providers.mediathek.provider import MediathekProvider
+        from aniworld_desktop.ui.mediathek_search import MediathekSearchDialog
+
         if not isinstance(provider, MediathekProvider) or session is None:
             return
         self._tasks.run(
@@ -395,6 +399,8 @@ class WindowCommands(PlainTr):
                 refusals.append(str(exc))
             except OSError:
                 refusals.append(self.tr("{name} could not be read.").format(name=file.name))
+        from aniworld_desktop.library.following import split_links
+
         media, _ = split_links(links)
         async with self._feedback.progress.track(
             self.tr("Adding links"), total=len(media)
@@ -656,6 +662,8 @@ class WindowCommands(PlainTr):
 
     async def _open_settings(self) -> None:
         from aniworld_desktop.metadata.credentials import load_token_secret
+        from aniworld_desktop.ui.settings_dialog import SettingsDialog
+        from aniworld_desktop.ui.settings_dialog import save as save_settings_dialog
 
         services = self._services
         paths, settings = services.paths, services.settings

@@ -643,6 +643,18 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Opening the library…</source>
+        <translation>Die Bibliothek wird geöffnet…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
         <source>Activity</source>
         <translation>Aktivität</translation>
     </message>

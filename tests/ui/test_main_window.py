@@ -293,8 +293,11 @@ def app_state_restored() -> Iterator[QApplication]:
 
 def test_run_window_quits_from_the_quit_action(qapp, paths: ProfilePaths, tmp_path: Path) -> None:
     def press_quit() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        if windows and windows[0].isVisible():
+        # An earlier run's window may linger, hidden (a second launch's handler keeps it).
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
+        if windows:
             windows[0].commands["quit"].trigger()
         else:
             QTimer.singleShot(20, press_quit)
