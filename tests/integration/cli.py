@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +46,29 @@ def queue_json(profile: Path) -> list[dict[str, Any]]:
     assert proc.returncode == 0, proc.stderr
     result: list[dict[str, Any]] = cli_json(proc.stdout, "queue")
     return result
+
+
+async def kill_run_once_mid_download(profile: Path, part: Path, at_least: int = 200_000) -> int:
+    """Start ``run-once`` on ``profile``, SIGKILL it once ``part`` holds ``at_least`` bytes, and
+    return its exit status (``-SIGKILL``)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aniworld_desktop",
+        "--profile",
+        str(profile),
+        "run-once",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        env=cli_env(),
+    )
+    try:
+        async with asyncio.timeout(30):
+            # Polling a file the other process writes: there is no event to wait on.
+            while not (part.exists() and part.stat().st_size >= at_least):  # noqa: ASYNC110, ASYNC240
+                await asyncio.sleep(0.02)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        await proc.wait()
+    assert proc.returncode is not None
+    return proc.returncode

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
 import signal
-import sys
 
 from tests.fault_server import FaultServer
-from tests.integration.cli import cli_env, cli_json
+from tests.integration.cli import cli_json, kill_run_once_mid_download
 from tests.integration.test_run_once import run_cli
 
 SIZE = 1_500_000
@@ -24,26 +21,8 @@ async def test_sigkill_mid_download_then_resume_with_range(profile, tmp_path):
         code, _, err = await run_cli(profile, "add", url)
         assert code == 0, err
 
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "aniworld_desktop",
-            "--profile",
-            str(profile),
-            "run-once",
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-            env=cli_env(),
-        )
-        try:
-            async with asyncio.timeout(30):
-                # Polling a file the other process writes: there is no event to wait on.
-                while not (part.exists() and part.stat().st_size >= 200_000):  # noqa: ASYNC110
-                    await asyncio.sleep(0.02)
-        finally:
-            os.kill(proc.pid, signal.SIGKILL)
-            await proc.wait()
-        assert proc.returncode == -signal.SIGKILL
+        returncode = await kill_run_once_mid_download(profile, part)
+        assert returncode == -signal.SIGKILL
         assert not destination.exists()  # a killed download never lands in the library
         kept = part.stat().st_size
         assert 0 < kept < SIZE

@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ from aniworld_desktop.library.service import queue_request
 from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
 from aniworld_desktop.storage.repositories import SqlQueueRepository
 from tests.fault_server import FaultServer, make_payload
-from tests.integration.cli import cli_env, cli_json
+from tests.integration.cli import cli_json, kill_run_once_mid_download
 from tests.integration.test_run_once import run_cli
 
 SIZE = 400_000
@@ -238,25 +236,7 @@ async def test_a_changed_file_after_sigkill_ends_as_the_new_version(
         url = server.url("Harbor.Lights.S01E01.mkv", validators="etag", rate=500_000)
         code, _, err = await run_cli(profile, "add", url)
         assert code == 0, err
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "aniworld_desktop",
-            "--profile",
-            str(profile),
-            "run-once",
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-            env=cli_env(),
-        )
-        try:
-            async with asyncio.timeout(30):
-                # Polling a file the other process writes: there is no event to wait on.
-                while not (part.exists() and part.stat().st_size >= 200_000):  # noqa: ASYNC110
-                    await asyncio.sleep(0.02)
-        finally:
-            os.kill(proc.pid, signal.SIGKILL)
-            await proc.wait()
+        await kill_run_once_mid_download(profile, part)
         kept = part.stat().st_size
         assert 0 < kept < size
 
