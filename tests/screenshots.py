@@ -519,8 +519,7 @@ async def import_library(stage: Stage) -> Any:
     tmdb = FakeTMDB(shows)
     await tmdb.__aenter__()
     metadata = stage.services.metadata
-    await metadata._token_ready()  # the profile's own token (none) is read first
-    before = metadata.options
+    before = await metadata.resolved_options()  # the profile's own token (none) is read first
     metadata.options = dataclasses.replace(before, token=TMDB_STAND_IN_TOKEN, api_url=tmdb.api_url)
     dialog = stage.window.series_commands.open_import()
     # The next shot imports through the same dialog, then these end.

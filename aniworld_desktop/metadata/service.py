@@ -516,6 +516,11 @@ class MetadataService:
             self.options = dataclasses.replace(self.options, token=token)
             self._token_source = self._token_lookup = None
 
+    async def resolved_options(self) -> MetadataOptions:
+        """The options with the token read (from the keyring on first use), as jobs see them."""
+        await self._token_ready()
+        return self.options
+
     def nfo_service(self, session: aiohttp.ClientSession | None = None) -> NFOService:
         return NFOService(
             self.options,

@@ -387,6 +387,25 @@ async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, cata
     assert service.options.token == options().token
 
 
+async def test_resolved_options_wait_for_the_keyring_token(limiter, catalog, tmp_path):
+    import dataclasses
+
+    lookup: asyncio.Future[Secret] = asyncio.get_running_loop().create_future()
+    service = MetadataService(
+        catalog,
+        EventBus(),
+        tmp_path,
+        dataclasses.replace(options(), token=""),
+        limiter=limiter,
+        token_source=lambda: lookup,
+    )
+    resolved = asyncio.ensure_future(service.resolved_options())
+    await asyncio.sleep(0)
+    assert not resolved.done()  # the keyring has not answered yet
+    lookup.set_result(Secret("from the keyring"))
+    assert (await resolved).token == "from the keyring"
+
+
 def test_a_write_refused_by_the_drive_is_a_sentence_not_an_errno():
     import errno
 
