@@ -1659,6 +1659,77 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Seiten der Einstellungen</translation>
     </message>
     <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Type the server&apos;s https:// address first.</source>
+        <translation>Geben Sie zuerst die https://-Adresse des Servers ein.</translation>
+    </message>
+    <message>
+        <source>Reading the certificate of {host}…</source>
+        <translation>Das Zertifikat von {host} wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Cannot read the certificate: {reason}.</source>
+        <translation>Das Zertifikat kann nicht gelesen werden: {reason}.</translation>
+    </message>
+    <message>
+        <source>{host}:{port} presents the certificate {fingerprint}. Compare it with the one your server shows before you press OK.</source>
+        <translation>{host}:{port} zeigt das Zertifikat {fingerprint}. Vergleichen Sie es mit dem, das Ihr Server anzeigt, bevor Sie OK drücken.</translation>
+    </message>
+    <message>
+        <source>Show {field}</source>
+        <translation>{field} zeigen</translation>
+    </message>
+    <message>
+        <source>{field}: {problem}</source>
+        <translation>{field}: {problem}</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of minutes from 0 to {most}.</source>
+        <translation>{field}: erwartet wird eine Anzahl Minuten von 0 bis {most}.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of minutes above 0, at most {most}.</source>
+        <translation>{field}: erwartet wird eine Anzahl Minuten über 0, höchstens {most}.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of KB/s, 0 for no limit.</source>
+        <translation>{field}: erwartet wird eine Anzahl KB/s, 0 für keine Grenze.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of MB, 0 for none.</source>
+        <translation>{field}: erwartet wird eine Anzahl MB, 0 für keine.</translation>
+    </message>
+    <message>
+        <source>A value on this page is refused.</source>
+        <translation>Ein Wert auf dieser Seite wird abgelehnt.</translation>
+    </message>
+    <message>
+        <source>No example: the template {problem}.</source>
+        <translation>Kein Beispiel möglich ({problem}).</translation>
+    </message>
+    <message>
+        <source>Example: {name}</source>
+        <translation>Beispiel: {name}</translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>Bibliotheksordner</translation>
+    </message>
+    <message>
+        <source>Asking {server} at {url}…</source>
+        <translation>{server} unter {url} wird abgefragt…</translation>
+    </message>
+    <message>
+        <source>The {server} test failed unexpectedly; see the activity log.</source>
+        <translation>Der Test von {server} ist unerwartet fehlgeschlagen; siehe das Aktivitätsprotokoll.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPages</name>
+    <message>
         <source>Library</source>
         <translation>Bibliothek</translation>
     </message>
@@ -1751,16 +1822,16 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Zu schreibende Bilder:</translation>
     </message>
     <message>
+        <source>Automation</source>
+        <translation>Automatik</translation>
+    </message>
+    <message>
         <source>Queue missing episodes of monitored series</source>
         <translation>Fehlende Folgen überwachter Serien einreihen</translation>
     </message>
     <message>
         <source>&amp;Auto-download:</source>
         <translation>A&amp;uto-Download:</translation>
-    </message>
-    <message>
-        <source>Automation</source>
-        <translation>Automatik</translation>
     </message>
     <message>
         <source>Check &amp;every (minutes):</source>
@@ -1788,11 +1859,11 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
     </message>
     <message>
         <source>Downloads finished</source>
-        <translation>Abgeschlossene Downloads</translation>
+        <translation>Downloads abgeschlossen</translation>
     </message>
     <message>
         <source>Downloads failed</source>
-        <translation>Fehlgeschlagene Downloads</translation>
+        <translation>Downloads fehlgeschlagen</translation>
     </message>
     <message>
         <source>Notify about:</source>
@@ -1889,70 +1960,6 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
     <message>
         <source>Add a ser&amp;ver:</source>
         <translation>Ser&amp;ver hinzufügen:</translation>
-    </message>
-    <message>
-        <source>Type the server&apos;s https:// address first.</source>
-        <translation>Geben Sie zuerst die https://-Adresse des Servers ein.</translation>
-    </message>
-    <message>
-        <source>Reading the certificate of {host}…</source>
-        <translation>Das Zertifikat von {host} wird gelesen…</translation>
-    </message>
-    <message>
-        <source>Cannot read the certificate: {reason}.</source>
-        <translation>Das Zertifikat kann nicht gelesen werden: {reason}.</translation>
-    </message>
-    <message>
-        <source>{host}:{port} presents the certificate {fingerprint}. Compare it with the one your server shows before you press OK.</source>
-        <translation>{host}:{port} zeigt das Zertifikat {fingerprint}. Vergleichen Sie es mit dem, das Ihr Server anzeigt, bevor Sie OK drücken.</translation>
-    </message>
-    <message>
-        <source>Show {field}</source>
-        <translation>{field} zeigen</translation>
-    </message>
-    <message>
-        <source>{field}: {problem}</source>
-        <translation>{field}: {problem}</translation>
-    </message>
-    <message>
-        <source>{field}: expected a number of minutes from 0 to {most}.</source>
-        <translation>{field}: erwartet wird eine Anzahl Minuten von 0 bis {most}.</translation>
-    </message>
-    <message>
-        <source>{field}: expected a number of minutes above 0, at most {most}.</source>
-        <translation>{field}: erwartet wird eine Anzahl Minuten über 0, höchstens {most}.</translation>
-    </message>
-    <message>
-        <source>{field}: expected a number of KB/s, 0 for no limit.</source>
-        <translation>{field}: erwartet wird eine Anzahl KB/s, 0 für keine Grenze.</translation>
-    </message>
-    <message>
-        <source>{field}: expected a number of MB, 0 for none.</source>
-        <translation>{field}: erwartet wird eine Anzahl MB, 0 für keine.</translation>
-    </message>
-    <message>
-        <source>A value on this page is refused.</source>
-        <translation>Ein Wert auf dieser Seite wird abgelehnt.</translation>
-    </message>
-    <message>
-        <source>No example: the template {problem}.</source>
-        <translation>Kein Beispiel möglich ({problem}).</translation>
-    </message>
-    <message>
-        <source>Example: {name}</source>
-        <translation>Beispiel: {name}</translation>
-    </message>
-    <message>
-        <source>Library folder</source>
-        <translation>Bibliotheksordner</translation>
-    </message>
-    <message>
-        <source>Asking {server} at {url}…</source>
-        <translation>{server} unter {url} wird abgefragt…</translation>
-    </message>
-    <message>
-        <source>The {server} test failed unexpectedly; see the activity log.</source>
-        <translation>Der Test von {server} ist unerwartet fehlgeschlagen; siehe das Aktivitätsprotokoll.</translation>
     </message>
 </context>
 <context>
