@@ -1,13 +1,14 @@
 """The settings dialog: pages of fields, each checked as it is typed and refused in place.
 
-The pages (Library, Downloads, Metadata, Automation, Notifications, Media servers, Trusted
-servers) are listed on the left. Each field is validated through :meth:`Settings.updated`, so
-the dialog and ``settings.json`` accept exactly the same values; a refusal names the field by
-its label ("Downloads at once: expected a whole number from 1 to 32…"), in the window's
-language. Times are asked in minutes or seconds, speeds in KB/s, sizes in MB; the dialog turns
-them into the seconds and bytes the settings keep. Every input has an accessible name (its
-label). Open the dialog with ``open()`` (or :func:`aniworld_desktop.ui.dialogs.run_dialog`),
-never ``exec()`` inside a coroutine, then call :func:`save` once it is accepted.
+The pages (Library, Downloads, Metadata, Automation, Public broadcasters, Notifications, Media
+servers, Trusted servers; laid out in :mod:`.settings_pages`) are listed on the left. Each
+field is validated through :meth:`Settings.updated`, so the dialog and ``settings.json``
+accept exactly the same values; a refusal names the field by its label ("Downloads at once:
+expected a whole number from 1 to 32…"), in the window's language. Times are asked in minutes
+or seconds, speeds in KB/s, sizes in MB; the dialog turns them into the seconds and bytes the
+settings keep. Every input has an accessible name (its label). Open the dialog with ``open()``
+(or :func:`aniworld_desktop.ui.dialogs.run_dialog`), never ``exec()`` inside a coroutine, then
+call :func:`save` once it is accepted.
 """
 
 from __future__ import annotations
@@ -462,6 +463,9 @@ class SettingsDialog(QDialog):
             most = number_text(high / MINUTE)
             if low == 0:
                 text = self.tr("{field}: expected a number of minutes from 0 to {most}.")
+            elif low >= MINUTE:
+                text = self.tr("{field}: expected a number of minutes from {least} to {most}.")
+                return text.format(field=field, least=number_text(low / MINUTE), most=most)
             else:
                 text = self.tr("{field}: expected a number of minutes above 0, at most {most}.")
             return text.format(field=field, most=most)

@@ -27,7 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aniworld_desktop.config import ARTWORK_KINDS, ProfilePaths, Settings
+from aniworld_desktop.config import (
+    ARTWORK_KINDS,
+    MEDIATHEK_QUALITIES,
+    MEDIATHEK_VERSIONS,
+    ProfilePaths,
+    Settings,
+)
+from aniworld_desktop.ui.mediathek_texts import quality_text, version_text
 from aniworld_desktop.ui.settings_parts import number_text, plain_label
 from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP, PlainTr
 
@@ -127,6 +134,7 @@ class SettingsPages(PlainTr):
             self.downloads,
             self.metadata,
             self.automation,
+            self.mediathek,
             self.notifications,
             self.media_servers,
             self.trusted_servers,
@@ -366,4 +374,90 @@ class SettingsPages(PlainTr):
         d.trust_result.hide()
         column.addWidget(d.trust_result)
         form.addRow(label, holder)
+        return box
+
+    def mediathek(self) -> QGroupBox:
+        """The public broadcasters' film list: quality, versions, how often it is read."""
+        d = self.dialog
+        box = QGroupBox(self.tr("Public broadcasters"), self._parent)
+        form = QFormLayout(box)
+        s = d.settings
+        note = QLabel(
+            self.tr(
+                "Programmes followed from the public broadcasters' film list (ARD, ZDF, arte "
+                "and others). A series can choose its own quality (Series > Quality); these "
+                "are the defaults."
+            ),
+            box,
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+
+        quality = QComboBox(box)
+        quality.setObjectName("mediathek_quality")
+        for value in MEDIATHEK_QUALITIES:
+            quality.addItem(quality_text(value), value)
+        quality.setCurrentIndex(max(0, quality.findData(s.mediathek_quality)))
+        d.readers["mediathek_quality"] = quality.currentData
+        quality.currentIndexChanged.connect(lambda: d.validate("mediathek_quality"))
+        d.add_row(form, self.tr("Default &quality:"), "mediathek_quality", quality, quality)
+
+        chosen = [v for v in s.mediathek_versions.split(",") if v in MEDIATHEK_VERSIONS]
+        preferred = QComboBox(box)
+        preferred.setObjectName("mediathek_preferred_version")
+        for value in MEDIATHEK_VERSIONS:
+            preferred.addItem(version_text(value), value)
+        preferred.setCurrentIndex(max(0, preferred.findData(chosen[0] if chosen else "standard")))
+        d.add_row(form, self.tr("&Preferred version:"), "mediathek_versions", preferred, preferred)
+        others = QVBoxLayout()
+        others.setContentsMargins(0, 0, 0, 0)
+        checks: dict[str, QCheckBox] = {}
+        for value in MEDIATHEK_VERSIONS:
+            check = QCheckBox(version_text(value), box)
+            check.setObjectName(f"mediathek_version_{value}")
+            check.setChecked(value in chosen)
+            check.toggled.connect(lambda: d.validate("mediathek_versions"))
+            checks[value] = check
+            others.addWidget(check)
+        hint = QLabel(
+            self.tr(
+                "An episode is downloaded in the preferred version; when it has only others, "
+                "in one ticked here. Versions not ticked are never downloaded."
+            ),
+            box,
+        )
+        hint.setWordWrap(True)
+        others.addWidget(hint)
+        others_label = QLabel(self.tr("Otherwise:"), box)
+        form.addRow(others_label, others)
+
+        def follow_preferred() -> None:
+            first = preferred.currentData()
+            for value, check in checks.items():
+                if value == first:
+                    check.setChecked(True)
+                check.setEnabled(value != first)
+            d.validate("mediathek_versions")
+
+        def versions() -> str:
+            # The preferred first, then the others in the order the settings had them, so a
+            # page left as it was saves the same list.
+            first = preferred.currentData()
+            rest = [v for v in chosen if v != first]
+            rest += [v for v in MEDIATHEK_VERSIONS if v not in rest and v != first]
+            return ",".join([first] + [v for v in rest if checks[v].isChecked()])
+
+        d.readers["mediathek_versions"] = versions
+        preferred.currentIndexChanged.connect(follow_preferred)
+        follow_preferred()
+
+        refresh = d.unit_edit("mediathek_refresh_interval", s.mediathek_refresh_interval, MINUTE)
+        refresh.setPlaceholderText(self.tr("180 = every three hours"))
+        d.add_row(
+            form,
+            self.tr("&Refresh the film list every (minutes):"),
+            "mediathek_refresh_interval",
+            refresh,
+            refresh,
+        )
         return box

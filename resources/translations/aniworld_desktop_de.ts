@@ -809,6 +809,41 @@
     </message>
 </context>
 <context>
+    <name>MediathekTexts</name>
+    <message>
+        <source>HD</source>
+        <translation>HD</translation>
+    </message>
+    <message>
+        <source>SD</source>
+        <translation>SD</translation>
+    </message>
+    <message>
+        <source>small</source>
+        <translation>klein</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>Audio description</source>
+        <translation>Audiodeskription</translation>
+    </message>
+    <message>
+        <source>Sign language</source>
+        <translation>Gebärdensprache</translation>
+    </message>
+    <message>
+        <source>{title} (only in {countries})</source>
+        <translation>{title} (nur in {countries})</translation>
+    </message>
+    <message>
+        <source>Only available in {countries}: the broadcaster refuses the download elsewhere.</source>
+        <translation>Nur in {countries} verfügbar: anderswo verweigert der Sender den Download.</translation>
+    </message>
+</context>
+<context>
     <name>NotificationTexts</name>
     <message numerus="yes">
         <source>{shown} and %n more</source>
@@ -1185,6 +1220,40 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>
             <numerusform>{title} folgt jetzt {url} (%n Folge).</numerusform>
             <numerusform>{title} folgt jetzt {url} (%n Folgen).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>Qualität</translation>
+    </message>
+    <message>
+        <source>Only series of the public broadcasters&apos; film list have a quality to choose: select one first.</source>
+        <translation>Nur Serien aus der Filmliste der Öffentlich-Rechtlichen haben eine Qualität zur Wahl: Wählen Sie zuerst eine aus.</translation>
+    </message>
+    <message>
+        <source>As in the settings</source>
+        <translation>Wie in den Einstellungen</translation>
+    </message>
+    <message>
+        <source>Quality of {title}</source>
+        <translation>Qualität von {title}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quality of %n series</source>
+        <translation>
+            <numerusform>Qualität von %n Serie</numerusform>
+            <numerusform>Qualität von %n Serien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Download the episodes in:</source>
+        <translation>Folgen herunterladen in:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Episodes downloaded in {quality} from now on (%n read again).</source>
+        <translation>
+            <numerusform>Folgen werden ab jetzt in {quality} heruntergeladen (%n neu gelesen).</numerusform>
+            <numerusform>Folgen werden ab jetzt in {quality} heruntergeladen (%n neu gelesen).</numerusform>
         </translation>
     </message>
     <message>
@@ -1691,6 +1760,10 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>{field}: erwartet wird eine Anzahl Minuten von 0 bis {most}.</translation>
     </message>
     <message>
+        <source>{field}: expected a number of minutes from {least} to {most}.</source>
+        <translation>{field}: erwartet wird eine Zahl von Minuten von {least} bis {most}.</translation>
+    </message>
+    <message>
         <source>{field}: expected a number of minutes above 0, at most {most}.</source>
         <translation>{field}: erwartet wird eine Anzahl Minuten über 0, höchstens {most}.</translation>
     </message>
@@ -1960,6 +2033,38 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
     <message>
         <source>Add a ser&amp;ver:</source>
         <translation>Ser&amp;ver hinzufügen:</translation>
+    </message>
+    <message>
+        <source>Public broadcasters</source>
+        <translation>Öffentlich-Rechtliche</translation>
+    </message>
+    <message>
+        <source>Programmes followed from the public broadcasters&apos; film list (ARD, ZDF, arte and others). A series can choose its own quality (Series &gt; Quality); these are the defaults.</source>
+        <translation>Sendungen aus der Filmliste der Öffentlich-Rechtlichen (ARD, ZDF, arte und andere). Eine Serie kann ihre eigene Qualität wählen (Serie &gt; Qualität); dies sind die Vorgaben.</translation>
+    </message>
+    <message>
+        <source>Default &amp;quality:</source>
+        <translation>Standard&amp;qualität:</translation>
+    </message>
+    <message>
+        <source>&amp;Preferred version:</source>
+        <translation>&amp;Bevorzugte Fassung:</translation>
+    </message>
+    <message>
+        <source>An episode is downloaded in the preferred version; when it has only others, in one ticked here. Versions not ticked are never downloaded.</source>
+        <translation>Eine Folge wird in der bevorzugten Fassung heruntergeladen; gibt es nur andere, in einer hier angehakten. Nicht angehakte Fassungen werden nie heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>Otherwise:</source>
+        <translation>Sonst:</translation>
+    </message>
+    <message>
+        <source>180 = every three hours</source>
+        <translation>180 = alle drei Stunden</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh the film list every (minutes):</source>
+        <translation>Filmliste &amp;aktualisieren alle (Minuten):</translation>
     </message>
 </context>
 <context>
@@ -2585,6 +2690,14 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Der gewählten Serie einen Feed geben, oder die neue Adresse ihres Feeds</translation>
     </message>
     <message>
+        <source>&amp;Quality…</source>
+        <translation>Q&amp;ualität…</translation>
+    </message>
+    <message>
+        <source>Choose the quality of the selected public broadcasters&apos; series</source>
+        <translation>Die Qualität der ausgewählten Serien der Öffentlich-Rechtlichen wählen</translation>
+    </message>
+    <message>
         <source>Remo&amp;ve Series…</source>
         <translation>Serie entfe&amp;rnen…</translation>
     </message>
@@ -3116,12 +3229,12 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <source>Settings saved; the library folder, automation and media servers apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Bibliotheksordner, Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
+        <source>Settings saved; the library folder, automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Bibliotheksordner, Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
     <message>
-        <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
+        <source>Settings saved; automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
 </context>
 </TS>
