@@ -1625,6 +1625,26 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>TMDB antwortete bei {what} immer wieder „zu viele Anfragen“</translation>
     </message>
     <message>
+        <source>search results</source>
+        <translation>den Suchergebnissen</translation>
+    </message>
+    <message>
+        <source>the image configuration</source>
+        <translation>der Bildkonfiguration</translation>
+    </message>
+    <message>
+        <source>season {number} of series {series}</source>
+        <translation>Staffel {number} der Serie {series}</translation>
+    </message>
+    <message>
+        <source>series {tmdb_id}</source>
+        <translation>Serie {tmdb_id}</translation>
+    </message>
+    <message>
+        <source>the token check</source>
+        <translation>der Token-Prüfung</translation>
+    </message>
+    <message>
         <source>a whole number from {low} to {high}</source>
         <translation>eine ganze Zahl von {low} bis {high}</translation>
     </message>
