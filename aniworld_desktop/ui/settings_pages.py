@@ -386,7 +386,8 @@ class SettingsPages(PlainTr):
             self.tr(
                 "Programmes followed from the public broadcasters' film list (ARD, ZDF, arte "
                 "and others). A series can choose its own quality (Series > Quality); these "
-                "are the defaults."
+                "are the defaults. The film list is asked for again when it is older than the "
+                "refresh interval."
             ),
             box,
         )
@@ -427,9 +428,9 @@ class SettingsPages(PlainTr):
             box,
         )
         hint.setWordWrap(True)
-        others.addWidget(hint)
         others_label = QLabel(self.tr("Otherwise:"), box)
         form.addRow(others_label, others)
+        form.addRow(hint)
 
         def follow_preferred() -> None:
             first = preferred.currentData()
@@ -455,7 +456,7 @@ class SettingsPages(PlainTr):
         refresh.setPlaceholderText(self.tr("180 = every three hours"))
         d.add_row(
             form,
-            self.tr("&Refresh the film list every (minutes):"),
+            self.tr("&Refresh every (minutes):"),
             "mediathek_refresh_interval",
             refresh,
             refresh,

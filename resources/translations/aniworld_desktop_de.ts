@@ -2059,8 +2059,12 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Öffentlich-Rechtliche</translation>
     </message>
     <message>
-        <source>Programmes followed from the public broadcasters&apos; film list (ARD, ZDF, arte and others). A series can choose its own quality (Series &gt; Quality); these are the defaults.</source>
-        <translation>Sendungen aus der Filmliste der Öffentlich-Rechtlichen (ARD, ZDF, arte und andere). Eine Serie kann ihre eigene Qualität wählen (Serie &gt; Qualität); dies sind die Vorgaben.</translation>
+        <source>Programmes followed from the public broadcasters&apos; film list (ARD, ZDF, arte and others). A series can choose its own quality (Series &gt; Quality); these are the defaults. The film list is asked for again when it is older than the refresh interval.</source>
+        <translation>Sendungen aus der Filmliste der Öffentlich-Rechtlichen (ARD, ZDF, arte und andere). Eine Serie kann ihre eigene Qualität wählen (Serien &gt; Qualität); dies sind die Vorgaben. Die Filmliste wird neu abgerufen, wenn sie älter als das Aktualisierungsintervall ist.</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh every (minutes):</source>
+        <translation>&amp;Aktualisieren alle (Minuten):</translation>
     </message>
     <message>
         <source>Default &amp;quality:</source>
@@ -2081,10 +2085,6 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
     <message>
         <source>180 = every three hours</source>
         <translation>180 = alle drei Stunden</translation>
-    </message>
-    <message>
-        <source>&amp;Refresh the film list every (minutes):</source>
-        <translation>Filmliste &amp;aktualisieren alle (Minuten):</translation>
     </message>
 </context>
 <context>

@@ -726,7 +726,7 @@ def test_the_film_list_interval_is_refused_below_a_quarter_hour(
     type_into(edit, "5")
     assert not dialog.ok_button.isEnabled()
     assert dialog.error_labels["mediathek_refresh_interval"].text() == (
-        "Refresh the film list every (minutes): expected a number of minutes from 15 to 10080."
+        "Refresh every (minutes): expected a number of minutes from 15 to 10080."
     )
     type_into(edit, "15")
     assert dialog.ok_button.isEnabled()
