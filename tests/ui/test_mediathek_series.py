@@ -200,3 +200,20 @@ async def test_the_settings_page_applies_the_default_quality_without_a_restart(
         again.show_page("mediathek_quality")
         assert again.findChild(QComboBox, "mediathek_quality").currentText() == "small"
         again.reject()
+
+
+@pytest.mark.qt_loop
+async def test_quality_without_a_series_of_the_film_list_says_so(
+    paths: ProfilePaths, tmp_path: Path, served: FaultServer
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    async with running_window(paths, settings_for(tmp_path, served), run_downloads=False) as (
+        _services,
+        window,
+    ):
+        window.commands["series_quality"].trigger()  # nothing chosen
+        box = await visible_child(window, QMessageBox, "errorBox")
+        assert "Only series of the public broadcasters' film list have a quality" in box.text()
+        assert not [w for w in window.findChildren(QInputDialog) if w.isVisible()]
+        box.close()
