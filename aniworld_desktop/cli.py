@@ -1,5 +1,5 @@
 """The command line without a window: ``add``, ``list``, ``episodes``, ``scan``, ``import``,
-``remove``, ``set-source``, ``monitor``, ``queue``, ``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
+``remove``, ``set-source``, ``quality``, ``monitor``, ``queue``, ``run-once``. A NAS, a cron job and the acceptance checks script it, so its words, JSON keys and
 exit codes are stable: 0 success, 1 something failed (a download, a source), 2 usage or
 configuration error, 3 another run holds the profile (nothing was done), 141 its output was
 cut off (``queue --json | head``: 128 + SIGPIPE, as a shell reports any tool a closed pipe
@@ -165,6 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     set_source.add_argument("series", help="series id or title")
     set_source.add_argument("url")
     set_source.add_argument("--provider", help="provider name (default: chosen from the URL)")
+
+    quality = command(
+        "quality", help="the quality of a series of the public broadcasters' film list"
+    )
+    quality.add_argument("series", help="series id or title")
+    quality.add_argument(
+        "quality",
+        choices=("hd", "sd", "small", "default"),
+        help="default: the settings' mediathek_quality",
+    )
 
     monitor = command("monitor", help="choose which episodes of a series are wanted")
     monitor.add_argument("series", help="series id or title")
@@ -537,6 +547,35 @@ async def _cmd_set_source(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _cmd_quality(services: Services, args: argparse.Namespace) -> int:
+    from aniworld_desktop.providers.mediathek.episodes import Quality
+    from aniworld_desktop.providers.mediathek.provider import with_quality
+
+    library = services.library
+    series = await library.find_series(args.series)
+    if series.provider != "mediathek" or not series.source_url:
+        raise UsageError(
+            f"{series.title} does not follow the public broadcasters' film list; only their "
+            "series have a quality to choose."
+        )
+    wanted = None if args.quality == "default" else Quality(args.quality)
+    shown = (
+        f"the default quality ({services.settings.mediathek_quality})"
+        if wanted is None
+        else wanted.value
+    )
+    url = with_quality(series.source_url, wanted)
+    if url == series.source_url:
+        print(f"{series.title} downloads in {shown} already.")
+        return EXIT_OK
+    result = await library.set_source(series, url)
+    print(
+        f"{series.title} downloads in {shown} from now on "
+        f"({len(result.episodes)} episode(s) read again; those queued already keep theirs)."
+    )
+    return EXIT_OK
+
+
 async def _cmd_monitor(services: Services, args: argparse.Namespace) -> int:
     library = services.library
     series = await library.find_series(args.series)
@@ -844,6 +883,8 @@ async def _run_command(
             return await _cmd_set_source(services, args)
         if args.command == "monitor":
             return await _cmd_monitor(services, args)
+        if args.command == "quality":
+            return await _cmd_quality(services, args)
         if args.command in OPML_COMMANDS:
             return await run_opml_command(services, args)
         if args.command == "queue":

@@ -323,6 +323,19 @@ async def settings(stage: Stage) -> Any:
     return dialog
 
 
+async def settings_mediathek(stage: Stage) -> Any:
+    """The Public broadcasters page: default quality, preferred version, the list's interval."""
+    from aniworld_desktop.ui.settings_dialog import SettingsDialog
+
+    stage.window.commands["settings"].trigger()
+    dialog = await visible_dialog(stage, SettingsDialog)
+    stage.after(dialog.reject)  # nothing is saved
+    dialog.show_page("mediathek_quality")
+    dialog.adjustSize()
+    await asyncio.sleep(SETTLE)  # the page is laid out
+    return dialog
+
+
 def next_emission(signal: Any) -> asyncio.Future[tuple[Any, ...]]:
     """A future resolved with the arguments of ``signal``'s next emission."""
     future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
@@ -636,6 +649,12 @@ SHOTS: tuple[Shot, ...] = (
         caption="Search the public broadcasters' film list",
     ),
     Shot("settings", settings, None, caption="Settings"),
+    Shot(
+        "settings-mediathek",
+        settings_mediathek,
+        None,
+        caption="Settings: the public broadcasters' defaults",
+    ),
     Shot(
         "settings-servers",
         settings_servers,

@@ -70,6 +70,26 @@ class ProviderRegistry:
             registry.register(provider)
         return registry
 
+    def apply_settings(self, settings: Settings) -> list[str]:
+        """Hand saved settings to each provider that follows some (an ``apply_settings``
+        method), without a restart.
+
+        Returns:
+            The names of the providers whose catalogues read differently now (their followed
+            series are worth reading again).
+        """
+        changed: list[str] = []
+        for name, provider in self._providers.items():
+            apply = getattr(provider, "apply_settings", None)
+            if not callable(apply):
+                continue
+            try:
+                if apply(settings):
+                    changed.append(name)
+            except Exception as exc:  # a broken plug-in must not stop the others
+                log.warning("provider %s could not take the new settings: %s", name, exc)
+        return changed
+
     def register(self, provider: Provider) -> None:
         self._providers[provider.name] = provider
 

@@ -106,6 +106,7 @@ class ActionName(StrEnum):
     MONITOR_ALL = "monitor_all"
     MONITOR_NONE = "monitor_none"
     CHANGE_SOURCE = "change_source"
+    SERIES_QUALITY = "series_quality"
     REMOVE_SERIES = "remove_series"
     IMPORT_LIBRARY = "import_library"
     OPEN_FOLDER = "open_folder"
@@ -173,6 +174,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(A.MONITOR_ALL, QT_TRANSLATE_NOOP("WindowActions", "&Everything"), None, "monitor-on", QT_TRANSLATE_NOOP("WindowActions", "Want every episode, the back catalogue too")),
     ActionSpec(A.MONITOR_NONE, QT_TRANSLATE_NOOP("WindowActions", "N&othing"), None, "monitor-off", QT_TRANSLATE_NOOP("WindowActions", "Want no episode of the selected series")),
     ActionSpec(A.CHANGE_SOURCE, QT_TRANSLATE_NOOP("WindowActions", "C&hange Source…"), None, "add-link", QT_TRANSLATE_NOOP("WindowActions", "Attach a feed to the selected series, or give its feed's new address")),
+    ActionSpec(A.SERIES_QUALITY, QT_TRANSLATE_NOOP("WindowActions", "&Quality…"), None, "settings", QT_TRANSLATE_NOOP("WindowActions", "Choose the quality of the selected public broadcasters' series")),
     ActionSpec(A.REMOVE_SERIES, QT_TRANSLATE_NOOP("WindowActions", "Remo&ve Series…"), None, "remove", QT_TRANSLATE_NOOP("WindowActions", "Stop following the selected series (its files are kept unless you choose otherwise)")),
     ActionSpec(A.IMPORT_LIBRARY, QT_TRANSLATE_NOOP("WindowActions", "&Import Library…"), None, "add-series", QT_TRANSLATE_NOOP("WindowActions", "Follow the series folders of the library, matched on TMDB")),
     ActionSpec(A.OPEN_FOLDER, QT_TRANSLATE_NOOP("WindowActions", "&Open Folder"), "Ctrl+Shift+O", "open-folder", QT_TRANSLATE_NOOP("WindowActions", "Open the selected series' folder")),
@@ -205,7 +207,7 @@ PRIMARY_ONLY = frozenset({SK.Delete})
 SELECTION_ACTIONS = (A.PAUSE, A.RESUME, A.CANCEL, A.RETRY, A.REMOVE)
 MOVE_ACTIONS = (A.MOVE_UP, A.MOVE_DOWN, A.MOVE_TOP, A.MOVE_BOTTOM)
 SERIES_MENU = (A.REFRESH, A.DOWNLOAD_MISSING, A.MONITOR, A.MONITOR_MODE, A.PLAY, A.OPEN_FOLDER,
-               A.TMDB_MATCH, A.CHANGE_SOURCE, None, A.REMOVE_SERIES)  # fmt: skip
+               A.TMDB_MATCH, A.CHANGE_SOURCE, A.SERIES_QUALITY, None, A.REMOVE_SERIES)  # fmt: skip
 # Actions that open a submenu of others (the submenu's action is the one placed in menus).
 SUBMENUS = {A.MONITOR_MODE: (A.MONITOR_NEW, A.MONITOR_SEASON, A.MONITOR_ALL, A.MONITOR_NONE)}
 QUEUE_MENU = (*SELECTION_ACTIONS, A.PLAY, None, *MOVE_ACTIONS, None, A.PASTE_LINKS)

@@ -30,6 +30,7 @@ from PySide6.QtGui import QColor
 
 from aniworld_desktop.core.models import EpisodeState
 from aniworld_desktop.ui.id_mime import EPISODE_IDS_MIME, ids_from_mime, ids_mime
+from aniworld_desktop.ui.mediathek_texts import geo_title, geo_tooltip, reference_geo
 from aniworld_desktop.ui.roles import (
     CHECK_ROLE,
     DISPLAY_ROLE,
@@ -344,7 +345,8 @@ class EpisodeTreeModel(QAbstractItemModel):
             if column == Column.EPISODE:
                 return episode.key.label()
             if column == Column.TITLE:
-                return episode.title
+                geo = reference_geo(episode.url)
+                return geo_title(episode.title, geo) if geo else episode.title
             if column == Column.AIR_DATE:
                 return episode.air_date.isoformat() if episode.air_date else ""
             if column == Column.STATE:
@@ -370,8 +372,18 @@ class EpisodeTreeModel(QAbstractItemModel):
         if role == CHECK_ROLE and column == Column.EPISODE:
             return Qt.CheckState.Checked if episode.monitored else Qt.CheckState.Unchecked
         if role == TOOLTIP_ROLE:
-            # The plot (under the thumbnail beside the file, if any), on any cell of the row.
-            return self.tooltip(episode.id, episode.description)
+            # The plot (under the thumbnail beside the file, if any), on any cell of the row;
+            # first where the broadcaster shows it, when only in some countries.
+            tip = self.tooltip(episode.id, episode.description)
+            geo = reference_geo(episode.url)
+            if not geo:
+                return tip
+            mark = geo_tooltip(geo)
+            if tip is None:
+                return mark
+            if tip.startswith("<img"):
+                return f"{html.escape(mark)}<br>{tip}"
+            return f"{mark}\n\n{tip}"
         return None
 
     def season_summary(self, on_disk: int, total: int) -> str:

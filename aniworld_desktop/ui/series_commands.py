@@ -1,4 +1,5 @@
-"""Managing followed series from the window: remove, change the source, choose the monitor mode.
+"""Managing followed series from the window: remove, change the source, choose the monitor mode,
+and the quality of a series of the public broadcasters' film list.
 
 :class:`SeriesCommands` is a plain object like
 :class:`~aniworld_desktop.ui.window_commands.WindowCommands`: it reads the chosen series from
@@ -25,6 +26,7 @@ from aniworld_desktop.core.models import Monitoring, MonitorMode
 from aniworld_desktop.ui.actions import ActionName
 from aniworld_desktop.ui.dialogs import confirm, run_dialog, url_problem
 from aniworld_desktop.ui.import_dialog import ImportDialog, Importer
+from aniworld_desktop.ui.mediathek_texts import quality_text
 from aniworld_desktop.ui.service_texts import service_text
 from aniworld_desktop.ui.translation import PlainTr
 
@@ -70,6 +72,11 @@ class SeriesManager(Protocol):
     async def episode_states(self, series: SeriesRecord) -> list[EpisodeState]: ...
 
 
+def follows_film_list(series: SeriesRecord) -> bool:
+    """The series follows a programme of the public broadcasters' film list."""
+    return series.provider == "mediathek" and (series.source_url or "").startswith("mediathek:")
+
+
 def latest_season(states: Sequence[EpisodeState]) -> int:
     """The highest numbered season (specials left out), 1 when there is none."""
     return max((s.episode.season for s in states if s.episode.season > 0), default=1)
@@ -80,7 +87,7 @@ class Library(SeriesManager, Importer, Protocol):
 
 
 class SeriesCommands(PlainTr):
-    """Remove, Change Source, the Monitor submenu and Library > Import.
+    """Remove, Change Source, Quality, the Monitor submenu and Library > Import.
 
     Attributes:
         import_dialog: The import view while it is open (one at a time), else None.
@@ -108,6 +115,7 @@ class SeriesCommands(PlainTr):
             A.IMPORT_LIBRARY: self.open_import,
             A.REMOVE_SERIES: self.remove_interactively,
             A.CHANGE_SOURCE: self.change_source_interactively,
+            A.SERIES_QUALITY: self.choose_quality_interactively,
             A.MONITOR_NEW: partial(self.set_monitoring, MonitorMode.NEW),
             A.MONITOR_SEASON: partial(self.set_monitoring, MonitorMode.SEASON),
             A.MONITOR_ALL: partial(self.set_monitoring, MonitorMode.ALL),
@@ -276,6 +284,68 @@ class SeriesCommands(PlainTr):
             self.tr("{title} now follows {url} (%n episode(s)).", "", len(result.episodes)).format(
                 title=result.series.title, url=result.series.source_url or url
             )
+        )
+
+    # ----------------------------------------------------------------- quality
+
+    def choose_quality_interactively(self) -> None:
+        """Ask in which quality the chosen series of the film list are downloaded."""
+        chosen = [s for s in self._series.selected_series() if follows_film_list(s)]
+        if not chosen:
+            self._feedback.show_error(
+                self.tr("Quality"),
+                self.tr(
+                    "Only series of the public broadcasters' film list have a quality to "
+                    "choose: select one first."
+                ),
+            )
+            return
+        self._tasks.run(self._choose_quality(chosen), what=self.tr("Quality"))
+
+    async def _choose_quality(self, chosen: list[SeriesRecord]) -> None:
+        # Loaded with the services by now (the window shows before the providers are imported).
+        from aniworld_desktop.providers.mediathek.episodes import Quality
+        from aniworld_desktop.providers.mediathek.provider import SeriesReference, with_quality
+
+        current = {SeriesReference.parse(s.source_url or "").quality for s in chosen}
+        choices: list[tuple[Quality | None, str]] = [(None, self.tr("As in the settings"))]
+        choices += [(quality, quality_text(quality.value)) for quality in Quality]
+        dialog = QInputDialog(self._feedback.dialog_parent())
+        dialog.setObjectName("seriesQualityDialog")
+        dialog.setWindowTitle(
+            self.tr("Quality of {title}").format(title=chosen[0].title)
+            if len(chosen) == 1
+            else self.tr("Quality of %n series", "", len(chosen))
+        )
+        dialog.setLabelText(self.tr("Download the episodes in:"))
+        dialog.setComboBoxItems([text for _, text in choices])
+        dialog.setComboBoxEditable(False)
+        if len(current) == 1:
+            (shown,) = current
+            dialog.setTextValue(next(text for quality, text in choices if quality == shown))
+        try:
+            accepted = await run_dialog(dialog) == QInputDialog.DialogCode.Accepted
+            text = dialog.textValue()
+        finally:
+            dialog.deleteLater()
+        if not accepted:
+            return
+        wanted = next(quality for quality, shown in choices if shown == text)
+        read_again = 0
+        try:
+            for series in chosen:
+                url = with_quality(series.source_url or "", wanted)
+                if url != series.source_url:
+                    # The catalogue is read under the new reference: every episode's file is
+                    # chosen again, and those queued from now on download in that quality.
+                    result = await self._library.set_source(series, url)
+                    read_again += len(result.episodes)
+        finally:
+            self._series.reload()
+        self._feedback.message(
+            self.tr(
+                "Episodes downloaded in {quality} from now on (%n read again).", "", read_again
+            ).format(quality=text)
         )
 
     # ----------------------------------------------------------------- monitoring

@@ -126,6 +126,13 @@ CLAUSES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("ServiceText", "no answer within {seconds} seconds"),
     QT_TRANSLATE_NOOP("ServiceText", "TMDB is having trouble (HTTP {status}) with {what}"),
     QT_TRANSLATE_NOOP("ServiceText", "TMDB kept answering 'too many requests' for {what}"),
+    # metadata/tmdb.py: what TMDB was asked for, the {what} of the two above (German puts it in
+    # the dative both of them take: "mit den Suchergebnissen", "bei der Token-Prüfung").
+    QT_TRANSLATE_NOOP("ServiceText", "search results"),
+    QT_TRANSLATE_NOOP("ServiceText", "the image configuration"),
+    QT_TRANSLATE_NOOP("ServiceText", "season {number} of series {series}"),
+    QT_TRANSLATE_NOOP("ServiceText", "series {tmdb_id}"),
+    QT_TRANSLATE_NOOP("ServiceText", "the token check"),
     # config.py: what a setting expects
     QT_TRANSLATE_NOOP("ServiceText", "a whole number from {low} to {high}"),
     QT_TRANSLATE_NOOP("ServiceText", "a number of seconds from {low} to {high}"),
@@ -234,8 +241,11 @@ def _service_text(sentence: str, _language: str) -> str:
     if len(parts) > 1:
         return " ".join(service_text(part) for part in parts)
     if text.endswith(".") and text[:1].isupper():
-        # A clause said as a sentence of its own ("The connection was refused.").
-        found = _match(text[:1].lower() + text[1:-1], _CLAUSE_PATTERNS)
+        # A clause said as a sentence of its own ("The connection was refused."; one that starts
+        # with a name keeps its capital: "TMDB is having trouble ...").
+        found = _match(text[:1].lower() + text[1:-1], _CLAUSE_PATTERNS) or _match(
+            text[:-1], _CLAUSE_PATTERNS
+        )
         if found is not None:
             clause = _fill(*found)
             return f"{clause[:1].upper()}{clause[1:]}."

@@ -1,13 +1,14 @@
 """The settings dialog: pages of fields, each checked as it is typed and refused in place.
 
-The pages (Library, Downloads, Metadata, Automation, Notifications, Media servers, Trusted
-servers) are listed on the left. Each field is validated through :meth:`Settings.updated`, so
-the dialog and ``settings.json`` accept exactly the same values; a refusal names the field by
-its label ("Downloads at once: expected a whole number from 1 to 32…"), in the window's
-language. Times are asked in minutes or seconds, speeds in KB/s, sizes in MB; the dialog turns
-them into the seconds and bytes the settings keep. Every input has an accessible name (its
-label). Open the dialog with ``open()`` (or :func:`aniworld_desktop.ui.dialogs.run_dialog`),
-never ``exec()`` inside a coroutine, then call :func:`save` once it is accepted.
+The pages (Library, Downloads, Metadata, Automation, Public broadcasters, Notifications, Media
+servers, Trusted servers; laid out in :mod:`.settings_pages`) are listed on the left. Each
+field is validated through :meth:`Settings.updated`, so the dialog and ``settings.json``
+accept exactly the same values; a refusal names the field by its label ("Downloads at once:
+expected a whole number from 1 to 32…"), in the window's language. Times are asked in minutes
+or seconds, speeds in KB/s, sizes in MB; the dialog turns them into the seconds and bytes the
+settings keep. Every input has an accessible name (its label). Open the dialog with ``open()``
+(or :func:`aniworld_desktop.ui.dialogs.run_dialog`), never ``exec()`` inside a coroutine, then
+call :func:`save` once it is accepted.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,14 +39,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 from yarl import URL
 
 from aniworld_desktop.config import (
-    ARTWORK_KINDS,
     ProfilePaths,
     Settings,
     save_settings,
@@ -61,6 +60,7 @@ from aniworld_desktop.mediaservers import (
 from aniworld_desktop.metadata.credentials import load_token, store_token
 from aniworld_desktop.net.session import TrustedHosts, fetch_fingerprint, format_fingerprint
 from aniworld_desktop.ui.service_texts import service_text
+from aniworld_desktop.ui.settings_pages import ARTWORK_SIZES, KB, MINUTE, SettingsPages
 from aniworld_desktop.ui.settings_parts import (
     FittingScrollArea,
     names_server,
@@ -69,24 +69,10 @@ from aniworld_desktop.ui.settings_parts import (
     size_text,
 )
 from aniworld_desktop.ui.tasks import LatestTasks
-from aniworld_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 __all__ = ["ARTWORK_SIZES", "MEDIA_SERVERS", "SettingsDialog", "save", "size_text"]
 
 log = logging.getLogger(__name__)
-
-# The choices of Settings.artwork_size; config keeps them inside its parser, so they are repeated
-# here, and the dialog still validates the chosen one through Settings.updated.
-ARTWORK_SIZES = ("w500", "w780", "original")
-# What the artwork choices say; TMDB's size codes (w500, w780) are shown as they are.
-_ARTWORK_LABELS: dict[str, str] = {
-    "original": QT_TRANSLATE_NOOP("SettingsDialog", "original"),
-    "poster": QT_TRANSLATE_NOOP("SettingsDialog", "poster"),
-    "fanart": QT_TRANSLATE_NOOP("SettingsDialog", "fanart"),
-    "logo": QT_TRANSLATE_NOOP("SettingsDialog", "logo"),
-    "season": QT_TRANSLATE_NOOP("SettingsDialog", "season"),
-    "thumb": QT_TRANSLATE_NOOP("SettingsDialog", "thumb"),
-}
 
 # An error colour that reads on both light and dark palettes.
 _ERROR_STYLE = "border: 1px solid #d9534f;"
@@ -101,8 +87,6 @@ _SAMPLE_EPISODE: dict[str, Any] = {
     "title": "Fog",
     "suffix": ".mkv",
 }
-# Fields shown in a human unit: the setting's unit (bytes, seconds) per unit shown.
-_KB, _MB, _MINUTE = 1024, 1 << 20, 60.0
 _REFUSAL = re.compile(r"^Invalid \S+: (?P<problem>.*)$", re.DOTALL)
 
 # Each media server's settings, by the key its Test button and result label go by.
@@ -110,11 +94,6 @@ MEDIA_SERVERS: dict[str, tuple[str, ...]] = {
     "jellyfin": ("jellyfin_url", "jellyfin_api_key"),
     "kodi": ("kodi_url", "kodi_user", "kodi_password"),
 }
-
-
-def _artwork_label(value: str) -> str:
-    label = _ARTWORK_LABELS.get(value)
-    return QCoreApplication.translate("SettingsDialog", label) if label is not None else value
 
 
 class SettingsDialog(QDialog):
@@ -144,6 +123,18 @@ class SettingsDialog(QDialog):
     serverTested = Signal(str, bool, str)
     certificateRead = Signal(bool, str)
 
+    # Made by the pages (settings_pages.SettingsPages).
+    browse_button: QPushButton
+    example_label: QLabel
+    token_edit: QLineEdit
+    show_token: QCheckBox
+    artwork_size_combo: QComboBox
+    artwork_checks: dict[str, QCheckBox]
+    trusted_edit: QPlainTextEdit
+    trust_url_edit: QLineEdit
+    trust_button: QPushButton
+    trust_result: QLabel
+
     def __init__(
         self,
         settings: Settings,
@@ -161,10 +152,10 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(660)
-        self._settings = settings
+        self.settings = settings
         self.paths = paths
         self._errors: dict[str, str] = {}
-        self._readers: dict[str, Callable[[], Any]] = {}
+        self.readers: dict[str, Callable[[], Any]] = {}
         self.edits: dict[str, QLineEdit] = {}
         self.checks: dict[str, QCheckBox] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -183,16 +174,7 @@ class SettingsDialog(QDialog):
         self.pages.setAccessibleName(self.tr("Settings pages"))
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("settingsStack")
-        builders = (
-            self._library_group,
-            self._downloads_group,
-            self._metadata_group,
-            self._automation_group,
-            self._notifications_group,
-            self._media_servers_group,
-            self._trusted_servers_group,
-        )
-        for builder in builders:
+        for builder in SettingsPages(self, self).builders():
             self._building = self.stack.count()
             group = builder()
             self.pages.addItem(group.title())
@@ -220,8 +202,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
         self.token_edit.setText(load_token(settings) if token is None else token)
-        for name in self._readers:
-            self._validate(name)
+        for name in self.readers:
+            self.validate(name)
         # A test still running when the dialog closes is cancelled: its answer has nowhere to go.
         self.finished.connect(self._tasks.cancel_all)
 
@@ -245,237 +227,6 @@ class SettingsDialog(QDialog):
     def show_page(self, name: str) -> None:
         """Show the page that holds the setting ``name``."""
         self.pages.setCurrentRow(self._page_of.get(name, 0))
-
-    def _library_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Library"), self)
-        form = QFormLayout(box)
-        library = self._line_edit("library_dir", str(self._settings.library_dir or ""))
-        library.setPlaceholderText(str(self.paths.default_library))
-        self._readers["library_dir"] = lambda: library.text().strip() or None
-        self.browse_button = QPushButton(self.tr("Browse…"), box)
-        # Not a default button: Enter anywhere in the dialog means OK, never "browse".
-        self.browse_button.setAutoDefault(False)
-        self.browse_button.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(library)
-        row.addWidget(self.browse_button)
-        self._add_row(form, self.tr("Library &folder:"), "library_dir", row, library)
-
-        template = self._line_edit("naming_template", self._settings.naming_template)
-        self.example_label = QLabel(box)
-        self.example_label.setObjectName("namingExample")
-        self.example_label.setWordWrap(True)
-        template.setCursorPosition(0)  # the start of a long template says more than its end
-        template.textChanged.connect(self._update_example)
-        field = self._add_row(
-            form, self.tr("&Naming template:"), "naming_template", template, template
-        )
-        column = field.layout()
-        if isinstance(column, QVBoxLayout):
-            column.addWidget(self.example_label)
-        self._update_example()
-        return box
-
-    def _downloads_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Downloads"), self)
-        form = QFormLayout(box)
-        s = self._settings
-        rows = (
-            ("max_downloads", self.tr("&Downloads at once:"), str(s.max_downloads), ""),
-            ("max_downloads_per_host", self.tr("From one &server:"), str(s.max_downloads_per_host), ""),
-            ("stall_timeout", self.tr("S&tall timeout (seconds):"), number_text(s.stall_timeout), ""),
-            ("max_retries", self.tr("&Retries:"), str(s.max_retries), ""),
-        )  # fmt: skip
-        for name, label, text, placeholder in rows:
-            edit = self._line_edit(name, text)
-            edit.setPlaceholderText(placeholder)
-            self._add_row(form, label, name, edit, edit)
-        speed = self._unit_edit("speed_limit", s.speed_limit, _KB)
-        speed.setPlaceholderText(self.tr("0 = no limit"))
-        self._add_row(form, self.tr("Speed &limit (KB/s):"), "speed_limit", speed, speed)
-        disk = self._unit_edit("min_free_disk", s.min_free_disk, _MB)
-        disk.setPlaceholderText(self.tr("e.g. 512"))
-        self._add_row(form, self.tr("&Minimum free disk (MB):"), "min_free_disk", disk, disk)
-        return box
-
-    def _metadata_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Metadata"), self)
-        form = QFormLayout(box)
-        self.token_edit = self._line_edit("tmdb_token", "")
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText(self.tr("TMDB read-access token or API key"))
-        self.show_token = QCheckBox(self.tr("Show"), box)
-        self.show_token.setAccessibleName(self.tr("Show the TMDB token"))
-        self.show_token.toggled.connect(self._toggle_token)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.token_edit)
-        row.addWidget(self.show_token)
-        self._add_row(form, self.tr("TMDB &token:"), "tmdb_token", row, self.token_edit)
-
-        url = self._line_edit("tmdb_api_url", self._settings.tmdb_api_url)
-        self._add_row(form, self.tr("&API URL:"), "tmdb_api_url", url, url)
-        language = self._line_edit("metadata_language", self._settings.metadata_language)
-        language.setPlaceholderText(self.tr("e.g. en-US, de-DE"))
-        self._add_row(form, self.tr("Lan&guage:"), "metadata_language", language, language)
-
-        self.artwork_size_combo = QComboBox(box)
-        for size in ARTWORK_SIZES:
-            self.artwork_size_combo.addItem(_artwork_label(size), size)
-        self.artwork_size_combo.setCurrentIndex(
-            max(0, self.artwork_size_combo.findData(self._settings.artwork_size))
-        )
-        self._readers["artwork_size"] = self.artwork_size_combo.currentData
-        self.artwork_size_combo.currentIndexChanged.connect(lambda: self._validate("artwork_size"))
-        combo = self.artwork_size_combo
-        self._add_row(form, self.tr("Artwork si&ze:"), "artwork_size", combo, combo)
-
-        chosen = set(filter(None, self._settings.artwork.split(",")))
-        self.artwork_checks: dict[str, QCheckBox] = {}
-        kinds = QHBoxLayout()
-        kinds.setContentsMargins(0, 0, 0, 0)
-        for kind in ARTWORK_KINDS:
-            check = QCheckBox(_artwork_label(kind), box)
-            check.setChecked(kind in chosen)
-            check.toggled.connect(lambda: self._validate("artwork"))
-            self.artwork_checks[kind] = check
-            kinds.addWidget(check)
-        kinds.addStretch(1)
-        self._readers["artwork"] = lambda: ",".join(
-            kind for kind, check in self.artwork_checks.items() if check.isChecked()
-        )
-        self._add_row(form, self.tr("Artwork to write:"), "artwork", kinds, None)
-        return box
-
-    def _automation_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Automation"), self)
-        form = QFormLayout(box)
-        s = self._settings
-        auto = self._check_box(
-            "auto_download", self.tr("Queue missing episodes of monitored series"), box
-        )
-        self._add_row(form, self.tr("&Auto-download:"), "auto_download", auto, auto)
-        rows = (
-            ("auto_download_interval", self.tr("Check &every (minutes):"), s.auto_download_interval, self.tr("60 = hourly")),
-            ("auto_download_cooldown", self.tr("&Cooldown (minutes):"), s.auto_download_cooldown, self.tr("5 = five minutes")),
-        )  # fmt: skip
-        for name, label, value, placeholder in rows:
-            edit = self._unit_edit(name, value, _MINUTE)
-            edit.setPlaceholderText(placeholder)
-            self._add_row(form, label, name, edit, edit)
-            auto.toggled.connect(edit.setEnabled)
-            edit.setEnabled(auto.isChecked())
-        return box
-
-    def _notifications_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Notifications"), self)
-        form = QFormLayout(box)
-        kinds = QVBoxLayout()
-        kinds.setContentsMargins(0, 0, 0, 0)
-        for name, text in (
-            ("notify_auto_download", self.tr("Episodes queued automatically")),
-            ("notify_finished", self.tr("Downloads finished")),
-            ("notify_failed", self.tr("Downloads failed")),
-        ):
-            kinds.addWidget(self._check_box(name, text, box))
-        self._add_row(form, self.tr("Notify about:"), "notifications", kinds, None)
-        tray = self._check_box(
-            "close_to_tray", self.tr("Keep downloading in the tray when the window closes"), box
-        )
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            tray.setEnabled(False)
-            tray.setText(self.tr("No tray on this desktop: closing the window quits"))
-        self._add_row(form, self.tr("&Tray:"), "close_to_tray", tray, tray)
-        return box
-
-    def _media_servers_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Media servers"), self)
-        form = QFormLayout(box)
-        s = self._settings
-        note = QLabel(
-            self.tr(
-                "After a batch of downloads and their metadata, these servers are asked to "
-                "rescan their library. Leave an address empty to skip a server."
-            ),
-            box,
-        )
-        note.setWordWrap(True)
-        form.addRow(note)
-
-        jellyfin = self._line_edit("jellyfin_url", s.jellyfin_url)
-        jellyfin.setPlaceholderText(self.tr("e.g. http://nas:8096"))
-        self._add_row(form, self.tr("&Jellyfin address:"), "jellyfin_url", jellyfin, jellyfin)
-        self._secret_row(
-            form,
-            self.tr("Jellyfin API &key:"),
-            "jellyfin_api_key",
-            self.tr("Dashboard > API Keys"),
-            box,
-        )
-        form.addRow("", self._test_row("jellyfin", self.tr("Test Jellyfin"), box))
-
-        kodi = self._line_edit("kodi_url", s.kodi_url)
-        kodi.setPlaceholderText(self.tr("e.g. http://kodi:8080"))
-        self._add_row(form, self.tr("K&odi address:"), "kodi_url", kodi, kodi)
-        user = self._line_edit("kodi_user", s.kodi_user)
-        user.setPlaceholderText(self.tr("Kodi: Settings > Services > Control"))
-        self._add_row(form, self.tr("Kodi &user:"), "kodi_user", user, user)
-        self._secret_row(form, self.tr("Kodi pass&word:"), "kodi_password", "", box)
-        form.addRow("", self._test_row("kodi", self.tr("Test Kodi"), box))
-        return box
-
-    def _trusted_servers_group(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Trusted servers"), self)
-        form = QFormLayout(box)
-        note = QLabel(
-            self.tr(
-                "Servers of your own with a self-signed certificate (a NAS, a home server). "
-                "Each is trusted by its certificate's fingerprint, for its address and port "
-                "only; every other secure connection is checked as usual."
-            ),
-            box,
-        )
-        note.setWordWrap(True)
-        form.addRow(note)
-        self.trusted_edit = QPlainTextEdit(self._settings.trusted_servers, box)
-        self.trusted_edit.setObjectName("trusted_servers")
-        self.trusted_edit.setPlaceholderText(self.tr("nas.local:8920 AB:CD:EF:… (one per line)"))
-        self.trusted_edit.setTabChangesFocus(True)
-        self.trusted_edit.setFixedHeight(self.trusted_edit.fontMetrics().lineSpacing() * 4 + 12)
-        self._readers["trusted_servers"] = self.trusted_edit.toPlainText
-        self.trusted_edit.textChanged.connect(lambda: self._validate("trusted_servers"))
-        self._add_row(
-            form, self.tr("Cert&ificates:"), "trusted_servers", self.trusted_edit, self.trusted_edit
-        )
-
-        self.trust_url_edit = QLineEdit(box)
-        self.trust_url_edit.setObjectName("trust_url")
-        self.trust_url_edit.setPlaceholderText(self.tr("https://nas.local:8920"))
-        self.trust_button = QPushButton(self.tr("Read Certificate"), box)
-        self.trust_button.setObjectName("trust_read")
-        self.trust_button.setAutoDefault(False)  # Enter means OK
-        self.trust_button.clicked.connect(self.read_certificate)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.trust_url_edit)
-        row.addWidget(self.trust_button)
-        label = QLabel(self.tr("Add a ser&ver:"), box)
-        label.setBuddy(self.trust_url_edit)
-        self.trust_url_edit.setAccessibleName(plain_label(label.text()))
-        holder = QWidget(box)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addLayout(row)
-        self.trust_result = QLabel(holder)
-        self.trust_result.setObjectName("trust_result")
-        self.trust_result.setWordWrap(True)
-        self.trust_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.trust_result.hide()
-        column.addWidget(self.trust_result)
-        form.addRow(label, holder)
-        return box
 
     def read_certificate(self) -> None:
         """Read the certificate the typed server presents and add its fingerprint to the list.
@@ -532,11 +283,11 @@ class SettingsDialog(QDialog):
         self.trust_result.show()
         self.certificateRead.emit(ok, text)
 
-    def _secret_row(
+    def secret_row(
         self, form: QFormLayout, text: str, name: str, placeholder: str, parent: QWidget
     ) -> QLineEdit:
         """A masked line edit for the secret setting ``name``, with a Show box beside it."""
-        edit = self._line_edit(name, str(getattr(self._settings, name)))
+        edit = self.line_edit(name, str(getattr(self.settings, name)))
         edit.setEchoMode(QLineEdit.EchoMode.Password)
         edit.setPlaceholderText(placeholder)
         show = QCheckBox(self.tr("Show"), parent)
@@ -552,10 +303,10 @@ class SettingsDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(edit)
         row.addWidget(show)
-        self._add_row(form, text, name, row, edit)
+        self.add_row(form, text, name, row, edit)
         return edit
 
-    def _test_row(self, server: str, text: str, parent: QWidget) -> QWidget:
+    def test_row(self, server: str, text: str, parent: QWidget) -> QWidget:
         """The Test button of ``server`` above the label that shows what the test said."""
         holder = QWidget(parent)
         column = QVBoxLayout(holder)
@@ -579,16 +330,16 @@ class SettingsDialog(QDialog):
         self.test_results[server] = result
         return holder
 
-    def _check_box(self, name: str, text: str, parent: QWidget) -> QCheckBox:
+    def check_box(self, name: str, text: str, parent: QWidget) -> QCheckBox:
         check = QCheckBox(text, parent)
         check.setObjectName(name)
-        check.setChecked(bool(getattr(self._settings, name)))
+        check.setChecked(bool(getattr(self.settings, name)))
         self.checks[name] = check
-        self._readers[name] = check.isChecked
-        check.toggled.connect(lambda: self._validate(name))
+        self.readers[name] = check.isChecked
+        check.toggled.connect(lambda: self.validate(name))
         return check
 
-    def _unit_edit(self, name: str, value: float, factor: float) -> QLineEdit:
+    def unit_edit(self, name: str, value: float, factor: float) -> QLineEdit:
         """A field for ``name`` shown in a unit of ``factor`` seconds or bytes (minutes, KB/s,
         MB); it reads back as the setting's own unit. Left as shown, it reads back the value
         exactly as it was (a size of odd bytes is not rounded by merely opening the dialog)."""
@@ -611,16 +362,16 @@ class SettingsDialog(QDialog):
             converted = number * factor
             return round(converted) if isinstance(value, int) else converted
 
-        self._readers[name] = read
-        edit.textChanged.connect(lambda: self._validate(name))
+        self.readers[name] = read
+        edit.textChanged.connect(lambda: self.validate(name))
         return edit
 
-    def _line_edit(self, name: str, text: str) -> QLineEdit:
+    def line_edit(self, name: str, text: str) -> QLineEdit:
         edit = QLineEdit(text, self)
         edit.setObjectName(name)
         self.edits[name] = edit
-        self._readers.setdefault(name, edit.text)
-        edit.textChanged.connect(lambda: self._validate(name))
+        self.readers.setdefault(name, edit.text)
+        edit.textChanged.connect(lambda: self.validate(name))
         return edit
 
     def _with_error(self, name: str, content: QWidget | QHBoxLayout | QVBoxLayout) -> QWidget:
@@ -642,7 +393,7 @@ class SettingsDialog(QDialog):
         self.error_labels[name] = error
         return holder
 
-    def _add_row(
+    def add_row(
         self,
         form: QFormLayout,
         text: str,
@@ -670,12 +421,12 @@ class SettingsDialog(QDialog):
 
     # Validation.
 
-    def _validate(self, name: str) -> None:
-        reader = self._readers.get(name)
+    def validate(self, name: str) -> None:
+        reader = self.readers.get(name)
         if reader is None:  # a signal fired while the dialog is still being built
             return
         try:
-            self._settings.updated({name: reader()})
+            self.settings.updated({name: reader()})
         except ConfigError as exc:
             self._errors[name] = (
                 self._unit_refusal(name) if name in self._units else self._refusal(name, str(exc))
@@ -706,16 +457,19 @@ class SettingsDialog(QDialog):
     def _unit_refusal(self, name: str) -> str:
         factor = self._units[name][0]
         field = self._field(name)
-        if factor == _MINUTE:
+        if factor == MINUTE:
             parse = next(f for f in dataclasses.fields(Settings) if f.name == name)
             low, high = parse.metadata["parse"].bounds
-            most = number_text(high / _MINUTE)
+            most = number_text(high / MINUTE)
             if low == 0:
                 text = self.tr("{field}: expected a number of minutes from 0 to {most}.")
+            elif low >= MINUTE:
+                text = self.tr("{field}: expected a number of minutes from {least} to {most}.")
+                return text.format(field=field, least=number_text(low / MINUTE), most=most)
             else:
                 text = self.tr("{field}: expected a number of minutes above 0, at most {most}.")
             return text.format(field=field, most=most)
-        if factor == _KB:
+        if factor == KB:
             return self.tr("{field}: expected a number of KB/s, 0 for no limit.").format(
                 field=field
             )
@@ -734,7 +488,7 @@ class SettingsDialog(QDialog):
             item.setForeground(QColor(_ERROR_COLOUR) if row in wrong else QBrush())
             item.setToolTip(self.tr("A value on this page is refused.") if row in wrong else "")
 
-    def _update_example(self) -> None:
+    def update_example(self) -> None:
         try:
             template = NamingTemplate(self.edits["naming_template"].text())
             example = template.render(**_SAMPLE_EPISODE)
@@ -755,7 +509,7 @@ class SettingsDialog(QDialog):
 
     # Actions.
 
-    def _browse(self) -> None:
+    def browse(self) -> None:
         # open(), not exec() or getExistingDirectory(): a nested loop would hang under qasync.
         if self._folder_dialog is None:
             chooser = QFileDialog(self, self.tr("Library folder"))
@@ -793,7 +547,7 @@ class SettingsDialog(QDialog):
             MediaServerError: Its address is empty.
         """
         names = (*MEDIA_SERVERS[server], "trusted_servers")
-        typed = self._settings.updated({name: self._readers[name]() for name in names})
+        typed = self.settings.updated({name: self.readers[name]() for name in names})
         trusted = typed.trusted_hosts()  # a NAS with a certificate of its own, as typed
         if server == "jellyfin":
             return JellyfinClient(typed.jellyfin_url, typed.jellyfin_api_key, trusted=trusted)
@@ -845,7 +599,7 @@ class SettingsDialog(QDialog):
         label.setProperty("failed", not ok)
         label.show()
 
-    def _toggle_token(self, shown: bool) -> None:
+    def toggle_token(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         self.token_edit.setEchoMode(mode)
 
@@ -869,8 +623,8 @@ class SettingsDialog(QDialog):
         Raises:
             ConfigError: A value is invalid (OK is disabled then).
         """
-        values = {name: read() for name, read in self._readers.items() if name != "tmdb_token"}
-        return dataclasses.replace(self._settings.updated(values), tmdb_token="")
+        values = {name: read() for name, read in self.readers.items() if name != "tmdb_token"}
+        return dataclasses.replace(self.settings.updated(values), tmdb_token="")
 
 
 def save(dialog: SettingsDialog) -> Settings:

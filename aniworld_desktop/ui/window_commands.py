@@ -647,6 +647,14 @@ class WindowCommands(PlainTr):
             ).format(name=path.name),
         )
 
+    async def _reread_series(self, providers: list[str]) -> None:
+        """Read the catalogues of the series of ``providers`` again (their settings changed)."""
+        library = self._services.library
+        for summary in await library.list_series():
+            if summary.series.provider in providers:
+                await library.refresh(summary.series)
+        self._library.reload()
+
     def play_from(self, source: PlaySource) -> None:
         """Play the chosen file of ``source`` (a double-click), when it has one."""
         self.play_source = source
@@ -656,8 +664,8 @@ class WindowCommands(PlainTr):
     # ----------------------------------------------------------------- settings
 
     def open_settings(self) -> None:
-        """Open the settings; a new library folder, automation and media servers apply at once,
-        the rest from the next start (the status bar says so)."""
+        """Open the settings; a new library folder, automation, media servers and the film
+        list's choices apply at once, the rest from the next start (the status bar says so)."""
         self._tasks.run(self._open_settings(), what=self.tr("Settings"))
 
     async def _open_settings(self) -> None:
@@ -676,8 +684,8 @@ class WindowCommands(PlainTr):
             saved = await asyncio.to_thread(save_settings_dialog, dialog)
         finally:
             dialog.deleteLater()
-        # The library folder, automation and media servers apply at once; the rest (limits,
-        # metadata) from the next start. A new library folder: the window hears
+        # The library folder, automation, media servers and providers apply at once; the rest
+        # (limits, metadata) from the next start. A new library folder: the window hears
         # LibraryFolderChanged, reloads and offers the import.
         switched = saved.library(paths) != services.library_dir
         if switched:
@@ -688,18 +696,24 @@ class WindowCommands(PlainTr):
             cooldown=saved.auto_download_cooldown,
         )
         services.mediaservers.configure(saved)
+        services.settings = saved  # the dialog opened next shows what was saved
+        # The providers' own settings (the film list's quality and versions) apply at once;
+        # series whose catalogues now read differently are read again in the background.
+        reread = services.registry.apply_settings(saved)
+        if reread:
+            self._tasks.run(self._reread_series(reread), what=self.tr("Refresh"))
         self._feedback.apply_settings(saved)
         if switched:
             self._say(
                 self.tr(
-                    "Settings saved; the library folder, automation and media servers apply "
-                    "now, the rest from the next start."
+                    "Settings saved; the library folder, automation, media servers and the "
+                    "public broadcasters' choices apply now, the rest from the next start."
                 )
             )
         else:
             self._say(
                 self.tr(
-                    "Settings saved; automation and media servers apply now, "
-                    "the rest from the next start."
+                    "Settings saved; automation, media servers and the public broadcasters' "
+                    "choices apply now, the rest from the next start."
                 )
             )

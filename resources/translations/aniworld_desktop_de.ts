@@ -809,6 +809,41 @@
     </message>
 </context>
 <context>
+    <name>MediathekTexts</name>
+    <message>
+        <source>HD</source>
+        <translation>HD</translation>
+    </message>
+    <message>
+        <source>SD</source>
+        <translation>SD</translation>
+    </message>
+    <message>
+        <source>small</source>
+        <translation>klein</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>Audio description</source>
+        <translation>Audiodeskription</translation>
+    </message>
+    <message>
+        <source>Sign language</source>
+        <translation>Gebärdensprache</translation>
+    </message>
+    <message>
+        <source>{title} (only in {countries})</source>
+        <translation>{title} (nur in {countries})</translation>
+    </message>
+    <message>
+        <source>Only available in {countries}: the broadcaster refuses the download elsewhere.</source>
+        <translation>Nur in {countries} verfügbar: anderswo verweigert der Sender den Download.</translation>
+    </message>
+</context>
+<context>
     <name>NotificationTexts</name>
     <message numerus="yes">
         <source>{shown} and %n more</source>
@@ -1188,6 +1223,40 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         </translation>
     </message>
     <message>
+        <source>Quality</source>
+        <translation>Qualität</translation>
+    </message>
+    <message>
+        <source>Only series of the public broadcasters&apos; film list have a quality to choose: select one first.</source>
+        <translation>Nur Serien aus der Filmliste der Öffentlich-Rechtlichen haben eine Qualität zur Wahl: Wählen Sie zuerst eine aus.</translation>
+    </message>
+    <message>
+        <source>As in the settings</source>
+        <translation>Wie in den Einstellungen</translation>
+    </message>
+    <message>
+        <source>Quality of {title}</source>
+        <translation>Qualität von {title}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quality of %n series</source>
+        <translation>
+            <numerusform>Qualität von %n Serie</numerusform>
+            <numerusform>Qualität von %n Serien</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Download the episodes in:</source>
+        <translation>Folgen herunterladen in:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Episodes downloaded in {quality} from now on (%n read again).</source>
+        <translation>
+            <numerusform>Folgen werden ab jetzt in {quality} heruntergeladen (%n neu gelesen).</numerusform>
+            <numerusform>Folgen werden ab jetzt in {quality} heruntergeladen (%n neu gelesen).</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Monitor</source>
         <translation>Überwachen</translation>
     </message>
@@ -1556,6 +1625,26 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>TMDB antwortete bei {what} immer wieder „zu viele Anfragen“</translation>
     </message>
     <message>
+        <source>search results</source>
+        <translation>den Suchergebnissen</translation>
+    </message>
+    <message>
+        <source>the image configuration</source>
+        <translation>der Bildkonfiguration</translation>
+    </message>
+    <message>
+        <source>season {number} of series {series}</source>
+        <translation>Staffel {number} der Serie {series}</translation>
+    </message>
+    <message>
+        <source>series {tmdb_id}</source>
+        <translation>Serie {tmdb_id}</translation>
+    </message>
+    <message>
+        <source>the token check</source>
+        <translation>der Token-Prüfung</translation>
+    </message>
+    <message>
         <source>a whole number from {low} to {high}</source>
         <translation>eine ganze Zahl von {low} bis {high}</translation>
     </message>
@@ -1659,6 +1748,81 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Seiten der Einstellungen</translation>
     </message>
     <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Type the server&apos;s https:// address first.</source>
+        <translation>Geben Sie zuerst die https://-Adresse des Servers ein.</translation>
+    </message>
+    <message>
+        <source>Reading the certificate of {host}…</source>
+        <translation>Das Zertifikat von {host} wird gelesen…</translation>
+    </message>
+    <message>
+        <source>Cannot read the certificate: {reason}.</source>
+        <translation>Das Zertifikat kann nicht gelesen werden: {reason}.</translation>
+    </message>
+    <message>
+        <source>{host}:{port} presents the certificate {fingerprint}. Compare it with the one your server shows before you press OK.</source>
+        <translation>{host}:{port} zeigt das Zertifikat {fingerprint}. Vergleichen Sie es mit dem, das Ihr Server anzeigt, bevor Sie OK drücken.</translation>
+    </message>
+    <message>
+        <source>Show {field}</source>
+        <translation>{field} zeigen</translation>
+    </message>
+    <message>
+        <source>{field}: {problem}</source>
+        <translation>{field}: {problem}</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of minutes from 0 to {most}.</source>
+        <translation>{field}: erwartet wird eine Anzahl Minuten von 0 bis {most}.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of minutes from {least} to {most}.</source>
+        <translation>{field}: erwartet wird eine Zahl von Minuten von {least} bis {most}.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of minutes above 0, at most {most}.</source>
+        <translation>{field}: erwartet wird eine Anzahl Minuten über 0, höchstens {most}.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of KB/s, 0 for no limit.</source>
+        <translation>{field}: erwartet wird eine Anzahl KB/s, 0 für keine Grenze.</translation>
+    </message>
+    <message>
+        <source>{field}: expected a number of MB, 0 for none.</source>
+        <translation>{field}: erwartet wird eine Anzahl MB, 0 für keine.</translation>
+    </message>
+    <message>
+        <source>A value on this page is refused.</source>
+        <translation>Ein Wert auf dieser Seite wird abgelehnt.</translation>
+    </message>
+    <message>
+        <source>No example: the template {problem}.</source>
+        <translation>Kein Beispiel möglich ({problem}).</translation>
+    </message>
+    <message>
+        <source>Example: {name}</source>
+        <translation>Beispiel: {name}</translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>Bibliotheksordner</translation>
+    </message>
+    <message>
+        <source>Asking {server} at {url}…</source>
+        <translation>{server} unter {url} wird abgefragt…</translation>
+    </message>
+    <message>
+        <source>The {server} test failed unexpectedly; see the activity log.</source>
+        <translation>Der Test von {server} ist unerwartet fehlgeschlagen; siehe das Aktivitätsprotokoll.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPages</name>
+    <message>
         <source>Library</source>
         <translation>Bibliothek</translation>
     </message>
@@ -1751,16 +1915,16 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Zu schreibende Bilder:</translation>
     </message>
     <message>
+        <source>Automation</source>
+        <translation>Automatik</translation>
+    </message>
+    <message>
         <source>Queue missing episodes of monitored series</source>
         <translation>Fehlende Folgen überwachter Serien einreihen</translation>
     </message>
     <message>
         <source>&amp;Auto-download:</source>
         <translation>A&amp;uto-Download:</translation>
-    </message>
-    <message>
-        <source>Automation</source>
-        <translation>Automatik</translation>
     </message>
     <message>
         <source>Check &amp;every (minutes):</source>
@@ -1788,11 +1952,11 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
     </message>
     <message>
         <source>Downloads finished</source>
-        <translation>Abgeschlossene Downloads</translation>
+        <translation>Downloads abgeschlossen</translation>
     </message>
     <message>
         <source>Downloads failed</source>
-        <translation>Fehlgeschlagene Downloads</translation>
+        <translation>Downloads fehlgeschlagen</translation>
     </message>
     <message>
         <source>Notify about:</source>
@@ -1891,68 +2055,36 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Ser&amp;ver hinzufügen:</translation>
     </message>
     <message>
-        <source>Type the server&apos;s https:// address first.</source>
-        <translation>Geben Sie zuerst die https://-Adresse des Servers ein.</translation>
+        <source>Public broadcasters</source>
+        <translation>Öffentlich-Rechtliche</translation>
     </message>
     <message>
-        <source>Reading the certificate of {host}…</source>
-        <translation>Das Zertifikat von {host} wird gelesen…</translation>
+        <source>Programmes followed from the public broadcasters&apos; film list (ARD, ZDF, arte and others). A series can choose its own quality (Series &gt; Quality); these are the defaults. The film list is asked for again when it is older than the refresh interval.</source>
+        <translation>Sendungen aus der Filmliste der Öffentlich-Rechtlichen (ARD, ZDF, arte und andere). Eine Serie kann ihre eigene Qualität wählen (Serien &gt; Qualität); dies sind die Vorgaben. Die Filmliste wird neu abgerufen, wenn sie älter als das Aktualisierungsintervall ist.</translation>
     </message>
     <message>
-        <source>Cannot read the certificate: {reason}.</source>
-        <translation>Das Zertifikat kann nicht gelesen werden: {reason}.</translation>
+        <source>&amp;Refresh every (minutes):</source>
+        <translation>&amp;Aktualisieren alle (Minuten):</translation>
     </message>
     <message>
-        <source>{host}:{port} presents the certificate {fingerprint}. Compare it with the one your server shows before you press OK.</source>
-        <translation>{host}:{port} zeigt das Zertifikat {fingerprint}. Vergleichen Sie es mit dem, das Ihr Server anzeigt, bevor Sie OK drücken.</translation>
+        <source>Default &amp;quality:</source>
+        <translation>Standard&amp;qualität:</translation>
     </message>
     <message>
-        <source>Show {field}</source>
-        <translation>{field} zeigen</translation>
+        <source>&amp;Preferred version:</source>
+        <translation>&amp;Bevorzugte Fassung:</translation>
     </message>
     <message>
-        <source>{field}: {problem}</source>
-        <translation>{field}: {problem}</translation>
+        <source>An episode is downloaded in the preferred version; when it has only others, in one ticked here. Versions not ticked are never downloaded.</source>
+        <translation>Eine Folge wird in der bevorzugten Fassung heruntergeladen; gibt es nur andere, in einer hier angehakten. Nicht angehakte Fassungen werden nie heruntergeladen.</translation>
     </message>
     <message>
-        <source>{field}: expected a number of minutes from 0 to {most}.</source>
-        <translation>{field}: erwartet wird eine Anzahl Minuten von 0 bis {most}.</translation>
+        <source>Otherwise:</source>
+        <translation>Sonst:</translation>
     </message>
     <message>
-        <source>{field}: expected a number of minutes above 0, at most {most}.</source>
-        <translation>{field}: erwartet wird eine Anzahl Minuten über 0, höchstens {most}.</translation>
-    </message>
-    <message>
-        <source>{field}: expected a number of KB/s, 0 for no limit.</source>
-        <translation>{field}: erwartet wird eine Anzahl KB/s, 0 für keine Grenze.</translation>
-    </message>
-    <message>
-        <source>{field}: expected a number of MB, 0 for none.</source>
-        <translation>{field}: erwartet wird eine Anzahl MB, 0 für keine.</translation>
-    </message>
-    <message>
-        <source>A value on this page is refused.</source>
-        <translation>Ein Wert auf dieser Seite wird abgelehnt.</translation>
-    </message>
-    <message>
-        <source>No example: the template {problem}.</source>
-        <translation>Kein Beispiel möglich ({problem}).</translation>
-    </message>
-    <message>
-        <source>Example: {name}</source>
-        <translation>Beispiel: {name}</translation>
-    </message>
-    <message>
-        <source>Library folder</source>
-        <translation>Bibliotheksordner</translation>
-    </message>
-    <message>
-        <source>Asking {server} at {url}…</source>
-        <translation>{server} unter {url} wird abgefragt…</translation>
-    </message>
-    <message>
-        <source>The {server} test failed unexpectedly; see the activity log.</source>
-        <translation>Der Test von {server} ist unerwartet fehlgeschlagen; siehe das Aktivitätsprotokoll.</translation>
+        <source>180 = every three hours</source>
+        <translation>180 = alle drei Stunden</translation>
     </message>
 </context>
 <context>
@@ -2578,6 +2710,14 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Der gewählten Serie einen Feed geben, oder die neue Adresse ihres Feeds</translation>
     </message>
     <message>
+        <source>&amp;Quality…</source>
+        <translation>Q&amp;ualität…</translation>
+    </message>
+    <message>
+        <source>Choose the quality of the selected public broadcasters&apos; series</source>
+        <translation>Die Qualität der ausgewählten Serien der Öffentlich-Rechtlichen wählen</translation>
+    </message>
+    <message>
         <source>Remo&amp;ve Series…</source>
         <translation>Serie entfe&amp;rnen…</translation>
     </message>
@@ -3109,12 +3249,12 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <source>Settings saved; the library folder, automation and media servers apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Bibliotheksordner, Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
+        <source>Settings saved; the library folder, automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Bibliotheksordner, Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
     <message>
-        <source>Settings saved; automation and media servers apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Automatik und Medienserver gelten sofort, der Rest ab dem nächsten Start.</translation>
+        <source>Settings saved; automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
 </context>
 </TS>

@@ -192,6 +192,20 @@ Their queued downloads are cancelled. Their files stay in the library, and scans
         </translation>
     </message>
     <message numerus="yes">
+        <source>Quality of %n series</source>
+        <translation>
+            <numerusform>Quality of %n series</numerusform>
+            <numerusform>Quality of %n series</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Episodes downloaded in {quality} from now on (%n read again).</source>
+        <translation>
+            <numerusform>Episodes downloaded in {quality} from now on (%n read again).</numerusform>
+            <numerusform>Episodes downloaded in {quality} from now on (%n read again).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>{mode}; %n episode(s) changed.</source>
         <translation>
             <numerusform>{mode}; %n episode changed.</numerusform>

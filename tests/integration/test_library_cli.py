@@ -89,3 +89,44 @@ async def test_a_new_library_folder_applies_without_a_restart(paths, tmp_path):
         assert [e.folder for e in changed] == [str(second)]
         summary = await services.library.scan()
         assert summary.followed == ["Paper Moons"]
+
+
+async def test_the_quality_of_a_public_broadcasters_series(profile, tmp_path):
+    from tests.mediathek_lists import ListEntry, film_list_bytes
+
+    programme = "mediathek:?channel=ZDF&topic=Der%20Bergdoktor"
+    async with FaultServer(tmp_path / "srv") as server:
+        server.add_file(
+            "Filmliste-akt.xz",
+            film_list_bytes(
+                [
+                    ListEntry("ZDF", "Der Bergdoktor", f"Folge (S01/E0{n})", server.url(f"{n}.mp4"))
+                    for n in (1, 2)
+                ]
+            ),
+        )
+        env = {
+            "ANIWORLD_LIBRARY_DIR": str(tmp_path / "media"),
+            "ANIWORLD_MEDIATHEK_FULL_LIST_URL": server.url("Filmliste-akt.xz"),
+            "ANIWORLD_MEDIATHEK_DIFF_LIST_URL": server.url("Filmliste-diff.xz"),
+            "ANIWORLD_MEDIATHEK_QUALITY": "small",
+        }
+        code, out, err = await run_cli(profile, "add", programme, **env)
+        assert code == 0, err
+
+        code, out, err = await run_cli(profile, "quality", "Der Bergdoktor", "sd", **env)
+        assert code == 0, err
+        assert "Der Bergdoktor downloads in sd from now on (2 episode(s) read again" in out
+        (series,) = listing(profile, **env).values()
+        assert series["source_url"] == programme + "&quality=sd"
+        code, out, err = await run_cli(profile, "quality", "Der Bergdoktor", "sd", **env)
+        assert "Der Bergdoktor downloads in sd already." in out
+
+        code, out, err = await run_cli(profile, "quality", "Der Bergdoktor", "default", **env)
+        assert code == 0, err
+        assert "downloads in the default quality (small) from now on" in out
+        (series,) = listing(profile, **env).values()
+        assert series["source_url"] == programme
+
+        code, out, err = await run_cli(profile, "quality", "Der Bergdoktor", "4k", **env)
+        assert code == 2 and "invalid choice: '4k'" in err

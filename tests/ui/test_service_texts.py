@@ -324,3 +324,30 @@ async def test_the_import_views_match_sentences_read_german(german: None, tmp_pa
 
 async def no_sleep(seconds: float) -> None:
     """TMDB's retry pause, skipped: the test's outage is over when it says so."""
+
+
+async def test_what_tmdb_was_asked_for_is_said_in_german(german: None) -> None:
+    """TMDB's trouble sentences name what was asked for ("search results"); that part is
+    translated too, in the case the German sentence needs."""
+    from aniworld_desktop.metadata.errors import MetadataError
+
+    async with FakeTMDB({"Harbor Lights": FakeShow(4242, 2024)}) as fake:
+        tmdb = TMDBClient("token", api_url=fake.api_url, max_retries=0, sleep=no_sleep)
+        async with tmdb:
+            asks = {
+                "den Suchergebnissen": lambda: tmdb.search_tv("Harbor Lights"),
+                "Serie 4242": lambda: tmdb.tv_details(4242),
+                "Staffel 2 der Serie 4242": lambda: tmdb.season(4242, 2),
+                "der Bildkonfiguration": tmdb.configuration,
+                "der Token-Prüfung": tmdb.test_connection,
+            }
+            for german_what, ask in asks.items():
+                fake.fail_next(5, status=503)
+                with pytest.raises(MetadataError) as caught:
+                    await ask()
+                # As the TMDB dialog shows it, and as a match note of the import view does.
+                note = f"{str(caught.value).rstrip('.')}; will retry at the next run."
+                for said in (str(caught.value), note):
+                    shown = service_text(said)
+                    assert shown.startswith(f"TMDB hat Probleme (HTTP 503) mit {german_what}")
+                    assert not english_left(shown), shown

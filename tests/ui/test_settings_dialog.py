@@ -611,6 +611,7 @@ def test_settings_come_as_pages_listed_by_name(
         "Downloads",
         "Metadata",
         "Automation",
+        "Public broadcasters",
         "Notifications",
         "Media servers",
         "Trusted servers",
@@ -668,3 +669,65 @@ def test_every_input_has_an_accessible_name(
     names = set(found.values())
     assert {"Downloads at once", "Speed limit (KB/s)", "Check every (minutes)"} <= names
     assert "Show Kodi password" in names
+
+
+def test_the_public_broadcasters_page_shows_and_returns_the_film_list_settings(
+    qtbot: Any, paths: ProfilePaths, no_keyring: None
+) -> None:
+    from PySide6.QtWidgets import QCheckBox, QComboBox
+
+    # Versions in an order the page's own would not make: opened and left alone, it is kept.
+    given = Settings(
+        mediathek_quality="sd",
+        mediathek_versions="standard,sign-language,audio-description",
+        mediathek_refresh_interval=7200.0,
+    )
+    dialog = SettingsDialog(given, paths, token="")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.show_page("mediathek_quality")
+    quality = dialog.findChild(QComboBox, "mediathek_quality")
+    preferred = dialog.findChild(QComboBox, "mediathek_preferred_version")
+    checks = {
+        v: dialog.findChild(QCheckBox, f"mediathek_version_{v}")
+        for v in ("standard", "audio-description", "sign-language")
+    }
+    assert quality.isVisible() and quality.currentText() == "SD"
+    assert preferred.currentData() == "standard"
+    assert all(check.isChecked() for check in checks.values())
+    assert not checks["standard"].isEnabled()  # the preferred one is always downloaded
+    assert dialog.edits["mediathek_refresh_interval"].text() == "120"
+    assert dialog.result_settings() == given
+
+    quality.setCurrentIndex(quality.findData("small"))
+    preferred.setCurrentIndex(preferred.findData("audio-description"))
+    assert not checks["audio-description"].isEnabled() and checks["standard"].isEnabled()
+    checks["sign-language"].setChecked(False)
+    type_into(dialog.edits["mediathek_refresh_interval"], "60")
+    result = dialog.result_settings()
+    assert result.mediathek_quality == "small"
+    assert result.mediathek_versions == "audio-description,standard"
+    assert result.mediathek_refresh_interval == 3600.0
+
+    # Only the preferred version: the others are never downloaded.
+    checks["standard"].setChecked(False)
+    assert dialog.result_settings().mediathek_versions == "audio-description"
+
+
+def test_the_film_list_interval_is_refused_below_a_quarter_hour(
+    qtbot: Any, paths: ProfilePaths, no_keyring: None
+) -> None:
+    dialog = make_dialog(qtbot, paths)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.show_page("mediathek_refresh_interval")
+    edit = dialog.edits["mediathek_refresh_interval"]
+    type_into(edit, "5")
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.error_labels["mediathek_refresh_interval"].text() == (
+        "Refresh every (minutes): expected a number of minutes from 15 to 10080."
+    )
+    type_into(edit, "15")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.result_settings().mediathek_refresh_interval == 900.0

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from aniworld_desktop.providers.base import EpisodeInfo, EpisodeKind
 from aniworld_desktop.providers.mediathek.filmlist import Film
@@ -266,7 +266,7 @@ def _episode(
         season=0 if trailer and not numbered else season,
         number=number,
         title=reading.name,
-        url=episode_url(film.key, candidate.quality, video_suffix(candidate.url)),
+        url=episode_url(film.key, candidate.quality, video_suffix(candidate.url), film.geo),
         absolute=absolute,
         air_date=film.air_date,
         kind=EpisodeKind.TRAILER if trailer else EpisodeKind.FULL,
@@ -284,13 +284,18 @@ def _episode(
     )
 
 
-def episode_url(key: int, quality: Quality, suffix: str) -> str:
-    """The stored reference of an episode: ``mediathek:film/<id><suffix>?quality=<quality>``.
+def episode_url(key: int, quality: Quality, suffix: str, geo: str = "") -> str:
+    """The stored reference of an episode: ``mediathek:film/<id><suffix>?quality=<quality>``,
+    with ``&geo=DE-AT-CH`` when the broadcaster shows the film only in some countries.
 
     The suffix is the file's, so the library names the download by it; the quality is the one
     chosen when the catalogue was read (a refresh after a change of settings chooses again).
+    The geo part is only said (the episode list marks such episodes); resolving ignores it.
     """
-    return f"mediathek:film/{key & 0xFFFF_FFFF_FFFF_FFFF:016x}{suffix}?quality={quality.value}"
+    url = f"mediathek:film/{key & 0xFFFF_FFFF_FFFF_FFFF:016x}{suffix}?quality={quality.value}"
+    if geo_restricted(geo):
+        url += "&geo=" + quote(geo.strip(), safe="-")
+    return url
 
 
 def _guid(film: Film, group_key: tuple[object, ...]) -> str:

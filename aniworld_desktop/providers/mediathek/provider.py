@@ -187,6 +187,15 @@ class SeriesReference:
         return SCHEME + "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in parts if v)
 
 
+def with_quality(url: str, quality: Quality | None) -> str:
+    """A series reference ``url`` that downloads in ``quality`` (None: the settings' default).
+
+    Raises:
+        ProviderError: ``url`` is no series reference of the film list.
+    """
+    return replace(SeriesReference.parse(url), quality=quality).url()
+
+
 @dataclass(frozen=True, slots=True)
 class FilmReference:
     """One film: ``mediathek:film/<16 hex digits><suffix>?quality=hd``."""
@@ -307,6 +316,21 @@ class MediathekProvider:
         """Use the profile's data folder and settings (the registry calls this at start)."""
         self.options = MediathekOptions.from_settings(context.settings)
         self._use(context.data_dir)
+
+    def apply_settings(self, settings: Settings) -> bool:
+        """Follow changed settings from now on (saved in the window, no restart needed).
+
+        Returns:
+            Whether the episodes chosen change (quality or versions): the followed series'
+            catalogues are then read again, so their episodes take the new choice.
+        """
+        options = MediathekOptions.from_settings(settings)
+        changed = (options.quality, options.versions) != (
+            self.options.quality,
+            self.options.versions,
+        )
+        self.options = options
+        return changed
 
     def _use(self, data_dir: Path) -> None:
         if self.index is not None:

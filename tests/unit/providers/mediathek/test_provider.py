@@ -155,7 +155,12 @@ async def test_the_quality_of_a_series_and_the_settings_default(
     info = await provider.fetch(FOLLOWED + "&quality=small", session)
     assert info is not None
     assert {e.quality for e in info.episodes} == {Quality.SMALL}
-    assert all(e.url.endswith("?quality=small") for e in info.episodes)
+    # A film shown only in some countries says so in its reference, after the quality.
+    assert all(
+        e.url.endswith("?quality=small" + ("&geo=DE-AT-CH" if e.geo_restricted else ""))
+        for e in info.episodes
+    )
+    assert any(e.geo_restricted for e in info.episodes)
     provider.options = replace(provider.options, quality=Quality.SD)
     info = await provider.fetch(FOLLOWED, session)
     assert info is not None and {e.quality for e in info.episodes} == {Quality.SD}
@@ -503,3 +508,34 @@ async def test_the_search_side_for_the_window(provider: MediathekProvider, sessi
     assert [f.title for f in await provider.search("sturm", channel="3sat")] == [
         "Der Sturm (S01/E02)"
     ]
+
+
+async def test_saved_settings_apply_without_a_restart(provider: MediathekProvider, session):
+    """The window hands saved settings to the registry: quality and versions apply at once."""
+    registry = ProviderRegistry([provider])
+    lists = Settings(
+        mediathek_full_list_url=provider.options.full_list_url,
+        mediathek_diff_list_url=provider.options.diff_list_url,
+    )
+    longer = replace(lists, mediathek_refresh_interval=7200.0)
+    assert registry.apply_settings(longer) == []  # the same episodes: nothing to read again
+    assert provider.options.refresh_interval == 7200.0
+    changed = replace(
+        longer, mediathek_quality="sd", mediathek_versions="audio-description,standard"
+    )
+    assert registry.apply_settings(changed) == ["mediathek"]
+    assert provider.options.quality is Quality.SD
+    assert provider.options.versions == (Version.AUDIO_DESCRIPTION, Version.STANDARD)
+    info = await provider.fetch(FOLLOWED, session)
+    assert info is not None and {e.quality for e in info.episodes} == {Quality.SD}
+
+
+def test_a_series_quality_is_written_into_its_reference():
+    from aniworld_desktop.providers.mediathek.provider import with_quality
+
+    url = "mediathek:?channel=ZDF&topic=Der%20Bergdoktor"
+    assert with_quality(url, Quality.SD) == url + "&quality=sd"
+    assert with_quality(url + "&quality=hd", None) == url
+    assert with_quality(url + "&quality=hd", Quality.SMALL) == url + "&quality=small"
+    with pytest.raises(ProviderError):
+        with_quality("https://example.test/feed.xml", Quality.SD)
