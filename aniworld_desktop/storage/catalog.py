@@ -474,34 +474,43 @@ class CatalogRepository:
 
     async def counts(self, today: date) -> dict[int, SeriesCounts]:
         """Per series: regular episodes, on disk, missing, queued, failed for good, and missing
-        without a source, in one query."""
+        without a source, in one query.
+
+        Each episode's two queue look-ups (queued; failed for good) are made once, in a
+        materialised step, and the sums read them: written inline, SQLite ran them again in
+        every sum that names them (seven times per episode, seconds over 100,000 episodes).
+        """
         full = episode_table.c.kind == FULL
-        missing = _missing_clause(today)
+        released = or_(episode_table.c.air_date.is_(None), episode_table.c.air_date <= today)
+        flags = (
+            select(
+                episode_table.c.series_id,
+                full.label("full"),
+                episode_table.c.file_path.is_not(None).label("on_disk"),
+                and_(full, episode_table.c.monitored.is_(True), released).label("wanted"),
+                _downloadable().label("downloadable"),
+                _queued_clause().label("queued"),
+                _failed_for_good_clause().label("failed"),
+            )
+            .cte("episode_flags")
+            .prefix_with("MATERIALIZED")
+        )
+        waiting = and_(flags.c.full, not_(flags.c.on_disk), not_(flags.c.queued))
+        missing = and_(
+            flags.c.wanted, not_(flags.c.on_disk), not_(flags.c.queued), not_(flags.c.failed)
+        )
         query = (
             select(
                 series_table.c.id,
-                func.sum(case((full, 1), else_=0)),
-                func.sum(case((and_(full, episode_table.c.file_path.is_not(None)), 1), else_=0)),
+                func.sum(case((flags.c.full, 1), else_=0)),
+                func.sum(case((and_(flags.c.full, flags.c.on_disk), 1), else_=0)),
                 func.sum(case((missing, 1), else_=0)),
-                func.sum(case((and_(full, _queued_clause()), 1), else_=0)),
-                func.sum(
-                    case(
-                        (
-                            and_(
-                                full,
-                                episode_table.c.file_path.is_(None),
-                                not_(_queued_clause()),
-                                _failed_for_good_clause(),
-                            ),
-                            1,
-                        ),
-                        else_=0,
-                    )
-                ),
-                func.sum(case((and_(missing, not_(_downloadable())), 1), else_=0)),
+                func.sum(case((and_(flags.c.full, flags.c.queued), 1), else_=0)),
+                func.sum(case((and_(waiting, flags.c.failed), 1), else_=0)),
+                func.sum(case((and_(missing, not_(flags.c.downloadable)), 1), else_=0)),
             )
             .select_from(series_table)
-            .outerjoin(episode_table, episode_table.c.series_id == series_table.c.id)
+            .outerjoin(flags, flags.c.series_id == series_table.c.id)
             .group_by(series_table.c.id)
         )
         async with self._engine.connect() as conn:

@@ -69,3 +69,68 @@ async def test_many_series_are_read_in_turns_of_the_event_loop(database, monkeyp
     assert len(set(made_at)) == 4
     assert counts[added[0].id].episodes == 1
     assert set(counts) == {s.id for s in added}
+
+
+async def test_counts_read_each_episodes_queue_rows_right(database) -> None:
+    """Every kind of episode in one series, with the queue histories that decide it: the sums
+    (made from per-episode flags worked out once) say what each one is."""
+    from sqlalchemy import insert
+
+    from aniworld_desktop.core.status import DownloadStatus
+    from aniworld_desktop.storage.tables import queue_table
+
+    catalog = CatalogRepository(database)
+    series = await catalog.ensure_series("Harbor Lights", "fake", "fake:harbor", "Harbor Lights")
+    later = date(2030, 1, 1)
+    episodes = {
+        e.title: e
+        for e in await catalog.upsert_episodes(
+            series.id,
+            [
+                NewEpisode(1, 1, "on disk", "fake:1"),
+                NewEpisode(1, 2, "queued", "fake:2"),
+                NewEpisode(1, 3, "failed for good", "fake:3"),
+                NewEpisode(1, 4, "failed for good at an old url", "fake:4-new"),
+                NewEpisode(1, 5, "failed, then queued again and cancelled", "fake:5"),
+                NewEpisode(1, 6, "failed, not for good", "fake:6"),
+                NewEpisode(1, 7, "not released", "fake:7", air_date=later),
+                NewEpisode(1, 8, "not monitored", "fake:8", monitored=False),
+                NewEpisode(1, 9, "no source", ""),
+                NewEpisode(0, 1, "trailer", "fake:t", kind=EpisodeKind.TRAILER),
+            ],
+        )
+    }
+    await catalog.set_files([(episodes["on disk"].id, "Harbor Lights/S01E01.mkv", 1)])
+    failed, finished = DownloadStatus.FAILED.value, DownloadStatus.CANCELLED.value
+    history = [
+        ("queued", DownloadStatus.PENDING.value, "fake:2", False),
+        ("failed for good", failed, "fake:3", True),
+        ("failed for good at an old url", failed, "fake:4-old", True),
+        ("failed, then queued again and cancelled", failed, "fake:5", True),
+        ("failed, then queued again and cancelled", finished, "fake:5", False),
+        ("failed, not for good", failed, "fake:6", False),
+    ]
+    async with database.begin() as conn:
+        await conn.execute(
+            insert(queue_table),
+            [
+                {
+                    "episode_id": episodes[title].id,
+                    "status": status,
+                    "position": position,
+                    "url": url,
+                    "destination": f"/tmp/{position}.mkv",
+                    "permanent": permanent,
+                }
+                for position, (title, status, url, permanent) in enumerate(history)
+            ],
+        )
+
+    counts = (await catalog.counts(date(2026, 1, 1)))[series.id]
+
+    # Full episodes: all but the trailer (9). Missing: monitored, released, not on disk, not
+    # queued, not failed for good at the URL they have now: 4 (old URL), 5, 6 and 9.
+    assert (counts.episodes, counts.on_disk, counts.queued, counts.failed) == (9, 1, 1, 1)
+    assert (counts.missing, counts.no_source) == (4, 1)
+    missing = await catalog.missing_episodes(date(2026, 1, 1), series.id)
+    assert counts.missing - counts.no_source == len(missing)
