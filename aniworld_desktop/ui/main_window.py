@@ -226,12 +226,15 @@ class MainWindow(QMainWindow):
         """
         first = QUEUE_FIRST_ROWS if chunked else None
         return [
+            ("queue pane", self._create_queue_pane),
+            ("library pane", lambda: self._create_library_pane(services)),
             ("rooms", lambda: self._create_rooms(services)),
             ("actions", self._create_actions),
             ("wiring", self._connect),
             ("layout", self._restore_layout),
             ("status", lambda: self.status_bar.start()),
-            ("queue", lambda: self._start_queue_load(first)),
+            ("queue", self._take_queue_snapshot),
+            ("first rows", lambda: self._start_queue_load(first)),
             ("library", lambda: self.library_pane.reload()),
             ("links", self._add_pending_links),
         ]
@@ -268,13 +271,18 @@ class MainWindow(QMainWindow):
         # Until the services open, Quit is the one command there is.
         self.commands: dict[ActionName, QAction] = {A.QUIT: quit_action}
 
+    def _create_queue_pane(self) -> None:
+        """The queue's pane, not shown yet (:meth:`_create_rooms` lays the panes out)."""
+        self.queue_pane = QueuePane(self)
+
+    def _create_library_pane(self, services: Services) -> None:
+        self.library_pane = LibraryPane(services.library, self.tasks, self)
+
     def _create_rooms(self, services: Services) -> None:
-        """The panes, the status bar and the commands over ``services``: the window is open."""
+        """The status bar, the commands and the layout over ``services``: the window is open."""
         self._services = services
         self.collector.start()
         self.bridge = EventBridge(services.bus, self)
-        self.queue_pane = QueuePane(self)
-        self.library_pane = LibraryPane(services.library, self.tasks, self)
         self.status_bar = StatusBar(
             services.downloads,
             services.scheduler,
@@ -403,37 +411,42 @@ class MainWindow(QMainWindow):
         _app().focusChanged.connect(self._focus_changed)
         self._following_focus = True
 
-    def _start_queue_load(self, first: int | None = None) -> None:
-        """Show the first ``first`` rows of the queue (None: all of them) from a snapshot.
+    def _take_queue_snapshot(self) -> None:
+        """The queue's items in queue order, as the table fills in from them (one sort)."""
+        self._queue_snapshot, self._queue_next = self.services.downloads.items(), 0
 
-        The rest follows a chunk at a time (:meth:`_load_queue_chunk`), each item as the
-        service holds it then: the bridge already follows the queue, so an update, removal or
-        reordering meanwhile is never undone by an older copy.
+    def _start_queue_load(self, first: int | None = None) -> None:
+        """Show the first ``first`` rows of the snapshot (None: all of them).
+
+        The rest follows a chunk at a time (:meth:`_load_queue_chunk`). Every row is the item
+        as the service holds it when the row is added: the bridge already follows the queue,
+        so an update, removal or reordering meanwhile is never undone by an older copy.
         """
-        downloads, model = self.services.downloads, self.queue_pane.model
-        snapshot = downloads.items()
-        shown = snapshot if first is None else snapshot[:first]
-        self._queue_snapshot, self._queue_next = snapshot, len(shown)
-        model.load(shown, downloads.speeds())
+        first = len(self._queue_snapshot) if first is None else first
+        self.queue_pane.model.load(self._current_items(first), self.services.downloads.speeds())
         self._leave_welcome()
-        if self._queue_next >= len(snapshot):
+        if self._queue_next >= len(self._queue_snapshot):
             self._finish_queue_load()
 
     def _load_queue_chunk(self, size: int | None = None) -> None:
-        """Add the next ``size`` (None: :data:`QUEUE_CHUNK`) rows of the start-up snapshot that
-        are still in the queue, as the service holds them now."""
+        """Add the next ``size`` (None: :data:`QUEUE_CHUNK`) rows of the snapshot."""
+        items = self._current_items(QUEUE_CHUNK if size is None else size)
+        if items:
+            self.queue_pane.model.add_items(items)
+        if self._queue_next >= len(self._queue_snapshot):
+            self._finish_queue_load()
+
+    def _current_items(self, count: int) -> list[QueueItem]:
+        """The next ``count`` items of the snapshot that are still queued, as they are now."""
         start = self._queue_next
-        self._queue_next = end = start + (QUEUE_CHUNK if size is None else size)
+        self._queue_next = end = start + count
         get, items = self.services.downloads.get, []
         for old in self._queue_snapshot[start:end]:
             try:
                 items.append(get(old.id))
             except UsageError:
                 continue  # removed meanwhile
-        if items:
-            self.queue_pane.model.add_items(items)
-        if self._queue_next >= len(self._queue_snapshot):
-            self._finish_queue_load()
+        return items
 
     def _finish_queue_load(self) -> None:
         from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING  # with the services

@@ -109,7 +109,7 @@ async def test_a_quit_while_the_window_fills_in_stops_it_and_saves_no_layout(
             window.opening_steps = counted  # type: ignore[method-assign]
             await asyncio.wait_for(window.open_services_in_steps(services), 10)
             try:
-                assert done == ["rooms"]  # stopped at the next step
+                assert done == ["queue pane", "library pane", "rooms"]  # stopped at the next step
                 assert window.services_open and not window.queue_loaded
                 # The frame had no layout of its own to save over the last one.
                 assert not (paths.config_dir / "window.ini").exists()
@@ -122,15 +122,18 @@ async def test_a_quit_while_the_window_fills_in_stops_it_and_saves_no_layout(
 def test_the_opening_steps_come_in_order(paths: ProfilePaths, qapp: object) -> None:
     window = MainWindow(paths=paths)
     try:
-        # Built before wired, wired before the layout and the queue; the library list last.
+        # Built (panes, then what the window needs to close) before wired, wired before the layout and the queue; the library list last.
         names = [name for name, _step in window.opening_steps(None, chunked=True)]  # type: ignore[arg-type]
         assert names == [
+            "queue pane",
+            "library pane",
             "rooms",
             "actions",
             "wiring",
             "layout",
             "status",
             "queue",
+            "first rows",
             "library",
             "links",
         ]
