@@ -190,12 +190,21 @@ async def open_services(
         library_dir.mkdir(parents=True, exist_ok=True)
     all_notices = list(notices)
     database_notices: list[str] = []
+    # Entry points and provider imports (a tenth of a second, more on a busy machine) in a
+    # thread while the database opens: neither waits for the other.
+    discovering = asyncio.ensure_future(
+        asyncio.to_thread(ProviderRegistry.discover, ProviderContext(paths.data_dir, settings))
+    )
     try:
         database = await open_profile_database(paths, read_only=read_only, notices=database_notices)
     except (SQLAlchemyError, OSError) as exc:
+        await _close_registry(discovering)
         raise AniworldError(
             f"Cannot open the database {paths.database}: {_database_reason(exc)}."
         ) from exc
+    except BaseException:
+        await _close_registry(discovering)
+        raise
     for notice in database_notices:
         log.warning("%s", notice)
     all_notices += database_notices
@@ -230,11 +239,8 @@ async def open_services(
             engine: DownloadEngine | ThreadedEngine = await stack.enter_async_context(
                 ThreadedEngine(make_engine) if download_thread else make_engine()
             )
-            # Entry points and provider imports: 70 ms the window's loop need not wait through.
-            registry = await asyncio.to_thread(
-                ProviderRegistry.discover, ProviderContext(paths.data_dir, settings)
-            )
-            stack.push_async_callback(registry.aclose)
+            stack.push_async_callback(_close_registry, discovering)
+            registry = await discovering
             downloads = DownloadService(
                 SqlQueueRepository(database),
                 bus,
@@ -318,6 +324,19 @@ async def open_services(
             )
     finally:
         await database.dispose()
+
+
+async def _close_registry(discovering: asyncio.Future[ProviderRegistry]) -> None:
+    """Close the providers once their discovery is over (it cannot be cut off in its thread)."""
+    try:
+        registry = await asyncio.shield(discovering)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await (await discovering).aclose()
+        raise
+    except Exception:
+        return  # discovery failed, so nothing was made; open_services raises its error
+    await registry.aclose()
 
 
 def _database_reason(exc: BaseException) -> str:

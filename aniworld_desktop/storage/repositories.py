@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
@@ -132,7 +133,7 @@ def _load_file(path: Path) -> list[QueueItem]:
         if is_busy(exc):  # another program holds it exclusively (not a WAL reader's lock)
             raise DatabaseBusyError(path, BUSY_TIMEOUT_MS) from exc
         raise
-    status, stamp, key, item = _STATUS_BY_VALUE, _timestamp, EpisodeKey, QueueItem
+    status, stamp, key, item = _STATUS_BY_VALUE, _timestamp, EpisodeKey, _QUEUE_ITEM
     # Positional arguments in QueueItem's field order: the fastest way to build 100k of them.
     return [
         item(r[0], r[1], key(r[2], r[3], r[4]), r[5], r[6], r[7], r[8], status[r[9]], r[10],
@@ -140,6 +141,31 @@ def _load_file(path: Path) -> list[QueueItem]:
              r[20])
         for r in rows
     ]  # fmt: skip
+
+
+def _slot_constructor(cls: type[Any]) -> Callable[..., Any]:
+    """A function that makes a frozen, slotted dataclass ``cls`` from all its fields in order,
+    the same object its ``__init__`` makes, twice as fast.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, looked up
+    per field; this sets the slots through their descriptors, bound once. Only for classes
+    without ``__post_init__`` or field defaults that compute (``default_factory``), whose
+    ``__init__`` does nothing else (a test compares the two on every field).
+    """
+    names = [f.name for f in dataclasses.fields(cls)]
+    if hasattr(cls, "__post_init__") or any(
+        f.default_factory is not dataclasses.MISSING for f in dataclasses.fields(cls)
+    ):
+        return cls
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    scope.update((f"set_{name}", getattr(cls, name).__set__) for name in names)
+    body = "".join(f"    set_{name}(o, {name})\n" for name in names)
+    # The text is made from the dataclass's own field names, as dataclasses makes __init__.
+    exec(f"def make({', '.join(names)}):\n    o = new(cls)\n{body}    return o\n", scope)
+    return cast(Callable[..., Any], scope["make"])
+
+
+_QUEUE_ITEM = _slot_constructor(QueueItem)
 
 
 class SqlQueueRepository:

@@ -84,6 +84,14 @@ def icon(name: str) -> QIcon:
     return QIcon(cached)
 
 
+def preload() -> None:
+    """Read every icon's SVG now (a worker thread at start-up does), so that the window's first
+    use of each icon reads no file on the GUI thread: there each read waits for the GIL,
+    which the threads that open the services hold, a few times over."""
+    for name in available():
+        _svg_text(name)
+
+
 def app_icon() -> QIcon:
     """The colourful application icon, for the windows, the tray and the task bar."""
     return icon(APP_ICON)

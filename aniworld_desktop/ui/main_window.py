@@ -18,13 +18,16 @@ non-blocking message box, never as a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from aniworld_desktop.config import ProfilePaths
+from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.actions import (
     MOVE_ACTIONS,
@@ -69,12 +73,19 @@ from aniworld_desktop.ui.window_commands import WindowCommands
 if TYPE_CHECKING:
     from aniworld_desktop.config import Settings
     from aniworld_desktop.core.models import SeriesRecord
+    from aniworld_desktop.core.queue import QueueItem
     from aniworld_desktop.services import Services
+
+log = logging.getLogger(__name__)
 
 A = ActionName
 S = DownloadStatus
 STATE_VERSION = 3  # bump when the toolbar or columns change so old saved layouts are dropped
-QUEUE_LOAD_DELAY_MS = 30  # after the window's first paint, not in the same event round
+# At start-up the queue fills in over several loop turns: the rows a screen shows first, then
+# chunks small enough (a few milliseconds each) that the window keeps answering meanwhile.
+QUEUE_FIRST_ROWS = 1_000
+QUEUE_CHUNK = 2_500
+QUEUE_TURN_S = 0.012  # chunks follow each other in one turn for this long, at most
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
 
 # How a part of the saved layout is saved, and restored.
@@ -150,13 +161,22 @@ class MainWindow(QMainWindow):
         config_dir = (paths or ProfilePaths.for_profile(None)).config_dir
         self._settings = QSettings(str(config_dir / "window.ini"), QSettings.Format.IniFormat)
         self.tasks = TaskRunner(self)
-        self.queue_loaded = False
+        self.queue_loaded = False  # every row of the queue is in the table
+        self._queue_snapshot: list[QueueItem] = []  # the queue at start-up, in queue order,
+        self._queue_next = 0  # and the first of it still to add to the table
+        self._quit_requested = False
+        self._layout_restored = False  # what a Quit may save over (not the opening's defaults)
+        self._following_focus = False
+        self.quitRequested.connect(self._note_quit)
         self._saved_series: list[int] = []  # selected at the last close, chosen once loaded
         self.activity_dock = self._create_activity_dock()
         self._create_opening_frame()
         self._restore_geometry()
         if services is not None:
             self.open_services(services)
+
+    def _note_quit(self) -> None:
+        self._quit_requested = True
 
     @property
     def services(self) -> Services:
@@ -170,22 +190,61 @@ class MainWindow(QMainWindow):
         return self._services is not None
 
     def open_services(self, services: Services) -> None:
-        """Fill the window in from ``services``, now open: panes, actions, the queue."""
-        self._services = services
-        self.collector.start()
-        self.bridge = EventBridge(services.bus, self)
-        self.menuBar().clear()  # the opening frame's Quit
-        self._create_rooms()
-        self._create_actions()
-        self._connect()
-        # The queue fills in right after the window first shows: 100,000 rows take a tenth of
-        # a second, which the window's construction need not add to. Events in between are
-        # safe: the load takes the service's snapshot when it runs.
-        QTimer.singleShot(QUEUE_LOAD_DELAY_MS, self._load_queue)
+        """Fill the window in from ``services``, now open: panes, actions, the queue, at once."""
+        for _name, step in self.opening_steps(services, chunked=False):
+            step()
+
+    async def open_services_in_steps(self, services: Services) -> None:
+        """:meth:`open_services` a step per loop turn, the queue some chunks per turn (start-up).
+
+        Each step is a few tens of milliseconds at most, so the shown window keeps painting and
+        answering while it fills in. A Quit meanwhile stops at the next step: what was built
+        is what :meth:`aclose` takes down.
+        """
+        for name, step in self.opening_steps(services, chunked=True):
+            if self._quit_requested:
+                return
+            started = time.perf_counter()
+            step()
+            log.debug("opening step %s: %.1f ms", name, (time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0)
+        while not self._quit_requested and not self.queue_loaded:
+            # Chunks while the turn lasts less than a frame's share, then let the loop run.
+            turn_ends = time.perf_counter() + QUEUE_TURN_S
+            self._load_queue_chunk()
+            while not self.queue_loaded and time.perf_counter() < turn_ends:
+                self._load_queue_chunk()
+            await asyncio.sleep(0)
+
+    def opening_steps(
+        self, services: Services, *, chunked: bool
+    ) -> list[tuple[str, Callable[[], None]]]:
+        """What filling the window in does, in order, each step a short piece of work.
+
+        ``chunked``: the queue step shows the first rows only; the caller adds the rest with
+        :meth:`_load_queue_chunk` until :attr:`queue_loaded`.
+        """
+        first = QUEUE_FIRST_ROWS if chunked else None
+        return [
+            ("queue pane", self._create_queue_pane),
+            ("library pane", lambda: self._create_library_pane(services)),
+            ("rooms", lambda: self._create_rooms(services)),
+            ("actions", self._create_actions),
+            ("wiring", self._connect),
+            ("layout", self._restore_layout),
+            ("status", lambda: self.status_bar.start()),
+            ("queue", self._take_queue_snapshot),
+            ("first rows", lambda: self._start_queue_load(first)),
+            ("library", lambda: self.library_pane.reload()),
+            ("links", self._add_pending_links),
+        ]
+
+    def _restore_layout(self) -> None:
         self._restore_state()
+        self._layout_restored = True
         self._series_chosen([])
-        self.status_bar.start()
-        self.library_pane.reload()
+
+    def _add_pending_links(self) -> None:
         links, self._pending_links = self._pending_links, []
         self.add_links(links)
 
@@ -212,10 +271,18 @@ class MainWindow(QMainWindow):
         # Until the services open, Quit is the one command there is.
         self.commands: dict[ActionName, QAction] = {A.QUIT: quit_action}
 
-    def _create_rooms(self) -> None:
-        services = self.services
+    def _create_queue_pane(self) -> None:
+        """The queue's pane, not shown yet (:meth:`_create_rooms` lays the panes out)."""
         self.queue_pane = QueuePane(self)
+
+    def _create_library_pane(self, services: Services) -> None:
         self.library_pane = LibraryPane(services.library, self.tasks, self)
+
+    def _create_rooms(self, services: Services) -> None:
+        """The status bar, the commands and the layout over ``services``: the window is open."""
+        self._services = services
+        self.collector.start()
+        self.bridge = EventBridge(services.bus, self)
         self.status_bar = StatusBar(
             services.downloads,
             services.scheduler,
@@ -288,6 +355,7 @@ class MainWindow(QMainWindow):
             A.FIND: self._find_series,
             A.QUIT: self.quit_app,
         }
+        self.menuBar().clear()  # the opening frame's Quit
         self.commands = create_actions(self, slots, view=self.queue_pane.view)
         build_menus(self.menuBar(), self.commands)
         self.addToolBar(build_toolbar(self, self.commands))
@@ -341,16 +409,52 @@ class MainWindow(QMainWindow):
         bridge.itemUpdated.connect(library.on_item_updated)
         bridge.itemsUpdated.connect(library.on_items_updated)
         _app().focusChanged.connect(self._focus_changed)
+        self._following_focus = True
 
-    def _load_queue(self) -> None:
+    def _take_queue_snapshot(self) -> None:
+        """The queue's items in queue order, as the table fills in from them (one sort)."""
+        self._queue_snapshot, self._queue_next = self.services.downloads.items(), 0
+
+    def _start_queue_load(self, first: int | None = None) -> None:
+        """Show the first ``first`` rows of the snapshot (None: all of them).
+
+        The rest follows a chunk at a time (:meth:`_load_queue_chunk`). Every row is the item
+        as the service holds it when the row is added: the bridge already follows the queue,
+        so an update, removal or reordering meanwhile is never undone by an older copy.
+        """
+        first = len(self._queue_snapshot) if first is None else first
+        self.queue_pane.model.load(self._current_items(first), self.services.downloads.speeds())
+        self._leave_welcome()
+        if self._queue_next >= len(self._queue_snapshot):
+            self._finish_queue_load()
+
+    def _load_queue_chunk(self, size: int | None = None) -> None:
+        """Add the next ``size`` (None: :data:`QUEUE_CHUNK`) rows of the snapshot."""
+        items = self._current_items(QUEUE_CHUNK if size is None else size)
+        if items:
+            self.queue_pane.model.add_items(items)
+        if self._queue_next >= len(self._queue_snapshot):
+            self._finish_queue_load()
+
+    def _current_items(self, count: int) -> list[QueueItem]:
+        """The next ``count`` items of the snapshot that are still queued, as they are now."""
+        start = self._queue_next
+        self._queue_next = end = start + count
+        get, items = self.services.downloads.get, []
+        for old in self._queue_snapshot[start:end]:
+            try:
+                items.append(get(old.id))
+            except UsageError:
+                continue  # removed meanwhile
+        return items
+
+    def _finish_queue_load(self) -> None:
         from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING  # with the services
 
-        if self.tasks.closing:
-            return
-        downloads, model = self.services.downloads, self.queue_pane.model
-        model.load(downloads.items(), downloads.speeds())
-        self.queue_pane.reveal_active()
+        model = self.queue_pane.model
+        self._queue_snapshot = []
         self.queue_loaded = True
+        self.queue_pane.reveal_active()
         self.status_bar.refresh_counts()
         self._leave_welcome()
         # 100,000 rows just loaded stay: later collections need not walk them every time. (Not
@@ -523,8 +627,9 @@ class MainWindow(QMainWindow):
         if self._services is not None:
             self.bridge.detach()
             self.status_bar.stop()
-            with contextlib.suppress(RuntimeError, TypeError):
-                _app().focusChanged.disconnect(self._focus_changed)
+            if self._following_focus:  # not yet when a Quit came while it filled in
+                with contextlib.suppress(RuntimeError, TypeError):
+                    _app().focusChanged.disconnect(self._focus_changed)
             self.queue_pane.model.progress_timer.stop()
             await self.series_commands.aclose()
         await self.tasks.aclose()
@@ -547,8 +652,8 @@ class MainWindow(QMainWindow):
         }
 
     def _save_state(self) -> None:
-        if self._services is None:
-            return  # the frame has none of the layout: what was saved stays as it was
+        if not self._layout_restored:
+            return  # the frame has none of the layout yet: what was saved stays as it was
         settings = self._settings
         settings.setValue("window/version", STATE_VERSION)
         settings.setValue("window/geometry", self.saveGeometry())

@@ -35,7 +35,7 @@ from aniworld_desktop.services import (
     load_service_modules,
     open_services,
 )
-from aniworld_desktop.ui import translation
+from aniworld_desktop.ui import icons, translation
 from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon
 from aniworld_desktop.ui.main_window import MainWindow
@@ -44,6 +44,7 @@ from aniworld_desktop.ui.single_instance import SingleInstance, instance_key
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
 
 if TYPE_CHECKING:
+    from aniworld_desktop.downloads.service import DownloadService
     from aniworld_desktop.services import Services
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ DESKTOP_FILE_NAME = "io.github.aniworld_desktop.AniworldDesktop"
 # download thread hold the window's loop back by that much at every hand-over; 1 ms keeps the
 # loop's lateness low at a small cost in download throughput (tests/benchmarks).
 SWITCH_INTERVAL = 0.001
+# Between two of the downloads a start resumes (start_downloads).
+DOWNLOAD_START_PAUSE = 0.05
 
 
 def tune_interpreter() -> None:
@@ -140,6 +143,12 @@ def run_window(
         # The closed loop leaves cycles that hold Qt timers: they must die here, on the GUI
         # thread, not in whichever thread the collector next runs in (ui/collector.py).
         gc.collect()
+
+
+def _load_behind_the_frame() -> None:
+    """What the services import, and the icons the window's actions show (worker thread)."""
+    load_service_modules()
+    icons.preload()
 
 
 def show_notices(window: MainWindow, tray: TrayIcon, notices: Sequence[str]) -> None:
@@ -232,8 +241,11 @@ async def _run_services(
     closed = False
     try:
         # The imports hold the GIL only in slices (sys.setswitchinterval): the loop paints.
-        await asyncio.to_thread(load_service_modules)
-        async with open_services(paths, settings, demo=demo, notices=notices) as services:
+        await asyncio.to_thread(_load_behind_the_frame)
+        # The downloads start once the window shows the queue (_serve, start_downloads).
+        async with open_services(
+            paths, settings, demo=demo, notices=notices, run_downloads=False
+        ) as services:
             try:
                 if not quit_event.is_set():
                     await _serve(window, services, settings, quit_event, in_tray=in_tray)
@@ -258,10 +270,17 @@ async def _serve(
     *,
     in_tray: bool,
 ) -> None:
-    """The window over open services, until the quit event."""
+    """The window over open services, until the quit event.
+
+    The window fills in a step per loop turn (its queue in chunks); the tray icon and the
+    downloads the queue resumes follow once the queue is in the table, the downloads a slot at
+    a time (:func:`start_downloads`).
+    """
     services.metadata.follow()  # NFO files follow additions and downloads by themselves
     services.scheduler.start()  # the auto-download timer (nothing when switched off)
-    window.open_services(services)
+    await window.open_services_in_steps(services)
+    if quit_event.is_set():
+        return  # quit while it filled in: what was built is closed by the caller
     tray = TrayIcon(parent=window)
     # Without a tray (stock GNOME) notifications go to the desktop's notification server.
     server = DesktopNotifications(APP_NAME, app_id=DESKTOP_FILE_NAME, icon=DESKTOP_FILE_NAME)
@@ -275,13 +294,41 @@ async def _serve(
     log.info("services open")
     if services.notices:
         show_notices(window, tray, services.notices)
+    downloads = asyncio.ensure_future(start_downloads(services.downloads))
     try:
         # Once the window shows: a session bus that is slow to answer must not delay it.
         async with server:
             await quit_event.wait()
             await messages.aclose()
     finally:
+        downloads.cancel()
+        await asyncio.gather(downloads, return_exceptions=True)
         tray.hide()
+
+
+async def start_downloads(
+    downloads: DownloadService, *, pause: float = DOWNLOAD_START_PAUSE
+) -> None:
+    """Start the downloads the queue resumes one at a time, ``pause`` seconds apart.
+
+    The services open without running them (``run_downloads=False``), so the window fills in
+    first. Each start is a task, a request and a hand-over to the download thread; the eight
+    of a big queue at once held the window's loop back for a frame. The limit rises a slot at
+    a time to the settings' one; a limit set meanwhile by anyone else is left as it is.
+    """
+    limit = downloads.max_downloads
+    ours = downloads.max_downloads = min(1, limit)
+    downloads.start_workers()
+    try:
+        while ours < limit:
+            await asyncio.sleep(pause)
+            if downloads.max_downloads != ours:
+                return  # changed meanwhile: not ours to raise any more
+            ours = downloads.max_downloads = ours + 1
+            downloads.start_workers()
+    finally:
+        if downloads.max_downloads == ours:
+            downloads.max_downloads = limit  # a quit during the ramp: as the settings say
 
 
 def _holder_text(holder: LockHolder | None) -> str:

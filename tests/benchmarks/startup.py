@@ -70,6 +70,7 @@ PAINT_TIMEOUT_S = 10.0
 IDLE_TIMEOUT_S = 20.0  # after the first paint; past it the run counts as never idle
 CHILD_TIMEOUT_S = 90.0
 RESULT_PREFIX = "RESULT "
+STALL_NOTE_MS = 50.0  # ticks this late are listed with when they happened (the worst three)
 # Marks, in the order a start passes them; each is seconds since the parent spawned the child.
 MARKS = [
     ("script", "interpreter up (child script's first line)"),
@@ -102,6 +103,7 @@ class StartProbe:
         self.late_s = late_s
         self.marks: dict[str, float] = {"script": _T_TOP_WALL - t0}
         self.max_late = 0.0
+        self.stalls: list[tuple[float, float]] = []  # (ms late, s since spawn) over STALL_NOTE_MS
         self.window: Any = None
         self.painted = asyncio.Event()
         self.idle = asyncio.Event()
@@ -126,7 +128,9 @@ class StartProbe:
         if window is None or not getattr(window, "queue_loaded", True):
             return False
         self.mark("queue_loaded")
-        tasks = getattr(window, "_tasks", ())  # the library list, the disk check
+        # The window's tasks: the library list, the disk check. (Read from its TaskRunner: the
+        # window has no ``_tasks`` of its own, which this looked for until issue 17's cut.)
+        tasks = getattr(getattr(window, "tasks", None), "_tasks", ())
         if tasks and "idle" not in self.marks:
             now = time.time() - self.t0
             for task in tasks:
@@ -141,6 +145,8 @@ class StartProbe:
             await asyncio.sleep(TICK_S)
             late = max(0.0, loop.time() - expected)
             self.max_late = max(self.max_late, late)
+            if late * 1000 > STALL_NOTE_MS and "idle" not in self.marks:
+                self.stalls.append((late * 1000, time.time() - self.t0))
             ready = self._ready()
             if "shown" not in self.marks:
                 continue
@@ -184,6 +190,7 @@ class StartProbe:
             ),
             "first_paint": self.first_paint,
             "tasks_seen": self.tasks_seen,
+            "stalls": sorted(self.stalls, reverse=True)[:3],
         }
         print(RESULT_PREFIX + json.dumps(result), flush=True)
         window.quitRequested.emit()
@@ -327,6 +334,11 @@ def report(empty: list[dict[str, Any]], big: list[dict[str, Any]]) -> int:
             f"window tasks at start-up, {label} profile, last seen running (median s): "
             + (", ".join(f"{n!r} {t:.2f}" for n, t in last.items()) or "none")
         )
+    for label, runs in (("empty", empty), ("big", big)):
+        worst = [
+            f"{late:.0f} ms at {when:.2f} s" for run in runs for late, when in run.get("stalls", [])
+        ]
+        print(f"worst stalls, {label} profile (3 per start): {', '.join(worst) or 'none'}")
     for run in empty + big:
         if run["exit_code"] != 0:
             print(f"  exit {run['exit_code']}: {' | '.join(run['stderr'])[:300]}")

@@ -161,3 +161,31 @@ async def test_queue_lookups_per_episode_use_an_index(database):
         details = " ".join(str(row[-1]) for row in plan)
     # Searched by episode, not by status (a status index still visits every queued row).
     assert "SEARCH download_queue USING" in details and "(episode_id=?" in details, details
+
+
+def test_the_fast_queue_item_constructor_makes_what_init_makes():
+    import dataclasses
+
+    from aniworld_desktop.core.episode import EpisodeKey
+    from aniworld_desktop.core.queue import QueueItem
+    from aniworld_desktop.storage.repositories import _QUEUE_ITEM, _slot_constructor
+
+    values = [f"value {n}" for n, _ in enumerate(dataclasses.fields(QueueItem))]
+    values[2] = EpisodeKey(1, 2, 3)
+    made, inited = _QUEUE_ITEM(*values), QueueItem(*values)
+    assert _QUEUE_ITEM is not QueueItem  # the fast one is in use
+    assert type(made) is QueueItem and dataclasses.astuple(made) == dataclasses.astuple(inited)
+    assert made == inited and hash(made) == hash(inited) and repr(made) == repr(inited)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.status = "changed"  # still frozen
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        value: int
+
+        def __post_init__(self) -> None:
+            if self.value < 0:
+                raise ValueError("negative")
+
+    # A class whose __init__ does more than set fields keeps its __init__.
+    assert _slot_constructor(Checked) is Checked
