@@ -61,10 +61,11 @@ _INSERT_WITH_ID = (
 # A diff's film that is in the index already: all its columns (``_MOVE``, when its place in
 # time, channel or topic changed) or only those no index covers (``_EDIT``, the usual case: a
 # new title or link). An upsert that sets every column rewrote the index entries of each film
-# it replaced: twice the pages to read, journal and write.
-_MOVE = f"UPDATE film SET {', '.join(f'{c} = ?' for c in Film._fields[1:])} WHERE key = ?"
+# it replaced: twice the pages to read, journal and write. Both find the row by the ``id`` that
+# ``_STORED`` read (the table's own B-tree, not the key index first).
+_MOVE = f"UPDATE film SET {', '.join(f'{c} = ?' for c in Film._fields[1:])} WHERE id = ?"
 _EDITED = (3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15)  # title ... new: Film's unindexed fields
-_EDIT = f"UPDATE film SET {', '.join(f'{Film._fields[i]} = ?' for i in _EDITED)} WHERE key = ?"
+_EDIT = f"UPDATE film SET {', '.join(f'{Film._fields[i]} = ?' for i in _EDITED)} WHERE id = ?"
 # How a diff's films are stored now, by their keys (a JSON array: one statement per batch).
 _STORED = (
     "SELECT key, id, aired, channel, topic, title FROM film "
@@ -661,9 +662,9 @@ class _SearchChanges:
             if was is None:
                 added.append((film_id, *film))
             elif was[1] == film[6] and was[2] == film[1] and was[3] == film[2]:
-                edited.append((*(film[i] for i in _EDITED), key))
+                edited.append((*(film[i] for i in _EDITED), film_id))
             else:
-                moved.append((*film[1:], key))
+                moved.append((*film[1:], film_id))
         return added, moved, edited
 
     def topic_rows(self) -> list[tuple[str, str, int, int]]:
