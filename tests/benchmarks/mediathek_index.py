@@ -316,6 +316,16 @@ def main() -> int:
             capture_output=True,
             text=True,
             check=False,
+            # The fork server that runs the indexing imports the film list modules by its own
+            # path, not this script's: this tree first, so that a copy of another commit (an
+            # A/B with the same virtual environment) measures its own code, not the installed.
+            cwd=REPO,
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(
+                    filter(None, (str(REPO), os.environ.get("PYTHONPATH")))
+                ),
+            },
         )
         if result.returncode != 0:
             print(result.stderr, file=sys.stderr)

@@ -131,7 +131,41 @@ def test_whitespace_between_the_keys_is_allowed_and_plain_json_too(tmp_path: Pat
     assert [f.title for f in films] == ["Folge 1: Anfang", "Folge 2"]
 
 
-def test_a_list_read_in_many_small_pieces_is_the_same(tmp_path: Path, monkeypatch):
+@pytest.fixture(params=["as it is read", "on a thread of its own"])
+def xz_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of decompressing: a small file as it is read, a large one on a thread."""
+    from aniworld_desktop.providers.mediathek import filmlist
+
+    threaded = request.param == "on a thread of its own"
+    monkeypatch.setattr(filmlist, "_THREAD_FROM", 0 if threaded else 1 << 40)
+    return str(request.param)
+
+
+def test_only_a_large_xz_file_is_decompressed_on_a_thread(tmp_path: Path, monkeypatch):
+    import threading
+
+    from aniworld_desktop.providers.mediathek import filmlist
+
+    path = write_film_list(tmp_path / "list.xz", generated_entries(1200, seed=5))
+    monkeypatch.setattr(filmlist, "_QUEUED_CHUNKS", 1)
+    monkeypatch.setattr(filmlist, "_BYTES_CHUNK", 4096)  # 140 pieces
+
+    def read() -> tuple[list[filmlist.Film], bool]:
+        with FilmListReader(path) as reader:
+            reader.header()
+            # Its end not reached yet: the thread waits for room in the queue.
+            threaded = any(t.name == "film list xz" for t in threading.enumerate())
+            films = [film for batch in reader.batches() for film in batch]
+        return films, threaded
+
+    small, threaded = read()
+    assert not threaded and len(small) == 1200
+    monkeypatch.setattr(filmlist, "_THREAD_FROM", path.stat().st_size)
+    large, threaded = read()
+    assert threaded and large == small
+
+
+def test_a_list_read_in_many_small_pieces_is_the_same(tmp_path: Path, monkeypatch, xz_way: str):
     from aniworld_desktop.providers.mediathek import filmlist
 
     path = write_film_list(tmp_path / "list.xz", generated_entries(400, seed=3))
@@ -168,7 +202,7 @@ def test_any_title_text_survives_the_trip(tmp_path: Path, titles: list[str]):
 # --- Bad input: refused with a sentence, or skipped and counted ---------------------------------
 
 
-def test_a_truncated_xz_file_is_refused(tmp_path: Path):
+def test_a_truncated_xz_file_is_refused(tmp_path: Path, xz_way: str):
     path = write_film_list(tmp_path / "list.xz", generated_entries(2000))
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -269,7 +303,7 @@ def test_documents_that_are_no_film_list_are_refused(tmp_path: Path, data: bytes
         read_all(path)
 
 
-def test_an_xz_file_that_is_damaged_is_refused(tmp_path: Path):
+def test_an_xz_file_that_is_damaged_is_refused(tmp_path: Path, xz_way: str):
     path = write_film_list(tmp_path / "list.xz", generated_entries(500))
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
@@ -278,7 +312,7 @@ def test_an_xz_file_that_is_damaged_is_refused(tmp_path: Path):
         read_all(path)
 
 
-def test_text_that_is_not_utf8_is_refused(tmp_path: Path):
+def test_text_that_is_not_utf8_is_refused(tmp_path: Path, xz_way: str):
     text = "".join(film_list_text([entry("Märchen")])).encode("latin-1")
     path = tmp_path / "list.xz"
     path.write_bytes(lzma.compress(text))
@@ -286,8 +320,12 @@ def test_text_that_is_not_utf8_is_refused(tmp_path: Path):
         read_all(path)
 
 
-def test_stopping_early_ends_the_decompressing_thread(tmp_path: Path):
+def test_stopping_early_ends_the_decompressing_thread(tmp_path: Path, monkeypatch):
     import threading
+
+    from aniworld_desktop.providers.mediathek import filmlist
+
+    monkeypatch.setattr(filmlist, "_THREAD_FROM", 0)
 
     path = write_film_list(tmp_path / "list.xz", generated_entries(5000))
     before = threading.active_count()

@@ -114,6 +114,34 @@ def test_topics_are_found_with_their_film_counts(index: FilmIndex):
 def test_match_query_quotes_every_word():
     assert match_query('Terra "X" Alp*') == '"terra"* "alp"*'
     assert match_query("a b") == ""
+    assert match_query("dr_who s01e02") == '"dr"* "who"* "s01e02"*'
+
+
+def test_every_word_of_a_query_is_one_word_of_the_search_index():
+    """The film search index keeps no positions: a quoted word of two tokens would be an error."""
+    import sys
+
+    connection = sqlite3.connect(":memory:")
+    connection.execute(
+        "CREATE VIRTUAL TABLE s USING fts5 (t, detail=column, "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    letters = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isalnum()]
+    failed = []
+    for start in range(0, len(letters), 500):  # a query of 500 words at a time, then each
+        query = match_query(" ".join(f"xa{c}by" for c in letters[start : start + 500]))
+        try:
+            connection.execute("SELECT rowid FROM s WHERE s MATCH ?", (query,)).fetchall()
+        except sqlite3.OperationalError:
+            for c in letters[start : start + 500]:
+                try:
+                    connection.execute(
+                        "SELECT rowid FROM s WHERE s MATCH ?", (match_query(f"xa{c}by"),)
+                    )
+                except sqlite3.OperationalError:
+                    failed.append(f"U+{ord(c):04X}")
+    connection.close()
+    assert failed == []
 
 
 def test_a_diff_replaces_films_by_their_id_and_adds_the_new_ones(index: FilmIndex, tmp_path: Path):
@@ -295,3 +323,128 @@ def test_a_diff_writes_each_film_as_it_comes_last(index: FilmIndex, tmp_path: Pa
     assert titles(index.search("verschoben")) == [] and titles(index.search("zurück")) == ["Zurück"]
     assert titles(index.search("titel")) == ["Nur der Titel"]
     assert sorted(m.films for m in index.topics("terra")) == [1, 3]
+
+
+def all_rows(index: FilmIndex) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Every film (by key) and every programme of the index, as stored."""
+    connection = sqlite3.connect(index.path)
+    try:
+        films = connection.execute(
+            "SELECT key, channel, topic, title, description, day, aired, duration, size_mb, url, "
+            "small, hd, subtitle_url, website, geo, new FROM film ORDER BY key"
+        ).fetchall()
+        topics = connection.execute(
+            "SELECT channel, topic, films, latest FROM topic ORDER BY topic, channel"
+        ).fetchall()
+    finally:
+        connection.close()
+    return films, topics
+
+
+def test_a_diff_gives_the_index_a_full_list_of_the_merged_films_would(tmp_path: Path):
+    full = list(generated_entries(1500, seed=3))  # three batches
+    retitled = [replace(e, title=f"{e.title} (neu)") for e in full[::40]]
+    later = [replace(e, aired=e.aired + 400 * 86_400, title="Wiederholung") for e in full[7::150]]
+    added = [
+        replace(e, url=e.url.replace("https://", "https://new."))
+        for e in generated_entries(600, seed=4, start=1_800_000_000)
+    ]
+    diff = [*retitled, *later, *added]
+    merged = {film_key(e.channel, e.topic, e.url): e for e in full}
+    for entry in diff:  # a film of the diff replaces the one with its id, or comes last
+        merged[film_key(entry.channel, entry.topic, entry.url)] = entry
+
+    patched = FilmIndex(tmp_path / "patched.sqlite")
+    patched.replace(
+        write_film_list(tmp_path / "full.xz", full), url=FULL_URL, etag=None, last_modified=None
+    )
+    applied = patched.apply_diff(
+        write_film_list(tmp_path / "diff.xz", diff), url=DIFF_URL, etag=None, last_modified=None
+    )
+    rebuilt = FilmIndex(tmp_path / "rebuilt.sqlite")
+    rebuilt.replace(
+        write_film_list(tmp_path / "merged.xz", list(merged.values())),
+        url=FULL_URL,
+        etag=None,
+        last_modified=None,
+    )
+
+    assert applied.films == len(merged) == 2100
+    assert all_rows(patched) == all_rows(rebuilt)
+    search_index_is_consistent(patched)
+    for text in ("ter", "terra x", "neu", "wiederholung", "folge 2", "st ko"):
+        found, expected = patched.search(text, limit=5000), rebuilt.search(text, limit=5000)
+        assert found, text
+        # Newest first in both (films broadcast at the same moment may come in either order).
+        assert [f.aired for f in found] == [f.aired for f in expected], text
+        assert sorted(found) == sorted(expected), text
+        assert patched.topics(text) == rebuilt.topics(text), text
+    patched.close()
+    rebuilt.close()
+
+
+def test_a_diff_finds_its_films_by_their_key_without_reading_the_whole_table(index: FilmIndex):
+    from aniworld_desktop.providers.mediathek import store
+
+    connection = sqlite3.connect(index.path)
+    try:
+        for sql, parameters in (
+            (store._STORED, ("[1, 2]",)),
+            (store._EDIT, (None,) * (store._EDIT.count("?"))),
+            (store._MOVE, (None,) * (store._MOVE.count("?"))),
+            (store._TOPIC_COUNTS, ()),
+        ):
+            plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+            assert "SCAN film" not in plan, (sql, plan)  # the table, row by row
+            if sql is store._TOPIC_COUNTS:  # the index alone, never the table
+                assert plan == ["SCAN film USING COVERING INDEX film_topic"]
+            elif sql is store._STORED:
+                assert any(s.startswith("SEARCH film USING INDEX film_key") for s in plan), plan
+            else:  # by the id _STORED found
+                assert plan == ["SEARCH film USING INTEGER PRIMARY KEY (rowid=?)"]
+    finally:
+        connection.close()
+
+
+def test_an_error_while_indexing_keeps_the_old_index(
+    index: FilmIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from aniworld_desktop.providers.mediathek import store
+
+    before = (index.state(), titles(index.search("terra")), index.path.stat().st_ino)
+    # After the films are stored, while the indexes are made (and the table is being synced).
+    monkeypatch.setattr(store, "_INDEXES", store._INDEXES + "SELECT no_such_function();")
+    with pytest.raises(sqlite3.OperationalError):
+        index.replace(
+            write_film_list(tmp_path / "l2.xz", generated_entries(1200)),
+            url=FULL_URL,
+            etag='"v2"',
+            last_modified=None,
+        )
+    assert (index.state(), titles(index.search("terra")), index.path.stat().st_ino) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["mediathek.sqlite"]
+
+
+def test_a_film_keeps_its_place_in_time_through_a_diff_unless_its_broadcast_moves(
+    index: FilmIndex, tmp_path: Path
+):
+    def order(key: int) -> int:
+        connection = sqlite3.connect(index.path)
+        try:
+            (value,) = connection.execute("SELECT ord FROM film WHERE key = ?", (key,)).fetchone()
+        finally:
+            connection.close()
+        return int(value)
+
+    edited, moved = BASE_FILMS[0], BASE_FILMS[1]
+    keys = [film_key(e.channel, e.topic, e.url) for e in (edited, moved)]
+    before = [order(key) for key in keys]
+    diff = write_film_list(
+        tmp_path / "diff.xz",
+        [replace(edited, title="Neu"), replace(moved, aired=moved.aired + 60, title="Später")],
+    )
+    index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    after = [order(key) for key in keys]
+    assert after[0] == before[0]
+    # The same running number, a minute later.
+    assert after[1] - before[1] == 60 << 24
