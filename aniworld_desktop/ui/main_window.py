@@ -63,7 +63,7 @@ from aniworld_desktop.ui.library_pane import LibraryPane
 from aniworld_desktop.ui.opml_commands import SubscriptionCommands
 from aniworld_desktop.ui.progress import TaskProgress
 from aniworld_desktop.ui.queue_pane import QueuePane
-from aniworld_desktop.ui.series_commands import SeriesCommands
+from aniworld_desktop.ui.series_commands import SeriesCommands, follows_film_list
 from aniworld_desktop.ui.status_bar import MESSAGE_MS, StatusBar
 from aniworld_desktop.ui.tasks import TaskRunner
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
@@ -488,6 +488,7 @@ class MainWindow(QMainWindow):
         # Download Missing needs no choice: with none, it means every monitored series.
         for name in (A.MONITOR, A.MONITOR_MODE, A.CHANGE_SOURCE, A.REMOVE_SERIES):
             self.commands[name].setEnabled(bool(chosen))
+        self.commands[A.SERIES_QUALITY].setEnabled(any(map(follows_film_list, chosen)))
         self.commands[A.MONITOR].setChecked(bool(chosen) and all(s.monitored for s in chosen))
 
     def _queue_changed(self, *_: object) -> None:

@@ -130,8 +130,12 @@ async def test_the_quality_of_one_series_is_stored_and_used_by_its_downloads(
         series = await follow(services, window)
         assert (await episode_urls(services, series.id))[0].endswith("?quality=hd")
 
+        quality = window.commands["series_quality"]
+        window.library_pane.series_view.clearSelection()
+        await wait_until(lambda: not quality.isEnabled())  # nothing chosen: nothing to set
         window.library_pane.series_view.selectRow(0)
-        window.commands["series_quality"].trigger()
+        await wait_until(quality.isEnabled)
+        quality.trigger()
         dialog = await visible_child(window, QInputDialog, "seriesQualityDialog")
         assert dialog.textValue() == "As in the settings"  # the series names no quality yet
         assert dialog.comboBoxItems() == ["As in the settings", "HD", "SD", "small"]
@@ -212,7 +216,9 @@ async def test_quality_without_a_series_of_the_film_list_says_so(
         _services,
         window,
     ):
-        window.commands["series_quality"].trigger()  # nothing chosen
+        # Nothing chosen: the action is off, and the command, if reached anyway, says why.
+        await wait_until(lambda: not window.commands["series_quality"].isEnabled())
+        window.series_commands.choose_quality_interactively()
         box = await visible_child(window, QMessageBox, "errorBox")
         assert "Only series of the public broadcasters' film list have a quality" in box.text()
         assert not [w for w in window.findChildren(QInputDialog) if w.isVisible()]
