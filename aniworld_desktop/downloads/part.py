@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import errno
 import functools
+import io
 import os
 import shutil
 import threading
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 PART_SUFFIX = ".part"
+_OS_FILES = (io.BufferedWriter, io.BufferedRandom)  # what open() gives the sinks
 
 
 class Sink:
@@ -61,6 +63,19 @@ class Sink:
         except OSError as exc:
             raise write_error(exc, self._folder) from exc
         return False
+
+    def put_spliced(self, pipe: int, size: int) -> bool:
+        """Move ``size`` bytes from ``pipe`` into the file, as :meth:`put` writes ``data``."""
+        try:
+            _splice_all(pipe, self._file, size)
+            if self._early is not None:
+                self._early.wrote(size)
+        except OSError as exc:
+            raise write_error(exc, self._folder) from exc
+        return False
+
+    async def start_splicing(self) -> None:
+        """Call once before the first :meth:`put_spliced`."""
 
     async def room(self) -> None:
         """Return once the sink takes more bytes."""
@@ -112,6 +127,32 @@ class ThreadSink(Sink):
         self._writer.submit(functools.partial(self._write_now, data))
         return full
 
+    async def start_splicing(self) -> None:
+        # From now on the reading thread writes (see put_spliced): first the writer flushes
+        # what it was given, so the file's position is after it.
+        self._raise_error()
+        done = self._loop.create_future()
+        self._writer.submit(functools.partial(self._flush_for_splicing, done))
+        await done
+        self._raise_error()
+
+    def put_spliced(self, pipe: int, size: int) -> bool:
+        # The page cache takes the bytes here, on the reading thread: one system call that
+        # releases the GIL, and the pipe is empty again for the next piece (the writer's
+        # queue behind other files would otherwise hold every download's pipe up). The
+        # writer does the writeback; until it has, the bytes count as its backlog, so a
+        # disk slower than the network still holds the reading back.
+        self._raise_error()
+        try:
+            _splice_all(pipe, self._file, size)
+        except OSError as exc:
+            raise write_error(exc, self._folder) from exc
+        with self._lock:
+            self._queued += size
+            full = self._queued > self._high_water
+        self._writer.submit(functools.partial(self._written_back, size))
+        return full
+
     async def room(self) -> None:
         with self._lock:
             if self._queued <= self._high_water // 2:
@@ -152,8 +193,26 @@ class ThreadSink(Sink):
                 self._writeback.wrote(len(data))
             except OSError as exc:
                 self._error = exc
+        self._written(len(data))
+
+    def _flush_for_splicing(self, done: asyncio.Future[None]) -> None:  # on the writer thread
+        try:
+            if self._error is None and not self._closed:
+                self._file.flush()
+        except OSError as exc:
+            self._error = exc
+        finally:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(_resolve, done)
+
+    def _written_back(self, size: int) -> None:  # on the writer thread
+        if self._error is None and not self._closed:
+            self._writeback.wrote(size)  # a hint: never raises
+        self._written(size)
+
+    def _written(self, size: int) -> None:  # on the writer thread
         with self._lock:
-            self._queued -= len(data)
+            self._queued -= size
             room = self._room
             if room is not None and self._queued <= self._high_water // 2:
                 self._room = None
@@ -197,6 +256,29 @@ async def _shielded(future: asyncio.Future[None]) -> None:
 def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+def _splice_all(pipe: int, file: BinaryIO, size: int) -> None:
+    """Move ``size`` bytes waiting in ``pipe`` to the end of ``file``.
+
+    A file of the OS gets them by ``splice(2)``, after what was written through it before;
+    any other file object (a wrapper) through its ``write``.
+    """
+    if type(file) not in _OS_FILES:
+        while size > 0:
+            data = os.read(pipe, min(size, 1 << 20))
+            if not data:
+                raise OSError(errno.EIO, "the pipe ran dry before the file got its bytes")
+            file.write(data)
+            size -= len(data)
+        return
+    file.flush()  # whatever went through write() first goes first
+    fd = file.fileno()
+    while size > 0:
+        moved = os.splice(pipe, fd, size)
+        if moved <= 0:
+            raise OSError(errno.EIO, "the pipe ran dry before the file got its bytes")
+        size -= moved
 
 
 def open_sink(part: Path, start: int, folder: Path, in_thread: bool, read_size: int) -> Sink:
