@@ -3,7 +3,9 @@
 The bytes of a download go into ``<destination>.part`` through a sink: :class:`Sink` writes on
 the reading thread (and starts writeback without waiting for it), :class:`ThreadSink` hands them
 to the process's one writer thread (``downloads/disk.py``) and makes the reader wait once half a
-read is queued, so a crash loses at most that. :func:`finalize` makes the part durable (fsync),
+read is queued, so a crash loses at most that. A spliced body (``downloads/splice.py``) goes
+from its pipe into the file on the reading thread with either sink (``put_spliced``); the
+writer then only writes it back, and its backlog of that still holds the reader back. :func:`finalize` makes the part durable (fsync),
 renames it into place and syncs the folder, in that order. Disk errors become sentences
 (:func:`write_error`) that name the folder.
 """

@@ -19,11 +19,13 @@ a loop without ``add_reader``, a pipe that cannot be made big enough - keeps the
 (:func:`splice_body` returns None).
 
 The engine keeps every rule of its copying loop: it asks for a piece at a time (so the speed
-limit, the stall watchdog and cancelling work as before), the sink moves the piece from the
-pipe into the file (on the writer thread, ``ThreadSink.put_spliced``), and bytes in the pipe
-count as the sink's backlog: a crash loses at most the pipe, 1 MiB, within the one read the
-crash soak allows. Waiting for the socket is an ordinary awaited future, so a cancel (pause,
-stop, the watchdog) interrupts it at once.
+limit, the stall watchdog and cancelling work as before), and the sink moves each piece from the
+pipe into the file at once, on the reading thread (``Sink.put_spliced``; a page-cache write, as
+cheap as the copy into Python it replaces), so the pipe is empty before the next piece and a
+crash loses at most the piece in it (1 MiB), within the one read the crash soak allows. The
+writer thread still writes the file back early and holds the reading back when the disk is
+slower than the network. Waiting for the socket is an ordinary awaited future, so a cancel
+(pause, stop, the watchdog) interrupts it at once.
 """
 
 from __future__ import annotations
