@@ -120,6 +120,7 @@ class ThreadSink(Sink):
         self._error: OSError | None = None
         self._flushed: asyncio.Future[None] = self._loop.create_future()
         self._closed = False
+        self._spliced = False  # put_spliced writes on the reading thread
 
     def put(self, data: bytes) -> bool:
         self._raise_error()
@@ -137,6 +138,7 @@ class ThreadSink(Sink):
         self._writer.submit(functools.partial(self._flush_for_splicing, done))
         await done
         self._raise_error()
+        self._spliced = True
 
     def put_spliced(self, pipe: int, size: int) -> bool:
         # The page cache takes the bytes here, on the reading thread: one system call that
@@ -164,6 +166,9 @@ class ThreadSink(Sink):
         self._raise_error()
 
     async def finish(self, *, sync: bool) -> None:
+        if sync and self._spliced:
+            await self._finish_spliced()
+            return
         self._writer.submit(functools.partial(self._flush_now, close=not sync))
         try:
             await _shielded(self._flushed)
@@ -176,6 +181,24 @@ class ThreadSink(Sink):
             # On a thread of its own: the shared writer goes on with the other downloads.
             # Early writeback left at most two steps for this fsync to wait for.
             await super().finish(sync=True)
+
+    async def _finish_spliced(self) -> None:
+        # Every byte is in the file already (put_spliced wrote it on this thread); the writer
+        # holds only writeback steps, maybe behind other files' waits for the disk. The fsync
+        # need not wait for them: it writes whatever they have not. The writer closes the file
+        # once past them (renaming an open file is fine where splice exists: Linux).
+        self._raise_error()
+        close = functools.partial(self._flush_now, close=True)
+        try:
+            await asyncio.to_thread(os.fsync, self._file.fileno())
+        except asyncio.CancelledError:
+            self._writer.submit(close)
+            await _shielded(self._flushed)  # closed before anyone touches the part
+            raise
+        except OSError as exc:
+            self._writer.submit(close)
+            raise write_error(exc, self._folder) from exc
+        self._writer.submit(close)
 
     async def abandon(self) -> None:
         # Queued chunks are still written: they are good bytes, and a resume starts after them.
