@@ -3,7 +3,9 @@
 The bytes of a download go into ``<destination>.part`` through a sink: :class:`Sink` writes on
 the reading thread (and starts writeback without waiting for it), :class:`ThreadSink` hands them
 to the process's one writer thread (``downloads/disk.py``) and makes the reader wait once half a
-read is queued, so a crash loses at most that. :func:`finalize` makes the part durable (fsync),
+read is queued, so a crash loses at most that. A spliced body (``downloads/splice.py``) goes
+from its pipe into the file on the reading thread with either sink (``put_spliced``); the
+writer then only writes it back, and its backlog of that still holds the reader back. :func:`finalize` makes the part durable (fsync),
 renames it into place and syncs the folder, in that order. Disk errors become sentences
 (:func:`write_error`) that name the folder.
 """
@@ -14,6 +16,7 @@ import asyncio
 import contextlib
 import errno
 import functools
+import io
 import os
 import shutil
 import threading
@@ -38,6 +41,7 @@ __all__ = [
 ]
 
 PART_SUFFIX = ".part"
+_OS_FILES = (io.BufferedWriter, io.BufferedRandom)  # what open() gives the sinks
 
 
 class Sink:
@@ -61,6 +65,19 @@ class Sink:
         except OSError as exc:
             raise write_error(exc, self._folder) from exc
         return False
+
+    def put_spliced(self, pipe: int, size: int) -> bool:
+        """Move ``size`` bytes from ``pipe`` into the file, as :meth:`put` writes ``data``."""
+        try:
+            _splice_all(pipe, self._file, size)
+            if self._early is not None:
+                self._early.wrote(size)
+        except OSError as exc:
+            raise write_error(exc, self._folder) from exc
+        return False
+
+    async def start_splicing(self) -> None:
+        """Call once before the first :meth:`put_spliced`."""
 
     async def room(self) -> None:
         """Return once the sink takes more bytes."""
@@ -103,6 +120,7 @@ class ThreadSink(Sink):
         self._error: OSError | None = None
         self._flushed: asyncio.Future[None] = self._loop.create_future()
         self._closed = False
+        self._spliced = False  # put_spliced writes on the reading thread
 
     def put(self, data: bytes) -> bool:
         self._raise_error()
@@ -110,6 +128,33 @@ class ThreadSink(Sink):
             self._queued += len(data)
             full = self._queued > self._high_water
         self._writer.submit(functools.partial(self._write_now, data))
+        return full
+
+    async def start_splicing(self) -> None:
+        # From now on the reading thread writes (see put_spliced): first the writer flushes
+        # what it was given, so the file's position is after it.
+        self._raise_error()
+        done = self._loop.create_future()
+        self._writer.submit(functools.partial(self._flush_for_splicing, done))
+        await done
+        self._raise_error()
+        self._spliced = True
+
+    def put_spliced(self, pipe: int, size: int) -> bool:
+        # The page cache takes the bytes here, on the reading thread: one system call that
+        # releases the GIL, and the pipe is empty again for the next piece (the writer's
+        # queue behind other files would otherwise hold every download's pipe up). The
+        # writer does the writeback; until it has, the bytes count as its backlog, so a
+        # disk slower than the network still holds the reading back.
+        self._raise_error()
+        try:
+            _splice_all(pipe, self._file, size)
+        except OSError as exc:
+            raise write_error(exc, self._folder) from exc
+        with self._lock:
+            self._queued += size
+            full = self._queued > self._high_water
+        self._writer.submit(functools.partial(self._written_back, size))
         return full
 
     async def room(self) -> None:
@@ -121,6 +166,9 @@ class ThreadSink(Sink):
         self._raise_error()
 
     async def finish(self, *, sync: bool) -> None:
+        if sync and self._spliced:
+            await self._finish_spliced()
+            return
         self._writer.submit(functools.partial(self._flush_now, close=not sync))
         try:
             await _shielded(self._flushed)
@@ -133,6 +181,24 @@ class ThreadSink(Sink):
             # On a thread of its own: the shared writer goes on with the other downloads.
             # Early writeback left at most two steps for this fsync to wait for.
             await super().finish(sync=True)
+
+    async def _finish_spliced(self) -> None:
+        # Every byte is in the file already (put_spliced wrote it on this thread); the writer
+        # holds only writeback steps, maybe behind other files' waits for the disk. The fsync
+        # need not wait for them: it writes whatever they have not. The writer closes the file
+        # once past them (renaming an open file is fine where splice exists: Linux).
+        self._raise_error()
+        close = functools.partial(self._flush_now, close=True)
+        try:
+            await asyncio.to_thread(os.fsync, self._file.fileno())
+        except asyncio.CancelledError:
+            self._writer.submit(close)
+            await _shielded(self._flushed)  # closed before anyone touches the part
+            raise
+        except OSError as exc:
+            self._writer.submit(close)
+            raise write_error(exc, self._folder) from exc
+        self._writer.submit(close)
 
     async def abandon(self) -> None:
         # Queued chunks are still written: they are good bytes, and a resume starts after them.
@@ -152,8 +218,26 @@ class ThreadSink(Sink):
                 self._writeback.wrote(len(data))
             except OSError as exc:
                 self._error = exc
+        self._written(len(data))
+
+    def _flush_for_splicing(self, done: asyncio.Future[None]) -> None:  # on the writer thread
+        try:
+            if self._error is None and not self._closed:
+                self._file.flush()
+        except OSError as exc:
+            self._error = exc
+        finally:
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(_resolve, done)
+
+    def _written_back(self, size: int) -> None:  # on the writer thread
+        if self._error is None and not self._closed:
+            self._writeback.wrote(size)  # a hint: never raises
+        self._written(size)
+
+    def _written(self, size: int) -> None:  # on the writer thread
         with self._lock:
-            self._queued -= len(data)
+            self._queued -= size
             room = self._room
             if room is not None and self._queued <= self._high_water // 2:
                 self._room = None
@@ -197,6 +281,29 @@ async def _shielded(future: asyncio.Future[None]) -> None:
 def _resolve(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+def _splice_all(pipe: int, file: BinaryIO, size: int) -> None:
+    """Move ``size`` bytes waiting in ``pipe`` to the end of ``file``.
+
+    A file of the OS gets them by ``splice(2)``, after what was written through it before;
+    any other file object (a wrapper) through its ``write``.
+    """
+    if type(file) not in _OS_FILES:
+        while size > 0:
+            data = os.read(pipe, min(size, 1 << 20))
+            if not data:
+                raise OSError(errno.EIO, "the pipe ran dry before the file got its bytes")
+            file.write(data)
+            size -= len(data)
+        return
+    file.flush()  # whatever went through write() first goes first
+    fd = file.fileno()
+    while size > 0:
+        moved = os.splice(pipe, fd, size)
+        if moved <= 0:
+            raise OSError(errno.EIO, "the pipe ran dry before the file got its bytes")
+        size -= moved
 
 
 def open_sink(part: Path, start: int, folder: Path, in_thread: bool, read_size: int) -> Sink:
