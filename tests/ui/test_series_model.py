@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from aniworld_desktop.core.models import SeriesCounts, SeriesRecord, SeriesSummary
+from aniworld_desktop.ui import series_model
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.series_model import Column, SeriesTableModel, raw_value
 
@@ -343,3 +344,14 @@ def test_changed_rows_are_repainted_run_by_run_and_not_moved_when_their_place_ho
     assert ranges == [(0, 0), (2, 2)]  # not one range over the unchanged row between
     assert moved == []  # the title sort key did not change
     assert [s.counts.queued for s in rows_of(model)] == [7, 0, 7]
+
+
+def test_roles_the_series_model_does_not_answer_are_none(model: SeriesTableModel) -> None:
+    cells = [model.index(row, column) for row in range(3) for column in Column]
+    for role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole):
+        assert all(model.data(cell, role) is None for cell in cells)
+    for role in series_model._ROLES:  # the early return lets only these through
+        assert any(model.data(cell, role) is not None for cell in cells), role
+    flags = model.flags(model.index(0, Column.TITLE))
+    assert flags & Qt.ItemFlag.ItemIsDragEnabled and flags & Qt.ItemFlag.ItemIsSelectable
+    assert model.flags(model.index(9, 0)) == Qt.ItemFlag.NoItemFlags  # no such row
