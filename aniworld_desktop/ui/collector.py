@@ -13,17 +13,21 @@ takes about 0.1 s, a visible stall. :meth:`MainThreadCollector.settle` moves wha
 (``core/gcpause.collector_paused``, a library scan's) holds here too: nothing is collected
 until it ends.
 
-Full collections follow the rule CPython applies to its own automatic ones
+Full collections follow the spirit of the rule CPython applies to its own automatic ones
 (``gcmodule.c``, ``collect_generations``), which a plain "the oldest generation's count passed its
-threshold" test leaves out: the oldest generation is collected only once the objects moved into
-it since its last collection exceed a quarter of those it held then. A full collection walks
-every object that is not frozen, so without the rule a big import (hundreds of thousands of
-long-lived objects) paid 20-35 ms every few seconds; with it, the cost of full collections stays
-proportional to how much the heap grew. The collector cannot read CPython's own figures, so it
-keeps estimates: the young generations' sizes (``gc.get_objects`` of them, small) minus what a
-collection found go to "pending"; the objects alive after a full collection are its start
-figure plus the net allocations every collection saw (``gc.get_count()[0]``, which deallocations
-lower) minus what they found, less the frozen ones.
+threshold" test leaves out: the oldest generation is collected only once it grew by more than a
+quarter since its last collection. A full collection walks every object that is not frozen, so
+without the rule a big import paid 10-35 ms every few seconds; with it, the cost of full
+collections stays proportional to how much the heap grew. CPython counts the objects *promoted*
+since the last full collection; during an import most of those (the library pane's snapshot of
+2,000 series, replies in flight) die by reference counting soon after, so the collector counts
+the *net* growth instead, which it can estimate without walking anything: every tracked object's
+birth raises ``gc.get_count()[0]`` and every death lowers it, so the objects alive are the
+start figure plus, over every collection, that count minus what the collection found; after a
+collection of the middle generation every one of them is in the oldest, less the frozen ones
+(``gc.get_freeze_count()``, read at start, after freezing and after each full collection).
+The estimate errs towards growth (a death while the count is 0 goes unseen), so it errs towards
+collecting, never towards keeping garbage for good.
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ __all__ = ["MainThreadCollector"]
 # in half a second, and collecting those at once took ~10 ms of the loop (a turn that finds
 # nothing due costs microseconds).
 INTERVAL_MS = 100
-# A full collection only when the objects promoted since the last one exceed 1/FULL_SHARE of the
-# long-lived ones (CPython's own rule: 25 %).
+# A full collection only when the oldest generation grew by more than 1/FULL_SHARE since the last
+# one (CPython's own share: 25 %).
 FULL_SHARE = 4
 
 _holders = 0  # collectors started and not stopped; automatic collection is off while > 0
@@ -57,12 +61,11 @@ class MainThreadCollector(QObject):
         self._timer.timeout.connect(self.collect_if_due)
         self._started = False
         self.collections = [0, 0, 0]  # per generation, for tests and curious users
-        # Estimates (see the module's description): objects moved into the oldest generation
-        # since its last collection, objects it held after that, all objects the collector
-        # tracks.
-        self.pending = 0
+        # Estimates (see the module's description): the objects the oldest generation held
+        # after its last collection; all tracked objects as of the last collection; frozen ones.
         self.long_lived = 0
         self._tracked = 0
+        self._frozen = 0
 
     def start(self) -> None:
         """Turn automatic collection off and collect from the timer instead."""
@@ -72,9 +75,9 @@ class MainThreadCollector(QObject):
         self._started = True
         _holders += 1
         # Counted once (a few milliseconds at start-up); later kept up by estimates.
-        self.long_lived = len(gc.get_objects(2))
-        self._tracked = len(gc.get_objects()) + gc.get_freeze_count()
-        self.pending = 0
+        self._frozen = gc.get_freeze_count()
+        self._tracked = len(gc.get_objects()) + self._frozen
+        self.long_lived = self.old_generation()
         gc.disable()
         self._timer.start()
 
@@ -89,13 +92,21 @@ class MainThreadCollector(QObject):
         if _holders == 0:
             gc.enable()
 
+    def old_generation(self) -> int:
+        """Estimated objects in the oldest generation once the young ones are collected."""
+        return max(0, self._tracked + gc.get_count()[0] - self._frozen)
+
+    def growth(self) -> int:
+        """Estimated net growth of the oldest generation since its last collection."""
+        return max(0, self.old_generation() - self.long_lived)
+
     def collect_if_due(self) -> int | None:
         """Collect the generation Python would have collected by now; None when none is due
         (or a bulk load paused collection: its objects are many and hold no cycles).
 
-        The oldest generation is due when its count passed its threshold *and* the objects
-        promoted since its last collection exceed a quarter of the long-lived ones (see the
-        module's description); until then the middle one is collected in its place.
+        The oldest generation is due when its count passed its threshold *and* it grew by more
+        than a quarter since its last collection (see the module's description); until then
+        the middle one is collected in its place.
         """
         if is_paused():
             return None
@@ -106,26 +117,19 @@ class MainThreadCollector(QObject):
         generation = 0
         if counts[1] > limits[1]:
             generation = 1
-            if counts[2] > limits[2] and self.pending > self.long_lived // FULL_SHARE:
+            if counts[2] > limits[2] and self.growth() > self.long_lived // FULL_SHARE:
                 generation = 2
-        young = 0
-        if generation >= 1:
-            # The young generations' objects: what a collection of the middle one promotes,
-            # less what it finds unreachable. Small, except after a bulk load's pause.
-            young = len(gc.get_objects(0)) + len(gc.get_objects(1))
         found = gc.collect(generation)
         self.collections[generation] += 1
         self._tracked = max(0, self._tracked + counts[0] - found)
-        if generation == 1:
-            self.pending += max(0, young - found)
-        elif generation == 2:
-            self.pending = 0
-            self.long_lived = max(0, self._tracked - gc.get_freeze_count())
+        if generation == 2:
+            self._frozen = gc.get_freeze_count()
+            self.long_lived = self.old_generation()
         return generation
 
     def settle(self) -> None:
         """Keep what exists now out of every later collection (after start-up built it)."""
         gc.freeze()
         # Every generation is empty now: the next full collection walks only what comes after.
-        self.pending = 0
+        self._frozen = gc.get_freeze_count()
         self.long_lived = 0

@@ -198,7 +198,7 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
     def update_steps(
         self, summaries: Iterable[SeriesSummary], chunk: int = UPDATE_CHUNK
     ) -> Iterator[None]:
-        """Follow a fresh full snapshot a piece at a time: a generator that yields between pieces.
+        """Follow a fresh full snapshot a piece at a time: a generator that yields before each.
 
         Comparing, repainting and placing 2,000 series in one go held the window's loop for
         ~30 ms during a big import; the library pane runs one piece per turn of the loop
@@ -223,8 +223,8 @@ class SeriesTableModel(SortFilterTableModel[SeriesSummary]):
         changed: list[SeriesSummary] = []
         added: list[SeriesSummary] = []
         for first in range(0, len(pieces), size):
-            if first:
-                yield
+            if chunk > 0:
+                yield  # the snapshot's arrival (and removals) and each piece: separate turns
             by_id = self._by_id  # read again: a load() between two steps replaces it
             for summary in pieces[first : first + size]:
                 old = by_id.get(summary.series.id)

@@ -95,26 +95,45 @@ def _due(collector: MainThreadCollector, middle: bool, oldest: bool) -> list[lis
     return kept
 
 
-def test_the_oldest_generation_waits_until_a_quarter_more_was_promoted(qtbot) -> None:
+def test_the_oldest_generation_waits_until_it_grew_by_a_quarter(qtbot) -> None:
     collector = MainThreadCollector()
     collector.start()  # automatic collection off: the counts are ours to drive
     try:
         kept = _due(collector, middle=True, oldest=True)
-        collector.long_lived, collector.pending = 1_000_000, 250_000  # exactly a quarter: not yet
+        size = collector.old_generation()
+        collector.long_lived = size  # grown by nothing since "the last full collection"
         assert collector.collect_if_due() == 1
         assert collector.collections == [0, 1, 0]
-        # The middle generation's collection promoted the young objects kept alive.
-        assert collector.pending >= 250_000 + len(kept)
 
         del kept  # before the next: freeing objects lowers the young generation's count
         kept = _due(collector, middle=True, oldest=True)
-        collector.long_lived, collector.pending = 1_000_000, 250_001  # past a quarter: due
+        size = collector.old_generation()
+        collector.long_lived = size * 5 // 6  # grown by a fifth: not yet
+        assert 0 < collector.growth() <= collector.long_lived // 4
+        assert collector.collect_if_due() == 1
+        assert collector.collections == [0, 2, 0]
+
+        del kept
+        kept = _due(collector, middle=True, oldest=True)
+        collector.long_lived = collector.old_generation() * 3 // 4  # a third more: due
         assert collector.collect_if_due() == 2
-        assert collector.collections == [0, 1, 1]
-        assert collector.pending == 0
-        # The estimate after a full collection: every tracked object not frozen, at least
-        # the young objects still alive.
+        assert collector.collections == [0, 2, 1]
+        # After a full collection its figure is the new base: no growth yet.
         assert collector.long_lived >= len(kept)
+        assert collector.growth() < 100  # what the test itself made since
+    finally:
+        collector.stop()
+
+
+def test_objects_that_die_are_no_growth(qtbot) -> None:
+    collector = MainThreadCollector()
+    collector.start()
+    try:
+        before = collector.old_generation()
+        made = [[] for _ in range(10_000)]
+        assert collector.old_generation() >= before + 10_000 - 100  # a few others may go
+        del made  # freed by reference counting, in whichever generation they were
+        assert collector.old_generation() <= before + 100
     finally:
         collector.stop()
 
@@ -124,7 +143,7 @@ def test_the_middle_generation_and_the_young_one_follow_their_thresholds(qtbot) 
     collector.start()
     try:
         kept = _due(collector, middle=False, oldest=True)
-        collector.pending = collector.long_lived + 1  # the oldest would be due if its turn came
+        collector.long_lived = 0  # the oldest would be due if its turn came
         assert collector.collect_if_due() == 0  # but only the young generation is
         del kept  # before the next: freeing objects lowers the young generation's count
         kept = _due(collector, middle=True, oldest=False)
@@ -140,12 +159,11 @@ def test_start_counts_the_long_lived_objects_and_settle_forgets_them(qtbot, monk
     collector.start()
     try:
         assert collector.long_lived > 0  # the interpreter's own modules and functions at least
-        assert collector.pending == 0
+        assert collector.growth() < 1_000
         frozen: list[bool] = []
         monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))  # not for the whole run
-        collector.pending = 10
         collector.settle()
         assert frozen == [True]
-        assert (collector.long_lived, collector.pending) == (0, 0)
+        assert collector.long_lived == 0
     finally:
         collector.stop()

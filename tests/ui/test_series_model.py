@@ -305,7 +305,7 @@ def test_a_stepwise_update_ends_with_the_rows_of_the_one_step_update(
         steps += 1
         # Between two steps the model is whole: rows, map and rows count agree.
         assert all(stepwise.row_of(stepwise.series_id(r)) == r for r in range(stepwise.rowCount()))
-    assert steps == max(0, -(-len(second) // chunk) - 1)  # a yield between two pieces
+    assert steps == -(-len(second) // chunk)  # a yield before each piece
     assert rows_of(stepwise) == rows_of(at_once)
     assert stepwise.total_count() == at_once.total_count() == len(second)
 
@@ -320,7 +320,7 @@ def test_the_pieces_of_a_stepwise_update_only_compare(qtmodeltester) -> None:
     steps = model.update_steps(fresh, chunk=3)
     next(steps)
     next(steps)
-    assert signals == []  # compared 6 of 12, nothing shown yet
+    assert signals == []  # compared 3 of 12, nothing shown yet
     assert model.summary(0).counts.missing == 0
     for _ in steps:
         assert signals == []
