@@ -112,6 +112,18 @@ _CELL_FLAGS = (
     | Qt.ItemFlag.ItemIsDragEnabled
 )
 _GAP_FLAGS = Qt.ItemFlag.ItemIsDropEnabled  # between rows and below the last one
+_ROLES = frozenset(
+    {
+        DISPLAY_ROLE,
+        FOREGROUND_ROLE,
+        ALIGNMENT_ROLE,
+        RAW_ROLE,
+        PROGRESS_ROLE,
+        ITEM_ID_ROLE,
+        STATUS_ROLE,
+        TOOLTIP_ROLE,
+    }
+)
 
 
 def format_size(size: int | float) -> str:
@@ -444,8 +456,8 @@ class QueueTableModel(SortFilterTableModel[QueueItem]):
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid():
-            return None
+        if role not in _ROLES or not index.isValid():
+            return None  # most roles a repaint asks for (font, background, icons) are not ours
         item = self._items[index.row()]
         column = index.column()
         if role == DISPLAY_ROLE:

@@ -327,6 +327,7 @@ def child(args: argparse.Namespace) -> int:
     from aniworld_desktop import services as composition
     from aniworld_desktop.config import ProfilePaths, load_settings
     from aniworld_desktop.downloads.service import DownloadService
+    from aniworld_desktop.storage import profile_lock
     from aniworld_desktop.ui import main_window
     from aniworld_desktop.ui.qtapp import APP_NAME, ORGANISATION, tune_interpreter
     from aniworld_desktop.ui.queue_model import QueueTableModel
@@ -334,8 +335,9 @@ def child(args: argparse.Namespace) -> int:
     phases = Phases()
     phases.add("imports", time.perf_counter() - imports_started)
     # Instrumentation only: the same functions, wrapped to time them; the app is not changed.
-    composition.open_profile_database = _time_async(
-        phases, "database open + migrations", composition.open_profile_database
+    # open_services imports it when called (a lazy import), so the wrapper goes where it lives.
+    profile_lock.open_profile_database = _time_async(
+        phases, "database open + migrations", profile_lock.open_profile_database
     )
     DownloadService.start = _time_async(phases, "queue load", DownloadService.start)  # type: ignore[method-assign]
     QueueTableModel.load = _time_sync(phases, "queue model load", QueueTableModel.load)  # type: ignore[method-assign]

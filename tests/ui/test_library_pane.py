@@ -12,9 +12,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 
 from aniworld_desktop.config import ProfilePaths, Settings
+from aniworld_desktop.core.models import SeriesCounts, SeriesRecord, SeriesSummary
 from aniworld_desktop.core.status import DownloadStatus as S
 from aniworld_desktop.services import open_services
 from aniworld_desktop.ui.library_pane import RELOAD_DELAY_MS, LibraryPane
+from aniworld_desktop.ui.series_model import UPDATE_CHUNK
 from aniworld_desktop.ui.tasks import TaskRunner
 from tests.ui.conftest import make_item, signal_future, wait_until
 
@@ -100,3 +102,74 @@ async def test_the_library_pane_reloads_once_per_burst_and_announces(
             await tasks.aclose()
             pane.hide()
             pane.deleteLater()
+
+
+class SnapshotLibrary:
+    """A library that hands out the snapshot it is given (no database: the pane's side only)."""
+
+    def __init__(self, summaries: list[SeriesSummary]) -> None:
+        self.summaries = summaries
+
+    async def list_series(self) -> list[SeriesSummary]:
+        return list(self.summaries)
+
+    async def episode_states(self, series: SeriesRecord) -> list[Any]:
+        return []
+
+    async def details(self, series: SeriesRecord) -> Any:
+        return None
+
+    async def set_episodes_monitored(self, episode_ids: Any, monitored: bool) -> None:
+        return None
+
+
+def _series_id(summary: SeriesSummary) -> int:
+    return summary.series.id
+
+
+def _summaries(count: int, on_disk: int) -> list[SeriesSummary]:
+    return [
+        SeriesSummary(
+            SeriesRecord(id=i, title=f"Show {i}", provider="local", source_url="", folder=f"S{i}"),
+            SeriesCounts(episodes=5, on_disk=on_disk, missing=5 - on_disk),
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+@pytest.mark.qt_loop
+async def test_a_big_reload_is_applied_a_piece_per_turn_of_the_loop() -> None:
+    count = 3 * UPDATE_CHUNK + 10  # four pieces
+    library = SnapshotLibrary(_summaries(count, 0))
+    tasks = TaskRunner()
+    pane = LibraryPane(library, tasks)
+    pane.show()
+    try:
+        reloaded = signal_future(pane.reloaded)
+        pane.reload()
+        await asyncio.wait_for(reloaded, 5)
+        assert pane.series_model.rowCount() == count
+
+        library.summaries = _summaries(count, 3)  # every series changed
+        turns: list[int] = []  # rows showing the new counts, seen by another task at each turn
+        done = False
+
+        async def watch() -> None:
+            while not done:
+                model = pane.series_model
+                turns.append(sum(model.summary(r).counts.on_disk == 3 for r in range(count)))
+                await asyncio.sleep(0)
+
+        watcher = asyncio.ensure_future(watch())
+        reloaded = signal_future(pane.reloaded)
+        pane.reload()
+        await asyncio.wait_for(reloaded, 5)
+        done = True
+        await watcher
+        # The other task ran while the reload compared (several turns with nothing shown
+        # yet), and the end shows every new value.
+        assert turns.count(0) >= 3
+        shown = sorted((pane.series_model.summary(r) for r in range(count)), key=_series_id)
+        assert shown == library.summaries
+    finally:
+        await tasks.aclose()

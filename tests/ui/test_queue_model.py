@@ -813,3 +813,26 @@ def test_haystack_and_progress_helpers() -> None:
     assert "dr. stone" in haystack(item) and "s02e03" in haystack(item)
     assert "stonestone" not in haystack(item)  # fields do not run into each other
     assert progress_fraction(item.with_changes(bytes_total=0)) is None
+
+
+def test_roles_the_model_does_not_answer_are_none_and_every_answered_one_still_is() -> None:
+    model = QueueTableModel()
+    model.load(
+        [
+            make_item(1, status=S.DOWNLOADING, bytes_done=5, bytes_total=10),
+            make_item(2, status=S.FAILED, error="gone"),
+        ]
+    )
+    cells = [model.index(row, column) for row in range(2) for column in Column]
+    unanswered = (
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+    )
+    for role in unanswered:
+        assert all(model.data(cell, role) is None for cell in cells)
+    answered = queue_model._ROLES  # the early return lets only these through
+    for role in answered:
+        assert any(model.data(cell, role) is not None for cell in cells), role

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from aniworld_desktop.core.models import SeriesCounts, SeriesRecord, SeriesSummary
+from aniworld_desktop.ui import series_model
 from aniworld_desktop.ui.roles import Role
 from aniworld_desktop.ui.series_model import Column, SeriesTableModel, raw_value
 
@@ -265,3 +266,92 @@ def test_the_model_tester_agrees_after_snapshots_under_a_sort_and_filter(qtmodel
         [summary(i, f"Show {i}", year=1990 + i % 5) for i in range(5, 40) if i % 4]
     )
     qtmodeltester.check(model, force_py=True)
+
+
+def rows_of(model: SeriesTableModel) -> list[SeriesSummary]:
+    return [model.summary(row) for row in range(model.rowCount())]
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_a_stepwise_update_ends_with_the_rows_of_the_one_step_update(
+    qapp, data: st.DataObject
+) -> None:
+    def snapshot() -> list[SeriesSummary]:
+        ids = sorted(data.draw(st.sets(st.integers(1, 40), max_size=30)))
+        return [
+            summary(
+                i,
+                data.draw(st.sampled_from(["Naruto", "Bleach", "Akira", "Zeta"])) + f" {i % 3}",
+                year=data.draw(st.sampled_from([None, 1999, 2002])),
+                missing=data.draw(st.integers(0, 2)),
+            )
+            for i in ids
+        ]
+
+    first, second = snapshot(), snapshot()
+    column = data.draw(st.sampled_from([-1, *Column]))
+    order = DESC if data.draw(st.booleans()) else ASC
+    needle = data.draw(st.sampled_from(["", "a", "naruto"]))
+    chunk = data.draw(st.integers(1, 12))
+    at_once, stepwise = SeriesTableModel(), SeriesTableModel()
+    for model in (at_once, stepwise):
+        model.load(first)
+        model.sort(column, order)
+        model.set_filter(needle)
+    at_once.update_summaries(second)
+    steps = 0
+    for _ in stepwise.update_steps(second, chunk=chunk):
+        steps += 1
+        # Between two steps the model is whole: rows, map and rows count agree.
+        assert all(stepwise.row_of(stepwise.series_id(r)) == r for r in range(stepwise.rowCount()))
+    assert steps == -(-len(second) // chunk)  # a yield before each piece
+    assert rows_of(stepwise) == rows_of(at_once)
+    assert stepwise.total_count() == at_once.total_count() == len(second)
+
+
+def test_the_pieces_of_a_stepwise_update_only_compare(qtmodeltester) -> None:
+    model = SeriesTableModel()
+    model.load([summary(i, f"Show {i}") for i in range(1, 11)])
+    signals: list[str] = []
+    for name in ("dataChanged", "rowsInserted", "rowsRemoved", "layoutChanged", "modelReset"):
+        getattr(model, name).connect(lambda *_, name=name: signals.append(name))
+    fresh = [summary(i, f"Show {i}", missing=1) for i in range(1, 13)]  # 10 changed, 2 new
+    steps = model.update_steps(fresh, chunk=3)
+    next(steps)
+    next(steps)
+    assert signals == []  # compared 3 of 12, nothing shown yet
+    assert model.summary(0).counts.missing == 0
+    for _ in steps:
+        assert signals == []
+    assert signals == ["dataChanged", "rowsInserted"]
+    assert [s.counts.missing for s in rows_of(model)] == [1] * 12
+    qtmodeltester.check(model)
+
+
+def test_changed_rows_are_repainted_run_by_run_and_not_moved_when_their_place_holds(
+    model: SeriesTableModel,
+) -> None:
+    model.sort(Column.TITLE, ASC)  # Bleach, Naruto, one piece
+    ranges: list[tuple[int, int]] = []
+    moved: list[bool] = []
+    model.dataChanged.connect(lambda top, bottom, *_: ranges.append((top.row(), bottom.row())))
+    model.layoutChanged.connect(lambda *_: moved.append(True))
+    snapshot = [model.summary(row) for row in range(3)]
+    fresh = [replace(s, counts=replace(s.counts, queued=7)) for s in snapshot]
+    fresh[1] = snapshot[1]  # Naruto unchanged: the first and last rows changed
+    model.update_summaries(fresh)
+    assert ranges == [(0, 0), (2, 2)]  # not one range over the unchanged row between
+    assert moved == []  # the title sort key did not change
+    assert [s.counts.queued for s in rows_of(model)] == [7, 0, 7]
+
+
+def test_roles_the_series_model_does_not_answer_are_none(model: SeriesTableModel) -> None:
+    cells = [model.index(row, column) for row in range(3) for column in Column]
+    for role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole):
+        assert all(model.data(cell, role) is None for cell in cells)
+    for role in series_model._ROLES:  # the early return lets only these through
+        assert any(model.data(cell, role) is not None for cell in cells), role
+    flags = model.flags(model.index(0, Column.TITLE))
+    assert flags & Qt.ItemFlag.ItemIsDragEnabled and flags & Qt.ItemFlag.ItemIsSelectable
+    assert model.flags(model.index(9, 0)) == Qt.ItemFlag.NoItemFlags  # no such row
