@@ -210,8 +210,9 @@ class ImportDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        """Looking through the library or importing."""
-        return self._task is not None and not self._task.done()
+        """Looking through the library or importing, until the dialog has taken the end in
+        (its buttons follow then): a task that is done but not yet seen still counts."""
+        return self._task is not None
 
     def _run(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coroutine)

@@ -337,6 +337,41 @@ async def test_closing_the_import_view_while_it_looks_stops_it_quietly(
 
 
 @pytest.mark.qt_loop
+async def test_the_import_view_is_busy_until_its_buttons_have_followed(
+    paths: ProfilePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A look through the library that has just ended is still "busy" until the view has taken
+    the end in: a click in between found the Import button still off (a flaky window test)."""
+    library = tmp_path / "library"
+    make_library(library)
+    settings = Settings(library_dir=library, min_free_disk=0)
+
+    async def no_posters(self: ImportDialog, folders: list[str]) -> None:
+        return None  # the look ends in the same step as the proposals arrive
+
+    monkeypatch.setattr(ImportDialog, "_load_posters", no_posters)
+    async with running_window(paths, settings, run_downloads=False) as (services, window):
+        gate = asyncio.Event()
+        propose = services.library.propose_import
+        ready: list[object] = []
+
+        async def gated(**kwargs: object) -> object:
+            await gate.wait()
+            return ready[0]
+
+        ready.append(await propose())
+        services.library.propose_import = gated  # type: ignore[method-assign]
+        dialog = window.series_commands.open_import()
+        await wait_until(lambda: dialog.busy)
+        gate.set()  # the look's task wakes first, this test one step after it
+        await asyncio.sleep(0)
+        assert dialog.proposals  # the look has ended ...
+        assert dialog.busy or dialog.import_button.isEnabled()  # ... never "idle" and off
+        await wait_until(lambda: not dialog.busy)
+        assert dialog.import_button.isEnabled()
+
+
+@pytest.mark.qt_loop
 async def test_the_window_closes_with_the_import_view_still_looking(
     paths: ProfilePaths, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
