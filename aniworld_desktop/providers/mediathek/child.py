@@ -26,6 +26,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ except ImportError:  # Windows
     resource = None  # type: ignore[assignment]
 
 from aniworld_desktop.providers.base import ProviderError
-from aniworld_desktop.providers.mediathek.store import Applied, FilmIndex
+from aniworld_desktop.providers.mediathek.store import Applied, FilmIndex, remove_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -76,26 +77,51 @@ def _child_main(
         # Background work: when the cores are busy, the window's process goes first.
         with contextlib.suppress(OSError):
             os.nice(_NICE)
+    if hasattr(signal, "SIGTERM") and hasattr(os, "fork"):
+        # A cancelled refresh terminates this process: unwind, so that the half-built file is
+        # removed and the reading process (reading.py) is ended and reaped, not left behind.
+        signal.signal(signal.SIGTERM, _terminated)
     index = FilmIndex(Path(index_path))
     try:
-        method = index.replace if operation == "replace" else index.apply_diff
-        result: tuple[str, object] = (
-            "ok",
-            method(Path(source), url=url, etag=etag, last_modified=last_modified, now=now),
-        )
+        if operation == "replace":
+            value: object = index.replace(
+                Path(source), url=url, etag=etag, last_modified=last_modified, now=now,
+                read_apart=hasattr(os, "fork"),
+            )  # fmt: skip
+        else:
+            value = index.apply_diff(
+                Path(source), url=url, etag=etag, last_modified=last_modified, now=now
+            )
+        result: tuple[str, object] = ("ok", value)
+    except _Terminated:
+        index.close()
+        return
     except BaseException as exc:  # sent to the parent, which raises it there
         result = ("error", exc)
     finally:
         index.close()
     usage = ChildUsage(0, 0.0)
     if resource is not None:
+        # With the reading process's, which ran beside this one (reaped by now).
         own = resource.getrusage(resource.RUSAGE_SELF)
-        usage = ChildUsage(own.ru_maxrss * _MAXRSS_BYTES, own.ru_utime + own.ru_stime)
+        reader = resource.getrusage(resource.RUSAGE_CHILDREN)
+        usage = ChildUsage(
+            (own.ru_maxrss + reader.ru_maxrss) * _MAXRSS_BYTES,
+            own.ru_utime + own.ru_stime + reader.ru_utime + reader.ru_stime,
+        )
     try:
         pipe.send((*result, usage))
     except Exception as exc:  # an exception that cannot be pickled: its words at least
         pipe.send(("error", ProviderError(str(exc) or type(exc).__name__), usage))
     pipe.close()
+
+
+class _Terminated(BaseException):
+    """The indexing process was asked to end (SIGTERM: the refresh was cancelled)."""
+
+
+def _terminated(signum: int, frame: object) -> None:  # pragma: no cover - in the child
+    raise _Terminated
 
 
 def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
@@ -105,6 +131,14 @@ def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context
         context.set_forkserver_preload([__name__])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _end(process: multiprocessing.process.BaseProcess) -> None:
+    """Wait for the child; kill it if it does not end (a terminate lands after a long SQL step)."""
+    process.join(_JOIN_SECONDS)
+    if process.is_alive():
+        process.kill()
+        process.join(_JOIN_SECONDS)
 
 
 async def index_in_child(
@@ -140,9 +174,11 @@ async def index_in_child(
         await asyncio.to_thread(process.start)
     finally:
         sending.close()  # the child holds its own end; ours must go so that recv sees its exit
+    answered = False
     try:
         try:
             status, value, usage = await asyncio.to_thread(receiving.recv)
+            answered = True
         except EOFError:
             await asyncio.to_thread(process.join, _JOIN_SECONDS)
             raise ProviderError(
@@ -155,7 +191,11 @@ async def index_in_child(
         raise
     finally:
         receiving.close()
-        await asyncio.shield(asyncio.to_thread(process.join, _JOIN_SECONDS))
+        await asyncio.shield(asyncio.to_thread(_end, process))
+        if not answered and operation == "replace" and process.exitcode is not None:
+            # Killed before it could remove what it had begun (a terminated one removes it
+            # itself): the half-built file goes now, not at the next refresh.
+            remove_unfinished(index_path)
     log.info(
         "film list indexing (%s) used %.1f CPU-s, at most %d MB",
         operation,

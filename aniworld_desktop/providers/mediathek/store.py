@@ -43,6 +43,7 @@ from aniworld_desktop.providers.mediathek.filmlist import (
     FilmListReader,
     ReadCounts,
 )
+from aniworld_desktop.providers.mediathek.reading import ReaderProcess
 
 log = logging.getLogger(__name__)
 
@@ -382,20 +383,29 @@ class FilmIndex:
         etag: str | None,
         last_modified: str | None,
         now: datetime | None = None,
+        read_apart: bool = False,
     ) -> Applied:
         """Build a new index from the full list in ``source``, then put it in place.
 
-        ``now`` is when the list was asked for (the next refresh counts from it).
+        ``now`` is when the list was asked for (the next refresh counts from it). With
+        ``read_apart`` the list is read by a forked process beside this one (:mod:`.reading`;
+        only in the indexing process, where there is ``fork``); the index is the same.
 
         Raises:
             FilmListError: The list is not usable; the old index is untouched.
             OSError: The new file could not be written or put in place (disk full...).
         """
         with self._write_lock:
-            building = self.path.with_name(self.path.name + ".new")
+            building = _building(self.path)
             _remove_database(building)
             try:
-                applied = self._build(building, source, url, etag, last_modified, now or _now())
+                reader: FilmListReader | ReaderProcess
+                if read_apart:  # forked before the new file is opened: it has no part in it
+                    reader = ReaderProcess(source, what="the full film list")
+                else:
+                    reader = FilmListReader(source, what="the full film list")
+                with reader:
+                    applied = self._build(building, reader, url, etag, last_modified, now or _now())
                 self._swap(building)
             except BaseException:
                 _remove_database(building)
@@ -405,7 +415,7 @@ class FilmIndex:
     def _build(
         self,
         building: Path,
-        source: Path,
+        reader: FilmListReader | ReaderProcess,
         url: str,
         etag: str | None,
         last_modified: str | None,
@@ -429,14 +439,14 @@ class FilmIndex:
             connection.executescript(_TABLES)
             started = time.perf_counter()
             connection.execute("BEGIN")
-            with FilmListReader(source, what="the full film list") as reader:
-                header = reader.header()
-                for films in reader.batches():
-                    # Plain tuples: sqlite3 binds an exact tuple's items directly, a named
-                    # tuple's through the sequence protocol (measured: the load 0.90 -> 0.73
-                    # CPU-s for 150,000 films, against a Python step per film 0.90).
-                    connection.executemany(_INSERT, map(tuple, films))
-                counts = reader.counts
+            header = reader.header()
+            for films in reader.batches():
+                # Plain tuples: sqlite3 binds an exact tuple's items directly, a named tuple's
+                # through the sequence protocol (measured: the load 0.90 -> 0.73 CPU-s for
+                # 150,000 films, against a Python step per film 0.90). The reading process
+                # sends plain tuples already.
+                connection.executemany(_INSERT, map(tuple, films))
+            counts = reader.counts
             connection.execute("COMMIT")
             loaded = time.perf_counter()
             # The table is most of the file: written to the disk while the indexes are made
@@ -749,6 +759,16 @@ def _time(text: str) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def remove_unfinished(path: Path) -> None:
+    """Remove what a full build of the index at ``path`` left when its process was killed."""
+    _remove_database(_building(path))
+
+
+def _building(path: Path) -> Path:
+    """Where the index at ``path`` is built before it is put in place."""
+    return path.with_name(path.name + ".new")
 
 
 def _remove_database(path: Path) -> None:
