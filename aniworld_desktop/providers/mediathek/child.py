@@ -77,17 +77,16 @@ def _child_main(
         # Background work: when the cores are busy, the window's process goes first.
         with contextlib.suppress(OSError):
             os.nice(_NICE)
-    if hasattr(signal, "SIGTERM") and hasattr(os, "fork"):
+    if sys.platform != "win32":
         # A cancelled refresh terminates this process: unwind, so that the half-built file is
-        # removed and the reading process (reading.py) is ended and reaped, not left behind.
+        # removed (on Windows terminate() ends it at once; the parent removes the file then).
         signal.signal(signal.SIGTERM, _terminated)
     index = FilmIndex(Path(index_path))
     try:
         if operation == "replace":
             value: object = index.replace(
-                Path(source), url=url, etag=etag, last_modified=last_modified, now=now,
-                read_apart=hasattr(os, "fork"),
-            )  # fmt: skip
+                Path(source), url=url, etag=etag, last_modified=last_modified, now=now
+            )
         else:
             value = index.apply_diff(
                 Path(source), url=url, etag=etag, last_modified=last_modified, now=now
@@ -102,13 +101,8 @@ def _child_main(
         index.close()
     usage = ChildUsage(0, 0.0)
     if resource is not None:
-        # With the reading process's, which ran beside this one (reaped by now).
         own = resource.getrusage(resource.RUSAGE_SELF)
-        reader = resource.getrusage(resource.RUSAGE_CHILDREN)
-        usage = ChildUsage(
-            (own.ru_maxrss + reader.ru_maxrss) * _MAXRSS_BYTES,
-            own.ru_utime + own.ru_stime + reader.ru_utime + reader.ru_stime,
-        )
+        usage = ChildUsage(own.ru_maxrss * _MAXRSS_BYTES, own.ru_utime + own.ru_stime)
     try:
         pipe.send((*result, usage))
     except Exception as exc:  # an exception that cannot be pickled: its words at least

@@ -43,7 +43,6 @@ from aniworld_desktop.providers.mediathek.filmlist import (
     FilmListReader,
     ReadCounts,
 )
-from aniworld_desktop.providers.mediathek.reading import ReaderProcess
 
 log = logging.getLogger(__name__)
 
@@ -383,13 +382,10 @@ class FilmIndex:
         etag: str | None,
         last_modified: str | None,
         now: datetime | None = None,
-        read_apart: bool = False,
     ) -> Applied:
         """Build a new index from the full list in ``source``, then put it in place.
 
-        ``now`` is when the list was asked for (the next refresh counts from it). With
-        ``read_apart`` the list is read by a forked process beside this one (:mod:`.reading`;
-        only in the indexing process, where there is ``fork``); the index is the same.
+        ``now`` is when the list was asked for (the next refresh counts from it).
 
         Raises:
             FilmListError: The list is not usable; the old index is untouched.
@@ -399,13 +395,7 @@ class FilmIndex:
             building = _building(self.path)
             _remove_database(building)
             try:
-                reader: FilmListReader | ReaderProcess
-                if read_apart:  # forked before the new file is opened: it has no part in it
-                    reader = ReaderProcess(source, what="the full film list")
-                else:
-                    reader = FilmListReader(source, what="the full film list")
-                with reader:
-                    applied = self._build(building, reader, url, etag, last_modified, now or _now())
+                applied = self._build(building, source, url, etag, last_modified, now or _now())
                 self._swap(building)
             except BaseException:
                 _remove_database(building)
@@ -415,7 +405,7 @@ class FilmIndex:
     def _build(
         self,
         building: Path,
-        reader: FilmListReader | ReaderProcess,
+        source: Path,
         url: str,
         etag: str | None,
         last_modified: str | None,
@@ -439,14 +429,14 @@ class FilmIndex:
             connection.executescript(_TABLES)
             started = time.perf_counter()
             connection.execute("BEGIN")
-            header = reader.header()
-            for films in reader.batches():
-                # Plain tuples: sqlite3 binds an exact tuple's items directly, a named tuple's
-                # through the sequence protocol (measured: the load 0.90 -> 0.73 CPU-s for
-                # 150,000 films, against a Python step per film 0.90). The reading process
-                # sends plain tuples already.
-                connection.executemany(_INSERT, map(tuple, films))
-            counts = reader.counts
+            with FilmListReader(source, what="the full film list") as reader:
+                header = reader.header()
+                for films in reader.batches():
+                    # Plain tuples: sqlite3 binds an exact tuple's items directly, a named
+                    # tuple's through the sequence protocol (measured: the load 0.90 -> 0.73
+                    # CPU-s for 150,000 films, against a Python step per film 0.90).
+                    connection.executemany(_INSERT, map(tuple, films))
+                counts = reader.counts
             connection.execute("COMMIT")
             loaded = time.perf_counter()
             # The table is most of the file: written to the disk while the indexes are made
