@@ -26,6 +26,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ except ImportError:  # Windows
     resource = None  # type: ignore[assignment]
 
 from aniworld_desktop.providers.base import ProviderError
-from aniworld_desktop.providers.mediathek.store import Applied, FilmIndex
+from aniworld_desktop.providers.mediathek.store import Applied, FilmIndex, remove_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +77,24 @@ def _child_main(
         # Background work: when the cores are busy, the window's process goes first.
         with contextlib.suppress(OSError):
             os.nice(_NICE)
+    if sys.platform != "win32":
+        # A cancelled refresh terminates this process: unwind, so that the half-built file is
+        # removed (on Windows terminate() ends it at once; the parent removes the file then).
+        signal.signal(signal.SIGTERM, _terminated)
     index = FilmIndex(Path(index_path))
     try:
-        method = index.replace if operation == "replace" else index.apply_diff
-        result: tuple[str, object] = (
-            "ok",
-            method(Path(source), url=url, etag=etag, last_modified=last_modified, now=now),
-        )
+        if operation == "replace":
+            value: object = index.replace(
+                Path(source), url=url, etag=etag, last_modified=last_modified, now=now
+            )
+        else:
+            value = index.apply_diff(
+                Path(source), url=url, etag=etag, last_modified=last_modified, now=now
+            )
+        result: tuple[str, object] = ("ok", value)
+    except _Terminated:
+        index.close()
+        return
     except BaseException as exc:  # sent to the parent, which raises it there
         result = ("error", exc)
     finally:
@@ -98,6 +110,58 @@ def _child_main(
     pipe.close()
 
 
+class _Terminated(BaseException):
+    """The indexing process was asked to end (SIGTERM: the refresh was cancelled)."""
+
+
+def _terminated(signum: int, frame: object) -> None:  # pragma: no cover - in the child
+    raise _Terminated
+
+
+# Only where its copy of multiprocessing's ``_launch`` below is known to be the stdlib's.
+_LEAN_START = sys.platform != "win32" and sys.version_info < (3, 14)
+if _LEAN_START:
+    import io
+    from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
+
+    class _Popen(popen_forkserver.Popen):
+        """The fork server's start of a child, without the parent's main module.
+
+        multiprocessing hands each child the parent's ``__main__`` to run again (so that what it
+        defines can be unpickled there). Started from the ``aniworld-desktop`` console script
+        that is the script's file, and running it imported the whole app in every indexing
+        child: 0.26 s per diff list. The child runs a function of this module, which the server
+        imported already. The rest is multiprocessing's own ``_launch`` (Python 3.11-3.13).
+        """
+
+        def _launch(self, process_obj: multiprocessing.process.BaseProcess) -> None:
+            prep_data = spawn.get_preparation_data(process_obj.name)
+            prep_data.pop("init_main_from_path", None)
+            prep_data.pop("init_main_from_name", None)
+            buf = io.BytesIO()
+            multiprocessing.context.set_spawning_popen(self)
+            try:
+                reduction.dump(prep_data, buf)
+                reduction.dump(process_obj, buf)
+            finally:
+                multiprocessing.context.set_spawning_popen(None)
+            self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
+            _parent_w = os.dup(w)
+            self.finalizer = util.Finalize(
+                self,
+                util.close_fds,  # type: ignore[attr-defined]
+                (_parent_w, self.sentinel),
+            )
+            with open(w, "wb", closefd=True) as f:
+                f.write(buf.getbuffer())
+            self.pid = forkserver.read_signed(self.sentinel)
+
+    class _Process(multiprocessing.context.ForkServerProcess):
+        @staticmethod
+        def _Popen(process_obj: multiprocessing.process.BaseProcess) -> _Popen:
+            return _Popen(process_obj)
+
+
 def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -105,6 +169,14 @@ def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context
         context.set_forkserver_preload([__name__])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _end(process: multiprocessing.process.BaseProcess) -> None:
+    """Wait for the child; kill it if it does not end (a terminate lands after a long SQL step)."""
+    process.join(_JOIN_SECONDS)
+    if process.is_alive():
+        process.kill()
+        process.join(_JOIN_SECONDS)
 
 
 async def index_in_child(
@@ -130,7 +202,10 @@ async def index_in_child(
     """
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(
+    # The fork server's child without the main module's fix-up (_Popen), where it has one.
+    lean = _LEAN_START and context.get_start_method() == "forkserver"
+    make = _Process if lean else context.Process
+    process = make(
         target=_child_main,
         args=(sending, operation, str(index_path), str(source), url, etag, last_modified, now),
         name="film list indexing",
@@ -140,9 +215,11 @@ async def index_in_child(
         await asyncio.to_thread(process.start)
     finally:
         sending.close()  # the child holds its own end; ours must go so that recv sees its exit
+    answered = False
     try:
         try:
             status, value, usage = await asyncio.to_thread(receiving.recv)
+            answered = True
         except EOFError:
             await asyncio.to_thread(process.join, _JOIN_SECONDS)
             raise ProviderError(
@@ -155,7 +232,11 @@ async def index_in_child(
         raise
     finally:
         receiving.close()
-        await asyncio.shield(asyncio.to_thread(process.join, _JOIN_SECONDS))
+        await asyncio.shield(asyncio.to_thread(_end, process))
+        if not answered and operation == "replace" and process.exitcode is not None:
+            # Killed before it could remove what it had begun (a terminated one removes it
+            # itself): the half-built file goes now, not at the next refresh.
+            remove_unfinished(index_path)
     log.info(
         "film list indexing (%s) used %.1f CPU-s, at most %d MB",
         operation,

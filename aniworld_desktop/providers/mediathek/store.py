@@ -392,7 +392,7 @@ class FilmIndex:
             OSError: The new file could not be written or put in place (disk full...).
         """
         with self._write_lock:
-            building = self.path.with_name(self.path.name + ".new")
+            building = _building(self.path)
             _remove_database(building)
             try:
                 applied = self._build(building, source, url, etag, last_modified, now or _now())
@@ -749,6 +749,16 @@ def _time(text: str) -> datetime | None:
         return datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def remove_unfinished(path: Path) -> None:
+    """Remove what a full build of the index at ``path`` left when its process was killed."""
+    _remove_database(_building(path))
+
+
+def _building(path: Path) -> Path:
+    """Where the index at ``path`` is built before it is put in place."""
+    return path.with_name(path.name + ".new")
 
 
 def _remove_database(path: Path) -> None:

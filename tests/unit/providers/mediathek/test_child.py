@@ -6,6 +6,8 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,103 @@ async def test_a_cancelled_refresh_ends_its_child(tmp_path: Path):
         await task
     assert not child.is_alive()
     assert FilmIndex(tmp_path / "mediathek.sqlite").state() is None
+
+
+# -- what a refresh that is cancelled or whose child is killed leaves: the old index, nothing else
+
+
+def _old_index(tmp_path: Path) -> Path:
+    path = tmp_path / "mediathek.sqlite"
+    index = FilmIndex(path)
+    old = write_film_list(tmp_path / "old.xz", generated_entries(50, seed=9))
+    index.replace(old, url="https://liste.example.test/old", etag=None, last_modified=None)
+    index.close()
+    return path
+
+
+def _films_of(path: Path) -> int | None:
+    index = FilmIndex(path)
+    state = index.state()
+    index.close()
+    return None if state is None else state.films
+
+
+async def _building_started(path: Path) -> Path:
+    """The half-built file, once the child has made it (it then waits on the FIFO)."""
+    building = path.with_name(path.name + ".new")
+    for _ in range(400):
+        if building.exists():
+            return building
+        await asyncio.sleep(0.05)
+    raise AssertionError("the child made no new index file")
+
+
+async def test_a_killed_child_leaves_the_old_index_and_no_half_built_file(tmp_path: Path):
+    path = _old_index(tmp_path)
+    task = asyncio.ensure_future(index_in_child("replace", path, _fifo(tmp_path), **ARGS))
+    child = await _child_started()
+    building = await _building_started(path)
+    assert child.pid is not None
+    os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(ProviderError, match="ended without an answer"):
+        await task
+    assert not building.exists()
+    assert _films_of(path) == 50
+
+
+async def test_a_cancelled_refresh_leaves_the_old_index_and_no_half_built_file(tmp_path: Path):
+    path = _old_index(tmp_path)
+    task = asyncio.ensure_future(index_in_child("replace", path, _fifo(tmp_path), **ARGS))
+    child = await _child_started()
+    building = await _building_started(path)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not child.is_alive()
+    assert child.exitcode == 0  # it unwound (SIGTERM raised in it), it was not killed
+    assert not building.exists()
+    assert _films_of(path) == 50
+
+
+ENTRY_SCRIPT = """
+import asyncio, os, sys
+from pathlib import Path
+
+if __name__ == "__mp_main__":  # what multiprocessing's fix-up of the main module runs
+    Path(os.environ["MAIN_RUN_AGAIN"]).write_text("the main script ran in the child")
+
+if __name__ == "__main__":
+    from aniworld_desktop.providers.mediathek.child import index_in_child
+
+    applied = asyncio.run(index_in_child(
+        "replace", Path(sys.argv[1]), Path(sys.argv[2]), url="https://liste.example.test/akt",
+        etag=None, last_modified=None, now=None,
+    ))
+    print(applied.films)
+"""
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or sys.version_info >= (3, 14),
+    reason="spawn (Windows) runs the main module again; child.py's lean start is for 3.11-3.13",
+)
+def test_the_child_does_not_run_the_apps_main_script_again(tmp_path: Path):
+    # Started from a script (as the aniworld-desktop console script is), multiprocessing would
+    # run it again in each child: the whole app imported per diff list.
+    script = tmp_path / "entry.py"
+    script.write_text(ENTRY_SCRIPT)
+    source = write_film_list(tmp_path / "akt.xz", generated_entries(300, seed=1))
+    marker = tmp_path / "ran-again"
+    repo = Path(__file__).resolve().parents[4]
+    result = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "mediathek.sqlite"), str(source)],
+        env={**os.environ, "MAIN_RUN_AGAIN": str(marker), "PYTHONPATH": str(repo)},
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["300"]
+    assert not marker.exists()

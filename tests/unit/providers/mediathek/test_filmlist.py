@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import lzma
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -173,6 +174,50 @@ def test_a_list_read_in_many_small_pieces_is_the_same(tmp_path: Path, monkeypatc
     monkeypatch.setattr(filmlist, "_BYTES_CHUNK", 7)  # splits keys, escapes and UTF-8 sequences
     _, pieces = read_all(path)
     assert pieces == whole
+
+
+def _xz_cases() -> dict[str, bytes]:
+    one = lzma.compress(bytes(range(256)) * 40)
+    two = lzma.compress(b"a second stream " * 300)
+    return {
+        "one stream": one,
+        "two streams": one + two,
+        "bytes after the last stream": one + b"not xz" * 10,
+        "truncated": one[:-30],
+        "damaged": one[:100] + b"x" * 50 + one[150:],
+        "second stream truncated": one + two[:-20],
+    }
+
+
+@pytest.mark.parametrize("case", list(_xz_cases()))
+def test_the_decompressing_thread_gives_what_lzma_gives(tmp_path: Path, monkeypatch, case: str):
+    # Its own loop (1 MiB pieces, each one call without the interpreter's lock) in small
+    # steps, so that every piece boundary and every stream boundary is crossed.
+    from aniworld_desktop.providers.mediathek import filmlist
+
+    monkeypatch.setattr(filmlist, "_THREAD_FROM", 0)
+    monkeypatch.setattr(filmlist, "_RAW_PIECE", 1000)
+    monkeypatch.setattr(filmlist, "_PIECE", 5000)
+    monkeypatch.setattr(filmlist, "_BYTES_CHUNK", 3000)
+    path = tmp_path / "case.xz"
+    path.write_bytes(_xz_cases()[case])
+
+    def outcome(read: Callable[[], bytes]) -> bytes | str:
+        pieces = []
+        try:
+            while piece := read():
+                pieces.append(piece)
+        except (EOFError, lzma.LZMAError) as exc:
+            return type(exc).__name__
+        return b"".join(pieces)
+
+    source = filmlist._Source(path)
+    try:
+        ours = outcome(source.read)
+    finally:
+        source.close()
+    with lzma.open(path) as file:
+        assert ours == outcome(lambda: file.read(4096))
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
