@@ -118,9 +118,7 @@ def _terminated(signum: int, frame: object) -> None:  # pragma: no cover - in th
     raise _Terminated
 
 
-# Only where its copy of multiprocessing's ``_launch`` below is known to be the stdlib's.
-_LEAN_START = sys.platform != "win32" and sys.version_info < (3, 14)
-if _LEAN_START:
+if sys.platform != "win32":
     import io
     from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 
@@ -203,8 +201,7 @@ async def index_in_child(
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
     # The fork server's child without the main module's fix-up (_Popen), where it has one.
-    lean = _LEAN_START and context.get_start_method() == "forkserver"
-    make = _Process if lean else context.Process
+    make = _Process if context.get_start_method() == "forkserver" else context.Process
     process = make(
         target=_child_main,
         args=(sending, operation, str(index_path), str(source), url, etag, last_modified, now),

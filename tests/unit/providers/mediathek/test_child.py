@@ -155,10 +155,7 @@ if __name__ == "__main__":
 """
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or sys.version_info >= (3, 14),
-    reason="spawn (Windows) runs the main module again; child.py's lean start is for 3.11-3.13",
-)
+@pytest.mark.skipif(sys.platform == "win32", reason="spawn (Windows) runs the main module again")
 def test_the_child_does_not_run_the_apps_main_script_again(tmp_path: Path):
     # Started from a script (as the aniworld-desktop console script is), multiprocessing would
     # run it again in each child: the whole app imported per diff list.
