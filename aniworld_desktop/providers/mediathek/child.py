@@ -118,48 +118,6 @@ def _terminated(signum: int, frame: object) -> None:  # pragma: no cover - in th
     raise _Terminated
 
 
-if sys.platform != "win32":
-    import io
-    from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
-
-    class _Popen(popen_forkserver.Popen):
-        """The fork server's start of a child, without the parent's main module.
-
-        multiprocessing hands each child the parent's ``__main__`` to run again (so that what it
-        defines can be unpickled there). Started from the ``aniworld-desktop`` console script
-        that is the script's file, and running it imported the whole app in every indexing
-        child: 0.26 s per diff list. The child runs a function of this module, which the server
-        imported already. The rest is multiprocessing's own ``_launch`` (Python 3.11-3.13).
-        """
-
-        def _launch(self, process_obj: multiprocessing.process.BaseProcess) -> None:
-            prep_data = spawn.get_preparation_data(process_obj.name)
-            prep_data.pop("init_main_from_path", None)
-            prep_data.pop("init_main_from_name", None)
-            buf = io.BytesIO()
-            multiprocessing.context.set_spawning_popen(self)
-            try:
-                reduction.dump(prep_data, buf)
-                reduction.dump(process_obj, buf)
-            finally:
-                multiprocessing.context.set_spawning_popen(None)
-            self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
-            _parent_w = os.dup(w)
-            self.finalizer = util.Finalize(
-                self,
-                util.close_fds,  # type: ignore[attr-defined]
-                (_parent_w, self.sentinel),
-            )
-            with open(w, "wb", closefd=True) as f:
-                f.write(buf.getbuffer())
-            self.pid = forkserver.read_signed(self.sentinel)
-
-    class _Process(multiprocessing.context.ForkServerProcess):
-        @staticmethod
-        def _Popen(process_obj: multiprocessing.process.BaseProcess) -> _Popen:
-            return _Popen(process_obj)
-
-
 def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -200,9 +158,7 @@ async def index_in_child(
     """
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
-    # The fork server's child without the main module's fix-up (_Popen), where it has one.
-    make = _Process if context.get_start_method() == "forkserver" else context.Process
-    process = make(
+    process = context.Process(
         target=_child_main,
         args=(sending, operation, str(index_path), str(source), url, etag, last_modified, now),
         name="film list indexing",

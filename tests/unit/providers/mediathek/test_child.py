@@ -6,8 +6,6 @@ import asyncio
 import multiprocessing
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -135,44 +133,3 @@ async def test_a_cancelled_refresh_leaves_the_old_index_and_no_half_built_file(t
     assert child.exitcode == 0  # it unwound (SIGTERM raised in it), it was not killed
     assert not building.exists()
     assert _films_of(path) == 50
-
-
-ENTRY_SCRIPT = """
-import asyncio, os, sys
-from pathlib import Path
-
-if __name__ == "__mp_main__":  # what multiprocessing's fix-up of the main module runs
-    Path(os.environ["MAIN_RUN_AGAIN"]).write_text("the main script ran in the child")
-
-if __name__ == "__main__":
-    from aniworld_desktop.providers.mediathek.child import index_in_child
-
-    applied = asyncio.run(index_in_child(
-        "replace", Path(sys.argv[1]), Path(sys.argv[2]), url="https://liste.example.test/akt",
-        etag=None, last_modified=None, now=None,
-    ))
-    print(applied.films)
-"""
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="spawn (Windows) runs the main module again")
-def test_the_child_does_not_run_the_apps_main_script_again(tmp_path: Path):
-    # Started from a script (as the aniworld-desktop console script is), multiprocessing would
-    # run it again in each child: the whole app imported per diff list.
-    script = tmp_path / "entry.py"
-    script.write_text(ENTRY_SCRIPT)
-    source = write_film_list(tmp_path / "akt.xz", generated_entries(300, seed=1))
-    marker = tmp_path / "ran-again"
-    repo = Path(__file__).resolve().parents[4]
-    result = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "mediathek.sqlite"), str(source)],
-        env={**os.environ, "MAIN_RUN_AGAIN": str(marker), "PYTHONPATH": str(repo)},
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["300"]
-    assert not marker.exists()
