@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from aniworld_desktop.config import ProfilePaths
 from aniworld_desktop.ui.add_links_dialog import AddLinksDialog
@@ -117,8 +117,10 @@ async def test_ctrl_v_on_the_queue_adds_the_clipboards_links(
         window.statusBar().messageChanged.connect(messages.append)
         window.stack.setCurrentWidget(window.main_splitter)
         view = window.queue_pane.view
+        # Focus and shortcuts reach only the active window (an earlier test's may still be).
+        window.activateWindow()
         view.setFocus()
-        await wait_until(view.hasFocus)
+        await wait_until(lambda: QApplication.activeWindow() is window and view.hasFocus())
         paste = QKeySequence(QKeySequence.StandardKey.Paste)[0]
 
         clipboard.setText("nothing to see here")
