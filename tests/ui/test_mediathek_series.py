@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QComboBox, QInputDialog
 
-from aniworld_desktop.config import ProfilePaths, Settings, load_settings
+from aniworld_desktop.config import ProfilePaths, load_settings
 from aniworld_desktop.core.models import SeriesRecord
 from aniworld_desktop.providers.mediathek.episodes import Quality
 from aniworld_desktop.providers.mediathek.provider import MediathekProvider
@@ -23,6 +23,7 @@ from tests.fault_server import FaultServer
 from tests.mediathek_lists import ListEntry, film_list_bytes
 from tests.ui.conftest import wait_until
 from tests.ui.test_main_window import running_window, visible_child
+from tests.ui.test_mediathek_search import settings_for
 
 PROGRAMME = "mediathek:?channel=ZDF&topic=Der%20Bergdoktor"
 
@@ -55,15 +56,6 @@ async def served(tmp_path: Path):
     async with FaultServer(tmp_path / "srv") as server:
         server.add_file("Filmliste-akt.xz", film_list_bytes(films(server)))
         yield server
-
-
-def settings_for(tmp_path: Path, server: FaultServer) -> Settings:
-    return Settings(
-        library_dir=tmp_path / "library",
-        min_free_disk=0,
-        mediathek_full_list_url=server.url("Filmliste-akt.xz"),
-        mediathek_diff_list_url=server.url("Filmliste-diff.xz"),
-    )
 
 
 async def follow(services: Services, window: MainWindow) -> SeriesRecord:
