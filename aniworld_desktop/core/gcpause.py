@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +26,30 @@ class CollectorPause:
     freeze: bool = False
 
 
+_lock = threading.Lock()
 _paused = 0  # blocks inside collector_paused() now (any thread)
+_restore = True  # whether automatic collection is on once the last pause ends
 
 
 def is_paused() -> bool:
     """Whether a bulk load asked for no collection now (a collector of its own must wait)."""
     return _paused > 0
+
+
+def set_automatic(enabled: bool) -> None:
+    """Turn Python's automatic collection on or off, in agreement with any pause running.
+
+    During a pause the wish is kept and applied when the last pause ends; ``gc.enable()`` called
+    directly there would be undone (or a stale state restored) by that end.
+    """
+    global _restore
+    with _lock:
+        _restore = enabled
+        if _paused == 0:
+            if enabled:
+                gc.enable()
+            else:
+                gc.disable()
 
 
 @contextlib.contextmanager
@@ -42,20 +61,26 @@ def collector_paused() -> Iterator[CollectorPause]:
     long collection a minute later. Freezing keeps nothing alive: reference counting still frees
     those objects; only cycles among them would never be collected, which is why it is meant for
     a one-off start-up load, not for every small one.
+
+    Pauses may overlap from several threads, in any order: the first one to start remembers
+    whether automatic collection was on, and the last one to end puts that back.
     """
-    global _paused
+    global _paused, _restore
     pause = CollectorPause()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    _paused += 1
+    with _lock:
+        if _paused == 0:
+            _restore = gc.isenabled()
+        _paused += 1
+        gc.disable()
     try:
         yield pause
     finally:
-        _paused -= 1
         if pause.freeze:
             gc.freeze()
-        if was_enabled:
-            gc.enable()
+        with _lock:
+            _paused -= 1
+            if _paused == 0 and _restore:
+                gc.enable()
 
 
 def release(*lists: list[Any]) -> None:

@@ -36,7 +36,7 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
-from aniworld_desktop.core.gcpause import is_paused
+from aniworld_desktop.core.gcpause import is_paused, set_automatic
 
 __all__ = ["MainThreadCollector"]
 
@@ -78,7 +78,7 @@ class MainThreadCollector(QObject):
         self._frozen = gc.get_freeze_count()
         self._tracked = len(gc.get_objects()) + self._frozen
         self.long_lived = self.old_generation()
-        gc.disable()
+        set_automatic(False)
         self._timer.start()
 
     def stop(self) -> None:
@@ -90,7 +90,7 @@ class MainThreadCollector(QObject):
         self._timer.stop()
         _holders -= 1
         if _holders == 0:
-            gc.enable()
+            set_automatic(True)
 
     def old_generation(self) -> int:
         """Estimated objects in the oldest generation once the young ones are collected."""
