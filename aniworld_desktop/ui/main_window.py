@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
             series=self.library_pane,
             library_dir=lambda: services.library_dir,
             search=lambda title, year: services.metadata.search(title, year),
+            default_quality=lambda: services.settings.mediathek_quality,
         )
         self.subscriptions = SubscriptionCommands(
             services.library, self.tasks, self, series=self.library_pane

@@ -102,11 +102,13 @@ class SeriesCommands(PlainTr):
         series: SeriesChoice,
         library_dir: Callable[[], Path],
         search: Search,
+        default_quality: Callable[[], str] = lambda: "",
     ) -> None:
         self._library, self._tasks, self._feedback = library, tasks, feedback
         self._series = series
         self._library_dir = library_dir
         self._search = search
+        self._default_quality = default_quality
         self.import_dialog: ImportDialog | None = None
 
     def slots(self) -> dict[ActionName, Callable[[], object]]:
@@ -308,7 +310,15 @@ class SeriesCommands(PlainTr):
         from aniworld_desktop.providers.mediathek.provider import SeriesReference, with_quality
 
         current = {SeriesReference.parse(s.source_url or "").quality for s in chosen}
-        choices: list[tuple[Quality | None, str]] = [(None, self.tr("As in the settings"))]
+        default = self._default_quality()
+        choices: list[tuple[Quality | None, str]] = [
+            (
+                None,
+                self.tr("As in the settings ({quality})").format(quality=quality_text(default))
+                if default
+                else self.tr("As in the settings"),
+            )
+        ]
         choices += [(quality, quality_text(quality.value)) for quality in Quality]
         dialog = QInputDialog(self._feedback.dialog_parent())
         dialog.setObjectName("seriesQualityDialog")

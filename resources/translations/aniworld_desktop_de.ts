@@ -1231,6 +1231,10 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Nur Serien aus der Filmliste der Öffentlich-Rechtlichen haben eine Qualität zur Wahl: Wählen Sie zuerst eine aus.</translation>
     </message>
     <message>
+        <source>As in the settings ({quality})</source>
+        <translation>Wie in den Einstellungen ({quality})</translation>
+    </message>
+    <message>
         <source>As in the settings</source>
         <translation>Wie in den Einstellungen</translation>
     </message>

@@ -129,8 +129,9 @@ async def test_the_quality_of_one_series_is_stored_and_used_by_its_downloads(
         await wait_until(quality.isEnabled)
         quality.trigger()
         dialog = await visible_child(window, QInputDialog, "seriesQualityDialog")
-        assert dialog.textValue() == "As in the settings"  # the series names no quality yet
-        assert dialog.comboBoxItems() == ["As in the settings", "HD", "SD", "small"]
+        # The series names no quality yet; the first choice names the settings' default.
+        assert dialog.textValue() == "As in the settings (HD)"
+        assert dialog.comboBoxItems() == ["As in the settings (HD)", "HD", "SD", "small"]
         dialog.setTextValue("SD")
         dialog.accept()
 
@@ -153,7 +154,7 @@ async def test_the_quality_of_one_series_is_stored_and_used_by_its_downloads(
         window.commands["series_quality"].trigger()
         dialog = await visible_child(window, QInputDialog, "seriesQualityDialog")
         assert dialog.textValue() == "SD"
-        dialog.setTextValue("As in the settings")
+        dialog.setTextValue("As in the settings (HD)")
         dialog.accept()
         await eventually(lambda: source_is(PROGRAMME))
         assert await queued_file(services, series.id, 2) == "bd2_hd.mp4"
