@@ -65,10 +65,18 @@ async def test_attach_a_feed_change_the_mode_and_remove_with_the_files(profile, 
         assert code == 2
         assert "'sometimes' is not a monitor mode: use new, all, none or season:N" in err
 
-        code, out, err = await run_cli(profile, "remove", "Moon Garden", "--delete-files", **env)
+        # The desktop's trash, kept in tmp_path: a home there (the library on its device).
+        home, data = tmp_path / "home", tmp_path / "data"
+        home.mkdir()
+        trash_env = {"HOME": str(home), "XDG_DATA_HOME": str(data)}
+        code, out, err = await run_cli(
+            profile, "remove", "Moon Garden", "--delete-files", **env, **trash_env
+        )
         assert code == 0, err
         assert "Moon Garden is no longer followed; its folder" in out
         assert not (library / "Moon Garden").exists()
+        assert (data / "Trash" / "files" / "Moon Garden").is_dir()
+        assert (data / "Trash" / "info" / "Moon Garden.trashinfo").is_file()
         assert listing(profile, **env) == {}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,56 @@ async def test_remove_asks_keeps_the_files_and_deleting_asks_again(
         # A later scan leaves its folder alone.
         await services.library.scan()
         assert len(await services.library.list_series()) == 2
+
+
+@pytest.mark.qt_loop
+async def test_deleting_the_files_moves_only_that_folder_to_the_desktop_trash(
+    paths: ProfilePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The real Send2Trash, its freedesktop trash (as on Linux) kept inside tmp_path: a home there,
+    # so the library is on the trash's device, and its data folder.
+    import send2trash.plat_other as freedesktop
+
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setattr(freedesktop, "XDG_DATA_HOME", os.fsencode(data))
+    monkeypatch.setattr(freedesktop, "HOMETRASH_B", os.fsencode(data / "Trash"))
+    monkeypatch.setattr(freedesktop, "HOMETRASH", str(data / "Trash"))
+    library = tmp_path / "library"
+    make_library(library)
+    others = {k: v for k, v in tree(library).items() if not k.startswith("Quiet Valley")}
+    settings = Settings(library_dir=library, min_free_disk=0)
+    async with running_window(paths, settings, run_downloads=False) as (services, window):
+        await services.library.scan()
+        window.library_pane.reload()
+        pane = window.library_pane
+        await wait_until(lambda: pane.series_model.rowCount() == 3)
+        (valley,) = [
+            s.series
+            for s in await services.library.list_series()
+            if s.series.folder == "Quiet Valley"
+        ]
+        pane.select_series([valley.id])
+        await wait_until(lambda: window.commands["remove_series"].isEnabled())
+        window.commands["remove_series"].trigger()
+        box = await visible_child(window, QMessageBox, "confirmRemoveSeries")
+        button(box, "removeDeleteFiles").click()
+        again = await visible_child(window, QMessageBox, "confirmDeleteFiles")
+        (delete,) = [
+            b for b in again.buttons() if again.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+        ]
+        delete.click()
+        await wait_until(lambda: pane.series_model.rowCount() == 2)
+        await wait_until(lambda: "trash" in window.statusBar().currentMessage())
+        assert "Quiet Valley" in window.statusBar().currentMessage()
+        assert valley.id not in [s.series.id for s in await services.library.list_series()]
+        assert not (library / "Quiet Valley").exists()
+        trashed = data / "Trash" / "files" / "Quiet Valley"
+        assert (trashed / "Season 1" / "Quiet.Valley.S01E01.mkv").read_bytes() == b"a home video"
+        info = (data / "Trash" / "info" / "Quiet Valley.trashinfo").read_text()
+        assert "Path=" in info and "DeletionDate=" in info  # the desktop can restore it
+        assert tree(library) == others  # the other series' files are as they were
 
 
 @pytest.mark.qt_loop
