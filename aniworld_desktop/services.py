@@ -141,6 +141,7 @@ async def open_services(
     demo: bool = False,
     notices: Sequence[str] = (),
     read_only: bool = False,
+    read_series_early: bool = False,
 ) -> AsyncIterator[Services]:
     """Build the services; on exit stop the workers, close every session, dispose the engine.
 
@@ -158,6 +159,9 @@ async def open_services(
         read_only: A reader (``list``, ``queue``) that does not hold the profile's lock: its
             database refuses writes, and nothing is repaired at start or saved at the end.
             Everyone else holds the lock around this (``storage/profile_lock.py``).
+        read_series_early: Start reading the library's series list (its counts) while the
+            queue loads, for the first ``library.list_series()`` (the window's opening); see
+            ``LibraryService.read_series_early``.
     """
     import aiohttp
     from sqlalchemy.exc import SQLAlchemyError
@@ -262,6 +266,9 @@ async def open_services(
                 bus=bus,
             )
             downloads.resolver = library.download_request
+            if read_series_early:
+                library.read_series_early()  # SQLite counts while the queue loads below
+                stack.push_async_callback(library.drop_early_read)
             metadata = MetadataService(
                 CatalogRepository(database),
                 bus,
