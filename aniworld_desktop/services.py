@@ -141,6 +141,7 @@ async def open_services(
     demo: bool = False,
     notices: Sequence[str] = (),
     read_only: bool = False,
+    read_series_early: bool = False,
 ) -> AsyncIterator[Services]:
     """Build the services; on exit stop the workers, close every session, dispose the engine.
 
@@ -158,6 +159,9 @@ async def open_services(
         read_only: A reader (``list``, ``queue``) that does not hold the profile's lock: its
             database refuses writes, and nothing is repaired at start or saved at the end.
             Everyone else holds the lock around this (``storage/profile_lock.py``).
+        read_series_early: Start reading the library's series list (its counts) while the
+            queue loads, for the first ``library.list_series()`` (the window's opening); see
+            ``LibraryService.read_series_early``.
     """
     import aiohttp
     from sqlalchemy.exc import SQLAlchemyError
@@ -239,8 +243,6 @@ async def open_services(
             engine: DownloadEngine | ThreadedEngine = await stack.enter_async_context(
                 ThreadedEngine(make_engine) if download_thread else make_engine()
             )
-            stack.push_async_callback(_close_registry, discovering)
-            registry = await discovering
             downloads = DownloadService(
                 SqlQueueRepository(database),
                 bus,
@@ -251,6 +253,19 @@ async def open_services(
                 max_retries=settings.max_retries,
                 retry_base_delay=settings.retry_base_delay,
             )
+            # The queue's read (a second with 100,000 rows, most of it on a worker thread) needs
+            # neither the providers nor the library: it runs while their discovery ends. No
+            # worker starts before the library has set the downloads' resolver (below).
+            loading = asyncio.ensure_future(
+                downloads.start(
+                    run=False,
+                    owner=not read_only,
+                    running_elsewhere=read_only and held_elsewhere(paths),
+                )
+            )
+            stack.push_async_callback(_settle, loading)  # an error below waits for it too
+            stack.push_async_callback(_close_registry, discovering)
+            registry = await discovering
             library = LibraryService(
                 CatalogRepository(database),
                 downloads,
@@ -262,6 +277,9 @@ async def open_services(
                 bus=bus,
             )
             downloads.resolver = library.download_request
+            if read_series_early:
+                library.read_series_early()  # SQLite counts while the queue loads
+                stack.push_async_callback(library.drop_early_read)
             metadata = MetadataService(
                 CatalogRepository(database),
                 bus,
@@ -288,11 +306,9 @@ async def open_services(
             # stop, so the subtitles of the last episodes are fetched too.
             subtitles = SubtitleSaver(bus, registry, session, lambda: downloads.library_dir)
             await stack.enter_async_context(subtitles)
-            await downloads.start(
-                run=run_downloads,
-                owner=not read_only,
-                running_elsewhere=read_only and held_elsewhere(paths),
-            )
+            await loading
+            if run_downloads:
+                downloads.start_workers()
             stack.push_async_callback(library.flush)
             stack.push_async_callback(downloads.stop)
             # Not started here: the window starts its timer; run-once calls run_once().
@@ -324,6 +340,11 @@ async def open_services(
             )
     finally:
         await database.dispose()
+
+
+async def _settle(loading: asyncio.Future[None]) -> None:
+    """Wait for the queue's load to end (its errors are raised where it is awaited)."""
+    await asyncio.gather(asyncio.shield(loading), return_exceptions=True)
 
 
 async def _close_registry(discovering: asyncio.Future[ProviderRegistry]) -> None:

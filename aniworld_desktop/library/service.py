@@ -21,7 +21,7 @@ from pathlib import Path
 import aiohttp
 
 from aniworld_desktop.core.errors import UsageError
-from aniworld_desktop.core.events import DownloadFinished, EventBus, LibraryFolderChanged
+from aniworld_desktop.core.events import DownloadFinished, Event, EventBus, LibraryFolderChanged
 from aniworld_desktop.core.models import (
     EpisodeRecord,
     EpisodeState,
@@ -119,6 +119,8 @@ class LibraryService:
         if bus is not None:
             bus.subscribe(DownloadFinished, self._on_download_finished)
         self._pending_files: set[asyncio.Task[None]] = set()
+        self._early_list: asyncio.Future[list[SeriesSummary]] | None = None
+        self._events_since_early = 0
         self.wanted = WantedEpisodes(
             catalog, downloads, library_dir=library_dir, naming=self.naming, today=today
         )
@@ -357,11 +359,53 @@ class LibraryService:
     # ------------------------------------------------------------------ listing
 
     async def list_series(self) -> list[SeriesSummary]:
+        """Every series with its counts (the first call may take :meth:`read_series_early`'s)."""
+        early, self._early_list = self._early_list, None
+        if early is not None:
+            self._stop_counting_events()
+            summaries = await _answer_of(early)
+            if summaries is not None and not self._events_since_early:
+                return summaries
+            # Something was announced meanwhile (a series added, an episode queued): the
+            # answer may be older than the change, so it is read again.
+        return await self._read_series()
+
+    async def _read_series(self) -> list[SeriesSummary]:
         counts = await self._catalog.counts(self._today())
         return [
             SeriesSummary(series, counts.get(series.id, SeriesCounts()))
             for series in await self._catalog.list_series()
         ]
+
+    def read_series_early(self) -> None:
+        """Start reading :meth:`list_series` now, for its next caller.
+
+        The window's opening asks for the list once the queue is in its table; started while
+        the download service reads the queue, the counts query (SQLite's work, in its own
+        thread) is done by then. The answer is used only if nothing was announced on the bus
+        in between (every change of the services is); otherwise the list is read again. Needs
+        a bus, and a running loop; :meth:`drop_early_read` ends it unused.
+        """
+        if self._bus is None or self._early_list is not None:
+            return
+        self._events_since_early = 0
+        self._bus.subscribe(Event, self._count_event)
+        self._early_list = asyncio.ensure_future(self._read_series())
+
+    async def drop_early_read(self) -> None:
+        """End an early read nobody took (at shutdown)."""
+        early, self._early_list = self._early_list, None
+        if early is not None:
+            self._stop_counting_events()
+            early.cancel()
+            await asyncio.gather(early, return_exceptions=True)
+
+    def _count_event(self, _event: Event) -> None:
+        self._events_since_early += 1
+
+    def _stop_counting_events(self) -> None:
+        if self._bus is not None:
+            self._bus.unsubscribe(Event, self._count_event)
 
     async def find_series(self, text: str) -> SeriesRecord:
         """A series by id, or by title (exact, then unique prefix), ignoring case."""
@@ -411,3 +455,14 @@ class LibraryService:
         """Wait for bookkeeping started by events (before shutting down)."""
         if self._pending_files:
             await asyncio.gather(*self._pending_files, return_exceptions=True)
+
+
+async def _answer_of(
+    early: asyncio.Future[list[SeriesSummary]],
+) -> list[SeriesSummary] | None:
+    """An early read's list; None when it failed (the caller reads again and sees the error)."""
+    try:
+        return await early
+    except Exception as exc:
+        log.debug("the early read of the series failed: %s", exc)
+        return None

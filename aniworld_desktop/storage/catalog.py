@@ -474,11 +474,14 @@ class CatalogRepository:
 
     async def counts(self, today: date) -> dict[int, SeriesCounts]:
         """Per series: regular episodes, on disk, missing, queued, failed for good, and missing
-        without a source, in one query.
+        without a source, in one query; every series has an entry.
 
         Each episode's two queue look-ups (queued; failed for good) are made once, in a
         materialised step, and the sums read them: written inline, SQLite ran them again in
         every sum that names them (seven times per episode, seconds over 100,000 episodes).
+        The sums group that step by series before it meets the series table: joined to it per
+        episode, SQLite built a temporary index over the whole step first (twice the time at
+        100,000 episodes).
         """
         full = episode_table.c.kind == FULL
         released = or_(episode_table.c.air_date.is_(None), episode_table.c.air_date <= today)
@@ -499,19 +502,24 @@ class CatalogRepository:
         missing = and_(
             flags.c.wanted, not_(flags.c.on_disk), not_(flags.c.queued), not_(flags.c.failed)
         )
-        query = (
+        sums = (
             select(
-                series_table.c.id,
-                func.sum(case((flags.c.full, 1), else_=0)),
-                func.sum(case((and_(flags.c.full, flags.c.on_disk), 1), else_=0)),
-                func.sum(case((missing, 1), else_=0)),
-                func.sum(case((and_(flags.c.full, flags.c.queued), 1), else_=0)),
-                func.sum(case((and_(waiting, flags.c.failed), 1), else_=0)),
-                func.sum(case((and_(missing, not_(flags.c.downloadable)), 1), else_=0)),
+                flags.c.series_id,
+                func.sum(case((flags.c.full, 1), else_=0)).label("episodes"),
+                func.sum(case((and_(flags.c.full, flags.c.on_disk), 1), else_=0)).label("on_disk"),
+                func.sum(case((missing, 1), else_=0)).label("missing"),
+                func.sum(case((and_(flags.c.full, flags.c.queued), 1), else_=0)).label("queued"),
+                func.sum(case((and_(waiting, flags.c.failed), 1), else_=0)).label("failed"),
+                func.sum(case((and_(missing, not_(flags.c.downloadable)), 1), else_=0)).label(
+                    "no_source"
+                ),
             )
-            .select_from(series_table)
-            .outerjoin(flags, flags.c.series_id == series_table.c.id)
-            .group_by(series_table.c.id)
+            .group_by(flags.c.series_id)
+            .subquery("series_sums")
+        )
+        # Every series, those without episodes too (their sums are NULL: zero).
+        query = select(series_table.c.id, *list(sums.c)[1:]).outerjoin(
+            sums, sums.c.series_id == series_table.c.id
         )
         async with self._engine.connect() as conn:
             rows = (await conn.execute(query)).all()

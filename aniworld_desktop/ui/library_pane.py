@@ -255,6 +255,11 @@ class LibraryPane(QSplitter):
         if self._reloading is not None:
             self._reloading.add_done_callback(self._reload_done)
 
+    def reload_running(self) -> asyncio.Task[None] | None:
+        """The reload under way, None when none runs (the window's opening waits for it)."""
+        task = self._reloading
+        return task if task is not None and not task.done() else None
+
     def _reload_done(self, _task: asyncio.Task[None]) -> None:
         if self._reload_again and not self._tasks.closing:
             self._reload_again = False

@@ -86,6 +86,7 @@ STATE_VERSION = 3  # bump when the toolbar or columns change so old saved layout
 QUEUE_FIRST_ROWS = 1_000
 QUEUE_CHUNK = 2_500
 QUEUE_TURN_S = 0.012  # chunks follow each other in one turn for this long, at most
+OPENING_POLL_S = 0.05  # how soon a Quit ends the wait for the library's first list
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
 
 # How a part of the saved layout is saved, and restored.
@@ -198,8 +199,10 @@ class MainWindow(QMainWindow):
         """:meth:`open_services` a step per loop turn, the queue some chunks per turn (start-up).
 
         Each step is a few tens of milliseconds at most, so the shown window keeps painting and
-        answering while it fills in. A Quit meanwhile stops at the next step: what was built
-        is what :meth:`aclose` takes down.
+        answering while it fills in. Returns once the queue is in the table and the library's
+        first list has arrived (its counts query runs while the queue fills in), so what starts
+        after the opening (the downloads) does not compete with it. A Quit meanwhile stops at
+        the next step: what was built is what :meth:`aclose` takes down.
         """
         for name, step in self.opening_steps(services, chunked=True):
             if self._quit_requested:
@@ -215,6 +218,8 @@ class MainWindow(QMainWindow):
             while not self.queue_loaded and time.perf_counter() < turn_ends:
                 self._load_queue_chunk()
             await asyncio.sleep(0)
+        while not self._quit_requested and (listing := self.library_pane.reload_running()):
+            await asyncio.wait([listing], timeout=OPENING_POLL_S)  # its errors are the task's
 
     def opening_steps(
         self, services: Services, *, chunked: bool

@@ -244,7 +244,12 @@ async def _run_services(
         await asyncio.to_thread(_load_behind_the_frame)
         # The downloads start once the window shows the queue (_serve, start_downloads).
         async with open_services(
-            paths, settings, demo=demo, notices=notices, run_downloads=False
+            paths,
+            settings,
+            demo=demo,
+            notices=notices,
+            run_downloads=False,
+            read_series_early=True,  # the library list's counts while the queue loads
         ) as services:
             try:
                 if not quit_event.is_set():

@@ -177,3 +177,45 @@ async def test_resumed_downloads_start_a_slot_at_a_time(
         ramp.cancel()
         await asyncio.gather(ramp, return_exceptions=True)
         assert downloads.max_downloads == 3
+
+
+@pytest.mark.qt_loop
+async def test_the_opening_ends_once_the_library_list_is_in(
+    paths: ProfilePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What follows the opening (the downloads the queue resumes) waits for the library's
+    first list, so its counts query does not compete with them; a Quit ends that wait."""
+    async with open_services(paths, make_settings(tmp_path), run_downloads=False) as services:
+        await queue_episodes(services.database, services.downloads, 3)
+        answer = asyncio.Event()
+        real_list = services.library.list_series
+
+        async def held_list() -> object:
+            await answer.wait()
+            return await real_list()
+
+        monkeypatch.setattr(services.library, "list_series", held_list)
+        for quit_meanwhile in (False, True):
+            answer.clear()
+            with app_state_restored():
+                window = MainWindow(paths=paths)
+                try:
+                    filling = asyncio.ensure_future(window.open_services_in_steps(services))
+                    await wait_until(lambda: window.queue_loaded)  # noqa: B023
+                    await asyncio.sleep(0.1)
+                    assert not filling.done()  # the queue is in, the library list is not
+                    assert window.library_pane.series_model.rowCount() == 0
+                    if quit_meanwhile:
+                        window.quit_app()
+                        await asyncio.wait_for(filling, 10)  # without the list
+                        assert window.library_pane.series_model.rowCount() == 0
+                    else:
+                        answer.set()
+                        await asyncio.wait_for(filling, 10)
+                        assert window.library_pane.series_model.rowCount() == 1
+                        assert window.library_pane.reload_running() is None
+                finally:
+                    answer.set()
+                    await window.aclose()
+                    window.close()
+                    window.deleteLater()

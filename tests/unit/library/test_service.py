@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from aniworld_desktop.core.errors import UsageError
-from aniworld_desktop.core.events import DownloadFinished
+from aniworld_desktop.core.events import DownloadFinished, Event
 from aniworld_desktop.core.models import EpisodeAvailability, SeriesRecord
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.downloads.errors import PermanentDownloadError
@@ -149,3 +149,44 @@ async def test_a_new_library_folder_reaches_every_part(world: World, tmp_path) -
     )
     assert [part.library_dir for part in parts] == [other] * len(parts)
     assert library.wanted.naming is library.naming
+
+
+async def test_an_early_read_of_the_series_is_the_next_lists_unless_something_happened(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's opening starts the series list (its counts query) while the queue loads:
+    the next list_series() takes it, one read, when nothing was announced on the bus since;
+    after an announcement it reads again, as a change may be newer than the early answer."""
+    await follow(world)
+    reads = 0
+    real_counts = world.catalog.counts
+
+    async def counted(today: object) -> object:
+        nonlocal reads
+        reads += 1
+        return await real_counts(today)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(world.catalog, "counts", counted)
+    world.library.read_series_early()
+    world.library.read_series_early()  # one at a time
+    (quiet,) = await world.library.list_series()
+    assert reads == 1 and quiet.counts.queued == 0
+
+    world.library.read_series_early()
+    await asyncio.sleep(0.05)  # the early read has its answer
+    series = await world.library.find_series("harbor")
+    states = await world.library.episode_states(series)
+    wanted = [s.episode.id for s in states if s.episode.season == 1 and s.episode.number == 2]
+    world.source.resolved.update({s.episode.url: s.episode.url for s in states})
+    await world.library.queue_episodes(wanted)  # announced: QueueItemsAdded
+    (changed,) = await world.library.list_series()
+    assert reads == 3 and changed.counts.queued == 1  # read again, the queued one counted
+    (again,) = await world.library.list_series()  # no early read: an ordinary one
+    assert reads == 4 and again == changed
+
+    world.library.read_series_early()
+    await world.library.drop_early_read()  # at shutdown: ended (here before it ran), not taken
+    await world.library.list_series()
+    assert reads == 5  # the list after it read on its own
+    # Dropped, it no longer listens on the bus.
+    assert world.library._count_event not in [r() for r in world.bus._listeners.get(Event, [])]
