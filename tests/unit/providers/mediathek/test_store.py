@@ -519,3 +519,23 @@ def test_an_error_in_building_the_search_index_keeps_the_old_index(
         )
     assert (index.state(), titles(index.search("terra")), index.path.stat().st_ino) == before
     assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["mediathek.sqlite"]
+
+
+def test_a_search_index_build_stopped_midway_leaves_nothing(tmp_path: Path):
+    from aniworld_desktop.providers.mediathek import store
+
+    built = FilmIndex(tmp_path / "built.sqlite")
+    built.replace(
+        write_film_list(tmp_path / "l.xz", generated_entries(3000, seed=6)),
+        url=FULL_URL,
+        etag=None,
+        last_modified=None,
+    )
+    built.close()
+    # As when the refresh is cancelled while the indexes are made: the thread is stopped,
+    # whichever step it is in, and its file goes.
+    with store._SearchBuilder(built.path) as search:
+        assert search.path.name == "built.sqlite-search"
+    assert not search._thread.is_alive()
+    assert not search.path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["built.sqlite"]
