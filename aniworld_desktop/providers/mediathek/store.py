@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 SCHEMA = "3"  # 2: the film search index without column sizes; 3: ord from id, detail=column
 INDEX_FILE = "mediathek.sqlite"
 _BUSY_MS = 10_000
+# The two connections that build a new index wait for each other's lock (one statement, which
+# always ends) for as long as it takes on a machine whose cores other jobs keep busy.
+_BUILD_BUSY_MS = 600_000
 _SEQUENCE_BITS = 24  # ``ord`` is (aired << 24) | id: unique, and in time order
 # The reader's films as they come (``id`` counts itself up), and a diff's new films with theirs.
 _INSERT = (
@@ -428,7 +431,7 @@ class FilmIndex:
         try:
             # The search index's builder reads the table beside this connection's writes: each
             # waits for the other's lock (one statement at most) instead of failing.
-            connection.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+            connection.execute(f"PRAGMA busy_timeout = {_BUILD_BUSY_MS}")
             # No journal and no syncing while building: a crash leaves a file nobody reads.
             # 8 KiB pages: a tenth less CPU than 4 KiB for these rows (measured), before any table.
             connection.executescript(
@@ -761,7 +764,7 @@ class _SearchBuilder:
                     check_same_thread=False,
                 )
             try:
-                connection.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+                connection.execute(f"PRAGMA busy_timeout = {_BUILD_BUSY_MS}")
                 source = f"{self._building.resolve().as_uri()}?mode=ro"
                 connection.execute("ATTACH DATABASE ? AS source", (source,))
                 for step in steps:
