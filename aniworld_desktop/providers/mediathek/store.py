@@ -742,9 +742,9 @@ class _SearchBuilder:
 
     def _build(self) -> None:
         steps = (
-            "PRAGMA journal_mode = OFF",
-            "PRAGMA synchronous = OFF",
-            "PRAGMA cache_size = -16384",
+            "PRAGMA main.journal_mode = OFF",  # not the new index's (unqualified: all files)
+            "PRAGMA main.synchronous = OFF",
+            "PRAGMA main.cache_size = -16384",
             "BEGIN",
             "CREATE TABLE film (ord INTEGER NOT NULL, topic TEXT NOT NULL, title TEXT NOT NULL)",
             "INSERT INTO main.film SELECT ord, topic, title FROM source.film",
