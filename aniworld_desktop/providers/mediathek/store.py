@@ -420,6 +420,7 @@ class FilmIndex:
         last_modified: str | None,
         now: datetime,
     ) -> Applied:
+        spare = _spare_core()  # before this build's own threads count in the load
         connection = sqlite3.connect(building, isolation_level=None)
         try:
             # Held open until the connection is closed: closing a file drops the process's
@@ -454,7 +455,7 @@ class FilmIndex:
             # The table is most of the file: written to the disk while the indexes are made
             # (the syncing thread waits on the disk, not on the interpreter), so that the sync
             # at the end has only the indexes left to write.
-            with _Syncing(file.fileno()), _SearchBuilder(building) as search:
+            with _Syncing(file.fileno()), _SearchBuilder(building, beside=spare) as search:
                 try:
                     connection.execute(_KEY_INDEX)
                 except sqlite3.IntegrityError:  # a film listed twice: its first entry is kept
@@ -709,6 +710,21 @@ class _SearchChanges:
         )
 
 
+def _spare_core() -> bool:
+    """Whether a second core is likely free now: the load average leaves one idle.
+
+    Where there is no load average (Windows), more than one core is taken as enough.
+    """
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return True
+    return load <= cores - 1
+
+
 class _SearchBuilder:
     """The film search index, built on a thread of its own into a file beside the new index.
 
@@ -720,20 +736,26 @@ class _SearchBuilder:
     new index only for that scan: the building connection's first commit waits at most that
     long. A film listed twice (the key index fails) means rows to delete: then
     :meth:`discard` drops this and :meth:`copy_into` fills the index from the table there.
+
+    Only with a core to spare (``beside``, from :func:`_spare_core`): when other jobs keep
+    the cores busy the second thread gets no more of them, and its own cost (the copy, a
+    smaller cache) made the build slower and the window's loop wait longer (measured at load
+    5-9 on two cores); then the building connection fills the index from the table, as before.
     """
 
-    def __init__(self, building: Path) -> None:
+    def __init__(self, building: Path, *, beside: bool = True) -> None:
         self._building = building
         self.path = _search_building(building)
         self._error: BaseException | None = None
         self._connection: sqlite3.Connection | None = None
         self._closing = threading.Lock()  # interrupt() never meets close()
-        self._wanted = True
+        self._wanted = beside
         self._thread = threading.Thread(target=self._build, name="film search index", daemon=True)
 
     def __enter__(self) -> _SearchBuilder:
         _remove_database(self.path)
-        self._thread.start()
+        if self._wanted:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -38,6 +38,15 @@ BASE_FILMS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def search_index_beside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every build here makes the film search index on its second thread, however busy the
+    machine is (a test that wants the way without it says so)."""
+    from aniworld_desktop.providers.mediathek import store
+
+    monkeypatch.setattr(store, "_spare_core", lambda: True)
+
+
 @pytest.fixture
 def index(tmp_path: Path) -> FilmIndex:
     index = FilmIndex(tmp_path / "mediathek.sqlite")
@@ -479,7 +488,7 @@ def test_the_search_index_built_beside_is_the_one_the_table_gives(
     beside = FilmIndex(tmp_path / "beside.sqlite")
     beside.replace(source, url=FULL_URL, etag=None, last_modified=None)
     # The way before: the search index filled from the table by the building connection.
-    monkeypatch.setattr(store._SearchBuilder, "__enter__", lambda self: (self.discard(), self)[1])
+    monkeypatch.setattr(store, "_spare_core", lambda: False)
     here = FilmIndex(tmp_path / "here.sqlite")
     here.replace(source, url=FULL_URL, etag=None, last_modified=None)
 
@@ -539,3 +548,39 @@ def test_a_search_index_build_stopped_midway_leaves_nothing(tmp_path: Path):
     assert not search._thread.is_alive()
     assert not search.path.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["built.sqlite"]
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"),
+    [(2, 0.4, True), (2, 1.0, True), (2, 1.6, False), (8, 5.0, True), (1, 0.0, False)],
+)
+def test_the_second_thread_is_used_only_with_a_core_to_spare(
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, spare: bool
+):
+    from aniworld_desktop.providers.mediathek import store
+
+    monkeypatch.undo()  # the real _spare_core, with the machine's figures chosen here
+    monkeypatch.setattr(store.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(store.os, "getloadavg", lambda: (load, load, load))
+    assert store._spare_core() is spare
+
+
+def test_a_busy_machine_builds_the_search_index_without_the_second_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from aniworld_desktop.providers.mediathek import store
+
+    monkeypatch.setattr(store, "_spare_core", lambda: False)
+    started: list[str] = []
+    monkeypatch.setattr(store._SearchBuilder, "_build", lambda self: started.append("thread"))
+    index = FilmIndex(tmp_path / "mediathek.sqlite")
+    index.replace(
+        write_film_list(tmp_path / "l.xz", generated_entries(500, seed=8)),
+        url=FULL_URL,
+        etag=None,
+        last_modified=None,
+    )
+    assert started == []
+    search_index_is_consistent(index)
+    assert index.search("terra")
+    index.close()
