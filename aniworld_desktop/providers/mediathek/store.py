@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from aniworld_desktop.durable import fsync_folder
+from aniworld_desktop.providers.mediathek.building import Syncing, spare_core
 from aniworld_desktop.providers.mediathek.filmlist import (
     Film,
     FilmListError,
@@ -420,7 +421,7 @@ class FilmIndex:
         last_modified: str | None,
         now: datetime,
     ) -> Applied:
-        spare = _spare_core()  # before this build's own threads count in the load
+        spare = spare_core()  # before this build's own threads count in the load
         connection = sqlite3.connect(building, isolation_level=None)
         try:
             # Held open until the connection is closed: closing a file drops the process's
@@ -455,7 +456,7 @@ class FilmIndex:
             # The table is most of the file: written to the disk while the indexes are made
             # (the syncing thread waits on the disk, not on the interpreter), so that the sync
             # at the end has only the indexes left to write.
-            with _Syncing(file.fileno()), _SearchBuilder(building, beside=spare) as search:
+            with Syncing(file.fileno()), _SearchBuilder(building, beside=spare) as search:
                 try:
                     connection.execute(_KEY_INDEX)
                 except sqlite3.IntegrityError:  # a film listed twice: its first entry is kept
@@ -710,21 +711,6 @@ class _SearchChanges:
         )
 
 
-def _spare_core() -> bool:
-    """Whether a second core is likely free now: the load average leaves one idle.
-
-    Where there is no load average (Windows), more than one core is taken as enough.
-    """
-    cores = os.cpu_count() or 1
-    if cores < 2:
-        return False
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return True
-    return load <= cores - 1
-
-
 class _SearchBuilder:
     """The film search index, built on a thread of its own into a file beside the new index.
 
@@ -737,8 +723,8 @@ class _SearchBuilder:
     long. A film listed twice (the key index fails) means rows to delete: then
     :meth:`discard` drops this and :meth:`copy_into` fills the index from the table there.
 
-    Only with a core to spare (``beside``, from :func:`_spare_core`): when other jobs keep
-    the cores busy the second thread gets no more of them, and its own cost (the copy, a
+    Only with a core to spare (``beside``, from :func:`~.building.spare_core`): when other
+    jobs keep the cores busy the second thread gets no more of them, and its own cost (the copy, a
     smaller cache) made the build slower and the window's loop wait longer (measured at load
     5-9 on two cores); then the building connection fills the index from the table, as before.
     """
@@ -824,30 +810,6 @@ class _SearchBuilder:
             connection.execute(f"INSERT INTO main.{table} SELECT * FROM search.{table}")
         connection.execute("COMMIT")
         connection.execute("DETACH DATABASE search")
-
-
-class _Syncing:
-    """``fsync`` of a file on a thread of its own while the block runs (it waits on the disk).
-
-    A failed sync is only logged: the sync after the build, which must succeed, comes after.
-    """
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._thread = threading.Thread(target=self._sync, name="film index sync", daemon=True)
-
-    def _sync(self) -> None:
-        try:
-            os.fsync(self._fd)
-        except OSError as exc:
-            log.debug("early sync of the new film index failed: %s", exc)
-
-    def __enter__(self) -> _Syncing:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._thread.join()
 
 
 def _list_state(meta: Mapping[str, str], which: str) -> ListState:

@@ -44,7 +44,7 @@ def search_index_beside(monkeypatch: pytest.MonkeyPatch) -> None:
     machine is (a test that wants the way without it says so)."""
     from aniworld_desktop.providers.mediathek import store
 
-    monkeypatch.setattr(store, "_spare_core", lambda: True)
+    monkeypatch.setattr(store, "spare_core", lambda: True)
 
 
 @pytest.fixture
@@ -488,7 +488,7 @@ def test_the_search_index_built_beside_is_the_one_the_table_gives(
     beside = FilmIndex(tmp_path / "beside.sqlite")
     beside.replace(source, url=FULL_URL, etag=None, last_modified=None)
     # The way before: the search index filled from the table by the building connection.
-    monkeypatch.setattr(store, "_spare_core", lambda: False)
+    monkeypatch.setattr(store, "spare_core", lambda: False)
     here = FilmIndex(tmp_path / "here.sqlite")
     here.replace(source, url=FULL_URL, etag=None, last_modified=None)
 
@@ -559,10 +559,10 @@ def test_the_second_thread_is_used_only_with_a_core_to_spare(
 ):
     from aniworld_desktop.providers.mediathek import store
 
-    monkeypatch.undo()  # the real _spare_core, with the machine's figures chosen here
+    monkeypatch.undo()  # the real spare_core, with the machine's figures chosen here
     monkeypatch.setattr(store.os, "cpu_count", lambda: cores)
     monkeypatch.setattr(store.os, "getloadavg", lambda: (load, load, load))
-    assert store._spare_core() is spare
+    assert store.spare_core() is spare
 
 
 def test_a_busy_machine_builds_the_search_index_without_the_second_thread(
@@ -570,7 +570,7 @@ def test_a_busy_machine_builds_the_search_index_without_the_second_thread(
 ):
     from aniworld_desktop.providers.mediathek import store
 
-    monkeypatch.setattr(store, "_spare_core", lambda: False)
+    monkeypatch.setattr(store, "spare_core", lambda: False)
     started: list[str] = []
     monkeypatch.setattr(store._SearchBuilder, "_build", lambda self: started.append("thread"))
     index = FilmIndex(tmp_path / "mediathek.sqlite")
