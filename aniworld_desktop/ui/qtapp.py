@@ -26,6 +26,7 @@ from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.desktop.notifications import DesktopNotifications
+from aniworld_desktop.desktop.scheduling import favour_this_thread
 from aniworld_desktop.exitcodes import EXIT_OK, EXIT_USAGE
 
 # Light: what the services import waits for open_services() (see load_service_modules).
@@ -64,8 +65,12 @@ DOWNLOAD_START_PAUSE = 0.05
 
 
 def tune_interpreter() -> None:
-    """Interpreter settings for a responsive window (run_window and the benchmarks call it)."""
+    """Interpreter and scheduler settings for a responsive window, on the window's thread
+    (run_window and the benchmarks call it)."""
     sys.setswitchinterval(SWITCH_INTERVAL)
+    # Woken by a timer or an event, the window's thread runs before a thread that has had
+    # its slice (desktop/scheduling.py); the helpers it starts get the default.
+    favour_this_thread()
 
 
 def run_window(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from aniworld_desktop.downloads.disk import HELPER_NICE
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import PermanentDownloadError
 from aniworld_desktop.downloads.thread import ThreadedEngine
@@ -111,3 +114,14 @@ async def test_download_outside_async_with_is_refused(tmp_path):
 def test_part_path_is_the_engines() -> None:
     destination = Path("/lib/a.mkv")
     assert ThreadedEngine.part_path(destination) == DownloadEngine.part_path(destination)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+async def test_the_download_thread_runs_below_the_callers_thread():
+    base = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    async with ThreadedEngine(factory()) as engine:
+        assert engine.thread is not None and engine.thread.native_id is not None
+        nice = os.getpriority(os.PRIO_PROCESS, engine.thread.native_id)
+    assert nice == min(19, base + HELPER_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here
