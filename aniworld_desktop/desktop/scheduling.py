@@ -26,16 +26,34 @@ import contextlib
 import ctypes
 import logging
 import os
-import platform
 import sys
 import threading
 
-__all__ = ["WINDOW_SLICE", "favour_this_thread", "lower_this_thread", "thread_slice"]
+__all__ = [
+    "HELPER_NICE",
+    "WINDOW_SLICE",
+    "favour_this_thread",
+    "helpers_yield",
+    "lower_helper_thread",
+    "lower_this_thread",
+    "thread_slice",
+]
 
 log = logging.getLogger(__name__)
 
+HELPER_NICE = 5
+"""How much lower than the window's thread the download and writer threads run in the window
+(nice steps; ``ui/qtapp.tune_interpreter`` asks for it through :func:`helpers_yield`).
+
+Their time is nine tenths in the kernel (copying pages), so they seldom hold the GIL when the
+kernel makes them wait; measured (``ui_responsiveness.py --sched-trace``), the window's loop was
+late mostly because it waited for a CPU while they ran. Five steps give the window's thread
+three times their weight; they still get every cycle nobody else wants."""
+
 WINDOW_SLICE = 0.0002
 """Seconds of the window thread's slice: 0.1 ms is the kernel's least; the default is 0.75-3 ms."""
+
+_helper_steps = 0  # set by helpers_yield: how far below the window's thread helpers run
 
 # sched_setattr / sched_getattr, by machine (the generic table's numbers for the 64-bit ARMs).
 _SYSCALLS = {"x86_64": (314, 315), "aarch64": (274, 275), "arm64": (274, 275)}
@@ -62,7 +80,7 @@ class _SchedAttr(ctypes.Structure):
 def _syscalls() -> tuple[ctypes.CDLL, int, int] | None:
     if not sys.platform.startswith("linux"):
         return None
-    numbers = _SYSCALLS.get(platform.machine())
+    numbers = _SYSCALLS.get(os.uname().machine)
     if numbers is None:
         return None
     try:
@@ -91,6 +109,22 @@ def lower_this_thread(steps: int) -> bool:
         log.debug("could not lower the priority of thread %s: %s", tid, exc)
         return False
     return True
+
+
+def helpers_yield(steps: int) -> None:
+    """From now on, helper threads started by this process run ``steps`` nice steps below its
+    main thread (:func:`lower_helper_thread`); 0 leaves them alone.
+
+    The window calls it: there the helpers yield to the window's thread. A headless run
+    (``run-once``) does not, since nothing there needs the CPU sooner than the downloads.
+    """
+    global _helper_steps
+    _helper_steps = max(0, steps)
+
+
+def lower_helper_thread() -> bool:
+    """Called by a helper thread as it starts: lower it as :func:`helpers_yield` asked."""
+    return lower_this_thread(_helper_steps)
 
 
 def favour_this_thread(slice_seconds: float = WINDOW_SLICE) -> bool:

@@ -32,9 +32,9 @@ import threading
 from collections.abc import Callable
 from typing import ClassVar
 
-from aniworld_desktop.desktop.scheduling import lower_this_thread
+from aniworld_desktop.desktop.scheduling import lower_helper_thread
 
-__all__ = ["HELPER_NICE", "WRITEBACK_STEP", "DiskWriter", "Writeback"]
+__all__ = ["WRITEBACK_STEP", "DiskWriter", "Writeback"]
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +42,6 @@ WRITEBACK_STEP = 4 << 20
 """Bytes between two writeback steps of one file: small enough that the final fsync is short
 (8 MiB steps left the last of eight parallel downloads 0.08-0.12 s of fsync, 4 MiB 0.02-0.03 s),
 large enough that the disk gets big sequential writes."""
-
-HELPER_NICE = 5
-"""How much lower than the window's thread the download and writer threads run (nice steps).
-
-Their time is nine tenths in the kernel (copying pages), so they rarely hold the GIL when the
-kernel makes them wait; measured (``ui_responsiveness.py --sched-trace``), the window's loop was
-otherwise late mostly because it waited for a CPU while they ran. Five steps give the window's
-thread three times their weight; they still get every cycle nobody else wants."""
 
 # <linux/fs.h>
 _WAIT_BEFORE = 1
@@ -166,7 +158,7 @@ class DiskWriter:
         self._queue.put(call)
 
     def _run(self) -> None:
-        lower_this_thread(HELPER_NICE)
+        lower_helper_thread()
         get = self._queue.get
         while True:
             call = get()

@@ -22,7 +22,15 @@ start-up, as after a restart. The big child then queues eight new episodes (``ad
 moves them to the top, pauses the resumed ones so the new ones take the slots, and measures
 while they run.
 
+With ``--sched-trace`` the child also reads every thread's ``/proc/self/task/<tid>/schedstat`` at
+each tick and prints, for the ticks later than 5 ms, where their time went: the window's thread
+running, or waiting for a CPU (runnable while something else ran), the rest of the late time
+being sleep beyond the tick (the GIL), and how long each of our other threads ran meanwhile;
+then each thread's CPU share over the window, how much of it in the kernel, and its runs a
+second (Linux; about 2 us per thread per tick, so it is off by default).
+
 Run: .venv/bin/python tests/benchmarks/ui_responsiveness.py [--seconds 10] [--rows 100000]
+[--sched-trace]
 The last line is the verdict: ``ui_responsiveness: ... PASS`` or ``FAIL``.
 """
 
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -254,6 +263,19 @@ class SchedTrace:
         self.late_s = 0.0
         self.totals: dict[str, float] = {}
         self.worst: list[tuple[float, dict[str, float]]] = []
+        # The collector's passes on the window's thread since the last tick (gc.callbacks).
+        self._gc: dict[str, float] = {}
+        self._gc_started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if threading.get_native_id() != self._main:
+            return
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            key = f"main: collecting garbage (generation {info['generation']})"
+            self._gc[key] = self._gc.get(key, 0.0) + (time.perf_counter() - self._gc_started) * 1000
 
     def _rescan(self) -> None:
         names = {t.native_id: t.name for t in threading.enumerate() if t.native_id}
@@ -295,9 +317,10 @@ class SchedTrace:
             self._rescanned = time.monotonic()
         now = self._read()
         last, self._last = self._last, now
+        collected, self._gc = self._gc, {}
         if lateness < self.LATE:
             return
-        parts: dict[str, float] = {}
+        parts: dict[str, float] = collected
         for tid, (run, wait, _) in now.items():
             before = last.get(tid)
             if before is None:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import aniworld_desktop.downloads.disk as disk
-from aniworld_desktop.downloads.disk import HELPER_NICE, DiskWriter, Writeback
+from aniworld_desktop.desktop import scheduling
+from aniworld_desktop.desktop.scheduling import HELPER_NICE
+from aniworld_desktop.downloads.disk import DiskWriter, Writeback
 
 STEP = 1 << 20
 
@@ -113,7 +115,13 @@ def test_one_writer_per_process() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
-def test_the_writer_runs_below_the_windows_thread() -> None:
+@pytest.mark.parametrize("window", [True, False], ids=["window", "headless"])
+def test_the_writer_runs_below_the_windows_thread_in_the_window(
+    window: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scheduling, "_helper_steps", 0)
+    if window:
+        scheduling.helpers_yield(HELPER_NICE)  # as ui/qtapp.tune_interpreter does
     writer = DiskWriter(name="test-writer-nice")
     seen: list[int] = []
     done = threading.Event()
@@ -121,4 +129,4 @@ def test_the_writer_runs_below_the_windows_thread() -> None:
     writer.submit(done.set)
     assert done.wait(10)
     base = os.getpriority(os.PRIO_PROCESS, os.getpid())
-    assert seen == [min(19, base + HELPER_NICE)]
+    assert seen == [min(19, base + HELPER_NICE) if window else base]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from aniworld_desktop.downloads.disk import HELPER_NICE
+from aniworld_desktop.desktop import scheduling
+from aniworld_desktop.desktop.scheduling import HELPER_NICE
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import PermanentDownloadError
 from aniworld_desktop.downloads.thread import ThreadedEngine
@@ -117,11 +118,15 @@ def test_part_path_is_the_engines() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
-async def test_the_download_thread_runs_below_the_callers_thread():
+@pytest.mark.parametrize("window", [True, False], ids=["window", "headless"])
+async def test_the_download_thread_runs_below_the_windows_thread_in_the_window(window, monkeypatch):
+    monkeypatch.setattr(scheduling, "_helper_steps", 0)
+    if window:
+        scheduling.helpers_yield(HELPER_NICE)  # as ui/qtapp.tune_interpreter does
     base = os.getpriority(os.PRIO_PROCESS, os.getpid())
     here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     async with ThreadedEngine(factory()) as engine:
         assert engine.thread is not None and engine.thread.native_id is not None
         nice = os.getpriority(os.PRIO_PROCESS, engine.thread.native_id)
-    assert nice == min(19, base + HELPER_NICE)
+    assert nice == (min(19, base + HELPER_NICE) if window else base)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here
