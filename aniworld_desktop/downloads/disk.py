@@ -32,6 +32,8 @@ import threading
 from collections.abc import Callable
 from typing import ClassVar
 
+from aniworld_desktop.desktop.scheduling import lower_helper_thread
+
 __all__ = ["WRITEBACK_STEP", "DiskWriter", "Writeback"]
 
 log = logging.getLogger(__name__)
@@ -156,6 +158,7 @@ class DiskWriter:
         self._queue.put(call)
 
     def _run(self) -> None:
+        lower_helper_thread()
         get = self._queue.get
         while True:
             call = get()

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
+from aniworld_desktop.desktop.scheduling import lower_helper_thread
 from aniworld_desktop.downloads.engine import (
     DownloadEngine,
     DownloadRequest,
@@ -157,6 +158,9 @@ class ThreadedEngine:
     # ----------------------------------------------------------------- the thread
 
     def _run_loop(self, ready: concurrent.futures.Future[asyncio.AbstractEventLoop]) -> None:
+        # In the window, the window's thread first: its loop must answer within
+        # milliseconds, a download loses nothing by waiting that long (desktop/scheduling.py).
+        lower_helper_thread()
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         ready.set_result(loop)

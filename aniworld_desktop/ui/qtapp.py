@@ -26,6 +26,7 @@ from aniworld_desktop import __version__
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.errors import AniworldError
 from aniworld_desktop.desktop.notifications import DesktopNotifications
+from aniworld_desktop.desktop.scheduling import HELPER_NICE, favour_this_thread, helpers_yield
 from aniworld_desktop.exitcodes import EXIT_OK, EXIT_USAGE
 
 # Light: what the services import waits for open_services() (see load_service_modules).
@@ -64,8 +65,13 @@ DOWNLOAD_START_PAUSE = 0.05
 
 
 def tune_interpreter() -> None:
-    """Interpreter settings for a responsive window (run_window and the benchmarks call it)."""
+    """Interpreter and scheduler settings for a responsive window, on the window's thread
+    (run_window and the benchmarks call it)."""
     sys.setswitchinterval(SWITCH_INTERVAL)
+    # Woken by a timer or an event, the window's thread runs before a thread that has had
+    # its slice, and the download and writer threads yield to it (desktop/scheduling.py).
+    favour_this_thread()
+    helpers_yield(HELPER_NICE)
 
 
 def run_window(

@@ -22,7 +22,15 @@ start-up, as after a restart. The big child then queues eight new episodes (``ad
 moves them to the top, pauses the resumed ones so the new ones take the slots, and measures
 while they run.
 
+With ``--sched-trace`` the child also reads every thread's ``/proc/self/task/<tid>/schedstat`` at
+each tick and prints, for the ticks later than 5 ms, where their time went: the window's thread
+running, or waiting for a CPU (runnable while something else ran), the rest of the late time
+being sleep beyond the tick (the GIL), and how long each of our other threads ran meanwhile;
+then each thread's CPU share over the window, how much of it in the kernel, and its runs a
+second (Linux; about 2 us per thread per tick, so it is off by default).
+
 Run: .venv/bin/python tests/benchmarks/ui_responsiveness.py [--seconds 10] [--rows 100000]
+[--sched-trace]
 The last line is the verdict: ``ui_responsiveness: ... PASS`` or ``FAIL``.
 """
 
@@ -31,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import resource
@@ -231,29 +240,167 @@ def write_settings(profile: Path, values: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------- child: measuring
 
 
+class SchedTrace:
+    """Where the time of late ticks went, from the kernel's per-thread counters (Linux).
+
+    ``/proc/self/task/<tid>/schedstat`` holds a thread's time on a CPU and its time waiting for
+    one (runnable, not running), in nanoseconds. Read at every tick (a ``pread`` of an open
+    descriptor, ~2 us each), the deltas over a late tick say whether the window's thread was
+    running (work on the loop), waiting for a CPU (the kernel ran something else), or asleep
+    beyond the tick (waiting for the GIL), and which of our other threads ran meanwhile.
+    """
+
+    LATE = 0.005  # ticks later than this are broken down
+
+    def __init__(self) -> None:
+        self._fds: dict[int, int] = {}
+        self._names: dict[int, str] = {}
+        self._last: dict[int, tuple[int, int, int]] = {}
+        self._first: dict[int, tuple[int, int, int]] = {}
+        self._main = threading.get_native_id()
+        self._rescanned = 0.0
+        self.late = 0
+        self.late_s = 0.0
+        self.totals: dict[str, float] = {}
+        self.worst: list[tuple[float, dict[str, float]]] = []
+        # The collector's passes on the window's thread since the last tick (gc.callbacks).
+        self._gc: dict[str, float] = {}
+        self._gc_started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if threading.get_native_id() != self._main:
+            return
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            key = f"main: collecting garbage (generation {info['generation']})"
+            self._gc[key] = self._gc.get(key, 0.0) + (time.perf_counter() - self._gc_started) * 1000
+
+    def _rescan(self) -> None:
+        names = {t.native_id: t.name for t in threading.enumerate() if t.native_id}
+        for entry in os.listdir("/proc/self/task"):
+            tid = int(entry)
+            if tid not in self._fds:
+                with contextlib.suppress(OSError):
+                    self._fds[tid] = os.open(f"/proc/self/task/{tid}/schedstat", os.O_RDONLY)
+            if tid in self._fds:
+                name = names.get(tid)
+                if name is None:
+                    with contextlib.suppress(OSError):
+                        name = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+                self._names[tid] = "main" if tid == self._main else f"{name or '?'}"
+
+    def _read(self) -> dict[int, tuple[int, int, int]]:
+        now: dict[int, tuple[int, int, int]] = {}
+        for tid, fd in list(self._fds.items()):
+            try:
+                run, wait, slices = os.pread(fd, 128, 0).split()
+            except (OSError, ValueError):
+                os.close(fd)
+                del self._fds[tid]
+                continue
+            now[tid] = (int(run), int(wait), int(slices))
+        return now
+
+    def reset(self) -> None:
+        self._rescan()
+        self._rescanned = time.monotonic()
+        self._last = self._first = self._read()
+        self._times = self._user_system()
+        self._started = time.monotonic()
+        self.late, self.late_s, self.totals, self.worst = 0, 0.0, {}, []
+
+    def tick(self, lateness: float) -> None:
+        if time.monotonic() - self._rescanned > 0.5:
+            self._rescan()
+            self._rescanned = time.monotonic()
+        now = self._read()
+        last, self._last = self._last, now
+        collected, self._gc = self._gc, {}
+        if lateness < self.LATE:
+            return
+        parts: dict[str, float] = collected
+        for tid, (run, wait, _) in now.items():
+            before = last.get(tid)
+            if before is None:
+                continue
+            ran = (run - before[0]) / 1e6
+            if tid == self._main:
+                parts["main: running"] = ran
+                parts["main: waiting for a CPU"] = (wait - before[1]) / 1e6
+            elif ran > 0:
+                key = f"ran: {self._names.get(tid, tid)}"
+                parts[key] = parts.get(key, 0.0) + ran
+        self.late += 1
+        self.late_s += lateness
+        for key, value in parts.items():
+            self.totals[key] = self.totals.get(key, 0.0) + value
+        self.worst = sorted([*self.worst, (lateness * 1000, parts)], key=lambda w: -w[0])[:3]
+
+    def _user_system(self) -> dict[int, tuple[int, int]]:
+        """Each thread's user and system CPU time in clock ticks (``/proc/.../stat``)."""
+        times = {}
+        for tid in self._fds:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = Path(f"/proc/self/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+                times[tid] = (int(fields[11]), int(fields[12]))
+        return times
+
+    def summary(self) -> dict[str, Any]:
+        """The late ticks' breakdown, and each thread's CPU share (of it in the kernel) and
+        runs a second."""
+        elapsed = time.monotonic() - self._started
+        tick = os.sysconf("SC_CLK_TCK")
+        times = self._user_system()
+        threads: dict[str, list[float]] = {}
+        for tid, (run, _, slices) in self._last.items():
+            before = self._first.get(tid, (0, 0, 0))
+            share = threads.setdefault(self._names.get(tid, str(tid)), [0.0, 0.0, 0.0])
+            share[0] += (run - before[0]) / 1e9 / elapsed
+            share[1] += (slices - before[2]) / elapsed
+            user0, system0 = self._times.get(tid, (0, 0))
+            share[2] += (times.get(tid, (0, 0))[1] - system0) / tick / elapsed
+        return {
+            "late_ticks": self.late,
+            "late_ms": self.late_s * 1000,
+            "totals_ms": dict(self.totals),
+            "worst": list(self.worst),
+            "threads": {k: v for k, v in threads.items() if v[0] >= 0.005},
+        }
+
+
 class LatenessMonitor:
     """A 1 ms ticker recording how late each wake-up is: the loop's responsiveness.
 
-    Every sample is kept (10 s at ~1 kHz is 10k floats) so percentiles are exact.
+    Every sample is kept (10 s at ~1 kHz is 10k floats) so percentiles are exact. With
+    ``trace`` (``--sched-trace``) late ticks are broken down by :class:`SchedTrace`.
     """
 
-    def __init__(self, tick: float = 0.001) -> None:
+    def __init__(self, tick: float = 0.001, *, trace: bool = False) -> None:
         self.tick = tick
         self.samples: list[float] = []
         self._task: asyncio.Task[None] | None = None
+        self.trace = SchedTrace() if trace else None
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        trace = self.trace
         while True:
             expected = loop.time() + self.tick
             await asyncio.sleep(self.tick)
-            self.samples.append(max(0.0, loop.time() - expected))
+            late = max(0.0, loop.time() - expected)
+            self.samples.append(late)
+            if trace is not None:
+                trace.tick(late)
 
     def reset(self) -> None:
         self.samples = []
+        if self.trace is not None:
+            self.trace.reset()
 
     def worst_ms(self) -> float:
         return max(self.samples, default=0.0) * 1000
@@ -364,7 +511,7 @@ def child(args: argparse.Namespace) -> int:
     result: dict[str, Any] = {"interpreter_s": _T_TOP_WALL - args.t0}
 
     async def main() -> None:
-        monitor = LatenessMonitor()
+        monitor = LatenessMonitor(trace=args.sched_trace)
         monitor.start()
         paths = ProfilePaths.for_profile(Path(args.profile))
         settings = load_settings(paths)
@@ -531,6 +678,7 @@ async def measure_downloads(
     samples = len(monitor.samples)
     p99, worst = monitor.percentile_ms(0.99), monitor.worst_ms()
     cpu = time.process_time() - cpu_before
+    traces = {"quiet": monitor.trace.summary()} if monitor.trace is not None else {}
     window.queue_pane.model.dataChanged.disconnect(count)
     moved = sum(downloads.get(i).bytes_done for i in ids) - bytes_before
     states = [downloads.get(i).status.value for i in ids]
@@ -549,6 +697,8 @@ async def measure_downloads(
         await asyncio.sleep(args.seconds)
         busy_elapsed = time.perf_counter() - busy_started
         busy_p99, busy_worst = monitor.percentile_ms(0.99), monitor.worst_ms()
+        if monitor.trace is not None:
+            traces["with the CPU-bound job"] = monitor.trace.summary()
         busy_moved = sum(downloads.get(i).bytes_done for i in ids) - busy_before
         busy_running = sum(downloads.get(i).status.value == "downloading" for i in ids)
     finally:
@@ -573,6 +723,7 @@ async def measure_downloads(
         "busy_max_ms": busy_worst,
         "busy_running": busy_running,
         "busy_throughput_mb_s": busy_moved / busy_elapsed / 1e6,
+        "traces": traces,
     }
     # QAbstractItemModel.sort exists and does nothing; only an override of our own counts
     # (the queue model inherits it from ui/sort_filter.py's SortFilterTableModel).
@@ -655,6 +806,8 @@ def run_child(profile: Path, args: argparse.Namespace, *, downloads: bool) -> di
     command += ["--seconds", str(args.seconds)]
     if downloads:
         command.append("--measure-downloads")
+        if args.sched_trace:
+            command.append("--sched-trace")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     # The environment may point the keyring at a slow backend; a real session has one too, so
     # it is left as it is and its time shows up as its own phase.
@@ -686,6 +839,30 @@ def print_phases(label: str, result: dict[str, Any]) -> None:
     )
     for name, seconds in result["phases"].items():
         print(f"    {name:<48} {seconds:.3f}")
+
+
+def print_traces(traces: dict[str, Any]) -> None:
+    """``--sched-trace``: where the time of the late ticks went, per window."""
+    for label, trace in traces.items():
+        print(
+            f"  late ticks (> {SchedTrace.LATE * 1000:.0f} ms), {label}: {trace['late_ticks']}, "
+            f"{trace['late_ms']:.0f} ms late in all; thread time over those ticks (ms):"
+        )
+        for name, ms in sorted(trace["totals_ms"].items(), key=lambda kv: -kv[1]):
+            print(f"    {name:<46} {ms:8.1f}")
+        print("    CPU share and runs a second per thread over the window:")
+        for name, (share, runs, system) in sorted(
+            trace["threads"].items(), key=lambda kv: -kv[1][0]
+        ):
+            print(
+                f"    {name:<46} {share * 100:5.1f} % ({system * 100:4.1f} % in the kernel) "
+                f"{runs:7.0f} runs/s"
+            )
+        for lateness, parts in trace["worst"]:
+            detail = ", ".join(
+                f"{k} {v:.1f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]) if v >= 0.1
+            )
+            print(f"    worst {lateness:.1f} ms: {detail}")
 
 
 def parent(args: argparse.Namespace) -> int:
@@ -791,6 +968,7 @@ def report(empty: dict[str, Any], big: dict[str, Any]) -> int:
                 print(f"    {line[:160]}")
     print_phases("empty", empty)
     print_phases("big", big)
+    print_traces(big.get("traces", {}))
     ok = all(r[3] for r in rows if r[3] is not None)
     verdict = "PASS" if ok else "FAIL"
     print(
@@ -820,6 +998,11 @@ def main() -> int:
     parser.add_argument("--profile", help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--measure-downloads", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sched-trace",
+        action="store_true",
+        help="break late ticks down by thread (schedstat; adds ~2 us per thread per tick)",
+    )
     args = parser.parse_args()
     if args.child:
         return child(args)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
 import aniworld_desktop.downloads.disk as disk
+from aniworld_desktop.desktop import scheduling
+from aniworld_desktop.desktop.scheduling import HELPER_NICE
 from aniworld_desktop.downloads.disk import DiskWriter, Writeback
 
 STEP = 1 << 20
@@ -108,3 +112,21 @@ def test_the_writer_keeps_order_and_survives_a_failing_call() -> None:
 
 def test_one_writer_per_process() -> None:
     assert DiskWriter.shared() is DiskWriter.shared()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+@pytest.mark.parametrize("window", [True, False], ids=["window", "headless"])
+def test_the_writer_runs_below_the_windows_thread_in_the_window(
+    window: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scheduling, "_helper_steps", 0)
+    if window:
+        scheduling.helpers_yield(HELPER_NICE)  # as ui/qtapp.tune_interpreter does
+    writer = DiskWriter(name="test-writer-nice")
+    seen: list[int] = []
+    done = threading.Event()
+    writer.submit(lambda: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
+    writer.submit(done.set)
+    assert done.wait(10)
+    base = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    assert seen == [min(19, base + HELPER_NICE) if window else base]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+from aniworld_desktop.desktop import scheduling
+from aniworld_desktop.desktop.scheduling import HELPER_NICE
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import PermanentDownloadError
 from aniworld_desktop.downloads.thread import ThreadedEngine
@@ -111,3 +115,18 @@ async def test_download_outside_async_with_is_refused(tmp_path):
 def test_part_path_is_the_engines() -> None:
     destination = Path("/lib/a.mkv")
     assert ThreadedEngine.part_path(destination) == DownloadEngine.part_path(destination)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+@pytest.mark.parametrize("window", [True, False], ids=["window", "headless"])
+async def test_the_download_thread_runs_below_the_windows_thread_in_the_window(window, monkeypatch):
+    monkeypatch.setattr(scheduling, "_helper_steps", 0)
+    if window:
+        scheduling.helpers_yield(HELPER_NICE)  # as ui/qtapp.tune_interpreter does
+    base = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    async with ThreadedEngine(factory()) as engine:
+        assert engine.thread is not None and engine.thread.native_id is not None
+        nice = os.getpriority(os.PRIO_PROCESS, engine.thread.native_id)
+    assert nice == (min(19, base + HELPER_NICE) if window else base)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == here
