@@ -207,14 +207,6 @@ async def child(folder: Path, on_thread: bool) -> dict[str, object]:
     # As the provider runs it: in a child process (providers/mediathek/child.py), which says
     # what it used (a child of the fork server, so RUSAGE_CHILDREN does not see it).
     used: list[ChildUsage] = []
-    # Whether the build will make the film search index on a second thread (only with a core
-    # to spare: the load average as the indexing process reads it a moment later).
-    try:
-        from aniworld_desktop.providers.mediathek.building import spare_core
-    except ImportError:  # a commit from before it: always one thread
-        spare = None
-    else:
-        spare = spare_core()
     cpu = _cpu_with_children()
     async with LatenessMonitor() as index_lateness:
         started = time.perf_counter()
@@ -272,7 +264,6 @@ async def child(folder: Path, on_thread: bool) -> dict[str, object]:
         "search_max_s": times[-1],
         "found": found,
         "file_mb": (folder / "mediathek.sqlite").stat().st_size / 1e6,
-        "search_beside": spare,
     }
 
 
@@ -350,11 +341,6 @@ def main() -> int:
         f"(with nothing to do: {r['idle_stall_s'] * 1000:.1f} ms; beside two GIL-free busy "
         f"threads: {r['busy_stall_s'] * 1000:.1f} ms)"
     )
-    if r["search_beside"] is not None:
-        print(
-            "film search index built on a second thread: "
-            f"{'yes' if r['search_beside'] else 'no (no core to spare)'}"
-        )
     if r["thread_index_s"] is not None:
         print(
             f"for comparison, on a worker thread: {r['thread_index_s']:.1f} s, loop stalled at "

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from aniworld_desktop.durable import fsync_folder
-from aniworld_desktop.providers.mediathek.building import Syncing, spare_core
 from aniworld_desktop.providers.mediathek.filmlist import (
     Film,
     FilmListError,
@@ -50,9 +49,6 @@ log = logging.getLogger(__name__)
 SCHEMA = "3"  # 2: the film search index without column sizes; 3: ord from id, detail=column
 INDEX_FILE = "mediathek.sqlite"
 _BUSY_MS = 10_000
-# The two connections that build a new index wait for each other's lock (one statement, which
-# always ends) for as long as it takes on a machine whose cores other jobs keep busy.
-_BUILD_BUSY_MS = 600_000
 _SEQUENCE_BITS = 24  # ``ord`` is (aired << 24) | id: unique, and in time order
 # The reader's films as they come (``id`` counts itself up), and a diff's new films with theirs.
 _INSERT = (
@@ -132,21 +128,15 @@ _FIRST_OF_EACH_KEY = "DELETE FROM film WHERE id NOT IN (SELECT min(id) FROM film
 # films. It keeps which column a word is in but not where (``detail=column``: prefix searches
 # need no positions; 4.0 -> 3.0 CPU-s, and no slower to search; ``detail=none`` would be
 # another 0.6 less, but searches took three to four times as long). It has no triggers (see
-# _SearchChanges). It is built on the second core, beside the other indexes: see _SearchBuilder.
-_FILM_SEARCH = """
-CREATE VIRTUAL TABLE film_search USING fts5 (
-    topic, title, content='film', content_rowid='ord', columnsize=0, detail=column,
-    tokenize='unicode61 remove_diacritics 2'
-)
-"""
-_FILL_FILM_SEARCH = (
-    "INSERT INTO film_search (rowid, topic, title) SELECT ord, topic, title FROM {} ORDER BY +ord"
-)
-# What FTS5 keeps of an index (external content, no column sizes): its tables, copied as they are.
-_FILM_SEARCH_TABLES = ("film_search_data", "film_search_idx", "film_search_config")
+# _SearchChanges).
 _INDEXES = f"""
 CREATE UNIQUE INDEX film_ord ON film (ord);
 CREATE INDEX film_topic ON film (topic COLLATE NOCASE, channel COLLATE NOCASE, aired);
+CREATE VIRTUAL TABLE film_search USING fts5 (
+    topic, title, content='film', content_rowid='ord', columnsize=0, detail=column,
+    tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO film_search (rowid, topic, title) SELECT ord, topic, title FROM film ORDER BY +ord;
 INSERT INTO topic (channel, topic, films, latest) {_TOPIC_COUNTS};
 CREATE UNIQUE INDEX topic_name ON topic (topic COLLATE NOCASE, channel COLLATE NOCASE);
 CREATE VIRTUAL TABLE topic_search USING fts5 (
@@ -403,12 +393,12 @@ class FilmIndex:
         """
         with self._write_lock:
             building = _building(self.path)
-            remove_unfinished(self.path)
+            _remove_database(building)
             try:
                 applied = self._build(building, source, url, etag, last_modified, now or _now())
                 self._swap(building)
             except BaseException:
-                remove_unfinished(self.path)
+                _remove_database(building)
                 raise
             return applied
 
@@ -421,7 +411,6 @@ class FilmIndex:
         last_modified: str | None,
         now: datetime,
     ) -> Applied:
-        spare = spare_core()  # before this build's own threads count in the load
         connection = sqlite3.connect(building, isolation_level=None)
         try:
             # Held open until the connection is closed: closing a file drops the process's
@@ -431,9 +420,6 @@ class FilmIndex:
             connection.close()
             raise
         try:
-            # The search index's builder reads the table beside this connection's writes: each
-            # waits for the other's lock (one statement at most) instead of failing.
-            connection.execute(f"PRAGMA busy_timeout = {_BUILD_BUSY_MS}")
             # No journal and no syncing while building: a crash leaves a file nobody reads.
             # 8 KiB pages: a tenth less CPU than 4 KiB for these rows (measured), before any table.
             connection.executescript(
@@ -456,16 +442,13 @@ class FilmIndex:
             # The table is most of the file: written to the disk while the indexes are made
             # (the syncing thread waits on the disk, not on the interpreter), so that the sync
             # at the end has only the indexes left to write.
-            with Syncing(file.fileno()), _SearchBuilder(building, beside=spare) as search:
+            with _Syncing(file.fileno()):
                 try:
                     connection.execute(_KEY_INDEX)
                 except sqlite3.IntegrityError:  # a film listed twice: its first entry is kept
-                    search.discard()  # it has them all: the search index is made here instead
                     connection.execute(_FIRST_OF_EACH_KEY)
                     connection.execute(_KEY_INDEX)
                 connection.executescript(_INDEXES)
-                connection.execute(_FILM_SEARCH)
-                search.copy_into(connection)
             log.info(
                 "film index built from %s: %s; read and stored in %.1f s, indexed in %.1f s",
                 url,
@@ -711,105 +694,28 @@ class _SearchChanges:
         )
 
 
-class _SearchBuilder:
-    """The film search index, built on a thread of its own into a file beside the new index.
+class _Syncing:
+    """``fsync`` of a file on a thread of its own while the block runs (it waits on the disk).
 
-    Of the index's 7-8 CPU-seconds at 700,000 films the film search index is 3; SQLite lets go
-    of the interpreter's lock while a statement runs, so on a second core it is built while
-    the building connection makes the other indexes, and then copied into the new file as it
-    is (FTS5's own tables: whole pages of the index, a fraction of a second). The thread first
-    copies (ord, topic, title) of every film into its file, so that it holds a read lock on the
-    new index only for that scan: the building connection's first commit waits at most that
-    long. A film listed twice (the key index fails) means rows to delete: then
-    :meth:`discard` drops this and :meth:`copy_into` fills the index from the table there.
-
-    Only with a core to spare (``beside``, from :func:`~.building.spare_core`): when other
-    jobs keep the cores busy the second thread gets no more of them, and its own cost (the copy, a
-    smaller cache) made the build slower and the window's loop wait longer (measured at load
-    5-9 on two cores); then the building connection fills the index from the table, as before.
+    A failed sync is only logged: the sync after the build, which must succeed, comes after.
     """
 
-    def __init__(self, building: Path, *, beside: bool = True) -> None:
-        self._building = building
-        self.path = _search_building(building)
-        self._error: BaseException | None = None
-        self._connection: sqlite3.Connection | None = None
-        self._closing = threading.Lock()  # interrupt() never meets close()
-        self._wanted = beside
-        self._thread = threading.Thread(target=self._build, name="film search index", daemon=True)
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._thread = threading.Thread(target=self._sync, name="film index sync", daemon=True)
 
-    def __enter__(self) -> _SearchBuilder:
-        _remove_database(self.path)
-        if self._wanted:
-            self._thread.start()
+    def _sync(self) -> None:
+        try:
+            os.fsync(self._fd)
+        except OSError as exc:
+            log.debug("early sync of the new film index failed: %s", exc)
+
+    def __enter__(self) -> _Syncing:
+        self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self.discard()
-        _remove_database(self.path)
-
-    def _build(self) -> None:
-        steps = (
-            "PRAGMA main.journal_mode = OFF",  # not the new index's (unqualified: all files)
-            "PRAGMA main.synchronous = OFF",
-            "PRAGMA main.cache_size = -16384",
-            "BEGIN",
-            "CREATE TABLE film (ord INTEGER NOT NULL, topic TEXT NOT NULL, title TEXT NOT NULL)",
-            "INSERT INTO main.film SELECT ord, topic, title FROM source.film",
-            "COMMIT",  # the read lock on the new index goes
-            "DETACH DATABASE source",
-            "BEGIN",
-            _FILM_SEARCH,
-            _FILL_FILM_SEARCH.format("film"),
-            "COMMIT",
-        )
-        try:
-            with self._closing:
-                connection = self._connection = sqlite3.connect(
-                    self.path.resolve().as_uri(),  # a URI, so that ATTACH takes one too
-                    uri=True,
-                    isolation_level=None,
-                    check_same_thread=False,
-                )
-            try:
-                connection.execute(f"PRAGMA busy_timeout = {_BUILD_BUSY_MS}")
-                source = f"{self._building.resolve().as_uri()}?mode=ro"
-                connection.execute("ATTACH DATABASE ? AS source", (source,))
-                for step in steps:
-                    if not self._wanted:
-                        return
-                    connection.execute(step)
-            finally:
-                with self._closing:
-                    connection.close()
-        except BaseException as exc:  # raised in the building thread by copy_into
-            self._error = exc
-
-    def discard(self) -> None:
-        """Stop the build (if it still runs) and forget it."""
-        self._wanted = False
-        with self._closing:
-            if self._connection is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._connection.interrupt()
-        if self._thread.ident is not None:  # started
-            self._thread.join()
-
-    def copy_into(self, connection: sqlite3.Connection) -> None:
-        """Fill ``connection``'s (empty) film search index: from the built one, or from its table."""
-        if not self._wanted:
-            connection.execute(_FILL_FILM_SEARCH.format("film"))
-            return
         self._thread.join()
-        if self._error is not None:
-            raise self._error
-        connection.execute("ATTACH DATABASE ? AS search", (str(self.path),))
-        connection.execute("BEGIN")
-        for table in _FILM_SEARCH_TABLES:
-            connection.execute(f"DELETE FROM main.{table}")
-            connection.execute(f"INSERT INTO main.{table} SELECT * FROM search.{table}")
-        connection.execute("COMMIT")
-        connection.execute("DETACH DATABASE search")
 
 
 def _list_state(meta: Mapping[str, str], which: str) -> ListState:
@@ -848,17 +754,11 @@ def _time(text: str) -> datetime | None:
 def remove_unfinished(path: Path) -> None:
     """Remove what a full build of the index at ``path`` left when its process was killed."""
     _remove_database(_building(path))
-    _remove_database(_search_building(_building(path)))
 
 
 def _building(path: Path) -> Path:
     """Where the index at ``path`` is built before it is put in place."""
     return path.with_name(path.name + ".new")
-
-
-def _search_building(building: Path) -> Path:
-    """Where the film search index of the index being built at ``building`` is made."""
-    return building.with_name(building.name + "-search")
 
 
 def _remove_database(path: Path) -> None:

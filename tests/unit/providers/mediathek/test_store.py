@@ -38,15 +38,6 @@ BASE_FILMS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def search_index_beside(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every build here makes the film search index on its second thread, however busy the
-    machine is (a test that wants the way without it says so)."""
-    from aniworld_desktop.providers.mediathek import store
-
-    monkeypatch.setattr(store, "spare_core", lambda: True)
-
-
 @pytest.fixture
 def index(tmp_path: Path) -> FilmIndex:
     index = FilmIndex(tmp_path / "mediathek.sqlite")
@@ -188,10 +179,6 @@ def test_a_film_listed_twice_is_kept_once(tmp_path: Path):
     )
     assert applied.films == 2
     assert titles(index.films_of("Terra X")) == ["Folge 1: Die Alpen", "Folge 2: Die Nordsee"]
-    # Its search index is made from the table without the second entry.
-    search_index_is_consistent(index)
-    assert titles(index.search("alpen")) == ["Folge 1: Die Alpen"]
-    assert titles(index.search("again")) == []
     index.close()
 
 
@@ -461,126 +448,3 @@ def test_a_film_keeps_its_place_in_time_through_a_diff_unless_its_broadcast_move
     assert after[0] == before[0]
     # The same running number, a minute later.
     assert after[1] - before[1] == 60 << 24
-
-
-def search_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every table FTS5 keeps for the film search index, with its rows."""
-    connection = sqlite3.connect(path)
-    try:
-        names = connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'film\\_search\\_%' "
-            "ESCAPE '\\'"
-        ).fetchall()
-        return {
-            name: connection.execute(f"SELECT * FROM {name} ORDER BY 1, 2").fetchall()
-            for (name,) in names
-        }
-    finally:
-        connection.close()
-
-
-def test_the_search_index_built_beside_is_the_one_the_table_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    from aniworld_desktop.providers.mediathek import store
-
-    source = write_film_list(tmp_path / "l.xz", generated_entries(3000, seed=5))
-    beside = FilmIndex(tmp_path / "beside.sqlite")
-    beside.replace(source, url=FULL_URL, etag=None, last_modified=None)
-    # The way before: the search index filled from the table by the building connection.
-    monkeypatch.setattr(store, "spare_core", lambda: False)
-    here = FilmIndex(tmp_path / "here.sqlite")
-    here.replace(source, url=FULL_URL, etag=None, last_modified=None)
-
-    copied = search_tables(beside.path)
-    assert sorted(copied) == sorted(store._FILM_SEARCH_TABLES)  # all that FTS5 keeps is copied
-    assert copied == search_tables(here.path)  # the same pages of the index
-    search_index_is_consistent(beside)
-    for text in ("ter", "terra x", "folge 2", "st ko", "audiodeskription"):
-        assert beside.search(text, limit=5000) == here.search(text, limit=5000), text
-        assert beside.topics(text) == here.topics(text), text
-    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == [
-        "beside.sqlite",
-        "here.sqlite",
-    ]
-    beside.close()
-    here.close()
-
-
-@pytest.mark.parametrize("where", ["in its thread", "in the copy"])
-def test_an_error_in_building_the_search_index_keeps_the_old_index(
-    index: FilmIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
-):
-    from aniworld_desktop.providers.mediathek import store
-
-    before = (index.state(), titles(index.search("terra")), index.path.stat().st_ino)
-    if where == "in its thread":
-        fill = "INSERT INTO film_search (rowid) SELECT no_such_function() FROM {}"
-        monkeypatch.setattr(store, "_FILL_FILM_SEARCH", fill)
-    else:
-        monkeypatch.setattr(store, "_FILM_SEARCH_TABLES", ("no_such_table",))
-    with pytest.raises(sqlite3.OperationalError, match="no_such"):
-        index.replace(
-            write_film_list(tmp_path / "l2.xz", generated_entries(1200)),
-            url=FULL_URL,
-            etag='"v2"',
-            last_modified=None,
-        )
-    assert (index.state(), titles(index.search("terra")), index.path.stat().st_ino) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["mediathek.sqlite"]
-
-
-def test_a_search_index_build_stopped_midway_leaves_nothing(tmp_path: Path):
-    from aniworld_desktop.providers.mediathek import store
-
-    built = FilmIndex(tmp_path / "built.sqlite")
-    built.replace(
-        write_film_list(tmp_path / "l.xz", generated_entries(3000, seed=6)),
-        url=FULL_URL,
-        etag=None,
-        last_modified=None,
-    )
-    built.close()
-    # As when the refresh is cancelled while the indexes are made: the thread is stopped,
-    # whichever step it is in, and its file goes.
-    with store._SearchBuilder(built.path) as search:
-        assert search.path.name == "built.sqlite-search"
-    assert not search._thread.is_alive()
-    assert not search.path.exists()
-    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["built.sqlite"]
-
-
-@pytest.mark.parametrize(
-    ("cores", "load", "spare"),
-    [(2, 0.4, True), (2, 1.0, True), (2, 1.6, False), (8, 5.0, True), (1, 0.0, False)],
-)
-def test_the_second_thread_is_used_only_with_a_core_to_spare(
-    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, spare: bool
-):
-    from aniworld_desktop.providers.mediathek import store
-
-    monkeypatch.undo()  # the real spare_core, with the machine's figures chosen here
-    monkeypatch.setattr(store.os, "cpu_count", lambda: cores)
-    monkeypatch.setattr(store.os, "getloadavg", lambda: (load, load, load))
-    assert store.spare_core() is spare
-
-
-def test_a_busy_machine_builds_the_search_index_without_the_second_thread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    from aniworld_desktop.providers.mediathek import store
-
-    monkeypatch.setattr(store, "spare_core", lambda: False)
-    started: list[str] = []
-    monkeypatch.setattr(store._SearchBuilder, "_build", lambda self: started.append("thread"))
-    index = FilmIndex(tmp_path / "mediathek.sqlite")
-    index.replace(
-        write_film_list(tmp_path / "l.xz", generated_entries(500, seed=8)),
-        url=FULL_URL,
-        etag=None,
-        last_modified=None,
-    )
-    assert started == []
-    search_index_is_consistent(index)
-    assert index.search("terra")
-    index.close()
