@@ -137,3 +137,43 @@ def test_finalize_syncs_before_it_renames(tmp_path: Path, monkeypatch: pytest.Mo
 def test_finalize_of_a_missing_part_is_a_library_error(tmp_path: Path) -> None:
     with pytest.raises(LibraryWriteError, match="does not exist"):
         finalize(tmp_path / "gone.part", tmp_path / "gone", sync_part=True)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "splice"), reason="splice(2) is Linux's; elsewhere no sink splices"
+)
+async def test_a_spliced_part_cancelled_in_its_final_fsync_is_closed_with_every_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    part = tmp_path / "e1.mkv.part"
+    sink = open_sink(part, 0, tmp_path, in_thread=True, read_size=1 << 20)
+    assert isinstance(sink, ThreadSink)
+    sink.put(b"head-")  # through the writer, before the body is spliced
+    await sink.start_splicing()
+    body = b"spliced body"
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, body)
+        sink.put_spliced(read_end, len(body))
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    syncing, go_on = threading.Event(), threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:  # a disk that takes its time with the final sync
+        syncing.set()
+        go_on.wait(10)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    finishing = asyncio.ensure_future(sink.finish(sync=True))
+    assert await asyncio.to_thread(syncing.wait, 10)
+    finishing.cancel()  # Pause or Cancel while the part is synced
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await finishing
+    # The writer closed the part before the cancel went on (a retry may reopen it at once),
+    # and it holds every byte: the resume starts after them.
+    assert sink._file.closed
+    assert part.read_bytes() == b"head-" + body
