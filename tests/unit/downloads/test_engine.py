@@ -42,12 +42,6 @@ MIB = 1024 * KIB
 NAME = "episode.mkv"
 
 
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[FaultServer]:
-    async with FaultServer(tmp_path / "served") as running:
-        yield running
-
-
 @pytest.fixture(params=[False, True], ids=["direct", "thread"])
 def write_in_thread(request: pytest.FixtureRequest) -> bool:
     return bool(request.param)

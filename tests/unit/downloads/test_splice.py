@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.skipif(not splice_available(), reason="splice(2) is Lin
 KIB = 1024
 MIB = 1024 * KIB
 NAME = "episode.mkv"
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[FaultServer]:
-    async with FaultServer(tmp_path / "served") as running:
-        yield running
 
 
 @pytest.fixture

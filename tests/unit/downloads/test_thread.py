@@ -15,13 +15,6 @@ from aniworld_desktop.desktop.scheduling import HELPER_NICE
 from aniworld_desktop.downloads.engine import DownloadEngine, DownloadRequest
 from aniworld_desktop.downloads.errors import PermanentDownloadError
 from aniworld_desktop.downloads.thread import ThreadedEngine
-from tests.fault_server import FaultServer
-
-
-@pytest.fixture
-async def server(tmp_path):
-    async with FaultServer(tmp_path / "served") as running:
-        yield running
 
 
 def factory(**options):
