@@ -364,10 +364,12 @@ async def test_search_with_a_refused_token_is_a_clear_error(http, limiter, catal
     gc.collect()  # the job's session is closed: nothing warns about it (warnings are errors)
 
 
-async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, catalog, tmp_path):
+def waiting_for_the_keyring(
+    catalog, limiter, tmp_path
+) -> tuple[MetadataService, asyncio.Future[Secret]]:
+    """A service without a token in its settings, and the keyring's answer, not given yet."""
     import dataclasses
 
-    http.get(endpoint("/search/tv"), payload=fixture_json("search_tv.json"), repeat=True)
     lookup: asyncio.Future[Secret] = asyncio.get_running_loop().create_future()
     service = MetadataService(
         catalog,
@@ -377,6 +379,12 @@ async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, cata
         limiter=limiter,
         token_source=lambda: lookup,
     )
+    return service, lookup
+
+
+async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, catalog, tmp_path):
+    http.get(endpoint("/search/tv"), payload=fixture_json("search_tv.json"), repeat=True)
+    service, lookup = waiting_for_the_keyring(catalog, limiter, tmp_path)
     first = asyncio.ensure_future(service.search("Attack on Titan"))
     second = asyncio.ensure_future(service.search("Attack on Titan"))
     await asyncio.sleep(0)
@@ -388,17 +396,7 @@ async def test_token_looked_up_later_is_used_once_it_arrives(http, limiter, cata
 
 
 async def test_resolved_options_wait_for_the_keyring_token(limiter, catalog, tmp_path):
-    import dataclasses
-
-    lookup: asyncio.Future[Secret] = asyncio.get_running_loop().create_future()
-    service = MetadataService(
-        catalog,
-        EventBus(),
-        tmp_path,
-        dataclasses.replace(options(), token=""),
-        limiter=limiter,
-        token_source=lambda: lookup,
-    )
+    service, lookup = waiting_for_the_keyring(catalog, limiter, tmp_path)
     resolved = asyncio.ensure_future(service.resolved_options())
     await asyncio.sleep(0)
     assert not resolved.done()  # the keyring has not answered yet
