@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import logging.handlers
 import os
@@ -60,6 +61,7 @@ def setup_logging(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _run_as_package_main()
     parser = build_parser()
     complete(parser)  # a shell asking for completions gets them and the process ends here
     args = parser.parse_args(argv)
@@ -71,6 +73,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the interpreter's last flush cannot fail again.
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+
+
+def _run_as_package_main() -> None:
+    """Let the console script's ``__main__`` count as ``aniworld_desktop.__main__``, as it does
+    under ``python -m aniworld_desktop``.
+
+    multiprocessing starts a child (the film list's indexing: providers/mediathek/child.py) by
+    importing the parent's main module again when it knows that module only as a file: the
+    console script, whose one import is this module and through it the CLI (0.3 s a refresh).
+    A main module known by a name ending in ``.__main__`` is never imported in a child.
+    """
+    script = sys.modules.get("__main__")
+    if script is None or getattr(script, "__spec__", None) is not None:
+        return  # ``python -m``: the interpreter knows the module's name
+    if getattr(script, "main", None) is not main:
+        return  # not our console script: a test runner, a program calling main() itself
+    script.__spec__ = importlib.util.find_spec("aniworld_desktop.__main__")
 
 
 def _silence_stdout() -> None:

@@ -133,3 +133,51 @@ async def test_a_cancelled_refresh_leaves_the_old_index_and_no_half_built_file(t
     assert child.exitcode == 0  # it unwound (SIGTERM raised in it), it was not killed
     assert not building.exists()
     assert _films_of(path) == 50
+
+
+@pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
+)
+def test_the_console_script_is_not_imported_again_in_the_indexing_child(tmp_path: Path):
+    # The app's console script is a file run as ``__main__``, which multiprocessing imports again
+    # in each child (as ``__mp_main__``): a quarter second of imports per film list refresh.
+    # app.main() lets it count as ``aniworld_desktop.__main__``, which is never imported again.
+    import subprocess
+    import sys
+    import textwrap
+
+    repo = Path(__file__).resolve().parents[4]
+    marker = tmp_path / "imported"
+    script = tmp_path / "program.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import asyncio, os, sys
+            sys.path.insert(0, {str(repo)!r})
+            with open({str(marker)!r}, "a") as marker:
+                marker.write(f"{{__name__}} {{os.getpid()}}\\n")
+            from aniworld_desktop.app import main  # what pip's console script imports
+            from aniworld_desktop import app
+            from aniworld_desktop.providers.mediathek.child import index_in_child
+            from tests.mediathek_lists import generated_entries, write_film_list
+
+            async def refresh(folder):
+                full = write_film_list(folder / "akt.xz", generated_entries(50, seed=1))
+                diff = write_film_list(folder / "diff.xz", generated_entries(5, seed=2))
+                args = dict(url="https://l.example.test/", etag=None, last_modified=None, now=None)
+                await index_in_child("replace", folder / "m.sqlite", full, **args)
+                await index_in_child("apply_diff", folder / "m.sqlite", diff, **args)
+                await index_in_child("apply_diff", folder / "m.sqlite", diff, **args)
+
+            if __name__ == "__main__":
+                from pathlib import Path
+                app._run_as_package_main()  # main()'s first step
+                asyncio.run(refresh(Path(sys.argv[1])))
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert marker.read_text().split()[::2] == ["__main__"]  # never as __mp_main__ in a child
