@@ -236,7 +236,9 @@ async def _run_services(
     instance.messageReceived.connect(lambda message: _on_second_launch(window, message))
     window.add_links(links)
     in_tray = minimized and TrayIcon.available() and settings.close_to_tray
+    tray: TrayIcon | None = None
     if in_tray:
+        tray = _opening_tray(window)  # the one thing a start in the tray shows: at once
         log.info("started in the tray")  # --minimized: the window stays hidden
     elif minimized:
         window.showMinimized()
@@ -259,7 +261,7 @@ async def _run_services(
         ) as services:
             try:
                 if not quit_event.is_set():
-                    await _serve(window, services, settings, quit_event, in_tray=in_tray)
+                    await _serve(window, services, settings, quit_event, tray=tray)
             finally:
                 log.info("shutting down")
                 closed = True
@@ -269,8 +271,23 @@ async def _run_services(
         if not closed:  # the services never opened (an error, or a quit while loading)
             window.hide()
             await window.aclose()
+        if tray is not None:
+            tray.hide()  # no ghost icon, whenever the app ends
     log.info("services stopped")
     return EXIT_OK
+
+
+def _opening_tray(window: MainWindow) -> TrayIcon:
+    """The tray icon of a start in the tray (``--minimized``), shown before the services open:
+    until :func:`_serve` attaches it to the window, its Show shows the window's frame (which
+    says the library is opening) and its Quit quits."""
+    tray = TrayIcon(parent=window)
+    tray.set_opening(True)
+    tray.showHideRequested.connect(window.toggle_visible)
+    tray.showRequested.connect(window.show_and_raise)
+    tray.quitRequested.connect(window.quit_app)
+    tray.show()
+    return tray
 
 
 async def _serve(
@@ -279,20 +296,27 @@ async def _serve(
     settings: Settings,
     quit_event: asyncio.Event,
     *,
-    in_tray: bool,
+    tray: TrayIcon | None = None,
 ) -> None:
     """The window over open services, until the quit event.
 
-    The window fills in a step per loop turn (its queue in chunks); the tray icon and the
-    downloads the queue resumes follow once the queue is in the table, the downloads a slot at
-    a time (:func:`start_downloads`).
+    The window fills in a step per loop turn (its queue in chunks); the tray icon (unless a
+    start in the tray showed it already: ``tray``) and the downloads the queue resumes follow
+    once the queue is in the table, the downloads a slot at a time (:func:`start_downloads`).
     """
     services.metadata.follow()  # NFO files follow additions and downloads by themselves
     services.scheduler.start()  # the auto-download timer (nothing when switched off)
     await window.open_services_in_steps(services)
     if quit_event.is_set():
         return  # quit while it filled in: what was built is closed by the caller
-    tray = TrayIcon(parent=window)
+    in_tray = tray is not None
+    if tray is None:
+        tray = TrayIcon(parent=window)
+    else:  # from _opening_tray: the window's own connections replace its stand-ins
+        tray.showHideRequested.disconnect(window.toggle_visible)
+        tray.showRequested.disconnect(window.show_and_raise)
+        tray.quitRequested.disconnect(window.quit_app)
+        tray.set_opening(False)
     # Without a tray (stock GNOME) notifications go to the desktop's notification server.
     server = DesktopNotifications(APP_NAME, app_id=DESKTOP_FILE_NAME, icon=DESKTOP_FILE_NAME)
     messages = DesktopMessages(tray, server, parent=window)

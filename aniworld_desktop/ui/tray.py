@@ -130,6 +130,10 @@ def state_icon(state: TrayState) -> QIcon:
     return result
 
 
+# The menu's commands that need the services (the rest, Show and Quit, work from the start).
+_SERVICE_COMMANDS = ("pause_all", "resume_all", "run_now", "open_folder")
+
+
 class TrayIcon(QObject):
     """The notification-area icon, its tooltip, its menu and its messages.
 
@@ -229,6 +233,17 @@ class TrayIcon(QObject):
             else QSystemTrayIcon.MessageIcon.Information
         )
         self.tray.showMessage(title, text, kind, MESSAGE_MS)
+
+    def set_opening(self, opening: bool) -> None:
+        """Say that the services are still opening (a start in the tray): until then only Show
+        and Quit work, and the tooltip says why."""
+        for name in _SERVICE_COMMANDS:
+            self.actions[name].setEnabled(not opening)
+        if opening:
+            why = self.tr("Opening the library…")
+            self.tray.setToolTip(f"{APP_TITLE}\n{why}")
+        else:
+            self._update_tooltip()
 
     # -- the window -----------------------------------------------------------------------
 

@@ -2487,6 +2487,10 @@ Sie kommen in den Papierkorb, wo das System einen hat; sonst werden sie endgült
         <translation>Beenden</translation>
     </message>
     <message>
+        <source>Opening the library…</source>
+        <translation>Die Bibliothek wird geöffnet…</translation>
+    </message>
+    <message>
         <source>Hide window</source>
         <translation>Fenster ausblenden</translation>
     </message>

@@ -146,3 +146,68 @@ def test_quit_before_the_services_open_ends_cleanly(
     lock = ProfileLock.of(paths)
     assert lock.try_acquire("run-once")
     lock.release()
+
+
+# Offscreen has no tray: the icon falls back to Qt's own tray window (see tests/ui/test_tray.py).
+@pytest.mark.qt_log_ignore(r"No such signal QPlatformNativeInterface::systemTrayWindowChanged")
+def test_a_start_in_the_tray_shows_its_icon_before_the_services_open(
+    qapp, paths: ProfilePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aniworld_desktop.ui.tray import TrayIcon
+
+    gate = Gate(monkeypatch)
+    monkeypatch.setattr(TrayIcon, "available", staticmethod(lambda: True))  # offscreen has none
+    made: list[TrayIcon] = []
+
+    class Tray(TrayIcon):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(qtapp, "TrayIcon", Tray)
+    seen: dict[str, object] = {}
+    commands = ("show_hide", "pause_all", "resume_all", "run_now", "open_folder", "quit")
+
+    def menu(tray: TrayIcon) -> dict[str, bool]:
+        return {name: tray.actions[name].isEnabled() for name in commands}
+
+    def watch() -> None:
+        if made and "opening" not in seen:
+            tray = made[0]
+            window = tray.parent()
+            assert isinstance(window, MainWindow)
+            seen["opening"] = {
+                "icon shown": tray.tray.isVisible(),
+                "window shown": window.isVisible(),
+                "tooltip": tray.tray.toolTip(),
+                "menu": menu(tray),
+            }
+            tray.actions["show_hide"].trigger()  # the frame, while the library opens
+            seen["window after Show"] = (window.isVisible(), window.services_open)
+            tray.actions["show_hide"].trigger()
+            gate.open()
+        elif "opening" in seen and made[0].parent().tray is not None:  # type: ignore[union-attr]
+            tray = made[0]
+            window = tray.parent()
+            seen["open"] = {"trays": len(made), "attached": window.tray is tray, "menu": menu(tray)}
+            tray.actions["show_hide"].trigger()
+            seen["window after Show"] += (window.isVisible(),)  # type: ignore[operator]
+            tray.actions["quit"].trigger()
+            return
+        QTimer.singleShot(20, watch)
+
+    with app_state_restored():
+        QTimer.singleShot(20, watch)
+        QTimer.singleShot(GIVE_UP_MS, gate.open)  # fail, never hang
+        assert qtapp.run_window(paths, make_settings(tmp_path), minimized=True) == 0
+    assert seen["opening"] == {
+        "icon shown": True,
+        "window shown": False,
+        "tooltip": "Aniworld Desktop\nOpening the library…",
+        "menu": {name: name in ("show_hide", "quit") for name in commands},
+    }
+    assert seen["open"] == {"trays": 1, "attached": True, "menu": dict.fromkeys(commands, True)}
+    # Shown while opening, hidden again; shown once more by the attached icon (one toggle each).
+    assert seen["window after Show"] == (True, False, True)
+    assert (gate.entered, gate.left) == (1, 1)
+    assert not made[0].tray.isVisible()  # no ghost icon after Quit
