@@ -89,6 +89,20 @@ _TIMEOUT = aiohttp.ClientTimeout(total=1800, sock_connect=30, sock_read=120)
 _CHUNK = 1 << 20
 
 
+class _DamagedIndexError(ProviderError):
+    """The live index file cannot be read where a diff needs it (see :func:`_damaged`)."""
+
+
+def _damaged(exc: BaseException) -> bool:
+    """SQLite's word for a damaged file (or one that is no database), not a full disk or a lock.
+
+    ``sqlite_errorcode`` is SQLite's extended code (it survives the child's pickling); its low
+    byte is the primary one.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 @dataclass(frozen=True, slots=True)
 class MediathekOptions:
     """The settings the provider follows.
@@ -550,6 +564,18 @@ class MediathekProvider:
             return self._done("unchanged", None, await asyncio.to_thread(index.state))
         try:
             applied = await self._apply("apply_diff", downloaded, options.diff_list_url)
+        except _DamagedIndexError as exc:
+            # A cache of a public list: a file a power cut or a disk damaged is built anew.
+            log.warning("%s; building it again from the full film list", exc)
+            downloaded = await self._download(
+                session, options.full_list_url, "the full film list", None
+            )
+            if downloaded is None:  # a 304 to a request without validators
+                raise ProviderError(
+                    "The server of the film list answered without a film list."
+                ) from exc
+            applied = await self._apply("replace", downloaded, options.full_list_url)
+            return self._done("full", applied, await asyncio.to_thread(index.state))
         except EmptyFilmListError as exc:
             # Nothing new since the full list: the index is up to date.
             log.info("%s", exc)
@@ -609,6 +635,8 @@ class MediathekProvider:
         except (OSError, sqlite3.Error) as exc:
             # A full disk, a folder that cannot be written: SQLite's and the system's words.
             where = downloaded.path.parent
+            if _damaged(exc):
+                raise _DamagedIndexError(f"The film index in {where} is damaged ({exc})") from None
             reason = write_failure_reason(exc) if isinstance(exc, OSError) else str(exc)
             raise ProviderError(
                 f"The film index in {where} could not be written ({reason}); the old index is kept."

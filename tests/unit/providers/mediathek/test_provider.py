@@ -539,3 +539,53 @@ def test_a_series_quality_is_written_into_its_reference():
     assert with_quality(url + "&quality=hd", Quality.SMALL) == url + "&quality=small"
     with pytest.raises(ProviderError):
         with_quality("https://example.test/feed.xml", Quality.SD)
+
+
+def damage_the_films(path: Path) -> None:
+    """Overwrite every page of ``path`` but the first and the meta table's with noise, as a
+    power cut or a failing disk may leave a file: it opens, says what it holds, and fails on
+    the films."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        (meta_root,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'meta'"
+        ).fetchone()
+    finally:
+        connection.close()
+    size = path.stat().st_size
+    with path.open("r+b") as file:
+        for page in range(2, size // page_size + 1):
+            if page != meta_root:
+                file.seek((page - 1) * page_size)
+                file.write(bytes([0x5A]) * page_size)
+
+
+async def test_a_damaged_index_is_built_again_from_the_full_list(
+    provider: MediathekProvider, server: FeedServer, session, clock: Clock
+):
+    await provider.fetch(FOLLOWED, session)
+    index = provider.index
+    assert index is not None
+    index.close()
+    damage_the_films(index.path)
+    state = index.state()
+    assert state is not None and state.films == len(FULL)  # it still says what it holds
+    assert index.search("bergdoktor") == []  # but cannot find a film
+
+    server.add("/Filmliste-diff.xz", film_list_bytes([film("Finale (S01/E03)", 9)]), etag='"d1"')
+    clock.advance(hours=2)  # a diff is due: it cannot be applied to a damaged file
+    refresh = await provider.ensure_index(session)
+    assert refresh.action == "full"
+    full, diff, again = server.requests[-3:]
+    assert (full.path, diff.path, again.path) == (
+        "/Filmliste-akt.xz",
+        "/Filmliste-diff.xz",
+        "/Filmliste-akt.xz",
+    )
+    assert again.status == 200 and "If-None-Match" not in again.headers  # not a 304: rebuilt
+    assert refresh.state is not None and refresh.state.films == len(FULL)
+    info = await provider.fetch(FOLLOWED, session)
+    assert info is not None and numbers(info) == [(1, 1), (1, 2)]
