@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qs, quote, urlsplit
 
 import aiohttp
@@ -68,6 +68,7 @@ from aniworld_desktop.providers.mediathek.store import (
     IndexState,
     ListState,
     TopicMatch,
+    is_damage,
 )
 from aniworld_desktop.providers.mediathek.titles import Version
 
@@ -89,18 +90,11 @@ _TIMEOUT = aiohttp.ClientTimeout(total=1800, sock_connect=30, sock_read=120)
 _CHUNK = 1 << 20
 
 
+_T = TypeVar("_T")
+
+
 class _DamagedIndexError(ProviderError):
     """The live index file cannot be read where a diff needs it (see :func:`_damaged`)."""
-
-
-def _damaged(exc: BaseException) -> bool:
-    """SQLite's word for a damaged file (or one that is no database), not a full disk or a lock.
-
-    ``sqlite_errorcode`` is SQLite's extended code (it survives the child's pickling); its low
-    byte is the primary one.
-    """
-    code = getattr(exc, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,16 +448,33 @@ class MediathekProvider:
     # -- searching (for the window) ------------------------------------------------------
 
     async def search(self, text: str, *, channel: str = "", limit: int = 50) -> list[Film]:
-        """Films whose topic or title has words starting with each word of ``text``."""
-        return await asyncio.to_thread(
-            self._require_index().search, text, channel=channel, limit=limit
-        )
+        """Films whose topic or title has words starting with each word of ``text``.
+
+        Raises:
+            ProviderError: The index is damaged (it finds nothing until it is built again).
+        """
+        index = self._require_index()
+        found = await asyncio.to_thread(index.search, text, channel=channel, limit=limit)
+        return self._found(index, found)
 
     async def topics(self, text: str, *, channel: str = "", limit: int = 20) -> list[TopicMatch]:
-        """Programmes whose name has words starting with each word of ``text``."""
-        return await asyncio.to_thread(
-            self._require_index().topics, text, channel=channel, limit=limit
-        )
+        """Programmes whose name has words starting with each word of ``text``.
+
+        Raises:
+            ProviderError: The index is damaged (it finds nothing until it is built again).
+        """
+        index = self._require_index()
+        found = await asyncio.to_thread(index.topics, text, channel=channel, limit=limit)
+        return self._found(index, found)
+
+    @staticmethod
+    def _found(index: FilmIndex, found: list[_T]) -> list[_T]:
+        if not found and index.damaged:
+            raise ProviderError(
+                "The film index is damaged and finds nothing; the next refresh of the film "
+                "list builds it again."
+            )
+        return found
 
     async def index_state(self) -> IndexState | None:
         """What the film index holds and when it was last checked; None before the first list."""
@@ -539,12 +550,14 @@ class MediathekProvider:
         await asyncio.to_thread(self._remove_leftovers)
         options = self.options
         same_full = state is not None and state.full.url == options.full_list_url
-        if force_full or state is None or not same_full or self._too_old_for_diff(state):
+        # A file a read found damaged is built anew, from a list asked for without validators.
+        anew = force_full or not same_full or index.damaged
+        if state is None or anew or self._too_old_for_diff(state):
             downloaded = await self._download(
                 session,
                 options.full_list_url,
                 "the full film list",
-                None if force_full or not same_full or state is None else state.full,
+                None if state is None or anew else state.full,
             )
             if downloaded is not None:
                 applied = await self._apply("replace", downloaded, options.full_list_url)
@@ -612,7 +625,7 @@ class MediathekProvider:
         index = self._require_index()
         try:
             if self._index_in_child:
-                return await index_in_child(
+                applied = await index_in_child(
                     operation,
                     index.path,
                     downloaded.path,
@@ -621,21 +634,25 @@ class MediathekProvider:
                     last_modified=downloaded.last_modified,
                     now=self._clock(),
                 )
-            method = index.replace if operation == "replace" else index.apply_diff
-            return await asyncio.to_thread(
-                method,
-                downloaded.path,
-                url=url,
-                etag=downloaded.etag,
-                last_modified=downloaded.last_modified,
-                now=self._clock(),
-            )
+            else:
+                method = index.replace if operation == "replace" else index.apply_diff
+                applied = await asyncio.to_thread(
+                    method,
+                    downloaded.path,
+                    url=url,
+                    etag=downloaded.etag,
+                    last_modified=downloaded.last_modified,
+                    now=self._clock(),
+                )
+            if operation == "replace":
+                index.damaged = False  # a new file (the child's swap does not reach this object)
+            return applied
         except FilmListError:
             raise
         except (OSError, sqlite3.Error) as exc:
             # A full disk, a folder that cannot be written: SQLite's and the system's words.
             where = downloaded.path.parent
-            if _damaged(exc):
+            if is_damage(exc):
                 raise _DamagedIndexError(f"The film index in {where} is damaged ({exc})") from None
             reason = write_failure_reason(exc) if isinstance(exc, OSError) else str(exc)
             raise ProviderError(

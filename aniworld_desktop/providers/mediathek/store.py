@@ -242,10 +242,13 @@ class FilmIndex:
 
     Attributes:
         path: The live index file.
+        damaged: A read found the live file damaged (SQLite's SQLITE_CORRUPT or NOTADB): it
+            answers nothing until a full list replaces it.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.damaged = False
         self._lock = threading.Lock()  # the read connection, and the swap that closes it
         self._write_lock = threading.Lock()
         self._reader: sqlite3.Connection | None = None
@@ -265,6 +268,7 @@ class FilmIndex:
                 # A damaged file: no index (the next full list replaces it), said in the log.
                 self._forget_reader()
                 log.warning("the film index %s cannot be read: %s", self.path, exc)
+                self.damaged = self.damaged or is_damage(exc)
                 return []
 
     def _connection(self) -> sqlite3.Connection | None:
@@ -498,6 +502,7 @@ class FilmIndex:
                         stale.close()
             os.replace(building, self.path)
             fsync_folder(self.path.parent)
+            self.damaged = False
 
     def apply_diff(
         self,
@@ -577,6 +582,16 @@ class FilmIndex:
                     _write_meta(connection, {"checked": _stamp(when or _now())})
             finally:
                 connection.close()
+
+
+def is_damage(exc: BaseException) -> bool:
+    """SQLite's word for a damaged file (or one that is no database), not a full disk or a lock.
+
+    ``sqlite_errorcode`` is SQLite's extended code (it survives a child process's pickling); its
+    low byte is the primary one.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 def _film(row: tuple[Any, ...]) -> Film:

@@ -573,7 +573,7 @@ async def test_a_damaged_index_is_built_again_from_the_full_list(
     damage_the_films(index.path)
     state = index.state()
     assert state is not None and state.films == len(FULL)  # it still says what it holds
-    assert index.search("bergdoktor") == []  # but cannot find a film
+    assert not index.damaged  # no read has met the damage (that is the next test)
 
     server.add("/Filmliste-diff.xz", film_list_bytes([film("Finale (S01/E03)", 9)]), etag='"d1"')
     clock.advance(hours=2)  # a diff is due: it cannot be applied to a damaged file
@@ -589,3 +589,27 @@ async def test_a_damaged_index_is_built_again_from_the_full_list(
     assert refresh.state is not None and refresh.state.films == len(FULL)
     info = await provider.fetch(FOLLOWED, session)
     assert info is not None and numbers(info) == [(1, 1), (1, 2)]
+
+
+async def test_an_index_a_search_found_damaged_is_built_anew_at_the_next_refresh(
+    provider: MediathekProvider, server: FeedServer, session, clock: Clock
+):
+    await provider.fetch(FOLLOWED, session)
+    index = provider.index
+    assert index is not None
+    index.close()
+    damage_the_films(index.path)
+    assert index.search("bergdoktor") == [] and index.damaged  # said in the log, remembered
+    for search in (provider.search, provider.topics):  # the window's search says so
+        with pytest.raises(ProviderError, match=r"film index is damaged .* builds it again"):
+            await search("bergdoktor")  # type: ignore[operator]
+    requests = len(server.requests)
+
+    clock.advance(hours=2)  # due: the full list, asked for without validators, not the diff
+    refresh = await provider.ensure_index(session)
+    assert refresh.action == "full"
+    assert [(r.path, r.status) for r in server.requests[requests:]] == [("/Filmliste-akt.xz", 200)]
+    assert "If-None-Match" not in server.requests[-1].headers
+    assert not index.damaged
+    assert [f.title for f in await provider.search("heimkehr")] == ["Heimkehr (S01/E01)"]
+    assert await provider.search("nothing like it") == []  # found nothing: no error now
