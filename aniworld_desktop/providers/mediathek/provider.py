@@ -94,7 +94,7 @@ _T = TypeVar("_T")
 
 
 class _DamagedIndexError(ProviderError):
-    """The live index file cannot be read where a diff needs it (see :func:`_damaged`)."""
+    """The live index file is damaged where a diff needs it (see :func:`.store.is_damage`)."""
 
 
 @dataclass(frozen=True, slots=True)

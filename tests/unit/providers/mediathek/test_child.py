@@ -135,13 +135,11 @@ async def test_a_cancelled_refresh_leaves_the_old_index_and_no_half_built_file(t
     assert _films_of(path) == 50
 
 
-@pytest.mark.skipif(
-    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
-)
 def test_the_console_script_is_not_imported_again_in_the_indexing_child(tmp_path: Path):
     # The app's console script is a file run as ``__main__``, which multiprocessing imports again
     # in each child (as ``__mp_main__``): a quarter second of imports per film list refresh.
-    # app.main() lets it count as ``aniworld_desktop.__main__``, which is never imported again.
+    # app.main() lets it count as ``aniworld_desktop.__main__``, which is never imported again
+    # (by a fork server's child, and by a spawned one where there is no fork server).
     import subprocess
     import sys
     import textwrap

@@ -22,6 +22,7 @@ from aniworld_desktop.providers.mediathek.provider import (
     MediathekProvider,
     SeriesReference,
 )
+from aniworld_desktop.providers.mediathek.store import FilmIndex
 from aniworld_desktop.providers.mediathek.titles import Version
 from aniworld_desktop.providers.registry import ProviderContext, ProviderRegistry
 from tests.mediathek_lists import CREATED, ListEntry, film_list_bytes, generated_entries
@@ -467,8 +468,6 @@ async def test_an_index_that_cannot_be_written_is_a_sentence_and_the_old_one_sta
     import errno
     import sqlite3
 
-    from aniworld_desktop.providers.mediathek.store import FilmIndex
-
     before = await provider.fetch(FOLLOWED, session)
     # The failures are put into this process's FilmIndex: index on a thread here (the child
     # process sends the same exceptions back, pickled; test_child.py shows that path).
@@ -563,14 +562,20 @@ def damage_the_films(path: Path) -> None:
                 file.write(bytes([0x5A]) * page_size)
 
 
-async def test_a_damaged_index_is_built_again_from_the_full_list(
-    provider: MediathekProvider, server: FeedServer, session, clock: Clock
-):
+async def damaged_index(provider: MediathekProvider, session) -> FilmIndex:
+    """The provider's index, built from FULL, then damaged (:func:`damage_the_films`)."""
     await provider.fetch(FOLLOWED, session)
     index = provider.index
     assert index is not None
     index.close()
     damage_the_films(index.path)
+    return index
+
+
+async def test_a_damaged_index_is_built_again_from_the_full_list(
+    provider: MediathekProvider, server: FeedServer, session, clock: Clock
+):
+    index = await damaged_index(provider, session)
     state = index.state()
     assert state is not None and state.films == len(FULL)  # it still says what it holds
     assert not index.damaged  # no read has met the damage (that is the next test)
@@ -594,11 +599,7 @@ async def test_a_damaged_index_is_built_again_from_the_full_list(
 async def test_an_index_a_search_found_damaged_is_built_anew_at_the_next_refresh(
     provider: MediathekProvider, server: FeedServer, session, clock: Clock
 ):
-    await provider.fetch(FOLLOWED, session)
-    index = provider.index
-    assert index is not None
-    index.close()
-    damage_the_films(index.path)
+    index = await damaged_index(provider, session)
     assert index.search("bergdoktor") == [] and index.damaged  # said in the log, remembered
     for search in (provider.search, provider.topics):  # the window's search says so
         with pytest.raises(ProviderError, match=r"film index is damaged .* builds it again"):
