@@ -321,7 +321,9 @@ def main() -> int:
             # A/B with the same virtual environment) measures its own code, not the installed.
             cwd=REPO,
             env={
-                **os.environ,
+                # Bytecode as installed (startup.py says why): the indexing child imports the
+                # film list modules at every refresh.
+                **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
                 "PYTHONPATH": os.pathsep.join(
                     filter(None, (str(REPO), os.environ.get("PYTHONPATH")))
                 ),

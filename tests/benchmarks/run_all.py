@@ -82,6 +82,8 @@ def run_script(script: Path, timeout: float) -> Row:
     print(f"== {script.name}", flush=True)
     started = time.perf_counter()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    # Measured as installed, with the bytecode the first run writes (startup.py says why).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     stdout_lines: list[str] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
         proc = subprocess.Popen(
