@@ -254,12 +254,19 @@ def test_checking_without_changes_is_remembered(index: FilmIndex):
 
 
 def search_index_is_consistent(index: FilmIndex) -> None:
-    """FTS5's own check of the search index against the film table (raises when it differs)."""
+    """FTS5's own check of the search indexes against their tables (raises when they differ),
+    and the diffs' search index holds exactly the diffs' films."""
     connection = sqlite3.connect(index.path)
     try:
         connection.execute(
             "INSERT INTO film_search (film_search, rank) VALUES ('integrity-check', 1)"
         )
+        connection.execute(
+            "INSERT INTO film_new_search (film_new_search, rank) VALUES ('integrity-check', 1)"
+        )
+        indexed = "SELECT rowid, topic, title FROM film_new_search ORDER BY rowid"
+        stored = "SELECT ord, topic, title FROM film_new ORDER BY ord"
+        assert connection.execute(indexed).fetchall() == connection.execute(stored).fetchall()
         connection.execute(
             "INSERT INTO topic_search (topic_search, rank) VALUES ('integrity-check', 1)"
         )
@@ -325,13 +332,20 @@ def test_a_diff_writes_each_film_as_it_comes_last(index: FilmIndex, tmp_path: Pa
     assert sorted(m.films for m in index.topics("terra")) == [1, 3]
 
 
+FILM_COLUMNS = (
+    "key, channel, topic, title, description, day, aired, duration, size_mb, url, small, hd, "
+    "subtitle_url, website, geo, new"
+)
+
+
 def all_rows(index: FilmIndex) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """Every film (by key) and every programme of the index, as stored."""
+    """Every film (by key) and every programme of the index, as stored: the full list's films
+    that no diff replaced, and the diffs' films."""
     connection = sqlite3.connect(index.path)
     try:
         films = connection.execute(
-            "SELECT key, channel, topic, title, description, day, aired, duration, size_mb, url, "
-            "small, hd, subtitle_url, website, geo, new FROM film ORDER BY key"
+            f"SELECT {FILM_COLUMNS} FROM film WHERE key NOT IN (SELECT key FROM film_new) "
+            f"UNION ALL SELECT {FILM_COLUMNS} FROM film_new ORDER BY key"
         ).fetchall()
         topics = connection.execute(
             "SELECT channel, topic, films, latest FROM topic ORDER BY topic, channel"
@@ -383,6 +397,67 @@ def test_a_diff_gives_the_index_a_full_list_of_the_merged_films_would(tmp_path: 
     rebuilt.close()
 
 
+def test_the_days_diffs_one_after_another_give_what_a_full_list_would(tmp_path: Path):
+    """MediathekView's diff lists grow through the day (each has what the last one had): the
+    second finds films of the first in film_new, replaced, moved in time or as they were."""
+    full = list(generated_entries(900, seed=5))
+    first = [replace(e, title=f"{e.title} (neu)") for e in full[::30]]
+    first += [
+        replace(e, url=e.url.replace("https://", "https://first."))
+        for e in generated_entries(200, seed=6, start=1_800_000_000)
+    ]
+    second = [*first]
+    second[0] = replace(second[0], title="Noch einmal neu")  # a diff's film edited again
+    second[1] = replace(second[1], aired=second[1].aired + 86_400 * 30)  # moved in time
+    second[-1] = replace(second[-1], title="Spät korrigiert")  # a new film of the first, edited
+    second += [replace(e, title="Wiederholung") for e in full[5::100]]
+    second += [
+        replace(e, url=e.url.replace("https://", "https://second."))
+        for e in generated_entries(150, seed=7, start=1_810_000_000)
+    ]
+    merged = {film_key(e.channel, e.topic, e.url): e for e in full}
+    for entry in second:
+        merged[film_key(entry.channel, entry.topic, entry.url)] = entry
+
+    patched = FilmIndex(tmp_path / "patched.sqlite")
+    patched.replace(
+        write_film_list(tmp_path / "full.xz", full), url=FULL_URL, etag=None, last_modified=None
+    )
+    for n, diff in enumerate((first, second)):
+        applied = patched.apply_diff(
+            write_film_list(tmp_path / f"diff{n}.xz", diff),
+            url=DIFF_URL,
+            etag=None,
+            last_modified=None,
+        )
+        search_index_is_consistent(patched)
+    rebuilt = FilmIndex(tmp_path / "rebuilt.sqlite")
+    rebuilt.replace(
+        write_film_list(tmp_path / "merged.xz", list(merged.values())),
+        url=FULL_URL,
+        etag=None,
+        last_modified=None,
+    )
+
+    assert applied.films == len(merged) == 900 + 200 + 150
+    assert all_rows(patched) == all_rows(rebuilt)
+    for text in ("noch einmal", "spät korrigiert", "wiederholung", "neu", "ter"):
+        found, expected = patched.search(text, limit=5000), rebuilt.search(text, limit=5000)
+        assert found, text
+        assert [f.aired for f in found] == [f.aired for f in expected], text
+        assert sorted(found) == sorted(expected), text
+        assert patched.topics(text) == rebuilt.topics(text), text
+        # A page of both tables' newest is the page of the newest of all.
+        page = [f.aired for f in patched.search(text, limit=7)]
+        assert page == [f.aired for f in expected[:7]], text
+    moved = second[1]
+    topic_films = patched.films_of(moved.topic, moved.channel)
+    assert topic_films == rebuilt.films_of(moved.topic, moved.channel)
+    assert [f.aired for f in topic_films] == sorted(f.aired for f in topic_films)
+    patched.close()
+    rebuilt.close()
+
+
 def test_a_diff_finds_its_films_by_their_key_without_reading_the_whole_table(index: FilmIndex):
     from aniworld_desktop.providers.mediathek import store
 
@@ -390,8 +465,7 @@ def test_a_diff_finds_its_films_by_their_key_without_reading_the_whole_table(ind
     try:
         for sql, parameters in (
             (store._STORED, ("[1, 2]",)),
-            (store._EDIT, (None,) * (store._EDIT.count("?"))),
-            (store._MOVE, (None,) * (store._MOVE.count("?"))),
+            (store._STORED_NEW, ("[1, 2]",)),
             (store._TOPIC_COUNTS, ()),
         ):
             plan = [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
@@ -399,11 +473,36 @@ def test_a_diff_finds_its_films_by_their_key_without_reading_the_whole_table(ind
             if sql is store._TOPIC_COUNTS:  # the index alone, never the table
                 assert plan == ["SCAN film USING COVERING INDEX film_topic"]
             elif sql is store._STORED:
-                assert any(s.startswith("SEARCH film USING INDEX film_key") for s in plan), plan
-            else:  # by the id _STORED found
-                assert plan == ["SEARCH film USING INTEGER PRIMARY KEY (rowid=?)"]
+                assert any(s.startswith("SEARCH film USING COVERING INDEX film_key") for s in plan)
+            else:
+                assert any(
+                    s.startswith("SEARCH film_new USING INDEX sqlite_autoindex") for s in plan
+                )
     finally:
         connection.close()
+
+
+def test_a_diff_writes_none_of_the_full_lists_rows(index: FilmIndex, tmp_path: Path):
+    """The diff's films go to film_new (a few pages in one place): the big table and its
+    indexes are never written, and the films a diff replaced are hidden from every read."""
+
+    def full_list_rows() -> list[tuple[object, ...]]:
+        connection = sqlite3.connect(index.path)
+        try:
+            return connection.execute("SELECT * FROM film ORDER BY id").fetchall()
+        finally:
+            connection.close()
+
+    before = full_list_rows()
+    retitled = replace(BASE_FILMS[2], title="Folge 3: Der Urwald")
+    diff = write_film_list(tmp_path / "diff.xz", [retitled, film("Terra X", "Folge 9", 9)])
+    index.apply_diff(diff, url=DIFF_URL, etag=None, last_modified=None)
+    assert full_list_rows() == before
+    key = film_key(retitled.channel, retitled.topic, retitled.url)
+    assert index.film(key).title == "Folge 3: Der Urwald"  # type: ignore[union-attr]
+    assert "Folge 3: Der Wald" not in titles(index.films_of("terra x", "zdf"))
+    assert titles(index.search("wald")) == []
+    assert titles(index.search("urwald")) == ["Folge 3: Der Urwald"]
 
 
 def test_an_error_while_indexing_keeps_the_old_index(
@@ -429,9 +528,14 @@ def test_a_film_keeps_its_place_in_time_through_a_diff_unless_its_broadcast_move
     index: FilmIndex, tmp_path: Path
 ):
     def order(key: int) -> int:
+        """The film's place in time as the reads see it (a diff's row hides the full list's)."""
         connection = sqlite3.connect(index.path)
         try:
-            (value,) = connection.execute("SELECT ord FROM film WHERE key = ?", (key,)).fetchone()
+            (value,) = connection.execute(
+                "SELECT ord FROM film_new WHERE key = ? UNION ALL "
+                "SELECT ord FROM film WHERE key = ? AND key NOT IN (SELECT key FROM film_new)",
+                (key, key),
+            ).fetchone()
         finally:
             connection.close()
         return int(value)
