@@ -55,6 +55,28 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         gc.collect()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """A report's captured output as text that any process can send.
+
+    ``make test`` runs the suite in pytest-xdist's worker processes, which send each report to
+    the controller as UTF-8; a lone surrogate in captured output (the hostile-name tests log
+    names decoded from bytes) cannot be encoded, and the worker died of it. Such characters
+    are written as escapes (``\\udcff``); every other report is left as it is.
+    """
+    report.sections = [(title, _sendable(text)) for title, text in report.sections]
+    if isinstance(report.longrepr, str):
+        report.longrepr = _sendable(report.longrepr)
+
+
+def _sendable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 
