@@ -57,14 +57,17 @@ run: $(STAMP)
 	$(BIN)/aniworld-desktop $(ARGS)
 
 # The suite in one worker process per CPU (pytest-xdist): most of its time is spent waiting on
-# the programs, servers and windows the tests start, so two workers on two cores take 9.5 minutes
-# where one took 14. TEST_WORKERS=0 runs it in this process (a debugger, -x, --pdb).
+# the programs, servers and windows the tests start, so two workers on two cores take 7.7 minutes
+# where one took 14. A worker that is done takes tests from the other's share (worksteal: the
+# long tests at the end of one share took 9.6 minutes). TEST_WORKERS=0 runs it in this process
+# (a debugger, -x, --pdb).
 TEST_WORKERS ?= auto
 
 test: $(STAMP)
 	$(NEED_DESKTOP_TOOLS)
 	$(NEED_SHELLS)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist worksteal \
+		$(PYTEST_ARGS)
 
 test-all: $(STAMP)
 	$(NEED_DESKTOP_TOOLS)
