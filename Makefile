@@ -79,8 +79,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check aniworld_desktop tests packaging
 	$(BIN)/mypy
 
+# curl is the download benchmarks' reference. nginx serves their file (sendfile, one cheap
+# process); without it they fall back to an aiohttp server that takes CPU from the app.
 bench: $(STAMP)
 	@command -v curl >/dev/null || (apt-get update -qq && apt-get install -y -qq curl)
+	@command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx-light) || \
+		echo "make bench: no nginx; the download benchmarks serve with aiohttp"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py $(BENCH_ARGS)
 
 screenshots: $(STAMP)

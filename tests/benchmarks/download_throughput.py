@@ -178,9 +178,13 @@ def start_server(root: Path, work: Path) -> tuple[subprocess.Popen[str], int, st
     if nginx:
         port = free_port()
         conf = work / "nginx.conf"
+        # Started as root, nginx's worker would be "nobody", who cannot read our private temp
+        # folder (curl got 403): then it stays root, as the user who started it.
+        user = "user root;" if os.geteuid() == 0 else ""
         conf.write_text(
             f"""
 daemon off;
+{user}
 worker_processes 1;
 pid {work}/nginx.pid;
 error_log {work}/nginx-error.log;
