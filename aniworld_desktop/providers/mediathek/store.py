@@ -92,11 +92,8 @@ _SHOWN = "NOT EXISTS (SELECT 1 FROM film_new WHERE film_new.key = film.key)"
 # the first page instead of sorting every match. ``ord`` is computed from ``aired`` and ``id``
 # (a virtual column: nothing stored, and the reader's films go to ``executemany`` as they are,
 # without a Python step per film that made a row with its running number).
-_TABLES = """
-CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE film (
-    id INTEGER PRIMARY KEY,
-    key INTEGER NOT NULL,
+# The columns of a film after ``id`` and ``key``, in both film tables (see ``film_new``).
+_FILM_COLUMNS = """
     channel TEXT NOT NULL,
     topic TEXT NOT NULL,
     title TEXT NOT NULL,
@@ -113,7 +110,10 @@ CREATE TABLE film (
     geo TEXT NOT NULL,
     new INTEGER NOT NULL,
     ord INTEGER GENERATED ALWAYS AS ((aired << 24) | id) VIRTUAL
-);
+"""
+_TABLES = f"""
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE film (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, {_FILM_COLUMNS});
 CREATE TABLE topic (
     id INTEGER PRIMARY KEY,
     channel TEXT NOT NULL,
@@ -121,26 +121,7 @@ CREATE TABLE topic (
     films INTEGER NOT NULL,
     latest INTEGER NOT NULL
 );
-CREATE TABLE film_new (
-    id INTEGER PRIMARY KEY,
-    key INTEGER NOT NULL UNIQUE,
-    channel TEXT NOT NULL,
-    topic TEXT NOT NULL,
-    title TEXT NOT NULL,
-    description TEXT NOT NULL,
-    day TEXT NOT NULL,
-    aired INTEGER NOT NULL,
-    duration TEXT NOT NULL,
-    size_mb INTEGER NOT NULL,
-    url TEXT NOT NULL,
-    small TEXT NOT NULL,
-    hd TEXT NOT NULL,
-    subtitle_url TEXT NOT NULL,
-    website TEXT NOT NULL,
-    geo TEXT NOT NULL,
-    new INTEGER NOT NULL,
-    ord INTEGER GENERATED ALWAYS AS ((aired << 24) | id) VIRTUAL
-);
+CREATE TABLE film_new (id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE, {_FILM_COLUMNS});
 CREATE UNIQUE INDEX film_new_ord ON film_new (ord);
 CREATE INDEX film_new_topic ON film_new (topic COLLATE NOCASE, channel COLLATE NOCASE, aired);
 CREATE VIRTUAL TABLE film_new_search USING fts5 (

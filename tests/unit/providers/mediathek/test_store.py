@@ -355,6 +355,29 @@ def all_rows(index: FilmIndex) -> tuple[list[tuple[object, ...]], list[tuple[obj
     return films, topics
 
 
+def rebuilt_from(tmp_path: Path, merged: dict[int, ListEntry]) -> FilmIndex:
+    """The index a full list of ``merged`` builds: what a diffed index must equal."""
+    rebuilt = FilmIndex(tmp_path / "rebuilt.sqlite")
+    rebuilt.replace(
+        write_film_list(tmp_path / "merged.xz", list(merged.values())),
+        url=FULL_URL,
+        etag=None,
+        last_modified=None,
+    )
+    return rebuilt
+
+
+def assert_same_searches(patched: FilmIndex, rebuilt: FilmIndex, texts: list[str]) -> None:
+    """Both find the same films newest first (films of one moment in either order), and the
+    same programmes."""
+    for text in texts:
+        found, expected = patched.search(text, limit=5000), rebuilt.search(text, limit=5000)
+        assert found, text
+        assert [f.aired for f in found] == [f.aired for f in expected], text
+        assert sorted(found) == sorted(expected), text
+        assert patched.topics(text) == rebuilt.topics(text), text
+
+
 def test_a_diff_gives_the_index_a_full_list_of_the_merged_films_would(tmp_path: Path):
     full = list(generated_entries(1500, seed=3))  # three batches
     retitled = [replace(e, title=f"{e.title} (neu)") for e in full[::40]]
@@ -375,24 +398,14 @@ def test_a_diff_gives_the_index_a_full_list_of_the_merged_films_would(tmp_path: 
     applied = patched.apply_diff(
         write_film_list(tmp_path / "diff.xz", diff), url=DIFF_URL, etag=None, last_modified=None
     )
-    rebuilt = FilmIndex(tmp_path / "rebuilt.sqlite")
-    rebuilt.replace(
-        write_film_list(tmp_path / "merged.xz", list(merged.values())),
-        url=FULL_URL,
-        etag=None,
-        last_modified=None,
-    )
+    rebuilt = rebuilt_from(tmp_path, merged)
 
     assert applied.films == len(merged) == 2100
     assert all_rows(patched) == all_rows(rebuilt)
     search_index_is_consistent(patched)
-    for text in ("ter", "terra x", "neu", "wiederholung", "folge 2", "st ko"):
-        found, expected = patched.search(text, limit=5000), rebuilt.search(text, limit=5000)
-        assert found, text
-        # Newest first in both (films broadcast at the same moment may come in either order).
-        assert [f.aired for f in found] == [f.aired for f in expected], text
-        assert sorted(found) == sorted(expected), text
-        assert patched.topics(text) == rebuilt.topics(text), text
+    assert_same_searches(
+        patched, rebuilt, ["ter", "terra x", "neu", "wiederholung", "folge 2", "st ko"]
+    )
     patched.close()
     rebuilt.close()
 
@@ -431,25 +444,15 @@ def test_the_days_diffs_one_after_another_give_what_a_full_list_would(tmp_path: 
             last_modified=None,
         )
         search_index_is_consistent(patched)
-    rebuilt = FilmIndex(tmp_path / "rebuilt.sqlite")
-    rebuilt.replace(
-        write_film_list(tmp_path / "merged.xz", list(merged.values())),
-        url=FULL_URL,
-        etag=None,
-        last_modified=None,
-    )
+    rebuilt = rebuilt_from(tmp_path, merged)
 
     assert applied.films == len(merged) == 900 + 200 + 150
     assert all_rows(patched) == all_rows(rebuilt)
-    for text in ("noch einmal", "spät korrigiert", "wiederholung", "neu", "ter"):
-        found, expected = patched.search(text, limit=5000), rebuilt.search(text, limit=5000)
-        assert found, text
-        assert [f.aired for f in found] == [f.aired for f in expected], text
-        assert sorted(found) == sorted(expected), text
-        assert patched.topics(text) == rebuilt.topics(text), text
-        # A page of both tables' newest is the page of the newest of all.
+    texts = ["noch einmal", "spät korrigiert", "wiederholung", "neu", "ter"]
+    assert_same_searches(patched, rebuilt, texts)
+    for text in texts:  # a page of both tables' newest is the page of the newest of all
         page = [f.aired for f in patched.search(text, limit=7)]
-        assert page == [f.aired for f in expected[:7]], text
+        assert page == [f.aired for f in rebuilt.search(text, limit=5000)[:7]], text
     moved = second[1]
     topic_films = patched.films_of(moved.topic, moved.channel)
     assert topic_films == rebuilt.films_of(moved.topic, moved.channel)
