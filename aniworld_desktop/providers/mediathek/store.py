@@ -660,10 +660,9 @@ class _DiffFilms:
         # (channel, topic) -> [channel, topic, films added, newest broadcast]
         self._topics: dict[tuple[str, str], list[Any]] = {}
         self._ids: dict[int, int] = {}  # key -> the id its row has or gets
-        self._indexed: dict[int, tuple[int, str, str] | None] = {}  # film_new_search before
-        self._final: dict[
-            int, tuple[int, str, str]
-        ] = {}  # film_new_search after: ord, topic, title
+        # film_new_search's row (ord, topic, title) of each key before the diff, and after it
+        self._indexed: dict[int, tuple[int, str, str] | None] = {}
+        self._final: dict[int, tuple[int, str, str]] = {}
 
     def write(self, connection: sqlite3.Connection, films: list[Film]) -> None:
         """Put a batch's films in ``film_new``; a film that comes twice is written as it comes
