@@ -71,17 +71,24 @@ class LatenessMonitor:
     def __init__(self, tick: float = 0.005) -> None:
         self.tick = tick
         self.worst = 0.0
+        self.worst_at = 0.0  # seconds after the start
         self.samples: list[float] = []
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        start = loop.time()
         while True:
             expected = loop.time() + self.tick
             await asyncio.sleep(self.tick)
             late = loop.time() - expected
             self.samples.append(late)
-            self.worst = max(self.worst, late)
+            if late > self.worst:
+                self.worst, self.worst_at = late, expected - start
+
+    def over(self, limit: float) -> int:
+        """How many ticks were later than ``limit``."""
+        return sum(late > limit for late in self.samples)
 
     async def __aenter__(self) -> LatenessMonitor:
         self._task = asyncio.create_task(self._run())
@@ -252,6 +259,8 @@ async def child(folder: Path, on_thread: bool) -> dict[str, object]:
         "thread_index_s": thread_reference.get("index_s"),
         "thread_stall_s": thread_reference.get("stall_s"),
         "index_stall_s": index_lateness.worst,
+        "index_stall_at_s": index_lateness.worst_at,
+        "index_late_ticks": index_lateness.over(STALL_GOAL),
         "idle_stall_s": idle.worst,
         "busy_stall_s": busy.worst,
         "diff_s": diff_seconds,
@@ -340,8 +349,9 @@ def main() -> int:
         f"decompressing alone {r['decompress_s']:.1f} s), peak RSS {r['rss_mb']:.0f} MB "
         f"(indexing process {r['child_mb']:.0f} MB + this one {r['own_mb']:.0f} MB), "
         f"file {r['file_mb']:.0f} MB, loop stalled at most {r['index_stall_s'] * 1000:.1f} ms "
-        f"(with nothing to do: {r['idle_stall_s'] * 1000:.1f} ms; beside two GIL-free busy "
-        f"threads: {r['busy_stall_s'] * 1000:.1f} ms)"
+        f"{r['index_stall_at_s']:.1f} s in, {r['index_late_ticks']} ticks over "
+        f"{STALL_GOAL * 1000:.0f} ms (with nothing to do: {r['idle_stall_s'] * 1000:.1f} ms; "
+        f"beside two GIL-free busy threads: {r['busy_stall_s'] * 1000:.1f} ms)"
     )
     if r["thread_index_s"] is not None:
         print(

@@ -122,7 +122,8 @@ class Film(NamedTuple):
         subtitle_url: Subtitles (TTML or WebVTT), or empty.
         website: The film's page at the broadcaster, or empty.
         geo: Where it can be watched (``DE-AT-CH``), empty for everywhere.
-        new: The list marks it as new.
+        new: 1 when the list marks it as new, else 0 (an int, not a bool: sqlite3 binds a bool
+            only after failing to adapt it, a microsecond a film, 0.7 s of a full list).
     """
 
     key: int
@@ -140,7 +141,7 @@ class Film(NamedTuple):
     subtitle_url: str
     website: str
     geo: str
-    new: bool
+    new: int
 
     @property
     def air_date(self) -> date | None:
@@ -619,7 +620,7 @@ class FilmListReader:
                             subtitle,
                             website,
                             row[i_geo].strip(),
-                            i_new is not None and row[i_new] == "true",
+                            1 if i_new is not None and row[i_new] == "true" else 0,
                         ),
                     )
                 )

@@ -50,7 +50,7 @@ def make_film(
         subtitle_url=f"{base}/subtitles.vtt" if subtitle else "",
         website=f"https://www.example.test/{n}",
         geo=geo,
-        new=False,
+        new=0,
     )
 
 

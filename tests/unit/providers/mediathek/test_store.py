@@ -171,7 +171,17 @@ def test_a_diff_replaces_films_by_their_id_and_adds_the_new_ones(index: FilmInde
     assert state.full.etag == '"v1"'  # the full list's validators stay
 
 
-def test_a_film_listed_twice_is_kept_once(tmp_path: Path):
+def test_a_film_listed_twice_is_kept_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from aniworld_desktop.providers.mediathek import store
+
+    start = store._SearchBuild.__enter__
+
+    def reads_first(self: store._SearchBuild) -> store._SearchBuild:
+        started = start(self)
+        self.wait()  # the search index's thread reads the films before the second is dropped
+        return started
+
+    monkeypatch.setattr(store._SearchBuild, "__enter__", reads_first)
     index = FilmIndex(tmp_path / "mediathek.sqlite")
     twice = [BASE_FILMS[0], replace(BASE_FILMS[0], title="again"), BASE_FILMS[1]]
     applied = index.replace(
@@ -179,7 +189,69 @@ def test_a_film_listed_twice_is_kept_once(tmp_path: Path):
     )
     assert applied.films == 2
     assert titles(index.films_of("Terra X")) == ["Folge 1: Die Alpen", "Folge 2: Die Nordsee"]
+    # The search index was read before the second entry was dropped: it is made again in place.
+    search_index_is_consistent(index)
+    assert titles(index.search("alpen")) == ["Folge 1: Die Alpen"]
+    assert titles(index.search("again")) == []
     index.close()
+
+
+def search_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The film search index's own tables, row for row (its settings but the memory it used)."""
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} {where} ORDER BY 1, 2").fetchall()
+            for table, where in (
+                ("film_search_data", ""),
+                ("film_search_idx", ""),
+                ("film_search_config", "WHERE k != 'hashsize'"),
+            )
+        }
+    finally:
+        connection.close()
+
+
+def test_the_search_index_built_beside_the_indexes_is_the_one_built_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    from aniworld_desktop.providers.mediathek import store
+
+    source = write_film_list(tmp_path / "l.xz", generated_entries(3000, seed=4))
+    beside = FilmIndex(tmp_path / "beside" / "mediathek.sqlite")
+    beside.path.parent.mkdir()
+    beside.replace(source, url=FULL_URL, etag=None, last_modified=None)
+    assert "built in place" not in caplog.text  # the thread's index was copied in
+
+    def fails(self: store._SearchBuild) -> None:
+        self._error = sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store._SearchBuild, "_build", fails)
+    in_place = FilmIndex(tmp_path / "in_place" / "mediathek.sqlite")
+    in_place.path.parent.mkdir()
+    in_place.replace(source, url=FULL_URL, etag=None, last_modified=None)
+    assert "the film search index is built in place: disk I/O error" in caplog.text
+
+    tables = search_tables(beside.path)
+    assert len(tables["film_search_data"]) > 10
+    assert tables == search_tables(in_place.path)
+    for index in (beside, in_place):
+        search_index_is_consistent(index)
+        assert sorted(p.name for p in index.path.parent.iterdir()) == ["mediathek.sqlite"]
+    assert_same_searches(beside, in_place, ["kommissar", "folge 3", "gro", "nordsee mär"])
+    beside.close()
+    in_place.close()
+
+
+def test_what_a_killed_build_left_is_removed(tmp_path: Path):
+    from aniworld_desktop.providers.mediathek.store import remove_unfinished
+
+    live = tmp_path / "mediathek.sqlite"
+    left = ["mediathek.sqlite.new", "mediathek.sqlite.new-wal", "mediathek.sqlite.new-search"]
+    for name in [live.name, *left]:
+        (tmp_path / name).write_bytes(b"x")
+    remove_unfinished(live)
+    assert [p.name for p in tmp_path.iterdir()] == [live.name]
 
 
 def test_a_bad_full_list_keeps_the_old_index(index: FilmIndex, tmp_path: Path):
@@ -307,7 +379,7 @@ def test_films_come_back_as_they_were_read(index: FilmIndex, tmp_path: Path):
     for original in read:
         if original.key in stored:
             assert stored[original.key] == original
-            assert type(stored[original.key].new) is bool
+            assert type(stored[original.key].new) is int
 
 
 def test_a_diff_writes_each_film_as_it_comes_last(index: FilmIndex, tmp_path: Path):
