@@ -9,7 +9,7 @@ called from worker threads: the bulk load of several hundred thousand rows is on
   which the next build overwrites) and renamed over the live file once it is complete, so a bad
   download, a truncated file or a crash keeps the old index whole. Its film search index is
   built beside the other indexes, on a second core, in ``mediathek.sqlite.new-search``
-  (:class:`_SearchBuild`), and copied in.
+  (:class:`~.building.SearchBuild`), and copied in.
 - A diff list is applied in one transaction on the live file: each film replaces the one with
   the same id (MediathekView's identity: channel, topic and URL), the rest are added; any error
   rolls it all back. Its films go to small tables of their own (``film_new`` and its search
@@ -43,6 +43,14 @@ from pathlib import Path
 from typing import Any
 
 from aniworld_desktop.durable import fsync_folder
+from aniworld_desktop.providers.mediathek.building import (
+    PACER_STEPS,
+    Pacer,
+    SearchBuild,
+    Syncing,
+    remove_database,
+    search_scratch,
+)
 from aniworld_desktop.providers.mediathek.filmlist import (
     Film,
     FilmListError,
@@ -142,33 +150,6 @@ GROUP BY topic COLLATE NOCASE, channel COLLATE NOCASE
 # fails the unique index: then all but its first entry are deleted and the index made again.
 _KEY_INDEX = "CREATE UNIQUE INDEX film_key ON film (key)"
 _FIRST_OF_EACH_KEY = "DELETE FROM film WHERE id NOT IN (SELECT min(id) FROM film GROUP BY key)"
-# The film search index is filled in ``ord`` order, which FTS5 appends instead of merging; the
-# rows are sorted for it (``+ord``: not read through film_ord, which visits the table in a random
-# order) and it keeps no column sizes (only ranking uses them): 5.5 -> 3.5 CPU-s at 700,000
-# films. It keeps which column a word is in but not where (``detail=column``: prefix searches
-# need no positions; 4.0 -> 3.0 CPU-s, and no slower to search; ``detail=none`` would be
-# another 0.6 less, but searches took three to four times as long). It has no triggers (see
-# _SearchChanges). It is built beside the B-tree indexes (_SearchBuild).
-_FILM_SEARCH = """
-CREATE VIRTUAL TABLE film_search USING fts5 (
-    topic, title, content='film', content_rowid='ord', columnsize=0, detail=column,
-    tokenize='unicode61 remove_diacritics 2'
-)
-"""
-_FILL_SEARCH = (
-    "INSERT INTO film_search (rowid, topic, title) "
-    "SELECT ord, topic, title FROM {schema}.film ORDER BY +ord"
-)
-# While the search index is filled: its leaves the size of a database page (FTS5's default is
-# half of one of ours), and all its words gathered in memory before they are written, so it is
-# written in a few large segments instead of one per megabyte merged again and again
-# (measured at 700,000 films, on this noisy machine: 3.9-4.7 s -> 3.0-3.7 s, 30 MB more memory
-# for the moment). The page size stays (it is part of the index's layout); the memory is
-# FTS5's default again afterwards.
-_SEARCH_PAGE = "INSERT INTO film_search (film_search, rank) VALUES ('pgsz', 8000)"
-_SEARCH_MEMORY = "INSERT INTO film_search (film_search, rank) VALUES ('hashsize', {size})"
-_BULK_HASH = 32 << 20
-_DEFAULT_HASH = 1 << 20
 _INDEXES = f"""
 CREATE UNIQUE INDEX film_ord ON film (ord);
 CREATE INDEX film_topic ON film (topic COLLATE NOCASE, channel COLLATE NOCASE, aired);
@@ -446,12 +427,12 @@ class FilmIndex:
         """
         with self._write_lock:
             building = _building(self.path)
-            _remove_database(building)
+            remove_database(building)
             try:
                 applied = self._build(building, source, url, etag, last_modified, now or _now())
                 self._swap(building)
             except BaseException:
-                _remove_database(building)
+                remove_database(building)
                 raise
             return applied
 
@@ -496,16 +477,16 @@ class FilmIndex:
             connection.execute("COMMIT")
             loaded = time.perf_counter()
             # From here on the search index is built by a second connection on another core
-            # (_SearchBuild), which reads the films while this one writes the B-tree indexes:
+            # (SearchBuild), which reads the films while this one writes the B-tree indexes:
             # the write-ahead log lets it.
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA wal_autocheckpoint = 0")
-            connection.set_progress_handler(_Pacer(), _PACER_STEPS)
-            search = _SearchBuild(building)
+            connection.set_progress_handler(Pacer(), PACER_STEPS)
+            search = SearchBuild(building)
             # The table is most of the file: written to the disk while the indexes are made
             # (the syncing thread waits on the disk, not on the interpreter), so that the sync
             # at the end has only the indexes left to write.
-            with search, _Syncing(file.fileno()):
+            with search, Syncing(file.fileno()):
                 try:
                     connection.execute(_KEY_INDEX)
                 except sqlite3.IntegrityError:  # a film listed twice: its first entry is kept
@@ -757,167 +738,6 @@ class _DiffFilms:
         )
 
 
-class _SearchBuild:
-    """The film search index of a new index file, built on a thread of its own.
-
-    A film search index is 3-4 CPU-seconds of SQLite at 700,000 films, the B-tree indexes as
-    much again, and one file has one writer at a time: so the thread builds it into a file of
-    its own (``<new index>-search``), reading the films from the new index file (in WAL mode,
-    beside its writer), and :meth:`put_into` copies its tables into the new index file, which
-    then holds the same search index a build in place would have (its shadow tables, row for
-    row: a few seconds of tokenizing and sorting become a copy of some 35 MB). SQLite releases
-    the interpreter's lock while it works, so the two connections run on two cores.
-
-    When the films changed after the thread read them (a film listed twice was dropped:
-    ``outdated``), or the thread or the copy failed, the index is filled in place, as before;
-    a real problem (a full disk) then fails the build there.
-    """
-
-    def __init__(self, building: Path) -> None:
-        self._building = building
-        self.path = _search_scratch(building)
-        self.outdated = False
-        self._error: BaseException | None = None
-        self._connection: sqlite3.Connection | None = None
-        self._thread = threading.Thread(target=self._build, name="film search index", daemon=True)
-
-    def __enter__(self) -> _SearchBuild:
-        _remove_database(self.path)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        connection = self._connection
-        if exc_info[0] is not None and connection is not None:
-            connection.interrupt()  # the build failed: its search index is not wanted
-        self._thread.join()
-        _remove_database(self.path)
-
-    def _build(self) -> None:
-        try:
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._connection = connection
-            try:
-                connection.executescript(
-                    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;PRAGMA cache_size = -4096;"
-                )
-                connection.set_progress_handler(_Pacer(), _PACER_STEPS)
-                connection.execute("ATTACH ? AS built", (str(self._building),))
-                connection.execute(_FILM_SEARCH)
-                _fill_search(connection, "built")
-            finally:
-                self._connection = None
-                connection.close()
-        except Exception as exc:  # put_into() sees it, and fills the index in place instead
-            self._error = exc
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def put_into(self, connection: sqlite3.Connection) -> None:
-        """Make ``connection``'s film search index, from the thread's file if it can."""
-        connection.execute(_FILM_SEARCH)
-        if self._error is None and not self.outdated:
-            try:
-                self._copy(connection)
-                return
-            except sqlite3.Error as exc:
-                self._error = exc
-        if self._error is not None:
-            log.warning("the film search index is built in place: %s", self._error)
-        _fill_search(connection, "main")
-
-    def _copy(self, connection: sqlite3.Connection) -> None:
-        connection.execute("ATTACH ? AS search", (str(self.path),))
-        try:
-            tables = [
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM search.sqlite_schema WHERE type = 'table' "
-                    "AND name LIKE 'film_search%' AND name != 'film_search' ORDER BY name"
-                )
-            ]
-            connection.execute("BEGIN")
-            try:
-                for table in tables:
-                    connection.execute(f"DELETE FROM main.{table}")
-                    connection.execute(
-                        f"INSERT INTO main.{table} SELECT * FROM search.{table}"
-                        + (" WHERE k != 'hashsize'" if table.endswith("_config") else "")
-                    )
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-        finally:
-            connection.execute("DETACH search")
-
-
-def _fill_search(connection: sqlite3.Connection, schema: str) -> None:
-    """Fill a new, empty film search index from the films of ``schema``'s film table."""
-    connection.execute(_SEARCH_PAGE)
-    with contextlib.suppress(sqlite3.OperationalError):  # an SQLite without the setting
-        connection.execute(_SEARCH_MEMORY.format(size=_BULK_HASH))
-    connection.execute("BEGIN")
-    connection.execute(_FILL_SEARCH.format(schema=schema))
-    connection.execute("COMMIT")
-    with contextlib.suppress(sqlite3.OperationalError):
-        connection.execute(_SEARCH_MEMORY.format(size=_DEFAULT_HASH))
-
-
-# How often a busy building connection looks at the clock: every this many of SQLite's steps
-# (a few milliseconds of work at most).
-_PACER_STEPS = 10_000
-
-
-class _Pacer:
-    """A progress handler that gives the CPU away for a moment every ``every`` seconds.
-
-    While the indexes are built, both of this process's connections keep a core busy each; on
-    a machine of two cores the window's loop then found no free core for up to 100 ms at a
-    time, several times a build (measured here with two busy threads of a nice 10, and even of
-    a SCHED_IDLE, process: the scheduler did not preempt them for the loop's thread). A pause of
-    a millisecond every 20 ms leaves a core idle often enough for it: measured, the loop's worst
-    lateness went from ~100 ms to ~5 ms, for 5 % of one thread's time.
-    """
-
-    def __init__(self, every: float = 0.02, pause: float = 0.001) -> None:
-        self._every = every
-        self._pause = pause
-        self._next = time.monotonic() + every
-
-    def __call__(self) -> int:
-        now = time.monotonic()
-        if now >= self._next:
-            time.sleep(self._pause)
-            self._next = now + self._pause + self._every
-        return 0  # go on
-
-
-class _Syncing:
-    """``fsync`` of a file on a thread of its own while the block runs (it waits on the disk).
-
-    A failed sync is only logged: the sync after the build, which must succeed, comes after.
-    """
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._thread = threading.Thread(target=self._sync, name="film index sync", daemon=True)
-
-    def _sync(self) -> None:
-        try:
-            os.fsync(self._fd)
-        except OSError as exc:
-            log.debug("early sync of the new film index failed: %s", exc)
-
-    def __enter__(self) -> _Syncing:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._thread.join()
-
-
 def _list_state(meta: Mapping[str, str], which: str) -> ListState:
     return ListState(
         url=meta.get(f"{which}.url", ""),
@@ -953,21 +773,10 @@ def _time(text: str) -> datetime | None:
 
 def remove_unfinished(path: Path) -> None:
     """Remove what a full build of the index at ``path`` left when its process was killed."""
-    _remove_database(_building(path))
-    _remove_database(_search_scratch(_building(path)))
+    remove_database(_building(path))
+    remove_database(search_scratch(_building(path)))
 
 
 def _building(path: Path) -> Path:
     """Where the index at ``path`` is built before it is put in place."""
     return path.with_name(path.name + ".new")
-
-
-def _search_scratch(building: Path) -> Path:
-    """Where the search index of the index built at ``building`` is built (_SearchBuild)."""
-    return building.with_name(building.name + "-search")
-
-
-def _remove_database(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            path.with_name(path.name + suffix).unlink()

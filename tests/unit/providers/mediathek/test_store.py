@@ -172,16 +172,16 @@ def test_a_diff_replaces_films_by_their_id_and_adds_the_new_ones(index: FilmInde
 
 
 def test_a_film_listed_twice_is_kept_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from aniworld_desktop.providers.mediathek import store
+    from aniworld_desktop.providers.mediathek.building import SearchBuild
 
-    start = store._SearchBuild.__enter__
+    start = SearchBuild.__enter__
 
-    def reads_first(self: store._SearchBuild) -> store._SearchBuild:
+    def reads_first(self: SearchBuild) -> SearchBuild:
         started = start(self)
         self.wait()  # the search index's thread reads the films before the second is dropped
         return started
 
-    monkeypatch.setattr(store._SearchBuild, "__enter__", reads_first)
+    monkeypatch.setattr(SearchBuild, "__enter__", reads_first)
     index = FilmIndex(tmp_path / "mediathek.sqlite")
     twice = [BASE_FILMS[0], replace(BASE_FILMS[0], title="again"), BASE_FILMS[1]]
     applied = index.replace(
@@ -215,7 +215,7 @@ def search_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_the_search_index_built_beside_the_indexes_is_the_one_built_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ):
-    from aniworld_desktop.providers.mediathek import store
+    from aniworld_desktop.providers.mediathek.building import SearchBuild
 
     source = write_film_list(tmp_path / "l.xz", generated_entries(3000, seed=4))
     beside = FilmIndex(tmp_path / "beside" / "mediathek.sqlite")
@@ -223,10 +223,10 @@ def test_the_search_index_built_beside_the_indexes_is_the_one_built_in_place(
     beside.replace(source, url=FULL_URL, etag=None, last_modified=None)
     assert "built in place" not in caplog.text  # the thread's index was copied in
 
-    def fails(self: store._SearchBuild) -> None:
+    def fails(self: SearchBuild) -> None:
         self._error = sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store._SearchBuild, "_build", fails)
+    monkeypatch.setattr(SearchBuild, "_build", fails)
     in_place = FilmIndex(tmp_path / "in_place" / "mediathek.sqlite")
     in_place.path.parent.mkdir()
     in_place.replace(source, url=FULL_URL, etag=None, last_modified=None)
