@@ -505,6 +505,18 @@ class FilmListReader:
             FilmListError: The file is not a complete, well-formed film list, or none of its
                 films can be used.
         """
+        return self._batches(plain=False)  # type: ignore[return-value]
+
+    def rows(self) -> Iterator[list[tuple[object, ...]]]:
+        """As :meth:`batches`, each film a plain tuple of :class:`Film`'s fields.
+
+        For a bulk insert: sqlite3 binds a plain tuple's items directly, and a film made as a
+        named tuple, then copied into a plain one, took 2.3 us against 1.2 (measured: 0.8 s of
+        a 700,000-film list).
+        """
+        return self._batches(plain=True)
+
+    def _batches(self, *, plain: bool) -> Iterator[list[tuple[object, ...]]]:
         self.header()
         rows: list[object] = [self._first_row]
         self._first_row = None
@@ -515,13 +527,13 @@ class FilmListReader:
                     continue  # a key a later format may add: not a film
                 append(value)
                 if len(rows) >= _BATCH:
-                    films = self._films(rows)
+                    films = self._films(rows, plain)
                     rows.clear()
                     if films:
                         yield films
         except (EOFError, lzma.LZMAError, ijson.JSONError, OSError) as exc:
             raise self._problem(exc) from None
-        films = self._films(rows)
+        films = self._films(rows, plain)
         if films:
             yield films
         if not self.counts.films:
@@ -530,8 +542,8 @@ class FilmListReader:
             reasons = ", ".join(f"{n} {why}" for why, n in self.counts.skipped.most_common())
             raise FilmListError(f"{self._what} has no usable film: all were skipped ({reasons}).")
 
-    def _films(self, rows: list[object]) -> list[Film]:
-        out: list[Film] = []
+    def _films(self, rows: list[object], plain: bool) -> list[tuple[object, ...]]:
+        out: list[tuple[object, ...]] = []
         append = out.append
         skipped = self.counts.skipped
         dropped = self.counts.dropped
@@ -601,29 +613,25 @@ class FilmListReader:
                     or any_case(website)
                 ):
                     website = ""
-                append(
-                    new_film(
-                        Film,
-                        (
-                            unpack(blake2b((prefix + url).encode(), digest_size=8).digest())[0],
-                            channel,
-                            topic,
-                            row[i_title].strip(),
-                            row[i_description].strip(),
-                            day.strip(),
-                            aired,
-                            row[i_duration].strip(),
-                            int(size) if size.isdigit() else 0,
-                            url,
-                            small,
-                            hd,
-                            subtitle,
-                            website,
-                            row[i_geo].strip(),
-                            1 if i_new is not None and row[i_new] == "true" else 0,
-                        ),
-                    )
+                values = (
+                    unpack(blake2b((prefix + url).encode(), digest_size=8).digest())[0],
+                    channel,
+                    topic,
+                    row[i_title].strip(),
+                    row[i_description].strip(),
+                    day.strip(),
+                    aired,
+                    row[i_duration].strip(),
+                    int(size) if size.isdigit() else 0,
+                    url,
+                    small,
+                    hd,
+                    subtitle,
+                    website,
+                    row[i_geo].strip(),
+                    1 if i_new is not None and row[i_new] == "true" else 0,
                 )
+                append(values if plain else new_film(Film, values))
             # Every field is a string in a good list; str methods on anything else raise these
             # (cheaper than checking the type of each field of each film).
             except (AttributeError, TypeError):

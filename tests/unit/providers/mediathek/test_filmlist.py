@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import lzma
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from aniworld_desktop.providers.mediathek.filmlist import (
     FIELD_NAMES,
     EmptyFilmListError,
+    Film,
     FilmListError,
     FilmListReader,
     film_key,
@@ -85,6 +87,20 @@ def test_a_generated_list_reads_back_film_for_film(tmp_path: Path):
     # The rule really was exercised: most rows left channel and topic empty.
     lines = "".join(film_list_text(entries)).split(',"X":')[1:]
     assert sum(line.startswith('["",""') for line in lines) > 2000
+
+
+def test_rows_for_a_bulk_insert_are_the_films_as_plain_tuples(tmp_path: Path):
+    entries = list(generated_entries(1500, seed=8))
+    entries[3] = replace(entries[3], url="ftp://example.test/x.mp4")  # skipped in both
+    path = write_film_list(tmp_path / "Filmliste-akt.xz", entries)
+    with FilmListReader(path) as reader:
+        rows = [row for batch in reader.rows() for row in batch]
+        counts = reader.counts
+    _, films = read_all(path)
+    assert len(rows) == len(films) == 1499 and counts.films == 1499
+    assert {type(row) for row in rows} == {tuple}
+    assert rows == [tuple(film) for film in films]
+    assert all(Film(*row) == film for row, film in zip(rows, films, strict=True))
 
 
 def test_relative_urls_follow_the_published_rule():
