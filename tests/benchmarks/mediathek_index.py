@@ -112,6 +112,16 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def python_speed() -> float:
+    """Seconds for a 10-million-step Python loop: this shared machine's speed of the moment
+    (the same indexing took 25 and 30 CPU-s half an hour apart), to read the times beside."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return time.perf_counter() - started
+
+
 def make_lists(folder: Path, films: int, diff: int) -> tuple[Path, Path]:
     from tests.mediathek_lists import generated_entries, write_film_list
 
@@ -173,6 +183,7 @@ async def child(folder: Path, on_thread: bool) -> dict[str, object]:
     sys.setswitchinterval(window_switch_interval())
 
     full, diff = folder / "Filmliste-akt.xz", folder / "Filmliste-diff.xz"
+    speed_before = python_speed()
     started = time.perf_counter()
     with lzma.open(full) as file:
         while file.read(1 << 20):
@@ -236,6 +247,7 @@ async def child(folder: Path, on_thread: bool) -> dict[str, object]:
         )  # fmt: skip
         diff_seconds = time.perf_counter() - started
     diff_cpu = _cpu_with_children() - cpu + used[-1].cpu_seconds
+    speed_after = python_speed()
     child_mb = max(child_mb, used[-1].peak_rss / 2**20)
 
     times: list[float] = []
@@ -251,6 +263,7 @@ async def child(folder: Path, on_thread: bool) -> dict[str, object]:
         "films": applied.films,
         "skipped": sum(applied.counts.skipped.values()),
         "decompress_s": decompress,
+        "speed_s": (speed_before, speed_after),
         "index_s": index_seconds,
         "index_cpu_s": index_cpu,
         "rss_mb": own_mb + child_mb,
@@ -344,6 +357,8 @@ def main() -> int:
             return 1
         r = json.loads(result.stdout.strip().splitlines()[-1])
     print(f"load after: {load()}")
+    before, after = r["speed_s"]
+    print(f"machine: a 10-million-step Python loop took {before:.2f} s before, {after:.2f} s after")
     print(
         f"index: {r['films']} films in {r['index_s']:.1f} s ({r['index_cpu_s']:.1f} CPU-s; "
         f"decompressing alone {r['decompress_s']:.1f} s), peak RSS {r['rss_mb']:.0f} MB "
