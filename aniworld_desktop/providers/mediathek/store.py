@@ -483,6 +483,7 @@ class FilmIndex:
             connection.execute("PRAGMA wal_autocheckpoint = 0")
             connection.set_progress_handler(Pacer(), PACER_STEPS)
             search = SearchBuild(building)
+            dropped = 0
             # The table is most of the file: written to the disk while the indexes are made
             # (the syncing thread waits on the disk, not on the interpreter), so that the sync
             # at the end has only the indexes left to write.
@@ -491,7 +492,7 @@ class FilmIndex:
                     connection.execute(_KEY_INDEX)
                 except sqlite3.IntegrityError:  # a film listed twice: its first entry is kept
                     search.outdated = True  # it read the films before
-                    connection.execute(_FIRST_OF_EACH_KEY)
+                    dropped = connection.execute(_FIRST_OF_EACH_KEY).rowcount
                     connection.execute(_KEY_INDEX)
                 connection.executescript(_INDEXES)
                 search.wait()
@@ -505,7 +506,10 @@ class FilmIndex:
                 loaded - started,
                 time.perf_counter() - loaded,
             )
-            films, last = connection.execute("SELECT count(*), max(id) FROM film").fetchone()
+            # Every film the reader gave was stored, less those listed twice (a count(*) of
+            # the table read an index of 700,000 entries for it: 0.1 s).
+            films = counts.films - dropped
+            (last,) = connection.execute("SELECT max(id) FROM film").fetchone()
             connection.execute("BEGIN")
             _write_meta(
                 connection,

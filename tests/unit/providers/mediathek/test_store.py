@@ -188,6 +188,8 @@ def test_a_film_listed_twice_is_kept_once(tmp_path: Path, monkeypatch: pytest.Mo
         write_film_list(tmp_path / "l.xz", twice), url=FULL_URL, etag=None, last_modified=None
     )
     assert applied.films == 2
+    state = index.state()
+    assert state is not None and state.films == 2  # the count written down is the table's
     assert titles(index.films_of("Terra X")) == ["Folge 1: Die Alpen", "Folge 2: Die Nordsee"]
     # The search index was read before the second entry was dropped: it is made again in place.
     search_index_is_consistent(index)
