@@ -61,27 +61,34 @@ class SearchBuild:
 
     When the films changed after the thread read them (a film listed twice was dropped:
     ``outdated``), or the thread or the copy failed, the index is filled in place, as before;
-    a real problem (a full disk) then fails the build there.
+    a real problem (a full disk) then fails the build there. Without ``beside`` (the new file
+    could not be put in WAL mode: a file system without shared memory for it, say) no thread
+    starts, and the index is filled in place.
     """
 
-    def __init__(self, building: Path) -> None:
+    def __init__(self, building: Path, *, beside: bool = True) -> None:
         self._building = building
         self.path = search_scratch(building)
-        self.outdated = False
+        self.outdated = not beside
+        self._beside = beside
         self._error: BaseException | None = None
         self._connection: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._build, name="film search index", daemon=True)
 
     def __enter__(self) -> SearchBuild:
         remove_database(self.path)
-        self._thread.start()
+        if self._beside:
+            self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         connection = self._connection
         if exc_info[0] is not None and connection is not None:
-            connection.interrupt()  # the build failed: its search index is not wanted
-        self._thread.join()
+            # The build failed: its search index is not wanted (a connection the thread has
+            # just closed refuses, which changes nothing).
+            with contextlib.suppress(sqlite3.Error):
+                connection.interrupt()
+        self.wait()
         remove_database(self.path)
 
     def _build(self) -> None:
@@ -103,7 +110,8 @@ class SearchBuild:
             self._error = exc
 
     def wait(self) -> None:
-        self._thread.join()
+        if self._beside:
+            self._thread.join()
 
     def put_into(self, connection: sqlite3.Connection) -> None:
         """Make ``connection``'s film search index, from the thread's file if it can."""

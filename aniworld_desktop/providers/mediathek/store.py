@@ -149,6 +149,9 @@ GROUP BY topic COLLATE NOCASE, channel COLLATE NOCASE
 # bulk insert's CPU-seconds at 700,000 films; built afterwards 4.4 + 1.5). A film listed twice
 # fails the unique index: then all but its first entry are deleted and the index made again.
 _KEY_INDEX = "CREATE UNIQUE INDEX film_key ON film (key)"
+# The new file's journal while its indexes are made: a reader beside the writer (SearchBuild).
+# SQLite answers with the mode it is in, which stays the old one where WAL cannot be had.
+_BESIDE_MODE = "PRAGMA journal_mode = WAL"
 _FIRST_OF_EACH_KEY = "DELETE FROM film WHERE id NOT IN (SELECT min(id) FROM film GROUP BY key)"
 _INDEXES = f"""
 CREATE UNIQUE INDEX film_ord ON film (ord);
@@ -479,10 +482,10 @@ class FilmIndex:
             # From here on the search index is built by a second connection on another core
             # (SearchBuild), which reads the films while this one writes the B-tree indexes:
             # the write-ahead log lets it.
-            connection.execute("PRAGMA journal_mode = WAL")
+            (mode,) = connection.execute(_BESIDE_MODE).fetchone()
             connection.execute("PRAGMA wal_autocheckpoint = 0")
             connection.set_progress_handler(Pacer(), PACER_STEPS)
-            search = SearchBuild(building)
+            search = SearchBuild(building, beside=mode.lower() == "wal")
             dropped = 0
             # The table is most of the file: written to the disk while the indexes are made
             # (the syncing thread waits on the disk, not on the interpreter), so that the sync

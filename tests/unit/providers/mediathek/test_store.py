@@ -245,6 +245,36 @@ def test_the_search_index_built_beside_the_indexes_is_the_one_built_in_place(
     in_place.close()
 
 
+def test_without_wal_the_search_index_is_built_in_place_without_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    from aniworld_desktop.providers.mediathek import store
+    from aniworld_desktop.providers.mediathek.building import SearchBuild
+
+    # A file system where SQLite cannot have WAL answers with the mode the file stays in.
+    monkeypatch.setattr(store, "_BESIDE_MODE", "PRAGMA journal_mode = OFF")
+    started: list[SearchBuild] = []
+
+    def record(self: SearchBuild) -> None:
+        started.append(self)
+
+    monkeypatch.setattr(SearchBuild, "_build", record)
+    index = FilmIndex(tmp_path / "mediathek.sqlite")
+    applied = index.replace(
+        write_film_list(tmp_path / "l.xz", generated_entries(1500, seed=5)),
+        url=FULL_URL,
+        etag=None,
+        last_modified=None,
+    )
+    assert applied.films == 1500
+    assert started == []  # no reader beside a writer without WAL: it would block the writer
+    assert "built in place" not in caplog.text  # expected here, so not a warning
+    search_index_is_consistent(index)
+    assert titles(index.search("kommissar"))
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == ["mediathek.sqlite"]
+    index.close()
+
+
 def test_what_a_killed_build_left_is_removed(tmp_path: Path):
     from aniworld_desktop.providers.mediathek.store import remove_unfinished
 
