@@ -132,7 +132,7 @@ class SearchBuild:
             tables = [
                 name
                 for (name,) in connection.execute(
-                    "SELECT name FROM search.sqlite_schema WHERE type = 'table' "
+                    "SELECT name FROM search.sqlite_master WHERE type = 'table' "
                     "AND name LIKE 'film_search%' AND name != 'film_search' ORDER BY name"
                 )
             ]
