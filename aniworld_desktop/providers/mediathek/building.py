@@ -69,7 +69,7 @@ class SearchBuild:
     def __init__(self, building: Path, *, beside: bool = True) -> None:
         self._building = building
         self.path = search_scratch(building)
-        self.outdated = not beside
+        self.outdated = False
         self._beside = beside
         self._error: BaseException | None = None
         self._connection: sqlite3.Connection | None = None
@@ -116,7 +116,7 @@ class SearchBuild:
     def put_into(self, connection: sqlite3.Connection) -> None:
         """Make ``connection``'s film search index, from the thread's file if it can."""
         connection.execute(_FILM_SEARCH)
-        if self._error is None and not self.outdated:
+        if self._beside and self._error is None and not self.outdated:
             try:
                 self._copy(connection)
                 return
