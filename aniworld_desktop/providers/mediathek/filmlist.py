@@ -92,6 +92,11 @@ _PIECE = 1 << 20
 # thread's start and a wake-up for each piece.
 _THREAD_FROM = 8 << 20
 _BATCH = 512  # films stored at a time
+# A broadcast moment (seconds since the epoch) must be below this: the index orders films by
+# ``(aired << 24) | id`` in SQLite's 63 bits (about the year 19,000). A larger ``DatumL`` is not
+# seconds (milliseconds, say) and one beyond 2**63 cannot be stored at all: such a film takes
+# its moment from ``Datum`` and ``Zeit``. A size of ten digits or more (over 9 PB) counts as none.
+_LATEST = 1 << 39
 
 
 class FilmListError(ProviderError):
@@ -581,7 +586,9 @@ class FilmListReader:
                     continue
                 day = row[i_date]
                 epoch = row[i_epoch]
-                aired = int(epoch) if epoch.isdigit() else _epoch(day, row[i_time])
+                aired = int(epoch) if epoch.isdigit() else 0
+                if not 0 < aired < _LATEST:  # none, or in milliseconds, or nonsense
+                    aired = _epoch(day, row[i_time])
                 size = row[i_size]
                 small = row[i_small]
                 if small:
@@ -622,7 +629,7 @@ class FilmListReader:
                     day.strip(),
                     aired,
                     row[i_duration].strip(),
-                    int(size) if size.isdigit() else 0,
+                    int(size) if size.isdigit() and len(size) < 10 else 0,
                     url,
                     small,
                     hd,

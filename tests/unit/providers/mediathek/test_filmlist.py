@@ -350,6 +350,37 @@ def test_entries_with_fields_that_are_not_text_are_skipped(tmp_path: Path):
     assert len(films) == 1
 
 
+def test_numbers_too_large_to_store_mean_unknown_not_a_failed_list(tmp_path: Path):
+    """A 20-digit size or moment once failed the whole build (SQLite stores 63 bits)."""
+    aired = 1_763_000_000
+    rows = [_row(entry(f"Folge {n}", url=f"{BASE}/{n}.mp4", aired=aired)) for n in range(4)]
+    rows[0][6] = "99999999999999999999"  # Größe [MB]
+    rows[1][16] = "99999999999999999999"  # DatumL
+    rows[2][16] = str(aired * 1000)  # in milliseconds: would overflow the index's order
+    rows[3][16] = "0"  # none: Datum and Zeit say when
+    path = text_file(tmp_path, _list_text(rows))
+    with FilmListReader(path) as reader:
+        films = [film for batch in reader.batches() for film in batch]
+        assert not reader.counts.skipped
+    assert [film.size_mb for film in films] == [0, 512, 512, 512]
+    assert [film.aired for film in films] == [aired] * 4
+
+
+def test_a_list_with_numbers_too_large_to_store_is_indexed(tmp_path: Path):
+    from aniworld_desktop.providers.mediathek.store import FilmIndex
+
+    rows = [_row(entry(f"Folge {n}", url=f"{BASE}/{n}.mp4")) for n in range(2)]
+    rows[0][6] = rows[1][16] = "9" * 25
+    index = FilmIndex(tmp_path / "index.sqlite")
+    applied = index.replace(
+        text_file(tmp_path, _list_text(rows)), url="https://x.test/akt", etag=None,
+        last_modified=None,
+    )  # fmt: skip
+    assert applied.films == 2
+    assert len(index.films_of("Terra X")) == 2
+    index.close()
+
+
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
