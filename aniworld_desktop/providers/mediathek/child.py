@@ -131,6 +131,25 @@ def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context
     return multiprocessing.get_context("spawn")
 
 
+def start_server() -> None:
+    """Start the fork server now, so that the first :func:`index_in_child` does not wait for it.
+
+    The server is an interpreter that imports the film list modules: 0.4 s here, which the
+    first refresh of a session would add to its indexing. The provider calls this on a worker
+    thread while a list downloads. It does nothing where children are spawned (Windows) or the
+    server runs already; a server that cannot start now is only logged (``index_in_child``
+    tries again and says what fails).
+    """
+    if not isinstance(_context(), multiprocessing.context.ForkServerContext):
+        return
+    from multiprocessing import forkserver
+
+    try:
+        forkserver.ensure_running()
+    except (OSError, RuntimeError) as exc:
+        log.debug("the film list indexing server did not start ahead: %s", exc)
+
+
 def _end(process: multiprocessing.process.BaseProcess) -> None:
     """Wait for the child; kill it if it does not end (a terminate lands after a long SQL step)."""
     process.join(_JOIN_SECONDS)

@@ -47,7 +47,7 @@ from aniworld_desktop.providers.base import (
     Validators,
     check_url,
 )
-from aniworld_desktop.providers.mediathek.child import Operation, index_in_child
+from aniworld_desktop.providers.mediathek.child import Operation, index_in_child, start_server
 from aniworld_desktop.providers.mediathek.episodes import (
     Built,
     Quality,
@@ -317,6 +317,7 @@ class MediathekProvider:
         self._lock = asyncio.Lock()
         self._health = _Health()
         self._index_in_child = index_in_child
+        self._server_start: asyncio.Future[None] | None = None  # held while it runs
         if data_dir is not None:
             self._use(data_dir)
 
@@ -442,6 +443,8 @@ class MediathekProvider:
         )
 
     async def aclose(self) -> None:
+        if self._server_start is not None:  # a thread that cannot be cancelled: let it end
+            await asyncio.gather(self._server_start, return_exceptions=True)
         if self.index is not None:
             await asyncio.to_thread(self.index.close)
 
@@ -698,6 +701,9 @@ class MediathekProvider:
                         f"The server answered {response.status}{reason} for {what} at {url}."
                     )
                 await asyncio.to_thread(self._data_dir.mkdir, parents=True, exist_ok=True)
+                if self._index_in_child:
+                    # The indexing process's server starts while the list downloads.
+                    self._server_start = asyncio.ensure_future(asyncio.to_thread(start_server))
                 await self._save(response, target, url, what)
                 return _Downloaded(
                     target, response.headers.get("ETag"), response.headers.get("Last-Modified")

@@ -4,6 +4,7 @@ conditional GET, full and diff lists, refusing bad lists while keeping the index
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -614,3 +615,36 @@ async def test_an_index_a_search_found_damaged_is_built_anew_at_the_next_refresh
     assert not index.damaged
     assert [f.title for f in await provider.search("heimkehr")] == ["Heimkehr (S01/E01)"]
     assert await provider.search("nothing like it") == []  # found nothing: no error now
+
+
+async def test_the_indexing_server_starts_while_the_list_downloads(
+    provider: MediathekProvider, session, monkeypatch: pytest.MonkeyPatch
+):
+    from aniworld_desktop.providers.mediathek import child
+    from aniworld_desktop.providers.mediathek import provider as module
+
+    started = threading.Event()
+    monkeypatch.setattr(module, "start_server", started.set)
+    asked_before_indexing: list[bool] = []
+
+    async def index(*args: object, **kwargs: object):
+        asked_before_indexing.append(provider._server_start is not None)
+        return await child.index_in_child(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "index_in_child", index)
+    await provider.ensure_index(session)
+    assert asked_before_indexing == [True]
+    await provider.aclose()  # waits for the start
+    assert started.is_set()
+
+
+def test_starting_the_indexing_server_ahead_keeps_one_server():
+    from multiprocessing import forkserver
+
+    from aniworld_desktop.providers.mediathek.child import start_server
+
+    start_server()
+    first = forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    start_server()
+    assert first is not None
+    assert forkserver._forkserver._forkserver_pid == first  # type: ignore[attr-defined]
