@@ -511,7 +511,8 @@ class DownloadEngine(OwnedSession):
             total = expected
         # Synchronous on purpose: statvfs is quick, and any await here would let data that
         # already arrived be dropped by aiohttp should the connection fail in the meantime.
-        check_free_space(part.parent, None if total is None else total - start, self.min_free_disk)
+        remaining = None if total is None else total - start
+        check_free_space(part.parent, remaining, self.min_free_disk, part if start else None)
         if not start and on_new_part is not None:
             # What the part is built from is stored before its first byte, so a part on disk
             # always has its validators beside it, whenever the process dies. Nothing is read
@@ -647,7 +648,9 @@ class DownloadEngine(OwnedSession):
                         remove_file(part)
                         _too_long(limit)
                     if sink is None:
-                        sink = open_sink(part, start, folder, self.write_in_thread, read_size)
+                        sink = open_sink(
+                            part, start, folder, self.write_in_thread, read_size, total
+                        )
                     full = sink.put(chunk)
                     done += size
                 # Waiting for anything but the network, we stop reading from it: aiohttp would
@@ -673,7 +676,7 @@ class DownloadEngine(OwnedSession):
                 watchdog.close()
             if sink is None:
                 # An empty body still has to leave an (empty) file behind.
-                sink = open_sink(part, start, folder, self.write_in_thread, read_size)
+                sink = open_sink(part, start, folder, self.write_in_thread, read_size, total)
             # Once finishing, the sink closes the file itself, even if we get cancelled.
             finishing, sink = sink, None
             await finishing.finish(sync=durable)
