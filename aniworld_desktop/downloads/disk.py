@@ -57,46 +57,37 @@ _WAIT_BEFORE = 1
 _WRITE = 2
 _WAIT_AFTER = 4
 
-_SyncFileRange = Callable[[int, int, int, int], int]
+_LinuxCall = Callable[[int, int, int, int], int]
 
 
-def _load_sync_file_range() -> _SyncFileRange | None:
+def _linux_call(names: tuple[str, ...], argtypes: list[type]) -> _LinuxCall | None:
+    """The first of ``names`` that the C library has, as a function of four numbers; None where
+    it has none (or this is not Linux). A ctypes call releases the GIL for its duration, as a
+    system call from os does."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        function = libc.sync_file_range
-    except (OSError, AttributeError):
+    except OSError:
         return None
-    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    # A ctypes call releases the GIL for its duration, as a system call from os does.
-    result: _SyncFileRange = function
-    return result
+    for name in names:
+        function = getattr(libc, name, None)
+        if function is not None:
+            function.argtypes = argtypes
+            function.restype = ctypes.c_int
+            result: _LinuxCall = function
+            return result
+    return None
 
 
-_sync_file_range = _load_sync_file_range()
-
+_sync_file_range = _linux_call(
+    ("sync_file_range",), [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+)
+_fallocate = _linux_call(
+    ("fallocate64", "fallocate"), [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+)
 _KEEP_SIZE = 1  # FALLOC_FL_KEEP_SIZE, <linux/falloc.h>
 _FULL = frozenset((errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)))
-_Fallocate = Callable[[int, int, int, int], int]
-
-
-def _load_fallocate() -> _Fallocate | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        function = getattr(libc, "fallocate64", None) or libc.fallocate
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
-    function.restype = ctypes.c_int
-    result: _Fallocate = function
-    return result
-
-
-_fallocate = _load_fallocate()
 
 
 def reserve(fd: int, offset: int, length: int) -> None:

@@ -188,12 +188,9 @@ async def test_a_download_whose_blocks_are_reserved_survives_a_disk_that_fills_u
     paths: ProfilePaths, small_tmpfs: SmallTmpfs
 ) -> None:
     library = small_tmpfs.library
-    settings = Settings().updated(
-        {"library_dir": str(library), "min_free_disk": 0, "max_downloads": 1, "max_retries": 0}
-    )
     async with (
         SoakServer(rate=RATE) as server,
-        open_services(paths, settings, run_downloads=False) as services,
+        open_services(paths, _settings(library), run_downloads=False) as services,
     ):
         downloads = services.downloads
         data = server.add_payload("Disk.Show.S01E02.mkv", BIG, 2)
@@ -202,9 +199,7 @@ async def test_a_download_whose_blocks_are_reserved_survives_a_disk_that_fills_u
         big = Episode("Disk.Show.S01E02.mkv", data, result.queued.added[0])
         downloads.start_workers()
         part = big.part(library)
-        async with asyncio.timeout(30):
-            while not (part.exists() and part.stat().st_size >= FULL_AFTER):  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+        await _written(part, FULL_AFTER)
         small_tmpfs.fill()  # another program takes every free block: none of ours
         await downloads.wait_idle()
         finished = downloads.get(big.item.id)
@@ -222,12 +217,9 @@ async def test_disk_fills_up_mid_download_injected(
 
 async def disk_fills_up_mid_download(paths: ProfilePaths, disk: Disk) -> None:
     library = disk.library
-    settings = Settings().updated(
-        {"library_dir": str(library), "min_free_disk": 0, "max_downloads": 1, "max_retries": 0}
-    )
     async with (
         SoakServer(rate=RATE) as server,
-        open_services(paths, settings, run_downloads=False) as services,
+        open_services(paths, _settings(library), run_downloads=False) as services,
     ):
         downloads = services.downloads
 
@@ -244,10 +236,7 @@ async def disk_fills_up_mid_download(paths: ProfilePaths, disk: Disk) -> None:
         downloads.start_workers()
 
         part = big.part(library)
-        async with asyncio.timeout(30):
-            # Polling a file the download thread writes: there is no event for bytes on disk.
-            while not (part.exists() and part.stat().st_size >= FULL_AFTER):  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+        await _written(part, FULL_AFTER)
         disk.fill()
         await downloads.wait_idle()
 
@@ -291,6 +280,27 @@ async def disk_fills_up_mid_download(paths: ProfilePaths, disk: Disk) -> None:
         (1, 2, "completed"),
         (1, 3, "paused"),
     ]
+
+
+def _settings(library: Path) -> Settings:
+    return Settings().updated(
+        {"library_dir": str(library), "min_free_disk": 0, "max_downloads": 1, "max_retries": 0}
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return -1
+
+
+async def _written(part: Path, size: int) -> None:
+    """Until the part file holds ``size`` bytes (30 s at most)."""
+    async with asyncio.timeout(30):
+        # Polling a file the download thread writes: there is no event for bytes on disk.
+        while _size(part) < size:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
 
 
 def _integrity(database: Path) -> str:

@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -209,14 +210,20 @@ async def test_a_sink_of_known_length_reserves_its_blocks_and_keeps_the_size(
     assert disk.reserved_beyond_end(part) < 1 << 20  # nothing left over after the last byte
 
 
+def refusing(code: int) -> Callable[[int, int, int, int], int]:
+    """A fallocate that fails with ``code``."""
+
+    def fallocate(fd: int, mode: int, offset: int, length: int) -> int:
+        ctypes.set_errno(code)
+        return -1
+
+    return fallocate
+
+
 async def test_a_disk_that_cannot_hold_the_file_says_so_before_the_first_byte(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(fd: int, mode: int, offset: int, length: int) -> int:
-        ctypes.set_errno(errno.ENOSPC)
-        return -1
-
-    monkeypatch.setattr(disk, "_fallocate", full)
+    monkeypatch.setattr(disk, "_fallocate", refusing(errno.ENOSPC))
     part = tmp_path / "e1.mkv.part"
     with pytest.raises(DiskFullError, match="The disk is full"):
         open_sink(part, 0, tmp_path, in_thread=False, read_size=1024, expected=1 << 30)
@@ -225,11 +232,7 @@ async def test_a_disk_that_cannot_hold_the_file_says_so_before_the_first_byte(
 async def test_a_file_system_without_reserving_is_no_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def unsupported(fd: int, mode: int, offset: int, length: int) -> int:
-        ctypes.set_errno(errno.EOPNOTSUPP)
-        return -1
-
-    monkeypatch.setattr(disk, "_fallocate", unsupported)
+    monkeypatch.setattr(disk, "_fallocate", refusing(errno.EOPNOTSUPP))
     part = tmp_path / "e1.mkv.part"
     sink = open_sink(part, 0, tmp_path, in_thread=False, read_size=1024, expected=1 << 30)
     sink.put(b"bytes")
