@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import logging
 import os
@@ -67,7 +66,8 @@ def _linux_call(names: tuple[str, ...], argtypes: list[type]) -> _LinuxCall | No
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # The C library the process has loaded already (find_library would run ldconfig).
+        libc = ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None
     for name in names:
