@@ -17,21 +17,12 @@ network does, the final fsync has at most two steps left to write (8 MiB), and w
 than the network the wait slows the reading of that download down to the disk's pace instead of
 piling up dirty pages. Where ``sync_file_range`` does not exist (not Linux) only the fadvise
 part runs, and the final fsync does the rest; both are hints, the fsync is the guarantee.
-
-**Blocks reserved ahead** (:func:`reserve`). When the answer says how long the file is, its
-blocks are allocated before the first byte (``fallocate`` with ``FALLOC_FL_KEEP_SIZE``: the size
-stays what was written, so a resume reads it as before). The file system then fills blocks it
-has instead of finding and booking them 4 KiB at a time as the pages are written back (ext4's
-delayed allocation: measured on 2 GiB here, 1.44/1.53/1.30 -> 1.35/1.34/1.24 CPU-s per GiB and
-6-10 % less time, interleaved), the file lies in few pieces, and a disk that cannot hold it says
-so before the download instead of at the end.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
-import errno
 import logging
 import os
 import queue
@@ -42,7 +33,7 @@ from typing import ClassVar
 
 from aniworld_desktop.desktop.scheduling import lower_helper_thread
 
-__all__ = ["WRITEBACK_STEP", "DiskWriter", "Writeback", "reserve"]
+__all__ = ["WRITEBACK_STEP", "DiskWriter", "Writeback"]
 
 log = logging.getLogger(__name__)
 
@@ -56,67 +47,26 @@ _WAIT_BEFORE = 1
 _WRITE = 2
 _WAIT_AFTER = 4
 
-_LinuxCall = Callable[[int, int, int, int], int]
+_SyncFileRange = Callable[[int, int, int, int], int]
 
 
-def _linux_call(names: tuple[str, ...], argtypes: list[type]) -> _LinuxCall | None:
-    """The first of ``names`` that the C library has, as a function of four numbers; None where
-    it has none (or this is not Linux). A ctypes call releases the GIL for its duration, as a
-    system call from os does."""
+def _load_sync_file_range() -> _SyncFileRange | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
         # The C library the process has loaded already (find_library would run ldconfig).
         libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
+        function = libc.sync_file_range
+    except (OSError, AttributeError):
         return None
-    for name in names:
-        function = getattr(libc, name, None)
-        if function is not None:
-            function.argtypes = argtypes
-            function.restype = ctypes.c_int
-            result: _LinuxCall = function
-            return result
-    return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    # A ctypes call releases the GIL for its duration, as a system call from os does.
+    result: _SyncFileRange = function
+    return result
 
 
-_sync_file_range = _linux_call(
-    ("sync_file_range",), [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
-)
-_fallocate = _linux_call(
-    ("fallocate64", "fallocate"), [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
-)
-_KEEP_SIZE = 1  # FALLOC_FL_KEEP_SIZE, <linux/falloc.h>
-_FULL = frozenset((errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)))
-
-
-def reserve(fd: int, offset: int, length: int) -> None:
-    """Allocate the blocks for ``length`` bytes from ``offset`` on, leaving the size alone.
-
-    Raises:
-        OSError: ENOSPC or EDQUOT: the disk cannot hold them. A file system or system without
-            the call (FAT, network shares, not Linux) is no error: it is only a hint then.
-    """
-    if _fallocate is None or length <= 0:
-        return
-    if _fallocate(fd, _KEEP_SIZE, offset, length) != 0:
-        code = ctypes.get_errno()
-        if code in _FULL:
-            raise OSError(code, os.strerror(code))
-        log.debug("blocks not reserved ahead: %s", os.strerror(code))
-
-
-def reserved_beyond_end(path: str | os.PathLike[str]) -> int:
-    """Bytes of disk a file holds beyond its size (what :func:`reserve` booked and a stopped
-    download did not fill yet); 0 where it cannot be told."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return 0
-    blocks: int = getattr(status, "st_blocks", 0)  # in 512-byte units; none on Windows
-    return max(0, blocks * 512 - status.st_size) if blocks else 0
-
-
+_sync_file_range = _load_sync_file_range()
 _fadvise = getattr(os, "posix_fadvise", None)
 _DONTNEED = getattr(os, "POSIX_FADV_DONTNEED", 4)
 

@@ -511,8 +511,7 @@ class DownloadEngine(OwnedSession):
             total = expected
         # Synchronous on purpose: statvfs is quick, and any await here would let data that
         # already arrived be dropped by aiohttp should the connection fail in the meantime.
-        remaining = None if total is None else total - start
-        check_free_space(part.parent, remaining, self.min_free_disk, part if start else None)
+        check_free_space(part.parent, None if total is None else total - start, self.min_free_disk)
         if not start and on_new_part is not None:
             # What the part is built from is stored before its first byte, so a part on disk
             # always has its validators beside it, whenever the process dies. Nothing is read
@@ -648,9 +647,7 @@ class DownloadEngine(OwnedSession):
                         remove_file(part)
                         _too_long(limit)
                     if sink is None:
-                        sink = open_sink(
-                            part, start, folder, self.write_in_thread, read_size, total
-                        )
+                        sink = open_sink(part, start, folder, self.write_in_thread, read_size)
                     full = sink.put(chunk)
                     done += size
                 # Waiting for anything but the network, we stop reading from it: aiohttp would
@@ -676,7 +673,7 @@ class DownloadEngine(OwnedSession):
                 watchdog.close()
             if sink is None:
                 # An empty body still has to leave an (empty) file behind.
-                sink = open_sink(part, start, folder, self.write_in_thread, read_size, total)
+                sink = open_sink(part, start, folder, self.write_in_thread, read_size)
             # Once finishing, the sink closes the file itself, even if we get cancelled.
             finishing, sink = sink, None
             await finishing.finish(sync=durable)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from aniworld_desktop.downloads.answer import human_size
-from aniworld_desktop.downloads.disk import DiskWriter, Writeback, reserve, reserved_beyond_end
+from aniworld_desktop.downloads.disk import DiskWriter, Writeback
 from aniworld_desktop.downloads.errors import DiskFullError, DownloadError, LibraryWriteError
 from aniworld_desktop.durable import fsync_folder
 
@@ -306,28 +306,20 @@ def _splice_all(pipe: int, file: BinaryIO, size: int) -> None:
         size -= moved
 
 
-def open_sink(
-    part: Path,
-    start: int,
-    folder: Path,
-    in_thread: bool,
-    read_size: int,
-    expected: int | None = None,
-) -> Sink:
-    """Open ``part`` for writing at ``start`` (cut to that size; a new file for 0), with the
-    blocks up to ``expected`` bytes, when known, reserved ahead (``downloads/disk.py``)."""
+def open_sink(part: Path, start: int, folder: Path, in_thread: bool, read_size: int) -> Sink:
+    """Open ``part`` for writing at ``start`` (cut to that size; a new file for 0)."""
     file: BinaryIO
     try:
-        file = open(part, "r+b" if start else "wb")  # noqa: SIM115 - the sink owns and closes it
-        try:
-            if start:
+        if start:
+            file = open(part, "r+b")  # noqa: SIM115 - the sink owns and closes it
+            try:
                 file.truncate(start)
                 file.seek(start)
-            if expected is not None:
-                reserve(file.fileno(), start, expected - start)
-        except BaseException:
-            file.close()
-            raise
+            except BaseException:
+                file.close()
+                raise
+        else:
+            file = open(part, "wb")  # noqa: SIM115 - the sink owns and closes it
     except OSError as exc:
         raise write_error(exc, folder) from exc
     if in_thread:
@@ -405,19 +397,14 @@ def write_error(exc: OSError, folder: Path) -> DownloadError:
     )
 
 
-def check_free_space(
-    folder: Path, remaining: int | None, min_free_disk: int, part: Path | None = None
-) -> None:
+def check_free_space(folder: Path, remaining: int | None, min_free_disk: int) -> None:
     """Refuse a download the disk of ``folder`` has no room for (``remaining`` bytes to come,
-    and ``min_free_disk`` that must stay free). Blocks its ``part`` file holds already beyond
-    its end (reserved by an earlier attempt) count as room for it."""
+    and ``min_free_disk`` that must stay free)."""
     needed = max(0, remaining or 0) + min_free_disk
     if needed <= 0:
         return
     try:
         free = shutil.disk_usage(folder).free
-        if part is not None:
-            free += min(max(0, remaining or 0), reserved_beyond_end(part))
     except OSError:
         # We cannot tell; a real shortage still shows up as ENOSPC while writing.
         return

@@ -11,10 +11,6 @@ The disk is real where the machine allows it: a 2 MiB tmpfs, filled by another f
 mounting is not permitted, the same story runs on an ordinary folder with ENOSPC injected where
 the engine writes its part files (a full disk writes what fits, then refuses).
 (``tests/unit/downloads/test_engine.py`` covers the engine's own handling of ENOSPC.)
-
-A download of known length reserves its blocks before the first byte (``downloads/disk.py``):
-there another program filling the disk cannot take them, and the download completes (tested
-on the tmpfs); the story of a disk full mid-way runs where blocks cannot be reserved.
 """
 
 from __future__ import annotations
@@ -32,7 +28,6 @@ from typing import Any, Protocol
 
 import pytest
 
-import aniworld_desktop.downloads.disk as disk_module
 import aniworld_desktop.downloads.part as part_module
 from aniworld_desktop.config import ProfilePaths, Settings
 from aniworld_desktop.core.queue import QueueItem
@@ -175,38 +170,9 @@ class Episode:
 
 
 async def test_disk_fills_up_mid_download_tmpfs(
-    paths: ProfilePaths, small_tmpfs: SmallTmpfs, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # As on a file system that cannot reserve a file's blocks ahead (FAT, a network share) or
-    # for an answer of unknown length: the disk really fills up under the download. Where
-    # blocks are reserved, see the next test.
-    monkeypatch.setattr(disk_module, "_fallocate", None)
-    await disk_fills_up_mid_download(paths, small_tmpfs)
-
-
-async def test_a_download_whose_blocks_are_reserved_survives_a_disk_that_fills_up_tmpfs(
     paths: ProfilePaths, small_tmpfs: SmallTmpfs
 ) -> None:
-    library = small_tmpfs.library
-    async with (
-        SoakServer(rate=RATE) as server,
-        open_services(paths, _settings(library), run_downloads=False) as services,
-    ):
-        downloads = services.downloads
-        data = server.add_payload("Disk.Show.S01E02.mkv", BIG, 2)
-        result = await services.library.add_url(server.url("Disk.Show.S01E02.mkv"), "direct")
-        assert result.queued is not None
-        big = Episode("Disk.Show.S01E02.mkv", data, result.queued.added[0])
-        downloads.start_workers()
-        part = big.part(library)
-        await _written(part, FULL_AFTER)
-        small_tmpfs.fill()  # another program takes every free block: none of ours
-        await downloads.wait_idle()
-        finished = downloads.get(big.item.id)
-        assert finished.status is DownloadStatus.COMPLETED, finished.error
-        assert big.destination(library).read_bytes() == data
-        assert not part.exists()
-    assert queue_rows(paths.database) == [(1, 2, "completed")]
+    await disk_fills_up_mid_download(paths, small_tmpfs)
 
 
 async def test_disk_fills_up_mid_download_injected(
@@ -217,9 +183,12 @@ async def test_disk_fills_up_mid_download_injected(
 
 async def disk_fills_up_mid_download(paths: ProfilePaths, disk: Disk) -> None:
     library = disk.library
+    settings = Settings().updated(
+        {"library_dir": str(library), "min_free_disk": 0, "max_downloads": 1, "max_retries": 0}
+    )
     async with (
         SoakServer(rate=RATE) as server,
-        open_services(paths, _settings(library), run_downloads=False) as services,
+        open_services(paths, settings, run_downloads=False) as services,
     ):
         downloads = services.downloads
 
@@ -236,7 +205,10 @@ async def disk_fills_up_mid_download(paths: ProfilePaths, disk: Disk) -> None:
         downloads.start_workers()
 
         part = big.part(library)
-        await _written(part, FULL_AFTER)
+        async with asyncio.timeout(30):
+            # Polling a file the download thread writes: there is no event for bytes on disk.
+            while not (part.exists() and part.stat().st_size >= FULL_AFTER):  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
         disk.fill()
         await downloads.wait_idle()
 
@@ -280,27 +252,6 @@ async def disk_fills_up_mid_download(paths: ProfilePaths, disk: Disk) -> None:
         (1, 2, "completed"),
         (1, 3, "paused"),
     ]
-
-
-def _settings(library: Path) -> Settings:
-    return Settings().updated(
-        {"library_dir": str(library), "min_free_disk": 0, "max_downloads": 1, "max_retries": 0}
-    )
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return -1
-
-
-async def _written(part: Path, size: int) -> None:
-    """Until the part file holds ``size`` bytes (30 s at most)."""
-    async with asyncio.timeout(30):
-        # Polling a file the download thread writes: there is no event for bytes on disk.
-        while _size(part) < size:  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
 
 
 def _integrity(database: Path) -> str:

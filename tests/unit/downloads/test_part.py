@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import errno
 import os
-import shutil
-import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import aniworld_desktop.downloads.part as part_module
-from aniworld_desktop.downloads import disk
 from aniworld_desktop.downloads.disk import DiskWriter
 from aniworld_desktop.downloads.errors import DiskFullError, LibraryWriteError
 from aniworld_desktop.downloads.part import (
@@ -182,75 +177,3 @@ async def test_a_spliced_part_cancelled_in_its_final_fsync_is_closed_with_every_
     # and it holds every byte: the resume starts after them.
     assert sink._file.closed
     assert part.read_bytes() == b"head-" + body
-
-
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fallocate is Linux's")
-
-
-@linux_only
-async def test_a_sink_of_known_length_reserves_its_blocks_and_keeps_the_size(
-    tmp_path: Path,
-) -> None:
-    part = tmp_path / "e1.mkv.part"
-    sink = open_sink(part, 0, tmp_path, in_thread=False, read_size=1024, expected=8 << 20)
-    assert part.stat().st_size == 0  # a resume reads the size as the bytes that arrived
-    if disk.reserved_beyond_end(part) < 8 << 20:
-        await sink.abandon()
-        pytest.skip("this file system does not reserve blocks (fallocate)")
-    assert sink.put(b"x" * (1 << 20)) is False
-    await sink.abandon()  # stopped: the rest stays reserved for the resume
-    assert part.stat().st_size == 1 << 20
-    assert disk.reserved_beyond_end(part) >= 7 << 20
-    resumed = open_sink(part, 1 << 20, tmp_path, in_thread=True, read_size=1024, expected=8 << 20)
-    for _ in range(7):
-        resumed.put(b"y" * (1 << 20))
-        await resumed.room()
-    await resumed.finish(sync=True)
-    assert part.stat().st_size == 8 << 20
-    assert disk.reserved_beyond_end(part) < 1 << 20  # nothing left over after the last byte
-
-
-def refusing(code: int) -> Callable[[int, int, int, int], int]:
-    """A fallocate that fails with ``code``."""
-
-    def fallocate(fd: int, mode: int, offset: int, length: int) -> int:
-        ctypes.set_errno(code)
-        return -1
-
-    return fallocate
-
-
-async def test_a_disk_that_cannot_hold_the_file_says_so_before_the_first_byte(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(disk, "_fallocate", refusing(errno.ENOSPC))
-    part = tmp_path / "e1.mkv.part"
-    with pytest.raises(DiskFullError, match="The disk is full"):
-        open_sink(part, 0, tmp_path, in_thread=False, read_size=1024, expected=1 << 30)
-
-
-async def test_a_file_system_without_reserving_is_no_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(disk, "_fallocate", refusing(errno.EOPNOTSUPP))
-    part = tmp_path / "e1.mkv.part"
-    sink = open_sink(part, 0, tmp_path, in_thread=False, read_size=1024, expected=1 << 30)
-    sink.put(b"bytes")
-    await sink.finish(sync=True)
-    assert part.read_bytes() == b"bytes"
-
-
-def test_blocks_a_stopped_download_reserved_count_as_room_for_its_resume(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    part = tmp_path / "e1.mkv.part"
-    part.write_bytes(b"k" * 100)
-    monkeypatch.setattr(
-        shutil, "disk_usage", lambda folder: shutil._ntuple_diskusage(1, 0, 1 << 20)
-    )
-    monkeypatch.setattr(part_module, "reserved_beyond_end", lambda path: 9 << 20)
-    with pytest.raises(DiskFullError):  # 1 MiB free, 9 MiB to come
-        check_free_space(tmp_path, 9 << 20, 0)
-    check_free_space(tmp_path, 9 << 20, 0, part)  # its 9 MiB are booked already
-    with pytest.raises(DiskFullError):  # and they are room for this part only up to what comes
-        check_free_space(tmp_path, 9 << 20, 2 << 20, part)
