@@ -95,7 +95,7 @@ _BATCH = 512  # films stored at a time
 # A broadcast moment (seconds since the epoch) must be below this: the index orders films by
 # ``(aired << 24) | id`` in SQLite's 63 bits (about the year 19,000). A larger ``DatumL`` is not
 # seconds (milliseconds, say) and one beyond 2**63 cannot be stored at all: such a film takes
-# its moment from ``Datum`` and ``Zeit``. A size of ten digits or more (over 9 PB) counts as none.
+# its moment from ``Datum`` and ``Zeit``. A size of ten digits or more (a petabyte) counts as none.
 _LATEST = 1 << 39
 
 
