@@ -380,6 +380,8 @@ def main() -> int:
     )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
     if args.child is not None:
         print(json.dumps(asyncio.run(child(args.child, args.thread_reference))))
         return 0
