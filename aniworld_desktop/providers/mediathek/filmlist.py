@@ -680,8 +680,12 @@ def _relative_ok(url: str, relative: str) -> bool:
     return int(count) >= 10 or _HTTP.match(resolve_relative(url, relative)) is not None
 
 
+_LONGEST_S = 100 * 3600
+"""Beyond ``99:59:59``, the list's own format, a length is nonsense: unknown."""
+
+
 def _seconds(text: str) -> int:
-    """``HH:mm:ss`` (or ``mm:ss``) as seconds; 0 for anything else."""
+    """``HH:mm:ss`` (or ``mm:ss``) as seconds; 0 for anything else, or for 100 hours or more."""
     if len(text) == 8 and text[2] == ":" and text[5] == ":":
         try:
             return int(text[0:2]) * 3600 + int(text[3:5]) * 60 + int(text[6:8])
@@ -689,10 +693,10 @@ def _seconds(text: str) -> int:
             return 0
     total = 0
     for part in text.split(":"):
-        if not part.isdigit():
+        if not part.isdigit() or len(part) > 9:
             return 0
         total = total * 60 + int(part)
-    return total
+    return total if total < _LONGEST_S else 0
 
 
 def _german_time() -> tzinfo:

@@ -445,3 +445,21 @@ def _list_text(rows: list[list[object]]) -> str:
     head = '{"Filmliste":["24.11.2026, 09:30","24.11.2026, 08:30","3","x","id"],'
     head += f'"Filmliste":{json.dumps(list(FIELD_NAMES))}'
     return head + "".join(f',"X":{json.dumps(r)}' for r in rows) + "}"
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("00:44:30", 44 * 60 + 30),
+        ("44:30", 44 * 60 + 30),
+        ("99:59:59", 100 * 3600 - 1),
+        ("", 0),
+        ("1:xx:00", 0),
+        ("6000:00", 0),  # 100 hours: not a film's length
+        ("9" * 4000 + ":00", 0),  # a nonsense number of any size: unknown, not a huge length
+    ],
+)
+def test_a_films_length_in_seconds(text: str, seconds: int) -> None:
+    from aniworld_desktop.providers.mediathek.filmlist import _seconds
+
+    assert _seconds(text) == seconds
