@@ -693,7 +693,8 @@ def _seconds(text: str) -> int:
             return 0
     total = 0
     for part in text.split(":"):
-        if not part.isdigit() or len(part) > 9:
+        # ASCII only: isdigit() also takes "²", which int() refuses.
+        if not (part.isascii() and part.isdigit()) or len(part) > 9:
             return 0
         total = total * 60 + int(part)
     return total if total < _LONGEST_S else 0

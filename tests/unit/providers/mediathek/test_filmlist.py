@@ -457,6 +457,7 @@ def _list_text(rows: list[list[object]]) -> str:
         ("1:xx:00", 0),
         ("6000:00", 0),  # 100 hours: not a film's length
         ("9" * 4000 + ":00", 0),  # a nonsense number of any size: unknown, not a huge length
+        ("1\u00b2:00", 0),  # a digit to str.isdigit(), not to int(): unknown, no ValueError
     ],
 )
 def test_a_films_length_in_seconds(text: str, seconds: int) -> None:
