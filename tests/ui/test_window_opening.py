@@ -138,6 +138,7 @@ def test_the_opening_steps_come_in_order(paths: ProfilePaths, qapp: object) -> N
             "links",
         ]
     finally:
+        window.activity.close()  # its own log handler, which aclose() would close
         window.close()
         window.deleteLater()
 
