@@ -40,16 +40,22 @@ def pytest_asyncio_loop_factories(
     return {"asyncio": asyncio.new_event_loop}
 
 
+_QT_FIXTURES = frozenset({"qapp", "qtbot"})
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """After a Qt-loop test, collect its cycles here, on the GUI thread.
+    """After a test that used Qt, collect its cycles here, on the GUI thread.
 
-    A closed qasync loop leaves cycles holding Qt timers; left to the automatic collector they
-    may be destroyed by whichever thread allocates next (aiosqlite's, a download thread's),
-    which Qt forbids and which can crash a later test. (The app itself collects on the GUI
-    thread: ui/collector.py.)
+    A closed qasync loop leaves cycles holding Qt timers, and a widget test's objects may sit
+    in cycles too (a slot that holds its widget); left to the automatic collector they may be
+    destroyed by whichever thread allocates next (aiosqlite's, a download thread's), which Qt
+    forbids: a later test then crashed the worker inside pytest-qt's event processing (twice,
+    at the end of the long, allocating `test_migration_kill`). (The app itself collects on the
+    GUI thread: ui/collector.py.)
     """
-    if item.get_closest_marker("qt_loop") is not None:
+    fixtures = getattr(item, "fixturenames", ())
+    if item.get_closest_marker("qt_loop") is not None or _QT_FIXTURES.intersection(fixtures):
         import gc
 
         gc.collect()
