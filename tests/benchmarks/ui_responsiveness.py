@@ -29,8 +29,12 @@ being sleep beyond the tick (the GIL), and how long each of our other threads ra
 then each thread's CPU share over the window, how much of it in the kernel, and its runs a
 second (Linux; about 2 us per thread per tick, so it is off by default).
 
+Each window also reports, for information, the share of CPU time the host stole from this
+(virtual) machine, and with ``--floor`` how late a separate 1 ms sleeper woke meanwhile: the
+machine's own lateness, which no program beats (``machine_floor.py``).
+
 Run: .venv/bin/python tests/benchmarks/ui_responsiveness.py [--seconds 10] [--rows 100000]
-[--sched-trace]
+[--sched-trace] [--floor]
 The last line is the verdict: ``ui_responsiveness: ... PASS`` or ``FAIL``.
 """
 
@@ -63,6 +67,9 @@ _T_TOP = time.perf_counter()
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from machine_floor import FloorProbe, StealMeter  # noqa: E402
 
 CPU_HOG = (
     "import sys, time\n"
@@ -671,10 +678,13 @@ async def measure_downloads(
     window.queue_pane.model.dataChanged.connect(count)
     bytes_before = sum(downloads.get(i).bytes_done for i in ids)
     cpu_before = time.process_time()
+    steal, probe = StealMeter(), FloorProbe(args.seconds) if args.floor else None
+    steal.start()
     monitor.reset()
     started = time.perf_counter()
     await asyncio.sleep(args.seconds)
     elapsed = time.perf_counter() - started
+    stolen, floor = steal.stop(), probe.result() if probe else None
     samples = len(monitor.samples)
     p99, worst = monitor.percentile_ms(0.99), monitor.worst_ms()
     cpu = time.process_time() - cpu_before
@@ -692,10 +702,13 @@ async def measure_downloads(
     try:
         await asyncio.sleep(0.5)  # it runs
         busy_before = sum(downloads.get(i).bytes_done for i in ids)
+        probe = FloorProbe(args.seconds) if args.floor else None
+        steal.start()
         monitor.reset()
         busy_started = time.perf_counter()
         await asyncio.sleep(args.seconds)
         busy_elapsed = time.perf_counter() - busy_started
+        busy_stolen, busy_floor = steal.stop(), probe.result() if probe else None
         busy_p99, busy_worst = monitor.percentile_ms(0.99), monitor.worst_ms()
         if monitor.trace is not None:
             traces["with the CPU-bound job"] = monitor.trace.summary()
@@ -724,6 +737,7 @@ async def measure_downloads(
         "busy_running": busy_running,
         "busy_throughput_mb_s": busy_moved / busy_elapsed / 1e6,
         "traces": traces,
+        "machine": {"": (stolen, floor), "with a CPU-bound job: ": (busy_stolen, busy_floor)},
     }
     # QAbstractItemModel.sort exists and does nothing; only an override of our own counts
     # (the queue model inherits it from ui/sort_filter.py's SortFilterTableModel).
@@ -808,6 +822,8 @@ def run_child(profile: Path, args: argparse.Namespace, *, downloads: bool) -> di
         command.append("--measure-downloads")
         if args.sched_trace:
             command.append("--sched-trace")
+        if args.floor:
+            command.append("--floor")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     # The environment may point the keyring at a slow backend; a real session has one too, so
     # it is left as it is and its time shows up as its own phase.
@@ -945,6 +961,13 @@ def report(empty: dict[str, Any], big: dict[str, Any]) -> int:
         ("clean exit (both children)", f"{empty['clean_exit']}, {big['clean_exit']}", "True",
          empty["clean_exit"] and big["clean_exit"]),
     ]  # fmt: skip
+    for prefix, (stolen, floor) in big["machine"].items():
+        if stolen is not None:
+            rows.append((f"{prefix}stolen by host", f"{stolen * 100:.1f} %",
+                         "(info)", None))  # fmt: skip
+        if floor:
+            rows.append((f"{prefix}1 ms sleeper p99/max",
+                         f"{floor['p99_ms']:.1f} / {floor['max_ms']:.1f} ms", "(info)", None))  # fmt: skip
     if "sort_s" in big:
         detail = ", ".join(f"{k} {v:.3f}" for k, v in big["sort_detail"].items())
         rows.append(("sort or filter the queue (slowest)", f"{big['sort_s']:.3f} s",
@@ -1002,6 +1025,11 @@ def main() -> int:
         "--sched-trace",
         action="store_true",
         help="break late ticks down by thread (schedstat; adds ~2 us per thread per tick)",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="run a 1 ms sleeper beside each window: the machine's own lateness (machine_floor.py)",
     )
     args = parser.parse_args()
     if args.child:
