@@ -60,7 +60,17 @@ def setup_logging(
     return masker
 
 
+# The bundle's executable runs the download process with it (downloads/process.py's
+# WORKER_OPTION; a bundle has no ``python -m``). Not an option of the parser: no one types it.
+DOWNLOAD_WORKER_OPTION = "--download-worker"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == [DOWNLOAD_WORKER_OPTION]:
+        from aniworld_desktop.downloads.worker import main as download_worker
+
+        return download_worker(words[1:])
     _run_as_package_main()
     parser = build_parser()
     complete(parser)  # a shell asking for completions gets them and the process ends here

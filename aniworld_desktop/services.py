@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from aniworld_desktop.core.events import EventBus
     from aniworld_desktop.downloads.engine import DownloadEngine
+    from aniworld_desktop.downloads.process import ProcessEngine
     from aniworld_desktop.downloads.service import DownloadService
     from aniworld_desktop.downloads.thread import ThreadedEngine
     from aniworld_desktop.library.service import LibraryService
@@ -100,7 +101,7 @@ class Services:
     downloads: DownloadService
     library: LibraryService
     registry: ProviderRegistry
-    engine: DownloadEngine | ThreadedEngine
+    engine: DownloadEngine | ThreadedEngine | ProcessEngine
     metadata: MetadataService
     scheduler: SchedulerService
     mediaservers: MediaServerNotifier
@@ -138,6 +139,7 @@ async def open_services(
     run_downloads: bool = True,
     write_in_thread: bool = True,
     download_thread: bool = True,
+    download_process: bool = False,
     demo: bool = False,
     notices: Sequence[str] = (),
     read_only: bool = False,
@@ -153,6 +155,10 @@ async def open_services(
             them to the disk early (downloads/disk.py); False writes on the reading thread.
         download_thread: Run the downloads on an event loop of their own thread, so the bytes
             never pass through the caller's loop (the window's); see downloads/thread.py.
+        download_process: Run them in a process of their own instead, where one can be
+            started (``downloads/process.py``; the window's choice): they then share no GIL
+            with the caller's thread. It runs below the caller when helpers yield
+            (``desktop/scheduling.helpers_yield``).
         demo: Follow the demo catalogue's series (served by the app itself) if not yet done.
         notices: Sentences from before (the settings file's), kept first in
             ``Services.notices``; the database's are added after them.
@@ -168,7 +174,9 @@ async def open_services(
 
     from aniworld_desktop import __version__
     from aniworld_desktop.core.events import EventBus
+    from aniworld_desktop.desktop.scheduling import helper_steps
     from aniworld_desktop.downloads.engine import DownloadEngine
+    from aniworld_desktop.downloads.process import ProcessEngine, process_available
     from aniworld_desktop.downloads.service import DownloadService
     from aniworld_desktop.downloads.thread import ThreadedEngine
     from aniworld_desktop.downloads.throttle import SpeedLimiter
@@ -240,9 +248,14 @@ async def open_services(
             # Entered before the services it follows, so it closes after them: metadata jobs
             # finishing during shutdown still count, and a batch left waiting is reported.
             mediaservers = await stack.enter_async_context(MediaServerNotifier(bus, settings))
-            engine: DownloadEngine | ThreadedEngine = await stack.enter_async_context(
-                ThreadedEngine(make_engine) if download_thread else make_engine()
-            )
+            engine: DownloadEngine | ThreadedEngine | ProcessEngine
+            if download_process and process_available():
+                options = {k: v for k, v in make_engine.keywords.items() if k != "limiter"}
+                options["speed_limit"] = settings.speed_limit
+                engine = ProcessEngine(options, nice=helper_steps())
+            else:
+                engine = ThreadedEngine(make_engine) if download_thread else make_engine()
+            engine = await stack.enter_async_context(engine)
             downloads = DownloadService(
                 SqlQueueRepository(database),
                 bus,

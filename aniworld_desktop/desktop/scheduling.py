@@ -33,6 +33,7 @@ __all__ = [
     "HELPER_NICE",
     "WINDOW_SLICE",
     "favour_this_thread",
+    "helper_steps",
     "helpers_yield",
     "lower_helper_thread",
     "lower_this_thread",
@@ -120,6 +121,11 @@ def helpers_yield(steps: int) -> None:
     """
     global _helper_steps
     _helper_steps = max(0, steps)
+
+
+def helper_steps() -> int:
+    """How many nice steps below the main thread helpers run (:func:`helpers_yield`)."""
+    return _helper_steps
 
 
 def lower_helper_thread() -> bool:

@@ -258,6 +258,7 @@ async def _run_services(
             notices=notices,
             run_downloads=False,
             read_series_early=True,  # the library list's counts while the queue loads
+            download_process=True,  # no GIL shared with the window (downloads/process.py)
         ) as services:
             try:
                 if not quit_event.is_set():

@@ -20,7 +20,8 @@ process on 127.0.0.1, nginx when installed, else the aiohttp sendfile server of
   stdlib loop), with eight download slots, queues the eight episodes in one
   ``add_to_queue`` call, starts the workers and waits until the queue is idle;
 * ``window``: the same inside the window's set-up (qasync's loop under a QApplication, the
-  window's interpreter tuning, ``MainWindow`` shown offscreen, metadata following downloads),
+  window's interpreter tuning, ``MainWindow`` shown offscreen, metadata following downloads,
+  the downloads in a process of their own as the window runs them: its CPU counts too),
   the eight episodes queued while it runs.
 
 The app's wall time runs from the ``add_to_queue`` call to the last download finished (its file
@@ -81,28 +82,30 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def thread_cpu() -> dict[str, float]:
-    """CPU seconds of each of this process's threads by name (Linux ``/proc``; {} elsewhere).
+def thread_cpu(pid: int | None = None, prefix: str = "") -> dict[str, float]:
+    """CPU seconds of each thread of this process (or of process ``pid``, named ``prefix`` +
+    the kernel's name of the thread) by name (Linux ``/proc``; {} elsewhere).
 
     Threads of one name (asyncio's to_thread workers) are added up.
     """
     import threading
 
-    names = {t.native_id: t.name for t in threading.enumerate()}
+    names = {t.native_id: t.name for t in threading.enumerate()} if pid is None else {}
     seconds: dict[str, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
     try:
-        tasks = list(Path("/proc/self/task").iterdir())
+        tasks = list(Path(f"/proc/{pid or 'self'}/task").iterdir())
     except OSError:
         return seconds
     for task in tasks:
         try:
             fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            comm = (task / "comm").read_text().strip() if pid is not None else ""
         except OSError:
             continue  # it ended meanwhile
-        name = names.get(int(task.name), "other")
+        name = comm or names.get(int(task.name), "other")
         # Numbered pools (Thread-3, asyncio_0) count as one.
-        name = name.split(" ")[0].rstrip("0123456789_-") or name
+        name = prefix + (name.split(" ")[0].rstrip("0123456789_-") or name)
         seconds[name] = seconds.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
     return seconds
 
@@ -113,8 +116,19 @@ async def _queue_and_wait(services: Any, size: int, *, start_workers: bool) -> d
 
     downloads = services.downloads
     requests = await ui.bench_requests(services)
-    threads0 = thread_cpu()
+    # The window's downloads run in a process of their own: started first (its start-up is not
+    # counted, as this process's is not), its threads and CPU counted with ours.
+    engine, child = services.engine, None
+    if callable(getattr(engine, "start", None)):
+        await engine.start()
+        child = engine.pid
+
+    def all_threads() -> dict[str, float]:
+        return thread_cpu() | (thread_cpu(child, "download-process:") if child else {})
+
+    threads0 = all_threads()
     cpu0, wall0 = _cpu_seconds(), time.perf_counter()
+    child0 = sum(thread_cpu(child).values()) if child else 0.0
     added = await downloads.add_to_queue(requests)
     if start_workers:
         downloads.start_workers()  # as run-once does once its queueing is done
@@ -123,13 +137,14 @@ async def _queue_and_wait(services: Any, size: int, *, start_workers: bool) -> d
     )
     await downloads.wait_idle()
     wall, cpu = time.perf_counter() - wall0, _cpu_seconds() - cpu0
+    threads1 = all_threads()
+    if child:
+        cpu += sum(thread_cpu(child).values()) - child0
     if not received.done():  # some download failed: its bytes will never all be there
         received.cancel()
         received = asyncio.get_running_loop().create_future()
         received.set_result(time.perf_counter())
-    threads = {
-        name: round(value - threads0.get(name, 0.0), 2) for name, value in thread_cpu().items()
-    }
+    threads = {name: round(value - threads0.get(name, 0.0), 2) for name, value in threads1.items()}
     bytes_in = (await received) - wall0
     items = [downloads.get(item.id) for item in added.added]
     states = [item.status.value for item in items]
@@ -194,7 +209,7 @@ def _window(paths: Any, settings: Any, size: int) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
         # As run_window's _main, without the tray and the scheduler's timer (switched off in
         # the profile's settings, so nothing else is queued meanwhile).
-        async with open_services(paths, settings) as services:
+        async with open_services(paths, settings, download_process=True) as services:
             services.metadata.follow()
             window = MainWindow(services)
             window.show()

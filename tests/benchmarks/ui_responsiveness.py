@@ -14,7 +14,8 @@ Goals (../shared/BRIEF.md, "UI stays smooth" and "Scale"):
 How: the parent builds the profiles (Core bulk inserts, not timed), serves eight sparse files with
 ``tests/fault_server.py`` in its own process, and starts one fresh interpreter per profile
 (``--child``) with ``QT_QPA_PLATFORM=offscreen``. The child does what ``ui.qtapp`` does: a
-QApplication, qasync's loop, ``open_services(paths, settings)``, ``MainWindow(services)``,
+QApplication, qasync's loop, ``open_services(paths, settings, download_process=True)`` (the
+downloads in a process of their own, as the window runs them), ``MainWindow(services)``,
 ``show()``; "shown" is the queue view's first paint. Start time runs from the parent's clock just
 before it spawns the child, so interpreter start-up and imports count, as a user sees them. The
 profile's pending rows point at the served files, so the big profile resumes eight downloads at
@@ -523,7 +524,7 @@ def child(args: argparse.Namespace) -> int:
         paths = ProfilePaths.for_profile(Path(args.profile))
         settings = load_settings(paths)
         services_started = time.perf_counter()
-        async with composition.open_services(paths, settings) as services:
+        async with composition.open_services(paths, settings, download_process=True) as services:
             phases.add("open_services total", time.perf_counter() - services_started)
             services.metadata.follow()
             with phases.timed("MainWindow() total"):

@@ -125,6 +125,7 @@ class CrashSoak:
         max_delay: float,
         early_every: int = 4,
         early_window: float = 1.0,
+        group: bool = False,
     ) -> None:
         """Prepare a soak.
 
@@ -143,6 +144,8 @@ class CrashSoak:
                 start-up instead (opening the database, putting interrupted items back, the
                 first requests).
             early_window: Seconds after the start in which an early kill lands.
+            group: Start the command in a session of its own and stop and kill the whole
+                session: the app with its download process (``downloads/process.py``).
         """
         self.server = server
         self.files = list(files)
@@ -155,6 +158,7 @@ class CrashSoak:
         self.max_delay = max_delay
         self.early_every = early_every
         self.early_window = early_window
+        self.group = group
         self.kills: list[Kill] = []
         self.generation = 0
 
@@ -181,6 +185,7 @@ class CrashSoak:
                 stdout=log,
                 stderr=log,
                 env=self.env,
+                start_new_session=self.group,
             )
         exited = asyncio.ensure_future(proc.wait())
         try:
@@ -201,13 +206,13 @@ class CrashSoak:
                     f"run {number + 1} ended by itself (exit code {proc.returncode}) before its "
                     f"kill: the downloads must outlast the kills (its output: {self.log})"
                 )
-            os.kill(proc.pid, signal.SIGSTOP)
+            self._signal(proc.pid, signal.SIGSTOP)
             self.server.hold()
             try:
                 requests = self.server.downloads(number)
                 reads = await self.server.client_reads(requests)
             finally:
-                os.kill(proc.pid, signal.SIGKILL)
+                self._signal(proc.pid, signal.SIGKILL)
                 await exited
                 self.server.release()
         finally:
@@ -216,6 +221,8 @@ class CrashSoak:
                     proc.kill()
                 await exited
         kill = Kill(number, moment, early)
+        if self.group:
+            await _gone(proc.pid)
         for file in self.files:
             mine = [r for r in requests if r.name == file.name]
             kill.kept[file.name] = file.kept()
@@ -225,6 +232,14 @@ class CrashSoak:
                 kill.requests[file.name] = [(r.start, r.body_sent, reads[id(r)]) for r in mine]
         self.kills.append(kill)
         return kill
+
+    def _signal(self, pid: int, sig: signal.Signals) -> None:
+        """``sig`` to the process, or with ``group`` to every process of its session (the
+        window's and its download process: a crash of the whole app)."""
+        if self.group:
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
 
     async def finish(
         self,
@@ -252,6 +267,18 @@ class CrashSoak:
         for request in self.server.downloads(generation):
             first.setdefault(request.name, (request.start, request.ranged))
         return first
+
+
+async def _gone(session: int) -> None:
+    """Wait until no process of ``session`` is left (a killed download process is reaped by
+    init, not by us): its files are closed, its bytes counted."""
+    for _ in range(200):
+        try:
+            os.killpg(session, 0)
+        except ProcessLookupError:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"processes of session {session} outlived their SIGKILL")
 
 
 def queue_rows(database: Path) -> list[tuple[int, int, str]]:

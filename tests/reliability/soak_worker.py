@@ -59,7 +59,7 @@ def slow_down_disk(rate: int) -> None:
     part_module.open = slow_open  # type: ignore[attr-defined]
 
 
-async def drain(profile: Path, writer_thread: bool) -> int:
+async def drain(profile: Path, writer_thread: bool, download_process: bool = False) -> int:
     paths = ProfilePaths.for_profile(profile)
     settings = load_settings(paths)
     async with open_services(
@@ -68,6 +68,7 @@ async def drain(profile: Path, writer_thread: bool) -> int:
         run_downloads=True,
         download_thread=not writer_thread,
         write_in_thread=writer_thread,
+        download_process=download_process,
     ) as services:
         await services.downloads.wait_idle()
         return 1 if services.downloads.failed_in_session else 0
@@ -78,10 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=Path, required=True)
     parser.add_argument("--disk-rate", type=int, default=0, help="bytes/second; 0 = as is")
     parser.add_argument("--writer-thread", action="store_true")
+    parser.add_argument(
+        "--download-process", action="store_true", help="as the window: downloads/process.py"
+    )
     args = parser.parse_args(argv)
     if args.disk_rate:
         slow_down_disk(args.disk_rate)
-    return asyncio.run(drain(args.profile, args.writer_thread))
+    return asyncio.run(drain(args.profile, args.writer_thread, args.download_process))
 
 
 if __name__ == "__main__":

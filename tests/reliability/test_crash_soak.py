@@ -201,15 +201,22 @@ async def crash_soak(
     writer_thread: bool = False,
     speed_limit: int = 0,
     early_every: int = 4,
+    download_process: bool = False,
 ) -> CrashSoak:
-    """Queue ``files`` files, kill the client ``kills`` times, let it finish, check it all."""
+    """Queue ``files`` files, kill the client ``kills`` times, let it finish, check it all.
+
+    With ``download_process`` the client runs the window's services, whose downloads run in a
+    process of their own, and each kill takes both processes at once (a crash of the app).
+    """
     rng = Random(soak_seed())
     database = ProfilePaths.for_profile(profile).database
     command = (
         slow_disk_command(profile, disk_rate, writer_thread=writer_thread)
-        if disk_rate
+        if disk_rate or download_process
         else run_once_command(profile)
     )
+    if download_process:
+        command.append("--download-process")
     settings = {
         "max_downloads": str(files),
         "max_downloads_per_host": str(files),
@@ -229,6 +236,7 @@ async def crash_soak(
             min_delay=min_delay,
             max_delay=max_delay,
             early_every=early_every,
+            group=download_process,
         )
         for _ in range(kills):
             kill = await soak.kill_once()
@@ -292,6 +300,21 @@ async def test_crash_soak_twenty_kills(profile: Path, tmp_path: Path) -> None:
         kills=20,
         min_delay=0.1,
         max_delay=0.9,
+    )
+
+
+async def test_crash_soak_with_the_download_process(profile: Path, tmp_path: Path) -> None:
+    """The window's configuration: the engine in a process of its own, killed with the app."""
+    await crash_soak(
+        profile,
+        tmp_path,
+        files=8,
+        size=5 * MIB,
+        rate=2 * MIB,
+        kills=3,
+        min_delay=0.1,
+        max_delay=0.9,
+        download_process=True,
     )
 
 
