@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import logging
 import os
@@ -85,7 +86,8 @@ class _Child:
         self.writer = writer
         self.jobs: dict[int, _Job] = {}
         self.listener: asyncio.Task[None] | None = None
-        self.shut = False  # our half is closed: the process is stopping
+        self.shut = False  # no more messages to it: it is stopping, or gone
+        self.stopping = False  # we asked it to stop
 
     def send(self, *message: Any) -> None:
         if self.shut or self.writer.is_closing():
@@ -160,6 +162,8 @@ class ProcessEngine:
         job_id = next(self._ids)
         job = _Job(asyncio.get_running_loop().create_future(), on_progress, on_new_part)
         child.jobs[job_id] = job
+        # Plain values only cross over: the headers as a dict, whatever mapping they came in.
+        request = dataclasses.replace(request, headers=dict(request.headers))
         try:
             child.send("start", job_id, request)
         except ConnectionError:
@@ -228,11 +232,18 @@ class ProcessEngine:
         finally:
             # It exited (or was killed): what was running there is not finished.
             child.shut = True
-            for job in child.jobs.values():
-                if not job.outcome.done():
-                    job.outcome.set_exception(TransientDownloadError(DIED))
+            running = [job for job in child.jobs.values() if not job.outcome.done()]
+            for job in running:
+                job.outcome.set_exception(TransientDownloadError(DIED))
             child.writer.close()
-            await asyncio.to_thread(_reap, child.process)
+            code = await asyncio.to_thread(_reap, child.process)
+            if not child.stopping:
+                log.warning(
+                    "The download process stopped unexpectedly (exit status %s); %d running "
+                    "download(s) will be tried again.",
+                    code,
+                    len(running),
+                )
 
     def _handle(self, child: _Child, message: tuple[Any, ...]) -> None:
         kind = message[0]
@@ -245,7 +256,10 @@ class ProcessEngine:
             return  # a download whose caller has gone
         if kind == "progress":
             if job.on_progress is not None:
-                job.on_progress(message[2], message[3])
+                try:
+                    job.on_progress(message[2], message[3])
+                except Exception:  # the caller's bug: the download and the others go on
+                    log.exception("a progress report failed")
         elif kind == "new_part":
             store = asyncio.create_task(self._store(child, message[1], job, message[2]))
             self._stores.add(store)
@@ -272,7 +286,7 @@ class ProcessEngine:
     async def _stop(self, child: _Child) -> None:
         """Close our half: the process cancels its downloads, answers for each once it has
         stopped, and exits; the listener hears the answers, then the end."""
-        child.shut = True
+        child.shut = child.stopping = True
         with contextlib.suppress(ConnectionError, OSError):
             if child.writer.can_write_eof():
                 child.writer.write_eof()
@@ -287,10 +301,11 @@ class ProcessEngine:
                 await child.listener
 
 
-def _reap(process: subprocess.Popen[bytes]) -> None:
-    """Wait for ``process`` to exit (it does once its input closes), killing it if it hangs."""
+def _reap(process: subprocess.Popen[bytes]) -> int:
+    """Wait for ``process`` to exit (it does once its input closes), killing it if it hangs;
+    its exit status."""
     try:
-        process.wait(timeout=STOP_TIMEOUT)
+        return process.wait(timeout=STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
         process.kill()
-        process.wait()
+        return process.wait()

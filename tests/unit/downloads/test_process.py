@@ -143,7 +143,7 @@ async def test_exit_stops_running_downloads_and_the_process(server, tmp_path):
 
 
 async def test_a_process_that_dies_fails_its_downloads_as_transient_and_is_replaced(
-    server, tmp_path
+    server, tmp_path, caplog
 ):
     server.add_payload("slow.mkv", 2 << 20)
     data = server.add_payload("ep.mkv", 1 << 20)
@@ -163,6 +163,8 @@ async def test_a_process_that_dies_fails_its_downloads_as_transient_and_is_repla
         assert downloads.pid not in (None, first)
     assert target.read_bytes() == data
     assert DIED.startswith("The download process")
+    said = [r.getMessage() for r in caplog.records if r.name.endswith("downloads.process")]
+    assert any("stopped unexpectedly (exit status -9); 1 running" in text for text in said)
 
 
 async def test_the_processes_log_records_reach_this_processs_log(server, tmp_path, caplog):
@@ -296,4 +298,28 @@ async def test_the_worker_runs_through_the_apps_own_entry_point(server, tmp_path
     target = tmp_path / "lib" / "ep.mkv"
     async with engine() as downloads:
         await downloads.download(DownloadRequest(server.url("ep.mkv"), target))
+    assert target.read_bytes() == data
+
+
+async def test_a_failing_progress_callback_does_not_stop_the_download(server, tmp_path, caplog):
+    data = server.add_payload("ep.mkv", 2 << 20)
+    target = tmp_path / "lib" / "ep.mkv"
+
+    def broken(done: int, total: int | None) -> None:
+        raise ValueError("a bug in the caller")
+
+    async with engine() as downloads:
+        await downloads.download(DownloadRequest(server.url("ep.mkv"), target), broken)
+    assert target.read_bytes() == data
+    assert any("progress report failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_headers_of_any_mapping_cross_over(server, tmp_path):
+    from types import MappingProxyType
+
+    data = server.add_payload("ep.mkv", 1 << 20)
+    target = tmp_path / "lib" / "ep.mkv"
+    headers = MappingProxyType({"Referer": "http://127.0.0.1/"})
+    async with engine() as downloads:
+        await downloads.download(DownloadRequest(server.url("ep.mkv"), target, headers=headers))
     assert target.read_bytes() == data
