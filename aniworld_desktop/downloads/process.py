@@ -1,10 +1,10 @@
 """The download engine in a process of its own, for the window (issue 17).
 
 In the window's process the download thread shares the GIL with the window's thread, and the
-window's thread waits for it: measured (``ui_responsiveness.py`` and an experiment, see
-ARCHITECTURE "Who runs first"), with the downloads in a process of their own the window's loop
-was late 9-11 ms at p99 under the benchmark's CPU-bound job instead of 14-17 ms, and the eight
-downloads ran about twice as fast.
+window's thread waits for it: measured (``ui_responsiveness.py``, six interleaved pairs, see
+ARCHITECTURE "The downloads in a process of their own"), with the downloads here the window's
+loop under the benchmark's CPU-bound job was late 12.9 ms at p99 (median of the runs) instead
+of 15.8 ms, and its worst tick within 50 ms in four runs of six instead of one.
 
 :class:`ProcessEngine` has the engine's interface (``download``, ``part_path``, ``async
 with``), as :class:`~aniworld_desktop.downloads.thread.ThreadedEngine` has, so
