@@ -47,6 +47,9 @@ __all__ = ["ProcessEngine", "process_available", "worker_command"]
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT = 10.0  # seconds the process gets to stop its downloads at exit before it is killed
+START_TIMEOUT = (
+    60.0  # seconds it may take to import and open its engine (a slow disk, a cold cache)
+)
 WORKER_OPTION = "--download-worker"  # the bundle's executable runs the worker with it
 DIED = "The download process stopped unexpectedly; the download will be tried again."
 
@@ -205,20 +208,37 @@ class ProcessEngine:
                 pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL,
             )
+        except OSError as exc:
+            ours.close()
+            reason = exc.strerror or str(exc)
+            message = f"The download process could not start ({reason})."
+            raise TransientDownloadError(message) from exc
         except BaseException:
             ours.close()
             raise
         finally:
             theirs.close()
-        reader, writer = await asyncio.open_unix_connection(sock=ours)
-        child = _Child(process, reader, writer)
-        child.send("open", self._options)
-        while (ready := await read_message(reader)) is not None and ready[0] == "log":
-            self._handle(child, ready)
-        if ready is None or ready[0] != "ready":
-            writer.close()
+        writer: asyncio.StreamWriter | None = None
+        try:
+            reader, writer = await asyncio.open_unix_connection(sock=ours)
+            child = _Child(process, reader, writer)
+            child.send("open", self._options)
+            async with asyncio.timeout(START_TIMEOUT):
+                while (ready := await read_message(reader)) is not None and ready[0] == "log":
+                    self._handle(child, ready)
+            if ready is None or ready[0] != "ready":
+                raise ConnectionError("it ended before it was ready")
+        except BaseException as exc:
+            # Whatever went wrong, no process is left behind.
+            if writer is not None:
+                writer.close()
+            else:
+                ours.close()
+            process.kill()
             await asyncio.to_thread(_reap, process)
-            raise TransientDownloadError("The download process could not start.")
+            if isinstance(exc, (OSError, TimeoutError)):
+                raise TransientDownloadError("The download process could not start.") from exc
+            raise
         child.listener = asyncio.create_task(self._listen(child), name="download-process")
         log.debug("download process %s started", process.pid)
         return child

@@ -323,3 +323,24 @@ async def test_headers_of_any_mapping_cross_over(server, tmp_path):
     async with engine() as downloads:
         await downloads.download(DownloadRequest(server.url("ep.mkv"), target, headers=headers))
     assert target.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["/nonexistent/python"],  # cannot be started at all
+     [sys.executable, "-c", "import sys; sys.exit(3)"]],  # starts and ends before it is ready
+    ids=["missing", "dies-at-once"],
+)  # fmt: skip
+async def test_a_process_that_cannot_start_is_a_transient_error(
+    server, tmp_path, monkeypatch, command
+):
+    from aniworld_desktop.downloads import process
+
+    monkeypatch.setattr(process, "worker_command", lambda fd, nice: command)
+    server.add_payload("ep.mkv", 1 << 20)
+    async with engine() as downloads:
+        with pytest.raises(TransientDownloadError, match="could not start"):
+            await downloads.download(
+                DownloadRequest(server.url("ep.mkv"), tmp_path / "lib" / "ep.mkv")
+            )
+        assert downloads.pid is None
