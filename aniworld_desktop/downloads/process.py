@@ -247,8 +247,9 @@ class ProcessEngine:
         try:
             while (message := await read_message(child.reader)) is not None:
                 self._handle(child, message)
-        except (ConnectionError, OSError) as exc:
+        except Exception as exc:  # a broken stream (or message): the process is no use now
             log.warning("lost the download process: %s", exc)
+            child.process.kill()
         finally:
             # It exited (or was killed): what was running there is not finished.
             child.shut = True

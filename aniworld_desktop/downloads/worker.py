@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import socket
 import sys
 from typing import Any
@@ -142,6 +143,9 @@ async def serve(sock: socket.socket) -> None:
 def main(argv: list[str]) -> int:
     """``FD NICE``: the socket's descriptor and how many nice steps to go down."""
     fd, steps = int(argv[0]), int(argv[1]) if len(argv) > 1 else 0
+    # Ctrl+C in the window's terminal reaches the whole process group: the window decides
+    # when its downloads stop (it closes the socket, or dies, and this process stops cleanly).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if steps > 0:
         with contextlib.suppress(OSError):
             os.nice(steps)

@@ -344,3 +344,35 @@ async def test_a_process_that_cannot_start_is_a_transient_error(
                 DownloadRequest(server.url("ep.mkv"), tmp_path / "lib" / "ep.mkv")
             )
         assert downloads.pid is None
+
+
+GARBLED = """
+import sys, time, socket
+from aniworld_desktop.downloads.wire import frame
+sock = socket.socket(fileno=int(sys.argv[1]))
+sock.sendall(frame(("ready",)))
+time.sleep(0.5)
+sock.sendall(b"\\x00\\x00\\x00\\x05garbl")  # not a pickle
+time.sleep(60)
+"""
+
+
+async def test_a_garbled_message_ends_that_process_and_fails_its_downloads_as_transient(
+    server, tmp_path, monkeypatch, caplog
+):
+    from aniworld_desktop.downloads import process
+
+    monkeypatch.setattr(
+        process, "worker_command", lambda fd, nice: [sys.executable, "-c", GARBLED, str(fd)]
+    )
+    server.add_payload("ep.mkv", 1 << 20)
+    async with engine() as downloads:
+        with pytest.raises(TransientDownloadError, match="stopped unexpectedly"):
+            await asyncio.wait_for(
+                downloads.download(
+                    DownloadRequest(server.url("ep.mkv"), tmp_path / "lib" / "ep.mkv")
+                ),
+                20,
+            )
+        assert downloads.pid is None  # killed and reaped, not left sleeping
+    assert any("lost the download process" in r.getMessage() for r in caplog.records)
