@@ -115,6 +115,7 @@ class ProcessEngine:
         self._open = False
         self._ids = itertools.count(1)
         self._stores: set[asyncio.Task[None]] = set()
+        self._listeners: set[asyncio.Task[None]] = set()  # a dead process's until it is reaped
 
     @staticmethod
     def part_path(destination: Path) -> Path:
@@ -122,9 +123,11 @@ class ProcessEngine:
 
     @property
     def pid(self) -> int | None:
-        """The download process's id while it runs."""
+        """The download process's id while it runs and serves."""
         child = self._child
-        return child.process.pid if child is not None and child.process.poll() is None else None
+        if child is None or child.shut or child.process.poll() is not None:
+            return None
+        return child.process.pid
 
     async def __aenter__(self) -> Self:
         self._open = True
@@ -141,6 +144,8 @@ class ProcessEngine:
         child, self._child = self._child, None
         if child is not None:
             await self._stop(child)
+        # Earlier processes that died: reaped (and reported) before this returns.
+        await asyncio.gather(*self._listeners, return_exceptions=True)
         for task in list(self._stores):
             task.cancel()
         await asyncio.gather(*self._stores, return_exceptions=True)
@@ -240,6 +245,8 @@ class ProcessEngine:
                 raise TransientDownloadError("The download process could not start.") from exc
             raise
         child.listener = asyncio.create_task(self._listen(child), name="download-process")
+        self._listeners.add(child.listener)
+        child.listener.add_done_callback(self._listeners.discard)
         log.debug("download process %s started", process.pid)
         return child
 

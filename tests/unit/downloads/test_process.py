@@ -367,6 +367,9 @@ async def test_a_garbled_message_ends_that_process_and_fails_its_downloads_as_tr
     )
     server.add_payload("ep.mkv", 1 << 20)
     async with engine() as downloads:
+        await downloads.start()
+        pid = downloads.pid
+        assert pid is not None
         with pytest.raises(TransientDownloadError, match="stopped unexpectedly"):
             await asyncio.wait_for(
                 downloads.download(
@@ -374,5 +377,10 @@ async def test_a_garbled_message_ends_that_process_and_fails_its_downloads_as_tr
                 ),
                 20,
             )
-        assert downloads.pid is None  # killed and reaped, not left sleeping
+        assert downloads.pid is None  # no longer the one it serves with
+        for _ in range(100):  # killed and reaped, not left asleep for its 60 s
+            if not _alive(pid):
+                break
+            await asyncio.sleep(0.05)
+        assert not _alive(pid)
     assert any("lost the download process" in r.getMessage() for r in caplog.records)
