@@ -40,6 +40,7 @@ from aniworld_desktop.downloads.engine import (
     ProgressCallback,
 )
 from aniworld_desktop.downloads.errors import TransientDownloadError
+from aniworld_desktop.downloads.thread import wait_uncancellable
 from aniworld_desktop.downloads.wire import decode_error, encode_error, frame, read_message
 
 __all__ = ["ProcessEngine", "process_available", "worker_command"]
@@ -183,11 +184,7 @@ class ProcessEngine:
             with contextlib.suppress(ConnectionError):
                 child.send("cancel", job_id)
             # Only once it has stopped is its partial file closed, and the caller may touch it.
-            while not job.outcome.done():
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.shield(job.outcome)
-            if not job.outcome.cancelled():
-                job.outcome.exception()  # retrieved: the cancellation is what the caller hears
+            await wait_uncancellable(job.outcome)
             raise
         finally:
             child.jobs.pop(job_id, None)

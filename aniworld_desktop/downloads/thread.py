@@ -36,7 +36,7 @@ from aniworld_desktop.downloads.engine import (
     Validators,
 )
 
-__all__ = ["ThreadedEngine"]
+__all__ = ["ThreadedEngine", "wait_uncancellable"]
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class ThreadedEngine:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(stop)
             # Only once it has stopped is its partial file closed, and the caller may touch it.
-            await _wait_uncancellable(outcome)
+            await wait_uncancellable(outcome)
             raise
 
     # ----------------------------------------------------------------- the thread
@@ -212,7 +212,7 @@ def _copy_outcome(task: asyncio.Task[T], outcome: asyncio.Future[T]) -> None:
         outcome.set_result(task.result())
 
 
-async def _wait_uncancellable(outcome: asyncio.Future[T]) -> None:
+async def wait_uncancellable(outcome: asyncio.Future[T]) -> None:
     """Wait until ``outcome`` is done, even if the waiting task is cancelled again meanwhile."""
     while not outcome.done():
         with contextlib.suppress(asyncio.CancelledError):

@@ -275,7 +275,11 @@ async def crash_soak(
 # beyond the promise can show; the sizes keep every file unfinished until the last run.
 
 
-async def test_crash_soak_a_few_kills(profile: Path, tmp_path: Path) -> None:
+# The window's configuration too: the engine in a process of its own, killed with the app.
+@pytest.mark.parametrize("download_process", [False, True], ids=["run-once", "download-process"])
+async def test_crash_soak_a_few_kills(
+    profile: Path, tmp_path: Path, download_process: bool
+) -> None:
     await crash_soak(
         profile,
         tmp_path,
@@ -285,6 +289,7 @@ async def test_crash_soak_a_few_kills(profile: Path, tmp_path: Path) -> None:
         kills=3,
         min_delay=0.1,
         max_delay=0.9,
+        download_process=download_process,
     )
 
 
@@ -300,21 +305,6 @@ async def test_crash_soak_twenty_kills(profile: Path, tmp_path: Path) -> None:
         kills=20,
         min_delay=0.1,
         max_delay=0.9,
-    )
-
-
-async def test_crash_soak_with_the_download_process(profile: Path, tmp_path: Path) -> None:
-    """The window's configuration: the engine in a process of its own, killed with the app."""
-    await crash_soak(
-        profile,
-        tmp_path,
-        files=8,
-        size=5 * MIB,
-        rate=2 * MIB,
-        kills=3,
-        min_delay=0.1,
-        max_delay=0.9,
-        download_process=True,
     )
 
 

@@ -24,7 +24,8 @@ from aniworld_desktop.downloads.errors import (
 from aniworld_desktop.downloads.process import DIED, ProcessEngine, worker_command
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="the download process is started on Linux"
+    not sys.platform.startswith("linux"),
+    reason="the tests read /proc, which is Linux's",
 )
 
 OPTIONS = {"progress_interval": 0.0, "write_in_thread": True}
