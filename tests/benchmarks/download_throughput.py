@@ -109,7 +109,7 @@ def app_engine_factory() -> Any:
     )
 
 
-def _process_cpu(pid: int | None) -> float:
+def process_cpu(pid: int | None) -> float:
     """CPU seconds of process ``pid`` so far (Linux's /proc), 0 when unknown."""
     if pid is None:
         return 0.0
@@ -142,9 +142,9 @@ async def _download(url: str, out: Path, engine_kind: str, window: bool) -> dict
         if isinstance(engine, ProcessEngine):
             await engine.start()
             pid = engine.pid
-        cpu0, wall0 = _cpu_seconds() + _process_cpu(pid), time.perf_counter()
+        cpu0, wall0 = _cpu_seconds() + process_cpu(pid), time.perf_counter()
         result = await engine.download(DownloadRequest(url=url, destination=out))
-        wall, cpu = time.perf_counter() - wall0, _cpu_seconds() + _process_cpu(pid) - cpu0
+        wall, cpu = time.perf_counter() - wall0, _cpu_seconds() + process_cpu(pid) - cpu0
     return {"wall": wall, "cpu": cpu, "size": result.size}
 
 

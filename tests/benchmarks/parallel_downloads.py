@@ -128,7 +128,7 @@ async def _queue_and_wait(services: Any, size: int, *, start_workers: bool) -> d
 
     threads0 = all_threads()
     cpu0, wall0 = _cpu_seconds(), time.perf_counter()
-    child0 = sum(thread_cpu(child).values()) if child else 0.0
+    child0 = dt.process_cpu(child)
     added = await downloads.add_to_queue(requests)
     if start_workers:
         downloads.start_workers()  # as run-once does once its queueing is done
@@ -139,7 +139,7 @@ async def _queue_and_wait(services: Any, size: int, *, start_workers: bool) -> d
     wall, cpu = time.perf_counter() - wall0, _cpu_seconds() - cpu0
     threads1 = all_threads()
     if child:
-        cpu += sum(thread_cpu(child).values()) - child0
+        cpu += dt.process_cpu(child) - child0
     if not received.done():  # some download failed: its bytes will never all be there
         received.cancel()
         received = asyncio.get_running_loop().create_future()
@@ -238,15 +238,6 @@ def worker(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- driver
-
-
-def _process_cpu(pid: int) -> float:
-    """CPU seconds of a running process (Linux ``/proc``; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _run_curls(urls: list[str], outs: list[Path]) -> tuple[float, float, float]:
@@ -357,7 +348,7 @@ def drive(args: argparse.Namespace) -> int:
             for mode in (CURL, *APP_MODES):
                 run_dir = work / f"run-{round_no}-{mode}"
                 run_dir.mkdir()
-                server_cpu0 = _process_cpu(server.pid)
+                server_cpu0 = dt.process_cpu(server.pid)
                 threads: dict[str, float] = {}
                 if mode == CURL:
                     outs = [run_dir / f"big-{n}.bin" for n in range(1, DOWNLOADS + 1)]
@@ -376,7 +367,7 @@ def drive(args: argparse.Namespace) -> int:
                     _check_library(run_dir / "library", sources)
                 walls[mode].append(wall)
                 # Its share of a core over the whole run of this mode (a bound on its load).
-                server_share[mode].append((_process_cpu(server.pid) - server_cpu0) / wall)
+                server_share[mode].append((dt.process_cpu(server.pid) - server_cpu0) / wall)
                 cpus[mode].append(cpu)
                 shutil.rmtree(run_dir)
                 os.sync()  # this mode's writeback is not the next one's burden
