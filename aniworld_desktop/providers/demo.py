@@ -38,10 +38,12 @@ from datetime import date, timedelta
 from email.utils import formatdate
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import aiohttp
-from aiohttp import web
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
@@ -563,6 +565,10 @@ class DemoServer:
         """Read the catalogue and listen; raises ProviderError if the catalogue is unusable."""
         if self._runner is not None:
             return
+        # aiohttp's server half is imported when the demo serves, not with the provider (its
+        # discovery is on the way to the window's first list).
+        from aiohttp import web
+
         self._files = self._allowed_files(DemoCatalogue.load(self.root))
         app = web.Application()
         app.router.add_get("/media/{slug}/{name}", self._media)
@@ -613,6 +619,8 @@ class DemoServer:
         return files
 
     async def _media(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web  # imported by start()
+
         served = self._files.get((request.match_info["slug"], request.match_info["name"]))
         if served is None:
             raise web.HTTPNotFound()

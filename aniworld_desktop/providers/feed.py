@@ -49,9 +49,6 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import defusedxml  # type: ignore[import-untyped]
 import defusedxml.ElementTree as DefusedET  # type: ignore[import-untyped]
-import feedparser  # type: ignore[import-untyped]
-from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
-from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped]
 
 from aniworld_desktop.core.naming import file_name_from_url
 from aniworld_desktop.core.recognise import clean_title, recognise_title
@@ -489,6 +486,9 @@ def _check_feedparser_entities(body: bytes, headers: Mapping[str, str]) -> None:
     These are the first two steps of ``feedparser.parse()``, run on the same bytes and headers,
     so what is checked is what it would parse, however the bytes are encoded.
     """
+    from feedparser.encodings import convert_to_utf8  # type: ignore[import-untyped]
+    from feedparser.sanitizer import replace_doctype  # type: ignore[import-untyped]
+
     decoded = convert_to_utf8(dict(headers), body, {})
     _version, _document, entities = replace_doctype(decoded)
     if entities:
@@ -496,6 +496,10 @@ def _check_feedparser_entities(body: bytes, headers: Mapping[str, str]) -> None:
 
 
 def _run_feedparser(body: bytes, url: str, base: str, charset: str | None) -> Mapping[str, Any]:
+    # Imported with the first feed read, not with the provider: discovering the providers is on
+    # the way to the window's first list, and feedparser's import (40 ms) need not be.
+    import feedparser  # type: ignore[import-untyped]
+
     # A str or bytes argument may be taken for a URL or a file name and opened: always a stream.
     stream = io.BytesIO(body)
     headers = {"content-type": "application/xml"}

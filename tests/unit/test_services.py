@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import subprocess
+import sys
 import threading
 from typing import Any
 
@@ -54,3 +57,26 @@ async def test_the_queue_loads_while_the_providers_are_still_being_discovered(
     await asyncio.wait_for(opened.wait(), 10)
     release.set()
     assert "direct" in await asyncio.wait_for(running, 10)
+
+
+def test_discovering_the_providers_leaves_their_heavy_imports_for_their_first_use() -> None:
+    """Discovery is on the way to the window's first list (services.open_services waits for
+    it): what only a feed read, the demo's server or a film list refresh needs is imported
+    then, not with the provider. A fresh interpreter, so what this process imported does not
+    count."""
+    script = (
+        "import sys\n"
+        "from aniworld_desktop.services import load_service_modules\n"
+        "from aniworld_desktop.providers.registry import ProviderRegistry\n"
+        "load_service_modules()\n"
+        "registry = ProviderRegistry.discover()\n"
+        "print(sorted(registry.names()))\n"
+        "print(sorted(m for m in ('feedparser', 'aiohttp.web', 'multiprocessing')"
+        " if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    names, heavy = done.stdout.splitlines()[-2:]
+    assert {"demo", "direct", "feed"} <= set(ast.literal_eval(names))
+    assert heavy == "[]"

@@ -23,9 +23,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import multiprocessing
-import multiprocessing.connection
-import multiprocessing.context
 import os
 import signal
 import sys
@@ -33,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 try:
     import resource
@@ -42,6 +39,11 @@ except ImportError:  # Windows
 
 from aniworld_desktop.providers.base import ProviderError
 from aniworld_desktop.providers.mediathek.store import Applied, FilmIndex, remove_unfinished
+
+if TYPE_CHECKING:
+    import multiprocessing.connection
+    import multiprocessing.context
+    import multiprocessing.process
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,10 @@ def _terminated(signum: int, frame: object) -> None:  # pragma: no cover - in th
 
 
 def _context() -> multiprocessing.context.SpawnContext | multiprocessing.context.ForkServerContext:
+    # multiprocessing is imported with the first refresh of the film list, not with the
+    # provider, whose discovery is on the way to the window's first list.
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         # Imported once in the server, inherited by every child it forks.
@@ -140,9 +146,10 @@ def start_server() -> None:
     server runs already; a server that cannot start now is only logged (``index_in_child``
     tries again and says what fails).
     """
-    if not isinstance(_context(), multiprocessing.context.ForkServerContext):
+    from multiprocessing import context, forkserver
+
+    if not isinstance(_context(), context.ForkServerContext):
         return
-    from multiprocessing import forkserver
 
     try:
         forkserver.ensure_running()
