@@ -7,10 +7,12 @@ working folder in a temporary directory, so nothing of the checkout or of the us
 profile can stand in for what the bundle lacks. The checks:
 
 1. ``--version`` prints the version of ``aniworld_desktop/__init__.py``.
-2. The window opens offscreen on the demo catalogue (``--demo``): the log says "window shown"
+2. The window opens offscreen on the demo catalogue (``--demo``): the log says "services open"
    after the three demo series were added; SIGTERM then closes it cleanly (exit 0, "services
    stopped"), with no warning in the log and nothing on stderr beyond Qt's known offscreen
    notes. With a German translation in ``resources/translations``, once more in German.
+   A media link given with ``--add`` is downloaded by the window's download process, which
+   the bundle starts through its own executable (``--download-worker``).
 3. The command line on that profile: ``list`` shows the demo series; ``run-once`` downloads
    every episode from the demo's own server and writes NFO files (the demo is unpaced here).
 4. An unknown provider's message names the three built-in ones: the entry points are there.
@@ -24,6 +26,8 @@ It prints one line per check and the verdict last; the exit status is 0 only whe
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
 import json
 import os
 import signal
@@ -31,6 +35,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -124,11 +129,13 @@ class Bundle:
         return done.stdout
 
     @contextmanager
-    def window(self, profile: Path, env: dict[str, str] | None = None) -> Iterator[WindowRun]:
+    def window(
+        self, profile: Path, env: dict[str, str] | None = None, *args: str
+    ) -> Iterator[WindowRun]:
         stderr = self.sandbox / f"window-{profile.name}.stderr"
         with stderr.open("w", encoding="utf-8") as sink:
             process = subprocess.Popen(
-                [str(self.program), "--demo", "--profile", str(profile)],
+                [str(self.program), "--demo", "--profile", str(profile), *args],
                 cwd=self.sandbox,
                 env={**self.env, **(env or {})},
                 stdout=subprocess.DEVNULL,
@@ -211,7 +218,9 @@ def check_version(bundle: Bundle) -> str:
 
 def _window_on_demo(bundle: Bundle, profile: Path, env: dict[str, str] | None = None) -> str:
     with bundle.window(profile, env) as run:
-        run.wait_for("window shown")
+        # The frame shows first ("window shown"); the demo's series are added while the
+        # services open behind it.
+        run.wait_for("services open")
         log = run.log_text()
         added = {title for title in DEMO_SERIES if f"added {title} from demo" in log}
         if added != DEMO_SERIES:
@@ -245,6 +254,55 @@ def check_window_german(bundle: Bundle, profile: Path) -> str:
     if "translation is not in" in log:
         raise SmokeFailure("Qt's own German translation is missing from the bundle")
     return "window in German, with Qt's German translation"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _served(folder: Path) -> Iterator[int]:
+    """Serve ``folder`` on 127.0.0.1 from a thread; yields the port."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield int(server.server_address[1])
+        finally:
+            server.shutdown()
+            thread.join()
+
+
+def check_window_download(bundle: Bundle, profile: Path) -> str:
+    """The window downloads in a process of its own, which a bundle starts through its own
+    executable (``--download-worker``): a media link given with ``--add`` must arrive."""
+    served = bundle.sandbox / "served"
+    served.mkdir()
+    name = "Smoke.Check.S01E01.mp4"
+    payload = (ROOT / "resources" / "demo" / "harbor-lights" / "s01e03.mp4").read_bytes()
+    (served / name).write_bytes(payload)
+    with (
+        _served(served) as port,
+        bundle.window(profile, None, "--add", f"http://127.0.0.1:{port}/{name}") as run,
+    ):
+        run.wait_for("Finished Smoke")
+        code = run.quit()
+        log = run.log_text()
+    if code != 0:
+        raise SmokeFailure(f"the window exited with {code}: {_tail(run.stderr_text())}")
+    problems = _log_problems(log)
+    if problems:
+        raise SmokeFailure(f"the log has warnings: {_tail(chr(10).join(problems))}")
+    arrived = [
+        path
+        for path in (profile / "library").rglob("*.mp4")
+        if path.stat().st_size == len(payload) and path.read_bytes() == payload
+    ]
+    if not arrived:
+        raise SmokeFailure(f"no file with the served bytes in the library: {_tail(log)}")
+    return f"{len(payload)} bytes downloaded by the window's download process"
 
 
 def check_commands(bundle: Bundle, profile: Path) -> str:
@@ -357,6 +415,10 @@ def main(argv: list[str] | None = None) -> int:
             ("--version", lambda: check_version(bundle)),
             ("window offscreen, demo", lambda: check_window(bundle, demo)),
             ("window in German", lambda: check_window_german(bundle, sandbox / "de-profile")),
+            (
+                "window downloads",
+                lambda: check_window_download(bundle, sandbox / "download-profile"),
+            ),
             ("list and run-once", lambda: check_commands(bundle, demo)),
             ("provider entry points", lambda: check_providers(bundle, demo)),
             ("guessit data", lambda: check_guessit(bundle, sandbox / "names")),
