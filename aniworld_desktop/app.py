@@ -67,6 +67,8 @@ DOWNLOAD_WORKER_OPTION = "--download-worker"
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    if argv is None and getattr(sys, "frozen", False) and _MULTIPROCESSING_HELPER & set(words):
+        _run_multiprocessing_helper()
     if words[:1] == [DOWNLOAD_WORKER_OPTION]:
         from aniworld_desktop.downloads.worker import main as download_worker
 
@@ -83,6 +85,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the interpreter's last flush cannot fail again.
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+
+
+_MULTIPROCESSING_HELPER = frozenset({"-c", "--multiprocessing-fork"})
+"""Words no command of ours takes, with which multiprocessing starts its helpers."""
+
+
+def _run_multiprocessing_helper() -> None:
+    """In a bundle, run the multiprocessing helper this process was started as, and exit.
+
+    A bundle has no ``python`` to start: multiprocessing starts the bundle's own executable for
+    its helpers (the film list's fork server and resource tracker: -c and an import, or a spawned
+    child), and ``freeze_support`` (PyInstaller's, for every start method) runs them. Without
+    it the helper would be read as our command line, and the film list's refresh failed.
+    """
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # exits when this process is a helper
 
 
 def _run_as_package_main() -> None:

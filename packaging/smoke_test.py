@@ -15,6 +15,8 @@ profile can stand in for what the bundle lacks. The checks:
    the bundle starts through its own executable (``--download-worker``).
 3. The command line on that profile: ``list`` shows the demo series; ``run-once`` downloads
    every episode from the demo's own server and writes NFO files (the demo is unpaced here).
+   Following a programme of the film list (served on 127.0.0.1) indexes it in a child
+   process, which multiprocessing starts through the bundle's own executable.
 4. An unknown provider's message names the three built-in ones: the entry points are there.
 5. ``scan`` reads a name only guessit understands (its data files are there).
 6. A database at the first schema revision is upgraded by the bundle's own migrations.
@@ -305,6 +307,40 @@ def check_window_download(bundle: Bundle, profile: Path) -> str:
     return f"{len(payload)} bytes downloaded by the window's download process"
 
 
+def check_film_list(bundle: Bundle, profile: Path) -> str:
+    """The film list is indexed in a child process that multiprocessing starts through the
+    bundle's own executable (its fork server): following a programme must build the index."""
+    from tests.mediathek_lists import ListEntry, film_list_bytes
+
+    served = bundle.sandbox / "film-lists"
+    served.mkdir()
+    base = "https://media.example.test/zdf"
+    films = [
+        ListEntry(
+            channel="ZDF",
+            topic="Der Bergdoktor",
+            title=f"Folge {n} (S01/E0{n})",
+            url=f"{base}/{n}/video_1800k.mp4",
+            aired=1_763_900_000 + n * 86_400,
+        )
+        for n in (1, 2, 3)
+    ]
+    (served / "Filmliste-akt.xz").write_bytes(film_list_bytes(films))
+    (served / "Filmliste-diff.xz").write_bytes(film_list_bytes([]))
+    with _served(served) as port:
+        lists = {
+            "ANIWORLD_MEDIATHEK_FULL_LIST_URL": f"http://127.0.0.1:{port}/Filmliste-akt.xz",
+            "ANIWORLD_MEDIATHEK_DIFF_LIST_URL": f"http://127.0.0.1:{port}/Filmliste-diff.xz",
+        }
+        programme = "mediathek:?channel=ZDF&topic=Der%20Bergdoktor"
+        bundle.run_ok("--profile", str(profile), "add", programme, env=lists)
+        listed = json.loads(bundle.run_ok("--profile", str(profile), "list", "--json", env=lists))
+    counts = [series.get("episodes") for series in listed["series"]]
+    if len(counts) != 1:
+        raise SmokeFailure(f"following the programme left {len(counts)} series: {listed}")
+    return f"the film list indexed by the bundle's fork server; the programme has {counts[0]}"
+
+
 def check_commands(bundle: Bundle, profile: Path) -> str:
     listed = json.loads(bundle.run_ok("--profile", str(profile), "list", "--json"))["series"]
     titles = {series["title"] for series in listed}
@@ -420,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
                 lambda: check_window_download(bundle, sandbox / "download-profile"),
             ),
             ("list and run-once", lambda: check_commands(bundle, demo)),
+            ("film list", lambda: check_film_list(bundle, sandbox / "film-list-profile")),
             ("provider entry points", lambda: check_providers(bundle, demo)),
             ("guessit data", lambda: check_guessit(bundle, sandbox / "names")),
             ("migrations", lambda: check_migrations(bundle, sandbox / "old-profile")),

@@ -180,7 +180,8 @@ async def index_in_child(
 
     Raises:
         FilmListError: The list is not usable (raised in the child, raised again here).
-        ProviderError: The child ended without an answer (killed, out of memory).
+        ProviderError: The child did not start, or ended without an answer (killed, out of
+            memory).
         OSError, sqlite3.Error: As the method raises them.
 
     Args:
@@ -196,6 +197,14 @@ async def index_in_child(
     )
     try:
         await asyncio.to_thread(process.start)
+    except (OSError, EOFError, RuntimeError) as exc:
+        # No process (out of processes, a fork server that died as it started: EOFError).
+        receiving.close()
+        reason = str(exc) or type(exc).__name__
+        raise ProviderError(
+            f"The film list could not be indexed: the indexing process did not start ({reason}); "
+            "the old index is kept."
+        ) from exc
     finally:
         sending.close()  # the child holds its own end; ours must go so that recv sees its exit
     answered = False

@@ -6,6 +6,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,53 @@ def test_the_console_script_is_not_imported_again_in_the_indexing_child(tmp_path
     )
     assert done.returncode == 0, done.stderr
     assert marker.read_text().split()[::2] == ["__main__"]  # never as __mp_main__ in a child
+
+
+@pytest.mark.parametrize(
+    "failure", [EOFError("unexpected EOF"), OSError(11, "Resource temporarily unavailable")]
+)
+async def test_an_indexing_process_that_cannot_start_is_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+):
+    """A fork server that dies as it starts (a bundle that cannot run multiprocessing's helpers
+    raised EOFError from ``start``) or no process to be had: a sentence, not a traceback."""
+    source = write_film_list(tmp_path / "akt.xz", generated_entries(50, seed=1))
+
+    def refuse(self: multiprocessing.process.BaseProcess) -> None:
+        raise failure
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    with pytest.raises(ProviderError, match="indexing process did not start") as caught:
+        await index_in_child("replace", tmp_path / "mediathek.sqlite", source, **ARGS)
+    assert caught.value.__cause__ is failure
+    assert FilmIndex(tmp_path / "mediathek.sqlite").state() is None
+
+
+def test_a_bundle_started_as_a_multiprocessing_helper_runs_the_helper(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """A bundle has no ``python``: multiprocessing starts the bundle's executable for its fork
+    server (``-c 'from multiprocessing.forkserver import main; ...'``), and app.main must hand
+    that to ``freeze_support`` (PyInstaller's runs the helper and exits) instead of reading it
+    as a command line (``make dist``'s smoke test follows a programme through it for real)."""
+    from aniworld_desktop import app
+
+    ran: list[list[str]] = []
+
+    def freeze_support() -> None:
+        ran.append(list(sys.argv))
+        raise SystemExit(0)  # as PyInstaller's does once the helper has run
+
+    helper = ["-B", "-s", "-c", "from multiprocessing.forkserver import main; main(7, 8)"]
+    monkeypatch.setattr(multiprocessing, "freeze_support", freeze_support)
+    monkeypatch.setattr(sys, "argv", ["/opt/aniworld-desktop/aniworld-desktop", *helper])
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    with pytest.raises(SystemExit) as ended:
+        app.main()
+    assert ended.value.code == 0 and ran == [sys.argv]
+
+    # Outside a bundle those words are no helper of ours: argparse refuses them (exit 2).
+    monkeypatch.delattr(sys, "frozen")
+    with pytest.raises(SystemExit) as refused:
+        app.main()
+    assert refused.value.code == 2 and len(ran) == 1
