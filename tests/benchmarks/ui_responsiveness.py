@@ -31,8 +31,11 @@ then each thread's CPU share over the window, how much of it in the kernel, and 
 second (Linux; about 2 us per thread per tick, so it is off by default).
 
 Each window also reports, for information, the share of CPU time the host stole from this
-(virtual) machine, and with ``--floor`` how late a separate 1 ms sleeper woke meanwhile: the
-machine's own lateness, which no program beats (``machine_floor.py``).
+(virtual) machine, and with ``--floor`` how late a separate 1 ms sleeper woke meanwhile (it
+shares the machine with the downloads, so its lateness is the machine's under that load), and
+then, without the app, how late it wakes beside the same CPU-bound job while eight ``curl`` write
+the same files into the same disk: the reference any program that downloads at the disk's pace
+meets on this machine (``machine_floor.curl_reference``).
 
 Run: .venv/bin/python tests/benchmarks/ui_responsiveness.py [--seconds 10] [--rows 100000]
 [--sched-trace] [--floor]
@@ -70,15 +73,8 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-from machine_floor import FloorProbe, StealMeter  # noqa: E402
+from machine_floor import CPU_HOG, FloorProbe, StealMeter, curl_reference  # noqa: E402
 
-CPU_HOG = (
-    "import sys, time\n"
-    "end = time.monotonic() + float(sys.argv[1])\n"
-    "while time.monotonic() < end:\n"
-    "    pass\n"
-)
-"""One core's worth of work for a bounded time: the benchmark's own load (argv[1] seconds)."""
 GOAL_P99_MS = 5.0
 GOAL_MAX_MS = 50.0
 GOAL_START_EMPTY_S = 1.0
@@ -921,6 +917,11 @@ def parent(args: argparse.Namespace) -> int:
             )
             cold_empty = run_child(empty, args, downloads=False)
             cold_big = run_child(big, args, downloads=True)
+            if args.floor:
+                # The same job and the same number of downloads into the same disk, by curl.
+                cold_big["curl_reference"] = curl_reference(
+                    urls, root / "library" / "reference", args.seconds
+                )
     return report(cold_empty, cold_big)
 
 
@@ -969,6 +970,12 @@ def report(empty: dict[str, Any], big: dict[str, Any]) -> int:
         if floor:
             rows.append((f"{prefix}1 ms sleeper p99/max",
                          f"{floor['p99_ms']:.1f} / {floor['max_ms']:.1f} ms", "(info)", None))  # fmt: skip
+    reference = big.get("curl_reference")
+    if reference:
+        rows.append((f"reference: {DOWNLOADS} curl + the job, sleeper p99/max",
+                     f"{reference['p99_ms']:.1f} / {reference['max_ms']:.1f} ms", "(info)", None))  # fmt: skip
+        rows.append(("reference: stolen by host", f"{reference['stolen'] * 100:.1f} %", "(info)",
+                     None))  # fmt: skip
     if "sort_s" in big:
         detail = ", ".join(f"{k} {v:.3f}" for k, v in big["sort_detail"].items())
         rows.append(("sort or filter the queue (slowest)", f"{big['sort_s']:.3f} s",
@@ -1030,7 +1037,8 @@ def main() -> int:
     parser.add_argument(
         "--floor",
         action="store_true",
-        help="run a 1 ms sleeper beside each window: the machine's own lateness (machine_floor.py)",
+        help="run a 1 ms sleeper beside each window, then beside the job and eight curl "
+        "downloads without the app: the machine's lateness under that load (machine_floor.py)",
     )
     args = parser.parse_args()
     if args.child:
