@@ -22,6 +22,10 @@ and imports count, as a user sees them.
   on 127.0.0.1, as in ui_responsiveness.py), so "idle" is "caught up while downloads run";
 * *stall*: the longest lateness of the ticker from the loop's start until idle.
 
+Each round also starts, for information, the brief's stack without the app
+(:data:`STACK_REFERENCE`: Qt shows a label, SQLAlchemy's async engine reads a new SQLite file,
+an aiohttp session opens), timed the same way: the floor under the app's own start-up.
+
 The child then quits through the window's own Quit path and exits; the parent checks the exit
 code. Each profile starts ``--repeats`` times (5), interleaved, after one untimed warm-up start
 (bytecode, page cache); the figures are medians. Every empty start gets a new folder, so it is a
@@ -71,6 +75,31 @@ IDLE_TIMEOUT_S = 20.0  # after the first paint; past it the run counts as never 
 CHILD_TIMEOUT_S = 90.0
 RESULT_PREFIX = "RESULT "
 STALL_NOTE_MS = 50.0  # ticks this late are listed with when they happened (the worst three)
+STACK_REFERENCE = """
+import asyncio, json, sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+label = QLabel("Opening the library")
+label.show()
+app.processEvents()
+shown = time.time() - t0
+import aiohttp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+async def ready():
+    engine = create_async_engine("sqlite+aiosqlite:///" + sys.argv[2])
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+    async with aiohttp.ClientSession():
+        pass
+    await engine.dispose()
+asyncio.run(ready())
+print(json.dumps({"shown": shown, "ready": time.time() - t0}))
+"""
+"""The brief's stack alone, no app: Qt shows a label, then SQLAlchemy's async engine reads a
+new SQLite file and an aiohttp session opens (argv: the parent's clock, the file). Its times are
+the floor the app's own start-up stands on, measured in the same run."""
 # Marks, in the order a start passes them; each is seconds since the parent spawned the child.
 MARKS = [
     ("script", "interpreter up (child script's first line)"),
@@ -279,6 +308,25 @@ def run_child(profile: Path, args: argparse.Namespace) -> dict[str, Any]:
     raise RuntimeError(f"the app reported nothing (exit {exit_code}): {reason}")
 
 
+def run_stack_reference(folder: Path) -> dict[str, float]:
+    """:data:`STACK_REFERENCE` once in a fresh interpreter, timed like an app start."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / f"reference-{time.monotonic_ns()}.sqlite3"
+    command = [sys.executable, "-c", STACK_REFERENCE]
+    done = subprocess.run(
+        [*command, repr(time.time()), str(database)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=CHILD_TIMEOUT_S,
+        check=True,
+    )
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def _median_mark(runs: list[dict[str, Any]], mark: str) -> float | None:
     """The median over the runs; a run that never reached the mark counts as infinitely late."""
     median = statistics.median(run["marks"].get(mark, float("inf")) for run in runs)
@@ -289,7 +337,11 @@ def _seconds(value: float | None) -> str:
     return "never" if value is None else f"{value:.2f} s"
 
 
-def report(empty: list[dict[str, Any]], big: list[dict[str, Any]]) -> int:
+def report(
+    empty: list[dict[str, Any]],
+    big: list[dict[str, Any]],
+    references: list[dict[str, float]] | None = None,
+) -> int:
     for label, runs in (("empty", empty), ("big", big)):
         print(f"start-up marks, {label} profile (median of {len(runs)}; s since spawn):")
         for mark, text in MARKS:
@@ -323,6 +375,10 @@ def report(empty: list[dict[str, Any]], big: list[dict[str, Any]]) -> int:
          rss <= GOAL_RSS_MB),
         ("exit codes after Quit", ", ".join(map(str, exits)), "0", exits == [0]),
     ]  # fmt: skip
+    if references:
+        for key, what in (("shown", "shown"), ("ready", "database and HTTP ready")):
+            value = statistics.median(r[key] for r in references)
+            rows.append((f"stack alone (no app): {what}", f"{value:.2f} s", "(info)", None))
     print(f"{'figure':<40} {'value':>10}  {'goal':<10} verdict")
     for name, value, goal, ok in rows:
         verdict = "-" if ok is None else ("PASS" if ok else "FAIL")
@@ -405,9 +461,12 @@ def parent(args: argparse.Namespace) -> int:
                 return profile
 
             run_child(empty_profile("warm-up"), args)  # bytecode and page cache, not counted
+            run_stack_reference(root / "reference")  # its bytecode too
             empty_runs: list[dict[str, Any]] = []
             big_runs: list[dict[str, Any]] = []
+            references: list[dict[str, float]] = []
             for repeat in range(1, args.repeats + 1):
+                references.append(run_stack_reference(root / "reference"))
                 for label, profile, runs in (
                     ("empty", empty_profile(f"empty-{repeat}"), empty_runs),
                     ("big", big, big_runs),
@@ -421,7 +480,7 @@ def parent(args: argparse.Namespace) -> int:
                         f" RSS {run['rss_idle_mb']} MB, exit {run['exit_code']}",
                         flush=True,
                     )
-    return report(empty_runs, big_runs)
+    return report(empty_runs, big_runs, references)
 
 
 def _terminate(signum: int, _frame: object) -> None:
