@@ -233,6 +233,15 @@ class DownloadEngine(OwnedSession):
         """Return where the unfinished download of ``destination`` lives."""
         return destination.with_name(destination.name + PART_SUFFIX)
 
+    def set_speed_limit(self, bytes_per_second: int) -> None:
+        """Limit every download, running ones included, to ``bytes_per_second`` together (0:
+        no limit). Call it on the engine's loop; running downloads take it at their next piece.
+        """
+        if self.limiter is None:
+            self.limiter = SpeedLimiter(bytes_per_second)  # for the downloads started from now
+        else:
+            self.limiter.bytes_per_second = bytes_per_second
+
     async def download(
         self,
         request: DownloadRequest,

@@ -151,6 +151,15 @@ class ProcessEngine:
             task.cancel()
         await asyncio.gather(*self._stores, return_exceptions=True)
 
+    def set_speed_limit(self, bytes_per_second: int) -> None:
+        """Limit the downloads (running ones included) to ``bytes_per_second`` together, 0 for
+        none: told to the running process, and kept for a process started later."""
+        self._options["speed_limit"] = bytes_per_second
+        child = self._child
+        if child is not None and not child.shut:
+            with contextlib.suppress(ConnectionError, OSError):
+                child.send("limit", bytes_per_second)
+
     async def start(self) -> None:
         """Start the process now rather than with the first download (its imports then run
         while the caller does other work)."""

@@ -57,10 +57,20 @@ class ThreadedEngine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._engine: DownloadEngine | None = None
+        self._speed_limit: int | None = None  # set_speed_limit's, for an engine not yet open
 
     @staticmethod
     def part_path(destination: Path) -> Path:
         return DownloadEngine.part_path(destination)
+
+    def set_speed_limit(self, bytes_per_second: int) -> None:
+        """The engine's :meth:`~DownloadEngine.set_speed_limit`, run on the download thread (its
+        limiter is used there); a limit set before the engine opens applies when it does."""
+        self._speed_limit = bytes_per_second
+        loop, engine = self._loop, self._engine
+        if loop is not None and engine is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nothing runs
+                loop.call_soon_threadsafe(engine.set_speed_limit, bytes_per_second)
 
     @property
     def thread(self) -> threading.Thread | None:
@@ -173,6 +183,8 @@ class ThreadedEngine:
 
     async def _open_engine(self) -> DownloadEngine:
         engine = self._factory()
+        if self._speed_limit is not None:
+            engine.set_speed_limit(self._speed_limit)
         await engine.__aenter__()
         return engine
 

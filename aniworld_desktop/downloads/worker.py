@@ -9,7 +9,8 @@ message, and then runs what the window asks (messages of ``downloads/wire.py``):
   a new part ``("new_part", id, validators)``, after which it waits for
   ``("part_stored", id, error)``; at the end ``("result", id, result)``, ``("error", id, fields)``
   or ``("cancelled", id)``;
-* ``("cancel", id)``: cancel it; the answer comes once it has stopped (its part file closed).
+* ``("cancel", id)``: cancel it; the answer comes once it has stopped (its part file closed);
+* ``("limit", bytes_per_second)``: the speed limit of every download from now on (0: none).
 
 Its log records go to the window as ``("log", name, level, text)``. When the window's end closes
 (the window quit or died), it cancels every download, waits for them and exits.
@@ -127,6 +128,9 @@ async def serve(sock: socket.socket) -> None:
                         worker.start(message[1], message[2])
                     elif kind == "cancel":
                         worker.cancel(message[1])
+                    elif kind == "limit":
+                        engine.set_speed_limit(message[1])
+                        log.debug("speed limit: %d bytes a second", message[1])
                     elif kind == "part_stored":
                         worker.part_stored(message[1], message[2])
             finally:

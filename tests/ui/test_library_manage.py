@@ -331,6 +331,25 @@ async def test_a_new_library_folder_in_the_settings_applies_at_once_and_offers_t
 
 
 @pytest.mark.qt_loop
+async def test_a_new_speed_limit_in_the_settings_applies_to_the_downloads_at_once(
+    paths: ProfilePaths, tmp_path: Path
+) -> None:
+    from aniworld_desktop.ui.settings_dialog import SettingsDialog
+
+    settings = Settings(library_dir=tmp_path / "library", min_free_disk=0)
+    async with running_window(paths, settings, run_downloads=False) as (services, window):
+        engine = services.engine._engine  # the engine on the download thread
+        assert engine is not None and engine.limiter is not None
+        assert engine.limiter.bytes_per_second == 0
+        window.commands["settings"].trigger()
+        dialog = await visible_child(window, SettingsDialog)
+        dialog.edits["speed_limit"].setText("512")  # KB/s
+        dialog.ok_button.click()
+        await wait_until(lambda: "speed limit" in window.statusBar().currentMessage())
+        await wait_until(lambda: engine.limiter.bytes_per_second == 512 * 1024)
+
+
+@pytest.mark.qt_loop
 async def test_add_series_offers_the_monitor_mode_new_only_by_default(
     paths: ProfilePaths, tmp_path: Path
 ) -> None:
