@@ -60,6 +60,7 @@ from aniworld_desktop.downloads.errors import (
     PermanentDownloadError,
     TransientDownloadError,
 )
+from aniworld_desktop.downloads.items import ItemIndex
 from aniworld_desktop.net.retry import retry_delay
 from aniworld_desktop.storage.database import DatabaseBusyError, is_busy
 from aniworld_desktop.storage.repositories import QueueRepository
@@ -146,38 +147,6 @@ class _Speed:
 _POSITION = operator.attrgetter("position")
 
 
-class _Items(dict[int, QueueItem]):
-    """The queue by id, with a running count per state: the status bar asks for the counts
-    after every change, and walking 100,000 rows each time stalls the window."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.counts: Counter[DownloadStatus] = Counter()
-
-    def __setitem__(self, item_id: int, item: QueueItem) -> None:
-        old = self.get(item_id)
-        if old is not None:
-            self.counts[old.status] -= 1
-        self.counts[item.status] += 1
-        super().__setitem__(item_id, item)
-
-    def load(self, items: Sequence[QueueItem]) -> None:
-        """Add many at once (start-up): one C-level update instead of 100k Python calls."""
-        dict.update(self, ((item.id, item) for item in items))
-        self.counts = Counter(item.status for item in self.values())
-
-    def __delitem__(self, item_id: int) -> None:
-        self.counts[self[item_id].status] -= 1
-        super().__delitem__(item_id)
-
-    def pop(self, item_id: int, default: QueueItem | None = None) -> QueueItem | None:  # type: ignore[override]
-        item = super().pop(item_id, None)
-        if item is None:
-            return default
-        self.counts[item.status] -= 1
-        return item
-
-
 class DownloadService:
     """The download queue.
 
@@ -224,7 +193,7 @@ class DownloadService:
         # Asked before each download starts; None: the library folder is always there.
         self.library_check: LibraryCheck | None = library_check
 
-        self._items = _Items()
+        self._items = ItemIndex()
         # Active items (pending, downloading, paused) by episode: the in-memory de-duplication.
         self._pending_by_episode: dict[EpisodeKey, int] = {}
         # Pending items by priority; entries go stale when an item moves or changes state and are
@@ -311,6 +280,13 @@ class DownloadService:
         changed = list({i.id: i for i in unsaved + interrupted}.values())
         if changed:  # a reader, or an idle queue, writes nothing at all
             await self._repo.save(changed)
+
+    def set_slots(self, max_downloads: int, max_per_host: int) -> None:
+        """Downloads at once, and from one server, from now on (the settings dialog's OK): more
+        start at once where there is room; over a lowered limit the running ones finish and
+        none starts until the count is below it."""
+        self.max_downloads, self.max_per_host = max_downloads, max_per_host
+        self._fill_slots()
 
     async def wait_idle(self) -> None:
         """Return once nothing runs and nothing pending can start."""

@@ -664,9 +664,9 @@ class WindowCommands(PlainTr):
     # ----------------------------------------------------------------- settings
 
     def open_settings(self) -> None:
-        """Open the settings; a new library folder, the speed limit, automation, media servers
-        and the film list's choices apply at once, the rest from the next start (the status bar
-        says so)."""
+        """Open the settings; a new library folder, the download limits, automation, media
+        servers and the film list's choices apply at once, the rest from the next start (the
+        status bar says so)."""
         self._tasks.run(self._open_settings(), what=self.tr("Settings"))
 
     async def _open_settings(self) -> None:
@@ -685,8 +685,8 @@ class WindowCommands(PlainTr):
             saved = await asyncio.to_thread(save_settings_dialog, dialog)
         finally:
             dialog.deleteLater()
-        # The library folder, the speed limit, automation, media servers and providers apply at
-        # once; the rest (the other limits, metadata) from the next start. A new library
+        # The library folder, the download limits, automation, media servers and providers apply
+        # at once; the rest (timeouts, retries, metadata) from the next start. A new library
         # folder: the window hears LibraryFolderChanged, reloads and offers the import.
         switched = saved.library(paths) != services.library_dir
         if switched:
@@ -697,8 +697,10 @@ class WindowCommands(PlainTr):
             cooldown=saved.auto_download_cooldown,
         )
         services.mediaservers.configure(saved)
-        # Running downloads too, from their next piece (in the download process in the window).
+        # The download limits: the speed for running downloads too (from their next piece, in
+        # the window's download process), the slots from the next download that starts.
         services.engine.set_speed_limit(saved.speed_limit)
+        services.downloads.set_slots(saved.max_downloads, saved.max_downloads_per_host)
         services.settings = saved  # the dialog opened next shows what was saved
         # The providers' own settings (the film list's quality and versions) apply at once;
         # series whose catalogues now read differently are read again in the background.
@@ -709,7 +711,7 @@ class WindowCommands(PlainTr):
         if switched:
             self._say(
                 self.tr(
-                    "Settings saved; the library folder, the speed limit, automation, media "
+                    "Settings saved; the library folder, the download limits, automation, media "
                     "servers and the public broadcasters' choices apply now, the rest from the "
                     "next start."
                 )
@@ -717,7 +719,7 @@ class WindowCommands(PlainTr):
         else:
             self._say(
                 self.tr(
-                    "Settings saved; the speed limit, automation, media servers and the public "
-                    "broadcasters' choices apply now, the rest from the next start."
+                    "Settings saved; the download limits, automation, media servers and the "
+                    "public broadcasters' choices apply now, the rest from the next start."
                 )
             )

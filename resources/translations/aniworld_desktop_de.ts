@@ -3257,12 +3257,12 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <source>Settings saved; the library folder, the speed limit, automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Bibliotheksordner, Geschwindigkeitsgrenze, Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
+        <source>Settings saved; the library folder, the download limits, automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Bibliotheksordner, Download-Grenzen, Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
     <message>
-        <source>Settings saved; the speed limit, automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
-        <translation>Einstellungen gespeichert; Geschwindigkeitsgrenze, Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
+        <source>Settings saved; the download limits, automation, media servers and the public broadcasters&apos; choices apply now, the rest from the next start.</source>
+        <translation>Einstellungen gespeichert; Download-Grenzen, Automatik, Medienserver und die Wahl für die Öffentlich-Rechtlichen gelten sofort, der Rest ab dem nächsten Start.</translation>
     </message>
 </context>
 </TS>

@@ -331,7 +331,7 @@ async def test_a_new_library_folder_in_the_settings_applies_at_once_and_offers_t
 
 
 @pytest.mark.qt_loop
-async def test_a_new_speed_limit_in_the_settings_applies_to_the_downloads_at_once(
+async def test_new_download_limits_in_the_settings_apply_at_once(
     paths: ProfilePaths, tmp_path: Path
 ) -> None:
     from aniworld_desktop.ui.settings_dialog import SettingsDialog
@@ -344,9 +344,13 @@ async def test_a_new_speed_limit_in_the_settings_applies_to_the_downloads_at_onc
         window.commands["settings"].trigger()
         dialog = await visible_child(window, SettingsDialog)
         dialog.edits["speed_limit"].setText("512")  # KB/s
+        dialog.edits["max_downloads"].setText("5")
+        dialog.edits["max_downloads_per_host"].setText("4")
         dialog.ok_button.click()
-        await wait_until(lambda: "speed limit" in window.statusBar().currentMessage())
+        await wait_until(lambda: "download limits" in window.statusBar().currentMessage())
         await wait_until(lambda: engine.limiter.bytes_per_second == 512 * 1024)
+        downloads = services.downloads
+        assert (downloads.max_downloads, downloads.max_per_host) == (5, 4)
 
 
 @pytest.mark.qt_loop

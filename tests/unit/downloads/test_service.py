@@ -325,6 +325,34 @@ async def test_move(harness, where, selected, expected):
     assert [by_id[i.id] for i in stored] == expected
 
 
+async def test_slots_changed_while_running_apply_at_once(tmp_path):
+    # The settings dialog's OK: more slots start waiting downloads at once; fewer let the
+    # running ones finish and start none until the count is below the new limit.
+    h = Harness(tmp_path, max_downloads=1, max_per_host=1)
+    gate = asyncio.Event()
+    requests = make_requests(4)
+    for r in requests:
+        h.downloader.gates[r.url] = gate
+    await h.service.start()
+    await h.service.add_to_queue(requests)
+    await asyncio.wait_for(h.downloader.started[requests[0].url].wait(), 5)
+    assert len(h.service._running) == 1
+    h.service.set_slots(3, 3)
+    for r in requests[1:3]:
+        await asyncio.wait_for(h.downloader.started[r.url].wait(), 5)
+    assert len(h.service._running) == 3
+    h.service.set_slots(1, 1)
+    assert len(h.service._running) == 3  # nothing running is stopped
+    h.downloader.gates[requests[3].url] = asyncio.Event()  # the fourth: held once it starts
+    gate.set()
+    await asyncio.wait_for(h.downloader.started[requests[3].url].wait(), 5)
+    # It started only once the three had finished (one slot now).
+    assert [i.status for i in h.service.items()][:3] == [S.COMPLETED] * 3
+    h.downloader.gates[requests[3].url].set()
+    await asyncio.wait_for(h.service.wait_idle(), 5)
+    assert {i.status for i in h.service.items()} == {S.COMPLETED}
+
+
 async def test_moving_an_item_to_the_top_makes_it_next(tmp_path):
     h = Harness(tmp_path, max_downloads=1)
     await h.service.start(run=False)
