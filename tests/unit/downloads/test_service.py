@@ -17,6 +17,7 @@ from aniworld_desktop.core.events import (
     QueueItemsUpdated,
     QueueItemUpdated,
 )
+from aniworld_desktop.core.queue import QueueRequest
 from aniworld_desktop.core.status import DownloadStatus as S
 from aniworld_desktop.downloads.errors import (
     DiskFullError,
@@ -64,6 +65,16 @@ class Harness:
             jitter=lambda: 0.5,
             **defaults,
         )
+
+    async def queue_held(self, requests: list[QueueRequest]) -> asyncio.Event:
+        """Start the service and queue ``requests``, every download held at one gate, which
+        is returned (set it to let them finish)."""
+        gate = asyncio.Event()
+        for r in requests:
+            self.downloader.gates[r.url] = gate
+        await self.service.start()
+        await self.service.add_to_queue(requests)
+        return gate
 
 
 @pytest.fixture
@@ -118,12 +129,8 @@ async def test_downloads_run_in_priority_order_and_complete(harness):
 
 async def test_worker_pool_and_per_host_limit(tmp_path):
     h = Harness(tmp_path, max_downloads=3, max_per_host=1)
-    gate = asyncio.Event()
     requests = make_requests(2, host="a") + make_requests(2, series_id=2, host="b")
-    for r in requests:
-        h.downloader.gates[r.url] = gate
-    await h.service.start()
-    await h.service.add_to_queue(requests)
+    gate = await h.queue_held(requests)
     await asyncio.sleep(0.05)
     running = sorted(i.url for i in h.service.items() if i.status is S.DOWNLOADING)
     assert running == ["http://a/1/1/1.mp4", "http://b/2/1/1.mp4"]
@@ -329,12 +336,8 @@ async def test_slots_changed_while_running_apply_at_once(tmp_path):
     # The settings dialog's OK: more slots start waiting downloads at once; fewer let the
     # running ones finish and start none until the count is below the new limit.
     h = Harness(tmp_path, max_downloads=1, max_per_host=1)
-    gate = asyncio.Event()
     requests = make_requests(4)
-    for r in requests:
-        h.downloader.gates[r.url] = gate
-    await h.service.start()
-    await h.service.add_to_queue(requests)
+    gate = await h.queue_held(requests)
     await asyncio.wait_for(h.downloader.started[requests[0].url].wait(), 5)
     assert len(h.service._running) == 1
     h.service.set_slots(3, 3)
@@ -365,12 +368,8 @@ async def test_moving_an_item_to_the_top_makes_it_next(tmp_path):
 
 async def test_pause_all_resume_all_cancel_all(tmp_path):
     h = Harness(tmp_path, max_downloads=2)
-    gate = asyncio.Event()
     requests = make_requests(4)
-    for r in requests:
-        h.downloader.gates[r.url] = gate
-    await h.service.start()
-    await h.service.add_to_queue(requests)
+    await h.queue_held(requests)
     await asyncio.wait_for(h.downloader.started[requests[1].url].wait(), 5)
     paused = await h.service.pause_all()
     assert len(paused) == 4

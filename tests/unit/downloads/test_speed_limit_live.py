@@ -19,7 +19,10 @@ KINDS = [
     "thread",
     pytest.param(
         "process",
-        marks=pytest.mark.skipif(not process_available(), reason="no download process here"),
+        marks=pytest.mark.skipif(
+            not process_available(),
+            reason="no download process here (it needs POSIX); the window keeps its thread",
+        ),
     ),
 ]
 
