@@ -233,12 +233,15 @@ class ProcessEngine:
         try:
             reader, writer = await asyncio.open_unix_connection(sock=ours)
             child = _Child(process, reader, writer)
+            limit = self._options.get("speed_limit", 0)
             child.send("open", self._options)
             async with asyncio.timeout(START_TIMEOUT):
                 while (ready := await read_message(reader)) is not None and ready[0] == "log":
                     self._handle(child, ready)
             if ready is None or ready[0] != "ready":
                 raise ConnectionError("it ended before it was ready")
+            if self._options.get("speed_limit", 0) != limit:  # set while it started
+                child.send("limit", self._options["speed_limit"])
         except BaseException as exc:
             # Whatever went wrong, no process is left behind.
             if writer is not None:

@@ -14,17 +14,11 @@ from aniworld_desktop.downloads.process import ProcessEngine, process_available
 from aniworld_desktop.downloads.thread import ThreadedEngine
 from aniworld_desktop.downloads.throttle import SpeedLimiter
 
-KINDS = [
-    "loop",
-    "thread",
-    pytest.param(
-        "process",
-        marks=pytest.mark.skipif(
-            not process_available(),
-            reason="no download process here (it needs POSIX); the window keeps its thread",
-        ),
-    ),
-]
+NEEDS_PROCESS = pytest.mark.skipif(
+    not process_available(),
+    reason="no download process here (it needs POSIX); the window keeps its thread",
+)
+KINDS = ["loop", "thread", pytest.param("process", marks=NEEDS_PROCESS)]
 
 
 def make(kind: str) -> DownloadEngine | ThreadedEngine | ProcessEngine:
@@ -75,3 +69,32 @@ def test_a_limit_on_an_engine_without_a_limiter_gives_it_one():
     assert engine.limiter is not None and engine.limiter.bytes_per_second == 4096
     engine.set_speed_limit(0)
     assert engine.limiter.bytes_per_second == 0
+
+
+@NEEDS_PROCESS
+async def test_a_limit_set_while_the_download_process_starts_reaches_it(
+    server, tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    from aniworld_desktop.downloads import process
+
+    data = server.add_payload("ep.mkv", 4 << 20)
+    engine = ProcessEngine({"progress_interval": 0.0})
+    real_read = process.read_message
+
+    async def read(reader: asyncio.StreamReader):
+        message = await real_read(reader)
+        if message is not None and message[0] == "ready":
+            # The user's OK lands after the process got its options, before it serves.
+            engine.set_speed_limit(1024)
+        return message
+
+    monkeypatch.setattr(process, "read_message", read)
+    target = tmp_path / "lib" / "ep.mkv"
+    async with engine:
+        await engine.start()
+        task = asyncio.ensure_future(engine.download(DownloadRequest(server.url("ep.mkv"), target)))
+        await asyncio.sleep(1.0)  # held by the limit it was told after starting
+        assert not task.done()
+        engine.set_speed_limit(0)
+        result = await asyncio.wait_for(task, 60)
+    assert result.size == len(data) and target.read_bytes() == data
