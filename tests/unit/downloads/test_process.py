@@ -126,13 +126,19 @@ async def test_cancel_returns_only_after_the_download_stopped(server, tmp_path):
     assert server.ranges_for("slow.mkv")[-1] == f"bytes={size}-"
 
 
+async def _slow_download_running(downloads, server, tmp_path) -> asyncio.Task:
+    """Start the served ``slow.mkv`` (128 KiB/s) and return its task once bytes arrive."""
+    started = asyncio.Event()
+    request = DownloadRequest(server.url("slow.mkv", rate=128 << 10), tmp_path / "s.mkv")
+    task = asyncio.create_task(downloads.download(request, lambda *_: started.set()))
+    await asyncio.wait_for(started.wait(), 20)
+    return task
+
+
 async def test_exit_stops_running_downloads_and_the_process(server, tmp_path):
     server.add_payload("slow.mkv", 2 << 20)
-    started = asyncio.Event()
     async with engine() as downloads:
-        request = DownloadRequest(server.url("slow.mkv", rate=128 << 10), tmp_path / "s.mkv")
-        task = asyncio.create_task(downloads.download(request, lambda *_: started.set()))
-        await asyncio.wait_for(started.wait(), 20)
+        task = await _slow_download_running(downloads, server, tmp_path)
         pid = downloads.pid
     # Leaving the block cancelled the download there; its caller hears so.
     with pytest.raises(asyncio.CancelledError):
@@ -145,11 +151,8 @@ async def test_a_process_that_dies_fails_its_downloads_as_transient_and_is_repla
 ):
     server.add_payload("slow.mkv", 2 << 20)
     data = server.add_payload("ep.mkv", 1 << 20)
-    started = asyncio.Event()
     async with engine() as downloads:
-        request = DownloadRequest(server.url("slow.mkv", rate=128 << 10), tmp_path / "s.mkv")
-        task = asyncio.create_task(downloads.download(request, lambda *_: started.set()))
-        await asyncio.wait_for(started.wait(), 20)
+        task = await _slow_download_running(downloads, server, tmp_path)
         first = downloads.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
