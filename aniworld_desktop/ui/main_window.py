@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
         """Add the next ``size`` (None: :data:`QUEUE_CHUNK`) rows of the snapshot."""
         items = self._current_items(QUEUE_CHUNK if size is None else size)
         if items:
-            self.queue_pane.model.add_items(items)
+            self.queue_pane.add_loaded(items)
         if self._queue_next >= len(self._queue_snapshot):
             self._finish_queue_load()
 

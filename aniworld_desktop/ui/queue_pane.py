@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aniworld_desktop.core.queue import QueueItem
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.actions import ContextMenu
 from aniworld_desktop.ui.delegates import ProgressDelegate
@@ -145,6 +146,7 @@ class QueuePane(QWidget):
             self.model.layoutChanged,
         ):
             signal.connect(self.update_shown)
+        self._adding_loaded = False  # rows being added are the start-up's, not new downloads
         self.model.rowsInserted.connect(self._reveal_new)
 
     def _create_view(self) -> QueueView:
@@ -279,8 +281,19 @@ class QueuePane(QWidget):
                 return item.destination
         return None
 
+    def add_loaded(self, items: list[QueueItem]) -> None:
+        """Add rows of the queue as it was (the start-up's chunks), without scrolling to each:
+        the load ends with :meth:`reveal_active`. Downloads added meanwhile still show up."""
+        self._adding_loaded = True
+        try:
+            self.model.add_items(items)
+        finally:
+            self._adding_loaded = False
+
     def _reveal_new(self, _parent: QModelIndex, first: int, _last: int) -> None:
-        """Bring the first of the rows just added into view."""
+        """Bring the first of the rows just added into view (new downloads, not a load)."""
+        if self._adding_loaded:
+            return
         item_id = self.model.item_id(first)
         # On the next turn: the view lays its new rows out (and its scroll range) lazily.
         QTimer.singleShot(0, self, lambda: self._scroll_to(item_id, top=False))

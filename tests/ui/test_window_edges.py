@@ -213,6 +213,32 @@ def test_new_downloads_and_the_first_one_to_do_are_scrolled_into_view(qtbot: Any
     qtbot.waitUntil(lambda: in_sight(83))
 
 
+def test_rows_of_a_load_are_not_scrolled_to_one_chunk_at_a_time(qtbot: Any) -> None:
+    # Start-up adds the queue in chunks (issue 17): scrolling to each chunk made the table jump
+    # down to the newest rows forty times, and cost the window a tenth of a second at 100k rows.
+    from aniworld_desktop.ui.queue_pane import QueuePane
+    from tests.ui.conftest import make_item
+
+    pane = QueuePane()
+    qtbot.addWidget(pane)
+    pane.resize(700, 220)
+    pane.show()
+    qtbot.waitExposed(pane)
+    pane.model.load([make_item(n, status=S.COMPLETED) for n in range(1, 11)])
+    bar = pane.view.verticalScrollBar()
+    moves: list[int] = []
+    bar.valueChanged.connect(moves.append)
+    for first in range(11, 91, 20):
+        pane.add_loaded([make_item(n, status=S.COMPLETED) for n in range(first, first + 20)])
+        qtbot.wait(20)  # a reveal is scheduled for the next turn: give it its turns
+    assert pane.model.rowCount() == 90
+    assert moves == [] and bar.value() == 0
+    pane.model.add_items([make_item(91)])  # a new download meanwhile is still shown
+    last = pane.model.index(90, 1)
+    qtbot.waitUntil(lambda: pane.view.viewport().rect().intersects(pane.view.visualRect(last)))
+    assert bar.value() > 0
+
+
 async def add_missing_series(services: Any, title: str, *, monitored: bool) -> int:
     catalog = CatalogRepository(services.database)
     series = await catalog.ensure_series(
