@@ -117,11 +117,6 @@ def _item_from_row(row: Sequence[Any]) -> QueueItem:
 _STATUS_BY_VALUE = {status.value: status for status in DownloadStatus}
 
 
-def _timestamp(text: str | None) -> datetime | None:
-    # SQLAlchemy's DateTime on SQLite stores "YYYY-MM-DD HH:MM:SS[.ffffff]" (naive, UTC).
-    return datetime.fromisoformat(text) if text else None
-
-
 def _load_file(path: Path) -> list[QueueItem]:
     """The queue's rows as items, read with plain sqlite3 (worker thread)."""
     sql = str(_queue_select().order_by(queue_table.c.position).compile(dialect=sqlite_dialect()))
@@ -133,12 +128,16 @@ def _load_file(path: Path) -> list[QueueItem]:
         if is_busy(exc):  # another program holds it exclusively (not a WAL reader's lock)
             raise DatabaseBusyError(path, BUSY_TIMEOUT_MS) from exc
         raise
-    status, stamp, key, item = _STATUS_BY_VALUE, _timestamp, EpisodeKey, _QUEUE_ITEM
-    # Positional arguments in QueueItem's field order: the fastest way to build 100k of them.
+    # SQLAlchemy's DateTime on SQLite stores "YYYY-MM-DD HH:MM:SS[.ffffff]" (naive, UTC).
+    status, stamp, key, item = _STATUS_BY_VALUE, datetime.fromisoformat, EpisodeKey, _QUEUE_ITEM
+    new_tuple = tuple.__new__  # EpisodeKey is a NamedTuple: its own __new__ is Python code
+    # Positional arguments in QueueItem's field order, and no Python function called per field:
+    # the fastest way to build 100k of them (a sixth less CPU than with a function for each
+    # timestamp and EpisodeKey's __new__, measured at 100,000 rows).
     return [
-        item(r[0], r[1], key(r[2], r[3], r[4]), r[5], r[6], r[7], r[8], status[r[9]], r[10],
-             r[11], r[12], r[13], r[14], stamp(r[15]), stamp(r[16]), bool(r[17]), r[18], r[19],
-             r[20])
+        item(r[0], r[1], new_tuple(key, (r[2], r[3], r[4])), r[5], r[6], r[7], r[8],
+             status[r[9]], r[10], r[11], r[12], r[13], r[14], stamp(r[15]) if r[15] else None,
+             stamp(r[16]) if r[16] else None, bool(r[17]), r[18], r[19], r[20])
         for r in rows
     ]  # fmt: skip
 

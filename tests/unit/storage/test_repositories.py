@@ -3,6 +3,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.queue import QueueRequest
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.storage.catalog import CatalogRepository, NewEpisode
@@ -74,6 +75,8 @@ async def test_file_load_on_a_thread_equals_the_sqlalchemy_read(database):
         DownloadStatus.PENDING,
     ]  # fmt: skip
     assert fast[1].finished_at == slow[1].finished_at and fast[0].created_at is not None
+    assert fast[0].finished_at is None
+    assert all(type(item.key) is EpisodeKey for item in fast)  # not a plain tuple that equals it
 
 
 async def test_database_refuses_a_second_active_entry_even_after_restart(paths, database):
