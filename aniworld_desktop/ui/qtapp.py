@@ -301,15 +301,19 @@ async def _serve(
 ) -> None:
     """The window over open services, until the quit event.
 
-    The window fills in a step per loop turn (its queue in chunks); the tray icon (unless a
-    start in the tray showed it already: ``tray``) and the downloads the queue resumes follow
-    once the queue is in the table, the downloads a slot at a time (:func:`start_downloads`).
+    The window fills in a step per loop turn (its queue in chunks); the auto-download timer,
+    the tray icon (unless a start in the tray showed it already: ``tray``) and the downloads the
+    queue resumes follow once the queue is in the table, the downloads a slot at a time
+    (:func:`start_downloads`).
     """
     services.metadata.follow()  # NFO files follow additions and downloads by themselves
-    services.scheduler.start()  # the auto-download timer (nothing when switched off)
     await window.open_services_in_steps(services)
     if quit_event.is_set():
         return  # quit while it filled in: what was built is closed by the caller
+    # Its first run is a minute away at the soonest, but its first read of the database (the
+    # last run's time: SQLAlchemy's first statement of its kind) took the loop 20-50 ms that
+    # the window's filling in needs more.
+    services.scheduler.start()  # nothing when switched off
     in_tray = tray is not None
     if tray is None:
         tray = TrayIcon(parent=window)

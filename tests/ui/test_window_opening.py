@@ -220,3 +220,39 @@ async def test_the_opening_ends_once_the_library_list_is_in(
                     await window.aclose()
                     window.close()
                     window.deleteLater()
+
+
+@pytest.mark.qt_loop
+async def test_the_auto_download_timer_starts_once_the_window_is_filled_in(
+    paths: ProfilePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(tmp_path)
+    assert settings.auto_download  # the timer is on: only its start is in question
+    with app_state_restored():
+        async with open_services(paths, settings, run_downloads=False) as services:
+            window = MainWindow(paths=paths)
+            filling, release = asyncio.Event(), asyncio.Event()
+            real_steps = window.open_services_in_steps
+
+            async def held_steps(opened: object) -> None:
+                filling.set()
+                await release.wait()
+                await real_steps(opened)  # type: ignore[arg-type]
+
+            monkeypatch.setattr(window, "open_services_in_steps", held_steps)
+            quit_event = asyncio.Event()
+            serving = asyncio.ensure_future(qtapp._serve(window, services, settings, quit_event))
+            try:
+                await asyncio.wait_for(filling.wait(), 5)
+                await asyncio.sleep(0.05)
+                assert services.scheduler.next_run() is None  # not while the window fills in
+                release.set()
+                await wait_until(lambda: services.scheduler.next_run() is not None)
+                assert window.queue_loaded
+            finally:
+                release.set()
+                quit_event.set()
+                await asyncio.wait_for(serving, 10)
+                await window.aclose()
+                window.close()
+                window.deleteLater()
