@@ -258,16 +258,23 @@ class SortFilterTableModel(QAbstractTableModel, Generic[T]):
         items, precedes = self._items, self._precedes
         runs: list[tuple[int, list[T]]] = []
         row = 0
-        for item in shown:
-            # Each new item goes at or below the previous one: one comparison when it is next.
-            if row < len(items) and not precedes(item, items[row]):
-                row = self._insertion_row(item, row)
-            if runs and runs[-1][0] == row:
-                runs[-1][1].append(item)
-            else:
-                runs.append((row, [item]))
-            if len(runs) > MAX_INSERT_BLOCKS:
-                break
+        if shown and (not items or not precedes(shown[0], items[0])):
+            row = self._insertion_row(shown[0])
+        if row == len(items):
+            # All of them after the last row (a load's chunk, new downloads): one run, without
+            # placing each (a tenth of a second of the start-up's 100,000 rows).
+            runs.append((row, list(shown)))
+        else:
+            for item in shown:
+                # Each new item goes at or below the previous one: one comparison when next.
+                if row < len(items) and not precedes(item, items[row]):
+                    row = self._insertion_row(item, row)
+                if runs and runs[-1][0] == row:
+                    runs[-1][1].append(item)
+                else:
+                    runs.append((row, [item]))
+                if len(runs) > MAX_INSERT_BLOCKS:
+                    break
         if len(runs) > MAX_INSERT_BLOCKS:
             first = len(items)
             self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
