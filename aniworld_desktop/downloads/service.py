@@ -301,6 +301,11 @@ class DownloadService:
         """All queue rows in priority order (a snapshot)."""
         return sorted(self._items.values(), key=_POSITION)
 
+    def current(self, ids: Iterable[int]) -> list[QueueItem]:
+        """The items of ``ids`` as they are now, in that order; ids no longer queued are left
+        out (the window's start-up adds its snapshot's rows with it, 100,000 at 0.02 s)."""
+        return [item for item in map(self._items.get, ids) if item is not None]
+
     def get(self, item_id: int) -> QueueItem:
         try:
             return self._items[item_id]

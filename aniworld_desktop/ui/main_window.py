@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 )
 
 from aniworld_desktop.config import ProfilePaths
-from aniworld_desktop.core.errors import UsageError
 from aniworld_desktop.core.status import DownloadStatus
 from aniworld_desktop.ui.actions import (
     MOVE_ACTIONS,
@@ -446,13 +445,8 @@ class MainWindow(QMainWindow):
         """The next ``count`` items of the snapshot that are still queued, as they are now."""
         start = self._queue_next
         self._queue_next = end = start + count
-        get, items = self.services.downloads.get, []
-        for old in self._queue_snapshot[start:end]:
-            try:
-                items.append(get(old.id))
-            except UsageError:
-                continue  # removed meanwhile
-        return items
+        # Those removed meanwhile are left out.
+        return self.services.downloads.current(item.id for item in self._queue_snapshot[start:end])
 
     def _finish_queue_load(self) -> None:
         from aniworld_desktop.downloads.service import FREEZE_AFTER_LOADING  # with the services

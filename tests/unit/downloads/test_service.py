@@ -254,6 +254,18 @@ async def test_remove_drops_rows_and_keeps_finished_files(harness, tmp_path):
     assert items[0].id not in harness.repo.rows
 
 
+async def test_current_gives_items_as_they_are_now_without_the_removed(harness):
+    service = harness.service
+    await service.start(run=False)
+    items = (await service.add_to_queue(make_requests(3))).added
+    await service.pause([items[2].id])
+    await service.remove([items[1].id])
+    now = service.current([items[2].id, items[1].id, items[0].id])
+    assert [i.id for i in now] == [items[2].id, items[0].id]  # asked order, the removed left out
+    assert now[0].status is S.PAUSED and now[0] is service.get(items[2].id)
+    assert service.current([]) == []
+
+
 @pytest.mark.parametrize("action", ["cancel", "remove"])
 async def test_part_files_are_deleted_off_the_loop_thread(harness, tmp_path, monkeypatch, action):
     """Deleting a big part waits for the file system (2 GiB: 1.4 s on ext4 with ``discard``):
