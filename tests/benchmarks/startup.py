@@ -277,11 +277,16 @@ def child(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- parent
 
 
-def run_child(profile: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Start the app once on ``profile`` in a fresh interpreter; what it measured."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", "--profile", str(profile)]
+def run_child(profile: Path, args: argparse.Namespace, tree: Path = REPO) -> dict[str, Any]:
+    """Start the app once on ``profile`` in a fresh interpreter; what it measured.
+
+    ``tree``: the checkout whose app (and whose copy of this script) starts: another one for
+    ``--against``.
+    """
+    script = tree / "tests" / "benchmarks" / Path(__file__).name
+    command = [sys.executable, str(script), "--child", "--profile", str(profile)]
     command += ["--quiet", str(args.quiet), "--late", str(args.late)]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(tree))
     # The warm-up start writes the bytecode an installed app has (pip compiles it; an editable
     # install writes it at its first start): a shell that forbids writing it would have every
     # start compile the app's modules again (0.15-0.2 s measured).
@@ -460,27 +465,51 @@ def parent(args: argparse.Namespace) -> int:
                 ui.write_settings(profile, settings)
                 return profile
 
-            run_child(empty_profile("warm-up"), args)  # bytecode and page cache, not counted
+            trees = [REPO] if args.against is None else [REPO, args.against.resolve()]
+            for tree in trees:  # bytecode and page cache, not counted
+                run_child(empty_profile(f"warm-up-{len(tree.parts)}-{tree.name}"), args, tree)
             run_stack_reference(root / "reference")  # its bytecode too
-            empty_runs: list[dict[str, Any]] = []
-            big_runs: list[dict[str, Any]] = []
+            runs_of: dict[tuple[Path, str], list[dict[str, Any]]] = {}
             references: list[dict[str, float]] = []
             for repeat in range(1, args.repeats + 1):
                 references.append(run_stack_reference(root / "reference"))
-                for label, profile, runs in (
-                    ("empty", empty_profile(f"empty-{repeat}"), empty_runs),
-                    ("big", big, big_runs),
-                ):
-                    run = run_child(profile, args)
-                    runs.append(run)
-                    marks = run["marks"]
-                    print(
-                        f"  start {repeat} {label:<5} shown {_seconds(marks.get('shown')):>7}, "
-                        f"idle {_seconds(marks.get('idle')):>7}, stall {run['stall_ms']:4.0f} ms,"
-                        f" RSS {run['rss_idle_mb']} MB, exit {run['exit_code']}",
-                        flush=True,
-                    )
-    return report(empty_runs, big_runs, references)
+                # Against another checkout: each profile from both, the first one alternating.
+                order = trees if repeat % 2 else trees[::-1]
+                for label in ("empty", "big"):
+                    for tree in order:
+                        profile = (
+                            big
+                            if label == "big"
+                            else empty_profile(f"{label}-{repeat}-{tree.name}-{len(runs_of)}")
+                        )
+                        run = run_child(profile, args, tree)
+                        runs_of.setdefault((tree, label), []).append(run)
+                        marks = run["marks"]
+                        where = "" if len(trees) == 1 else f" {'here' if tree == REPO else 'there'}"
+                        print(
+                            f"  start {repeat} {label:<5}{where} shown "
+                            f"{_seconds(marks.get('shown')):>7}, idle "
+                            f"{_seconds(marks.get('idle')):>7}, stall {run['stall_ms']:4.0f} ms, "
+                            f"RSS {run['rss_idle_mb']} MB, exit {run['exit_code']}",
+                            flush=True,
+                        )
+    if args.against is not None:
+        compare(runs_of, trees)
+    return report(runs_of[(REPO, "empty")], runs_of[(REPO, "big")], references)
+
+
+def compare(runs_of: dict[tuple[Path, str], list[dict[str, Any]]], trees: list[Path]) -> None:
+    """``--against``: the medians of both checkouts' starts, side by side (before the verdict,
+    which stays this checkout's)."""
+    print(f"against {trees[1]} (there), started alternately with this checkout (here):")
+    for label in ("empty", "big"):
+        for mark in ("shown", "services_open", "queue_loaded", "idle"):
+            here, there = (_median_mark(runs_of[(tree, label)], mark) for tree in trees)
+            change = "" if here is None or there is None else f"  ({here - there:+.2f} s)"
+            print(
+                f"  {label:<5} {mark:<14} here {_seconds(here):>8}, there {_seconds(there):>8}"
+                + change
+            )
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -497,6 +526,12 @@ def main() -> int:
     parser.add_argument("--quiet", type=float, default=0.25, help="seconds of calm that is idle")
     parser.add_argument("--late", type=float, default=16.0, help="ms a tick may be late if idle")
     parser.add_argument("--file-size", type=int, default=16 << 30, help="bytes per served file")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (a git worktree) whose app starts alternately with this one's, "
+        "on the same profiles: both sets of medians are printed before the verdict (this one's)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", help=argparse.SUPPRESS)
     parser.add_argument("--t0", type=float, default=0.0, help=argparse.SUPPRESS)
