@@ -185,45 +185,47 @@ async def test_hide_completed_hides_finished_rows_and_is_kept_for_next_time(
         assert pane.model.rowCount() == 3
 
 
-def test_new_downloads_and_the_first_one_to_do_are_scrolled_into_view(qtbot: Any) -> None:
+def shown_queue_pane(qtbot: Any) -> Any:
+    """A queue pane alone, shown offscreen with room for a few rows."""
     from aniworld_desktop.ui.queue_pane import QueuePane
-    from tests.ui.conftest import make_item
 
     pane = QueuePane()
     qtbot.addWidget(pane)
     pane.resize(700, 220)
     pane.show()
     qtbot.waitExposed(pane)
+    return pane
+
+
+def in_sight(pane: Any, item_id: int) -> bool:
+    """Whether the row of ``item_id`` shows in the pane's table."""
+    row = pane.model.row_of(item_id)
+    assert row is not None
+    rect = pane.view.visualRect(pane.model.index(row, 1))
+    return bool(pane.view.viewport().rect().intersects(rect))
+
+
+def test_new_downloads_and_the_first_one_to_do_are_scrolled_into_view(qtbot: Any) -> None:
+    from tests.ui.conftest import make_item
+
+    pane = shown_queue_pane(qtbot)
     finished = [make_item(n, status=S.COMPLETED) for n in range(1, 81)]
     pane.model.load([*finished, make_item(81), make_item(82)])
-    view = pane.view
-
-    def in_sight(item_id: int) -> bool:
-        row = pane.model.row_of(item_id)
-        assert row is not None
-        rect = view.visualRect(pane.model.index(row, 1))
-        return view.viewport().rect().intersects(rect)
-
-    assert not in_sight(81)  # eighty finished rows come first
+    assert not in_sight(pane, 81)  # eighty finished rows come first
     pane.reveal_active()
-    qtbot.waitUntil(lambda: in_sight(81))
-    view.scrollToTop()
-    assert not in_sight(82)
+    qtbot.waitUntil(lambda: in_sight(pane, 81))
+    pane.view.scrollToTop()
+    assert not in_sight(pane, 82)
     pane.model.add_items([make_item(83)])
-    qtbot.waitUntil(lambda: in_sight(83))
+    qtbot.waitUntil(lambda: in_sight(pane, 83))
 
 
 def test_rows_of_a_load_are_not_scrolled_to_one_chunk_at_a_time(qtbot: Any) -> None:
     # Start-up adds the queue in chunks (issue 17): scrolling to each chunk made the table jump
     # down to the newest rows forty times, and cost the window a tenth of a second at 100k rows.
-    from aniworld_desktop.ui.queue_pane import QueuePane
     from tests.ui.conftest import make_item
 
-    pane = QueuePane()
-    qtbot.addWidget(pane)
-    pane.resize(700, 220)
-    pane.show()
-    qtbot.waitExposed(pane)
+    pane = shown_queue_pane(qtbot)
     pane.model.load([make_item(n, status=S.COMPLETED) for n in range(1, 11)])
     bar = pane.view.verticalScrollBar()
     moves: list[int] = []
@@ -234,8 +236,7 @@ def test_rows_of_a_load_are_not_scrolled_to_one_chunk_at_a_time(qtbot: Any) -> N
     assert pane.model.rowCount() == 90
     assert moves == [] and bar.value() == 0
     pane.model.add_items([make_item(91)])  # a new download meanwhile is still shown
-    last = pane.model.index(90, 1)
-    qtbot.waitUntil(lambda: pane.view.viewport().rect().intersects(pane.view.visualRect(last)))
+    qtbot.waitUntil(lambda: in_sight(pane, 91))
     assert bar.value() > 0
 
 
