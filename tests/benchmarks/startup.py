@@ -538,6 +538,12 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return child(args)
+    if args.against is not None:
+        other = args.against.resolve()
+        if not (other / "tests" / "benchmarks" / "startup.py").is_file():
+            parser.error(f"--against {args.against}: no checkout of the app there")
+        if other == REPO:
+            parser.error("--against names this checkout itself")
     signal.signal(signal.SIGTERM, _terminate)
     return parent(args)
 
