@@ -17,12 +17,14 @@ import aniworld_desktop.ui  # noqa: F401  (installs the check, as the window's s
 from aniworld_desktop.ui import feature_check
 
 feature = sys.modules.get(feature_check.FEATURE_MODULE)
-pytestmark = pytest.mark.skipif(
+NEEDS_THE_CHECK = pytest.mark.skipif(
     feature is None or not hasattr(feature, "_mod_uses_pyside"),
-    reason="this PySide6 has no per-module feature check to make cheap (install() does nothing)",
+    reason="this PySide6 has no per-module feature check to make cheap (install() does nothing:"
+    " the last test covers that)",
 )
 
 
+@NEEDS_THE_CHECK
 def test_importing_the_window_layer_puts_the_file_read_in_place() -> None:
     checker = feature._mod_uses_pyside  # type: ignore[union-attr]
     assert isinstance(checker, feature_check._FromFile)
@@ -30,6 +32,7 @@ def test_importing_the_window_layer_puts_the_file_read_in_place() -> None:
     assert feature._mod_uses_pyside is checker  # type: ignore[union-attr]
 
 
+@NEEDS_THE_CHECK
 def test_it_answers_as_pyside_does_for_every_loaded_module() -> None:
     checker = feature._mod_uses_pyside  # type: ignore[union-attr]
     modules = [m for m in list(sys.modules.values()) if isinstance(m, ModuleType)]
@@ -41,6 +44,7 @@ def test_it_answers_as_pyside_does_for_every_loaded_module() -> None:
     assert not all(checker(m) for m in with_files)  # to all would not be one
 
 
+@NEEDS_THE_CHECK
 def test_modules_imported_later_are_sorted_as_pyside_would_and_their_text_is_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -61,6 +65,7 @@ def test_modules_imported_later_are_sorted_as_pyside_would_and_their_text_is_not
             feature.pyside_feature_dict.pop(name, None)  # type: ignore[union-attr]
 
 
+@NEEDS_THE_CHECK
 def test_a_module_without_a_source_file_gets_pysides_own_answer() -> None:
     checker = feature._mod_uses_pyside  # type: ignore[union-attr]
     for module in (sys, importlib.import_module("_sqlite3"), ModuleType("made_up")):
