@@ -260,7 +260,7 @@ class SortFilterTableModel(QAbstractTableModel, Generic[T]):
         row = 0
         if shown and (not items or not precedes(shown[0], items[0])):
             row = self._insertion_row(shown[0])
-        if row == len(items):
+        if shown and row == len(items):
             # All of them after the last row (a load's chunk, new downloads): one run, without
             # placing each (a tenth of a second of the start-up's 100,000 rows).
             runs.append((row, list(shown)))
