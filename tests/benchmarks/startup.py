@@ -466,8 +466,8 @@ def parent(args: argparse.Namespace) -> int:
                 return profile
 
             trees = [REPO] if args.against is None else [REPO, args.against.resolve()]
-            for tree in trees:  # bytecode and page cache, not counted
-                run_child(empty_profile(f"warm-up-{len(tree.parts)}-{tree.name}"), args, tree)
+            for number, tree in enumerate(trees):  # bytecode and page cache, not counted
+                run_child(empty_profile(f"warm-up-{number}"), args, tree)
             run_stack_reference(root / "reference")  # its bytecode too
             runs_of: dict[tuple[Path, str], list[dict[str, Any]]] = {}
             references: list[dict[str, float]] = []
@@ -477,10 +477,11 @@ def parent(args: argparse.Namespace) -> int:
                 order = trees if repeat % 2 else trees[::-1]
                 for label in ("empty", "big"):
                     for tree in order:
+                        # Every empty start a first start: a folder of its own.
                         profile = (
                             big
                             if label == "big"
-                            else empty_profile(f"{label}-{repeat}-{tree.name}-{len(runs_of)}")
+                            else empty_profile(f"empty-{repeat}-{trees.index(tree)}")
                         )
                         run = run_child(profile, args, tree)
                         runs_of.setdefault((tree, label), []).append(run)
