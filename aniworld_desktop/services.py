@@ -144,6 +144,7 @@ async def open_services(
     notices: Sequence[str] = (),
     read_only: bool = False,
     read_series_early: bool = False,
+    done_limit: int | None = None,
 ) -> AsyncIterator[Services]:
     """Build the services; on exit stop the workers, close every session, dispose the engine.
 
@@ -168,6 +169,10 @@ async def open_services(
         read_series_early: Start reading the library's series list (its counts) while the
             queue loads, for the first ``library.list_series()`` (the window's opening); see
             ``LibraryService.read_series_early``.
+        done_limit: Load only this many of the finished downloads (completed, cancelled), the
+            latest; the rest stays in the database until ``downloads.load_earlier()`` (the
+            window's choice: a history of 100,000 rows took it seconds to read and show).
+            None loads the whole queue (the commands print or change all of it).
     """
     import aiohttp
     from sqlalchemy.exc import SQLAlchemyError
@@ -274,6 +279,7 @@ async def open_services(
                     run=False,
                     owner=not read_only,
                     running_elsewhere=read_only and held_elsewhere(paths),
+                    done_limit=done_limit,
                 )
             )
             stack.push_async_callback(_settle, loading)  # an error below waits for it too

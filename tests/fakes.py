@@ -8,7 +8,7 @@ level of de-duplication is exercised without SQLite; everything beyond unit test
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,7 +17,7 @@ import aiohttp
 
 from aniworld_desktop.core.models import Monitoring, MonitorMode
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
-from aniworld_desktop.core.status import DownloadStatus
+from aniworld_desktop.core.status import DONE_STATUSES, DownloadStatus
 from aniworld_desktop.downloads.engine import DownloadRequest, DownloadResult
 from aniworld_desktop.providers.base import (
     EpisodeInfo,
@@ -27,6 +27,7 @@ from aniworld_desktop.providers.base import (
     SeriesInfo,
     Validators,
 )
+from aniworld_desktop.storage.repositories import RecentQueue
 
 # Following a feed wants only its new episodes by default; tests of missing and queueing that
 # follow a feed's back catalogue say so.
@@ -43,6 +44,18 @@ class MemoryQueueRepository:
 
     async def load(self) -> list[QueueItem]:
         return sorted(self.rows.values(), key=lambda i: i.position)
+
+    async def load_recent(self, done_limit: int) -> RecentQueue:
+        done = sorted(
+            (i for i in self.rows.values() if i.status in DONE_STATUSES),
+            key=lambda i: (i.finished_at is not None, i.finished_at or 0, i.id),
+            reverse=True,
+        )
+        kept = {i.id for i in done[:done_limit]}
+        items = [i for i in await self.load() if i.status not in DONE_STATUSES or i.id in kept]
+        earlier = Counter(i.status for i in done[done_limit:])
+        top = max((i.position for i in self.rows.values()), default=0)
+        return RecentQueue(items, earlier, top)
 
     async def reset_interrupted(self) -> int:
         stuck = [i for i in self.rows.values() if i.status is DownloadStatus.DOWNLOADING]

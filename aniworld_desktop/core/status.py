@@ -55,6 +55,12 @@ ACTIVE_STATUSES: frozenset[DownloadStatus] = frozenset(
     {DownloadStatus.PENDING, DownloadStatus.DOWNLOADING, DownloadStatus.PAUSED}
 )
 
+# Nothing is left to do for these (a failed download waits for a retry): the window loads only
+# the most recent of them at start-up, the rest stays in the database until asked for.
+DONE_STATUSES: frozenset[DownloadStatus] = frozenset(
+    {DownloadStatus.COMPLETED, DownloadStatus.CANCELLED}
+)
+
 _S = DownloadStatus
 _TRANSITIONS: dict[DownloadStatus, frozenset[DownloadStatus]] = {
     _S.PENDING: frozenset({_S.DOWNLOADING, _S.PAUSED, _S.CANCELLED, _S.FAILED}),

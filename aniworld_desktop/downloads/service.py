@@ -13,7 +13,6 @@ row began is not continued.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import heapq
 import logging
@@ -45,7 +44,7 @@ from aniworld_desktop.core.events import (
 )
 from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
-from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
+from aniworld_desktop.core.status import ACTIVE_STATUSES, DONE_STATUSES, DownloadStatus
 from aniworld_desktop.downloads.engine import (
     DownloadRequest,
     DownloadResult,
@@ -61,6 +60,7 @@ from aniworld_desktop.downloads.errors import (
     TransientDownloadError,
 )
 from aniworld_desktop.downloads.items import ItemIndex
+from aniworld_desktop.downloads.part import discard_parts, finished_earlier
 from aniworld_desktop.net.retry import retry_delay
 from aniworld_desktop.storage.database import DatabaseBusyError, is_busy
 from aniworld_desktop.storage.repositories import QueueRepository
@@ -214,11 +214,20 @@ class DownloadService:
         self._idle.set()
         self.failed_in_session = 0
         self.completed_in_session = 0
+        # Done rows start() left in the database (its done_limit), by state; load_earlier()
+        # reads them. New rows go after every stored one, those too.
+        self._earlier: Counter[DownloadStatus] = Counter()
+        self._top_position = 0
 
     # ----------------------------------------------------------------- lifecycle
 
     async def start(
-        self, *, run: bool = True, owner: bool = True, running_elsewhere: bool = True
+        self,
+        *,
+        run: bool = True,
+        owner: bool = True,
+        running_elsewhere: bool = True,
+        done_limit: int | None = None,
     ) -> None:
         """Load the queue and put interrupted downloads back to pending.
 
@@ -230,6 +239,10 @@ class DownloadService:
             running_elsewhere: For a reader: whether another process holds the profile. When
                 none does, its ``downloading`` rows were left by a crash, and are shown as the
                 ``pending`` they will be put back to (in memory only: a reader writes nothing).
+            done_limit: Load only this many done items (completed, cancelled), those that
+                finished last; the others stay in the database (:meth:`earlier`,
+                :meth:`load_earlier`). None loads every row. Items still to do and failed ones
+                are always loaded.
         """
         interrupted_shown_pending = not owner and not running_elsewhere
         if owner:
@@ -237,7 +250,12 @@ class DownloadService:
             if reset:
                 log.info("%d interrupted download(s) will resume", reset)
         with collector_paused() as pause:
-            items = await self._repo.load()
+            if done_limit is None:
+                items = await self._repo.load()
+            else:
+                recent = await self._repo.load_recent(done_limit)
+                items, self._earlier = recent.items, recent.earlier
+                self._top_position = recent.top_position
             if interrupted_shown_pending:
                 items = [
                     item.with_changes(status=S.PENDING) if item.status is S.DOWNLOADING else item
@@ -297,8 +315,36 @@ class DownloadService:
 
     # ----------------------------------------------------------------- queries
 
+    def earlier(self) -> Counter[DownloadStatus]:
+        """Done items still in the database only (see ``start``'s ``done_limit``), by state."""
+        return Counter(self._earlier)
+
+    async def load_earlier(self) -> list[QueueItem]:
+        """Load the done items ``start`` left in the database; returns them, in queue order.
+
+        From then on they are items like the others (:meth:`items`, :meth:`remove`, ...).
+        """
+        async with self._lock:
+            if not self._earlier:  # none, or a call before this one loaded them
+                return []
+            with collector_paused() as pause:
+                rows = await self._repo.load()
+                # Only done rows can be missing here: every other one was loaded at start, and
+                # this process is the only writer (the profile's lock).
+                earlier = [
+                    item
+                    for item in rows
+                    if item.status in DONE_STATUSES and item.id not in self._items
+                ]
+                pause.freeze = len(earlier) >= FREEZE_AFTER_LOADING
+                self._items.load(earlier)
+            self._earlier = Counter()
+        log.info("loaded %d earlier finished download(s)", len(earlier))
+        return earlier
+
     def items(self) -> list[QueueItem]:
-        """All queue rows in priority order (a snapshot)."""
+        """The queue's rows in priority order (a snapshot): all of them, unless ``start`` left
+        earlier done ones in the database (:meth:`earlier`)."""
         return sorted(self._items.values(), key=_POSITION)
 
     def current(self, ids: Iterable[int]) -> list[QueueItem]:
@@ -335,7 +381,8 @@ class DownloadService:
                 fresh.append(request)
             if not fresh:
                 return AddResult([], duplicates)
-            first = max((i.position for i in self._items.values()), default=0) + 1
+            loaded = max((i.position for i in self._items.values()), default=0)
+            first = max(loaded, self._top_position) + 1
             added = await self._repo.insert(fresh, first)
             inserted_keys = {item.key for item in added}
             # Whatever the database refused is already active there (another process added it).
@@ -399,7 +446,7 @@ class DownloadService:
                     self._part_to_discard(item, parts)
                     self._forget_active(item)
                     removed.append(item_id)
-                await _discard_parts(parts)
+                await discard_parts(parts)
                 await self._repo.delete(removed)
         finally:
             self._hold -= 1
@@ -536,7 +583,7 @@ class DownloadService:
                 if item.status is S.PENDING:
                     heapq.heappush(self._ready, (item.position, item.id))
                 changed.append(item)
-            await _discard_parts(parts)
+            await discard_parts(parts)
             await self._repo.save(changed)
 
     async def _stop_running(self, ids: Sequence[int]) -> None:
@@ -551,7 +598,7 @@ class DownloadService:
             del self._pending_by_episode[item.key]
 
     def _part_to_discard(self, item: QueueItem, parts: list[Path]) -> None:
-        """Add ``item``'s part file to ``parts`` (deleted by :func:`_discard_parts`, the lock
+        """Add ``item``'s part file to ``parts`` (deleted by :func:`discard_parts`, the lock
         held) unless another entry for the episode is active: the part is that one's now."""
         owner = self._pending_by_episode.get(item.key)
         if owner is None or owner == item.id:
@@ -634,7 +681,7 @@ class DownloadService:
         destination = self.library_dir / item.destination
         if item.bytes_done and item.bytes_total:
             part = self._downloader.part_path(destination)
-            if await asyncio.to_thread(_finished_earlier, destination, part, item.bytes_total):
+            if await asyncio.to_thread(finished_earlier, destination, part, item.bytes_total):
                 # The last run moved the file into place, then was killed before saying so.
                 await self._complete(item_id, item.bytes_total)
                 return
@@ -828,33 +875,6 @@ def _shift(order: list[int], chosen: set[int], *, up: bool) -> list[int]:
         if result[n] in chosen and result[n - 1] not in chosen:
             result[n - 1], result[n] = result[n], result[n - 1]
     return result if up else list(reversed(result))
-
-
-async def _discard_parts(parts: list[Path]) -> None:
-    """Delete part files in a worker thread: deleting a big file waits for the file system
-    (2 GiB took 1.4 s on an ext4 mounted with ``discard``), which would freeze the window."""
-    if parts:
-        await asyncio.to_thread(_unlink_all, parts)
-
-
-def _unlink_all(paths: list[Path]) -> None:
-    for path in paths:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
-def _finished_earlier(destination: Path, part: Path, size: int) -> bool:
-    """Whether ``destination`` is the finished download of an item that had begun.
-
-    The engine moves a part file into place only once it is complete and on disk; so when the
-    part is gone and a file of the item's size stands in its place, a run finished it and was
-    stopped (killed, the power gone) before the queue recorded it. Fetching it again would
-    cost the whole file.
-    """
-    try:
-        return not part.exists() and destination.stat().st_size == size
-    except OSError:
-        return False
 
 
 def _gone(error: DownloadError) -> bool:

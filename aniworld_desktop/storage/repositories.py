@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 import dataclasses
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from aniworld_desktop.core.clock import utc_now
 from aniworld_desktop.core.episode import EpisodeKey
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
-from aniworld_desktop.core.status import ACTIVE_STATUSES, DownloadStatus
+from aniworld_desktop.core.status import ACTIVE_STATUSES, DONE_STATUSES, DownloadStatus
 from aniworld_desktop.storage.database import BUSY_TIMEOUT_MS, DatabaseBusyError, is_busy
 from aniworld_desktop.storage.tables import (
     ACTIVE_SQL,
@@ -37,10 +38,28 @@ BUSY_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000
 LOAD_PARTITION = 2000  # rows handed to the loop at a time while loading the queue
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class RecentQueue:
+    """The queue without its older history: what :meth:`QueueRepository.load_recent` reads.
+
+    Attributes:
+        items: Every row still to do or failed, and the most recent done ones (completed,
+            cancelled), in priority order.
+        earlier: The done rows left out, counted by state.
+        top_position: The highest position of any row, those left out too (0: no rows).
+    """
+
+    items: list[QueueItem]
+    earlier: Counter[DownloadStatus]
+    top_position: int
+
+
 class QueueRepository(Protocol):
     """What DownloadService needs from storage; tests of the service use an in-memory fake."""
 
     async def load(self) -> list[QueueItem]: ...
+
+    async def load_recent(self, done_limit: int) -> RecentQueue: ...
 
     async def reset_interrupted(self) -> int: ...
 
@@ -90,6 +109,51 @@ def _queue_select() -> Any:
     )
 
 
+_DONE_VALUES = sorted(status.value for status in DONE_STATUSES)
+
+
+def _recent_select(done_limit: int) -> Any:
+    """The rows :meth:`SqlQueueRepository.load_recent` reads, in priority order: every row not
+    done, and the ``done_limit`` done ones that finished last."""
+    status = queue_table.c.status
+    recent_done = (
+        select(queue_table.c.id)
+        .where(status.in_(_DONE_VALUES))
+        # Latest first; a row without an end time (none should be) counts as the oldest.
+        .order_by(
+            queue_table.c.finished_at.is_(None),
+            queue_table.c.finished_at.desc(),
+            queue_table.c.id.desc(),
+        )
+        .limit(done_limit)
+    )
+    return (
+        _queue_select()
+        .where(or_(status.not_in(_DONE_VALUES), queue_table.c.id.in_(recent_done)))
+        .order_by(queue_table.c.position)
+    )
+
+
+def _done_counts_select() -> Any:
+    """How many done rows there are, by state (one row per state)."""
+    return (
+        select(queue_table.c.status, func.count())
+        .where(queue_table.c.status.in_(_DONE_VALUES))
+        .group_by(queue_table.c.status)
+    )
+
+
+def _top_position_select() -> Any:
+    return select(func.coalesce(func.max(queue_table.c.position), 0))
+
+
+def _earlier(items: Sequence[QueueItem], done: Sequence[Sequence[Any]]) -> Counter[DownloadStatus]:
+    """The done rows counted in ``done`` (state, count) that ``items`` leaves out."""
+    earlier = Counter({_STATUS_BY_VALUE[row[0]]: row[1] for row in done})
+    earlier.subtract(item.status for item in items if item.status in DONE_STATUSES)
+    return +earlier
+
+
 def _item_from_row(row: Sequence[Any]) -> QueueItem:
     return QueueItem(
         id=row[0],
@@ -117,17 +181,44 @@ def _item_from_row(row: Sequence[Any]) -> QueueItem:
 _STATUS_BY_VALUE = {status.value: status for status in DownloadStatus}
 
 
-def _load_file(path: Path) -> list[QueueItem]:
+def _load_file(path: Path, done_limit: int | None = None) -> list[QueueItem]:
     """The queue's rows as items, read with plain sqlite3 (worker thread)."""
-    sql = str(_queue_select().order_by(queue_table.c.position).compile(dialect=sqlite_dialect()))
+    return _read_file(path, done_limit).items
+
+
+def _compiled(statement: Any) -> str:
+    return str(statement.compile(dialect=sqlite_dialect(), compile_kwargs={"literal_binds": True}))
+
+
+def _read_file(path: Path, done_limit: int | None) -> RecentQueue:
+    """:func:`_load_file`, with what a ``done_limit`` left out (worker thread)."""
+    if done_limit is None:
+        sql = _compiled(_queue_select().order_by(queue_table.c.position))
+    else:
+        sql = _compiled(_recent_select(done_limit))
     uri = path.resolve().as_uri() + "?mode=ro"
+    done: list[Any] = []
+    top: int = 0
     try:
         with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)) as conn:
-            rows = conn.execute(sql).fetchall()
+            if done_limit is None:
+                rows = conn.execute(sql).fetchall()
+            else:
+                # One read transaction: the counts and the rows see the same queue.
+                conn.execute("BEGIN")
+                rows = conn.execute(sql).fetchall()
+                done = conn.execute(_compiled(_done_counts_select())).fetchall()
+                (top,) = conn.execute(_compiled(_top_position_select())).fetchone()
+                conn.rollback()
     except sqlite3.OperationalError as exc:
         if is_busy(exc):  # another program holds it exclusively (not a WAL reader's lock)
             raise DatabaseBusyError(path, BUSY_TIMEOUT_MS) from exc
         raise
+    items = _items_of(rows)
+    return RecentQueue(items, _earlier(items, done), top)
+
+
+def _items_of(rows: list[Any]) -> list[QueueItem]:
     # SQLAlchemy's DateTime on SQLite stores "YYYY-MM-DD HH:MM:SS[.ffffff]" (naive, UTC).
     status, stamp, key, item = _STATUS_BY_VALUE, datetime.fromisoformat, EpisodeKey, _QUEUE_ITEM
     new_tuple = tuple.__new__  # EpisodeKey is a NamedTuple: its own __new__ is Python code
@@ -193,6 +284,27 @@ class SqlQueueRepository:
             async for rows in result.partitions(LOAD_PARTITION):
                 items.extend(map(_item_from_row, rows))
         return items
+
+    async def load_recent(self, done_limit: int) -> RecentQueue:
+        """Every row still to do or failed, and the ``done_limit`` done ones (completed,
+        cancelled) that finished last; the others are counted, not read.
+
+        The window's start-up: 100,000 rows of history cost it seconds to read and hold, and
+        the user looks at the latest ones (``DownloadService.load_earlier`` reads the rest).
+        """
+        path = self._engine.url.database
+        if path and path != ":memory:" and self._engine.url.get_backend_name() == "sqlite":
+            return await asyncio.to_thread(_read_file, Path(path), done_limit)
+        return await self.load_recent_streamed(done_limit)
+
+    async def load_recent_streamed(self, done_limit: int) -> RecentQueue:
+        """:meth:`load_recent` through SQLAlchemy on the loop (any database)."""
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(_recent_select(done_limit))).all()
+            done = (await conn.execute(_done_counts_select())).all()
+            top = await conn.scalar(_top_position_select())
+        items = [_item_from_row(row) for row in rows]
+        return RecentQueue(items, _earlier(items, done), int(top or 0))
 
     async def reset_interrupted(self) -> int:
         """Items left ``downloading`` by a crash go back to ``pending``; returns how many.

@@ -85,6 +85,9 @@ STATE_VERSION = 3  # bump when the toolbar or columns change so old saved layout
 QUEUE_FIRST_ROWS = 1_000
 QUEUE_CHUNK = 2_500
 QUEUE_TURN_S = 0.012  # chunks follow each other in one turn for this long, at most
+# Finished downloads (completed, cancelled) the window loads at start, the latest: a history of
+# 100,000 rows took seconds to read and show. The rest is one click away (the queue's bar).
+QUEUE_DONE_ROWS = 5_000
 OPENING_POLL_S = 0.05  # how soon a Quit ends the wait for the library's first list
 APP_TITLE = "Aniworld Desktop"  # a name: the same in every language
 
@@ -380,6 +383,7 @@ class MainWindow(QMainWindow):
         self.tasks.failed.connect(self.show_error)
         queue.model.attach(bridge)
         queue.dropped.connect(commands.drop)
+        queue.earlierRequested.connect(commands.show_earlier_interactively)
         queue.playRequested.connect(lambda: commands.play_from(queue))
         queue.message.connect(self.message)
         queue.selectionChanged.connect(self.update_actions)
@@ -454,6 +458,7 @@ class MainWindow(QMainWindow):
         model = self.queue_pane.model
         self._queue_snapshot = []
         self.queue_loaded = True
+        self.queue_pane.set_earlier(self.services.downloads.earlier().total())
         self.queue_pane.reveal_active()
         self.status_bar.refresh_counts()
         self._leave_welcome()
@@ -481,7 +486,9 @@ class MainWindow(QMainWindow):
         self.commands[A.PAUSE_ALL].setEnabled(bool(counts[S.PENDING] or counts[S.DOWNLOADING]))
         self.commands[A.RESUME_ALL].setEnabled(bool(counts[S.PAUSED]))
         self.commands[A.RETRY_FAILED].setEnabled(bool(counts[S.FAILED]))
-        self.commands[A.CLEAR_FINISHED].setEnabled(bool(counts[S.COMPLETED]))
+        # The finished downloads start-up left in the database are cleared with the others.
+        earlier = self._services is not None and self._services.downloads.earlier()[S.COMPLETED]
+        self.commands[A.CLEAR_FINISHED].setEnabled(bool(counts[S.COMPLETED] or earlier))
         self.update_actions()
 
     def _series_chosen(self, chosen: list[SeriesRecord]) -> None:

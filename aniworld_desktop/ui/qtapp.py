@@ -39,7 +39,7 @@ from aniworld_desktop.services import (
 from aniworld_desktop.ui import icons, translation
 from aniworld_desktop.ui.activity import ActivityHandler
 from aniworld_desktop.ui.icons import app_icon
-from aniworld_desktop.ui.main_window import MainWindow
+from aniworld_desktop.ui.main_window import QUEUE_DONE_ROWS, MainWindow
 from aniworld_desktop.ui.notifications import DesktopMessages
 from aniworld_desktop.ui.single_instance import SingleInstance, instance_key
 from aniworld_desktop.ui.tray import Notifier, TrayIcon
@@ -258,6 +258,7 @@ async def _run_services(
             notices=notices,
             run_downloads=False,
             read_series_early=True,  # the library list's counts while the queue loads
+            done_limit=QUEUE_DONE_ROWS,  # the latest finished downloads; the rest on request
             download_process=True,  # no GIL shared with the window (downloads/process.py)
         ) as services:
             try:

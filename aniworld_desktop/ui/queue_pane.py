@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -69,6 +70,8 @@ class QueuePane(QWidget):
         shown_label: "n of m" while a filter is on.
         hide_completed: Leaves the completed downloads out (the window saves the choice).
         menu: The table's context menu (the window gives it its actions).
+        earlier_bar: Under the table while earlier finished downloads are left out (the window
+            loads only the latest at start-up); its button asks for them.
 
     New downloads are scrolled into view as they arrive, and after a load the first one still
     to do is: finished rows above them never hide what is coming.
@@ -79,12 +82,14 @@ class QueuePane(QWidget):
         playRequested(): A row was double-clicked.
         selectionChanged(): The selected rows changed.
         message(str): Something to say in the status bar (why a drop was refused).
+        earlierRequested(): The user asked for the earlier finished downloads.
     """
 
     dropped = Signal(object, object)
     playRequested = Signal()
     selectionChanged = Signal()
     message = Signal(str)
+    earlierRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +137,7 @@ class QueuePane(QWidget):
         box.setSpacing(2)
         box.addLayout(bar)
         box.addWidget(self.view)
+        box.addWidget(self._create_earlier_bar())
         # Typing filters 100,000 rows: once the typing pauses, not on every key.
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
@@ -148,6 +154,37 @@ class QueuePane(QWidget):
             signal.connect(self.update_shown)
         self._adding_loaded = False  # rows being added are the start-up's, not new downloads
         self.model.rowsInserted.connect(self._reveal_new)
+
+    def _create_earlier_bar(self) -> QWidget:
+        self.earlier_bar = QWidget(self)
+        self.earlier_bar.setObjectName("queueEarlier")
+        self.earlier_label = QLabel(self.earlier_bar)
+        self.earlier_button = QPushButton(self.tr("Show Them"), self.earlier_bar)
+        self.earlier_button.setObjectName("queueShowEarlier")
+        self.earlier_button.setToolTip(
+            self.tr(
+                "Add the earlier finished downloads to the list (a long history takes a moment)"
+            )
+        )
+        self.earlier_button.clicked.connect(self.earlierRequested)
+        row = QHBoxLayout(self.earlier_bar)
+        row.setContentsMargins(4, 0, 0, 0)
+        row.addWidget(self.earlier_label, 1)
+        row.addWidget(self.earlier_button)
+        self.earlier_bar.hide()
+        return self.earlier_bar
+
+    def set_earlier(self, count: int) -> None:
+        """Say that ``count`` earlier finished downloads are left out (0: hide the bar)."""
+        self.earlier_label.setText(
+            self.tr("%n earlier finished download(s) not in the list.", "", count)
+        )
+        self.earlier_bar.setVisible(count > 0)
+
+    def add_earlier(self, items: list[QueueItem]) -> None:
+        """Add the earlier finished downloads once loaded; the bar goes."""
+        self.add_loaded(items)
+        self.set_earlier(0)
 
     def _create_view(self) -> QueueView:
         view = QueueView(self)

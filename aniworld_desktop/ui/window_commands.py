@@ -42,6 +42,7 @@ from aniworld_desktop.ui.translation import PlainTr
 if TYPE_CHECKING:
     from aniworld_desktop.config import Settings
     from aniworld_desktop.core.models import SeriesRecord
+    from aniworld_desktop.core.queue import QueueItem
     from aniworld_desktop.downloads.service import Move
     from aniworld_desktop.services import Services
     from aniworld_desktop.ui.add_series_dialog import AddSeriesDialog
@@ -82,6 +83,8 @@ class QueueChoice(Protocol):
     def selected_ids(self) -> list[int]: ...
 
     def scroll_to_current(self) -> None: ...
+
+    def add_earlier(self, items: list[QueueItem]) -> None: ...
 
 
 class SeriesChoice(Protocol):
@@ -232,8 +235,11 @@ class WindowCommands(PlainTr):
         self._tasks.run(self._clear_finished(), what=self.tr("Clear finished"))
 
     async def _clear_finished(self) -> None:
-        done = [i.id for i in self._services.downloads.items() if i.status is S.COMPLETED]
-        if not done:
+        downloads = self._services.downloads
+        # Those start-up left in the database count too: they go with the others.
+        earlier = downloads.earlier()[S.COMPLETED]
+        done = [i.id for i in downloads.items() if i.status is S.COMPLETED]
+        if not done and not earlier:
             self._say(self.tr("No finished downloads to clear."))
             return
         # A question first: the rows are the history of what was downloaded, and gone for good.
@@ -241,7 +247,7 @@ class WindowCommands(PlainTr):
             "Remove %n finished download(s) from the list?\n\n"
             "Their files stay in the library; only the rows go.",
             "",
-            len(done),
+            len(done) + earlier,
         )
         if not await confirm(
             self._feedback.dialog_parent(),
@@ -251,8 +257,23 @@ class WindowCommands(PlainTr):
             object_name="confirmClearFinished",
         ):
             return
-        removed = await self._services.downloads.remove(done)
+        if earlier:
+            await self.show_earlier()
+            done = [i.id for i in downloads.items() if i.status is S.COMPLETED]
+        removed = await downloads.remove(done)
         self._say(self.tr("Cleared %n finished download(s).", "", len(removed)))
+
+    def show_earlier_interactively(self) -> None:
+        """Load the earlier finished downloads start-up left out, and list them."""
+        self._tasks.run(self.show_earlier(), what=self.tr("Show earlier downloads"))
+
+    async def show_earlier(self) -> None:
+        downloads = self._services.downloads
+        if not downloads.earlier():
+            return
+        async with self._feedback.progress.track(self.tr("Loading earlier downloads")):
+            items = await downloads.load_earlier()
+        self._queue.add_earlier(items)
 
     # ----------------------------------------------------------------- adding
 

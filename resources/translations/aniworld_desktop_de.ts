@@ -994,6 +994,21 @@
         <translation>Zeigt nur die Downloads im gewählten Status</translation>
     </message>
     <message>
+        <source>Show Them</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Add the earlier finished downloads to the list (a long history takes a moment)</source>
+        <translation>Die früheren abgeschlossenen Downloads in die Liste holen (bei einer langen Liste dauert das einen Moment)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier finished download(s) not in the list.</source>
+        <translation>
+            <numerusform>%n früherer abgeschlossener Download ist nicht in der Liste.</numerusform>
+            <numerusform>%n frühere abgeschlossene Downloads sind nicht in der Liste.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>{shown} of {total}</source>
         <translation>{shown} von {total}</translation>
     </message>
@@ -3068,6 +3083,14 @@ Ihre Dateien bleiben in der Bibliothek; nur die Zeilen gehen.</numerusform>
     <message>
         <source>Add links</source>
         <translation>Links hinzufügen</translation>
+    </message>
+    <message>
+        <source>Show earlier downloads</source>
+        <translation>Frühere Downloads anzeigen</translation>
+    </message>
+    <message>
+        <source>Loading earlier downloads</source>
+        <translation>Frühere Downloads werden geladen</translation>
     </message>
     <message>
         <source>Search the public broadcasters</source>

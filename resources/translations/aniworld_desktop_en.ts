@@ -170,6 +170,16 @@
     </message>
 </context>
 <context>
+    <name>QueuePane</name>
+    <message numerus="yes">
+        <source>%n earlier finished download(s) not in the list.</source>
+        <translation>
+            <numerusform>%n earlier finished download not in the list.</numerusform>
+            <numerusform>%n earlier finished downloads not in the list.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SeriesCommands</name>
     <message numerus="yes">
         <source>Stop following %n series?

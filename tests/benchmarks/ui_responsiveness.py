@@ -16,7 +16,9 @@ How: the parent builds the profiles (Core bulk inserts, not timed), serves eight
 (``--child``) with ``QT_QPA_PLATFORM=offscreen``. The child does what ``ui.qtapp`` does: a
 QApplication, qasync's loop, ``open_services(paths, settings, download_process=True)`` (the
 downloads in a process of their own, as the window runs them), ``MainWindow(services)``,
-``show()``; "shown" is the queue view's first paint. Start time runs from the parent's clock just
+``show()``; "shown" is the queue view's first paint. Unlike the app's start-up (``done_limit``:
+the latest 5,000 finished downloads), every row is loaded, as after the queue's "Show Them":
+the window under its heaviest queue. Start time runs from the parent's clock just
 before it spawns the child, so interpreter start-up and imports count, as a user sees them. The
 profile's pending rows point at the served files, so the big profile resumes eight downloads at
 start-up, as after a restart. The big child then queues eight new episodes (``add_to_queue``),

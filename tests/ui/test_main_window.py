@@ -39,7 +39,11 @@ def make_settings(tmp_path: Path) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running_window(
-    paths: ProfilePaths, settings: Settings, *, run_downloads: bool = True
+    paths: ProfilePaths,
+    settings: Settings,
+    *,
+    run_downloads: bool = True,
+    done_limit: int | None = None,
 ) -> AsyncIterator[tuple[Services, MainWindow]]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -48,7 +52,11 @@ async def running_window(
     app.setQuitOnLastWindowClosed(False)
     try:
         async with open_services(
-            paths, settings, run_downloads=run_downloads, write_in_thread=True
+            paths,
+            settings,
+            run_downloads=run_downloads,
+            write_in_thread=True,
+            done_limit=done_limit,
         ) as services:
             window = MainWindow(services)
             window.show()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import datetime
 
 import pytest
 
@@ -567,3 +568,41 @@ async def test_an_item_waiting_to_retry_holds_no_slot_and_can_be_paused(tmp_path
     await h.service.resume([added[0].id])
     await asyncio.wait_for(h.service.wait_idle(), 5)
     assert h.service.get(added[0].id).status is S.COMPLETED
+
+
+async def test_a_start_with_a_done_limit_leaves_earlier_history_in_the_database(tmp_path):
+    """The window's start-up: the latest done rows only; the rest on request, as items."""
+    first = Harness(tmp_path)
+    rows = await first.repo.insert(make_requests(5), first_position=1)
+    ends = {0: (S.COMPLETED, 1), 1: (S.COMPLETED, 2), 2: (S.COMPLETED, 3), 3: (S.CANCELLED, 4)}
+    for n, (status, day) in ends.items():
+        first.repo.rows[rows[n].id] = rows[n].with_changes(
+            status=status, finished_at=datetime(2026, 1, day), position=50 if n == 0 else n + 1
+        )
+    harness = Harness(tmp_path)
+    harness.repo = first.repo
+    service = harness.make_service(tmp_path)
+    await service.start(run=False, done_limit=2)
+    assert [i.id for i in service.items()] == [rows[n].id for n in (2, 3, 4)]
+    assert service.earlier() == {S.COMPLETED: 2}
+    assert service.counts() == {S.COMPLETED: 1, S.CANCELLED: 1, S.PENDING: 1}
+    # A new download goes after every stored row, the ones left out too.
+    added = (await service.add_to_queue(make_requests(1, series_id=2))).added
+    assert added[0].position == 51
+
+    both = await asyncio.gather(service.load_earlier(), service.load_earlier())
+    assert [[i.id for i in loaded] for loaded in both] == [[rows[1].id, rows[0].id], []]
+    assert not service.earlier()
+    assert [i.id for i in service.items()] == [rows[n].id for n in (1, 2, 3, 4, 0)] + [added[0].id]
+    assert service.counts()[S.COMPLETED] == 3
+    assert await service.remove([rows[0].id]) == [rows[0].id]
+    assert rows[0].id not in harness.repo.rows
+
+
+async def test_without_a_done_limit_every_row_loads(tmp_path):
+    harness = Harness(tmp_path)
+    rows = await harness.repo.insert(make_requests(3), first_position=1)
+    harness.repo.rows[rows[0].id] = rows[0].with_changes(status=S.COMPLETED)
+    await harness.service.start(run=False)
+    assert len(harness.service.items()) == 3 and not harness.service.earlier()
+    assert await harness.service.load_earlier() == []
