@@ -57,6 +57,9 @@ class MemoryQueueRepository:
         top = max((i.position for i in self.rows.values()), default=0)
         return RecentQueue(items, earlier, top)
 
+    async def count_done(self) -> Counter[DownloadStatus]:
+        return Counter(i.status for i in self.rows.values() if i.status in DONE_STATUSES)
+
     async def reset_interrupted(self) -> int:
         stuck = [i for i in self.rows.values() if i.status is DownloadStatus.DOWNLOADING]
         for item in stuck:

@@ -58,6 +58,14 @@ class QueueReordered(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class QueueEarlierChanged(Event):
+    """How many done rows start-up left in the database (``DownloadService.earlier``) changed:
+    they were loaded (0), or some went with a series."""
+
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class DownloadProgress(Event):
     """Coalesced progress of a running download (a few per second per item, never per chunk)."""
 

@@ -35,6 +35,7 @@ from aniworld_desktop.core.events import (
     DownloadFinished,
     DownloadProgress,
     EventBus,
+    QueueEarlierChanged,
     QueueIdle,
     QueueItemsAdded,
     QueueItemsRemoved,
@@ -45,6 +46,7 @@ from aniworld_desktop.core.events import (
 from aniworld_desktop.core.gcpause import collector_paused
 from aniworld_desktop.core.queue import QueueItem, QueueRequest
 from aniworld_desktop.core.status import ACTIVE_STATUSES, DONE_STATUSES, DownloadStatus
+from aniworld_desktop.downloads.answer import human_size
 from aniworld_desktop.downloads.engine import (
     DownloadRequest,
     DownloadResult,
@@ -328,19 +330,24 @@ class DownloadService:
             if not self._earlier:  # none, or a call before this one loaded them
                 return []
             with collector_paused() as pause:
-                rows = await self._repo.load()
-                # Only done rows can be missing here: every other one was loaded at start, and
-                # this process is the only writer (the profile's lock).
-                earlier = [
-                    item
-                    for item in rows
-                    if item.status in DONE_STATUSES and item.id not in self._items
-                ]
+                # Only done rows are missing: the rest loaded at start; we alone write (the lock).
+                items, loaded = await self._repo.load(), self._items
+                earlier = [i for i in items if i.status in DONE_STATUSES and i.id not in loaded]
                 pause.freeze = len(earlier) >= FREEZE_AFTER_LOADING
                 self._items.load(earlier)
             self._earlier = Counter()
         log.info("loaded %d earlier finished download(s)", len(earlier))
+        self._bus.publish(QueueEarlierChanged(0))
         return earlier
+
+    async def recount_earlier(self) -> None:
+        """Count the done rows left in the database again (a series' rows were deleted)."""
+        async with self._lock:
+            if not self._earlier:
+                return
+            stored = await self._repo.count_done()
+            self._earlier = +(stored - Counter({s: self._items.counts[s] for s in DONE_STATUSES}))
+        self._bus.publish(QueueEarlierChanged(self._earlier.total()))
 
     def items(self) -> list[QueueItem]:
         """The queue's rows in priority order (a snapshot): all of them, unless ``start`` left
@@ -753,7 +760,7 @@ class DownloadService:
         )
         self._forget_active(item)
         self.completed_in_session += 1
-        log.info("Finished %s %s (%s).", item.series_title, item.key.label(), _size_words(size))
+        log.info("Finished %s %s (%s).", item.series_title, item.key.label(), human_size(size))
         self._bus.publish(DownloadFinished(item))
 
     async def _finish_failed(self, item_id: int, reason: str, *, permanent: bool = False) -> None:
@@ -888,13 +895,3 @@ def _gone(error: DownloadError) -> bool:
 def _server(url: str) -> str:
     """The per-host limit's key: host and port, so two servers on one machine count apart."""
     return urlsplit(url).netloc.lower()
-
-
-def _size_words(size: int) -> str:
-    """``12.5 MiB``: a finished file's size as a log line says it."""
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GiB"

@@ -121,6 +121,7 @@ class SeriesManager:
         ids = [i.id for i in self._downloads.items() if i.key.series_id == series.id]
         cancelled = await self._downloads.remove(ids)
         await self._catalog.delete_series(series.id)
+        await self._downloads.recount_earlier()  # its finished rows not loaded went too
         folder = self.library_dir / series.folder
         if delete_files:
             files, message = await asyncio.to_thread(_discard_folder, self.library_dir, folder)

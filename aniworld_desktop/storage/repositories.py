@@ -61,6 +61,8 @@ class QueueRepository(Protocol):
 
     async def load_recent(self, done_limit: int) -> RecentQueue: ...
 
+    async def count_done(self) -> Counter[DownloadStatus]: ...
+
     async def reset_interrupted(self) -> int: ...
 
     async def insert(
@@ -296,6 +298,12 @@ class SqlQueueRepository:
         if path and path != ":memory:" and self._engine.url.get_backend_name() == "sqlite":
             return await asyncio.to_thread(_read_file, Path(path), done_limit)
         return await self.load_recent_streamed(done_limit)
+
+    async def count_done(self) -> Counter[DownloadStatus]:
+        """The done rows (completed, cancelled), by state."""
+        async with self._engine.connect() as conn:
+            done = (await conn.execute(_done_counts_select())).all()
+        return _earlier((), done)
 
     async def load_recent_streamed(self, done_limit: int) -> RecentQueue:
         """:meth:`load_recent` through SQLAlchemy on the loop (any database)."""

@@ -19,6 +19,7 @@ from aniworld_desktop.core.events import (
     LibraryFolderChanged,
     MetadataJobFailed,
     MetadataJobFinished,
+    QueueEarlierChanged,
     QueueIdle,
     QueueItemsAdded,
     QueueItemsRemoved,
@@ -38,6 +39,7 @@ ROUTES: dict[type[Event], tuple[str, tuple[str, ...] | None]] = {
     QueueItemsUpdated: ("itemsUpdated", ("items",)),
     QueueItemsRemoved: ("itemsRemoved", ("ids",)),
     QueueReordered: ("reordered", ("positions",)),
+    QueueEarlierChanged: ("earlierChanged", ("count",)),
     DownloadProgress: ("progress", None),
     DownloadFinished: ("finished", ("item",)),
     DownloadFailed: ("failed", ("item", "reason")),
@@ -67,6 +69,7 @@ class EventBridge(QObject):
         itemsUpdated(tuple[QueueItem, ...]): Many rows changed at once (Pause all, Retry failed).
         itemsRemoved(tuple[int, ...]): Ids of rows that left the queue.
         reordered(tuple[tuple[int, int], ...]): ``(item_id, new_position)`` of moved rows.
+        earlierChanged(int): Finished rows left in the database by start-up, now.
         progress(DownloadProgress): Live progress of a running download.
         finished(QueueItem): A download completed.
         failed(QueueItem, str): A download failed for good, with the reason.
@@ -82,6 +85,7 @@ class EventBridge(QObject):
     itemsUpdated = Signal(object)
     itemsRemoved = Signal(object)
     reordered = Signal(object)
+    earlierChanged = Signal(object)
     progress = Signal(object)
     finished = Signal(object)
     failed = Signal(object, str)

@@ -415,6 +415,7 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(library.library_changed)
         bridge.libraryFolderChanged.connect(self._library_folder_changed)
+        bridge.earlierChanged.connect(self.queue_pane.set_earlier)
         bridge.itemUpdated.connect(library.on_item_updated)
         bridge.itemsUpdated.connect(library.on_items_updated)
         _app().focusChanged.connect(self._focus_changed)

@@ -116,3 +116,22 @@ def test_the_app_window_starts_with_the_latest_finished_downloads_only(
         QTimer.singleShot(20, watch)
         assert qtapp.run_window(paths, make_settings(tmp_path)) == 0
     assert seen == {"rows": ids[2:], "bar": "2 earlier finished downloads not in the list."}
+
+
+@pytest.mark.qt_loop
+async def test_unfollowing_a_series_takes_its_earlier_rows_out_of_the_count(
+    paths: ProfilePaths, tmp_path: Path
+) -> None:
+    await store_history(paths, tmp_path, [S.COMPLETED, S.COMPLETED, S.CANCELLED])
+    settings = make_settings(tmp_path)
+    async with running_window(paths, settings, run_downloads=False, done_limit=1) as (
+        services,
+        window,
+    ):
+        bar = window.queue_pane.earlier_bar
+        assert bar.isVisibleTo(window) and services.downloads.earlier().total() == 2
+        (summary,) = await services.library.list_series()
+        await services.library.remove(summary.series)
+        await wait_until(lambda: not bar.isVisibleTo(window))
+        assert not services.downloads.earlier()
+        assert await SqlQueueRepository(services.database).load() == []

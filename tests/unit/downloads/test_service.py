@@ -14,6 +14,7 @@ from aniworld_desktop.core.events import (
     DownloadFinished,
     Event,
     EventBus,
+    QueueEarlierChanged,
     QueueItemsAdded,
     QueueItemsUpdated,
     QueueItemUpdated,
@@ -606,3 +607,19 @@ async def test_without_a_done_limit_every_row_loads(tmp_path):
     await harness.service.start(run=False)
     assert len(harness.service.items()) == 3 and not harness.service.earlier()
     assert await harness.service.load_earlier() == []
+
+
+async def test_earlier_rows_deleted_elsewhere_are_counted_again(tmp_path):
+    harness = Harness(tmp_path)
+    rows = await harness.repo.insert(make_requests(4), first_position=1)
+    for row in rows[:3]:
+        harness.repo.rows[row.id] = row.with_changes(status=S.COMPLETED)
+    await harness.service.start(run=False, done_limit=1)
+    assert harness.service.earlier() == {S.COMPLETED: 2}
+    del harness.repo.rows[rows[0].id]  # a series' rows went with it, in SQL
+    await harness.service.recount_earlier()
+    assert harness.service.earlier() == {S.COMPLETED: 1}
+    assert [e.count for e in harness.recorder.of(QueueEarlierChanged)] == [1]
+    await harness.service.load_earlier()
+    assert [e.count for e in harness.recorder.of(QueueEarlierChanged)] == [1, 0]
+    assert len(harness.service.items()) == 3
