@@ -48,7 +48,7 @@ class MemoryQueueRepository:
     async def load_recent(self, done_limit: int) -> RecentQueue:
         done = sorted(
             (i for i in self.rows.values() if i.status in DONE_STATUSES),
-            key=lambda i: (i.finished_at is not None, i.finished_at or 0, i.id),
+            key=lambda i: i.id,
             reverse=True,
         )
         kept = {i.id for i in done[:done_limit]}

@@ -241,8 +241,8 @@ class DownloadService:
             running_elsewhere: For a reader: whether another process holds the profile. When
                 none does, its ``downloading`` rows were left by a crash, and are shown as the
                 ``pending`` they will be put back to (in memory only: a reader writes nothing).
-            done_limit: Load only this many done items (completed, cancelled), those that
-                finished last; the others stay in the database (:meth:`earlier`,
+            done_limit: Load only this many done items (completed, cancelled), those queued
+                last; the others stay in the database (:meth:`earlier`,
                 :meth:`load_earlier`). None loads every row. Items still to do and failed ones
                 are always loaded.
         """

@@ -43,8 +43,8 @@ class RecentQueue:
     """The queue without its older history: what :meth:`QueueRepository.load_recent` reads.
 
     Attributes:
-        items: Every row still to do or failed, and the most recent done ones (completed,
-            cancelled), in priority order.
+        items: Every row still to do or failed, and the done ones (completed, cancelled)
+            queued last, in priority order.
         earlier: The done rows left out, counted by state.
         top_position: The highest position of any row, those left out too (0: no rows).
     """
@@ -116,23 +116,35 @@ _DONE_VALUES = sorted(status.value for status in DONE_STATUSES)
 
 def _recent_select(done_limit: int) -> Any:
     """The rows :meth:`SqlQueueRepository.load_recent` reads, in priority order: every row not
-    done, and the ``done_limit`` done ones that finished last."""
-    status = queue_table.c.status
-    recent_done = (
-        select(queue_table.c.id)
-        .where(status.in_(_DONE_VALUES))
-        # Latest first; a row without an end time (none should be) counts as the oldest.
-        .order_by(
-            queue_table.c.finished_at.is_(None),
-            queue_table.c.finished_at.desc(),
-            queue_table.c.id.desc(),
-        )
-        .limit(done_limit)
-    )
+    done, and the ``done_limit`` done ones queued last."""
     return (
         _queue_select()
-        .where(or_(status.not_in(_DONE_VALUES), queue_table.c.id.in_(recent_done)))
+        .where(
+            or_(
+                queue_table.c.status.not_in(_DONE_VALUES),
+                queue_table.c.id.in_(_latest_done_ids(done_limit)),
+            )
+        )
         .order_by(queue_table.c.position)
+    )
+
+
+def _latest_done_ids(done_limit: int) -> Any:
+    """Ids of the ``done_limit`` done rows queued last (ids grow with every new row, and
+    downloads end in about the order they were queued).
+
+    Read backwards through the table itself, which stops after that many: SQLite's planner
+    otherwise goes through the state index and sorts every done row (0.2 s at 82,000 of them,
+    half of the whole read's time); ``NOT INDEXED`` has no SQLAlchemy spelling.
+    """
+    done = ", ".join(f"'{value}'" for value in _DONE_VALUES)  # the enum's own values
+    return (
+        text(
+            f"SELECT id FROM download_queue NOT INDEXED WHERE status IN ({done}) "
+            "ORDER BY id DESC LIMIT :done_limit"
+        )
+        .bindparams(done_limit=done_limit)
+        .columns(queue_table.c.id)
     )
 
 
@@ -289,7 +301,7 @@ class SqlQueueRepository:
 
     async def load_recent(self, done_limit: int) -> RecentQueue:
         """Every row still to do or failed, and the ``done_limit`` done ones (completed,
-        cancelled) that finished last; the others are counted, not read.
+        cancelled) queued last; the others are counted, not read.
 
         The window's start-up: 100,000 rows of history cost it seconds to read and hold, and
         the user looks at the latest ones (``DownloadService.load_earlier`` reads the rest).

@@ -197,7 +197,7 @@ def test_the_fast_queue_item_constructor_makes_what_init_makes():
 
 
 async def test_recent_load_leaves_the_earlier_done_rows_in_the_database(database):
-    """The window's start-up: every row still to do or failed, and the latest done ones."""
+    """The window's start-up: every row still to do or failed, and the done ones queued last."""
     S = DownloadStatus
     series, episodes = await make_episodes(database, 9)
     repo = SqlQueueRepository(database)
@@ -208,11 +208,11 @@ async def test_recent_load_leaves_the_earlier_done_rows_in_the_database(database
 
     await repo.save(
         [
-            ended(0, S.COMPLETED, 5),  # the latest done row
+            ended(0, S.COMPLETED, 5),  # the last to end, but queued first
             ended(1, S.COMPLETED, 1),
             ended(2, S.CANCELLED, 2),
-            ended(3, S.COMPLETED, 4),  # the second latest
-            ended(4, S.CANCELLED, 3),
+            ended(3, S.COMPLETED, 4),  # queued second last of the done ones
+            ended(4, S.CANCELLED, 3),  # queued last
             added[5].with_changes(status=S.FAILED, finished_at=datetime(2026, 1, 9)),
             added[6].with_changes(status=S.PAUSED, position=0),  # first in the queue
             added[7].with_changes(position=100),  # pending, the highest position
@@ -220,10 +220,10 @@ async def test_recent_load_leaves_the_earlier_done_rows_in_the_database(database
     )
     fast = await repo.load_recent(2)
     assert fast == await repo.load_recent_streamed(2)
-    assert [item.id for item in fast.items] == [added[n].id for n in (6, 0, 3, 5, 8, 7)]
-    assert fast.earlier == {S.COMPLETED: 1, S.CANCELLED: 2}
+    assert [item.id for item in fast.items] == [added[n].id for n in (6, 3, 4, 5, 8, 7)]
+    assert fast.earlier == {S.COMPLETED: 2, S.CANCELLED: 1}
     assert fast.top_position == 100
-    assert fast.items[1] == next(i for i in await repo.load() if i.id == added[0].id)
+    assert fast.items[1] == next(i for i in await repo.load() if i.id == added[3].id)
     # A limit above the done rows reads every row; none is left out.
     everything = await repo.load_recent(50)
     assert everything.items == await repo.load() and not everything.earlier
