@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import json
 import subprocess
 import sys
 import threading
@@ -80,3 +81,58 @@ def test_discovering_the_providers_leaves_their_heavy_imports_for_their_first_us
     names, heavy = done.stdout.splitlines()[-2:]
     assert {"demo", "direct", "feed"} <= set(ast.literal_eval(names))
     assert heavy == "[]"
+
+
+def _modules_new_with(names: tuple[str, ...]) -> set[str]:
+    """What importing ``names`` adds to ``sys.modules`` in a fresh interpreter that has loaded
+    the window's frame and :data:`services.SHARED_MODULES` first, as a start does."""
+    script = (
+        "import importlib, json, sys\n"
+        "import aniworld_desktop.ui.qtapp\n"
+        "from aniworld_desktop.services import SHARED_MODULES\n"
+        "for name in SHARED_MODULES:\n"
+        "    importlib.import_module(name)\n"
+        "before = set(sys.modules)\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def test_the_two_import_threads_share_no_module_they_could_wait_on_each_other_for() -> None:
+    """load_service_modules imports aiohttp in a thread beside SQLAlchemy's imports. Two threads
+    importing the same cycle of modules stop with a deadlock error, so what both need is loaded
+    before they start; a new release of either that needs more in common fails here first."""
+    from aniworld_desktop.services import SQLALCHEMY_MODULES
+
+    aiohttp_side = _modules_new_with(("aiohttp",))
+    sqlalchemy_side = _modules_new_with(SQLALCHEMY_MODULES)
+    assert "aiohttp.connector" in aiohttp_side and "sqlalchemy.orm" in sqlalchemy_side
+    # Cython's extension modules each make this one themselves, outside the import system.
+    assert aiohttp_side & sqlalchemy_side <= {"cython_runtime"}
+
+
+def test_service_modules_load_with_aiohttp_in_a_thread_of_its_own() -> None:
+    script = (
+        "import sys, threading\n"
+        "import importlib\n"
+        "seen = {}\n"
+        "real = importlib.import_module\n"
+        "def noted(name, *args):\n"
+        "    seen.setdefault(name, threading.current_thread().name)\n"
+        "    return real(name, *args)\n"
+        "importlib.import_module = noted\n"
+        "from aniworld_desktop.services import SERVICE_MODULES, load_service_modules\n"
+        "load_service_modules()\n"
+        "print(seen['aiohttp'], seen['sqlalchemy.orm'])\n"
+        "print(all(name in sys.modules for name in SERVICE_MODULES))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    threads, loaded = done.stdout.splitlines()[-2:]
+    assert threads == "import aiohttp MainThread" and loaded == "True"
