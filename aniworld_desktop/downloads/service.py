@@ -686,7 +686,10 @@ class DownloadService:
         # In the user's words: the activity panel shows these lines (translated by the window).
         log.info("Downloading %s %s.", item.series_title, item.key.label())
         destination = self.library_dir / item.destination
-        if item.bytes_done and item.bytes_total:
+        # Begun: bytes reported, or the validators its part began with (saved at once; its
+        # progress only every few seconds, so a small file may finish with none reported).
+        began = item.bytes_done or item.etag is not None or item.last_modified is not None
+        if began and item.bytes_total:
             part = self._downloader.part_path(destination)
             if await asyncio.to_thread(finished_earlier, destination, part, item.bytes_total):
                 # The last run moved the file into place, then was killed before saying so.

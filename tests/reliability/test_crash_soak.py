@@ -308,14 +308,18 @@ async def test_crash_soak_twenty_kills(profile: Path, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("reported", [True, False], ids=["progress-saved", "no-progress-saved"])
 async def test_a_kill_after_the_file_moved_into_place_costs_no_download(
-    profile: Path, tmp_path: Path
+    profile: Path, tmp_path: Path, reported: bool
 ) -> None:
     """Killed between moving the finished file into place and recording it in the queue.
 
     That window is a few milliseconds wide, too narrow for a random kill to hit on purpose,
     so the state it leaves is made by hand: the file in the library, no part file, the row
-    still "downloading" with the bytes it had reported.
+    still "downloading" with the bytes it had reported, or with none (a file that came in
+    within the 5 s between two progress saves: its row has only what its part began with,
+    the server's validators and size; the soak under load hit it once, and fetched the file
+    again).
     """
     database = ProfilePaths.for_profile(profile).database
     env = child_env(min_free_disk="0")
@@ -337,6 +341,7 @@ async def test_a_kill_after_the_file_moved_into_place_costs_no_download(
         with connection:
             connection.execute(
                 "UPDATE download_queue SET status = 'downloading', finished_at = NULL"
+                + ("" if reported else ", bytes_done = 0")
             )
         connection.close()
         soak.generation = 1
