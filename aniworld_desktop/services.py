@@ -196,8 +196,8 @@ async def open_services(
         read_series_early: Start reading the library's series list (its counts) while the
             queue loads, for the first ``library.list_series()`` (the window's opening); see
             ``LibraryService.read_series_early``.
-        done_limit: Load only this many of the finished downloads (completed, cancelled), the
-            latest; the rest stays in the database until ``downloads.load_earlier()`` (the
+        done_limit: Load only this many of the finished downloads (completed, cancelled), those
+            queued last; the rest stays in the database until ``downloads.load_earlier()`` (the
             window's choice: a history of 100,000 rows took it seconds to read and show).
             None loads the whole queue (the commands print or change all of it).
     """
