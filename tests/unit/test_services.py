@@ -60,6 +60,15 @@ async def test_the_queue_loads_while_the_providers_are_still_being_discovered(
     assert "direct" in await asyncio.wait_for(running, 10)
 
 
+def printed_by(script: str) -> list[str]:
+    """The lines ``script`` prints, run in a fresh interpreter (so that what this process
+    imported does not count)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    return done.stdout.splitlines()
+
+
 def test_discovering_the_providers_leaves_their_heavy_imports_for_their_first_use() -> None:
     """Discovery is on the way to the window's first list (services.open_services waits for
     it): what only a feed read, the demo's server or a film list refresh needs is imported
@@ -75,10 +84,7 @@ def test_discovering_the_providers_leaves_their_heavy_imports_for_their_first_us
         "print(sorted(m for m in ('feedparser', 'aiohttp.web', 'multiprocessing')"
         " if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
-    )
-    names, heavy = done.stdout.splitlines()[-2:]
+    names, heavy = printed_by(script)[-2:]
     assert {"demo", "direct", "feed"} <= set(ast.literal_eval(names))
     assert heavy == "[]"
 
@@ -97,10 +103,7 @@ def _modules_new_with(names: tuple[str, ...]) -> set[str]:
         "    importlib.import_module(name)\n"
         "print(json.dumps(sorted(set(sys.modules) - before)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
-    )
-    return set(json.loads(done.stdout.splitlines()[-1]))
+    return set(json.loads(printed_by(script)[-1]))
 
 
 def test_the_two_import_threads_share_no_module_they_could_wait_on_each_other_for() -> None:
@@ -131,8 +134,5 @@ def test_service_modules_load_with_aiohttp_in_a_thread_of_its_own() -> None:
         "print(seen['aiohttp'], seen['sqlalchemy.orm'])\n"
         "print(all(name in sys.modules for name in SERVICE_MODULES))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
-    )
-    threads, loaded = done.stdout.splitlines()[-2:]
+    threads, loaded = printed_by(script)[-2:]
     assert threads == "import aiohttp MainThread" and loaded == "True"
