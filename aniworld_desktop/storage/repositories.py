@@ -195,9 +195,9 @@ def _item_from_row(row: Sequence[Any]) -> QueueItem:
 _STATUS_BY_VALUE = {status.value: status for status in DownloadStatus}
 
 
-def _load_file(path: Path, done_limit: int | None = None) -> list[QueueItem]:
+def _load_file(path: Path) -> list[QueueItem]:
     """The queue's rows as items, read with plain sqlite3 (worker thread)."""
-    return _read_file(path, done_limit).items
+    return _read_file(path, None).items
 
 
 def _compiled(statement: Any) -> str:
@@ -285,10 +285,18 @@ class SqlQueueRepository:
         read-only connection of its own: at 100,000 rows that is over half a second the event
         loop (the window's) would otherwise spend on it.
         """
+        path = self._database_file()
+        if path is not None:
+            return await asyncio.to_thread(_load_file, path)
+        return await self.load_streamed()
+
+    def _database_file(self) -> Path | None:
+        """The SQLite file the engine reads, which a worker thread can open too (None for an
+        in-memory or other database)."""
         path = self._engine.url.database
         if path and path != ":memory:" and self._engine.url.get_backend_name() == "sqlite":
-            return await asyncio.to_thread(_load_file, Path(path))
-        return await self.load_streamed()
+            return Path(path)
+        return None
 
     async def load_streamed(self) -> list[QueueItem]:
         """:meth:`load` through SQLAlchemy on the loop, in partitions (any database)."""
@@ -306,9 +314,9 @@ class SqlQueueRepository:
         The window's start-up: 100,000 rows of history cost it seconds to read and hold, and
         the user looks at the latest ones (``DownloadService.load_earlier`` reads the rest).
         """
-        path = self._engine.url.database
-        if path and path != ":memory:" and self._engine.url.get_backend_name() == "sqlite":
-            return await asyncio.to_thread(_read_file, Path(path), done_limit)
+        path = self._database_file()
+        if path is not None:
+            return await asyncio.to_thread(_read_file, path, done_limit)
         return await self.load_recent_streamed(done_limit)
 
     async def count_done(self) -> Counter[DownloadStatus]:
